@@ -1,0 +1,3 @@
+"""huanjie: structured records of grassroots elections -> checked, computed, official paperwork."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,43 @@
+"""Writing files so that a reader never sees a half-written one and no user file is overwritten unasked."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+
+class OutputExists(Exception):
+    """The target exists and overwriting was not asked for."""
+
+    def __init__(self, path: str):
+        super().__init__(path)
+        self.path = path
+
+
+def write_atomic(path: str, data: bytes, overwrite: bool = False) -> None:
+    """Write `data` to a temporary file beside `path`, then rename it into place."""
+    if not overwrite and os.path.exists(path):
+        raise OutputExists(path)
+    directory = os.path.dirname(os.path.abspath(path))
+    os.makedirs(directory, exist_ok=True)
+    handle, temp = tempfile.mkstemp(prefix=".~", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        if overwrite:
+            os.replace(temp, path)
+        else:
+            # link() fails if the target appeared meanwhile: never clobber a user's file.
+            try:
+                os.link(temp, path)
+            except FileExistsError:
+                raise OutputExists(path) from None
+            except OSError:
+                if os.path.exists(path):
+                    raise OutputExists(path) from None
+                os.replace(temp, path)
+    finally:
+        if os.path.exists(temp):
+            os.unlink(temp)

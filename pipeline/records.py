@@ -1,0 +1,413 @@
+"""Reading election records from YAML safely, keeping the line and column of every value.
+
+The YAML text is never handed to a constructor that can build objects: the event stream of
+PyYAML's safe parser is turned into plain dicts, lists and scalars here, so an object tag
+(``!!python/object/apply:os.system``) can only ever produce a finding. Along the way this
+module enforces the limits a record must respect (size, nesting depth, alias expansion,
+duplicate keys) and records where each value stands in the file.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Any, Iterator, Mapping
+
+import yaml
+from yaml.constructor import SafeConstructor
+from yaml.events import (
+    AliasEvent,
+    DocumentStartEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+)
+from yaml.nodes import ScalarNode
+
+from .findings import Finding, Severity, format_path
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_DEPTH = 40
+MAX_ALIASES = 100
+MAX_EXPANDED_NODES = 2_000_000
+MAX_NUMBER_DIGITS = 30
+
+Path = tuple  # tuple[str | int, ...]
+Position = tuple  # (line, column), both 1-based
+
+_TAG = "tag:yaml.org,2002:"
+_ALLOWED_TAGS = {_TAG + t for t in ("str", "int", "float", "bool", "null", "seq", "map")}
+
+
+class _Loader(yaml.SafeLoader):
+    """Safe loader whose implicit types are limited to what a record uses.
+
+    Dates stay strings (the schema checks their form), so `2026-03-18` and `1972-05` read alike.
+    """
+
+    yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != _TAG + "timestamp"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+
+
+@dataclass(frozen=True)
+class Record:
+    """One parsed record: its data and where every value stands in the file."""
+
+    file: str
+    data: Any
+    positions: Mapping[Path, Position] = field(repr=False)
+    key_positions: Mapping[Path, Position] = field(repr=False)
+
+    def locate(self, path: Path, key: bool = False) -> Position | tuple[None, None]:
+        """Position of the value (or its key) at `path`, else of the nearest ancestor."""
+        path = tuple(path)
+        if key and path in self.key_positions:
+            return self.key_positions[path]
+        while True:
+            if path in self.positions:
+                return self.positions[path]
+            if not path:
+                return (None, None)
+            path = path[:-1]
+
+    def finding(self, id: str, severity: Severity, message: str, path: Path = (),
+                citation: str = "", key: bool = False) -> Finding:
+        line, column = self.locate(path, key=key)
+        return Finding(id=id, severity=severity, message=message, file=self.file, line=line,
+                       column=column, path=format_path(path), citation=citation)
+
+
+class _Stop(Exception):
+    """Raised inside the builder when reading must end (the findings say why)."""
+
+
+def _file_finding(file: str, id: str, message: str, line: int | None = None,
+                  column: int | None = None, unreadable: bool = True) -> Finding:
+    return Finding(id=id, severity=Severity.ERROR, message=message, file=file, line=line,
+                   column=column, unreadable=unreadable)
+
+
+def read_text(file: str) -> tuple[str | None, list[Finding]]:
+    """Read a record file as text, or say in Chinese why it cannot be read."""
+    try:
+        if os.path.isdir(file):
+            return None, [_file_finding(file, "FILE-IS-DIRECTORY", "这是一个文件夹，不是记录文件；请指定 .yaml 文件。")]
+        size = os.path.getsize(file)
+        if size > MAX_BYTES:
+            return None, [_file_finding(
+                file, "FILE-TOO-LARGE",
+                f"文件过大：{size / 1024 / 1024:.1f} MB，记录文件不能超过 5 MB。"
+                "请检查是否误选了其他文件；选民名单过长时可分到多个场次或多个记录。")]
+        with open(file, "rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)
+    except FileNotFoundError:
+        return None, [_file_finding(file, "FILE-NOT-FOUND", "找不到该文件，请检查路径和文件名。")]
+    except PermissionError:
+        return None, [_file_finding(file, "FILE-UNREADABLE", "没有读取该文件的权限。")]
+    except OSError as exc:
+        return None, [_file_finding(file, "FILE-UNREADABLE", f"无法读取该文件（{exc.strerror}）。")]
+    return decode(raw, file)
+
+
+def decode(raw: bytes, file: str) -> tuple[str | None, list[Finding]]:
+    """UTF-8 with or without BOM; anything else gets a message saying how to fix it."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None, [_file_finding(
+            file, "FILE-ENCODING",
+            "文件是 UTF-16 编码，记录文件须为 UTF-8 编码。请用记事本或 WPS 打开，“另存为”时编码选择 UTF-8。")]
+    if b"\x00" in raw:
+        return None, [_file_finding(
+            file, "FILE-BINARY", "这不是文本文件（含有二进制内容），可能误选了 Word、Excel 或图片文件。记录须为 UTF-8 文本的 .yaml 文件。")]
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        return raw.decode("utf-8"), []
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        try:
+            raw.decode("gb18030")
+            guess = "看起来是 GBK（GB18030）编码，常见于旧版记事本或 WPS 的默认保存"
+        except UnicodeDecodeError:
+            guess = "无法识别其编码"
+        return None, [_file_finding(
+            file, "FILE-ENCODING",
+            f"文件不是 UTF-8 编码（{guess}）。请用记事本或 WPS 打开，“另存为”时编码选择 UTF-8，再重新检查。",
+            line, column)]
+
+
+_PROBLEMS = [
+    ("found character '\\t' that cannot start any token",
+     "这里出现了制表符（Tab）。YAML 只能用空格缩进，请把 Tab 换成空格"),
+    ("found character '\\t'", "这里出现了制表符（Tab）。YAML 只能用空格缩进，请把 Tab 换成空格"),
+    ("mapping values are not allowed here",
+     "这里不能出现冒号“:”。可能是缩进不对、冒号后缺空格，或文字中含冒号而未加引号"),
+    ("could not find expected ':'", "缺少冒号“:”。每个字段应写成“名称: 值”（冒号为半角，后跟一个空格）"),
+    ("expected <block end>", "缩进不一致：同一层的字段应左对齐，列表项“- ”应对齐"),
+    ("did not find expected key", "缩进不一致或缺少冒号：同一层的字段应左对齐"),
+    ("did not find expected '-' indicator", "列表缩进不一致：同一列表的各项“- ”应左对齐"),
+    ("expected the node content", "这里缺少内容：可能有括号或引号没有闭合"),
+    ("found undefined alias", "引用了未定义的锚点（*名称）"),
+    ("found unexpected end of stream", "文件意外结束：有引号或括号没有闭合"),
+    ("found unknown escape character", "双引号中有无法识别的转义符“\\”；路径等文字请用单引号"),
+    ("expected ',' or ']'", "方括号 [ ] 没有正确闭合，或列表项之间缺少逗号"),
+    ("expected ',' or '}'", "花括号 { } 没有正确闭合，或字段之间缺少逗号"),
+    ("expected alphabetic or numeric character", "“*”或“&”后缺少名称；文字以 * 或 & 开头时请加引号"),
+    ("found character that cannot start any token", "这里有 YAML 不允许作为开头的字符（如 @ 或 `）；请给这段文字加引号"),
+    ("expected a single document", "文件中只能有一条记录（一个 YAML 文档），请删除多余的“---”分隔线"),
+    ("but found another document", "文件中只能有一条记录（一个 YAML 文档），请删除多余的“---”分隔线"),
+]
+
+
+def _syntax_finding(file: str, exc: yaml.MarkedYAMLError) -> Finding:
+    mark = exc.problem_mark or exc.context_mark
+    problem = f"{exc.problem or ''} {exc.context or ''}"
+    text = next((chinese for english, chinese in _PROBLEMS if english in problem), None)
+    if text is None:
+        text = f"YAML 格式错误（{(exc.problem or '无法解析').strip()}）；请对照 huanjie new 生成的样板检查这一行的写法"
+    line = mark.line + 1 if mark else None
+    column = mark.column + 1 if mark else None
+    return Finding(id="YAML-SYNTAX", severity=Severity.ERROR, message=text + "。",
+                   file=file, line=line, column=column)
+
+
+def _preview(value: Any) -> str:
+    if isinstance(value, str):
+        return f"“{value[:40]}{'…' if len(value) > 40 else ''}”"
+    return str(value)[:40]
+
+
+class _Builder:
+    """Turns safe-parser events into plain Python values, with positions and limits."""
+
+    def __init__(self, file: str):
+        self.file = file
+        self.findings: list[Finding] = []
+        self.positions: dict[Path, Position] = {}
+        self.key_positions: dict[Path, Position] = {}
+        self.anchors: dict[str, tuple[Any, int]] = {}
+        self.aliases = 0
+        self.expanded = 0
+        self.constructor = SafeConstructor()
+        self.resolver = _Loader("")
+
+    def error(self, id: str, message: str, mark, path: Path = ()) -> None:
+        self.findings.append(Finding(
+            id=id, severity=Severity.ERROR, message=message, file=self.file,
+            line=mark.line + 1 if mark else None, column=mark.column + 1 if mark else None,
+            path=format_path(path)))
+
+    def check_tag(self, event, path: Path) -> bool:
+        tag = getattr(event, "tag", None)
+        if tag is None or tag == "!" or tag in _ALLOWED_TAGS:
+            return True
+        shown = tag.replace(_TAG, "!!")
+        self.error("YAML-TAG", f"不允许使用 YAML 标签 {shown}：记录中只能写文字、数字、列表和“名称: 值”，"
+                   "标签不会被执行。请删除该标签。", event.start_mark, path)
+        return False
+
+    def scalar(self, event: ScalarEvent, path: Path) -> Any:
+        if not self.check_tag(event, path):
+            return None
+        tag = event.tag if event.tag not in (None, "!") else self.resolver.resolve(
+            ScalarNode, event.value, event.implicit)
+        if event.tag == "!":
+            tag = _TAG + "str"
+        node = ScalarNode(tag, event.value, event.start_mark, event.end_mark)
+        try:
+            if tag == _TAG + "int":
+                digits = sum(ch.isdigit() for ch in event.value)
+                if digits > MAX_NUMBER_DIGITS:
+                    self.error("YAML-NUMBER", f"数字过长（{digits} 位），不是合理的人数或票数。",
+                               event.start_mark, path)
+                    return None
+                return self.constructor.construct_yaml_int(node)
+            if tag == _TAG + "float":
+                return self.constructor.construct_yaml_float(node)
+            if tag == _TAG + "bool":
+                return self.constructor.construct_yaml_bool(node)
+            if tag == _TAG + "null":
+                return None
+        except (ValueError, yaml.YAMLError):
+            self.error("YAML-NUMBER", f"无法识别的数字 {_preview(event.value)}。", event.start_mark, path)
+            return None
+        return event.value
+
+    def build(self, events: Iterator) -> Any:
+        """Build the single document's value; raises _Stop when reading must end."""
+        # frames: [container, path, pending_key, tag_ok, seen_keys, size, anchor, is_key, start_event]
+        stack: list[list] = []
+        root: Any = None
+        documents = 0
+
+        def attach(value: Any, size: int, event) -> None:
+            nonlocal root
+            if not stack:
+                root = value
+                return
+            frame = stack[-1]
+            container, cpath = frame[0], frame[1]
+            frame[5] += size
+            if isinstance(container, list):
+                container.append(value)
+                return
+            if frame[2] is _NO_KEY:
+                # `value` is a key.
+                if not isinstance(value, str) or event is None or isinstance(event, (MappingEndEvent, SequenceEndEvent)):
+                    self.error("YAML-KEY", "字段名必须是简单文字，不能是列表或映射。",
+                               getattr(event, "start_mark", None), cpath)
+                    frame[2] = _BAD_KEY
+                    return
+                key_path = cpath + (value,)
+                if value in frame[4]:
+                    first = frame[4][value]
+                    self.error("YAML-DUPLICATE-KEY",
+                               f"字段“{value}”重复出现（第一次在第 {first} 行）。同一层中每个字段只能写一次，请合并或删除一处。",
+                               event.start_mark, key_path)
+                    frame[2] = _BAD_KEY
+                    return
+                frame[4][value] = event.start_mark.line + 1
+                self.key_positions[key_path] = (event.start_mark.line + 1, event.start_mark.column + 1)
+                frame[2] = value
+                return
+            key, frame[2] = frame[2], _NO_KEY
+            if key is not _BAD_KEY:
+                container[key] = value
+
+        def child_path() -> Path:
+            if not stack:
+                return ()
+            frame = stack[-1]
+            if isinstance(frame[0], list):
+                return frame[1] + (len(frame[0]),)
+            if frame[2] is _NO_KEY:
+                return frame[1]
+            if frame[2] is _BAD_KEY:
+                return frame[1] + (_DISCARDED,)
+            return frame[1] + (frame[2],)
+
+        def is_key_position() -> bool:
+            return bool(stack) and isinstance(stack[-1][0], dict) and stack[-1][2] is _NO_KEY
+
+        for event in events:
+            if isinstance(event, DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    self.error("YAML-MULTI-DOC", "文件中只能有一条记录（一个 YAML 文档），请删除多余的“---”分隔线。",
+                               event.start_mark)
+                    raise _Stop
+                continue
+            if isinstance(event, (MappingStartEvent, SequenceStartEvent)):
+                path = child_path()
+                key_slot = is_key_position()
+                if len(stack) >= MAX_DEPTH:
+                    self.error("YAML-TOO-DEEP", f"嵌套层数超过 {MAX_DEPTH} 层，不是有效的选举记录。",
+                               event.start_mark, path)
+                    raise _Stop
+                tag_ok = self.check_tag(event, path)
+                container: Any = {} if isinstance(event, MappingStartEvent) else []
+                if not key_slot:
+                    self.positions[path] = (event.start_mark.line + 1, event.start_mark.column + 1)
+                stack.append([container, path, _NO_KEY, tag_ok, {}, 1, event.anchor, key_slot, event])
+                continue
+            if isinstance(event, (MappingEndEvent, SequenceEndEvent)):
+                frame = stack.pop()
+                container, size, anchor, key_slot, start = frame[0], frame[5], frame[6], frame[7], frame[8]
+                if not frame[3]:  # an unsupported tag: keep nothing of its content
+                    container = None
+                if anchor:
+                    self.anchors[anchor] = (container, size)
+                self.expanded += 1
+                if key_slot:
+                    attach(container, size, None)
+                else:
+                    attach(container, size, start)
+                continue
+            if isinstance(event, ScalarEvent):
+                path = child_path()
+                if is_key_position():
+                    attach(event.value, 1, event)
+                    continue
+                value = self.scalar(event, path)
+                self.positions[path] = (event.start_mark.line + 1, event.start_mark.column + 1)
+                if event.anchor:
+                    self.anchors[event.anchor] = (value, 1)
+                self.expanded += 1
+                attach(value, 1, event)
+                continue
+            if isinstance(event, AliasEvent):
+                self.aliases += 1
+                path = child_path()
+                if self.aliases > MAX_ALIASES:
+                    self.error("YAML-ALIAS-LIMIT", f"引用（*别名）超过 {MAX_ALIASES} 处，已停止读取。记录中不需要使用锚点和别名。",
+                               event.start_mark, path)
+                    raise _Stop
+                if event.anchor not in self.anchors:
+                    self.error("YAML-SYNTAX", f"引用了未定义的锚点 *{event.anchor}。", event.start_mark, path)
+                    attach(None, 1, event)
+                    continue
+                value, size = self.anchors[event.anchor]
+                self.expanded += size
+                if self.expanded > MAX_EXPANDED_NODES:
+                    self.error("YAML-ALIAS-LIMIT", "别名展开后的内容过大（疑似“别名炸弹”），已停止读取。记录中不需要使用锚点和别名。",
+                               event.start_mark, path)
+                    raise _Stop
+                if is_key_position():
+                    attach(value if isinstance(value, str) else None, size, event)
+                else:
+                    self.positions.setdefault(path, (event.start_mark.line + 1, event.start_mark.column + 1))
+                    attach(value, size, event)
+        return root
+
+
+_NO_KEY = object()
+_BAD_KEY = object()
+_DISCARDED = "\x00discarded"  # path part under a duplicate key: positions there are never looked up
+
+
+def parse(text: str, file: str) -> tuple[Record | None, list[Finding]]:
+    """Parse YAML text into a Record; all findings of the text, never an exception."""
+    builder = _Builder(file)
+    root = None
+    try:
+        root = builder.build(yaml.parse(text, Loader=_Loader))
+    except _Stop:
+        return None, builder.findings
+    except yaml.MarkedYAMLError as exc:
+        return None, builder.findings + [_syntax_finding(file, exc)]
+    except yaml.YAMLError as exc:  # e.g. a reader error on a control character
+        mark = getattr(exc, "position", None)
+        message = "文件含有 YAML 不允许的控制字符。" if "special characters" in str(exc) else "YAML 格式错误，无法解析。"
+        return None, builder.findings + [Finding(
+            id="YAML-SYNTAX", severity=Severity.ERROR, message=message, file=file,
+            line=text.count("\n", 0, mark) + 1 if isinstance(mark, int) else None)]
+    findings = builder.findings
+    if root is None:
+        if not findings:
+            findings.append(Finding(id="FILE-EMPTY", severity=Severity.ERROR, file=file, line=1,
+                                    message="记录为空：文件中没有任何内容。可以用“huanjie new 类型 -o 文件”生成一份样板。"))
+        return None, findings
+    if not isinstance(root, dict):
+        found = {list: "列表", str: "一段文字"}.get(type(root), "一个数字或布尔值")
+        hint = "（注意：冒号应为半角“:”，不是全角“：”）" if isinstance(root, str) and "：" in root else ""
+        findings.append(Finding(
+            id="RECORD-ROOT", severity=Severity.ERROR, file=file, line=1, column=1,
+            message=f"记录的最外层应为“名称: 值”的映射（第一行通常是 kind: ...），实际为{found}{hint}。"))
+        return None, findings
+    return Record(file=file, data=root, positions=builder.positions,
+                  key_positions=builder.key_positions), findings
+
+
+def load(file: str) -> tuple[Record | None, list[Finding]]:
+    """Read and parse one record file."""
+    text, findings = read_text(file)
+    if text is None:
+        return None, findings
+    if not text.strip():
+        return None, [Finding(id="FILE-EMPTY", severity=Severity.ERROR, file=file, line=1,
+                              message="记录为空：文件中没有任何内容。可以用“huanjie new 类型 -o 文件”生成一份样板。")]
+    return parse(text, file)

@@ -1,0 +1,194 @@
+"""JSON Schema validation of records; every error becomes a Chinese finding with its place."""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from functools import cache
+from pathlib import Path as FsPath
+from typing import Any, Iterable
+
+import jsonschema
+from jsonschema import Draft202012Validator
+
+from .findings import Finding, Severity, format_path
+from .records import Record
+
+SCHEMA_FILE = FsPath(__file__).resolve().parent.parent / "schemas" / "election-record.schema.json"
+
+_TYPE_NAMES = {
+    "integer": "整数",
+    "number": "数字",
+    "string": "文字",
+    "array": "列表（每项以“- ”开头）",
+    "object": "“名称: 值”形式的映射",
+    "boolean": "true 或 false",
+    "null": "空值",
+}
+
+# Pattern -> what the value should look like, for the messages.
+_PATTERN_HINTS = {
+    "^[0-9]{4}-[0-9]{2}-[0-9]{2}$": "日期应写作 2026-03-18（年-月-日，半角数字，月日补足两位）",
+    "^(19|20)[0-9]{2}-(0[1-9]|1[0-2])$": "出生年月应写作 1972-05（年-月，半角数字，月份补足两位）",
+    "^[^\\s\\d０-９].*$": "姓名应以汉字或字母开头，不能以空格或数字开头",
+    "^.{1,10}族$": "民族应写全称，如“汉族”“回族”",
+    "^[a-z][a-z0-9_-]{0,39}$": "规则配置名应由小写英文字母、数字、- 或 _ 组成，如 default、sichuan",
+}
+
+_FULL_WIDTH_DIGITS = re.compile("[０-９]")
+
+
+@cache
+def load_schema(path: str = str(SCHEMA_FILE)) -> dict:
+    with open(path, encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+@cache
+def _validator(path: str = str(SCHEMA_FILE)) -> Draft202012Validator:
+    schema = load_schema(path)
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+def _resolve(schema: dict, node: Any) -> Any:
+    while isinstance(node, dict) and "$ref" in node and node["$ref"].startswith("#/$defs/"):
+        target = schema["$defs"][node["$ref"].split("/")[-1]]
+        node = {**target, **{k: v for k, v in node.items() if k != "$ref"}}
+    return node
+
+
+def _subschema(schema: dict, path: Iterable) -> dict | None:
+    node = _resolve(schema, schema)
+    for part in path:
+        if not isinstance(node, dict):
+            return None
+        if isinstance(part, int):
+            node = node.get("items")
+        else:
+            props = node.get("properties", {})
+            node = props.get(part, node.get("additionalProperties"))
+        node = _resolve(schema, node)
+    return node if isinstance(node, dict) else None
+
+
+def field_title(path: Iterable, schema: dict | None = None) -> str:
+    """The Chinese title of the field at `path` or of its nearest titled ancestor."""
+    schema = schema or load_schema()
+    path = list(path)
+    while path:
+        node = _subschema(schema, path)
+        if node and node.get("title"):
+            return node["title"]
+        path.pop()
+    return "记录"
+
+
+def describe(value: Any) -> str:
+    """How a found value is named in a message."""
+    if value is None:
+        return "空值（冒号后什么也没写）"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, str):
+        shown = value if len(value) <= 40 else value[:40] + "…"
+        text = f"文字“{shown}”"
+        if _FULL_WIDTH_DIGITS.search(value):
+            text += "（含全角数字，请改用半角数字 0-9）"
+        elif re.fullmatch(r"[0-9][0-9,，]*", value):
+            text += "（数字中不要加逗号）"
+        elif value in ("是", "否", "对", "错"):
+            text += "（请写 true 表示是，false 表示否）"
+        return text
+    if isinstance(value, list):
+        return f"列表（{len(value)} 项）"
+    if isinstance(value, dict):
+        return "“名称: 值”形式的映射"
+    return type(value).__name__
+
+
+def _enum_text(schema_node: dict) -> str:
+    values = schema_node.get("enum", [])
+    description = schema_node.get("description", "")
+    shown = "、".join(str(v) for v in values)
+    return shown + (f"（{description}）" if description and any(str(v) in description for v in values) else "")
+
+
+def _message(error: jsonschema.ValidationError, schema: dict) -> tuple[str, tuple, bool]:
+    """(message, path the finding points at, whether to point at the key rather than the value)."""
+    path = tuple(error.absolute_path)
+    title = field_title(path, schema) if path else "记录"
+    keyword, value, expected = error.validator, error.instance, error.validator_value
+    if keyword == "type":
+        expected_names = [_TYPE_NAMES.get(t, t) for t in ([expected] if isinstance(expected, str) else expected)]
+        return f"{title}应为{'或'.join(expected_names)}，实际为{describe(value)}。", path, False
+    if keyword == "required":
+        missing = next((name for name in expected if name not in value), expected[0])
+        child = _subschema(schema, path + (missing,)) or {}
+        label = child.get("title", missing)
+        return f"缺少必填字段 {missing}（{label}）。", path, False
+    if keyword == "additionalProperties":
+        node = _subschema(schema, path) or {}
+        allowed = list(node.get("properties", {}))
+        extras = [key for key in value if key not in allowed]
+        key = extras[0] if extras else "?"
+        guess = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+        hint = f"是否应为“{guess[0]}”？" if guess else f"此处可用的字段：{'、'.join(allowed)}。"
+        return f"未知字段“{key}”。{hint}", path + (key,), True
+    if keyword == "enum":
+        node = _subschema(schema, path) or error.schema
+        return f"{title}应为以下之一：{_enum_text(node)}；实际为{describe(value)}。", path, False
+    if keyword == "pattern":
+        hint = _PATTERN_HINTS.get(expected, f"{title}的格式不对")
+        return f"{hint}；实际为{describe(value)}。", path, False
+    if keyword == "format":
+        return f"{title}不是存在的日期：{value}（请核对月份和日子，如 2 月没有 30 日）。", path, False
+    if keyword == "minimum":
+        if expected == 0:
+            return f"{title}不能为负数，实际为 {value}。", path, False
+        return f"{title}至少为 {expected}，实际为 {value}。", path, False
+    if keyword == "maximum":
+        return f"{title}不能超过 {expected}，实际为 {describe(value)}，请核对。", path, False
+    if keyword == "minLength":
+        return f"{title}不能为空。", path, False
+    if keyword == "maxLength":
+        return f"{title}过长：最多 {expected} 个字，实际 {len(value)} 个字。", path, False
+    if keyword == "minItems":
+        return f"{title}至少要有 {expected} 项，实际为 {len(value)} 项。", path, False
+    if keyword == "maxItems":
+        return f"{title}最多 {expected} 项，实际为 {len(value)} 项。", path, False
+    return f"{title}不符合要求（{keyword}）。", path, False
+
+
+_IDS = {
+    "type": "SCHEMA-TYPE", "required": "SCHEMA-REQUIRED", "additionalProperties": "SCHEMA-UNKNOWN-FIELD",
+    "enum": "SCHEMA-ENUM", "pattern": "SCHEMA-FORMAT", "format": "SCHEMA-DATE", "minimum": "SCHEMA-RANGE",
+    "maximum": "SCHEMA-RANGE", "minLength": "SCHEMA-EMPTY", "maxLength": "SCHEMA-LENGTH",
+    "minItems": "SCHEMA-ITEMS", "maxItems": "SCHEMA-ITEMS",
+}
+
+_CONTEST_FIELDS = ("seats", "electorate", "candidates", "rounds")
+
+
+def validate(record: Record) -> list[Finding]:
+    """All schema findings of one record, in file order."""
+    schema = load_schema()
+    findings = []
+    for error in _validator().iter_errors(record.data):
+        message, path, key = _message(error, schema)
+        findings.append(record.finding(_IDS.get(error.validator, "SCHEMA"), Severity.ERROR, message, path, key=key))
+    data = record.data
+    if isinstance(data, dict) and "contests" in data:
+        for name in _CONTEST_FIELDS:
+            if name in data:
+                findings.append(record.finding(
+                    "RECORD-CONTESTS-MIXED", Severity.ERROR,
+                    f"记录已用 contests 分场次，顶层不能再写 {name}；请把它移到相应场次下。",
+                    (name,), key=True))
+    findings.sort(key=lambda f: (f.line or 0, f.column or 0, f.id))
+    return findings
