@@ -1,0 +1,695 @@
+"""The tally: who is elected, which ties need a revote, which seats go to 另行选举.
+
+Pure functions of (record data, rule profile): no I/O, no printing, and no exception for a
+schema-valid record. Every threshold comes from the profile (`Profile.threshold`, `Threshold`
+with exact fractions); nothing here is specific to an election kind.
+
+How each round is decided
+-------------------------
+* **Validity** (every round type, including 另行选举 and revotes, since the statutes' turnout
+  clause — 选举法 §45 ¶1, 村委会法 §18, 居委会法 §19 — speaks of "选举有效" without exempting
+  later rounds): the profile's turnout rule AND its ballot reconciliation rule. The turnout measure
+  is `participants` (the round's `participants`, else `ballots.returned`) or `present` (Party);
+  the base is `registered` or `expected` (= registered − excluded). A missing number means the
+  round cannot be decided: it is invalid and a reason names the missing field. An invalid round
+  elects nobody.
+* **First round** (`type: first`, the default): a candidate qualifies when the votes pass the
+  `win` threshold (base: participants or present). Qualifiers are taken by votes; a tie at the
+  last seat among qualifiers → revote among the tied (never lots, 选举法 §45 ¶3). Seats nobody
+  qualified for go to 另行选举; its candidates are the unelected with the most votes in this round:
+  seats + `runoff.extra_candidates`, or for `ratio` (选举法 §45 ¶4 with §31) seats +
+  max(1, ⌈seats/3⌉) — one seat, two candidates; a tie at the boundary takes all the tied.
+* **另行选举** (`type: runoff`): most votes win, but only votes passing `runoff.floor` (e.g. not
+  less than 1/3 of ballots returned, inclusive; the Party: more than half of present again). A tie
+  at the last seat → revote. Seats still unfilled are left vacant (暂作缺额, 沪细则 §45); a further
+  另行选举 in the record is still computed, its candidates being those on its tally.
+* **Revote** (`type: revote`, 就票数相等的候选人再次投票): among the tied, most votes win
+  ("以得票多的当选", 选举法 §45 ¶3; the same wording in the 村/居 provincial rules and the Party's
+  暂行条例 §21). The tied already met the threshold of the round that produced the tie, so no
+  majority is required again; a revote winner needs at least one vote (threshold 1). A tie again
+  → another revote.
+
+Write-ins (`write_ins`, 另选他人) are counted like candidates and can win; a write-in for a formal
+candidate's name is added to that candidate's votes. A round's seats for a post (its `seats` map,
+else what is pending) never exceed the seats still open; posts outside the contest's `seats` are
+not decided. Someone already elected (in an earlier round, or to a post listed earlier — list the
+higher office first) is not elected again nor put on a 另行选举 list. Round indices are 0-based, as in the record
+(`rounds[0]`); texts show them 1-based (第1轮).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from .model import Contest, contests
+from .rules.profile import Profile, Threshold
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .stats import Stats
+
+__all__ = ["PostResult", "RoundResult", "ContestOutcome", "Outcome", "compute", "outcome_to_dict",
+           "render_text", "ROUND_NAMES"]
+
+ROUND_NAMES = {"first": "选举", "runoff": "另行选举", "revote": "重新投票"}
+STAGE_NAMES = {"no_candidates": "尚未确定正式候选人", "candidates": "已确定候选人，尚未投票", "counted": "已计票"}
+
+
+# --------------------------------------------------------------------------------------------
+# Name order for ties. THE single place that decides how candidates with equal votes are listed.
+# --------------------------------------------------------------------------------------------
+try:
+    from .strokes import name_key as _stroke_key
+except ImportError:  # pragma: no cover - strokes.py is written in parallel; fall back to the string
+    _stroke_key = None
+
+
+def name_order_key(name: str, convention: str = "surname") -> tuple:
+    """Sort key of a name among candidates with equal votes: 姓氏笔画 (GF 3003-1999), then the string."""
+    if _stroke_key is not None:
+        try:
+            return (_stroke_key(name, convention), name)
+        except (ValueError, KeyError):
+            pass
+    return ((), name)
+
+
+# --------------------------------------------------------------------------------------------
+# Result types
+# --------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class PostResult:
+    post: str
+    seats: int                      # seats contested for this post in this round
+    tally: list[tuple[str, int]]    # most votes first, ties in stroke order
+    threshold: int | None           # minimum votes to be elected in this round (None: round invalid)
+    elected: list[str]
+    revote_among: list[str]         # tied at the last seat(s): revote required (never lots)
+    revote_seats: int
+    seats_left: int                 # unfilled seats going to 另行选举 (first round only)
+    runoff_candidates: list[str]    # who stands in the 另行选举, by this round's votes
+    write_ins: list[str] = field(default_factory=list)  # tally names that are 另选他人 only
+    vacant: int = 0                 # seats a 另行选举 (or revote) could not fill: 暂作缺额
+    rule: str = ""                  # Chinese: how this round's winners are decided
+
+
+@dataclass(frozen=True)
+class RoundResult:
+    index: int                      # 0-based, as rounds[index] in the record
+    type: str
+    date: str | None
+    valid: bool
+    reasons: list[str]
+    turnout_value: int | None
+    turnout_base: int | None
+    turnout_needed: int | None
+    issued: int | None
+    returned: int | None
+    invalid: int | None
+    valid_ballots: int | None
+    posts: list[PostResult]
+    missing: list[str] = field(default_factory=list)  # record fields whose absence left it undecided
+
+
+@dataclass(frozen=True)
+class ContestOutcome:
+    name: str
+    path: tuple
+    rounds: list[RoundResult]
+    elected: dict[str, list[str]]   # post -> everyone elected in any round
+    vacant: dict[str, int]          # seats still unfilled after the last round
+    next_steps: list[str]
+    stage: str                      # "no_candidates" | "candidates" | "counted"
+    seats: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    profile_id: str
+    contests: list[ContestOutcome]
+
+
+# --------------------------------------------------------------------------------------------
+# Small helpers
+# --------------------------------------------------------------------------------------------
+def _count(value: Any) -> int | None:
+    """A usable count, or None (missing or not an integer)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        return None
+    return value
+
+
+def _phrase(threshold: Threshold) -> tuple[str, str, str]:
+    """(verb, negated verb, fraction name) from Threshold.describe(): 超过/未超过/半数, 不少于/少于/三分之一."""
+    text = threshold.describe()
+    if text.startswith("不少于"):
+        return "不少于", "少于", text[len("不少于"):]
+    return "超过", "未超过", text[len("超过"):]
+
+
+_FIELD_NAMES = {
+    "ballots.returned": "收回选票数",
+    "ballots.issued": "发出选票数",
+    "present": "实到会人数",
+    "electorate.registered": "登记人数",
+}
+
+
+def _need(missing: list[str], name: str) -> None:
+    if name not in missing:
+        missing.append(name)
+
+
+def missing_text(missing: list[str]) -> str:
+    """Chinese names of missing record fields, each with its field path: 收回选票数（ballots.returned）."""
+    out = []
+    for name in missing:
+        label = _FIELD_NAMES.get(name) or (f"“{name[6:]}”的得票" if name.startswith("votes.") else name)
+        out.append(f"{label}（{name}）")
+    return "、".join(out)
+
+
+def _names(names: list[str]) -> str:
+    return "、".join(names)
+
+
+@dataclass(frozen=True)
+class Labels:
+    """How the turnout measure and base are named for a profile and method."""
+
+    measure: str       # 参加投票 / 参加投票的户代表 / 实到会有选举权的党员
+    base: str          # 登记选民 / 登记户数 / 居民代表总数 / 应到会
+    unit: str          # 人 / 户
+    rate: str          # 参选率 / 到会率
+
+
+def labels(profile: Profile, method: str | None) -> Labels:
+    if profile["turnout"].get("measure") == "present":
+        return Labels("实到会有选举权的党员", "应到会", "人", "到会率")
+    if method == "household_representative":
+        return Labels("参加投票的户代表", "登记户数", "户", "参选率")
+    if method == "resident_representative":
+        return Labels("参加投票的居民代表", "居民代表总数", "人", "参选率")
+    return Labels("参加投票", "登记选民", "人", "参选率")
+
+
+# --------------------------------------------------------------------------------------------
+# Round validity
+# --------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Numbers:
+    participants: int | None  # participants, else returned
+    present: int | None
+    issued: int | None
+    returned: int | None
+    invalid: int | None
+
+
+def _numbers(rnd: dict) -> _Numbers:
+    ballots = rnd.get("ballots") or {}
+    returned = _count(ballots.get("returned"))
+    participants = _count(rnd.get("participants"))
+    return _Numbers(
+        participants=participants if participants is not None else returned,
+        present=_count(rnd.get("present")),
+        issued=_count(ballots.get("issued")),
+        returned=returned,
+        invalid=_count(ballots.get("invalid")),
+    )
+
+
+def _turnout(contest: Contest, rnd: dict, nums: _Numbers, profile: Profile, method: str | None,
+             missing: list[str]) -> tuple[bool, str | None, int | None, int | None, int | None]:
+    """(passes, reason, value, base, needed) of the turnout rule."""
+    spec = profile["turnout"]
+    threshold = profile.threshold("turnout", method)
+    lab = labels(profile, method)
+    if spec.get("measure") == "present":
+        value = nums.present
+        if value is None:
+            missing.append("present")
+    else:
+        value = nums.participants
+        if value is None:
+            _need(missing, "ballots.returned")
+    registered = _count(contest.registered)
+    if registered is None:
+        missing.append("electorate.registered")
+    if value is None or registered is None:
+        return False, None, value, None, None
+    base_note = ""
+    base = registered
+    if spec.get("base") == "expected":
+        excluded = _count(contest.electorate.get("excluded")) or 0
+        base = max(0, registered - excluded)
+        if excluded:
+            base_note = f"（登记 {registered} {lab.unit}，经批准不计入 {excluded} {lab.unit}）"
+    needed = threshold.minimum(base)
+    passes = threshold.passes(value, base)
+    verb, negated, name = _phrase(threshold)
+    text = (f"{lab.measure} {value} {lab.unit}，{verb if passes else negated}{lab.base} {base} {lab.unit}"
+            f"{base_note}的{name}（至少需 {needed} {lab.unit}）")
+    text += "。" if passes else "，本轮选举无效。"
+    return passes, text, value, base, needed
+
+
+def _reconciliation(rnd: dict, nums: _Numbers, profile: Profile, missing: list[str]) -> tuple[bool, str | None]:
+    rule = (profile.get("reconciliation") or {}).get("rule", "returned_le_issued")
+    if nums.returned is None:
+        _need(missing, "ballots.returned")
+        return False, None
+    if rule == "returned_le_present":
+        other, label, unit = nums.present, "实到会人数", "人"
+        if other is None:
+            _need(missing, "present")
+            return False, None
+    elif rule == "returned_le_participants":
+        other, label, unit = _count(rnd.get("participants")), "参加投票人数", "人"
+        if other is None:  # participants defaults to returned: nothing to compare
+            return True, None
+    else:
+        other, label, unit = nums.issued, "发出选票", "张"
+        if other is None:
+            missing.append("ballots.issued")
+            return False, None
+    if nums.returned <= other:
+        return True, f"收回选票 {nums.returned} 张，未超过{label} {other} {unit}。"
+    return False, f"收回选票 {nums.returned} 张，多于{label} {other} {unit}，本轮选举无效。"
+
+
+# --------------------------------------------------------------------------------------------
+# Deciding one post
+# --------------------------------------------------------------------------------------------
+def _tally(names: list[str], votes: dict, write_ins: dict, convention: str) -> tuple[list[tuple[str, int]], list[str]]:
+    counts: dict[str, int] = {name: 0 for name in names}
+    for name, n in (votes or {}).items():
+        counts[str(name)] = counts.get(str(name), 0) + (_count(n) or 0)
+    only_written: list[str] = []
+    for name, n in (write_ins or {}).items():
+        name = str(name)
+        if name not in counts:
+            only_written.append(name)
+        counts[name] = counts.get(name, 0) + (_count(n) or 0)
+    ordered = sorted(counts.items(), key=lambda item: (-item[1], name_order_key(item[0], convention)))
+    return ordered, sorted(only_written, key=lambda n: name_order_key(n, convention))
+
+
+@dataclass(frozen=True)
+class _Pick:
+    elected: list[str]
+    revote_among: list[str]
+    revote_seats: int
+    unfilled: int
+
+
+def _pick(tally: list[tuple[str, int]], seats: int, minimum: int, exclude: set[str]) -> _Pick:
+    """Fill `seats` from qualifiers (votes >= minimum) by votes; a tie at the boundary → revote."""
+    if seats <= 0:
+        return _Pick([], [], 0, 0)
+    qualifiers = [(n, v) for n, v in tally if v >= minimum and n not in exclude]
+    if len(qualifiers) <= seats:
+        return _Pick([n for n, _ in qualifiers], [], 0, seats - len(qualifiers))
+    boundary = qualifiers[seats - 1][1]
+    if qualifiers[seats][1] < boundary:
+        return _Pick([n for n, _ in qualifiers[:seats]], [], 0, 0)
+    above = [n for n, v in qualifiers if v > boundary]
+    tied = [n for n, v in qualifiers if v == boundary]
+    return _Pick(above, tied, seats - len(above), 0)
+
+
+def _runoff_candidates(tally: list[tuple[str, int]], seats_left: int, profile: Profile,
+                       exclude: set[str]) -> list[str]:
+    if seats_left <= 0:
+        return []
+    extra = (profile.get("runoff") or {}).get("extra_candidates", 1)
+    if extra == "ratio":
+        extra = max(1, math.ceil(seats_left / 3))
+    wanted = seats_left + int(extra)
+    pool = [(n, v) for n, v in tally if n not in exclude]
+    if len(pool) <= wanted:
+        return [n for n, _ in pool]
+    boundary = pool[wanted - 1][1]
+    return [n for n, v in pool if v >= boundary]
+
+
+def _runoff_floor(profile: Profile) -> Threshold:
+    return Threshold.from_spec(profile["runoff"]["floor"])
+
+
+@dataclass
+class _PostState:
+    """What is known about one post between rounds."""
+
+    seats: int
+    elected: list[str] = field(default_factory=list)
+    revote: tuple[list[str], int] | None = None      # (among, seats)
+    runoff: tuple[list[str], int] | None = None      # (candidates, seats)
+    vacant_after_runoff: int = 0
+    voted: bool = False
+    rerun: int | None = None                          # index of an invalid round to repeat
+
+    @property
+    def open_seats(self) -> int:
+        return max(0, self.seats - len(self.elected))
+
+
+def _round_posts(rnd: dict, rtype: str, state: dict[str, _PostState]) -> list[str]:
+    """The posts a round covers: its `posts`, else by type what is pending, else all open ones."""
+    if rnd.get("posts"):
+        return [str(p) for p in rnd["posts"]]
+    if rtype == "revote":
+        pending = [p for p, s in state.items() if s.revote]
+    elif rtype == "runoff":
+        pending = [p for p, s in state.items() if s.runoff]
+    else:
+        pending = [p for p, s in state.items() if s.open_seats > 0]
+    if pending:
+        return pending
+    named = list((rnd.get("seats") or {}).keys()) + list((rnd.get("votes") or {}).keys())
+    return list(dict.fromkeys(str(p) for p in named))
+
+
+def _round_seats(rnd: dict, rtype: str, post: str, st: _PostState | None) -> int:
+    """Seats of a post in a round: the round's `seats`, else what is pending; never more than are open.
+
+    A post that is not among the contest's seats is not decided (0 seats)."""
+    if st is None:
+        return 0
+    explicit = _count((rnd.get("seats") or {}).get(post))
+    if explicit is not None:
+        seats = explicit
+    elif rtype == "revote" and st.revote:
+        seats = st.revote[1]
+    elif rtype == "runoff" and st.runoff:
+        seats = st.runoff[1]
+    else:
+        seats = st.open_seats
+    return min(seats, st.open_seats)
+
+
+def _post_names(contest: Contest, rtype: str, post: str, st: _PostState | None) -> list[str]:
+    if rtype == "revote" and st and st.revote:
+        return list(st.revote[0])
+    if rtype == "runoff" and st and st.runoff:
+        return list(st.runoff[0])
+    return [str(c["name"]) for _, c in contest.formal_candidates(post)]
+
+
+def _decide_post(contest: Contest, rnd: dict, rtype: str, post: str, st: _PostState | None,
+                 valid: bool, nums: _Numbers, profile: Profile, method: str | None,
+                 elected_anywhere: set[str]) -> PostResult:
+    convention = profile.get("strokes_convention", "surname")
+    seats = _round_seats(rnd, rtype, post, st)
+    names = _post_names(contest, rtype, post, st)
+    tally, written = _tally(names, (rnd.get("votes") or {}).get(post) or {},
+                            (rnd.get("write_ins") or {}).get(post) or {}, convention)
+    base_result = dict(post=post, seats=seats, tally=tally, write_ins=written)
+    minimum, rule = _post_rule(rtype, nums, profile, method) if valid else (None, "")
+    if minimum is None:
+        return PostResult(**base_result, threshold=None, elected=[], revote_among=[], revote_seats=0,
+                          seats_left=0, runoff_candidates=[], rule=rule)
+    pick = _pick(tally, seats, minimum, elected_anywhere)
+    revote_among, revote_seats, unfilled = pick.revote_among, pick.revote_seats, pick.unfilled
+    if rtype == "revote" and unfilled:
+        # Nobody left got a vote: the remaining candidates are still tied (all at 0).
+        rest = [n for n, _ in tally if n not in pick.elected and n not in elected_anywhere]
+        if len(rest) > unfilled:
+            revote_among, revote_seats, unfilled = rest, unfilled, 0
+    seats_left, runoff_candidates, vacant = 0, [], 0
+    if rtype == "first":
+        seats_left = unfilled
+        exclude = elected_anywhere | set(pick.elected) | set(revote_among)
+        runoff_candidates = _runoff_candidates(tally, seats_left, profile, exclude)
+    else:
+        vacant = unfilled
+    return PostResult(**base_result, threshold=minimum, elected=pick.elected, revote_among=revote_among,
+                      revote_seats=revote_seats, seats_left=seats_left, runoff_candidates=runoff_candidates,
+                      vacant=vacant, rule=rule)
+
+
+def _rule_bases_missing(rtype: str, nums: _Numbers, profile: Profile) -> list[str]:
+    """Fields the winning rule of `rtype` needs that the round lacks (the turnout check names its own)."""
+    if rtype == "revote":
+        return []
+    base = profile["runoff"]["floor"].get("base") if rtype == "runoff" else profile["win"].get("base")
+    if base == "present":
+        return ["present"] if nums.present is None else []
+    if rtype == "runoff":
+        return ["ballots.returned"] if nums.returned is None else []
+    return ["ballots.returned"] if nums.participants is None else []
+
+
+def _post_rule(rtype: str, nums: _Numbers, profile: Profile, method: str | None) -> tuple[int | None, str]:
+    """(minimum votes, Chinese wording) for a valid round of `rtype`."""
+    if rtype == "revote":
+        return 1, "对票数相等的候选人重新投票，以得票多的当选"
+    if rtype == "runoff":
+        floor = _runoff_floor(profile)
+        spec = profile["runoff"]["floor"]
+        if spec.get("base") == "present":
+            base, label = nums.present, f"实到会 {nums.present} 人"
+        else:
+            base, label = nums.returned, f"已投选票 {nums.returned} 张"
+        if base is None:
+            return None, ""
+        verb, _, name = _phrase(floor)
+        minimum = floor.minimum(base)
+        return minimum, f"以得票多的当选，但得票须{verb}{label}的{name}，即至少 {minimum} 票"
+    win = profile.threshold("win", method)
+    if profile["win"].get("base") == "present":
+        base, label = nums.present, f"实到会有选举权的 {nums.present} 人"
+    else:
+        unit = labels(profile, method).unit
+        base, label = nums.participants, f"参加投票的 {nums.participants} {unit}"
+    if base is None:
+        return None, ""
+    verb, _, name = _phrase(win)
+    minimum = win.minimum(base)
+    return minimum, f"得票须{verb}{label}的{name}，即至少 {minimum} 票"
+
+
+# --------------------------------------------------------------------------------------------
+# Rounds and contests
+# --------------------------------------------------------------------------------------------
+def _round_type(rnd: dict) -> str:
+    rtype = rnd.get("type") or "first"
+    return rtype if rtype in ROUND_NAMES else "first"
+
+
+def _decide_round(contest: Contest, index: int, rnd: dict, profile: Profile, method: str | None,
+                  state: dict[str, _PostState]) -> RoundResult:
+    rtype = _round_type(rnd)
+    nums = _numbers(rnd)
+    missing: list[str] = []
+    turnout_ok, turnout_text, value, base, needed = _turnout(contest, rnd, nums, profile, method, missing)
+    recon_ok, recon_text = _reconciliation(rnd, nums, profile, missing)
+    posts = [p for p in _round_posts(rnd, rtype, state) if _round_seats(rnd, rtype, p, state.get(p)) > 0]
+    votes = rnd.get("votes") or {}
+    for name in _rule_bases_missing(rtype, nums, profile):
+        _need(missing, name)
+    for post in posts:
+        if post not in votes:
+            _need(missing, f"votes.{post}")
+    reasons = [t for t in (turnout_text, recon_text) if t]
+    if missing:
+        reasons.append(f"缺少{missing_text(missing)}，无法判定本轮选举结果。")
+    valid = turnout_ok and recon_ok and not missing
+    elected_anywhere = {n for s in state.values() for n in s.elected}
+    results = []
+    for post in posts:
+        result = _decide_post(contest, rnd, rtype, post, state.get(post), valid, nums, profile, method,
+                              elected_anywhere)
+        elected_anywhere |= set(result.elected)
+        results.append(result)
+    valid_ballots = (nums.returned - nums.invalid
+                     if nums.returned is not None and nums.invalid is not None and nums.invalid <= nums.returned
+                     else None)
+    return RoundResult(index=index, type=rtype, date=rnd.get("date"), valid=valid, reasons=reasons,
+                       turnout_value=value, turnout_base=base, turnout_needed=needed,
+                       issued=nums.issued, returned=nums.returned, invalid=nums.invalid,
+                       valid_ballots=valid_ballots, posts=results, missing=missing)
+
+
+def _apply(state: dict[str, _PostState], result: RoundResult) -> None:
+    """Carry a round's decisions into the per-post state."""
+    for post_result in result.posts:
+        st = state[post_result.post]
+        st.voted = True
+        if not result.valid:
+            st.rerun = result.index
+            continue
+        st.rerun = None
+        st.elected.extend(n for n in post_result.elected if n not in st.elected)
+        st.revote = ((post_result.revote_among, post_result.revote_seats)
+                     if post_result.revote_among else None)
+        if result.type == "first":
+            st.runoff = ((post_result.runoff_candidates, post_result.seats_left)
+                         if post_result.seats_left else None)
+            st.vacant_after_runoff = 0
+        elif result.type == "runoff":
+            st.runoff = None
+            st.vacant_after_runoff = post_result.vacant
+        elif post_result.vacant:
+            st.vacant_after_runoff += post_result.vacant
+
+
+def _next_steps(state: dict[str, _PostState], rounds: list[RoundResult]) -> list[str]:
+    steps: list[str] = []
+    by_index = {r.index: r for r in rounds}
+    reruns: dict[int, list[str]] = {}
+    for post, st in state.items():
+        if st.rerun is not None:
+            reruns.setdefault(st.rerun, []).append(post)
+    for index, posts in sorted(reruns.items()):
+        rnd = by_index[index]
+        label = f"第{index + 1}轮{ROUND_NAMES[rnd.type]}"
+        if rnd.missing:
+            steps.append(f"{label}缺少{missing_text(rnd.missing)}，无法判定选举结果，请补填后重新计算。")
+        else:
+            steps.append(f"{label}无效，{_names(posts)}须重新投票。")
+    for post, st in state.items():
+        if st.rerun is not None:
+            continue
+        if not st.voted:
+            steps.append(f"{post}尚未投票。")
+            continue
+        if st.revote:
+            among, seats = st.revote
+            steps.append(f"{post}有 {len(among)} 名候选人得票相等，须就{_names(among)}重新投票，"
+                         f"决定 {seats} 个名额（不得抽签）。")
+        if st.runoff:
+            candidates, seats = st.runoff
+            steps.append(f"{post}尚缺 {seats} 名，须另行选举，候选人：{_names(candidates)}。")
+        elif st.vacant_after_runoff and not st.revote:
+            steps.append(f"{post}另行选举后仍缺 {st.vacant_after_runoff} 名，暂作缺额"
+                         "（或依本省规定再行选举）。")
+    if not state:
+        steps.append("未填写职位及应选名额（seats），无法计算选举结果。")
+    elif not steps and all(st.open_seats == 0 for st in state.values()):
+        steps.append("全部名额均已选出。")
+    return steps
+
+
+def _contest_outcome(contest: Contest, profile: Profile, method: str | None) -> ContestOutcome:
+    seats = {str(p): n for p, n in contest.seats.items()}
+    state = {post: _PostState(seats=n) for post, n in seats.items()}
+    if not contest.rounds:
+        stage = "candidates" if contest.formal_candidates() else "no_candidates"
+        step = "尚未投票。" if stage == "candidates" else "尚未确定正式候选人。"
+        return ContestOutcome(name=contest.name, path=contest.path, rounds=[], seats=seats,
+                              elected={p: [] for p in seats}, vacant=dict(seats), next_steps=[step], stage=stage)
+    rounds = []
+    for index, rnd in enumerate(contest.rounds):
+        if not isinstance(rnd, dict):
+            continue
+        result = _decide_round(contest, index, rnd, profile, method, state)
+        _apply(state, result)
+        rounds.append(result)
+    elected = {post: list(st.elected) for post, st in state.items()}
+    vacant = {post: st.open_seats for post, st in state.items()}
+    return ContestOutcome(name=contest.name, path=contest.path, rounds=rounds, seats=seats, elected=elected,
+                          vacant=vacant, next_steps=_next_steps(state, rounds), stage="counted")
+
+
+def compute(data: dict, profile: Profile) -> Outcome:
+    """The outcome of every contest of a record under `profile`."""
+    method = data.get("method")
+    return Outcome(profile_id=profile.id,
+                   contests=[_contest_outcome(c, profile, method) for c in contests(data)])
+
+
+# --------------------------------------------------------------------------------------------
+# Output
+# --------------------------------------------------------------------------------------------
+def outcome_to_dict(outcome: Outcome) -> dict:
+    """Plain JSON-ready data (tuples become lists)."""
+    data = asdict(outcome)
+    for contest in data["contests"]:
+        contest["path"] = list(contest["path"])
+        for rnd in contest["rounds"]:
+            for post in rnd["posts"]:
+                post["tally"] = [[name, votes] for name, votes in post["tally"]]
+    return data
+
+
+def _round_title(rnd: RoundResult) -> str:
+    from .formatting import chinese_date
+
+    title = f"第{rnd.index + 1}轮　{ROUND_NAMES[rnd.type]}"
+    if rnd.date:
+        try:
+            title += f"（{chinese_date(rnd.date)}）"
+        except (ValueError, TypeError):
+            title += f"（{rnd.date}）"
+    return title
+
+
+def _ballot_line(rnd: RoundResult) -> str | None:
+    parts = []
+    for label, value in (("发出选票", rnd.issued), ("收回", rnd.returned), ("无效", rnd.invalid),
+                         ("有效", rnd.valid_ballots)):
+        if value is not None:
+            parts.append(f"{label} {value} 张")
+    return "，".join(parts) + "。" if parts else None
+
+
+def _post_lines(post: PostResult) -> list[str]:
+    lines = [f"    {post.post}（本轮应选 {post.seats} 名）"]
+    if post.rule:
+        lines.append(f"      当选规则：{post.rule}。")
+    width = max((len(n) for n, _ in post.tally), default=2)
+    for name, votes in post.tally:
+        marks = []
+        if name in post.write_ins:
+            marks.append("另选他人")
+        if name in post.elected:
+            marks.append("当选")
+        elif name in post.revote_among:
+            marks.append("票数相等，须重新投票")
+        elif name in post.runoff_candidates:
+            marks.append("另行选举候选人")
+        mark = f"　{'，'.join(marks)}" if marks else ""
+        lines.append(f"      {name}{'　' * (width - len(name))}　{votes:>6} 票{mark}")
+    if post.threshold is not None:
+        lines.append(f"      当选：{_names(post.elected) if post.elected else '无'}。")
+    if post.revote_among:
+        lines.append(f"      {_names(post.revote_among)}得票相等，须就 {post.revote_seats} 个名额重新投票。")
+    if post.seats_left:
+        lines.append(f"      尚缺 {post.seats_left} 名，另行选举候选人：{_names(post.runoff_candidates) or '无'}。")
+    if post.vacant:
+        lines.append(f"      仍缺 {post.vacant} 名。")
+    return lines
+
+
+def _contest_lines(contest: ContestOutcome) -> list[str]:
+    seats = "、".join(f"{p} {n} 名" for p, n in contest.seats.items())
+    lines = [f"【{contest.name or '选举'}】应选：{seats or '未填写'}；{STAGE_NAMES[contest.stage]}。"]
+    for rnd in contest.rounds:
+        lines.append(f"  {_round_title(rnd)}：{'有效' if rnd.valid else '无效或无法判定'}")
+        lines.extend(f"    {reason}" for reason in rnd.reasons)
+        ballots = _ballot_line(rnd)
+        if ballots:
+            lines.append(f"    选票：{ballots}")
+        for post in rnd.posts:
+            lines.extend(_post_lines(post))
+    elected = [f"{post}：{_names(names)}" for post, names in contest.elected.items() if names]
+    if contest.stage == "counted":
+        lines.append(f"  当选人员：{'；'.join(elected) if elected else '无'}。")
+    lines.append("  下一步：")
+    lines.extend(f"    {step}" for step in contest.next_steps)
+    return lines
+
+
+def render_text(outcome: Outcome, stats: "Stats | None" = None) -> str:
+    """A plain-text Chinese report: per contest, round and post, then the statistics."""
+    lines = [f"选举结果（规则配置：{outcome.profile_id}）", ""]
+    for contest in outcome.contests:
+        lines.extend(_contest_lines(contest))
+        lines.append("")
+    if stats is not None:
+        from .stats import summary_lines
+
+        lines.append("统计")
+        lines.extend(f"  {line}" for line in summary_lines(stats))
+    return "\n".join(lines).rstrip() + "\n"

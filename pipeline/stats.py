@@ -1,0 +1,284 @@
+"""Statistics of an election, computed from the record and its outcome (never typed by users).
+
+The figures are the ones real work summaries report: 参选率, 女性占, 年龄段, 文化程度
+(初中及以下 / 高中及中专 / 大专及以上), 中共党员占, 继任（连任）占, 一次选举成功, 另行选举.
+Shares are of the members elected and go through `formatting.percent` (half up, one rule).
+
+Conventions (documented because records only give a birth year and month):
+* Age is counted on the election day (`schedule.election_day`, else the first round's date), in
+  whole years, taking the birthday as the 1st of the birth month: someone born 1990-04 is 36 on
+  2026-04-18 and on 2026-04-01. Without an election day or a birth month the age is unknown.
+* Turnout uses, per contest, the last round of type `first` that has both numbers (a re-run after
+  an invalid first round replaces it) and the profile's own measure and base: participants (or
+  ballots returned) over registered voters; for the Party, members present over the expected
+  attendance (registered − excluded). `registered` itself is the sum over all contests.
+* Party members are 中共党员 and 中共预备党员. A write-in winner has no recorded details and is
+  counted as unknown in every breakdown.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass, field, fields, replace
+from fractions import Fraction
+from typing import Iterable
+
+from .formatting import percent
+from .model import contests, election_day, parse_date
+from .outcome import ContestOutcome, Outcome
+
+__all__ = ["Stats", "compute_stats", "aggregate", "summary_lines", "AGE_BANDS", "EDUCATION_GROUPS",
+           "SEXES", "UNKNOWN", "age_band", "education_group", "age_on"]
+
+UNKNOWN = "未填"
+SEXES = ("男", "女")
+AGE_BANDS = ("35岁及以下", "36至45岁", "46至55岁", "56岁及以上")
+EDUCATION_GROUPS = ("大专及以上", "高中及中专", "初中及以下")
+_EDUCATION = {
+    "研究生": "大专及以上", "大学本科": "大专及以上", "大专": "大专及以上",
+    "高中": "高中及中专", "中专": "高中及中专",
+    "初中": "初中及以下", "小学": "初中及以下", "文盲或半文盲": "初中及以下",
+}
+_PARTY = {"中共党员", "中共预备党员"}
+
+
+def _zeros(keys: Iterable[str]) -> dict[str, int]:
+    return {k: 0 for k in (*keys, UNKNOWN)}
+
+
+@dataclass(frozen=True)
+class Stats:
+    """Counts of one record (or, after `aggregate`, of many). Shares are derived, never stored."""
+
+    places: int = 2
+    contests: int = 0
+    contests_counted: int = 0           # contests with at least one round
+    registered: int = 0                 # sum of electorate.registered
+    turnout_base: int = 0               # base of the turnout (registered or expected) of counted contests
+    participants: int = 0               # participants (or present) of those contests' first rounds
+    seats: int = 0
+    candidates: int = 0                 # formal, not withdrawn
+    elected: int = 0
+    vacant: int = 0
+    sex: dict[str, int] = field(default_factory=lambda: _zeros(SEXES))
+    age: dict[str, int] = field(default_factory=lambda: _zeros(AGE_BANDS))
+    education: dict[str, int] = field(default_factory=lambda: _zeros(EDUCATION_GROUPS))
+    party: int = 0
+    incumbents: int = 0                 # incumbents re-elected (继任)
+    filled_first_round: int = 0         # contests whose seats were all filled in the first round
+    runoffs_held: int = 0               # 另行选举 rounds held
+    contests_with_runoff: int = 0
+    contests_with_vacancies: int = 0
+
+    # -- derived -----------------------------------------------------------------------------
+    @property
+    def turnout_fraction(self) -> Fraction | None:
+        return Fraction(self.participants, self.turnout_base) if self.turnout_base else None
+
+    @property
+    def turnout(self) -> str:
+        return percent(self.participants, self.turnout_base, self.places)
+
+    def share(self, count: int) -> str:
+        """A count's share of the members elected ("—" when nobody is elected)."""
+        return percent(count, self.elected, self.places)
+
+    @property
+    def women(self) -> int:
+        return self.sex.get("女", 0)
+
+    @property
+    def women_share(self) -> str:
+        return self.share(self.women)
+
+    @property
+    def party_share(self) -> str:
+        return self.share(self.party)
+
+    @property
+    def incumbent_share(self) -> str:
+        return self.share(self.incumbents)
+
+    @property
+    def first_round_success(self) -> str:
+        """Share of counted contests filled in the first round (一次选举成功率)."""
+        return percent(self.filled_first_round, self.contests_counted, self.places)
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        fraction = self.turnout_fraction
+        data.update(
+            turnout=self.turnout,
+            turnout_fraction=None if fraction is None else f"{fraction.numerator}/{fraction.denominator}",
+            sex_share={k: self.share(v) for k, v in self.sex.items()},
+            age_share={k: self.share(v) for k, v in self.age.items()},
+            education_share={k: self.share(v) for k, v in self.education.items()},
+            women=self.women,
+            women_share=self.women_share,
+            party_share=self.party_share,
+            incumbent_share=self.incumbent_share,
+            first_round_success=self.first_round_success,
+        )
+        return data
+
+
+# ---------------------------------------------------------------------------------------------
+# Classifying one member
+# ---------------------------------------------------------------------------------------------
+def age_on(birth: str | None, day: dt.date | None) -> int | None:
+    """Whole years on `day` for a birth "YYYY-MM", the birthday taken as the 1st of the month."""
+    if not birth or day is None:
+        return None
+    try:
+        year, month = (int(part) for part in str(birth).split("-")[:2])
+    except ValueError:
+        return None
+    if not 1 <= month <= 12:
+        return None
+    return day.year - year - (1 if day.month < month else 0)
+
+
+def age_band(age: int | None) -> str:
+    if age is None or age < 0:
+        return UNKNOWN
+    if age <= 35:
+        return AGE_BANDS[0]
+    if age <= 45:
+        return AGE_BANDS[1]
+    if age <= 55:
+        return AGE_BANDS[2]
+    return AGE_BANDS[3]
+
+
+def education_group(education: str | None) -> str:
+    return _EDUCATION.get(education or "", UNKNOWN)
+
+
+def _reference_day(data: dict) -> dt.date | None:
+    day = election_day(data)
+    if day is not None:
+        return day
+    for contest in contests(data):
+        for rnd in contest.rounds:
+            found = parse_date(rnd.get("date")) if isinstance(rnd, dict) else None
+            if found is not None:
+                return found
+    return None
+
+
+def _find_candidate(candidates: list[dict], name: str, post: str) -> dict | None:
+    same_post = [c for c in candidates if c.get("name") == name and c.get("post") == post]
+    any_post = [c for c in candidates if c.get("name") == name]
+    found = same_post or any_post
+    return found[0] if found else None
+
+
+# ---------------------------------------------------------------------------------------------
+# One record
+# ---------------------------------------------------------------------------------------------
+def _first_round_turnout(outcome: ContestOutcome) -> tuple[int, int] | None:
+    firsts = [r for r in outcome.rounds
+              if r.type == "first" and r.turnout_value is not None and r.turnout_base is not None]
+    if not firsts:
+        return None
+    last = firsts[-1]
+    return last.turnout_value, last.turnout_base
+
+
+def _filled_first_round(outcome: ContestOutcome) -> bool:
+    firsts = [r for r in outcome.rounds if r.type == "first"]
+    if not firsts or not firsts[0].valid or not outcome.seats:
+        return False
+    elected = {p.post: len(p.elected) for p in firsts[0].posts}
+    return all(elected.get(post, 0) >= n for post, n in outcome.seats.items())
+
+
+def compute_stats(data: dict, outcome: Outcome, places: int = 2) -> Stats:
+    """The statistics of one record and its computed outcome."""
+    day = _reference_day(data)
+    views = contests(data)
+    sex, age, education = _zeros(SEXES), _zeros(AGE_BANDS), _zeros(EDUCATION_GROUPS)
+    totals = dict(registered=0, turnout_base=0, participants=0, seats=0, candidates=0, elected=0, vacant=0,
+                  party=0, incumbents=0, filled_first_round=0, runoffs_held=0, contests_with_runoff=0,
+                  contests_with_vacancies=0, contests_counted=0)
+    for view, result in zip(views, outcome.contests):
+        totals["registered"] += view.registered or 0
+        totals["seats"] += view.total_seats
+        totals["candidates"] += len(view.formal_candidates())
+        if result.stage != "counted":
+            continue
+        totals["contests_counted"] += 1
+        turnout = _first_round_turnout(result)
+        if turnout is not None:
+            totals["participants"] += turnout[0]
+            totals["turnout_base"] += turnout[1]
+        totals["filled_first_round"] += _filled_first_round(result)
+        runoffs = sum(1 for r in result.rounds if r.type == "runoff")
+        totals["runoffs_held"] += runoffs
+        totals["contests_with_runoff"] += bool(runoffs)
+        vacant = sum(result.vacant.values())
+        totals["vacant"] += vacant
+        totals["contests_with_vacancies"] += bool(vacant)
+        for post, names in result.elected.items():
+            for name in names:
+                person = _find_candidate(view.candidates, name, post) or {}
+                totals["elected"] += 1
+                sex[person.get("gender") if person.get("gender") in SEXES else UNKNOWN] += 1
+                age[age_band(age_on(person.get("birth"), day))] += 1
+                education[education_group(person.get("education"))] += 1
+                totals["party"] += person.get("politics") in _PARTY
+                totals["incumbents"] += person.get("incumbent") is True
+    return Stats(places=places, contests=len(views), sex=sex, age=age, education=education, **totals)
+
+
+def aggregate(items: Iterable[Stats], places: int | None = None) -> Stats:
+    """Sum the counts of many records; shares are recomputed from the sums."""
+    items = list(items)
+    if places is None:
+        places = items[0].places if items else 2
+    out = Stats(places=places)
+    sums: dict = {}
+    for f in fields(Stats):
+        if f.name == "places":
+            continue
+        start = getattr(out, f.name)
+        if isinstance(start, dict):
+            total = dict(start)
+            for item in items:
+                for key, value in getattr(item, f.name).items():
+                    total[key] = total.get(key, 0) + value
+        else:
+            total = start + sum(getattr(item, f.name) for item in items)
+        sums[f.name] = total
+    return replace(out, **sums)
+
+
+# ---------------------------------------------------------------------------------------------
+# Text
+# ---------------------------------------------------------------------------------------------
+def _breakdown(stats: Stats, counts: dict[str, int]) -> str:
+    parts = [f"{key} {n} 名（{stats.share(n)}）" for key, n in counts.items() if key != UNKNOWN or n]
+    return "，".join(parts)
+
+
+def summary_lines(stats: Stats) -> list[str]:
+    """Chinese lines of the statistics, in the order of a work summary's 基本情况."""
+    lines = [
+        f"场次 {stats.contests} 个，已计票 {stats.contests_counted} 个；登记 {stats.registered} 人（户）。",
+        f"参加投票 {stats.participants}，计算基数 {stats.turnout_base}，参选率（到会率）{stats.turnout}。",
+        f"应选 {stats.seats} 名，正式候选人 {stats.candidates} 名，当选 {stats.elected} 名，缺额 {stats.vacant} 名。",
+    ]
+    if stats.elected:
+        lines += [
+            f"性别：{_breakdown(stats, stats.sex)}。",
+            f"年龄：{_breakdown(stats, stats.age)}。",
+            f"文化程度：{_breakdown(stats, stats.education)}。",
+            f"中共党员（含预备党员）{stats.party} 名，占 {stats.party_share}；"
+            f"连任 {stats.incumbents} 名，占 {stats.incumbent_share}。",
+        ]
+    if stats.contests_counted:
+        lines.append(
+            f"一次选举成功 {stats.filled_first_round} 个场次（{stats.first_round_success}）；"
+            f"另行选举 {stats.runoffs_held} 轮（涉及 {stats.contests_with_runoff} 个场次）；"
+            f"尚有缺额的场次 {stats.contests_with_vacancies} 个。")
+    return lines
