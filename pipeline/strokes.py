@@ -81,7 +81,7 @@ _UNKNOWN = 2  # (2, code point)
 @functools.cache
 def _table() -> dict[str, str]:
     """Load {character: stroke sequence} from the packaged data file (once)."""
-    text = resources.files("pipeline").joinpath("data", "strokes.tsv").read_text(encoding="utf-8")
+    text = resources.files("pipeline").joinpath("data").joinpath("strokes.tsv").read_text(encoding="utf-8")
     table = {}
     for line in text.splitlines():
         if not line or line.startswith("#"):

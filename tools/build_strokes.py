@@ -190,7 +190,6 @@ def load_unihan(path: Path) -> tuple[dict[str, int], set[str], str]:
 
 
 _CONWAY_LINE = re.compile(r"U\+([0-9A-F]{4,6})!?\t(\S)[\^*]?\t([1-5|()\\]+)$")
-_GROUP = re.compile(r"\(([^()]*)\)")
 
 
 def load_conway(path: Path) -> dict[str, str]:
