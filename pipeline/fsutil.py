@@ -22,6 +22,9 @@ def write_atomic(path: str, data: bytes, overwrite: bool = False) -> None:
     os.makedirs(directory, exist_ok=True)
     handle, temp = tempfile.mkstemp(prefix=".~", suffix=".tmp", dir=directory)
     try:
+        # mkstemp creates the file 0600; give it the mode an ordinary new file (or the file it
+        # replaces) would have, so a colleague or a file share can still read it.
+        os.chmod(temp, _mode_for(path))
         with os.fdopen(handle, "wb") as out:
             out.write(data)
             out.flush()
@@ -41,3 +44,12 @@ def write_atomic(path: str, data: bytes, overwrite: bool = False) -> None:
     finally:
         if os.path.exists(temp):
             os.unlink(temp)
+
+
+def _mode_for(path: str) -> int:
+    try:
+        return os.stat(path).st_mode & 0o7777
+    except OSError:
+        mask = os.umask(0)
+        os.umask(mask)
+        return 0o666 & ~mask

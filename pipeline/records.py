@@ -10,6 +10,7 @@ duplicate keys) and records where each value stands in the file.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from typing import Any, Iterator, Mapping
 
@@ -32,6 +33,9 @@ MAX_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 40
 MAX_ALIASES = 100
 MAX_EXPANDED_NODES = 2_000_000
+# Nodes that aliases may add on top of what is written out: a record needs no aliases at all,
+# and every aliased node costs a schema check, so a small file must not expand into millions.
+MAX_ALIAS_NODES = 100_000
 MAX_NUMBER_DIGITS = 30
 
 Path = tuple  # tuple[str | int, ...]
@@ -39,6 +43,11 @@ Position = tuple  # (line, column), both 1-based
 
 _TAG = "tag:yaml.org,2002:"
 _ALLOWED_TAGS = {_TAG + t for t in ("str", "int", "float", "bool", "null", "seq", "map")}
+
+# The only integers read as numbers: plain decimals. YAML 1.1 would read `0147` as octal 103,
+# `1:30` as 90 and `0x1F` as 31; in a record these are text the schema then reports.
+_DECIMAL = re.compile(r"[-+]?(?:0|[1-9][0-9_]*)")
+_TAG_NAMES = {_TAG + "int": "整数", _TAG + "float": "数字", _TAG + "bool": "是非值（true 或 false）"}
 
 
 class _Loader(yaml.SafeLoader):
@@ -61,6 +70,9 @@ class Record:
     data: Any
     positions: Mapping[Path, Position] = field(repr=False)
     key_positions: Mapping[Path, Position] = field(repr=False)
+    # Paths whose value could not be read (a tag, an overlong number, an undefined alias) and
+    # stands as None: the loader has said why, so the schema does not report them again.
+    damaged: frozenset = field(default=frozenset(), repr=False)
 
     def locate(self, path: Path, key: bool = False) -> Position | tuple[None, None]:
         """Position of the value (or its key) at `path`, else of the nearest ancestor."""
@@ -104,6 +116,11 @@ def read_text(file: str) -> tuple[str | None, list[Finding]]:
                 "请检查是否误选了其他文件；选民名单过长时可分到多个场次或多个记录。")]
         with open(file, "rb") as handle:
             raw = handle.read(MAX_BYTES + 1)
+        if len(raw) > MAX_BYTES:  # a pipe or special file whose size was not known beforehand
+            return None, [_file_finding(
+                file, "FILE-TOO-LARGE",
+                "文件过大：超过 5 MB，记录文件不能超过 5 MB。"
+                "请检查是否误选了其他文件；选民名单过长时可分到多个场次或多个记录。")]
     except FileNotFoundError:
         return None, [_file_finding(file, "FILE-NOT-FOUND", "找不到该文件，请检查路径和文件名。")]
     except PermissionError:
@@ -141,12 +158,25 @@ def decode(raw: bytes, file: str) -> tuple[str | None, list[Finding]]:
 
 
 _PROBLEMS = [
+    # Matched against "problem context" in this order; the first match wins.
+    ("while scanning a directive", "以“%”开头的行是 YAML 指令，记录中用不到，请删除这一行（以 % 开头的文字请加引号）"),
+    ("YAML directive", "以“%”开头的行是 YAML 指令，记录中用不到，请删除这一行（以 % 开头的文字请加引号）"),
+    ("tag handle", "“!”开头的标签写法不对；记录中用不到标签，请删除（以 ! 开头的文字请加引号）"),
+    ("while scanning a tag", "“!”开头的标签写法不对；记录中用不到标签，请删除（以 ! 开头的文字请加引号）"),
+    ("while scanning a block scalar",
+     "以“|”或“>”开头的值表示多行文字，其后同一行不能再写内容；如果只是普通文字，请加引号"),
+    ("expected escape sequence of", "双引号中的“\\x”“\\u”后应跟十六进制数字；路径等文字请用单引号"),
+    ("expected '<document start>'",
+     "这里有多余的内容：前面的内容已经结束（如引号或括号已闭合），后面不能再接文字；请检查引号、括号和缩进"),
+    ("mapping keys are not allowed here", "这里不能出现“?”：以 ? 开头的文字请加引号"),
     ("found character '\\t' that cannot start any token",
      "这里出现了制表符（Tab）。YAML 只能用空格缩进，请把 Tab 换成空格"),
     ("found character '\\t'", "这里出现了制表符（Tab）。YAML 只能用空格缩进，请把 Tab 换成空格"),
     ("mapping values are not allowed here",
      "这里不能出现冒号“:”。可能是缩进不对、冒号后缺空格，或文字中含冒号而未加引号"),
     ("could not find expected ':'", "缺少冒号“:”。每个字段应写成“名称: 值”（冒号为半角，后跟一个空格）"),
+    ("expected <block end>, but found '<scalar>'",
+     "这里多了一段文字：可能是引号结束后同一行还写了内容，或缩进不对；整段文字请都放在引号内"),
     ("expected <block end>", "缩进不一致：同一层的字段应左对齐，列表项“- ”应对齐"),
     ("did not find expected key", "缩进不一致或缺少冒号：同一层的字段应左对齐"),
     ("did not find expected '-' indicator", "列表缩进不一致：同一列表的各项“- ”应左对齐"),
@@ -157,21 +187,47 @@ _PROBLEMS = [
     ("expected ',' or ']'", "方括号 [ ] 没有正确闭合，或列表项之间缺少逗号"),
     ("expected ',' or '}'", "花括号 { } 没有正确闭合，或字段之间缺少逗号"),
     ("expected alphabetic or numeric character", "“*”或“&”后缺少名称；文字以 * 或 & 开头时请加引号"),
-    ("found character that cannot start any token", "这里有 YAML 不允许作为开头的字符（如 @ 或 `）；请给这段文字加引号"),
+    # PyYAML says "found character '@' that cannot start any token": match the part after the character.
+    ("that cannot start any token", "这里有 YAML 不允许作为开头的字符（如 @ 或 `）；请给这段文字加引号"),
+    ("sequence entries are not allowed here", "这里不能出现列表项“- ”：列表项应另起一行并缩进；以“- ”开头的文字请加引号"),
+    ("found unexpected document separator", "引号没有闭合：引号中的文字里出现了“---”或“...”分隔线"),
     ("expected a single document", "文件中只能有一条记录（一个 YAML 文档），请删除多余的“---”分隔线"),
     ("but found another document", "文件中只能有一条记录（一个 YAML 文档），请删除多余的“---”分隔线"),
 ]
 
 
-def _syntax_finding(file: str, exc: yaml.MarkedYAMLError) -> Finding:
+# A field name followed by a full-width colon: `kind：village_committee`, `- name：张三`.
+_FULL_WIDTH_COLON = re.compile(r"^(\s*(?:-\s+)?)([A-Za-z_][A-Za-z0-9_]*)\s*：")
+
+
+def _full_width_colon(text: str, upto: int) -> tuple[int, int, str] | None:
+    """The nearest `name：` line among line `upto` (0-based) and the two before it.
+
+    Such a line reads as plain text, so the parser stumbles a line or two later; the colon is
+    the cause to show.
+    """
+    lines = text.splitlines()
+    for number in range(min(upto, len(lines) - 1), max(upto - 2, 0) - 1, -1):
+        match = _FULL_WIDTH_COLON.match(lines[number])
+        if match:
+            return number, match.end() - 1, match.group(2)
+    return None
+
+
+def _syntax_finding(file: str, exc: yaml.MarkedYAMLError, text: str = "") -> Finding:
     mark = exc.problem_mark or exc.context_mark
+    colon = _full_width_colon(text, mark.line) if text and mark else None
+    if colon:
+        line, column, name = colon
+        return Finding(id="YAML-SYNTAX", severity=Severity.ERROR, file=file, line=line + 1, column=column + 1,
+                       message=f"字段“{name}”后面用了全角冒号“：”，请改为半角冒号“:”，并在冒号后加一个空格。")
     problem = f"{exc.problem or ''} {exc.context or ''}"
-    text = next((chinese for english, chinese in _PROBLEMS if english in problem), None)
-    if text is None:
-        text = f"YAML 格式错误（{(exc.problem or '无法解析').strip()}）；请对照 huanjie new 生成的样板检查这一行的写法"
+    message = next((chinese for english, chinese in _PROBLEMS if english in problem), None)
+    if message is None:
+        message = "YAML 格式错误，无法读懂这里的写法；请对照 huanjie new 生成的样板检查这一行"
     line = mark.line + 1 if mark else None
     column = mark.column + 1 if mark else None
-    return Finding(id="YAML-SYNTAX", severity=Severity.ERROR, message=text + "。",
+    return Finding(id="YAML-SYNTAX", severity=Severity.ERROR, message=message + "。",
                    file=file, line=line, column=column)
 
 
@@ -192,6 +248,8 @@ class _Builder:
         self.anchors: dict[str, tuple[Any, int]] = {}
         self.aliases = 0
         self.expanded = 0
+        self.alias_nodes = 0
+        self.damaged: set[Path] = set()
         self.constructor = SafeConstructor()
         self.resolver = _Loader("")
 
@@ -212,18 +270,22 @@ class _Builder:
 
     def scalar(self, event: ScalarEvent, path: Path) -> Any:
         if not self.check_tag(event, path):
+            self.damaged.add(path)
             return None
-        tag = event.tag if event.tag not in (None, "!") else self.resolver.resolve(
-            ScalarNode, event.value, event.implicit)
+        explicit = event.tag not in (None, "!")
+        tag = event.tag if explicit else self.resolver.resolve(ScalarNode, event.value, event.implicit)
         if event.tag == "!":
             tag = _TAG + "str"
         node = ScalarNode(tag, event.value, event.start_mark, event.end_mark)
         try:
             if tag == _TAG + "int":
-                digits = sum(ch.isdigit() for ch in event.value)
+                if not explicit and not _DECIMAL.fullmatch(event.value):
+                    return event.value
+                digits = sum(ch.isalnum() for ch in event.value)
                 if digits > MAX_NUMBER_DIGITS:
                     self.error("YAML-NUMBER", f"数字过长（{digits} 位），不是合理的人数或票数。",
                                event.start_mark, path)
+                    self.damaged.add(path)
                     return None
                 return self.constructor.construct_yaml_int(node)
             if tag == _TAG + "float":
@@ -232,8 +294,12 @@ class _Builder:
                 return self.constructor.construct_yaml_bool(node)
             if tag == _TAG + "null":
                 return None
-        except (ValueError, yaml.YAMLError):
-            self.error("YAML-NUMBER", f"无法识别的数字 {_preview(event.value)}。", event.start_mark, path)
+        except (ValueError, KeyError, IndexError, yaml.YAMLError):
+            # Only an explicit tag (`!!int abc`, `!!bool maybe`) gets here.
+            shown = _preview(event.value) if event.value else "空值"
+            self.error("YAML-TAG", f"{shown}不能按标签 {tag.replace(_TAG, '!!')} 读作{_TAG_NAMES[tag]}。请删除该标签。",
+                       event.start_mark, path)
+            self.damaged.add(path)
             return None
         return event.value
 
@@ -257,7 +323,7 @@ class _Builder:
                 return
             if frame[2] is _NO_KEY:
                 # `value` is a key.
-                if not isinstance(value, str) or event is None or isinstance(event, (MappingEndEvent, SequenceEndEvent)):
+                if not isinstance(value, str):
                     self.error("YAML-KEY", "字段名必须是简单文字，不能是列表或映射。",
                                getattr(event, "start_mark", None), cpath)
                     frame[2] = _BAD_KEY
@@ -319,17 +385,20 @@ class _Builder:
                 container, size, anchor, key_slot, start = frame[0], frame[5], frame[6], frame[7], frame[8]
                 if not frame[3]:  # an unsupported tag: keep nothing of its content
                     container = None
+                    self.damaged.add(frame[1])
                 if anchor:
                     self.anchors[anchor] = (container, size)
                 self.expanded += 1
-                if key_slot:
-                    attach(container, size, None)
-                else:
-                    attach(container, size, start)
+                attach(container, size, start)
                 continue
             if isinstance(event, ScalarEvent):
                 path = child_path()
                 if is_key_position():
+                    if not self.check_tag(event, path):
+                        stack[-1][2] = _BAD_KEY
+                        continue
+                    if event.anchor:
+                        self.anchors[event.anchor] = (event.value, 1)
                     attach(event.value, 1, event)
                     continue
                 value = self.scalar(event, path)
@@ -348,11 +417,17 @@ class _Builder:
                     raise _Stop
                 if event.anchor not in self.anchors:
                     self.error("YAML-SYNTAX", f"引用了未定义的锚点 *{event.anchor}。", event.start_mark, path)
+                    if is_key_position():
+                        stack[-1][2] = _BAD_KEY
+                        continue
+                    self.positions.setdefault(path, (event.start_mark.line + 1, event.start_mark.column + 1))
+                    self.damaged.add(path)
                     attach(None, 1, event)
                     continue
                 value, size = self.anchors[event.anchor]
                 self.expanded += size
-                if self.expanded > MAX_EXPANDED_NODES:
+                self.alias_nodes += size
+                if self.expanded > MAX_EXPANDED_NODES or self.alias_nodes > MAX_ALIAS_NODES:
                     self.error("YAML-ALIAS-LIMIT", "别名展开后的内容过大（疑似“别名炸弹”），已停止读取。记录中不需要使用锚点和别名。",
                                event.start_mark, path)
                     raise _Stop
@@ -378,28 +453,32 @@ def parse(text: str, file: str) -> tuple[Record | None, list[Finding]]:
     except _Stop:
         return None, builder.findings
     except yaml.MarkedYAMLError as exc:
-        return None, builder.findings + [_syntax_finding(file, exc)]
+        return None, builder.findings + [_syntax_finding(file, exc, text)]
     except yaml.YAMLError as exc:  # e.g. a reader error on a control character
         mark = getattr(exc, "position", None)
         message = "文件含有 YAML 不允许的控制字符。" if "special characters" in str(exc) else "YAML 格式错误，无法解析。"
+        line = column = None
+        if isinstance(mark, int):
+            line = text.count("\n", 0, mark) + 1
+            column = mark - (text.rfind("\n", 0, mark) + 1) + 1
         return None, builder.findings + [Finding(
-            id="YAML-SYNTAX", severity=Severity.ERROR, message=message, file=file,
-            line=text.count("\n", 0, mark) + 1 if isinstance(mark, int) else None)]
+            id="YAML-SYNTAX", severity=Severity.ERROR, message=message, file=file, line=line, column=column)]
     findings = builder.findings
     if root is None:
         if not findings:
-            findings.append(Finding(id="FILE-EMPTY", severity=Severity.ERROR, file=file, line=1,
+            findings.append(Finding(id="FILE-EMPTY", severity=Severity.ERROR, file=file, line=1, column=1,
                                     message="记录为空：文件中没有任何内容。可以用“huanjie new 类型 -o 文件”生成一份样板。"))
         return None, findings
     if not isinstance(root, dict):
         found = {list: "列表", str: "一段文字"}.get(type(root), "一个数字或布尔值")
         hint = "（注意：冒号应为半角“:”，不是全角“：”）" if isinstance(root, str) and "：" in root else ""
+        line, column = builder.positions.get((), (1, 1))
         findings.append(Finding(
-            id="RECORD-ROOT", severity=Severity.ERROR, file=file, line=1, column=1,
+            id="RECORD-ROOT", severity=Severity.ERROR, file=file, line=line, column=column,
             message=f"记录的最外层应为“名称: 值”的映射（第一行通常是 kind: ...），实际为{found}{hint}。"))
         return None, findings
     return Record(file=file, data=root, positions=builder.positions,
-                  key_positions=builder.key_positions), findings
+                  key_positions=builder.key_positions, damaged=frozenset(builder.damaged)), findings
 
 
 def load(file: str) -> tuple[Record | None, list[Finding]]:
@@ -408,6 +487,6 @@ def load(file: str) -> tuple[Record | None, list[Finding]]:
     if text is None:
         return None, findings
     if not text.strip():
-        return None, [Finding(id="FILE-EMPTY", severity=Severity.ERROR, file=file, line=1,
+        return None, [Finding(id="FILE-EMPTY", severity=Severity.ERROR, file=file, line=1, column=1,
                               message="记录为空：文件中没有任何内容。可以用“huanjie new 类型 -o 文件”生成一份样板。")]
     return parse(text, file)

@@ -23,7 +23,7 @@ _TYPE_NAMES = {
     "string": "文字",
     "array": "列表（每项以“- ”开头）",
     "object": "“名称: 值”形式的映射",
-    "boolean": "true 或 false",
+    "boolean": "是非值（true 或 false）",
     "null": "空值",
 }
 
@@ -100,7 +100,7 @@ def describe(value: Any) -> str:
         text = f"文字“{shown}”"
         if _FULL_WIDTH_DIGITS.search(value):
             text += "（含全角数字，请改用半角数字 0-9）"
-        elif re.fullmatch(r"[0-9][0-9,，]*", value):
+        elif re.fullmatch(r"[0-9]+(?:[,，][0-9]+)+", value):
             text += "（数字中不要加逗号）"
         elif value in ("是", "否", "对", "错"):
             text += "（请写 true 表示是，false 表示否）"
@@ -119,27 +119,61 @@ def _enum_text(schema_node: dict) -> str:
     return shown + (f"（{description}）" if description and any(str(v) in description for v in values) else "")
 
 
+def _type_hint(value: Any, expected: list[str]) -> str:
+    """A hint for the usual slips behind a type error: a number in quotes, a full-width colon."""
+    if isinstance(value, str) and {"integer", "number"} & set(expected):
+        if re.fullmatch(r"[-+]?0[0-9]+", value):
+            return "（数字不要以 0 开头）"
+        if re.fullmatch(r"[-+]?[0-9]+(?:\.[0-9]+)?", value):
+            return "（数字不要加引号）"
+    if isinstance(value, str) and "object" in expected and "：" in value:
+        return "（注意：冒号应为半角“:”，后跟一个空格，不是全角“：”）"
+    return ""
+
+
+def _messages(error: jsonschema.ValidationError, schema: dict) -> list[tuple[str, tuple, bool]]:
+    """[(message, path the finding points at, whether to point at the key rather than the value)]."""
+    path = tuple(error.absolute_path)
+    keyword, value, expected = error.validator, error.instance, error.validator_value
+    if keyword == "required":
+        # jsonschema reports each missing name in its own error, with the same instance.
+        missing = _missing_name(error)
+        child = _subschema(schema, path + (missing,)) or {}
+        label = child.get("title", missing)
+        return [(f"缺少必填字段 {missing}（{label}）。", path, False)]
+    if keyword == "additionalProperties":
+        # One error names every unknown field of the mapping; each gets its own finding.
+        node = _subschema(schema, path) or {}
+        allowed = list(node.get("properties", {}))
+        out = []
+        for key in (key for key in value if key not in allowed):
+            if "：" in str(key):
+                hint = "字段名后的冒号应为半角“:”，后跟一个空格，不是全角“：”。"
+            else:
+                guess = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
+                hint = f"是否应为“{guess[0]}”？" if guess else f"此处可用的字段：{'、'.join(allowed)}。"
+            out.append((f"未知字段“{key}”。{hint}", path + (key,), True))
+        return out
+    return [_message(error, schema)]
+
+
+def _missing_name(error: jsonschema.ValidationError) -> str:
+    """The property a `required` error is about (its message is "'name' is a required property")."""
+    for name in error.validator_value:
+        if name not in error.instance and error.message == f"{name!r} is a required property":
+            return name
+    return next((name for name in error.validator_value if name not in error.instance), error.validator_value[0])
+
+
 def _message(error: jsonschema.ValidationError, schema: dict) -> tuple[str, tuple, bool]:
     """(message, path the finding points at, whether to point at the key rather than the value)."""
     path = tuple(error.absolute_path)
     title = field_title(path, schema) if path else "记录"
     keyword, value, expected = error.validator, error.instance, error.validator_value
     if keyword == "type":
-        expected_names = [_TYPE_NAMES.get(t, t) for t in ([expected] if isinstance(expected, str) else expected)]
-        return f"{title}应为{'或'.join(expected_names)}，实际为{describe(value)}。", path, False
-    if keyword == "required":
-        missing = next((name for name in expected if name not in value), expected[0])
-        child = _subschema(schema, path + (missing,)) or {}
-        label = child.get("title", missing)
-        return f"缺少必填字段 {missing}（{label}）。", path, False
-    if keyword == "additionalProperties":
-        node = _subschema(schema, path) or {}
-        allowed = list(node.get("properties", {}))
-        extras = [key for key in value if key not in allowed]
-        key = extras[0] if extras else "?"
-        guess = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
-        hint = f"是否应为“{guess[0]}”？" if guess else f"此处可用的字段：{'、'.join(allowed)}。"
-        return f"未知字段“{key}”。{hint}", path + (key,), True
+        types = [expected] if isinstance(expected, str) else list(expected)
+        expected_names = [_TYPE_NAMES.get(t, t) for t in types]
+        return f"{title}应为{'或'.join(expected_names)}，实际为{describe(value)}{_type_hint(value, types)}。", path, False
     if keyword == "enum":
         node = _subschema(schema, path) or error.schema
         return f"{title}应为以下之一：{_enum_text(node)}；实际为{describe(value)}。", path, False
@@ -179,9 +213,19 @@ def validate(record: Record) -> list[Finding]:
     """All schema findings of one record, in file order."""
     schema = load_schema()
     findings = []
-    for error in _validator().iter_errors(record.data):
-        message, path, key = _message(error, schema)
-        findings.append(record.finding(_IDS.get(error.validator, "SCHEMA"), Severity.ERROR, message, path, key=key))
+    errors = list(_validator().iter_errors(record.data))
+    damaged = getattr(record, "damaged", frozenset())
+    # A date that breaks the pattern (2026/3/18) is not also reported as a nonexistent date.
+    misshapen = {tuple(e.absolute_path) for e in errors if e.validator == "pattern"}
+    for error in errors:
+        path = tuple(error.absolute_path)
+        if path in damaged:
+            continue  # the loader has already said why this value could not be read
+        if error.validator == "format" and path in misshapen:
+            continue
+        for message, where, key in _messages(error, schema):
+            findings.append(record.finding(_IDS.get(error.validator, "SCHEMA"), Severity.ERROR, message, where,
+                                           key=key))
     data = record.data
     if isinstance(data, dict) and "contests" in data:
         for name in _CONTEST_FIELDS:
