@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from . import records, schema
+from . import outcome as tally, records, rules, schema, stats as statistics
 from .findings import Finding, Severity, has_errors
+from .rules.profile import Profile, ProfileError, select
 
 
 @dataclass
@@ -16,6 +17,9 @@ class CheckResult:
     file: str
     record: records.Record | None
     findings: list[Finding] = field(default_factory=list)
+    profile: Profile | None = None
+    outcome: tally.Outcome | None = None
+    stats: statistics.Stats | None = None
 
     @property
     def unreadable(self) -> bool:
@@ -26,16 +30,28 @@ class CheckResult:
         return self.record is not None and not has_errors(self.findings)
 
 
-def check_record(record: records.Record) -> list[Finding]:
-    """Schema findings of a parsed record (rule checks join here once the schema passes)."""
-    return schema.validate(record)
+def check_record(record: records.Record, findings: list[Finding] | None = None) -> CheckResult:
+    """Schema validation, then (for a schema-valid record) profile, outcome, statistics and rule checks."""
+    findings = list(findings or []) + schema.validate(record)
+    result = CheckResult(file=record.file, record=record, findings=findings)
+    if has_errors(findings):
+        return result
+    try:
+        result.profile = select(record.data)
+    except ProfileError as exc:
+        findings.append(record.finding("PROFILE-UNKNOWN", Severity.ERROR, str(exc), (exc.field,)))
+        return result
+    result.outcome = tally.compute(record.data, result.profile)
+    result.stats = statistics.compute_stats(record.data, result.outcome)
+    findings += rules.run_checks(record, result.profile)
+    return result
 
 
 def check_file(file: str) -> CheckResult:
     record, findings = records.load(file)
-    if record is not None:
-        findings = findings + check_record(record)
-    return CheckResult(file=file, record=record, findings=findings)
+    if record is None:
+        return CheckResult(file=file, record=None, findings=findings)
+    return check_record(record, findings)
 
 
 def check_files(files: Iterable[str]) -> list[CheckResult]:

@@ -11,8 +11,10 @@ import sys
 
 import click
 
-from . import __version__, check as checking, cli_i18n, starter
+from . import __version__, check as checking, cli_i18n, starter, strokes
 from .findings import Severity, format_human, sort_key
+from .outcome import outcome_to_dict, render_text
+from .records import decode, read_text
 from .fsutil import OutputExists, write_atomic
 
 cli_i18n.install()
@@ -58,6 +60,62 @@ def check_command(files: tuple[str, ...], output_format: str, strict: bool) -> N
         click.echo(f"共检查 {len(results)} 个文件，{passed} 个通过；错误 {errors} 个，警告 {warnings} 个。",
                    err=bool(findings))
     sys.exit(checking.exit_code(results, strict=strict))
+
+
+def _print_findings(findings, err: bool = False) -> None:
+    for finding in sorted(findings, key=sort_key):
+        click.echo(format_human(finding), err=err)
+
+
+@main.command("outcome", **COMMAND)
+@click.argument("file", metavar="文件")
+@click.option("--format", "output_format", type=click.Choice(["human", "json"]), default="human",
+              show_default=True, help="输出格式：human 便于阅读，json 供程序处理。")
+def outcome_command(file: str, output_format: str) -> None:
+    """计算选举结果：每个职位、每轮投票的计票、当选人、需重新投票或另行选举的情况，以及统计数字。
+
+    记录有格式错误时先列出错误，不计算结果（退出码 1；文件无法读取时为 2）。
+    """
+    result = checking.check_file(file)
+    if result.outcome is None:
+        _print_findings(result.findings, err=True)
+        sys.exit(checking.exit_code([result]) or 1)
+    if output_format == "json":
+        payload = {"file": file, "profile": result.profile.id, "outcome": outcome_to_dict(result.outcome),
+                   "stats": result.stats.to_dict(), "findings": [f.to_dict() for f in result.findings]}
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+    else:
+        click.echo(render_text(result.outcome, result.stats))
+        if result.findings:
+            click.echo("", err=True)
+            _print_findings(result.findings, err=True)
+    sys.exit(checking.exit_code([result]))
+
+
+@main.command("names", **COMMAND)
+@click.argument("file", default="-", metavar="[文件|-]")
+@click.option("--convention", type=click.Choice(["surname", "fullname"]), default="surname", show_default=True,
+              help="surname：姓氏笔画（单名排在同姓双名之前，如 田富 在 田大利 之前）；fullname：姓名笔画（逐字比较）。")
+def names_command(file: str, convention: str) -> None:
+    """按姓氏笔画排列姓名：每行一个姓名，从文件或标准输入（-）读入，按官方笔画顺序输出。
+
+    笔画表中没有的字会在标准错误输出中提示，这些字排在同位置已知字之后。
+    """
+    if file == "-":
+        text, problems = decode(sys.stdin.buffer.read(), "<标准输入>")
+    else:
+        text, problems = read_text(file)
+    if text is None:
+        for finding in problems:
+            click.echo(format_human(finding), err=True)
+        sys.exit(2)
+    names = [line.strip() for line in text.splitlines() if line.strip()]
+    for name in strokes.sort_names(names, convention):
+        click.echo(name)
+    unknown = strokes.unknown_chars(names)
+    if unknown:
+        click.echo(f"警告：笔画表中没有这些字：{'、'.join(unknown)}。含这些字的姓名已排在同位置已知字之后，请人工核对顺序。",
+                   err=True)
 
 
 @main.command("new", **COMMAND)
