@@ -43,7 +43,7 @@ def check_record(record: records.Record, findings: list[Finding] | None = None) 
         return result
     result.outcome = tally.compute(record.data, result.profile)
     result.stats = statistics.compute_stats(record.data, result.outcome)
-    findings += rules.run_checks(record, result.profile)
+    findings += rules.run_checks(record, result.profile, result.outcome, result.stats)
     return result
 
 

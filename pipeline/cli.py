@@ -40,7 +40,9 @@ def main() -> None:
               show_default=True, help="输出格式：human 便于阅读，json 供程序处理。")
 @click.option("--strict", is_flag=True, help="有警告也视为不通过（退出码 1）。")
 def check_command(files: tuple[str, ...], output_format: str, strict: bool) -> None:
-    """检查选举记录：格式、必填字段和取值。
+    """检查选举记录：格式、取值和法定规则。
+
+    法定规则包括：公告时限、差额比例、人员构成、委托投票、选票数目核对、参选率和当选票数等，每条都注明法律依据。
 
     可以一次检查多个文件；给出文件夹时检查其中所有 .yaml 文件。每个问题一行：路径:行:列  严重程度  编号  说明。
 
@@ -58,7 +60,7 @@ def check_command(files: tuple[str, ...], output_format: str, strict: bool) -> N
         warnings = sum(f.severity is Severity.WARNING for f in findings)
         passed = sum(r.ok for r in results)
         click.echo(f"共检查 {len(results)} 个文件，{passed} 个通过；错误 {errors} 个，警告 {warnings} 个。",
-                   err=bool(findings))
+)
     sys.exit(checking.exit_code(results, strict=strict))
 
 

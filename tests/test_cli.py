@@ -24,9 +24,10 @@ GOOD = str(SAMPLES / "village-liulin-runoff.yaml")
 
 @pytest.mark.parametrize("args, expected", [
     (["--help"], ["用法： huanjie [选项] 命令 [参数]...", "huanjie：换届选举文书流水线。", "选项:", "命令:",
-                  "check  检查选举记录：格式、必填字段和取值。", "new    生成一份带中文说明的记录样板，可直接通过 check。",
+                  "check    检查选举记录：格式、取值和法定规则。", "new      生成一份带中文说明的记录样板，可直接通过 check。",
+                  "outcome  计算选举结果", "names    按姓氏笔画排列姓名",
                   "-V, --version  显示版本号并退出。", "-h, --help     显示本帮助并退出。"]),
-    (["check", "--help"], ["用法： huanjie check [选项] 文件或文件夹...", "检查选举记录：格式、必填字段和取值。",
+    (["check", "--help"], ["用法： huanjie check [选项] 文件或文件夹...", "检查选举记录：格式、取值和法定规则。",
                            "退出码：0 没有错误；1 记录中有错误；2 命令用法不对或文件无法读取。",
                            "输出格式：human 便于阅读，json 供程序处理。", "[默认：human]",
                            "有警告也视为不通过（退出码 1）。"]),
