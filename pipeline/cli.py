@@ -60,7 +60,7 @@ def check_command(files: tuple[str, ...], output_format: str, strict: bool) -> N
         warnings = sum(f.severity is Severity.WARNING for f in findings)
         passed = sum(r.ok for r in results)
         click.echo(f"共检查 {len(results)} 个文件，{passed} 个通过；错误 {errors} 个，警告 {warnings} 个。",
-)
+                   err=bool(findings))
     sys.exit(checking.exit_code(results, strict=strict))
 
 
