@@ -42,7 +42,8 @@ def check_record(record: records.Record, findings: list[Finding] | None = None) 
         findings.append(record.finding("PROFILE-UNKNOWN", Severity.ERROR, str(exc), (exc.field,)))
         return result
     result.outcome = tally.compute(record.data, result.profile)
-    result.stats = statistics.compute_stats(record.data, result.outcome)
+    result.stats = statistics.compute_stats(record.data, result.outcome,
+                                            places=statistics.record_places(record.data))
     findings += rules.run_checks(record, result.profile, result.outcome, result.stats)
     return result
 

@@ -224,7 +224,7 @@ def validate(record: Record) -> list[Finding]:
         if error.validator == "format" and path in misshapen:
             continue
         for message, where, key in _messages(error, schema):
-            findings.append(record.finding(_IDS.get(error.validator, "SCHEMA"), Severity.ERROR, message, where,
+            findings.append(record.finding(_IDS.get(error.validator, "SCHEMA-OTHER"), Severity.ERROR, message, where,
                                            key=key))
     data = record.data
     if isinstance(data, dict) and "contests" in data:

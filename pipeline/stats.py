@@ -12,6 +12,9 @@ Conventions (documented because records only give a birth year and month):
   an invalid first round replaces it) and the profile's own measure and base: participants (or
   ballots returned) over registered voters; for the Party, members present over the expected
   attendance (registered − excluded). `registered` itself is the sum over all contests.
+* Shares are shown with the record's `documents.percent_places` decimals (0–4, default 2); the
+  places travel with the `Stats`, so every text made from them (the outcome report, the checks
+  of typed figures) shows the same rounding.
 * Party members are 中共党员 and 中共预备党员. A write-in winner has no recorded details and is
   counted as unknown in every breakdown.
 """
@@ -27,10 +30,11 @@ from .formatting import percent
 from .model import contests, election_day, parse_date
 from .outcome import ContestOutcome, Outcome
 
-__all__ = ["Stats", "compute_stats", "aggregate", "summary_lines", "AGE_BANDS", "EDUCATION_GROUPS",
-           "SEXES", "UNKNOWN", "age_band", "education_group", "age_on"]
+__all__ = ["Stats", "compute_stats", "record_places", "DEFAULT_PLACES", "aggregate", "summary_lines",
+           "AGE_BANDS", "EDUCATION_GROUPS", "SEXES", "UNKNOWN", "age_band", "education_group", "age_on"]
 
 UNKNOWN = "未填"
+DEFAULT_PLACES = 2
 SEXES = ("男", "女")
 AGE_BANDS = ("35岁及以下", "36至45岁", "46至55岁", "56岁及以上")
 EDUCATION_GROUPS = ("大专及以上", "高中及中专", "初中及以下")
@@ -50,7 +54,7 @@ def _zeros(keys: Iterable[str]) -> dict[str, int]:
 class Stats:
     """Counts of one record (or, after `aggregate`, of many). Shares are derived, never stored."""
 
-    places: int = 2
+    places: int = DEFAULT_PLACES
     contests: int = 0
     contests_counted: int = 0           # contests with at least one round
     registered: int = 0                 # sum of electorate.registered
@@ -193,8 +197,22 @@ def _filled_first_round(outcome: ContestOutcome) -> bool:
     return all(elected.get(post, 0) >= n for post, n in outcome.seats.items())
 
 
-def compute_stats(data: dict, outcome: Outcome, places: int = 2) -> Stats:
-    """The statistics of one record and its computed outcome."""
+def record_places(data: dict) -> int:
+    """Decimals of the shares a record asks for (`documents.percent_places`), else 2."""
+    documents = data.get("documents") if isinstance(data, dict) else None
+    places = documents.get("percent_places") if isinstance(documents, dict) else None
+    if isinstance(places, int) and not isinstance(places, bool) and places >= 0:
+        return places
+    return DEFAULT_PLACES
+
+
+def compute_stats(data: dict, outcome: Outcome, places: int | None = None) -> Stats:
+    """The statistics of one record and its computed outcome.
+
+    `places`: decimals of the shares; by default the record's `documents.percent_places`, else 2.
+    """
+    if places is None:
+        places = record_places(data)
     day = _reference_day(data)
     views = contests(data)
     sex, age, education = _zeros(SEXES), _zeros(AGE_BANDS), _zeros(EDUCATION_GROUPS)
@@ -235,7 +253,7 @@ def aggregate(items: Iterable[Stats], places: int | None = None) -> Stats:
     """Sum the counts of many records; shares are recomputed from the sums."""
     items = list(items)
     if places is None:
-        places = items[0].places if items else 2
+        places = items[0].places if items else DEFAULT_PLACES
     out = Stats(places=places)
     sums: dict = {}
     for f in fields(Stats):

@@ -78,3 +78,39 @@ def test_names_refuses_a_gbk_file_with_a_clear_message(tmp_path):
     run = run_cli("names", str(listing))
     assert run.exit_code == 2
     assert "文件不是 UTF-8 编码" in run.stderr
+
+
+def _liulin_with(tmp_path, documents: str, summary: str = "") -> str:
+    """The 柳林村 sample with more lines under `documents:` (and under `summary:`)."""
+    text = (SAMPLES / "village-liulin-runoff.yaml").read_text(encoding="utf-8")
+    for section, lines in (("documents", documents), ("summary", summary)):
+        assert text.count(f"\n{section}:\n") == 1
+        text = text.replace(f"\n{section}:\n", f"\n{section}:\n{lines}", 1)
+    path = tmp_path / "柳林村.yaml"
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def test_outcome_percent_places_from_the_record(tmp_path):
+    default = run_cli("outcome", str(SAMPLES / "village-liulin-runoff.yaml"))
+    assert "参选率（到会率）93.43%" in default.stdout and "女 2 名（40.00%）" in default.stdout
+    run = run_cli("outcome", _liulin_with(tmp_path, "  percent_places: 1\n"))
+    assert run.exit_code == 0, run.output
+    assert "参选率（到会率）93.4%。" in run.stdout
+    assert "93.43%" not in run.stdout
+    assert "女 2 名（40.0%）" in run.stdout and "占 80.0%" in run.stdout
+    data = json.loads(run_cli("outcome", "--format", "json", _liulin_with(tmp_path, "  percent_places: 0\n")).stdout)
+    assert data["stats"]["places"] == 0 and data["stats"]["turnout"] == "93%"
+
+
+def test_reported_figures_are_shown_at_the_record_places(tmp_path):
+    path = _liulin_with(tmp_path, "  percent_places: 1\n", "  reported: {turnout_percent: 90}\n")
+    run = run_cli("check", path)
+    assert "参选率应为 93.4%。" in run.stdout, run.output
+    assert "STATS-REPORTED-MISMATCH" in run.stdout
+
+
+def test_percent_places_out_of_range_is_a_schema_error(tmp_path):
+    run = run_cli("check", _liulin_with(tmp_path, "  percent_places: 5\n"))
+    assert run.exit_code == 1
+    assert "SCHEMA-RANGE" in run.stdout and "百分比保留小数位数不能超过 4" in run.stdout

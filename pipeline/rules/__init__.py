@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from ..findings import Finding
 from ..records import Record
-from . import ballots, completeness, composition, deadlines, proxies, surplus, turnout
+from . import ballots, completeness, composition, deadlines, names, proxies, surplus, turnout
 from .profile import Profile
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -30,6 +30,7 @@ CHECKS = (
     composition.check,
     proxies.check,
     ballots.check,
+    names.check,
 )
 
 
