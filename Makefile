@@ -3,8 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+SAMPLES := $(wildcard samples/*.yaml)
 
-.PHONY: demo test install clean
+.PHONY: demo test install sysdeps clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,10 +15,19 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-demo: $(STAMP)
-	$(BIN)/huanjie check samples/
+# LibreOffice, poppler and CJK fonts for the PDF tests (apt-get when missing).
+sysdeps:
+	bash tools/system-deps.sh
 
-test: $(STAMP)
+demo: $(STAMP)
+	$(BIN)/huanjie check $(SAMPLES)
+	@for f in $(SAMPLES); do \
+	  name=$$(basename $$f .yaml); \
+	  echo "== $$f -> out/$$name/"; \
+	  $(BIN)/huanjie render $$f -o out/$$name || exit $$?; \
+	done
+
+test: $(STAMP) sysdeps
 	$(BIN)/python -m pytest
 
 clean:

@@ -11,7 +11,8 @@ import sys
 
 import click
 
-from . import __version__, check as checking, cli_i18n, starter, strokes
+from . import __version__, check as checking, cli_i18n, render as rendering, starter, strokes
+from .documents import UnknownKind as UnknownDocument, list_templates
 from .findings import Severity, format_human, sort_key
 from .outcome import outcome_to_dict, render_text
 from .records import decode, read_text
@@ -118,6 +119,73 @@ def names_command(file: str, convention: str) -> None:
     if unknown:
         click.echo(f"警告：笔画表中没有这些字：{'、'.join(unknown)}。含这些字的姓名已排在同位置已知字之后，请人工核对顺序。",
                    err=True)
+
+
+@main.command("render", **COMMAND)
+@click.argument("file", metavar="文件")
+@click.option("-o", "--output", "outdir", required=True, metavar="文件夹", help="文书输出到这个文件夹（不存在时自动建立）。")
+@click.option("--only", multiple=True, metavar="文书",
+              help="只生成这种文书，可多次使用；写编号（06）、名称（选举结果公告）或代号（results），见 huanjie templates。")
+@click.option("--templates", "templates_dir", metavar="文件夹", help="使用本地的模板文件夹；其中没有的模板用默认模板。")
+@click.option("--draft", is_flag=True, help="记录有错误时仍然生成，每页标注“草稿（未通过校验）”。")
+def render_command(file: str, outdir: str, only: tuple[str, ...], templates_dir: str | None, draft: bool) -> None:
+    """生成文书：公告、选票、当选证书、承诺书、工作总结等（Word 格式，GB/T 9704 版式）。
+
+    先检查记录；有错误时不生成，除非加 --draft。尚缺数据的文书（如计票前的选举结果公告）会跳过，并说明在等哪一项数据。文件夹中同名的已生成文书会被更新。
+
+    退出码：0 已生成；1 记录有错误（或 --draft 生成了草稿）、--only 指定的文书缺少数据；2 命令用法不对、文件或模板无法读取。
+    """
+    result = checking.check_file(file)
+    errors = [f for f in result.findings if f.severity is Severity.ERROR]
+    if result.outcome is None or (errors and not draft):
+        _print_findings(result.findings, err=True)
+        if result.unreadable:
+            sys.exit(2)
+        if result.outcome is None:
+            click.echo("记录格式有误，无法生成文书；请先按上面的提示改正。", err=True)
+        else:
+            click.echo(f"记录有 {len(errors)} 个错误，未生成文书。请改正后重试，或加 --draft 生成草稿"
+                       "（每页标注“草稿（未通过校验）”）。", err=True)
+        sys.exit(1)
+    try:
+        report = rendering.render_record(result.record, outdir, only=list(only) or None,
+                                         templates_dir=templates_dir, draft=bool(errors))
+    except UnknownDocument as exc:
+        raise click.UsageError(str(exc))
+    except rendering.DataMissing as exc:
+        click.echo(f"错误：{exc}", err=True)
+        sys.exit(1)
+    except rendering.RenderError as exc:
+        click.echo(f"错误：{exc}", err=True)
+        sys.exit(2)
+    except OSError as exc:
+        click.echo(f"错误：无法写入 {outdir}（{exc.strerror}）。", err=True)
+        sys.exit(2)
+    if errors:
+        _print_findings(result.findings, err=True)
+    for line in report.lines():
+        click.echo(line)
+    click.echo(f"共生成 {len(report.written)} 份文书" + (f"，跳过 {len(report.skipped)} 种。" if report.skipped else "。")
+               + ("（草稿）" if errors else ""))
+    sys.exit(1 if errors else 0)
+
+
+@main.command("templates", **COMMAND)
+@click.argument("kind", required=False, metavar="[文书]")
+def templates_command(kind: str | None) -> None:
+    """列出每种文书的模板文件和模板中可用的变量，供制作本地模板时参考。
+
+    给出文书名称（如 选举结果公告）、编号（06）或代号（results）时只列这一种。
+    """
+    try:
+        infos = list_templates(kind)
+    except UnknownDocument as exc:
+        raise click.UsageError(str(exc))
+    for index, info in enumerate(infos):
+        if index:
+            click.echo("")
+        for line in info.lines():
+            click.echo(line)
 
 
 @main.command("new", **COMMAND)

@@ -1,0 +1,150 @@
+"""The document catalogue: every kind of paperwork, its template, what it is made per and what it needs.
+
+Each `DocumentKind` names its template file in `templates/`, what one document is made for
+(`per`), the record fields it needs, and the context builder that turns a checked record and its
+outcome into ready values. `VARIABLES` of each kind documents every variable its template may
+use (shown by `huanjie templates KIND`), so a district can write its own template.
+
+A builder raises `Waiting(field, reason)` when the record does not have its data yet; the renderer
+skips such a document with a line saying which field it waits for.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+from . import ballots, notices, personal, summary
+from .common import COMMON_VARIABLES, NOTICE_VARIABLES, Election, Instance, Waiting
+
+__all__ = ["DocumentKind", "KINDS", "Election", "Instance", "Waiting", "UnknownKind", "find_kind",
+           "TemplateInfo", "list_templates", "PER_NAMES"]
+
+PER_NAMES = {
+    "election": "每次选举一份",
+    "round": "每轮投票一份",
+    "post_round": "每个场次、每轮、每个职位一份",
+    "candidate": "每名正式候选人一份",
+    "winner": "每名当选人一份",
+    "person": "每名列出的人员一份（documents.discipline_signers）",
+    "records": "每次选举一份，也可汇总多个记录",
+}
+
+
+@dataclass(frozen=True)
+class DocumentKind:
+    key: str                       # used with --only and `huanjie templates KEY`
+    number: int                    # file-name prefix: 03-正式候选人名单公告.docx
+    title: str                     # 正式候选人名单公告
+    template: str                  # file in templates/
+    per: str                       # a key of PER_NAMES
+    needs: str                     # Chinese: the record fields it needs
+    build: Callable[[Election], list[Instance]]
+    variables: dict[str, str] = field(default_factory=dict)
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def prefix(self) -> str:
+        return f"{self.number:02d}-{self.title}"
+
+
+_NOTICE = COMMON_VARIABLES | NOTICE_VARIABLES
+_PERSONAL = COMMON_VARIABLES
+
+KINDS: list[DocumentKind] = [
+    DocumentKind("committee", 1, "选举委员会成员公告", "选举委员会成员公告.docx", "election",
+                 "committee（主任、副主任、委员）；schedule.committee_published 或 committee.formed_on 作成文日期",
+                 notices.committee, _NOTICE | notices.COMMITTEE_VARIABLES, ("选举委员会成员公告", "选委会")),
+    DocumentKind("voters", 2, "选民名单公告", "选民名单公告.docx", "election",
+                 "electorate.registered、schedule.election_day；名单取自 electorate.groups",
+                 notices.voters, _NOTICE | notices.VOTERS_VARIABLES, ("选民名单公告", "选民名单")),
+    DocumentKind("candidates_initial", 3, "初步候选人名单公告", "候选人名单公告.docx", "election",
+                 "candidates；schedule.initial_candidates_published（或有 formal: false 的候选人）",
+                 notices.candidates_initial, _NOTICE | notices.CANDIDATES_VARIABLES, ("初步候选人名单公告", "初步候选人")),
+    DocumentKind("candidates_formal", 3, "正式候选人名单公告", "候选人名单公告.docx", "election",
+                 "candidates 中的正式候选人（formal 未填或为 true，且未退出）",
+                 notices.candidates_formal, _NOTICE | notices.CANDIDATES_VARIABLES, ("正式候选人名单公告", "正式候选人")),
+    DocumentKind("candidate_pledge", 4, "候选人竞争承诺书", "候选人竞争承诺书.docx", "candidate",
+                 "正式候选人",
+                 personal.candidate_pledges, _PERSONAL | personal.CANDIDATE_PLEDGE_VARIABLES, ("候选人竞争承诺书",)),
+    DocumentKind("ballot", 5, "选票", "选票.docx", "post_round",
+                 "正式候选人和 seats；另行选举、重新投票的选票取自计票结果",
+                 ballots.ballots, COMMON_VARIABLES | {
+                     "title_lines": NOTICE_VARIABLES["title_lines"],
+                     "date_text": "选举日期", "signatory": "选举委员会名称（选票上盖章处）",
+                 } | ballots.BALLOT_VARIABLES, ("选票",)),
+    DocumentKind("results", 6, "选举结果公告", "选举结果公告.docx", "round",
+                 "rounds（选票数、参加投票人数、各候选人得票 votes）",
+                 notices.results, _NOTICE | notices.RESULTS_VARIABLES, ("选举结果公告", "结果公告")),
+    DocumentKind("certificate", 7, "当选证书", "当选证书.docx", "winner",
+                 "计票结果中的当选人；documents.certificate_issuer 为颁证机关",
+                 personal.certificates, COMMON_VARIABLES | personal.CERTIFICATE_VARIABLES, ("当选证书",)),
+    DocumentKind("winner_pledge", 8, "当选履职承诺书", "当选履职承诺书.docx", "winner",
+                 "计票结果中的当选人",
+                 personal.winner_pledges, _PERSONAL | personal.WINNER_PLEDGE_VARIABLES, ("当选履职承诺书", "履职承诺书")),
+    DocumentKind("discipline_pledge", 9, "严肃换届纪律承诺书", "严肃换届纪律承诺书.docx", "person",
+                 "documents.discipline_signers",
+                 personal.discipline_pledges, _PERSONAL | personal.DISCIPLINE_PLEDGE_VARIABLES, ("严肃换届纪律承诺书", "纪律承诺书")),
+    DocumentKind("summary", 10, "换届选举工作总结", "换届选举工作总结.docx", "records",
+                 "计票结果（基本情况由程序统计）；summary.practices、problems、next_steps、publicity 为各部分素材",
+                 summary.summary, summary.SUMMARY_VARIABLES, ("换届选举工作总结", "工作总结", "总结")),
+]
+
+_BY_NAME = {}
+for _kind in KINDS:
+    for _name in (_kind.key, _kind.title, _kind.prefix, f"{_kind.number:02d}", *_kind.aliases):
+        _BY_NAME.setdefault(_name, _kind)
+
+
+class UnknownKind(ValueError):
+    """A document kind name that is not in the catalogue; the message lists the known ones."""
+
+    def __init__(self, name: str):
+        known = "、".join(f"{k.key}（{k.title}）" for k in KINDS)
+        super().__init__(f"没有名为“{name}”的文书种类。可选：{known}。")
+        self.name = name
+
+
+def find_kind(name: str) -> DocumentKind:
+    """A kind by key (`results`), title (`选举结果公告`), alias or number (`06`)."""
+    key = str(name).strip()
+    if key in _BY_NAME:
+        return _BY_NAME[key]
+    if key.isdigit() and len(key) == 1 and f"0{key}" in _BY_NAME:
+        return _BY_NAME[f"0{key}"]
+    raise UnknownKind(name)
+
+
+@dataclass(frozen=True)
+class TemplateInfo:
+    """What `huanjie templates` shows for one document kind."""
+
+    key: str
+    title: str
+    template: str
+    per: str
+    needs: str
+    variables: list[tuple[str, str]]
+    file_name: str
+
+    def lines(self) -> list[str]:
+        out = [f"{self.key}　{self.title}", f"  模板：templates/{self.template}",
+               f"  生成：{self.per}；文件名如 {self.file_name}", f"  需要：{self.needs}", "  变量："]
+        width = max((len(n) for n, _ in self.variables), default=0)
+        for name, text in self.variables:
+            out.append(f"    {name.ljust(width)}  {text}")
+        return out
+
+
+def _info(kind: DocumentKind) -> TemplateInfo:
+    example = {"candidate": "-王建国", "winner": "-王建国", "person": "-王建国", "post_round": "-主任"}.get(kind.per, "")
+    return TemplateInfo(key=kind.key, title=kind.title, template=kind.template, per=PER_NAMES[kind.per],
+                        needs=kind.needs, variables=list(kind.variables.items()),
+                        file_name=f"{kind.prefix}{example}.docx")
+
+
+def list_templates(kind: str | None = None) -> list[TemplateInfo]:
+    """Every document kind with its template and variables, or only `kind` (UnknownKind if none)."""
+    if kind is None:
+        return [_info(k) for k in KINDS]
+    return [_info(find_kind(kind))]

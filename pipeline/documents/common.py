@@ -1,0 +1,380 @@
+"""What every context builder shares: the election bundle, wording per election kind, ready values.
+
+Builders hand templates only finished strings and lists: dates as 2026年3月18日, 文号 with 〔〕,
+names in 姓氏笔画 order, counts and percentages already formatted. Templates never compute.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from .. import formatting, strokes
+from ..model import Contest, contests, parse_date
+from ..outcome import ContestOutcome, Outcome, RoundResult, compute, labels
+from ..rules.profile import Profile, select
+from ..stats import Stats, compute_stats
+
+BLANK_DATE = "　　　　年　　月　　日"  # for a date written by hand (承诺书 signed on paper)
+DASH = "—"
+
+KIND_BODY = {
+    "village_committee": "村民委员会",
+    "residents_committee": "居民委员会",
+    "party_branch": "支部委员会",
+    "deputy": "人民代表大会",
+    "building_leader": "",
+}
+
+# (noun for one elector, unit) by method.
+ELECTOR = {
+    "all_voters": ("选民", "人"),
+    "household_representative": ("户代表", "户"),
+    "resident_representative": ("居民代表", "人"),
+    "party_meeting": ("有选举权的党员", "人"),
+}
+
+# Where the elected report back (当选履职承诺书).
+ASSEMBLY = {
+    "village_committee": "村民会议或村民代表会议",
+    "residents_committee": "居民会议",
+    "party_branch": "党员大会",
+    "deputy": "原选区选民",
+    "building_leader": "本楼栋居民",
+}
+
+
+class Waiting(Exception):
+    """A document whose data is not in the record yet.
+
+    `field` is the record field it waits for (e.g. ``rounds[].votes``), `reason` a Chinese clause
+    saying what is missing (e.g. ``尚无计票结果``).
+    """
+
+    def __init__(self, field: str, reason: str):
+        super().__init__(f"{reason}（等待 {field}）")
+        self.field = field
+        self.reason = reason
+
+
+def no_formal_candidates(e: "Election") -> Waiting:
+    """What a document that needs formal candidates waits for: any candidate, or a formal one."""
+    if not any(view.candidates for view in e.views):
+        return Waiting("candidates", "记录中还没有候选人")
+    return Waiting("candidates[].formal", "记录中还没有正式候选人")
+
+
+@dataclass(frozen=True)
+class Instance:
+    """One document to write: a file-name suffix (may be empty), its context and its display title."""
+
+    suffix: str
+    context: dict
+    title: str = ""
+
+
+def tight(text: str) -> str:
+    """Drop the spaces the console reports put around numbers: “参加投票 41 户” → “参加投票41户”."""
+    return re.sub(r"(?<=\S) (?=\S)", "", text).strip()
+
+
+def cdate(value: Any, blank: str = BLANK_DATE) -> str:
+    """2026-03-18 → 2026年3月18日; a missing or unreadable date gives a blank to fill by hand."""
+    day = parse_date(value) if value else None
+    return formatting.chinese_date(day) if day else blank
+
+
+def year_month(value: Any) -> str:
+    if not value:
+        return DASH
+    try:
+        return formatting.year_month(str(value))
+    except (ValueError, TypeError):
+        return str(value)
+
+
+def or_dash(value: Any) -> str:
+    if value is None or value == "":
+        return DASH
+    return str(value)
+
+
+def numeral(n: int) -> str:
+    """Chinese numeral for headings (一, 二, …) and counts written out in prose (五日)."""
+    return formatting.chinese_numeral(n)
+
+
+def split_title(parts: list[str], width: int = 20) -> list[str]:
+    """Title lines of at most `width` characters (二号 on a 156 mm line), breaking between parts.
+
+    `parts` are the natural pieces of the title, e.g. ["阳光社区第十二届居民委员会换届选举",
+    "正式候选人名单公告"]: they stay whole when they fit, and join when together they fit.
+    """
+    lines: list[str] = []
+    for part in parts:
+        if not part:
+            continue
+        if lines and len(lines[-1]) + len(part) <= width:
+            lines[-1] += part
+            continue
+        while len(part) > width:
+            # Break a long piece into nearly equal lines rather than one full line and a stub.
+            count = -(-len(part) // width)
+            size = -(-len(part) // count)
+            lines.append(part[:size])
+            part = part[size:]
+        lines.append(part)
+    # A short last line after a full one reads better joined back when it fits.
+    return lines
+
+
+def titled(name: str, document: str) -> list[str]:
+    """Title parts of a document of an election: [“…换届选举”, “选举结果公告”] without “选举选举”."""
+    if name.endswith("选举") and document.startswith("选举") and len(document) > 2:
+        document = document[2:]
+    return [name, document]
+
+
+def heading_number(level: int, n: int) -> str:
+    """一、 / （一） / 1. / （1） for heading levels 1–4 (n from 1)."""
+    if level == 1:
+        return f"{numeral(n)}、"
+    if level == 2:
+        return f"（{numeral(n)}）"
+    if level == 3:
+        return f"{n}."
+    return f"（{n}）"
+
+
+@dataclass
+class Election:
+    """One record with everything builders need, computed once."""
+
+    data: dict
+    profile: Profile
+    outcome: Outcome
+    stats: Stats
+    file: str = ""
+    views: list[Contest] = field(default_factory=list)
+
+    @classmethod
+    def from_data(cls, data: dict, file: str = "", profile: Profile | None = None,
+                  outcome: Outcome | None = None, stats: Stats | None = None) -> "Election":
+        profile = profile or select(data)
+        outcome = outcome or compute(data, profile)
+        stats = stats or compute_stats(data, outcome)
+        return cls(data=data, profile=profile, outcome=outcome, stats=stats, file=file, views=contests(data))
+
+    # --- record parts --------------------------------------------------------------------------
+    @property
+    def kind(self) -> str:
+        return self.data["kind"]
+
+    @property
+    def method(self) -> str | None:
+        return self.data.get("method")
+
+    @property
+    def unit(self) -> dict:
+        return self.data.get("unit") or {}
+
+    @property
+    def unit_name(self) -> str:
+        return self.unit.get("name", "")
+
+    @property
+    def unit_short(self) -> str:
+        return self.unit.get("short_name") or self.unit_name
+
+    @property
+    def term(self) -> str:
+        return self.data.get("term") or ""
+
+    @property
+    def schedule(self) -> dict:
+        return self.data.get("schedule") or {}
+
+    @property
+    def committee(self) -> dict:
+        return self.data.get("committee") or {}
+
+    @property
+    def settings(self) -> dict:
+        return self.data.get("documents") or {}
+
+    @property
+    def multi(self) -> bool:
+        """Whether the record lists its contests under `contests` (headings name each contest)."""
+        return "contests" in self.data
+
+    @property
+    def law(self) -> str:
+        return self.profile.get("law", "")
+
+    @property
+    def convention(self) -> str:
+        return self.profile.get("strokes_convention", "surname")
+
+    @property
+    def order_words(self) -> str:
+        return "姓氏笔画" if self.convention == "surname" else "姓名笔画"
+
+    def sort(self, names: list[str]) -> list[str]:
+        return strokes.sort_names(list(names), convention=self.convention)
+
+    # --- wording -------------------------------------------------------------------------------
+    @property
+    def posts(self) -> list[str]:
+        seen: dict[str, None] = {}
+        for view in self.views:
+            for post in view.seats:
+                seen[str(post)] = None
+        return list(seen)
+
+    @property
+    def body(self) -> str:
+        """What is elected: 居民委员会, 支部委员会, 楼栋长 …"""
+        if self.kind == "building_leader":
+            return "、".join(self.posts) or "楼栋长"
+        if self.kind == "deputy":
+            return "人民代表大会代表"
+        return KIND_BODY[self.kind]
+
+    @property
+    def county(self) -> str:
+        parents = self.unit.get("parents") or []
+        return parents[0] if parents else self.unit_short
+
+    @property
+    def election_name(self) -> str:
+        """阳光社区第十二届居民委员会换届选举, 青石县第十九届人民代表大会代表选举 …"""
+        if self.kind == "party_branch":
+            return f"{self.unit_name}换届选举"
+        if self.kind == "deputy":
+            return f"{self.county}{self.term}人民代表大会代表选举"
+        if self.kind == "building_leader":
+            return f"{self.unit_short}{self.term}{self.body}选举"
+        return f"{self.unit_short}{self.term}{self.body}换届选举"
+
+    def post_full(self, post: str, contest: Contest | None = None) -> str:
+        """The office as written on a certificate: 阳光社区第十二届居民委员会主任 …"""
+        if self.kind == "party_branch":
+            return f"{self.unit_name}{post}"
+        if self.kind == "deputy":
+            return f"{self.county}{self.term}人民代表大会代表"
+        if self.kind == "building_leader":
+            where = contest.name if contest is not None and self.multi else ""
+            return f"{self.unit_short}{where}{post}"
+        return f"{self.unit_short}{self.term}{self.body}{post}"
+
+    @property
+    def elector(self) -> tuple[str, str]:
+        return ELECTOR.get(self.method or "all_voters", ELECTOR["all_voters"])
+
+    @property
+    def committee_name(self) -> str:
+        return self.committee.get("name") or self.settings.get("signatory") or self.unit_name
+
+    @property
+    def signatory(self) -> str:
+        return self.settings.get("signatory") or self.committee_name
+
+    @property
+    def place(self) -> str:
+        return self.settings.get("place", "")
+
+    def date(self, *keys: str) -> str:
+        """The first schedule date among `keys`, then documents.issue_date, as 2026年3月18日 (or blank)."""
+        for key in keys:
+            if self.schedule.get(key):
+                return cdate(self.schedule[key])
+        return cdate(self.settings.get("issue_date"))
+
+    def raw_date(self, *keys: str) -> str | None:
+        for key in keys:
+            if self.schedule.get(key):
+                return self.schedule[key]
+        return self.settings.get("issue_date") or self.schedule.get("election_day")
+
+    # --- 文号 ----------------------------------------------------------------------------------
+    # Fixed slots so a notice keeps its number whichever documents are rendered first.
+    NUMBER_SLOTS = {"committee": 0, "voters": 1, "candidates_initial": 2, "candidates_formal": 3, "results": 4}
+
+    def doc_number(self, slot: str, date: str | None, round_index: int = 0) -> str:
+        """阳选委〔2026〕3号, or （第3号） when the record sets no number prefix."""
+        start = self.settings.get("first_number") or 1
+        n = start + self.NUMBER_SLOTS[slot] + round_index
+        prefix = self.settings.get("number_prefix")
+        day = parse_date(date) if date else None
+        if day is None:
+            day = parse_date(self.schedule.get("election_day"))
+        if prefix and day is not None:
+            return formatting.doc_number(prefix, day.year, n)
+        return f"（第{n}号）"
+
+    # --- outcome helpers -----------------------------------------------------------------------
+    def pairs(self) -> list[tuple[Contest, ContestOutcome]]:
+        return list(zip(self.views, self.outcome.contests))
+
+    def contest_heading(self, index: int, contest: Contest) -> str:
+        """（一）1号楼 when a record has several contests; the bare name (第七选区) when it has one
+        under `contests`; nothing for a single-contest record."""
+        if not self.multi:
+            return ""
+        if len(self.views) == 1:
+            return contest.name
+        return f"{heading_number(2, index + 1)}{contest.name}"
+
+    @property
+    def post_level(self) -> int:
+        """Heading level of the posts: 3 under numbered contest headings, else 2."""
+        return 3 if self.multi and len(self.views) > 1 else 2
+
+    def turnout_labels(self):
+        return labels(self.profile, self.method)
+
+    def elected_round(self, result: ContestOutcome, post: str, name: str) -> RoundResult | None:
+        for rnd in result.rounds:
+            for post_result in rnd.posts:
+                if post_result.post == post and name in post_result.elected:
+                    return rnd
+        return None
+
+    def candidate(self, contest: Contest, name: str, post: str | None = None) -> dict:
+        found = [c for c in contest.candidates if c.get("name") == name and (post is None or c.get("post") == post)]
+        if not found and post is not None:
+            found = [c for c in contest.candidates if c.get("name") == name]
+        return found[0] if found else {}
+
+
+def common_context(e: Election) -> dict:
+    """Variables every template may use."""
+    return {
+        "unit_name": e.unit_name,
+        "unit_short": e.unit_short,
+        "term": e.term,
+        "election_name": e.election_name,
+        "body": e.body,
+        "law": e.law,
+        "committee_name": e.committee_name,
+        "signatory": e.signatory,
+    }
+
+
+COMMON_VARIABLES = {
+    "unit_name": "单位全称，如 阳光社区居民委员会",
+    "unit_short": "单位简称，如 阳光社区",
+    "term": "届次，如 第十二届（未填时为空）",
+    "election_name": "本次选举的名称，如 阳光社区第十二届居民委员会换届选举",
+    "body": "选举产生的组织或职务，如 居民委员会、支部委员会、楼栋长",
+    "law": "适用的法律法规全称（带书名号），如 《中华人民共和国城市居民委员会组织法》（2025年修订）",
+    "committee_name": "选举委员会（或选举工作小组）名称",
+    "signatory": "落款单位（documents.signatory，未填时为选举委员会名称）",
+}
+
+NOTICE_VARIABLES = {
+    "title_lines": "标题各行（列表；已按每行不超过20字、在词语之间断开）",
+    "doc_number": "文号，如 阳选委〔2026〕3号；记录未设 documents.number_prefix 时为 （第3号）",
+    "date_text": "成文日期，如 2026年3月18日；记录中没有日期时为留待手写的“　年　月　日”",
+}

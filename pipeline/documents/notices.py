@@ -1,0 +1,536 @@
+"""Context builders of the posted notices: committee, voter roll, candidate lists, results."""
+
+from __future__ import annotations
+
+from .. import formatting
+from ..outcome import ROUND_NAMES, PostResult, RoundResult
+from ..rules.profile import Threshold
+from .common import (Election, Instance, Waiting, cdate, common_context, heading_number, no_formal_candidates, or_dash,
+                     split_title, tight, titled, year_month)
+
+# --------------------------------------------------------------------------------------------
+# 选举委员会成员公告
+# --------------------------------------------------------------------------------------------
+
+
+def _pad_role(role: str) -> str:
+    """主任 → 主　任 so two- and three-character roles line up."""
+    return "　".join(role) if len(role) == 2 else role
+
+
+def committee(e: Election) -> list[Instance]:
+    c = e.committee
+    if not c.get("chair") and not c.get("members"):
+        raise Waiting("committee.chair、committee.members", "记录中还没有选举委员会成员")
+    group = e.committee_name.endswith("小组")
+    chair_role, vice_role, member_role = ("组长", "副组长", "成员") if group else ("主任", "副主任", "委员")
+    roles = []
+    if c.get("chair"):
+        roles.append({"role": _pad_role(chair_role), "names": c["chair"]})
+    if c.get("vice_chairs"):
+        roles.append({"role": _pad_role(vice_role), "names": "　".join(e.sort(c["vice_chairs"]))})
+    if c.get("members"):
+        members = e.sort(c["members"])
+        note = f"（按{e.order_words}为序）" if len(members) > 1 else ""
+        roles.append({"role": _pad_role(member_role), "names": "　".join(members) + note})
+    count = (1 if c.get("chair") else 0) + len(c.get("vice_chairs") or []) + len(c.get("members") or [])
+    formed = ""
+    if c.get("formed_by"):
+        formed = f"经{c['formed_by']}"
+    if c.get("formed_on"):
+        formed = f"{cdate(c['formed_on'])}，{formed or '经推选'}"
+    intro = (f"根据{e.law}和有关规定，{formed or '经推选'}，{e.committee_name}由以下{count}名成员组成。"
+             "现予公告：")
+    duties = [f"{e.committee_name}负责主持{e.election_name}工作，依法组织选民登记、候选人提名、投票选举等事项。"]
+    if e.profile.get("committee_withdraws"):
+        duties.append(f"{e.committee_name}成员被提名为候选人的，应当退出{e.committee_name}，所缺名额依照规定递补。")
+    contact = e.settings.get("contact")
+    duties.append("对以上成员有不同意见的，可以自本公告发布之日起五日内向"
+                  f"{_committee_issuer(e)}反映" + (f"，联系电话：{contact}。" if contact else "。"))
+    date_raw = e.raw_date("committee_published") if (e.schedule.get("committee_published")) else c.get("formed_on")
+    date_text = e.date("committee_published") if e.schedule.get("committee_published") else cdate(
+        c.get("formed_on") or e.settings.get("issue_date"))
+    ctx = common_context(e) | {
+        "title_lines": split_title([e.committee_name, "成员名单公告"]),
+        "doc_number": e.doc_number("committee", date_raw),
+        "intro": intro,
+        "roles": roles,
+        "duties": duties,
+        "date_text": date_text,
+        "signatory": _committee_issuer(e),
+    }
+    return [Instance("", ctx)]
+
+
+def _committee_issuer(e: Election) -> str:
+    """村/居 committees are announced by the outgoing 村（居）民委员会; others by the signatory."""
+    if e.kind in ("village_committee", "residents_committee", "building_leader"):
+        return e.unit_name or e.signatory
+    return e.signatory
+
+
+COMMITTEE_VARIABLES = {
+    "intro": "导语：依据、推选方式和日期、成员人数",
+    "roles": "按职务分列的成员（列表），每项：",
+    "roles[].role": "职务，如 主　任、副主任、委　员（两字职务中间加全角空格以便对齐）",
+    "roles[].names": "该职务的成员姓名，以全角空格分隔；委员多于一人时按姓氏笔画为序，并注明 （按姓氏笔画为序）",
+    "duties": "正文各段（列表）：职责、候选人退出规定、异议渠道和联系电话",
+}
+
+# --------------------------------------------------------------------------------------------
+# 选民名单公告
+# --------------------------------------------------------------------------------------------
+
+ROLL_COLUMNS = 5  # names per line (tab stops of 公文-名单 at fifths of the line)
+ROLL_SLOT = 5     # characters that fit one column at 三号
+
+
+def roll_lines(names: list[str], columns: int = ROLL_COLUMNS, slot: int = ROLL_SLOT) -> list[str]:
+    """Names joined by tabs, `columns` to a line; a long name takes as many columns as it needs."""
+    lines: list[str] = []
+    current: list[str] = []
+    used = 0
+    for name in names:
+        need = max(1, -(-(len(name) + 1) // (slot + 1)))
+        if current and used + need > columns:
+            lines.append("\t".join(current))
+            current, used = [], 0
+        current.append(name)
+        used += need
+    if current:
+        lines.append("\t".join(current))
+    return lines
+
+
+def voters(e: Election) -> list[Instance]:
+    registered = [v.registered for v in e.views]
+    if any(r is None for r in registered) or not registered:
+        raise Waiting("electorate.registered", "记录中还没有登记选民数")
+    if not e.schedule.get("election_day"):
+        raise Waiting("schedule.election_day", "记录中还没有选举日")
+    noun, unit = e.elector
+    total = sum(registered)
+    women = [v.electorate.get("women") for v in e.views]
+    women_text = f"（其中女性{sum(women)}{unit}）" if all(w is not None for w in women) and e.method != "household_representative" else ""
+    parts = ""
+    if e.multi and len(e.views) > 1:
+        parts = "，其中" + "、".join(f"{v.name}{v.registered}{unit}" for v in e.views)
+    groups = []
+    for view in e.views:
+        for group in view.electorate.get("groups") or []:
+            names = e.sort(group.get("voters") or [])
+            prefix = f"{view.name}　" if e.multi and len(e.views) > 1 else ""
+            groups.append({
+                "heading": f"{prefix}{group['name']}（{len(names)}{unit}）",
+                "lines": roll_lines(names),
+            })
+    listed = sum(len(g.get("voters") or []) for v in e.views for g in v.electorate.get("groups") or [])
+    if groups:
+        tail = (f"现将名单按{'小组' if e.kind != 'party_branch' else '党小组'}公告如下"
+                f"（组内以{e.order_words}为序）：")
+    else:
+        tail = "名单已在本单位公开张贴，欢迎查阅。"
+    intro = (f"根据{e.law}和有关规定，{e.election_name}定于{e.date('election_day')}举行。"
+             f"经登记和审核，本次选举共登记{noun}{total}{unit}{women_text}{parts}。{tail}")
+    notes = []
+    for view in e.views:
+        excluded = view.electorate.get("excluded")
+        if excluded:
+            reason = (view.electorate.get("excluded_reason") or "").rstrip("。")
+            notes.append(f"另有{excluded}名党员：{reason}。" if reason else f"另有{excluded}名党员经批准不计入应到会人数。")
+    if groups and listed != total and e.kind != "party_branch":
+        notes.append(f"以上名单列出{listed}{unit}，其余{noun}名单在各小组张贴公布。")
+    if e.kind in ("village_committee", "residents_committee", "deputy"):
+        notes.append("对公布的名单有不同意见的，可以自名单公布之日起五日内向选举委员会提出申诉，"
+                     "选举委员会应当自收到申诉之日起三日内作出处理决定。")
+    where = f"，投票地点为{e.place}" if e.place else ""
+    notes.append(f"选举日为{e.date('election_day')}{where}。请{noun}按时参加投票。")
+    title_noun = "党员名单公告" if e.kind == "party_branch" else "选民名单公告"
+    date_raw = e.raw_date("voter_list_published")
+    ctx = common_context(e) | {
+        "title_lines": split_title([e.election_name, title_noun]),
+        "doc_number": e.doc_number("voters", date_raw),
+        "intro": intro,
+        "groups": groups,
+        "notes": notes,
+        "date_text": e.date("voter_list_published"),
+        "signatory": e.signatory,
+    }
+    return [Instance("", ctx)]
+
+
+VOTERS_VARIABLES = {
+    "intro": "导语：选举日、登记人数（按场次分列）、名单排列方式",
+    "groups": "按小组分列的名单（列表；记录中没有 electorate.groups 时为空），每项：",
+    "groups[].heading": "小组标题，如 第一党小组（16人）",
+    "groups[].lines": "该组名单的各行（列表），按姓氏笔画为序，每行5个姓名，以制表符分隔（模板中“公文-名单”样式的制表位对齐成列）",
+    "notes": "名单后的各段（列表）：不计入人数、申诉期限、选举日和投票地点",
+}
+
+# --------------------------------------------------------------------------------------------
+# 候选人名单公告（初步 / 正式）
+# --------------------------------------------------------------------------------------------
+
+
+def _nouns(e: Election, formal: bool) -> tuple[str, str]:
+    """(title noun, noun in headings) for the initial or formal list."""
+    if e.kind == "party_branch":
+        return ("候选人预备人选", "预备人选") if formal else ("候选人初步人选", "初步人选")
+    if e.kind == "deputy":
+        return ("正式代表候选人", "正式代表候选人") if formal else ("初步代表候选人", "初步代表候选人")
+    return ("正式候选人", "正式候选人") if formal else ("初步候选人", "初步候选人")
+
+
+def _difference(seats: int, count: int) -> str:
+    if count > seats:
+        return f"差额{count - seats}名"
+    if count == seats:
+        return "等额"
+    return f"少于应选名额{seats - count}名"
+
+
+def _candidate_row(e: Election, c: dict, formal: bool = True) -> dict:
+    nominated = or_dash(c.get("nominated_by"))
+    if not formal and c.get("nomination_votes") is not None:
+        nominated += f"（{c['nomination_votes']}票）"
+    return {
+        "name": c["name"],
+        "gender": or_dash(c.get("gender")),
+        "ethnicity": or_dash(c.get("ethnicity")),
+        "birth": year_month(c.get("birth")),
+        "education": or_dash(c.get("education")),
+        "politics": or_dash(c.get("politics")),
+        "workplace": or_dash(c.get("workplace")),
+        "nominated_by": nominated,
+        "post": c.get("post", ""),
+    }
+
+
+def _candidate_list(e: Election, formal: bool) -> list[Instance]:
+    if not any(view.seats for view in e.views):
+        raise Waiting("seats", "记录中还没有职位及应选名额")
+    title_noun, noun = _nouns(e, formal)
+    contests_ctx = []
+    totals = []  # (post, seats, count)
+    for ci, view in enumerate(e.views):
+        posts = []
+        for pi, (post, seats) in enumerate(view.seats.items()):
+            if formal:
+                people = [c for _, c in view.formal_candidates(post)]
+            else:
+                people = [c for c in view.candidates if c.get("post") == post]
+            if not people:
+                continue
+            by_name = {c["name"]: c for c in people}
+            ordered = [by_name[n] for n in e.sort(list(by_name))]
+            level = e.post_level
+            extra = f"，{_difference(seats, len(ordered))}" if formal else ""
+            posts.append({
+                "level": level,
+                "heading": f"{heading_number(level, len(posts) + 1)}{post}（应选{seats}名，{noun}{len(ordered)}名{extra}）",
+                "post": post,
+                "seats": seats,
+                "count": len(ordered),
+                "difference": _difference(seats, len(ordered)),
+                "candidates": [_candidate_row(e, c, formal) for c in ordered],
+            })
+            totals.append((post, seats, len(ordered)))
+        if posts:
+            contests_ctx.append({"heading": e.contest_heading(len(contests_ctx), view),
+                                 "name": view.name, "posts": posts})
+    if not contests_ctx:
+        if formal:
+            raise no_formal_candidates(e)
+        raise Waiting("candidates", "记录中还没有候选人")
+    seats_total = sum(s for _, s, _ in totals)
+    count_total = sum(n for _, _, n in totals)
+    if formal:
+        verb = "经审查、酝酿和协商" if e.kind != "party_branch" else "经上级党组织审查同意"
+        intro = (f"根据{e.law}和有关规定，{verb}，{e.election_name}{title_noun}已经确定。"
+                 f"现将{title_noun}名单及基本情况公告如下（以{e.order_words}为序）：")
+    else:
+        intro = (f"根据{e.law}和有关规定，经依法提名推荐，{e.election_name}{title_noun}已经产生。"
+                 f"现将{title_noun}名单及基本情况公告如下（以{e.order_words}为序）：")
+    notes = []
+    if formal:
+        equal = [p for p, s, n in totals if n == s]
+        short = [p for p, s, n in totals if n < s]
+        if count_total > seats_total and not equal and not short:
+            notes.append(f"本次选举应选{seats_total}名，{noun}{count_total}名，多于应选名额{count_total - seats_total}名，"
+                         "实行差额选举。")
+        else:
+            text = f"本次选举应选{seats_total}名，{noun}{count_total}名"
+            if equal:
+                text += f"；其中{'、'.join(dict.fromkeys(equal))}实行等额选举"
+            if short:
+                text += f"；{'、'.join(dict.fromkeys(short))}候选人少于应选名额"
+            notes.append(text + "。")
+        where = f"，投票地点为{e.place}" if e.place else ""
+        notes.append(f"选举日为{e.date('election_day')}{where}。")
+        slot, date_key = "candidates_formal", "candidates_published"
+    else:
+        notes.append("对以上人选有不同意见的，可以在公告期间向选举委员会反映。")
+        slot, date_key = "candidates_initial", "initial_candidates_published"
+    date_raw = e.raw_date(date_key)
+    ctx = common_context(e) | {
+        "title_lines": split_title([e.election_name, f"{title_noun}名单公告"]),
+        "doc_number": e.doc_number(slot, date_raw),
+        "list_stage": "正式" if formal else "初步",
+        "intro": intro,
+        "contests": contests_ctx,
+        "notes": notes,
+        "date_text": e.date(date_key),
+        "signatory": e.signatory,
+    }
+    return [Instance("", ctx)]
+
+
+def candidates_initial(e: Election) -> list[Instance]:
+    has_initial = any(c.get("formal") is False for v in e.views for c in v.candidates)
+    if not e.schedule.get("initial_candidates_published") and not has_initial:
+        raise Waiting("schedule.initial_candidates_published", "记录中没有初步候选人名单的公布日期")
+    return _candidate_list(e, formal=False)
+
+
+def candidates_formal(e: Election) -> list[Instance]:
+    return _candidate_list(e, formal=True)
+
+
+CANDIDATES_VARIABLES = {
+    "list_stage": "名单阶段：初步 或 正式",
+    "intro": "导语：依据、产生方式、排序方式",
+    "contests": "按选举场次分列（列表；单场次记录只有一项），每项：",
+    "contests[].heading": "场次标题，如 （一）1号楼；单场次记录为空",
+    "contests[].name": "场次名称",
+    "contests[].posts": "按职位分列（列表），每项：",
+    "contests[].posts[].level": "职位标题的层级：2 用“公文-二级标题”，3 用“公文-三级标题”",
+    "contests[].posts[].heading": "职位标题，如 （一）主任（应选1名，正式候选人2名，差额1名）",
+    "contests[].posts[].post": "职位",
+    "contests[].posts[].seats": "应选名额",
+    "contests[].posts[].count": "候选人数",
+    "contests[].posts[].difference": "差额说明，如 差额1名、等额",
+    "contests[].posts[].candidates": "候选人（列表，按姓氏笔画为序），每项：",
+    "contests[].posts[].candidates[].name": "姓名",
+    "contests[].posts[].candidates[].gender": "性别（未填为 —，下同）",
+    "contests[].posts[].candidates[].ethnicity": "民族",
+    "contests[].posts[].candidates[].birth": "出生年月，如 1972年5月",
+    "contests[].posts[].candidates[].education": "文化程度",
+    "contests[].posts[].candidates[].politics": "政治面貌",
+    "contests[].posts[].candidates[].workplace": "工作单位及职务",
+    "contests[].posts[].candidates[].nominated_by": "推荐方式；初步名单中有推荐票数时附在后面，如 村党组织提名（1712票）",
+    "contests[].posts[].candidates[].post": "参选职位",
+    "notes": "名单后的各段（列表）：差额情况、选举日和投票地点或异议渠道",
+}
+
+# --------------------------------------------------------------------------------------------
+# 选举结果公告
+# --------------------------------------------------------------------------------------------
+
+
+def _turnout_text(e: Election, rnd: RoundResult) -> str:
+    lab = e.turnout_labels()
+    if rnd.turnout_value is None or rnd.turnout_base is None:
+        return ""
+    threshold = e.profile.threshold("turnout", e.method).describe()
+    base_label = {"应到会": "应到会有选举权的党员"}.get(lab.base, lab.base)
+    text = (f"{base_label}{rnd.turnout_base}{lab.unit}，{lab.measure}{rnd.turnout_value}{lab.unit}，"
+            f"{lab.rate}{formatting.percent(rnd.turnout_value, rnd.turnout_base)}")
+    if rnd.valid:
+        return text + f"，{threshold}，选举有效。"
+    return text + "。"
+
+
+def _ballot_text(rnd: RoundResult) -> str:
+    parts = []
+    if rnd.issued is not None:
+        parts.append(f"共发出选票{rnd.issued}张")
+    if rnd.returned is not None:
+        parts.append(f"收回选票{rnd.returned}张")
+    tail = []
+    if rnd.valid_ballots is not None:
+        tail.append(f"有效票{rnd.valid_ballots}张")
+    if rnd.invalid is not None:
+        tail.append(f"无效票{rnd.invalid}张")
+    if not parts and not tail:
+        return ""
+    text = "，".join(parts)
+    if tail:
+        text += ("，其中" if parts else "") + "、".join(tail)
+    return text + "。"
+
+
+def _result_mark(post: PostResult, name: str) -> str:
+    if name in post.elected:
+        return "当选"
+    if name in post.revote_among:
+        return "票数相等，须重新投票"
+    if name in post.runoff_candidates:
+        return "另行选举候选人"
+    if name in post.write_ins:
+        return "另选他人"
+    return ""
+
+
+def _split(desc: str) -> tuple[str, str]:
+    """“超过半数” → (“超过”, “半数”); “不少于三分之一” → (“不少于”, “三分之一”)."""
+    for verb in ("不少于", "超过"):
+        if desc.startswith(verb):
+            return verb, desc[len(verb):]
+    return "", desc
+
+
+def _win_rule(e: Election, rnd: RoundResult, threshold: int | None) -> str:
+    """The winning rule with its numbers: 得票超过参加投票的户代表1398户的半数（至少700票）."""
+    lab = e.turnout_labels()
+    if rnd.type == "runoff":
+        spec = e.profile["runoff"]["floor"]
+        verb, share = _split(Threshold.from_spec(spec).describe())
+        if spec.get("base") == "present":
+            return f"得票多且{verb}实到会人数的{share}（至少{threshold}票）"
+        return f"得票多且{verb}已投选票{rnd.returned}张的{share}（至少{threshold}票）"
+    verb, share = _split(e.profile.threshold("win", e.method).describe())
+    if e.profile["win"].get("base") == "present":
+        base = f"实到会有选举权的党员{rnd.turnout_value}人"
+    else:
+        measure = lab.measure if lab.measure.startswith("参加投票的") else "参加投票的选民"
+        base = f"{measure}{rnd.turnout_value}{lab.unit}"
+    return f"得票{verb}{base}的{share}（至少{threshold}票）"
+
+
+def _round_outcome(e: Election, rnd: RoundResult) -> list[str]:
+    """Who is elected in this round and why, then what each post still needs."""
+    if not rnd.valid:
+        return []
+    out = []
+    elected = [p for p in rnd.posts if p.elected]
+    if elected:
+        who = "，".join(f"{'、'.join(e.sort(p.elected))}当选为{p.post}" for p in elected)
+        if rnd.type == "revote":
+            out.append(f"经对得票相等的候选人重新投票，以得票多者当选，{who}。")
+        else:
+            thresholds = sorted({p.threshold for p in elected if p.threshold is not None})
+            rule = _win_rule(e, rnd, thresholds[0] if len(thresholds) == 1 else None)
+            if len(thresholds) != 1:
+                rule = rule.split("（")[0]
+            out.append(f"按照{rule}始得当选的规定，{who}。")
+    for post in rnd.posts:
+        if post.revote_among:
+            out.append(f"{post.post}：{'、'.join(post.revote_among)}得票相等，须就{post.revote_seats}个名额"
+                       "重新投票，不得以抽签等方式决定。")
+        if post.seats_left:
+            cands = "、".join(post.runoff_candidates)
+            out.append(f"{post.post}尚缺{post.seats_left}名，须另行选举"
+                       + (f"，另行选举候选人为{cands}（按本轮得票多少确定）。" if cands else "。"))
+        if post.vacant:
+            out.append(f"{post.post}仍缺{post.vacant}名，暂作缺额。")
+        if not post.elected and not post.revote_among and not post.seats_left and not post.vacant:
+            out.append(f"{post.post}本轮无人当选。")
+    return out
+
+
+def _round_word(rtype: str) -> str:
+    return {"first": "投票选举", "runoff": "另行选举", "revote": "重新投票"}[rtype]
+
+
+def results(e: Election) -> list[Instance]:
+    counted = [(v, r) for v, r in e.pairs() if r.rounds]
+    if not counted:
+        raise Waiting("rounds[].votes", "尚无计票结果")
+    indices = sorted({rnd.index for _, r in counted for rnd in r.rounds})
+    out = []
+    last_index = indices[-1]
+    for index in indices:
+        contests_ctx = []
+        dates = []
+        types = []
+        for ci, (view, result) in enumerate(counted):
+            rnd = next((x for x in result.rounds if x.index == index), None)
+            if rnd is None:
+                continue
+            dates.append(rnd.date)
+            types.append(rnd.type)
+            figures = [t for t in (_turnout_text(e, rnd), _ballot_text(rnd)) if t]
+            if not rnd.valid:
+                figures.extend(tight(r) for r in rnd.reasons if "无效" in r or "缺少" in r)
+            posts = []
+            for post in rnd.posts:
+                level = e.post_level
+                tally = [{"number": str(i + 1), "name": name, "votes": str(votes), "result": _result_mark(post, name)}
+                         for i, (name, votes) in enumerate(post.tally)]
+                posts.append({
+                    "level": level,
+                    "heading": f"{heading_number(level, len(posts) + 1)}{post.post}（应选{post.seats}名）",
+                    "label": f"{post.post}（应选{post.seats}名）",
+                    "post": post.post,
+                    "seats": post.seats,
+                    "tally": tally,
+                })
+            steps = []
+            if index == result.rounds[-1].index:
+                steps = [tight(s) for s in result.next_steps if s != "全部名额均已选出。"]
+                if not steps and all(v == 0 for v in result.vacant.values()):
+                    steps = ["全部名额均已选出。"] if len(e.views) == 1 else [f"{view.name}全部名额均已选出。"]
+            contests_ctx.append({
+                "heading": e.contest_heading(len(contests_ctx), view),
+                "name": view.name,
+                "figures": figures,
+                "posts": posts,
+                "outcome": _round_outcome(e, rnd),
+                "next_steps": steps,
+            })
+        rtype = types[0] if len(set(types)) == 1 else "first"
+        date = next((d for d in dates if d), None) or e.schedule.get("election_day")
+        where = f"在{e.place}" if e.place else ""
+        intro = (f"{e.election_name}于{cdate(date)}{where}进行{_round_word(rtype)}。"
+                 "根据选举委员会的计票结果，现将选举结果公告如下：")
+        notes = []
+        if index == last_index:
+            elected_all = []
+            for view, result in counted:
+                for post, names in result.elected.items():
+                    if names:
+                        where_post = f"{view.name}{post}" if e.multi and len(e.views) > 1 else post
+                        elected_all.append(f"{where_post}{'、'.join(e.sort(names))}")
+            if elected_all and (len(indices) > 1 or len(counted) > 1):
+                notes.append(f"经以上投票，本次选举当选人员如下（同一职位按{e.order_words}为序）："
+                             + "；".join(elected_all) + "。")
+        suffix = "" if index == 0 else f"第{index + 1}轮{ROUND_NAMES.get(rtype, '')}"
+        published = e.schedule.get("results_published") if index == 0 else None
+        date_raw = published or date
+        ctx = common_context(e) | {
+            "title_lines": split_title(titled(e.election_name, "选举结果公告" if rtype == "first"
+                                              else f"{ROUND_NAMES[rtype]}结果公告")),
+            "doc_number": e.doc_number("results", date_raw, round_index=index),
+            "round_name": "选举" if rtype == "first" else ROUND_NAMES[rtype],
+            "intro": intro,
+            "contests": contests_ctx,
+            "notes": notes,
+            "date_text": cdate(date_raw),
+            "signatory": e.signatory,
+        }
+        out.append(Instance(suffix, ctx))
+    return out
+
+
+RESULTS_VARIABLES = {
+    "round_name": "本轮名称：选举、另行选举 或 重新投票",
+    "intro": "导语：选举名称、日期、地点",
+    "contests": "按选举场次分列（列表；单场次记录只有一项），每项：",
+    "contests[].heading": "场次标题，如 （一）1号楼；单场次记录为空",
+    "contests[].name": "场次名称",
+    "contests[].figures": "投票情况各段（列表）：登记数、参加投票数、参选率及是否有效；发出、收回、有效、无效选票数",
+    "contests[].posts": "按职位分列（列表），每项：",
+    "contests[].posts[].level": "职位标题的层级：2 或 3",
+    "contests[].posts[].heading": "职位标题，如 （一）主任（应选1名）",
+    "contests[].posts[].label": "表格中的职位栏，如 主任（应选1名）（同一职位各行向下合并）",
+    "contests[].posts[].post": "职位",
+    "contests[].posts[].seats": "本轮应选名额",
+    "contests[].posts[].tally": "得票情况（列表，按得票多少为序，票数相等时按姓氏笔画），每项：",
+    "contests[].posts[].tally[].number": "序号",
+    "contests[].posts[].tally[].name": "姓名（含另选他人）",
+    "contests[].posts[].tally[].votes": "得票数",
+    "contests[].posts[].tally[].result": "结果：当选、另行选举候选人、票数相等须重新投票、另选他人，或空",
+    "contests[].outcome": "结果说明各段（列表）：当选规则（含最低票数）和当选人、尚缺名额和另行选举候选人、须重新投票者",
+    "contests[].next_steps": "下一步（列表），如 须另行选举、全部名额均已选出；只在该场次最后一轮的公告中出现",
+    "notes": "公告末尾各段（列表）：多轮或多场次时汇总全部当选人员",
+}

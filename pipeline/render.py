@@ -1,0 +1,564 @@
+"""Rendering documents from docxtpl templates: compiled once per process, strict, escaped, atomic.
+
+How a template is used
+----------------------
+A template is a .docx with docxtpl tags (``{{ name }}``, ``{%p for … %}``, ``{%tr for … %}``). On
+first use in a process it is compiled: every templated part (the body, headers, footers,
+footnotes) is read from the zip, cleaned by docxtpl's own ``patch_xml`` (which joins tags Word split
+across runs and turns ``{%p``/``{%tr``/``{%tc``/``{%r`` into plain Jinja at the right XML level)
+and compiled into a Jinja template; the other zip members are kept as bytes. Rendering a document
+then only runs the compiled Jinja templates and writes a new zip: no python-docx parse, no
+re-patching, no recompiling. This is what docxtpl's ``DocxTemplate.render`` does on every call
+(load the package, serialise the body, patch it, build an Environment, compile, render, re-parse,
+replace the body); here the per-template half is done once and cached, keyed by the template's
+path, size and modification time, so an edited template is picked up.
+
+Rules every render follows
+--------------------------
+* ``autoescape=True``: a value such as ``张三 & 李四 <x>`` is written as text, never as XML.
+* Strict variables: a variable the context lacks raises `TemplateProblem` naming the template and
+  the variable (``contests[0].posts[1].seats``), never an empty field. Variables a template uses at
+  its top level are checked against the context before rendering, including those in branches
+  that are not taken.
+* The rendered XML is parsed before it is written, so a template that produces broken XML fails
+  loudly instead of giving Word a corrupt file.
+* Files are written with `fsutil.write_atomic` (a reader never sees half a file) and are named so
+  that they sort and explain themselves: ``03-正式候选人名单公告.docx``, ``07-当选证书-王建国.docx``.
+* ``draft=True`` puts “草稿（未通过校验）” in the header of every page (every section, first, odd
+  and even pages), whether or not the template has headers of its own.
+
+The core never prints and never exits: problems are exceptions with Chinese messages
+(`RenderError` and its subclasses), skipped documents are listed in the `RenderReport`.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import threading
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+import jinja2
+from docxtpl import DocxTemplate
+from jinja2 import meta
+from jinja2.exceptions import TemplateSyntaxError, UndefinedError
+from lxml import etree
+
+from .documents import KINDS, DocumentKind, Election, Instance, Waiting, find_kind
+from .documents import summary as summary_doc
+from .fsutil import write_atomic
+
+__all__ = ["RenderError", "TemplateProblem", "DataMissing", "RenderReport", "WrittenFile", "SkippedDocument",
+           "render_record", "render_summary", "render_template", "compile_template", "list_templates",
+           "TEMPLATES_DIR", "DRAFT_MARK", "file_name"]
+
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+DRAFT_MARK = "草稿（未通过校验）"
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
+HEADER_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/header"
+HEADER_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml"
+XML_DECL = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+
+_TEMPLATED_PART = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml$")
+_TAG = re.compile(r"\{\{|\{%|\{#")
+_VMERGE_ORDER = re.compile(r"(<w:vAlign [^>]*/>)(<w:vMerge [^>]*/>)")
+
+
+# --------------------------------------------------------------------------------------------
+# Errors and report
+# --------------------------------------------------------------------------------------------
+class RenderError(Exception):
+    """A problem the user must fix; str() is a Chinese sentence."""
+
+
+class TemplateProblem(RenderError):
+    """A template that cannot be used: missing, not a .docx, bad syntax, unknown variable."""
+
+    def __init__(self, message: str, template: str = "", variable: str = ""):
+        super().__init__(message)
+        self.template = template
+        self.variable = variable
+
+
+class DataMissing(RenderError):
+    """A document asked for explicitly (`only`) whose data is not in the record yet."""
+
+    def __init__(self, kind: DocumentKind, field: str, reason: str):
+        super().__init__(f"无法生成{kind.title}：{reason}（需要记录中的 {field}）。")
+        self.kind = kind.key
+        self.field = field
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class WrittenFile:
+    kind: str
+    title: str
+    path: str
+
+
+@dataclass(frozen=True)
+class SkippedDocument:
+    kind: str
+    title: str
+    field: str
+    reason: str
+
+    @property
+    def line(self) -> str:
+        return f"跳过 {self.title}：{self.reason}（等待 {self.field}）。"
+
+
+@dataclass
+class RenderReport:
+    written: list[WrittenFile] = field(default_factory=list)
+    skipped: list[SkippedDocument] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        """Chinese lines: one per file written, then one per document skipped."""
+        return [f"已生成 {w.path}" for w in self.written] + [s.line for s in self.skipped]
+
+
+# --------------------------------------------------------------------------------------------
+# Context: dictionaries whose missing keys are reported with their full path
+# --------------------------------------------------------------------------------------------
+class _Node:
+    """A context mapping seen by Jinja: attribute and item access by key, and its path for errors.
+
+    Keys never collide with methods (a key named ``items`` is the value, not dict.items).
+    """
+
+    __slots__ = ("_data", "_path")
+
+    def __init__(self, data: dict, path: str):
+        object.__setattr__(self, "_data", data)
+        object.__setattr__(self, "_path", path)
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self._data[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def __getitem__(self, key: str) -> Any:
+        return self._data[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._data
+
+    def __iter__(self):
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __bool__(self) -> bool:
+        return bool(self._data)
+
+    def __repr__(self) -> str:
+        return f"<{self._path}>"
+
+
+class _List(list):
+    __slots__ = ("_path",)
+
+
+def _wrap(value: Any, path: str) -> Any:
+    if isinstance(value, dict):
+        return _Node({k: _wrap(v, f"{path}.{k}" if path else str(k)) for k, v in value.items()}, path)
+    if isinstance(value, (list, tuple)):
+        out = _List(_wrap(v, f"{path}[{i}]") for i, v in enumerate(value))
+        out._path = path
+        return out
+    return value
+
+
+class _MissingVariable(UndefinedError):
+    def __init__(self, variable: str):
+        super().__init__(variable)
+        self.variable = variable
+
+
+class _Strict(jinja2.StrictUndefined):
+    """StrictUndefined that knows the full path of what is missing."""
+
+    def _fail_with_undefined_error(self, *args: Any, **kwargs: Any):
+        owner = self._undefined_obj
+        name = self._undefined_name
+        if owner is jinja2.utils.missing:
+            variable = str(name)
+        else:
+            base = getattr(owner, "_path", None)
+            if base is None:
+                base = type(owner).__name__
+            variable = f"{base}[{name}]" if isinstance(name, int) else f"{base}.{name}"
+        raise _MissingVariable(variable)
+
+    __iter__ = __str__ = __len__ = _fail_with_undefined_error  # type: ignore[assignment]
+    __eq__ = __ne__ = __bool__ = __hash__ = __contains__ = _fail_with_undefined_error  # type: ignore[assignment]
+
+
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(autoescape=True, undefined=_Strict)
+
+
+_ENV = _environment()
+_DOCXTPL = DocxTemplate.__new__(DocxTemplate)  # only its stateless XML helpers are used
+
+
+# --------------------------------------------------------------------------------------------
+# Compiling templates (once per process)
+# --------------------------------------------------------------------------------------------
+@dataclass
+class _Part:
+    template: jinja2.Template
+    fix_tables: bool
+
+
+@dataclass
+class CompiledTemplate:
+    path: str
+    name: str
+    entries: list[tuple[zipfile.ZipInfo, bytes]]
+    parts: dict[str, _Part]
+    variables: frozenset[str]
+
+    def render_parts(self, context: dict) -> dict[str, str]:
+        wrapped = {k: _wrap(v, k) for k, v in context.items()}
+        missing = sorted(self.variables - set(context))
+        if missing:
+            raise _undefined(self.name, missing[0])
+        out = {}
+        for part_name, part in self.parts.items():
+            try:
+                xml = part.template.render(wrapped)
+            except _MissingVariable as exc:
+                raise _undefined(self.name, exc.variable) from None
+            except UndefinedError as exc:  # pragma: no cover - _Strict raises _MissingVariable
+                raise _undefined(self.name, str(exc)) from None
+            except jinja2.TemplateError as exc:
+                raise TemplateProblem(f"模板“{self.name}”无法生成文书：{exc}", self.name) from None
+            out[part_name] = _finish(xml, part, self.name)
+        return out
+
+
+def _undefined(template: str, variable: str) -> TemplateProblem:
+    return TemplateProblem(
+        f"模板“{template}”使用了变量“{variable}”，但文书数据中没有这个变量。"
+        "请对照 huanjie templates 列出的变量名修改模板。", template, variable)
+
+
+def _finish(xml: str, part: _Part, name: str) -> str:
+    xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
+    xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
+    if any(ch in xml for ch in "\n\t\a\f"):
+        xml = _DOCXTPL.resolve_listing(xml)
+    if "<w:vMerge" in xml:
+        # docxtpl's {% vm %} puts vMerge last in tcPr; the schema wants it before vAlign.
+        xml = _VMERGE_ORDER.sub(r"\2\1", xml)
+    try:
+        if part.fix_tables:
+            tree = _DOCXTPL.fix_tables(xml)
+            xml = etree.tostring(tree, encoding="unicode")
+        else:
+            etree.fromstring(xml.encode("utf-8"))
+    except etree.XMLSyntaxError as exc:
+        raise TemplateProblem(f"模板“{name}”生成的文书结构无效（{exc}）。请检查模板中的标签是否成对、"
+                              "{%p %}、{%tr %} 是否各自单独占一段或一行。", name) from None
+    return xml
+
+
+_CACHE: dict[tuple[str, int, int], CompiledTemplate] = {}
+_LOCK = threading.Lock()
+
+
+def compile_template(path: str | os.PathLike) -> CompiledTemplate:
+    """The compiled template at `path`, from the per-process cache when the file is unchanged."""
+    path = os.path.realpath(path)
+    name = os.path.basename(path)
+    try:
+        stat = os.stat(path)
+    except FileNotFoundError:
+        raise TemplateProblem(f"找不到模板文件 {path}。", name) from None
+    key = (path, stat.st_mtime_ns, stat.st_size)
+    with _LOCK:
+        found = _CACHE.get(key)
+    if found is not None:
+        return found
+    compiled = _compile(path, name)
+    with _LOCK:
+        for old in [k for k in _CACHE if k[0] == path]:
+            del _CACHE[old]
+        _CACHE[key] = compiled
+    return compiled
+
+
+def _compile(path: str, name: str) -> CompiledTemplate:
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError):
+        raise TemplateProblem(f"模板“{name}”不是有效的 Word 文档（.docx）。", name) from None
+    entries = []
+    parts: dict[str, _Part] = {}
+    variables: set[str] = set()
+    with archive:
+        for info in archive.infolist():
+            data = archive.read(info.filename)
+            entries.append((info, data))
+            if not _TEMPLATED_PART.match(info.filename) or not _TAG.search(data.decode("utf-8", "replace")):
+                continue
+            try:
+                root = etree.fromstring(data)
+            except etree.XMLSyntaxError:
+                raise TemplateProblem(f"模板“{name}”中的 {info.filename} 不是有效的 XML。", name) from None
+            xml = _DOCXTPL.patch_xml(etree.tostring(root, encoding="unicode"))
+            xml = re.sub(r"<w:p([ >])", r"\n<w:p\1", xml)
+            try:
+                ast = _ENV.parse(xml)
+                template = _ENV.from_string(ast)
+            except TemplateSyntaxError as exc:
+                line = xml.splitlines()[exc.lineno - 1] if exc.lineno and exc.lineno <= len(xml.splitlines()) else ""
+                text = re.sub(r"<[^>]+>", "", line)[:60]
+                raise TemplateProblem(f"模板“{name}”的标签写法有误：{exc.message}（附近文字：{text}）。", name) from None
+            variables |= meta.find_undeclared_variables(ast)
+            fix = bool(re.search(r"\{%\s*(colspan|hm)\b", xml)) or "{%tc" in data.decode("utf-8", "replace")
+            parts[info.filename] = _Part(template, fix)
+    if "word/document.xml" not in {i.filename for i, _ in entries}:
+        raise TemplateProblem(f"模板“{name}”不是有效的 Word 文档（缺少 word/document.xml）。", name)
+    return CompiledTemplate(path=path, name=name, entries=entries, parts=parts, variables=frozenset(variables))
+
+
+# --------------------------------------------------------------------------------------------
+# Draft mark
+# --------------------------------------------------------------------------------------------
+def _mark_paragraph() -> str:
+    return (f'<w:p xmlns:w="{W_NS}"><w:pPr><w:jc w:val="center"/><w:spacing w:line="240" w:lineRule="auto"/>'
+            '<w:ind w:firstLine="0" w:firstLineChars="0"/></w:pPr>'
+            '<w:r><w:rPr><w:rFonts w:ascii="Times New Roman" w:hAnsi="黑体" w:eastAsia="黑体" w:hint="eastAsia"/>'
+            '<w:b/><w:color w:val="C00000"/><w:sz w:val="32"/></w:rPr>'
+            f'<w:t>{DRAFT_MARK}</w:t></w:r></w:p>')
+
+
+def _draft_header() -> bytes:
+    return (XML_DECL + f'<w:hdr xmlns:w="{W_NS}" xmlns:r="{R_NS}">{_mark_paragraph()}</w:hdr>').encode("utf-8")
+
+
+def _add_draft(files: dict[str, bytes], order: list[str]) -> None:
+    """Put the draft mark in every header of every section; add a header where there is none."""
+    rels_name = "word/_rels/document.xml.rels"
+    rels = etree.fromstring(files[rels_name])
+    targets = {rel.get("Id"): "word/" + rel.get("Target").lstrip("/").removeprefix("word/")
+               for rel in rels if rel.get("Type") == HEADER_REL}
+    doc = etree.fromstring(files["word/document.xml"])
+    w = f"{{{W_NS}}}"
+    marked: set[str] = set()
+    new_id = None
+    for sect in doc.iter(f"{w}sectPr"):
+        present = {ref.get(f"{w}type", "default"): ref.get(f"{{{R_NS}}}id") for ref in sect.findall(f"{w}headerReference")}
+        for kind in ("default", "first", "even"):
+            if kind in present:
+                part = targets.get(present[kind])
+                if part and part in files and part not in marked:
+                    header = etree.fromstring(files[part])
+                    header.insert(0, etree.fromstring(_mark_paragraph()))
+                    files[part] = (XML_DECL + etree.tostring(header, encoding="unicode")).encode("utf-8")
+                    marked.add(part)
+                continue
+            if new_id is None:
+                used = {rel.get("Id") for rel in rels}
+                n = 1
+                while f"rIdDraft{n}" in used:
+                    n += 1
+                new_id = f"rIdDraft{n}"
+                rel = etree.SubElement(rels, f"{{{PKG_REL_NS}}}Relationship")
+                rel.set("Id", new_id)
+                rel.set("Type", HEADER_REL)
+                rel.set("Target", "header-draft.xml")
+                files["word/header-draft.xml"] = _draft_header()
+                order.append("word/header-draft.xml")
+                types = etree.fromstring(files["[Content_Types].xml"])
+                override = etree.SubElement(types, f"{{{CT_NS}}}Override")
+                override.set("PartName", "/word/header-draft.xml")
+                override.set("ContentType", HEADER_CT)
+                files["[Content_Types].xml"] = (XML_DECL + etree.tostring(types, encoding="unicode")).encode("utf-8")
+            ref = etree.Element(f"{w}headerReference")
+            ref.set(f"{w}type", kind)
+            ref.set(f"{{{R_NS}}}id", new_id)
+            sect.insert(0, ref)
+    files[rels_name] = (XML_DECL + etree.tostring(rels, encoding="unicode")).encode("utf-8")
+    files["word/document.xml"] = (XML_DECL + etree.tostring(doc, encoding="unicode")).encode("utf-8")
+
+
+def _set_title(files: dict[str, bytes], title: str) -> None:
+    name = "docProps/core.xml"
+    if name not in files or not title:
+        return
+    core = etree.fromstring(files[name])
+    element = core.find("{http://purl.org/dc/elements/1.1/}title")
+    if element is None:
+        element = etree.SubElement(core, "{http://purl.org/dc/elements/1.1/}title")
+    element.text = title
+    files[name] = (XML_DECL + etree.tostring(core, encoding="unicode")).encode("utf-8")
+
+
+# --------------------------------------------------------------------------------------------
+# Rendering one document
+# --------------------------------------------------------------------------------------------
+def render_template(template: str | os.PathLike | CompiledTemplate, context: dict, draft: bool = False,
+                    title: str = "") -> bytes:
+    """The bytes of the .docx rendered from `template` with `context`."""
+    compiled = template if isinstance(template, CompiledTemplate) else compile_template(template)
+    rendered = compiled.render_parts(context)
+    files: dict[str, bytes] = {}
+    order: list[str] = []
+    infos: dict[str, zipfile.ZipInfo] = {}
+    for info, data in compiled.entries:
+        order.append(info.filename)
+        infos[info.filename] = info
+        if info.filename in rendered:
+            files[info.filename] = (XML_DECL + rendered[info.filename]).encode("utf-8")
+        else:
+            files[info.filename] = data
+    if draft:
+        _add_draft(files, order)
+    _set_title(files, title)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name in order:
+            info = infos.get(name)
+            fresh = zipfile.ZipInfo(name, date_time=info.date_time if info else (2026, 1, 1, 0, 0, 0))
+            fresh.compress_type = zipfile.ZIP_DEFLATED
+            fresh.external_attr = 0o644 << 16
+            archive.writestr(fresh, files[name])
+    return out.getvalue()
+
+
+# --------------------------------------------------------------------------------------------
+# Rendering a record
+# --------------------------------------------------------------------------------------------
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
+
+
+def file_name(kind: DocumentKind, suffix: str = "") -> str:
+    """03-正式候选人名单公告.docx, 07-当选证书-王建国.docx: sortable and self-explaining."""
+    text = kind.prefix + (f"-{suffix}" if suffix else "")
+    text = _UNSAFE.sub("_", text).strip(" .")
+    return text[:150] + ".docx"
+
+
+def _template_path(kind: DocumentKind, templates_dir: str | os.PathLike | None) -> Path:
+    if templates_dir is not None:
+        folder = Path(templates_dir)
+        if not folder.is_dir():
+            raise TemplateProblem(f"模板文件夹 {folder} 不存在。")
+        own = folder / kind.template
+        if own.exists():
+            return own
+    path = TEMPLATES_DIR / kind.template
+    if not path.exists():
+        raise TemplateProblem(f"找不到{kind.title}的模板 {path}。", kind.template)
+    return path
+
+
+def _election(record: Any) -> Election:
+    if isinstance(record, Election):
+        return record
+    data = getattr(record, "data", record)
+    if not isinstance(data, dict):
+        raise RenderError("选举记录无法读取，不能生成文书。")
+    return Election.from_data(data, file=getattr(record, "file", ""))
+
+
+def _resolve_only(only: Iterable[str] | str | None) -> list[DocumentKind] | None:
+    if only is None:
+        return None
+    if isinstance(only, str):
+        only = [only]
+    chosen = []
+    for name in only:
+        kind = find_kind(name)
+        if kind not in chosen:
+            chosen.append(kind)
+    return chosen
+
+
+def _write(outdir: Path, kind: DocumentKind, instance: Instance, data: bytes, used: set[str]) -> str:
+    name = file_name(kind, instance.suffix)
+    stem = name[:-5]
+    n = 2
+    while name in used:
+        name = f"{stem}-{n}.docx"
+        n += 1
+    used.add(name)
+    path = outdir / name
+    write_atomic(str(path), data, overwrite=True)
+    return str(path)
+
+
+def render_record(record: Any, outdir: str | os.PathLike, only: Iterable[str] | str | None = None,
+                  templates_dir: str | os.PathLike | None = None, draft: bool = False) -> RenderReport:
+    """Render every document of one record (or only the kinds named) into `outdir`.
+
+    `record` is a `records.Record`, its data dict or a `documents.Election`. Documents whose data
+    is not in the record yet are skipped and listed in the report; when `only` names such a
+    document, `DataMissing` is raised instead. `only` takes keys (`results`), titles (`选举结果公告`)
+    or numbers (`06`); an unknown name raises `documents.UnknownKind`. `templates_dir` holds a
+    district's own templates (same file names as in templates/); kinds it lacks use the defaults.
+    `draft` marks every page 草稿（未通过校验）.
+    """
+    election = _election(record)
+    chosen = _resolve_only(only)
+    kinds = chosen if chosen is not None else KINDS
+    outdir = Path(outdir)
+    report = RenderReport()
+    used: set[str] = set()
+    for kind in kinds:
+        try:
+            instances = kind.build(election)
+        except Waiting as waiting:
+            if chosen is not None:
+                raise DataMissing(kind, waiting.field, waiting.reason) from None
+            report.skipped.append(SkippedDocument(kind.key, kind.title, waiting.field, waiting.reason))
+            continue
+        compiled = compile_template(_template_path(kind, templates_dir))
+        for instance in instances:
+            title = kind.title + (f"-{instance.suffix}" if instance.suffix else "")
+            data = render_template(compiled, instance.context, draft=draft, title=title)
+            path = _write(outdir, kind, instance, data, used)
+            report.written.append(WrittenFile(kind.key, title, path))
+    return report
+
+
+def render_summary(records: Iterable[Any], outdir: str | os.PathLike, templates_dir: str | os.PathLike | None = None,
+                   draft: bool = False, title: str | None = None, author: str | None = None) -> RenderReport:
+    """One 换届选举工作总结 for many records (a township or county), written into `outdir`.
+
+    Records without any count are left out of the figures; if none has one, `DataMissing` is raised.
+    """
+    kind = find_kind("summary")
+    elections = [_election(r) for r in records]
+    try:
+        instance = summary_doc.build(elections, title=title, author=author)
+    except Waiting as waiting:
+        raise DataMissing(kind, waiting.field, waiting.reason) from None
+    compiled = compile_template(_template_path(kind, templates_dir))
+    data = render_template(compiled, instance.context, draft=draft, title=kind.title)
+    report = RenderReport()
+    path = _write(Path(outdir), kind, instance, data, set())
+    report.written.append(WrittenFile(kind.key, kind.title, path))
+    return report
+
+
+def list_templates(kind: str | None = None):
+    """Every document kind with its template file and the variables it may use (see documents)."""
+    from .documents import list_templates as _list
+
+    return _list(kind)

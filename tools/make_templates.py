@@ -1,0 +1,740 @@
+"""Generate the document templates in templates/ (one docxtpl .docx per document kind).
+
+    python tools/make_templates.py            # writes templates/*.docx
+    python tools/make_templates.py --check    # exits 1 when a committed template differs
+
+The committed .docx files are what users open and edit in Word or WPS; this script is only how
+they were first made. Layout follows GB/T 9704-2012 as written down in
+shared/reference/gbt9704-docx.md §1–§2:
+
+* A4 (11906 × 16838 twips); margins top 37 mm, bottom 35 mm, left 28 mm, right 26 mm
+  (2098 / 1984 / 1587 / 1474 twips); footer 23 mm so the page number sits 7 mm below the type area.
+* Line grid `w:docGrid w:type="lines" w:linePitch="579"` (22 lines of 28.95 pt) and exact 28.95 pt
+  line spacing; body text at 三号 (16 pt) with −0.3 pt character spacing, which gives 28 characters
+  a line in Word and LibreOffice alike (the portable form of §2.2; the reference's −0.25 pt made
+  LibreOffice 7.4 drop a comma at the end of a full justified line from the PDF).
+* Fonts written as the Windows names: 方正小标宋简体 (title), 仿宋_GB2312 (body), 黑体 (level 1
+  headings), 楷体_GB2312 (level 2), 宋体 (page numbers); Times New Roman for Latin letters and digits.
+  `w:eastAsia` and `w:hAnsi` carry the CJK name with `w:hint="eastAsia"`, `w:ascii` the Latin one.
+* Page numbers "— 1 —" in 四号宋体, odd pages right (一字 in), even pages left (一字 in).
+
+Every style has a Chinese name (shown in Word's style pane) and an ASCII style id:
+公文-标题 GwTitle, 公文-文号 GwDocNo, 公文-正文 GwBody, 公文-一级标题…四级标题 GwH1–GwH4, 公文-落款
+GwSign, 公文-名单 GwRoll, 公文-表格文字 GwTableText, 公文-表格标题行 GwTableHead, 公文-说明 GwNote,
+公文-页码 GwPageNum, and the table style 公文-表格 GwTable.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import sys
+import zipfile
+
+from docx import Document
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_TABLE_ALIGNMENT, WD_CELL_VERTICAL_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Pt, Twips
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+OUT = os.path.join(ROOT, "templates")
+
+# --- page (twips) ------------------------------------------------------------------------------
+PAGE_W, PAGE_H = 11906, 16838
+MARGIN_TOP, MARGIN_BOTTOM, MARGIN_LEFT, MARGIN_RIGHT = 2098, 1984, 1587, 1474
+HEADER_DIST, FOOTER_DIST = 851, 1304
+TEXT_W = PAGE_W - MARGIN_LEFT - MARGIN_RIGHT  # 8845 twips = 156 mm
+LINE_PITCH = 579  # twips = 28.95 pt
+LINE = Pt(28.95)
+CHAR = 320  # one 三号 character, twips (16 pt)
+# −0.3 pt between characters: 28 characters of 三号 fill the 156 mm line in Word and LibreOffice.
+# (The reference's −0.25 pt also gives 28, but LibreOffice 7.4 then drops a comma that falls
+# at the very end of a justified line from its PDF export; −0.3 pt leaves room for it.)
+BODY_CHAR_SPACING = -6
+
+# --- fonts ---------------------------------------------------------------------------------------
+LATIN = "Times New Roman"
+XBS = "方正小标宋简体"
+FANGSONG = "仿宋_GB2312"
+HEITI = "黑体"
+KAITI = "楷体_GB2312"
+SONGTI = "宋体"
+
+# rPr children in schema order, for inserting w:spacing at the right place.
+_RPR_AFTER_SPACING = ("w:w", "w:kern", "w:position", "w:sz", "w:szCs", "w:highlight", "w:u",
+                      "w:effect", "w:bdr", "w:shd", "w:fitText", "w:vertAlign", "w:rtl", "w:cs",
+                      "w:em", "w:lang", "w:eastAsianLayout", "w:specVanish", "w:oMath")
+
+
+_PPR_AFTER_SNAP = ("w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc",
+                   "w:textDirection", "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl", "w:divId",
+                   "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange")
+
+
+def set_fonts(rpr, east: str, latin: str = LATIN) -> None:
+    """Explicit fonts on an rPr: ascii = Latin, hAnsi/eastAsia = CJK with the eastAsia hint."""
+    rfonts = rpr.get_or_add_rFonts()
+    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        if rfonts.get(qn(attr)) is not None:
+            del rfonts.attrib[qn(attr)]
+    rfonts.set(qn("w:ascii"), latin)
+    rfonts.set(qn("w:hAnsi"), east)
+    rfonts.set(qn("w:eastAsia"), east)
+    rfonts.set(qn("w:cs"), latin)
+    rfonts.set(qn("w:hint"), "eastAsia")
+
+
+def set_char_spacing(rpr, value: int) -> None:
+    spacing = rpr.find(qn("w:spacing"))
+    if spacing is None:
+        spacing = OxmlElement("w:spacing")
+        rpr.insert_element_before(spacing, *_RPR_AFTER_SPACING)
+    spacing.set(qn("w:val"), str(value))
+
+
+def set_lang(rpr) -> None:
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        rpr.insert_element_before(lang, "w:eastAsianLayout", "w:specVanish", "w:oMath")
+    lang.set(qn("w:val"), "en-US")
+    lang.set(qn("w:eastAsia"), "zh-CN")
+    lang.set(qn("w:bidi"), "ar-SA")
+
+
+def set_indent_chars(ppr, first_chars: int = 0, left_chars: int = 0, right_chars: int = 0) -> None:
+    """Indents in characters, written both as *Chars (Word) and as twips (LibreOffice ignores *Chars)."""
+    ind = ppr.get_or_add_ind()
+    ind.set(qn("w:firstLineChars"), str(first_chars * 100))
+    ind.set(qn("w:firstLine"), str(first_chars * CHAR))
+    if left_chars:
+        ind.set(qn("w:leftChars"), str(left_chars * 100))
+        ind.set(qn("w:left"), str(left_chars * CHAR))
+    if right_chars:
+        ind.set(qn("w:rightChars"), str(right_chars * 100))
+        ind.set(qn("w:right"), str(right_chars * CHAR))
+
+
+def set_outline(ppr, level: int) -> None:
+    el = OxmlElement("w:outlineLvl")
+    el.set(qn("w:val"), str(level))
+    ppr.append(el)
+
+
+def paragraph_style(doc, name: str, style_id: str, east: str, size: float, *, bold: bool = False,
+                    align=WD_ALIGN_PARAGRAPH.JUSTIFY, first_chars: int = 0, char_spacing: int | None = BODY_CHAR_SPACING,
+                    line=LINE, before=0, after=0, outline: int | None = None, keep_next: bool = False,
+                    latin: str = LATIN, base: str = "Normal", grid: bool = True):
+    """A paragraph style; `grid=False` keeps its own line spacing off the page's line grid."""
+    style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+    style.style_id = style_id
+    style.base_style = doc.styles[base]
+    style.quick_style = True
+    style.font.size = Pt(size)
+    style.font.bold = bold
+    rpr = style.element.get_or_add_rPr()
+    set_fonts(rpr, east, latin)
+    if char_spacing is not None:
+        set_char_spacing(rpr, char_spacing)
+    pf = style.paragraph_format
+    pf.alignment = align
+    if line is None:
+        pf.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    else:
+        pf.line_spacing = line
+        pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    pf.space_before = Pt(before)
+    pf.space_after = Pt(after)
+    pf.keep_with_next = keep_next
+    pf.widow_control = True
+    ppr = style.element.get_or_add_pPr()
+    set_indent_chars(ppr, first_chars)
+    if not grid:
+        snap = OxmlElement("w:snapToGrid")
+        snap.set(qn("w:val"), "0")
+        ppr.insert_element_before(snap, *_PPR_AFTER_SNAP)
+    if outline is not None:
+        set_outline(ppr, outline)
+    return style
+
+
+def define_styles(doc) -> None:
+    # Document defaults and Normal: 三号仿宋, Times New Roman digits, exact grid spacing.
+    defaults = doc.styles.element.find(qn("w:docDefaults"))
+    rpr_default = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    set_fonts(rpr_default, FANGSONG)
+    rpr_default.find(qn("w:sz")).set(qn("w:val"), "32")
+    rpr_default.find(qn("w:szCs")).set(qn("w:val"), "32")
+    lang = rpr_default.find(qn("w:lang"))
+    lang.set(qn("w:eastAsia"), "zh-CN")
+    spacing = defaults.find(qn("w:pPrDefault")).find(qn("w:pPr")).find(qn("w:spacing"))
+    spacing.set(qn("w:after"), "0")
+    spacing.set(qn("w:line"), str(LINE_PITCH))
+    spacing.set(qn("w:lineRule"), "exact")
+
+    normal = doc.styles["Normal"]
+    normal.font.size = Pt(16)
+    rpr = normal.element.get_or_add_rPr()
+    set_fonts(rpr, FANGSONG)
+    set_lang(rpr)
+    normal.paragraph_format.line_spacing = LINE
+    normal.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    normal.paragraph_format.space_after = Pt(0)
+    normal.paragraph_format.space_before = Pt(0)
+    # Word: no punctuation hanging past the right margin (a character moves down instead).
+    # LibreOffice 7.4 ignores this and may hang a stop or comma; see BODY_CHAR_SPACING.
+    no_hang = OxmlElement("w:overflowPunct")
+    no_hang.set(qn("w:val"), "0")
+    normal.element.get_or_add_pPr().insert_element_before(
+        no_hang, "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd",
+        "w:snapToGrid", *_PPR_AFTER_SNAP)
+
+    paragraph_style(doc, "公文-标题", "GwTitle", XBS, 22, align=WD_ALIGN_PARAGRAPH.CENTER,
+                    char_spacing=None, line=Pt(36), keep_next=True)
+    paragraph_style(doc, "公文-文号", "GwDocNo", FANGSONG, 16, align=WD_ALIGN_PARAGRAPH.CENTER,
+                    char_spacing=None, keep_next=True)
+    paragraph_style(doc, "公文-正文", "GwBody", FANGSONG, 16, first_chars=2)
+    paragraph_style(doc, "公文-一级标题", "GwH1", HEITI, 16, first_chars=2, outline=0, keep_next=True)
+    paragraph_style(doc, "公文-二级标题", "GwH2", KAITI, 16, first_chars=2, outline=1, keep_next=True)
+    paragraph_style(doc, "公文-三级标题", "GwH3", FANGSONG, 16, first_chars=2, outline=2, keep_next=True)
+    paragraph_style(doc, "公文-四级标题", "GwH4", FANGSONG, 16, first_chars=2, outline=3, keep_next=True)
+    # 落款: a centre tab at the axis of the date written 右空四字, so 署名 and 日期 share one centre.
+    sign = paragraph_style(doc, "公文-落款", "GwSign", FANGSONG, 16, align=WD_ALIGN_PARAGRAPH.LEFT,
+                           char_spacing=None)
+    date_width = 2100  # "2026年12月18日" at 三号 (Times digits), twips
+    sign.paragraph_format.tab_stops.add_tab_stop(Twips(TEXT_W - 4 * CHAR - date_width // 2),
+                                                 WD_TAB_ALIGNMENT.CENTER)
+    sign.paragraph_format.keep_together = True
+    sign.paragraph_format.keep_with_next = True
+    # 承诺人 signature lines: a left tab a little right of the middle.
+    pledge = paragraph_style(doc, "公文-签名", "GwSignLine", FANGSONG, 16, align=WD_ALIGN_PARAGRAPH.LEFT,
+                             char_spacing=None)
+    pledge.paragraph_format.tab_stops.add_tab_stop(Twips(TEXT_W - 12 * CHAR), WD_TAB_ALIGNMENT.LEFT)
+    pledge.paragraph_format.keep_with_next = True
+    roll = paragraph_style(doc, "公文-名单", "GwRoll", FANGSONG, 16, align=WD_ALIGN_PARAGRAPH.LEFT,
+                           char_spacing=None)
+    for i in range(1, 5):
+        roll.paragraph_format.tab_stops.add_tab_stop(Twips(TEXT_W * i // 5), WD_TAB_ALIGNMENT.LEFT)
+    paragraph_style(doc, "公文-表格文字", "GwTableText", FANGSONG, 12, align=WD_ALIGN_PARAGRAPH.CENTER,
+                    char_spacing=None, line=Pt(20), grid=False)
+    paragraph_style(doc, "公文-表格标题行", "GwTableHead", HEITI, 12, align=WD_ALIGN_PARAGRAPH.CENTER,
+                    char_spacing=None, line=Pt(20), grid=False)
+    paragraph_style(doc, "公文-表格文字（四号）", "GwTableText14", FANGSONG, 14, align=WD_ALIGN_PARAGRAPH.CENTER,
+                    char_spacing=None, line=Pt(22), grid=False)
+    paragraph_style(doc, "公文-表格标题行（四号）", "GwTableHead14", HEITI, 14, align=WD_ALIGN_PARAGRAPH.CENTER,
+                    char_spacing=None, line=Pt(22), grid=False)
+    paragraph_style(doc, "公文-表后空行", "GwAfterTable", FANGSONG, 10, align=WD_ALIGN_PARAGRAPH.LEFT,
+                    char_spacing=None, line=Pt(12), grid=False)
+    paragraph_style(doc, "公文-选票文字", "GwBallotText", FANGSONG, 16, align=WD_ALIGN_PARAGRAPH.CENTER,
+                    char_spacing=None, line=Pt(24), grid=False)
+    paragraph_style(doc, "公文-选票表头", "GwBallotHead", HEITI, 16, align=WD_ALIGN_PARAGRAPH.CENTER,
+                    char_spacing=None, line=Pt(24), grid=False)
+    paragraph_style(doc, "公文-选票说明", "GwBallotNote", FANGSONG, 12, char_spacing=None, line=Pt(19),
+                    first_chars=0, grid=False)
+    paragraph_style(doc, "公文-说明", "GwNote", FANGSONG, 14, char_spacing=None, line=Pt(22),
+                    first_chars=0, grid=False)
+    paragraph_style(doc, "公文-页码", "GwPageNum", SONGTI, 14, align=WD_ALIGN_PARAGRAPH.RIGHT,
+                    char_spacing=None, line=None, grid=False)
+
+    table = doc.styles.add_style("公文-表格", WD_STYLE_TYPE.TABLE)
+    table.style_id = "GwTable"
+    table.base_style = doc.styles["Normal Table"]
+    tblpr = table.element.find(qn("w:tblPr"))
+    if tblpr is None:
+        tblpr = OxmlElement("w:tblPr")
+        table.element.append(tblpr)
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        el = OxmlElement(f"w:{edge}")
+        el.set(qn("w:val"), "single")
+        el.set(qn("w:sz"), "6")
+        el.set(qn("w:space"), "0")
+        el.set(qn("w:color"), "000000")
+        borders.append(el)
+    tblpr.append(borders)
+    margins = OxmlElement("w:tblCellMar")
+    for edge, width in (("left", 40), ("right", 40)):
+        el = OxmlElement(f"w:{edge}")
+        el.set(qn("w:w"), str(width))
+        el.set(qn("w:type"), "dxa")
+        margins.append(el)
+    tblpr.append(margins)
+
+
+def add_page_field(paragraph) -> None:
+    """— PAGE — with the field code in the middle."""
+    def run(text=None):
+        r = paragraph.add_run(text)
+        return r
+
+    run("— ")
+    r = paragraph.add_run()
+    begin = OxmlElement("w:fldChar")
+    begin.set(qn("w:fldCharType"), "begin")
+    r._r.append(begin)
+    r = paragraph.add_run()
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = " PAGE "
+    r._r.append(instr)
+    r = paragraph.add_run()
+    sep = OxmlElement("w:fldChar")
+    sep.set(qn("w:fldCharType"), "separate")
+    r._r.append(sep)
+    paragraph.add_run("1")
+    r = paragraph.add_run()
+    end = OxmlElement("w:fldChar")
+    end.set(qn("w:fldCharType"), "end")
+    r._r.append(end)
+    run(" —")
+
+
+def setup_page(doc, page_numbers: bool = True, border: bool = False, compact: bool = False,
+               grid: bool = True) -> None:
+    """GB/T 9704 page; `compact` (ballots, which are not 公文) narrows the top and bottom margins."""
+    section = doc.sections[0]
+    section.page_width = Twips(PAGE_W)
+    section.page_height = Twips(PAGE_H)
+    section.top_margin = Twips(1417 if compact else MARGIN_TOP)
+    section.bottom_margin = Twips(1134 if compact else MARGIN_BOTTOM)
+    section.left_margin = Twips(MARGIN_LEFT)
+    section.right_margin = Twips(MARGIN_RIGHT)
+    section.header_distance = Twips(HEADER_DIST)
+    section.footer_distance = Twips(FOOTER_DIST)
+    section.gutter = Twips(0)
+    doc_grid = section._sectPr.find(qn("w:docGrid"))
+    doc_grid.set(qn("w:linePitch"), str(LINE_PITCH))
+    if grid and not compact:
+        doc_grid.set(qn("w:type"), "lines")
+    if page_numbers:
+        doc.settings.odd_and_even_pages_header_footer = True
+        odd = section.footer.paragraphs[0]
+        odd.style = doc.styles["公文-页码"]
+        odd.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        odd.paragraph_format.right_indent = Twips(280)
+        add_page_field(odd)
+        even = section.even_page_footer.paragraphs[0]
+        even.style = doc.styles["公文-页码"]
+        even.alignment = WD_ALIGN_PARAGRAPH.LEFT
+        even.paragraph_format.left_indent = Twips(280)
+        add_page_field(even)
+    if border:
+        borders = OxmlElement("w:pgBorders")
+        borders.set(qn("w:offsetFrom"), "text")
+        for edge in ("top", "left", "bottom", "right"):
+            el = OxmlElement(f"w:{edge}")
+            el.set(qn("w:val"), "double")
+            el.set(qn("w:sz"), "18")
+            el.set(qn("w:space"), "24")
+            el.set(qn("w:color"), "C00000")
+            borders.append(el)
+        section._sectPr.insert_element_before(
+            borders, "w:lnNumType", "w:pgNumType", "w:cols", "w:formProt", "w:vAlign", "w:noEndnote",
+            "w:titlePg", "w:textDirection", "w:bidi", "w:rtlGutter", "w:docGrid", "w:printerSettings",
+            "w:sectPrChange")
+
+
+# --- building blocks -----------------------------------------------------------------------------
+class Builder:
+    """A template under construction: paragraphs with Jinja text, control paragraphs, tables."""
+
+    def __init__(self, title: str, page_numbers: bool = True, border: bool = False, compact: bool = False,
+                 grid: bool = True):
+        self.doc = Document()
+        # Drop the default empty paragraph.
+        body = self.doc.element.body
+        for p in list(body.iterchildren(qn("w:p"))):
+            body.remove(p)
+        define_styles(self.doc)
+        setup_page(self.doc, page_numbers=page_numbers, border=border, compact=compact, grid=grid)
+        props = self.doc.core_properties
+        props.title = title
+        props.author = "huanjie"
+        props.comments = "huanjie 换届选举文书模板；变量说明见 huanjie templates"
+        props.keywords = "换届选举"
+        props.last_modified_by = "huanjie"
+        props.revision = 1
+        import datetime as dt
+        stamp = dt.datetime(2026, 1, 1)
+        props.created = stamp
+        props.modified = stamp
+
+    def p(self, text: str = "", style: str = "公文-正文", bold: bool = False, align=None, size=None,
+          keep_next: bool | None = None, before: float | None = None, after: float | None = None,
+          first_chars: int | None = None, left_chars: int | None = None, line=None):
+        para = self.doc.add_paragraph(style=style)
+        if line is not None:
+            para.paragraph_format.line_spacing = line
+            para.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        if text:
+            run = para.add_run(text)
+            if bold:
+                run.bold = True
+            if size:
+                run.font.size = Pt(size)
+        if align is not None:
+            para.alignment = align
+        if keep_next is not None:
+            para.paragraph_format.keep_with_next = keep_next
+        if before is not None:
+            para.paragraph_format.space_before = Pt(before)
+        if after is not None:
+            para.paragraph_format.space_after = Pt(after)
+        if first_chars is not None or left_chars is not None:
+            set_indent_chars(para._p.get_or_add_pPr(), first_chars or 0, left_chars or 0)
+        return para
+
+    def ctl(self, tag: str):
+        """A paragraph holding only a docxtpl structural tag ({%p ... %}); it vanishes on render."""
+        return self.p(tag, style="Normal")
+
+    def blank(self):
+        return self.p("", style="公文-正文")
+
+    def title(self, lines_var: str = "title_lines"):
+        self.ctl(f"{{%p for line in {lines_var} %}}")
+        self.p("{{ line }}", style="公文-标题")
+        self.ctl("{%p endfor %}")
+
+    def doc_number(self):
+        self.ctl("{%p if doc_number %}")
+        self.p("{{ doc_number }}", style="公文-文号")
+        self.ctl("{%p endif %}")
+
+    def signature(self, signatory: str = "signatory", date: str = "date_text", blank_before: bool = True):
+        if blank_before:
+            self.p("", style="公文-落款")
+        self.p(f"\t{{{{ {signatory} }}}}", style="公文-落款")
+        last = self.p(f"\t{{{{ {date} }}}}", style="公文-落款")
+        last.paragraph_format.keep_with_next = False
+
+    def table(self, widths_mm: list[float], header: list[str], body: list, row_height_mm: float | None = None,
+              text_style="公文-表格文字", head_style="公文-表格标题行", keep_next: bool = False):
+        """A table: a header row repeated on every page, then `body` rows.
+
+        Each body item is either a string, a docxtpl row tag such as ``{%tr for r in rows %}`` that
+        gets a row of its own (docxtpl removes that row), or a list of cell texts (a data row).
+        A first cell starting with docxtpl's ``{% vm %}`` is merged down the rows of its loop
+        (render.py puts the vMerge docxtpl adds back in schema order). `keep_next` keeps the data rows with what
+        follows (so a table at the end is never separated from the signature).
+        """
+        table = self.doc.add_table(rows=1 + len(body), cols=len(widths_mm))
+        table.style = self.doc.styles["公文-表格"]
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        table.autofit = False
+        tblpr = table._tbl.tblPr
+        width = OxmlElement("w:tblW")
+        width.set(qn("w:w"), str(sum(int(w * 56.693) for w in widths_mm)))
+        width.set(qn("w:type"), "dxa")
+        existing = tblpr.find(qn("w:tblW"))
+        if existing is not None:
+            tblpr.remove(existing)
+        tblpr.insert(1, width)
+        layout = OxmlElement("w:tblLayout")
+        layout.set(qn("w:type"), "fixed")
+        tblpr.append(layout)
+        grid = table._tbl.tblGrid
+        for col, w in zip(grid.findall(qn("w:gridCol")), widths_mm):
+            col.set(qn("w:w"), str(int(w * 56.693)))
+
+        def fill(r, texts, style, data_row):
+            tr = table.rows[r]
+            for i, (cell, text) in enumerate(zip(tr.cells, texts)):
+                cell.width = Twips(int(widths_mm[i] * 56.693))
+                cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+                para = cell.paragraphs[0]
+                para.style = self.doc.styles[style]
+                if text:
+                    para.add_run(text)
+                if keep_next and data_row:
+                    para.paragraph_format.keep_with_next = True
+            trpr = tr._tr.get_or_add_trPr()
+            trpr.append(OxmlElement("w:cantSplit"))
+
+        fill(0, header, head_style, False)
+        table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+        for r, item in enumerate(body, start=1):
+            if isinstance(item, str):
+                fill(r, [item] + [""] * (len(widths_mm) - 1), text_style, False)
+            else:
+                fill(r, item, text_style, True)
+                if row_height_mm:
+                    table.rows[r].height = Twips(int(row_height_mm * 56.693))
+        return table
+
+    def save(self, name: str) -> bytes:
+        buf = io.BytesIO()
+        self.doc.save(buf)
+        return normalise_zip(buf.getvalue())
+
+
+def normalise_zip(data: bytes) -> bytes:
+    """Fixed timestamps and order, so regenerating an unchanged template gives identical bytes."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=(2026, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o644 << 16
+            dst.writestr(fixed, src.read(info.filename))
+    return out.getvalue()
+
+
+# --- the templates -------------------------------------------------------------------------------
+def notice_head(b: Builder):
+    b.title()
+    b.doc_number()
+    b.blank()
+
+
+def closing(b: Builder, text: str = "特此公告。"):
+    """特此公告。 kept with the signature, so the signature never stands alone on a page."""
+    b.p(text, keep_next=True)
+
+
+def committee_notice() -> Builder:
+    b = Builder("选举委员会成员公告")
+    notice_head(b)
+    b.p("{{ intro }}")
+    b.ctl("{%p for m in roles %}")
+    b.p("{{ m.role }}：{{ m.names }}", first_chars=2)
+    b.ctl("{%p endfor %}")
+    b.ctl("{%p for para in duties %}")
+    b.p("{{ para }}")
+    b.ctl("{%p endfor %}")
+    closing(b)
+    b.signature()
+    return b
+
+
+def voter_list_notice() -> Builder:
+    b = Builder("选民名单公告")
+    notice_head(b)
+    b.p("{{ intro }}")
+    b.ctl("{%p for g in groups %}")
+    b.p("{{ g.heading }}", style="公文-三级标题", bold=True)
+    b.ctl("{%p for line in g.lines %}")
+    b.p("{{ line }}", style="公文-名单")
+    b.ctl("{%p endfor %}")
+    b.ctl("{%p endfor %}")
+    b.ctl("{%p for para in notes %}")
+    b.p("{{ para }}")
+    b.ctl("{%p endfor %}")
+    closing(b)
+    b.signature()
+    return b
+
+
+CANDIDATE_COLUMNS = [
+    (16, "姓名", "{{ c.name }}"),
+    (11, "性别", "{{ c.gender }}"),
+    (15, "民族", "{{ c.ethnicity }}"),
+    (27, "出生年月", "{{ c.birth }}"),
+    (20, "文化程度", "{{ c.education }}"),
+    (20, "政治面貌", "{{ c.politics }}"),
+    (25, "工作单位及职务", "{{ c.workplace }}"),
+    (22, "推荐方式", "{{ c.nominated_by }}"),
+]
+
+
+def post_heading(b: Builder, var: str = "post"):
+    b.ctl(f"{{%p if {var}.level == 2 %}}")
+    b.p(f"{{{{ {var}.heading }}}}", style="公文-二级标题")
+    b.ctl("{%p else %}")
+    b.p(f"{{{{ {var}.heading }}}}", style="公文-三级标题")
+    b.ctl("{%p endif %}")
+
+
+def candidate_list_notice() -> Builder:
+    b = Builder("候选人名单公告")
+    notice_head(b)
+    b.p("{{ intro }}")
+    b.ctl("{%p for contest in contests %}")
+    b.ctl("{%p if contest.heading %}")
+    b.p("{{ contest.heading }}", style="公文-二级标题")
+    b.ctl("{%p endif %}")
+    b.ctl("{%p for post in contest.posts %}")
+    post_heading(b)
+    b.table([w for w, _, _ in CANDIDATE_COLUMNS], [h for _, h, _ in CANDIDATE_COLUMNS],
+            ["{%tr for c in post.candidates %}", [v for _, _, v in CANDIDATE_COLUMNS], "{%tr endfor %}"])
+    b.p("", style="公文-表后空行")
+    b.ctl("{%p endfor %}")
+    b.ctl("{%p endfor %}")
+    b.ctl("{%p for para in notes %}")
+    b.p("{{ para }}")
+    b.ctl("{%p endfor %}")
+    closing(b)
+    b.signature()
+    return b
+
+
+def ballot() -> Builder:
+    b = Builder("选票", page_numbers=False, compact=True)
+    b.title()
+    b.p("{{ subtitle }}", style="公文-文号")
+    b.p("{{ seats_text }}", style="公文-文号", bold=True, after=8)
+    b.table([22, 84, 50], ["序号", "{{ name_header }}", "{{ mark_header }}"],
+            ["{%tr for row in rows %}", ["{{ row.number }}", "{{ row.name }}", ""], "{%tr endfor %}"],
+            row_height_mm=9, text_style="公文-选票文字", head_style="公文-选票表头")
+    b.p("", style="公文-表后空行")
+    b.p("{{ instructions_title }}", style="公文-选票说明", bold=True, keep_next=True)
+    b.ctl("{%p for line in instructions %}")
+    b.p("{{ line }}", style="公文-选票说明")
+    b.ctl("{%p endfor %}")
+    b.p("\t{{ signatory }}（印）", style="公文-落款", before=12, line=Pt(26))
+    date = b.p("\t{{ date_text }}", style="公文-落款", line=Pt(26))
+    date.paragraph_format.keep_with_next = False
+    return b
+
+
+def results_notice() -> Builder:
+    b = Builder("选举结果公告")
+    notice_head(b)
+    b.p("{{ intro }}")
+    b.ctl("{%p for contest in contests %}")
+    b.ctl("{%p if contest.heading %}")
+    b.p("{{ contest.heading }}", style="公文-二级标题")
+    b.ctl("{%p endif %}")
+    b.ctl("{%p for para in contest.figures %}")
+    b.p("{{ para }}")
+    b.ctl("{%p endfor %}")
+    b.p("", style="公文-表后空行")
+    b.table([48, 32, 26, 50], ["职位", "姓名", "得票数", "结果"],
+            ["{%tr for post in contest.posts %}", "{%tr for t in post.tally %}",
+             ["{% vm %}{{ post.label }}", "{{ t.name }}", "{{ t.votes }}", "{{ t.result }}"],
+             "{%tr endfor %}", "{%tr endfor %}"],
+            text_style="公文-表格文字（四号）", head_style="公文-表格标题行（四号）")
+    b.p("", style="公文-表后空行")
+    b.ctl("{%p for para in contest.outcome %}")
+    b.p("{{ para }}")
+    b.ctl("{%p endfor %}")
+    b.ctl("{%p for para in contest.next_steps %}")
+    b.p("{{ para }}")
+    b.ctl("{%p endfor %}")
+    b.ctl("{%p endfor %}")
+    b.ctl("{%p for para in notes %}")
+    b.p("{{ para }}")
+    b.ctl("{%p endfor %}")
+    closing(b)
+    b.signature()
+    return b
+
+
+def certificate() -> Builder:
+    # No line grid: the certificate sets its own, larger line spacing.
+    b = Builder("当选证书", page_numbers=False, border=True, grid=False)
+    b.p("", style="公文-正文", line=Pt(110))
+    b.p("当 选 证 书", style="公文-标题", size=36, after=54, line=Pt(60))
+    big = dict(size=18, line=Pt(40))
+    b.p("{{ name }}同志：", style="公文-正文", first_chars=0, **big)
+    b.p("{{ text }}", style="公文-正文", **big)
+    b.p("特发此证。", style="公文-正文", **big)
+    b.p("", style="公文-正文", line=Pt(90))
+    b.p("\t{{ issuer }}", style="公文-落款", size=18, line=Pt(40))
+    date = b.p("\t{{ date_text }}", style="公文-落款", size=18, line=Pt(40))
+    date.paragraph_format.keep_with_next = False
+    return b
+
+
+def pledge(title: str, extra_lines: bool = False) -> Builder:
+    b = Builder(title)
+    b.p("{{ heading }}", style="公文-标题", after=14)
+    b.p("{{ intro }}")
+    b.ctl("{%p for item in items %}")
+    b.p("{{ item }}")
+    b.ctl("{%p endfor %}")
+    if extra_lines:
+        b.ctl("{%p if goal_lines %}")
+        b.p("{{ goals_title }}")
+        b.ctl("{%p for line in goal_lines %}")
+        b.p("{{ line }}")
+        b.ctl("{%p endfor %}")
+        b.ctl("{%p endif %}")
+    b.p("{{ closing }}", keep_next=True)
+    b.p("\t承诺人（签字）：", style="公文-签名", before=14)
+    last = b.p("\t{{ date_text }}", style="公文-签名")
+    last.paragraph_format.keep_with_next = False
+    return b
+
+
+def work_summary() -> Builder:
+    b = Builder("换届选举工作总结")
+    b.title()
+    b.blank()
+    b.p("{{ intro }}")
+    b.ctl("{%p for s in sections %}")
+    b.p("{{ s.heading }}", style="公文-一级标题")
+    b.ctl("{%p for block in s.blocks %}")
+    b.ctl("{%p if block.kind == 'heading' %}")
+    b.p("{{ block.text }}", style="公文-二级标题")
+    b.ctl("{%p elif block.kind == 'groups' %}")
+    b.p("{{ block.caption }}", style="公文-表格标题行", keep_next=True, before=6, after=3)
+    b.table([40, 56, 28, 32], [f"{{{{ block.header[{i}] }}}}" for i in range(4)],
+            ["{%tr for g in block.groups %}", "{%tr for r in g.rows %}",
+             ["{% vm %}{{ g.name }}", "{{ r[0] }}", "{{ r[1] }}", "{{ r[2] }}"],
+             "{%tr endfor %}", "{%tr endfor %}"])
+    b.p("", style="公文-表后空行")
+    b.ctl("{%p elif block.kind == 'table' %}")
+    b.p("{{ block.caption }}", style="公文-表格标题行", keep_next=True, before=6, after=3)
+    b.table([28, 17, 22, 20, 15, 18, 15, 21], [f"{{{{ block.header[{i}] }}}}" for i in range(8)],
+            ["{%tr for r in block.rows %}", [f"{{{{ r[{i}] }}}}" for i in range(8)], "{%tr endfor %}"])
+    b.p("", style="公文-表后空行")
+    b.ctl("{%p elif block.keep %}")
+    b.p("{{ block.text }}", keep_next=True)
+    b.ctl("{%p else %}")
+    b.p("{{ block.text }}")
+    b.ctl("{%p endif %}")
+    b.ctl("{%p endfor %}")
+    b.ctl("{%p endfor %}")
+    b.signature(signatory="author")
+    return b
+
+
+TEMPLATES = {
+    "选举委员会成员公告.docx": committee_notice,
+    "选民名单公告.docx": voter_list_notice,
+    "候选人名单公告.docx": candidate_list_notice,
+    "选票.docx": ballot,
+    "选举结果公告.docx": results_notice,
+    "当选证书.docx": certificate,
+    "候选人竞争承诺书.docx": lambda: pledge("候选人竞争承诺书"),
+    "当选履职承诺书.docx": lambda: pledge("当选履职承诺书", extra_lines=True),
+    "严肃换届纪律承诺书.docx": lambda: pledge("严肃换届纪律承诺书"),
+    "换届选举工作总结.docx": work_summary,
+}
+
+
+def build_all() -> dict[str, bytes]:
+    return {name: make().save(name) for name, make in TEMPLATES.items()}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="only compare with the committed templates")
+    parser.add_argument("--out", default=OUT)
+    args = parser.parse_args(argv)
+    built = build_all()
+    if args.check:
+        stale = []
+        for name, data in built.items():
+            path = os.path.join(args.out, name)
+            if not os.path.exists(path) or open(path, "rb").read() != data:
+                stale.append(name)
+        for name in stale:
+            print(f"过期：templates/{name}（运行 python tools/make_templates.py 重新生成）")
+        return 1 if stale else 0
+    os.makedirs(args.out, exist_ok=True)
+    for name, data in built.items():
+        with open(os.path.join(args.out, name), "wb") as fh:
+            fh.write(data)
+        print(f"templates/{name}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
