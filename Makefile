@@ -21,6 +21,8 @@ sysdeps:
 
 demo: $(STAMP)
 	$(BIN)/huanjie check $(SAMPLES)
+	@echo "== 青石县示例（samples/county）：4 个单位故意包含错误，应报告 3 个错误、1 个警告"
+	@$(BIN)/huanjie check samples/county; test $$? -eq 1
 	@for f in $(SAMPLES); do \
 	  name=$$(basename $$f .yaml); \
 	  echo "== $$f -> out/$$name/"; \

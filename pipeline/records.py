@@ -444,12 +444,29 @@ _BAD_KEY = object()
 _DISCARDED = "\x00discarded"  # path part under a duplicate key: positions there are never looked up
 
 
+_FAST_LOADER = getattr(yaml, "CSafeLoader", None)
+
+
+def _events(text: str):
+    """The parser's events: libyaml's when it is there (about ten times faster on long rolls).
+
+    Any text libyaml rejects is parsed again by PyYAML's own parser, whose error messages the
+    Chinese findings are mapped from, so a finding never depends on which parser ran.
+    """
+    if _FAST_LOADER is None:
+        return yaml.parse(text, Loader=_Loader)
+    try:
+        return list(yaml.parse(text, Loader=_FAST_LOADER))
+    except yaml.YAMLError:
+        return yaml.parse(text, Loader=_Loader)
+
+
 def parse(text: str, file: str) -> tuple[Record | None, list[Finding]]:
     """Parse YAML text into a Record; all findings of the text, never an exception."""
     builder = _Builder(file)
     root = None
     try:
-        root = builder.build(yaml.parse(text, Loader=_Loader))
+        root = builder.build(_events(text))
     except _Stop:
         return None, builder.findings
     except yaml.MarkedYAMLError as exc:

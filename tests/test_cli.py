@@ -169,7 +169,8 @@ def test_strict_turns_warnings_into_failure():
 
 def test_real_console_script_runs():
     """Outside click's test runner too: the installed entry point, real stdout and exit code."""
-    command = [sys.executable, "-m", "pipeline.cli", "check", str(SAMPLES), str(BAD / "duplicate-key.yaml")]
+    command = [sys.executable, "-m", "pipeline.cli", "check", *map(str, sorted(SAMPLES.glob("*.yaml"))),
+               str(BAD / "duplicate-key.yaml")]
     env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
     done = subprocess.run(command, capture_output=True, text=True, encoding="utf-8", cwd=ROOT, env=env, timeout=60)
     assert done.returncode == 1
