@@ -7,6 +7,8 @@ invocation or unreadable input.
 from __future__ import annotations
 
 import json
+import os
+import signal
 import sys
 
 import click
@@ -212,6 +214,170 @@ def new_command(kind: str, output: str, force: bool) -> None:
         sys.exit(2)
     click.echo(f"已生成 {output}（{starter.KINDS[starter.resolve_kind(kind)]}记录样板）。"
                f"修改后运行：huanjie check {output}")
+
+
+class _Progress:
+    """Progress of a batch: a bar on a terminal, one plain line per unit otherwise."""
+
+    def __init__(self, bar: bool):
+        self.use_bar = bar
+        self.bar = None
+
+    def __call__(self, event) -> None:
+        if event.kind == "summary":
+            if not self.use_bar:
+                click.echo(f"已生成汇总 {event.path}（{event.units} 个单位）")
+            return
+        if self.use_bar:
+            if self.bar is None:
+                self.bar = click.progressbar(length=event.total, label="生成文书", show_pos=True, show_eta=True,
+                                             width=30)
+                self.bar.__enter__()
+            self.bar.update(1)
+            return
+        click.echo(f"[{event.done}/{event.total}] {event.result.rel} {_unit_line(event.result)}")
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+
+def _unit_line(unit) -> str:
+    from .batch import FAILED, SKIPPED
+
+    if unit.status == SKIPPED:
+        return f"未改变，跳过（{len(unit.documents)} 份）"
+    if unit.status == FAILED:
+        errors = [f["id"] for f in unit.findings if f.get("severity") == "error"]
+        if errors:
+            ids = "、".join(dict.fromkeys(errors))
+            return f"未通过校验：错误 {len(errors)} 个（{ids}），未生成文书"
+        return f"生成失败：{unit.error}"
+    warnings = sum(f.get("severity") == "warning" for f in unit.findings)
+    return f"已生成 {len(unit.documents)} 份" + (f"（警告 {warnings} 个）" if warnings else "")
+
+
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM, handled like Ctrl-C: workers stopped, unit folders repaired."""
+
+
+def _on_sigterm(signum, frame):  # pragma: no cover - exercised through a subprocess
+    raise _Terminated()
+
+
+@main.command("batch", **COMMAND)
+@click.argument("directory", metavar="文件夹")
+@click.option("-o", "--output", "outdir", required=True, metavar="文件夹",
+              help="输出文件夹：按记录文件夹的层级存放各单位的文书、各级工作总结和批量报告。")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
+              help="同时生成的进程数（默认为 CPU 核数；1 表示在本进程中逐个生成）。")
+@click.option("--force", is_flag=True, help="不论记录、模板是否改变，全部重新生成。")
+@click.option("--templates", "templates_dir", metavar="文件夹", help="使用本地的模板文件夹；其中没有的模板用默认模板。")
+def batch_command(directory: str, outdir: str, jobs: int | None, force: bool, templates_dir: str | None) -> None:
+    """批量生成：检查文件夹中所有选举记录（如 县/乡镇/单位.yaml），为通过校验的单位生成全部文书。
+
+    输出文件夹与记录文件夹层级相同：输出/青石县/河湾镇/柳林村/ 中是柳林村的文书；每一级文件夹中有该级的换届选举工作总结；
+    最上层有批量报告（批量报告.xlsx、report.json）和文件清单 manifest.json（每个文件的 SHA-256）。
+
+    有错误的记录不生成文书（其旧的文书文件夹会被删除），也不影响其他单位；问题在报告中逐条列出。输出文件夹由程序管理：记录已不存在的单位，其文书文件夹会被删除。
+
+    再次运行时，记录、模板和程序版本都未改变的单位直接跳过（加 --force 全部重新生成）。中途中断（Ctrl-C）不会留下写了一半的文件。
+
+    退出码：0 全部通过；1 有单位未通过校验或生成失败；2 文件夹或模板无法使用；130 被中断。
+    """
+    from . import batch
+
+    progress = _Progress(bar=sys.stdout.isatty())
+    previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    try:
+        result = batch.run_batch(directory, outdir, jobs=jobs, force=force, templates_dir=templates_dir,
+                                 progress=progress)
+    except (batch.SourceProblem, batch.BatchError) as exc:
+        progress.close()
+        click.echo(f"错误：{exc}", err=True)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        progress.close()
+        click.echo("已中断：已写完的单位保留，未写完的单位保持原样；未生成批量报告。再次运行即可继续。", err=True)
+        sys.exit(130)
+    except rendering.RenderError as exc:
+        progress.close()
+        click.echo(f"错误：{exc}", err=True)
+        sys.exit(2)
+    except OSError as exc:
+        progress.close()
+        click.echo(f"错误：无法写入 {exc.filename or outdir}（{exc.strerror}）。", err=True)
+        sys.exit(2)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    progress.close()
+    if result.failures:
+        click.echo("", err=True)
+        for unit in result.failures:
+            for line in batch.finding_lines(unit):
+                click.echo(line, err=True)
+    parts = [f"已生成 {result.ok} 个"]
+    if result.skipped:
+        parts.append(f"未改变跳过 {result.skipped} 个")
+    if result.failed:
+        parts.append(f"未通过 {result.failed} 个")
+    click.echo(f"共 {result.total} 个单位：{'，'.join(parts)}；本次生成文书 {result.rendered} 份，"
+               f"工作总结 {len(result.summaries)} 份，用时 {result.seconds:.1f} 秒。")
+    click.echo(f"报告：{os.path.join(outdir, batch.REPORT_XLSX)}、{os.path.join(outdir, batch.REPORT_JSON)}；"
+               f"文件清单：{os.path.join(outdir, batch.MANIFEST)}")
+    sys.exit(result.exit_code)
+
+
+@main.command("summary", **COMMAND)
+@click.argument("directory", metavar="文件夹")
+@click.option("-o", "--output", required=True, metavar="文件",
+              help="要生成的 Word 文件，如 青石县工作总结.docx；给出已有的文件夹时写入其中的 换届选举工作总结.docx。")
+@click.option("--title", metavar="标题", help="标题（默认为“某县……换届选举工作总结”）。")
+@click.option("--author", metavar="单位", help="落款单位（默认为记录共同的上级，如 青石县）。")
+@click.option("--templates", "templates_dir", metavar="文件夹", help="使用本地的模板文件夹；其中没有的模板用默认模板。")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True, metavar="N",
+              help="同时检查记录的进程数。")
+def summary_command(directory: str, output: str, title: str | None, author: str | None, templates_dir: str | None,
+                    jobs: int) -> None:
+    """汇总工作总结：把文件夹中所有通过校验且已计票的记录汇总成一份乡镇（街道）或县级换届选举工作总结。
+
+    基本情况由程序统计：单位数、参选率、一次选举成功、另行选举、未选足名额，新当选成员的性别、年龄、文化程度、政治面貌和连任情况，
+    有合计，也有每个单位（县级汇总为每个乡镇、街道）一行的表格；所有比例都由合计人数重新计算，不是各单位比例的平均。
+
+    有错误或尚未计票的记录不计入，并在标准错误输出中列出。
+
+    退出码：0 已生成；1 有记录因错误未计入，或没有可汇总的记录；2 文件夹或模板无法使用、无法写入。
+    """
+    from . import aggregate
+
+    if os.path.isdir(output):
+        output = os.path.join(output, aggregate.SUMMARY_FILE)
+    elif not output.lower().endswith(".docx"):
+        raise click.UsageError("输出文件应为 Word 文件（以 .docx 结尾）。")
+    try:
+        outcome = aggregate.summarise(directory, output, templates_dir=templates_dir, title=title, author=author,
+                                      jobs=jobs)
+    except aggregate.SourceProblem as exc:
+        click.echo(f"错误：{exc}", err=True)
+        sys.exit(2)
+    except rendering.DataMissing as exc:
+        click.echo(f"错误：{exc}", err=True)
+        sys.exit(1)
+    except rendering.RenderError as exc:
+        click.echo(f"错误：{exc}", err=True)
+        sys.exit(2)
+    except OSError as exc:
+        click.echo(f"错误：无法写入 {exc.filename or output}（{exc.strerror}）。", err=True)
+        sys.exit(2)
+    for unit in outcome.left_out:
+        click.echo(f"未计入：{unit.rel}（{unit.reason}）", err=True)
+        for finding in sorted(unit.findings, key=sort_key):
+            if finding.severity is Severity.ERROR:
+                click.echo("    " + format_human(finding).replace("\n", "\n    "), err=True)
+    click.echo(f"已生成 {output}（汇总 {outcome.units} 个单位" +
+               (f"，{len(outcome.left_out)} 个记录未计入）。" if outcome.left_out else "）。"))
+    sys.exit(1 if outcome.errors else 0)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -3,9 +3,16 @@
 一、基本情况 is written from computed statistics (`pipeline.stats`): sentences with the figures and
 two tables. 二、主要做法, 三、存在问题, 四、下一步打算 come from each record's `summary`; a section
 without material is left out and the following ones are renumbered.
+
+Many records (a township, a county) go through small `Digest`s (`digest`, `area`, `build_many`):
+totals, then per-unit tables (表1 选举基本情况, 表2 各单位选举结果, 表3 新当选成员结构, 表4 and 表5
+新当选成员结构 by unit), every total and share recomputed from summed counts. A batch keeps only
+digests, never the records, and a county's summary is made from its townships' digests.
 """
 
 from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
 
 from .. import formatting
 from ..model import parse_date
@@ -114,65 +121,52 @@ def _text(text: str) -> dict:
     return {"kind": "text", "text": text, "keep": False}
 
 
-def _basic_blocks(elections: list[Election], stats: Stats) -> list[dict]:
-    """Sentences with the figures, 表1 after the turnout and seats, 表2 after the structure.
+def _basic_blocks(e: Election, stats: Stats) -> list[dict]:
+    """One record: sentences with the figures, 表1 after the turnout and seats, 表2 after the structure.
 
     The section always ends with a sentence, never with a table, so the last paragraph can be
-    kept with the signature.
+    kept with the signature. (Many records: `build_many`.)
     """
     intro: list[dict] = []
-    many = len(elections) > 1
-    if not many:
-        e = elections[0]
-        facts = []
-        if e.unit.get("groups"):
-            noun = "村民小组" if e.kind == "village_committee" else "居民小组"
-            facts.append(f"{e.unit['groups']}个{noun}")
-        if e.unit.get("households"):
-            facts.append(f"{e.unit['households']}户")
-        if e.unit.get("population"):
-            facts.append(f"{e.unit['population']}人")
-        if facts:
-            intro.append(_text(f"{e.unit_short}共有{'、'.join(facts)}。"))
-        noun, unit = e.elector
-        method = METHOD_TEXT.get(e.method or "", "")
-        text = f"本次选举{'采取' + method + '方式，' if method else ''}登记{noun}{stats.registered}{unit}"
-        if stats.turnout_base:
-            lab = e.turnout_labels()
-            text += f"，{lab.measure}{stats.participants}{lab.unit}，{lab.rate}{stats.turnout}"
-        intro.append(_text(text + "。"))
-        posts = _elected_by_post(e)
-        if e.kind == "building_leader":
-            text = (f"本次选举共{stats.contests}个场次，应选{stats.seats}名，正式候选人{stats.candidates}名，"
-                    f"选举产生{posts or e.body + str(stats.elected) + '名'}")
-        else:
-            text = (f"本次选举应选{stats.seats}名，正式候选人{stats.candidates}名，"
-                    f"选举产生{e.body}成员{stats.elected}名" + (f"，其中{posts}" if posts else ""))
-        if stats.vacant:
-            text += f"，尚缺{stats.vacant}名"
-        text += "。" + _process_sentence(e)
-        if stats.contests > 1:
-            text += (f"{stats.contests_counted}个场次中，{stats.filled_first_round}个首次投票即选出全部名额，"
-                     f"一次选举成功率{stats.first_round_success}。")
-        intro.append(_text(text))
+    facts = []
+    if e.unit.get("groups"):
+        noun = "村民小组" if e.kind == "village_committee" else "居民小组"
+        facts.append(f"{e.unit['groups']}个{noun}")
+    if e.unit.get("households"):
+        facts.append(f"{e.unit['households']}户")
+    if e.unit.get("population"):
+        facts.append(f"{e.unit['population']}人")
+    if facts:
+        intro.append(_text(f"{e.unit_short}共有{'、'.join(facts)}。"))
+    noun, unit = e.elector
+    method = METHOD_TEXT.get(e.method or "", "")
+    text = f"本次选举{'采取' + method + '方式，' if method else ''}登记{noun}{stats.registered}{unit}"
+    if stats.turnout_base:
+        lab = e.turnout_labels()
+        text += f"，{lab.measure}{stats.participants}{lab.unit}，{lab.rate}{stats.turnout}"
+    intro.append(_text(text + "。"))
+    posts = _elected_by_post(e)
+    if e.kind == "building_leader":
+        text = (f"本次选举共{stats.contests}个场次，应选{stats.seats}名，正式候选人{stats.candidates}名，"
+                f"选举产生{posts or e.body + str(stats.elected) + '名'}")
     else:
-        intro.append(_text(f"本次共有{len(elections)}个单位进行换届选举，登记{stats.registered}人（户），"
-                           f"参加投票{stats.participants}人（户），参选率{stats.turnout}。"))
-        intro.append(_text(
-            f"应选{stats.seats}名，正式候选人{stats.candidates}名，当选{stats.elected}名"
-            + (f"，尚缺{stats.vacant}名" if stats.vacant else "") + "。"
-            f"{stats.contests_counted}个选举场次中，{stats.filled_first_round}个首次投票即选出全部名额，"
-            f"一次选举成功率{stats.first_round_success}；另行选举{stats.runoffs_held}次（详见表1）。"))
-    rows = []
-    for e in elections:
-        rows.extend(_contest_rows(e, label_unit=many))
+        text = (f"本次选举应选{stats.seats}名，正式候选人{stats.candidates}名，"
+                f"选举产生{e.body}成员{stats.elected}名" + (f"，其中{posts}" if posts else ""))
+    if stats.vacant:
+        text += f"，尚缺{stats.vacant}名"
+    text += "。" + _process_sentence(e)
+    if stats.contests > 1:
+        text += (f"{stats.contests_counted}个场次中，{stats.filled_first_round}个首次投票即选出全部名额，"
+                 f"一次选举成功率{stats.first_round_success}。")
+    intro.append(_text(text))
+    rows = _contest_rows(e, label_unit=False)
     if len(rows) > 1:
         total_turnout = formatting.percent(stats.participants, stats.turnout_base) if stats.turnout_base else "—"
         rows.append(["合计", str(stats.registered), str(stats.participants) if stats.turnout_base else "—",
                      total_turnout, str(stats.seats), str(stats.candidates), str(stats.elected),
                      str(stats.runoffs_held)])
     table1 = {"kind": "table", "caption": "表1　选举基本情况",
-              "header": ["单位或场次" if many else "场次", "登记", "参加投票", "参选率", "应选", "候选人",
+              "header": ["场次", "登记", "参加投票", "参选率", "应选", "候选人",
                          "当选", "另行选举"],
               "rows": rows}
     if not stats.elected:
@@ -195,85 +189,300 @@ def _basic_blocks(elections: list[Election], stats: Stats) -> list[dict]:
     return intro + [table1] + ([structure] if parts else []) + [table2] + closing
 
 
-def _narrative(elections: list[Election]) -> dict[str, list[dict]]:
-    many = len(elections) > 1
-    out: dict[str, list[dict]] = {"practices": [], "problems": [], "next_steps": []}
-    for e in elections:
-        summary = e.data.get("summary") or {}
-        prefix = f"{e.unit_short}：" if many else ""
-        publicity = summary.get("publicity") or {}
-        said = [template.format(n=publicity[key]) for key, template in PUBLICITY if publicity.get(key) is not None]
-        if said:
-            out["practices"].append(_text(f"{prefix}广泛宣传发动，{'，'.join(said)}。"))
-        for key in out:
-            for text in summary.get(key) or []:
-                text = str(text).strip()
-                if text:
-                    out[key].append(_text(prefix + text))
+NARRATIVE = (("practices", "主要做法"), ("problems", "存在问题"), ("next_steps", "下一步打算"))
+
+
+def _narrative_texts(e: Election) -> dict[str, list[str]]:
+    """The record's material for 主要做法, 存在问题, 下一步打算 (the publicity sentence first)."""
+    summary = e.data.get("summary") or {}
+    out: dict[str, list[str]] = {key: [] for key, _ in NARRATIVE}
+    publicity = summary.get("publicity") or {}
+    said = [template.format(n=publicity[key]) for key, template in PUBLICITY if publicity.get(key) is not None]
+    if said:
+        out["practices"].append(f"广泛宣传发动，{'，'.join(said)}。")
+    for key in out:
+        for text in summary.get(key) or []:
+            text = str(text).strip()
+            if text:
+                out[key].append(text)
     return out
 
 
-def build(elections: list[Election], title: str | None = None, author: str | None = None) -> Instance:
-    """The work summary of one or many records."""
-    if not elections:
-        raise Waiting("rounds[].votes", "没有可汇总的选举记录")
-    counted = [e for e in elections if any(r.rounds for r in e.outcome.contests)]
-    if not counted:
-        raise Waiting("rounds[].votes", "尚无计票结果，无法统计选举基本情况")
-    stats = aggregate([e.stats for e in counted]) if len(counted) > 1 else counted[0].stats
-    many = len(counted) > 1
-    first = counted[0]
-    if many:
-        parents = [list(e.unit.get("parents") or []) for e in counted]
-        common: list[str] = []
-        for level in zip(*parents):
-            if len(set(level)) == 1:
-                common.append(level[0])
-            else:
-                break
-        place = common[-1] if common else ""
-        bodies = list(dict.fromkeys(e.body for e in counted))
-        default_title = [f"{place}{'、'.join(bodies)}", "换届选举工作总结"]
-        default_author = place
-    else:
-        default_title = [first.election_name, "工作总结"]
-        default_author = (first.data.get("summary") or {}).get("author") or first.signatory
-    # The period: the earliest and latest dates known.
-    dates = []
-    for e in counted:
-        dates.extend(parse_date(v) for v in e.schedule.values())
-        dates.append(parse_date((e.committee or {}).get("formed_on")))
-        dates.extend(parse_date(r.date) for c in e.outcome.contests for r in c.rounds)
-    dates = sorted(d for d in dates if d)
-    if many:
-        intro = f"{default_author}共有{len(counted)}个单位开展换届选举工作"
-    else:
-        intro = f"{first.unit_short}开展{first.election_name}工作"
-    if dates:
-        intro = (f"{cdate(dates[0])}至{cdate(dates[-1])}，" + intro) if dates[0] != dates[-1] else f"{cdate(dates[0])}，{intro}"
-    intro += "，依法完成选民登记、候选人提名、投票选举等各项程序。现将有关情况总结如下："
-    sections = [{"heading": "", "blocks": _basic_blocks(counted, stats), "name": "基本情况"}]
-    narrative = _narrative(counted)
-    for key, name in (("practices", "主要做法"), ("problems", "存在问题"), ("next_steps", "下一步打算")):
-        if narrative[key]:
+def _dates(e: Election) -> list:
+    """Every date known of the record: schedule, committee, rounds."""
+    dates = [parse_date(v) for v in e.schedule.values()]
+    dates.append(parse_date((e.committee or {}).get("formed_on")))
+    dates.extend(parse_date(r.date) for c in e.outcome.contests for r in c.rounds)
+    return sorted(d for d in dates if d)
+
+
+def _intro(subject: str, first, last) -> str:
+    intro = subject
+    if first:
+        intro = (f"{cdate(first)}至{cdate(last)}，" + intro) if first != last else f"{cdate(first)}，{intro}"
+    return intro + "，依法完成选民登记、候选人提名、投票选举等各项程序。现将有关情况总结如下："
+
+
+def _finish(basic: list[dict], narrative: dict[str, list[dict]], title_lines: list[str], intro: str,
+            author: str, date_raw, units: int) -> Instance:
+    sections = [{"heading": "", "blocks": basic, "name": "基本情况"}]
+    for key, name in NARRATIVE:
+        if narrative.get(key):
             sections.append({"heading": "", "blocks": narrative[key], "name": name})
     for i, section in enumerate(sections):
         section["heading"] = f"{heading_number(1, i + 1)}{section['name']}"
     last = sections[-1]["blocks"][-1]
     if last["kind"] == "text":
         last["keep"] = True  # kept with the signature: it never stands alone on a page
-    last_dates = [e.schedule.get("results_published") or e.schedule.get("election_day") for e in counted]
-    issue = first.settings.get("issue_date") if not many else None
-    date_raw = issue or max((d for d in last_dates if d), default=None)
     ctx = {
-        "title_lines": split_title([title] if title else default_title),
+        "title_lines": split_title(title_lines),
         "intro": intro,
         "sections": sections,
-        "author": author or default_author or first.signatory,
+        "author": author,
         "date_text": cdate(date_raw),
-        "units": str(len(counted)),
+        "units": str(units),
     }
     return Instance("", ctx)
+
+
+def _counted(e: Election) -> bool:
+    return any(r.rounds for r in e.outcome.contests)
+
+
+def build(elections: list[Election], title: str | None = None, author: str | None = None) -> Instance:
+    """The work summary of one or many records (many: through their digests, see `build_many`)."""
+    if not elections:
+        raise Waiting("rounds[].votes", "没有可汇总的选举记录")
+    counted = [e for e in elections if _counted(e)]
+    if not counted:
+        raise Waiting("rounds[].votes", "尚无计票结果，无法统计选举基本情况")
+    if len(counted) > 1:
+        return build_many([digest(e) for e in counted], title=title, author=author)
+    first = counted[0]
+    default_author = (first.data.get("summary") or {}).get("author") or first.signatory
+    dates = _dates(first)
+    intro = _intro(f"{first.unit_short}开展{first.election_name}工作", dates[0] if dates else None,
+                   dates[-1] if dates else None)
+    narrative = {key: [_text(t) for t in texts] for key, texts in _narrative_texts(first).items()}
+    date_raw = (first.settings.get("issue_date") or first.schedule.get("results_published")
+                or first.schedule.get("election_day"))
+    return _finish(_basic_blocks(first, first.stats), narrative, [title] if title else [first.election_name, "工作总结"],
+                   intro, author or default_author or first.signatory, date_raw, 1)
+
+
+# --------------------------------------------------------------------------------------------
+# Many records: digests and the township / county summary
+# --------------------------------------------------------------------------------------------
+KIND_WORD = {"village_committee": "村委会", "residents_committee": "居委会", "party_branch": "党支部",
+             "deputy": "人大代表", "building_leader": "楼栋长"}
+
+
+def stats_from_dict(data: dict) -> Stats:
+    """A `Stats` back from `Stats.to_dict()` (or `asdict`): the counts only, shares are derived."""
+    return Stats(**{f.name: data[f.name] for f in fields(Stats) if f.name in data})
+
+
+@dataclass
+class Digest:
+    """What the summary of many records needs from one record, or from one area (乡镇, 县).
+
+    Small and JSON-serialisable (`to_dict` / `from_dict`), so a batch can keep or store it instead
+    of the record: a county summary is made from its townships' digests, a township's from its
+    units'. `contests` holds the rows of 表1 of a record ([contest name or "", registered,
+    participants, turnout base, seats, candidates, elected, 另行选举 rounds]); an area has none and
+    gets one row from its `stats`.
+    """
+
+    label: str
+    stats: Stats
+    kind_word: str = ""
+    parents: list[str] = field(default_factory=list)
+    bodies: list[str] = field(default_factory=list)
+    units: int = 1
+    contests: list[list] = field(default_factory=list)
+    first_date: str | None = None
+    last_date: str | None = None
+    issued: str | None = None
+    signatory: str = ""
+    narrative: dict[str, list[str]] = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data["stats"] = asdict(self.stats)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Digest":
+        values = {f.name: data[f.name] for f in fields(cls) if f.name in data}
+        values["stats"] = stats_from_dict(data["stats"])
+        return cls(**values)
+
+
+def digest(e: Election) -> Digest:
+    """The digest of one counted record (`Waiting` if it has no count yet)."""
+    if not _counted(e):
+        raise Waiting("rounds[].votes", "尚无计票结果，无法统计选举基本情况")
+    rows = []
+    for view, result in e.pairs():
+        turnout = _first_turnout(result)
+        rows.append([view.name if e.multi and len(e.views) > 1 else "", view.registered or 0,
+                     turnout[0] if turnout else None, turnout[1] if turnout else None, view.total_seats,
+                     len(view.formal_candidates()), sum(len(n) for n in result.elected.values()),
+                     sum(1 for r in result.rounds if r.type == "runoff")])
+    dates = _dates(e)
+    return Digest(label=e.unit_short, stats=e.stats, kind_word=KIND_WORD.get(e.kind, ""),
+                  parents=[str(p) for p in e.unit.get("parents") or []], bodies=[e.body], units=1, contests=rows,
+                  first_date=dates[0].isoformat() if dates else None,
+                  last_date=dates[-1].isoformat() if dates else None,
+                  issued=e.schedule.get("results_published") or e.schedule.get("election_day"),
+                  signatory=e.signatory, narrative=_narrative_texts(e))
+
+
+def _common(lists: list[list[str]]) -> list[str]:
+    common: list[str] = []
+    for level in zip(*lists):
+        if len(set(level)) == 1:
+            common.append(level[0])
+        else:
+            break
+    return common
+
+
+def area(label: str, children: list[Digest]) -> Digest:
+    """The digest of an area (a township, a county) from its children's: counts summed, no narrative."""
+    firsts = [c.first_date for c in children if c.first_date]
+    lasts = [c.last_date for c in children if c.last_date]
+    issued = [c.issued for c in children if c.issued]
+    return Digest(label=label, stats=aggregate([c.stats for c in children]),
+                  parents=_common([c.parents for c in children]),
+                  bodies=list(dict.fromkeys(b for c in children for b in c.bodies)),
+                  units=sum(c.units for c in children),
+                  first_date=min(firsts) if firsts else None, last_date=max(lasts) if lasts else None,
+                  issued=max(issued) if issued else None)
+
+
+def _labels(children: list[Digest]) -> list[str]:
+    """Row labels; two records of one place (电厂社区 居委会 and 楼栋长) get their kind added."""
+    counts: dict[str, int] = {}
+    for c in children:
+        counts[c.label] = counts.get(c.label, 0) + 1
+    return [f"{c.label}{c.kind_word}" if counts[c.label] > 1 and c.kind_word else c.label for c in children]
+
+
+def _stats_row(label: str, s: Stats) -> list[str]:
+    return _row(label, s.registered, s.participants if s.turnout_base else None, s.turnout_base or None,
+                s.seats, s.candidates, s.elected, s.runoffs_held)
+
+
+def _per_unit_table(caption: str, header: list[str], children: list[Digest], labels: list[str], stats: Stats,
+                    cells) -> dict:
+    rows = [[label] + [str(v) for v in cells(c.stats)] for label, c in zip(labels, children)]
+    rows.append(["合计"] + [str(v) for v in cells(stats)])
+    return {"kind": "table", "caption": caption, "header": header, "rows": rows}
+
+
+def _many_blocks(children: list[Digest], stats: Stats, units: int) -> list[dict]:
+    """基本情况 of many records: totals in sentences, 表1–表5 with one row per unit (or per area).
+
+    表1 选举基本情况 (a record with several contests has a row per contest), 表2 各单位选举结果,
+    表3 新当选成员结构 (totals), 表4 and 表5 新当选成员结构 per unit. Every total and share is
+    computed from the summed counts (`stats.aggregate`, `formatting.percent`), never by averaging
+    the units' percentages. The section ends with a sentence.
+    """
+    labels = _labels(children)
+    kinds = {bool(c.contests) for c in children}
+    unit_word = "单位" if kinds == {True} else "地区" if kinds == {False} else "单位或地区"
+    rows = []
+    for label, c in zip(labels, children):
+        if c.contests:
+            rows.extend(_row(c.label + suffix if suffix else label, *values) for suffix, *values in c.contests)
+        else:
+            rows.append(_stats_row(label, c.stats))
+    total_turnout = formatting.percent(stats.participants, stats.turnout_base) if stats.turnout_base else "—"
+    rows.append(["合计", str(stats.registered), str(stats.participants) if stats.turnout_base else "—",
+                 total_turnout, str(stats.seats), str(stats.candidates), str(stats.elected), str(stats.runoffs_held)])
+    table1 = {"kind": "table", "caption": "表1　选举基本情况",
+              "header": [f"{unit_word}或场次" if unit_word == "单位" else unit_word, "登记", "参加投票", "参选率",
+                         "应选", "候选人", "当选", "另行选举"],
+              "rows": rows}
+    table2 = _per_unit_table(
+        f"表2　各{unit_word}选举结果",
+        [unit_word, "选举场次", "已计票", "一次选举成功", "另行选举场次", "未选足场次", "缺额", "一次选举成功率"],
+        children, labels, stats,
+        lambda s: [s.contests, s.contests_counted, s.filled_first_round, s.contests_with_runoff,
+                   s.contests_with_vacancies, s.vacant, s.first_round_success])
+    opening = _text(f"本次共有{units}个单位进行换届选举，登记{stats.registered}人（户），"
+                    f"参加投票{stats.participants}人（户），参选率{stats.turnout}（详见表1）。")
+    results = _text(
+        f"应选{stats.seats}名，正式候选人{stats.candidates}名，当选{stats.elected}名"
+        + (f"，尚缺{stats.vacant}名" if stats.vacant else "") + "。"
+        f"{stats.contests_counted}个选举场次中，{stats.filled_first_round}个首次投票即选出全部名额，"
+        f"一次选举成功率{stats.first_round_success}；"
+        + (f"另行选举{stats.runoffs_held}次，涉及{stats.contests_with_runoff}个场次" if stats.runoffs_held
+           else "没有场次需要另行选举")
+        + (f"；{stats.contests_with_vacancies}个场次未选足名额" if stats.contests_with_vacancies else "")
+        + "（详见表2）。")
+    if not stats.elected:
+        return [opening, table1, table2, results]
+    structure = _text(f"新当选的{stats.elected}名成员中，女性{stats.women}名，占{stats.women_share}；"
+                      f"中共党员（含预备党员）{stats.party}名，占{stats.party_share}；"
+                      f"连任{stats.incumbents}名，占{stats.incumbent_share}（详见表3，各{unit_word}情况见表4、表5）。")
+    table3 = {"kind": "groups", "caption": "表3　新当选成员结构",
+              "header": ["类别", "项目", "人数", "占当选成员"],
+              "groups": _structure_groups(stats)}
+    table4 = _per_unit_table(
+        f"表4　各{unit_word}新当选成员性别和年龄", [unit_word, "当选", *SEXES, *AGE_BANDS], children, labels, stats,
+        lambda s: [s.elected, *(s.sex.get(k, 0) for k in SEXES), *(s.age.get(k, 0) for k in AGE_BANDS)])
+    table5 = _per_unit_table(
+        f"表5　各{unit_word}新当选成员文化程度、政治面貌和连任情况",
+        [unit_word, "当选", *EDUCATION_GROUPS, "中共党员", "党员占比", "连任"], children, labels, stats,
+        lambda s: [s.elected, *(s.education.get(k, 0) for k in EDUCATION_GROUPS), s.party, s.party_share,
+                   s.incumbents])
+    parts = []
+    ages = _breakdown(stats.age, AGE_BANDS)
+    schooling = _breakdown(stats.education, EDUCATION_GROUPS)
+    if ages:
+        parts.append(f"年龄结构为{ages}")
+    if schooling:
+        parts.append(f"文化程度为{schooling}")
+    closing = _text("从表3看，" + "；".join(parts) + "。") if parts else _text(
+        f"共选出{stats.elected}名成员，各{unit_word}情况见表4、表5。")
+    return [opening, table1, results, table2, structure, table3, table4, table5, closing]
+
+
+def _what(where: str, bodies: list[str]) -> str:
+    """青石县村民委员会、居民委员会 — or 青石县基层组织 when the list would not fit on a title line."""
+    listed = f"{where}{'、'.join(bodies)}"
+    return listed if len(listed) <= 20 else f"{where}基层组织"
+
+
+def build_many(children: list[Digest], title: str | None = None, author: str | None = None,
+               place: str = "", fallback: str = "") -> Instance:
+    """The 换届选举工作总结 of a township or county from the digests of its units (or its areas).
+
+    The area is named `place` when given (a batch names it after its folder: 河湾镇), else after
+    the last level the records' `unit.parents` share, else `fallback`. Narrative sections hold
+    each record's material prefixed by its name; areas bring none.
+    """
+    if not children:
+        raise Waiting("rounds[].votes", "没有可汇总的选举记录")
+    stats = aggregate([c.stats for c in children])
+    units = sum(c.units for c in children)
+    common = _common([c.parents for c in children])
+    where = place or (common[-1] if common else fallback)
+    bodies = list(dict.fromkeys(b for c in children for b in c.bodies))
+    firsts = [c.first_date for c in children if c.first_date]
+    lasts = [c.last_date for c in children if c.last_date]
+    intro = _intro(f"{where}共有{units}个单位开展换届选举工作", min(firsts) if firsts else None,
+                   max(lasts) if lasts else None)
+    narrative: dict[str, list[dict]] = {key: [] for key, _ in NARRATIVE}
+    for label, c in zip(_labels(children), children):
+        for key, texts in c.narrative.items():
+            narrative.setdefault(key, []).extend(_text(f"{label}：{t}") for t in texts)
+    issued = [c.issued for c in children if c.issued]
+    return _finish(_many_blocks(children, stats, units), narrative,
+                   [title] if title else [_what(where, bodies), "换届选举工作总结"], intro,
+                   author or where or children[0].signatory, max(issued) if issued else None, units)
 
 
 def summary(e: Election) -> list[Instance]:
@@ -287,7 +496,7 @@ SUMMARY_VARIABLES = {
     "sections[].heading": "部分标题，如 一、基本情况",
     "sections[].name": "部分名称，如 基本情况",
     "sections[].blocks": "该部分的内容块（列表），每项：",
-    "sections[].blocks[].kind": "内容块类型：text 段落；table 八列表格（表1 选举基本情况）；groups 分组的四列表格（表2 新当选成员结构）；heading 小标题",
+    "sections[].blocks[].kind": "内容块类型：text 段落；table 八列表格（表1 选举基本情况；多个单位汇总时还有各单位的表2、表4、表5）；groups 分组的四列表格（新当选成员结构）；heading 小标题",
     "sections[].blocks[].text": "段落文字（kind 为 text 或 heading 时）",
     "sections[].blocks[].keep": "kind 为 text 时：是否与后面的落款保持在同一页（只有全文最后一段为真）",
     "sections[].blocks[].caption": "表格标题（kind 为 table 或 groups 时）",
