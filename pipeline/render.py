@@ -33,7 +33,6 @@ The core never prints and never exits: problems are exceptions with Chinese mess
 
 from __future__ import annotations
 
-import io
 import os
 import re
 import threading
@@ -50,6 +49,7 @@ from lxml import etree
 
 from .documents import KINDS, DocumentKind, Election, Instance, Waiting, find_kind
 from .documents import summary as summary_doc
+from . import docxzip
 from .fsutil import write_atomic
 
 __all__ = ["RenderError", "TemplateProblem", "DataMissing", "RenderReport", "WrittenFile", "SkippedDocument",
@@ -230,6 +230,8 @@ class CompiledTemplate:
     entries: list[tuple[zipfile.ZipInfo, bytes]]
     parts: dict[str, _Part]
     variables: frozenset[str]
+    # Each entry deflated once, reused for every document that leaves it unchanged.
+    members: dict[str, docxzip.Member] = field(default_factory=dict)
 
     def render_parts(self, context: dict) -> dict[str, str]:
         wrapped = {k: _wrap(v, k) for k, v in context.items()}
@@ -333,7 +335,10 @@ def _compile(path: str, name: str) -> CompiledTemplate:
             parts[info.filename] = _Part(template, fix)
     if "word/document.xml" not in {i.filename for i, _ in entries}:
         raise TemplateProblem(f"模板“{name}”不是有效的 Word 文档（缺少 word/document.xml）。", name)
-    return CompiledTemplate(path=path, name=name, entries=entries, parts=parts, variables=frozenset(variables))
+    members = {info.filename: docxzip.Member.of(info.filename, data, info.date_time)
+               for info, data in entries if info.filename not in parts}
+    return CompiledTemplate(path=path, name=name, entries=entries, parts=parts, variables=frozenset(variables),
+                            members=members)
 
 
 # --------------------------------------------------------------------------------------------
@@ -420,9 +425,11 @@ def render_template(template: str | os.PathLike | CompiledTemplate, context: dic
     files: dict[str, bytes] = {}
     order: list[str] = []
     infos: dict[str, zipfile.ZipInfo] = {}
+    originals: dict[str, bytes] = {}
     for info, data in compiled.entries:
         order.append(info.filename)
         infos[info.filename] = info
+        originals[info.filename] = data
         if info.filename in rendered:
             files[info.filename] = (XML_DECL + rendered[info.filename]).encode("utf-8")
         else:
@@ -430,15 +437,14 @@ def render_template(template: str | os.PathLike | CompiledTemplate, context: dic
     if draft:
         _add_draft(files, order)
     _set_title(files, title)
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name in order:
+    members = []
+    for name in order:
+        if name in compiled.members and files[name] is originals[name]:
+            members.append(compiled.members[name])  # unchanged: deflated once at compile time
+        else:
             info = infos.get(name)
-            fresh = zipfile.ZipInfo(name, date_time=info.date_time if info else (2026, 1, 1, 0, 0, 0))
-            fresh.compress_type = zipfile.ZIP_DEFLATED
-            fresh.external_attr = 0o644 << 16
-            archive.writestr(fresh, files[name])
-    return out.getvalue()
+            members.append(docxzip.Member.of(name, files[name], info.date_time if info else (2026, 1, 1, 0, 0, 0)))
+    return docxzip.build(members)
 
 
 # --------------------------------------------------------------------------------------------
