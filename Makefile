@@ -21,8 +21,8 @@ sysdeps:
 
 demo: $(STAMP)
 	$(BIN)/huanjie check $(SAMPLES)
-	@echo "== 青石县示例（samples/county）：4 个单位故意包含错误，应报告 3 个错误、1 个警告"
-	@$(BIN)/huanjie check samples/county; test $$? -eq 1
+	@echo "== 青石县示例（samples/county -> out/county/）：4 个单位故意包含错误，其中 3 个不生成文书"
+	@$(BIN)/huanjie batch samples/county -o out/county; test $$? -eq 1
 	@for f in $(SAMPLES); do \
 	  name=$$(basename $$f .yaml); \
 	  echo "== $$f -> out/$$name/"; \
