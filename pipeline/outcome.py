@@ -45,6 +45,7 @@ from typing import TYPE_CHECKING, Any
 
 from .model import Contest, contests
 from .rules.profile import Profile, Threshold
+from .strokes import name_key
 
 if TYPE_CHECKING:  # pragma: no cover
     from .stats import Stats
@@ -59,20 +60,9 @@ STAGE_NAMES = {"no_candidates": "尚未确定正式候选人", "candidates": "�
 # --------------------------------------------------------------------------------------------
 # Name order for ties. THE single place that decides how candidates with equal votes are listed.
 # --------------------------------------------------------------------------------------------
-try:
-    from .strokes import name_key as _stroke_key
-except ImportError:  # pragma: no cover - strokes.py is written in parallel; fall back to the string
-    _stroke_key = None
-
-
 def name_order_key(name: str, convention: str = "surname") -> tuple:
     """Sort key of a name among candidates with equal votes: 姓氏笔画 (GF 3003-1999), then the string."""
-    if _stroke_key is not None:
-        try:
-            return (_stroke_key(name, convention), name)
-        except (ValueError, KeyError):
-            pass
-    return ((), name)
+    return (name_key(name, convention), name)
 
 
 # --------------------------------------------------------------------------------------------
