@@ -380,5 +380,161 @@ def summary_command(directory: str, output: str, title: str | None, author: str 
     sys.exit(1 if outcome.errors else 0)
 
 
+class _ArchiveProgress:
+    """Progress of an archive run: a bar per stage on a terminal, a few plain lines otherwise."""
+
+    def __init__(self, bar: bool):
+        self.use_bar = bar
+        self.bar = None
+        self.stage = ""
+        self.shown = 0
+
+    def __call__(self, event) -> None:
+        if event.stage != self.stage:
+            self.close()
+            self.stage = event.stage
+            self.shown = 0
+            if self.use_bar:
+                self.bar = click.progressbar(length=max(1, event.total), label=event.stage, show_pos=True,
+                                             show_eta=True, width=30, file=sys.stderr)
+                self.bar.__enter__()
+        if self.bar is not None:
+            self.bar.update(max(0, event.done - self.shown))
+            self.shown = max(self.shown, event.done)
+            return
+        step = max(1, event.total // 4)
+        if event.total and (event.done == event.total or event.done // step > self.shown // step):
+            click.echo(f"{event.stage}：{event.done}/{event.total}", err=True)
+        self.shown = max(self.shown, event.done)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+
+_ARCHIVE_HELP = """生成归档数据包：把批量生成（或单个单位 render）的文书转为 PDF/A-2b，编档号，写 DA/T 46 元数据、归档文件目录、说明文件和 SHA-256、SM3 摘要清单，打成一个 zip。
+
+文件夹是 huanjie batch 的输出文件夹（含 report.json；选举记录从报告中的记录文件夹读取，移动过时用 --records 指定），或 huanjie render 的输出文件夹（用 --record 指定其记录）。
+
+记录有错误、文书为草稿或生成后被改动、无法转换为 PDF 的单位不归档，在标准错误输出和数据包的说明文件中列出。数据包先写入临时文件再改名，已存在时不覆盖（加 --force 覆盖）。
+
+\b
+{settings}
+
+需要 LibreOffice、poppler-utils 和中文字体（Debian：{packages}）。
+
+退出码：0 已生成数据包（可能有单位未归档，见标准错误输出）；1 没有可归档的文书，或有文书无法转换为 PDF（其单位未归档）；2 命令用法、设置或文件夹有误，数据包已存在，缺少 LibreOffice 等程序。
+"""
+
+
+def _archive_help(func):
+    from .archive import SETTINGS_HELP
+    from .pdf import SYSTEM_PACKAGES
+
+    func.__doc__ = _ARCHIVE_HELP.format(settings=SETTINGS_HELP, packages=SYSTEM_PACKAGES)
+    return func
+
+
+@main.command("archive", **COMMAND)
+@click.argument("directory", metavar="文件夹")
+@click.option("-o", "--output", required=True, metavar="数据包.zip", help="要生成的归档数据包（zip 文件）。")
+@click.option("--settings", "settings_file", metavar="文件", help="档号设置文件（YAML），键见上。")
+@click.option("--fonds", metavar="全宗号", help="全宗号（4 位字母或数字，如 J012）。")
+@click.option("--year", metavar="年度", help="年度（默认取每件文书的成文日期所在年度）。")
+@click.option("--retention", metavar="期限", help="保管期限：Y（永久）、D30（定期30年）、D10（定期10年）。")
+@click.option("--org", metavar="代码", help="机构（问题）代码，如 BGS（可选）。")
+@click.option("--start", metavar="件号", help="起始件号（默认 1）。")
+@click.option("--producer", metavar="单位", help="立档单位名称（默认取记录的上级单位）。")
+@click.option("--records", metavar="文件夹", help="批量生成时的记录文件夹（默认取 report.json 中的 source）。")
+@click.option("--record", metavar="文件", help="单个单位的记录文件（文件夹是 huanjie render 的输出时）。")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
+              help="同时运行的 LibreOffice 进程数（默认为 CPU 核数）。")
+@click.option("--timeout", type=click.FloatRange(min=1), default=120, show_default=True, metavar="秒",
+              help="每份文书转换的最长时间；超时的文书单独重试一次。")
+@click.option("--force", is_flag=True, help="数据包已存在时覆盖它。")
+@_archive_help
+def archive_command(directory: str, output: str, settings_file: str | None, fonds: str | None, year: str | None,
+                    retention: str | None, org: str | None, start: str | None, producer: str | None,
+                    records: str | None, record: str | None, jobs: int | None, timeout: float, force: bool) -> None:
+    from . import archive, pdf
+
+    overrides = {"fonds": fonds, "year": year, "retention": retention, "org": org, "start": start,
+                 "producer": producer}
+    progress = _ArchiveProgress(bar=sys.stderr.isatty())
+    previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    try:
+        if settings_file:
+            settings = archive.load_settings(settings_file, **overrides)
+        else:
+            settings = archive.ArchiveSettings.make(source="命令行选项", **overrides)
+        result = archive.build_package(directory, output, settings, force=force, workers=jobs, timeout=timeout,
+                                       records=records, record=record, progress=progress)
+    except archive.NothingToArchive as exc:
+        progress.close()
+        for refusal in exc.refused:
+            click.echo(f"未归档：{refusal.line()}", err=True)
+        click.echo(f"错误：{exc}", err=True)
+        sys.exit(1)
+    except (archive.ArchiveError, pdf.ToolMissing) as exc:
+        progress.close()
+        click.echo(f"错误：{exc}", err=True)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        progress.close()
+        click.echo("已中断：未生成数据包。", err=True)
+        sys.exit(130)
+    except OSError as exc:
+        progress.close()
+        click.echo(f"错误：无法读写 {exc.filename or output}（{exc.strerror}）。", err=True)
+        sys.exit(2)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    progress.close()
+    if result.refused:
+        click.echo(f"未归档 {len(result.refused)} 个单位（详见数据包中的说明文件和 其他/校验报告.json）：", err=True)
+        for refusal in result.refused:
+            click.echo(f"  {refusal.line()}", err=True)
+    for warning in result.warnings:
+        click.echo(f"提示：{warning}", err=True)
+    parts = f"单位 {result.units} 个" + (f"，工作总结 {result.summaries} 份" if result.summaries else "")
+    click.echo(f"已生成归档数据包 {output}：{result.items} 件（{parts}），文件 {result.files} 个；"
+               f"档号 {result.first} 至 {result.last}；用时 {result.seconds:.1f} 秒（转换 PDF {result.convert_seconds:.1f} 秒）。")
+    sys.exit(result.exit_code)
+
+
+@main.command("verify", **COMMAND)
+@click.argument("package", metavar="数据包.zip")
+@click.option("--format", "output_format", type=click.Choice(["human", "json"]), default="human",
+              show_default=True, help="输出格式：human 便于阅读，json 供程序处理。")
+def verify_command(package: str, output_format: str) -> None:
+    """校验归档数据包：重新计算每个文件的 SHA-256 和 SM3 并与清单核对，检查目录结构、每个 PDF 的 PDF/A-2b 声明（XMP），以及元数据、文件目录与文件是否一致（文件名、大小、页数、摘要）。
+
+    每个问题一行：数据包中的文件：问题。
+
+    退出码：0 校验通过；1 发现问题；2 数据包无法读取（不存在或不是 zip 文件）。
+    """
+    from . import archive
+
+    try:
+        result = archive.verify_package(package)
+    except archive.PackageUnreadable as exc:
+        click.echo(f"错误：{exc}", err=True)
+        sys.exit(2)
+    if output_format == "json":
+        payload = {"package": package, "ok": result.ok, "files": result.files, "items": result.items,
+                   "problems": [{"path": p.path, "message": p.message} for p in result.problems]}
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+    else:
+        for problem in result.problems:
+            click.echo(problem.line())
+        if result.ok:
+            click.echo(f"校验通过：{package}，{result.items} 件、{result.files} 个文件，SHA-256 和 SM3 摘要、目录结构、"
+                       "PDF/A-2b 声明和元数据均一致。")
+        else:
+            click.echo(f"校验未通过：{package} 有 {len(result.problems)} 处问题。", err=True)
+    sys.exit(result.exit_code)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
