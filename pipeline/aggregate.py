@@ -26,7 +26,7 @@ from .documents import summary as summary_doc
 from .documents.summary import Digest
 from .findings import Finding, has_errors
 from .fsutil import write_atomic
-from .render import DataMissing, _template_path, compile_template, render_template
+from .render import DataMissing, template_path, compile_template, render_template
 
 __all__ = ["SUMMARY_FILE", "SourceProblem", "discover", "common_root", "TreeFold", "render_digests",
            "digest_record", "UnitDigest", "SummaryOutcome", "summarise"]
@@ -152,7 +152,7 @@ def render_digests(children: list[Digest], path: str, templates_dir: str | os.Pa
     """Write the summary of `children` to `path` (atomically); its SHA-256. See `summary.build_many`."""
     kind = find_kind("summary")
     instance = summary_doc.build_many(children, title=title, author=author, place=place, fallback=fallback)
-    compiled = compile_template(_template_path(kind, templates_dir))
+    compiled = compile_template(template_path(kind, templates_dir))
     data = render_template(compiled, instance.context, title=kind.title)
     write_atomic(str(path), data, overwrite=True)
     return hashlib.sha256(data).hexdigest()

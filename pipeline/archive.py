@@ -63,13 +63,13 @@ from xml.etree import ElementTree
 
 import yaml
 
-from . import __version__, check as checking, pdf, sm3
+from . import __version__, check as checking, fsutil, pdf, sm3
 from .aggregate import SUMMARY_FILE, TreeFold, common_root, folder_of, level_names
 from .documents import KINDS, DocumentKind, Election, Waiting, find_kind, UnknownKind
 from .documents import summary as summary_doc
 from .documents.summary import Digest
 from .findings import has_errors, sort_key
-from .fsutil import _mode_for
+from .fsutil import mode_for
 from .render import DRAFT_MARK, TEMPLATES_DIR, file_name
 
 __all__ = ["ArchiveError", "SettingsError", "PackageExists", "NothingToArchive", "PackageUnreadable",
@@ -1127,7 +1127,7 @@ def _write_zip(entries: dict[str, bytes | str], package: str, stamp: tuple, forc
     handle, temp = tempfile.mkstemp(prefix=".~", suffix=".zip.tmp", dir=os.path.dirname(package))
     os.close(handle)
     try:
-        os.chmod(temp, _mode_for(package))
+        os.chmod(temp, mode_for(package))
         with zipfile.ZipFile(temp, "w", allowZip64=True) as archive:
             for done, name in enumerate(sorted(entries), 1):
                 value = entries[name]
@@ -1144,17 +1144,10 @@ def _write_zip(entries: dict[str, bytes | str], package: str, stamp: tuple, forc
                 tick(done)
         with open(temp, "rb+") as sync:
             os.fsync(sync.fileno())
-        if force:
-            os.replace(temp, package)
-        else:
-            try:
-                os.link(temp, package)
-            except FileExistsError:
-                raise PackageExists(package) from None
-            except OSError:
-                if os.path.exists(package):
-                    raise PackageExists(package) from None
-                os.replace(temp, package)
+        try:
+            fsutil.place(temp, package, overwrite=force)
+        except fsutil.OutputExists:
+            raise PackageExists(package) from None
     finally:
         if os.path.exists(temp):
             os.unlink(temp)

@@ -76,8 +76,8 @@ from .documents import KINDS, Election, Waiting
 from .documents import summary as summary_doc
 from .documents.summary import Digest
 from .findings import has_errors, sort_key
-from .fsutil import _mode_for, write_atomic
-from .render import RenderError, _template_path, compile_template, render_record
+from .fsutil import mode_for, write_atomic
+from .render import RenderError, template_path, compile_template, render_record
 
 __all__ = ["BatchError", "SourceProblem", "Settings", "UnitTask", "UnitResult", "ProgressEvent", "BatchResult",
            "process_unit", "plan", "run_batch", "recover", "templates_fingerprint", "unit_key",
@@ -160,7 +160,7 @@ def templates_fingerprint(templates_dir: str | None) -> str:
     """SHA-256 over every template a unit or a summary may use (a local folder's, else built-in)."""
     h = hashlib.sha256()
     for kind in KINDS:
-        path = _template_path(kind, templates_dir)
+        path = template_path(kind, templates_dir)
         with open(path, "rb") as handle:
             h.update(kind.template.encode() + b"\0" + hashlib.sha256(handle.read()).digest())
     return h.hexdigest()
@@ -429,7 +429,7 @@ class _AtomicStream:
     def __init__(self, path: str):
         self.path = path
         handle, self.temp = tempfile.mkstemp(prefix=".~", suffix=".tmp", dir=os.path.dirname(path))
-        os.chmod(self.temp, _mode_for(path))
+        os.chmod(self.temp, mode_for(path))
         self.handle = os.fdopen(handle, "w", encoding="utf-8")
 
     def write(self, text: str) -> None:
@@ -521,7 +521,7 @@ class _Workbook:
         os.close(handle)
         try:
             self.book.save(temp)
-            os.chmod(temp, _mode_for(self.path))
+            os.chmod(temp, mode_for(self.path))
             os.replace(temp, self.path)
         finally:
             if os.path.exists(temp):
@@ -715,7 +715,7 @@ def run_batch(src: str, out: str, jobs: int | None = None, force: bool = False,
     jobs = min(jobs, len(units))
     _check_out(src, out)
     try:
-        compiled_ok = [compile_template(_template_path(kind, templates_dir)) for kind in KINDS]
+        compiled_ok = [compile_template(template_path(kind, templates_dir)) for kind in KINDS]
         settings = Settings(templates_dir=os.path.abspath(templates_dir) if templates_dir else None,
                             templates_hash=templates_fingerprint(templates_dir), version=_package.__version__)
     except RenderError as exc:

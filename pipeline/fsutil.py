@@ -24,29 +24,34 @@ def write_atomic(path: str, data: bytes, overwrite: bool = False) -> None:
     try:
         # mkstemp creates the file 0600; give it the mode an ordinary new file (or the file it
         # replaces) would have, so a colleague or a file share can still read it.
-        os.chmod(temp, _mode_for(path))
+        os.chmod(temp, mode_for(path))
         with os.fdopen(handle, "wb") as out:
             out.write(data)
             out.flush()
             os.fsync(out.fileno())
-        if overwrite:
-            os.replace(temp, path)
-        else:
-            # link() fails if the target appeared meanwhile: never clobber a user's file.
-            try:
-                os.link(temp, path)
-            except FileExistsError:
-                raise OutputExists(path) from None
-            except OSError:
-                if os.path.exists(path):
-                    raise OutputExists(path) from None
-                os.replace(temp, path)
+        place(temp, path, overwrite)
     finally:
         if os.path.exists(temp):
             os.unlink(temp)
 
 
-def _mode_for(path: str) -> int:
+def place(temp: str, path: str, overwrite: bool) -> None:
+    """Move a finished temporary file to `path`; without `overwrite`, never replace an existing file."""
+    if overwrite:
+        os.replace(temp, path)
+        return
+    # link() fails if the target appeared meanwhile: never clobber a user's file.
+    try:
+        os.link(temp, path)
+    except FileExistsError:
+        raise OutputExists(path) from None
+    except OSError:
+        if os.path.exists(path):
+            raise OutputExists(path) from None
+        os.replace(temp, path)
+
+
+def mode_for(path: str) -> int:
     try:
         return os.stat(path).st_mode & 0o7777
     except OSError:

@@ -460,7 +460,7 @@ def file_name(kind: DocumentKind, suffix: str = "") -> str:
     return text[:150] + ".docx"
 
 
-def _template_path(kind: DocumentKind, templates_dir: str | os.PathLike | None) -> Path:
+def template_path(kind: DocumentKind, templates_dir: str | os.PathLike | None) -> Path:
     if templates_dir is not None:
         folder = Path(templates_dir)
         if not folder.is_dir():
@@ -534,7 +534,7 @@ def render_record(record: Any, outdir: str | os.PathLike, only: Iterable[str] | 
                 raise DataMissing(kind, waiting.field, waiting.reason) from None
             report.skipped.append(SkippedDocument(kind.key, kind.title, waiting.field, waiting.reason))
             continue
-        compiled = compile_template(_template_path(kind, templates_dir))
+        compiled = compile_template(template_path(kind, templates_dir))
         for instance in instances:
             title = kind.title + (f"-{instance.suffix}" if instance.suffix else "")
             data = render_template(compiled, instance.context, draft=draft, title=title)
@@ -555,7 +555,7 @@ def render_summary(records: Iterable[Any], outdir: str | os.PathLike, templates_
         instance = summary_doc.build(elections, title=title, author=author)
     except Waiting as waiting:
         raise DataMissing(kind, waiting.field, waiting.reason) from None
-    compiled = compile_template(_template_path(kind, templates_dir))
+    compiled = compile_template(template_path(kind, templates_dir))
     data = render_template(compiled, instance.context, draft=draft, title=kind.title)
     report = RenderReport()
     path = _write(Path(outdir), kind, instance, data, set())
