@@ -554,7 +554,7 @@ class _Finisher:
         self.old_summaries = old_summaries
         self.report = _AtomicStream(os.path.join(out, REPORT_JSON))
         self.book = _Workbook(os.path.join(out, REPORT_XLSX))
-        head = {"program": "huanjie", "version": settings.version, "source": src, "output": out,
+        head = {"program": "huanjie", "version": settings.version, "source": os.path.abspath(src), "output": os.path.abspath(out),
                 "started": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
                 "jobs": jobs, "force": force,
                 "templates": {"dir": settings.templates_dir, "sha256": settings.templates_hash}}

@@ -460,3 +460,16 @@ def runner():
     from click.testing import CliRunner
 
     return CliRunner()
+
+
+def test_report_names_source_and_output_as_absolute_paths(tmp_path, monkeypatch):
+    """archive reads the records back from report.json, so a relative DIR must not tie it to the cwd."""
+    from click.testing import CliRunner
+
+    make_tree(tmp_path / "tree", bad=False)
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["batch", "tree", "-o", "out", "--jobs", "1"])
+    assert result.exit_code == 0, result.output
+    head = report(tmp_path / "out")
+    assert head["source"] == str(tmp_path / "tree")
+    assert head["output"] == str(tmp_path / "out")
