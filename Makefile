@@ -19,10 +19,13 @@ install: $(STAMP)
 sysdeps:
 	bash tools/system-deps.sh
 
-demo: $(STAMP)
+demo: $(STAMP) sysdeps
 	$(BIN)/huanjie check $(SAMPLES)
 	@echo "== 青石县示例（samples/county -> out/county/）：4 个单位故意包含错误，其中 3 个不生成文书"
 	@$(BIN)/huanjie batch samples/county -o out/county; test $$? -eq 1
+	@echo "== 归档数据包 out/county.zip（PDF/A-2b、档号、元数据、SHA-256 和 SM3 清单），并校验"
+	$(BIN)/huanjie archive out/county -o out/county.zip --force
+	$(BIN)/huanjie verify out/county.zip
 	@for f in $(SAMPLES); do \
 	  name=$$(basename $$f .yaml); \
 	  echo "== $$f -> out/$$name/"; \
