@@ -10,6 +10,8 @@ import json
 import os
 import signal
 import sys
+from contextlib import contextmanager
+from typing import Iterator
 
 import click
 
@@ -24,6 +26,23 @@ cli_i18n.install()
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 COMMAND = {"context_settings": CONTEXT, "options_metavar": "[选项]"}
+
+
+@contextmanager
+def _exit_on(codes: dict[type, int], target: str) -> Iterator[None]:
+    """Map the core's domain errors to `错误：…` on stderr and an exit code (first matching class wins)."""
+    try:
+        yield
+    except tuple(codes) as exc:
+        click.echo(f"错误：{exc}", err=True)
+        sys.exit(next(code for kind, code in codes.items() if isinstance(exc, kind)))
+    except OSError as exc:
+        click.echo(f"错误：无法写入 {exc.filename or target}（{exc.strerror}）。", err=True)
+        sys.exit(2)
+
+
+# Rendering errors: missing data is a finding about the record (1); a template problem is unusable input (2).
+_RENDER_ERRORS = {rendering.DataMissing: 1, rendering.RenderError: 2}
 
 
 @click.group(context_settings=CONTEXT, options_metavar="[选项]", subcommand_metavar="命令 [参数]...")
@@ -150,19 +169,11 @@ def render_command(file: str, outdir: str, only: tuple[str, ...], templates_dir:
                        "（每页标注“草稿（未通过校验）”）。", err=True)
         sys.exit(1)
     try:
-        report = rendering.render_record(result.record, outdir, only=list(only) or None,
-                                         templates_dir=templates_dir, draft=bool(errors))
+        with _exit_on(_RENDER_ERRORS, outdir):
+            report = rendering.render_record(result.record, outdir, only=list(only) or None,
+                                             templates_dir=templates_dir, draft=bool(errors))
     except UnknownDocument as exc:
         raise click.UsageError(str(exc))
-    except rendering.DataMissing as exc:
-        click.echo(f"错误：{exc}", err=True)
-        sys.exit(1)
-    except rendering.RenderError as exc:
-        click.echo(f"错误：{exc}", err=True)
-        sys.exit(2)
-    except OSError as exc:
-        click.echo(f"错误：无法写入 {outdir}（{exc.strerror}）。", err=True)
-        sys.exit(2)
     if errors:
         _print_findings(result.findings, err=True)
     for line in report.lines():
@@ -355,21 +366,9 @@ def summary_command(directory: str, output: str, title: str | None, author: str 
         output = os.path.join(output, aggregate.SUMMARY_FILE)
     elif not output.lower().endswith(".docx"):
         raise click.UsageError("输出文件应为 Word 文件（以 .docx 结尾）。")
-    try:
+    with _exit_on({aggregate.SourceProblem: 2, **_RENDER_ERRORS}, output):
         outcome = aggregate.summarise(directory, output, templates_dir=templates_dir, title=title, author=author,
                                       jobs=jobs)
-    except aggregate.SourceProblem as exc:
-        click.echo(f"错误：{exc}", err=True)
-        sys.exit(2)
-    except rendering.DataMissing as exc:
-        click.echo(f"错误：{exc}", err=True)
-        sys.exit(1)
-    except rendering.RenderError as exc:
-        click.echo(f"错误：{exc}", err=True)
-        sys.exit(2)
-    except OSError as exc:
-        click.echo(f"错误：无法写入 {exc.filename or output}（{exc.strerror}）。", err=True)
-        sys.exit(2)
     for unit in outcome.left_out:
         click.echo(f"未计入：{unit.rel}（{unit.reason}）", err=True)
         for finding in sorted(unit.findings, key=sort_key):
