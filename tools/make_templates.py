@@ -392,6 +392,12 @@ class Builder:
         """A paragraph holding only a docxtpl structural tag ({%p ... %}); it vanishes on render."""
         return self.p(tag, style="Normal")
 
+    def paragraphs(self, seq: str, var: str = "para"):
+        """One body paragraph per item of the list `seq` in the context."""
+        self.ctl(f"{{%p for {var} in {seq} %}}")
+        self.p(f"{{{{ {var} }}}}")
+        self.ctl("{%p endfor %}")
+
     def blank(self):
         return self.p("", style="公文-正文")
 
@@ -504,9 +510,7 @@ def committee_notice() -> Builder:
     b.ctl("{%p for m in roles %}")
     b.p("{{ m.role }}：{{ m.names }}", first_chars=2)
     b.ctl("{%p endfor %}")
-    b.ctl("{%p for para in duties %}")
-    b.p("{{ para }}")
-    b.ctl("{%p endfor %}")
+    b.paragraphs("duties")
     closing(b)
     b.signature()
     return b
@@ -522,9 +526,7 @@ def voter_list_notice() -> Builder:
     b.p("{{ line }}", style="公文-名单")
     b.ctl("{%p endfor %}")
     b.ctl("{%p endfor %}")
-    b.ctl("{%p for para in notes %}")
-    b.p("{{ para }}")
-    b.ctl("{%p endfor %}")
+    b.paragraphs("notes")
     closing(b)
     b.signature()
     return b
@@ -565,9 +567,7 @@ def candidate_list_notice() -> Builder:
     b.p("", style="公文-表后空行")
     b.ctl("{%p endfor %}")
     b.ctl("{%p endfor %}")
-    b.ctl("{%p for para in notes %}")
-    b.p("{{ para }}")
-    b.ctl("{%p endfor %}")
+    b.paragraphs("notes")
     closing(b)
     b.signature()
     return b
@@ -600,9 +600,7 @@ def results_notice() -> Builder:
     b.ctl("{%p if contest.heading %}")
     b.p("{{ contest.heading }}", style="公文-二级标题")
     b.ctl("{%p endif %}")
-    b.ctl("{%p for para in contest.figures %}")
-    b.p("{{ para }}")
-    b.ctl("{%p endfor %}")
+    b.paragraphs("contest.figures")
     b.p("", style="公文-表后空行")
     b.table([48, 32, 26, 50], ["职位", "姓名", "得票数", "结果"],
             ["{%tr for post in contest.posts %}", "{%tr for t in post.tally %}",
@@ -610,16 +608,10 @@ def results_notice() -> Builder:
              "{%tr endfor %}", "{%tr endfor %}"],
             text_style="公文-表格文字（四号）", head_style="公文-表格标题行（四号）")
     b.p("", style="公文-表后空行")
-    b.ctl("{%p for para in contest.outcome %}")
-    b.p("{{ para }}")
+    b.paragraphs("contest.outcome")
+    b.paragraphs("contest.next_steps")
     b.ctl("{%p endfor %}")
-    b.ctl("{%p for para in contest.next_steps %}")
-    b.p("{{ para }}")
-    b.ctl("{%p endfor %}")
-    b.ctl("{%p endfor %}")
-    b.ctl("{%p for para in notes %}")
-    b.p("{{ para }}")
-    b.ctl("{%p endfor %}")
+    b.paragraphs("notes")
     closing(b)
     b.signature()
     return b
@@ -645,15 +637,11 @@ def pledge(title: str, extra_lines: bool = False) -> Builder:
     b = Builder(title)
     b.p("{{ heading }}", style="公文-标题", after=14)
     b.p("{{ intro }}")
-    b.ctl("{%p for item in items %}")
-    b.p("{{ item }}")
-    b.ctl("{%p endfor %}")
+    b.paragraphs("items", var="item")
     if extra_lines:
         b.ctl("{%p if goal_lines %}")
         b.p("{{ goals_title }}")
-        b.ctl("{%p for line in goal_lines %}")
-        b.p("{{ line }}")
-        b.ctl("{%p endfor %}")
+        b.paragraphs("goal_lines", var="line")
         b.ctl("{%p endif %}")
     b.p("{{ closing }}", keep_next=True)
     b.p("\t承诺人（签字）：", style="公文-签名", before=14)
