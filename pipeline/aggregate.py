@@ -181,8 +181,7 @@ def digest_record(path: str, rel: str = "") -> UnitDigest:
     if result.record is None or has_errors(result.findings):
         reason = "记录无法读取" if result.unreadable else "记录有错误"
         return UnitDigest(rel or path, None, result.findings, reason)
-    election = Election.from_data(result.record.data, file=path, profile=result.profile,
-                                  outcome=result.outcome, stats=result.stats)
+    election = Election.from_check(result)
     try:
         return UnitDigest(rel or path, summary_doc.digest(election), result.findings)
     except Waiting as waiting:

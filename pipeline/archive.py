@@ -466,8 +466,7 @@ def _check_record(path: str) -> tuple[Any, list[dict], Election | None, str]:
     if has_errors(result.findings) or result.outcome is None:
         ids = "、".join(dict.fromkeys(f["id"] for f in findings if f["severity"] == "error"))
         return result, findings, None, f"记录有错误（{ids}）"
-    election = Election.from_data(result.record.data, file=path, profile=result.profile, outcome=result.outcome,
-                                  stats=result.stats)
+    election = Election.from_check(result)
     return result, findings, election, ""
 
 

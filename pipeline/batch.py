@@ -235,8 +235,7 @@ def process_unit(task: UnitTask) -> UnitResult:
     render_start = _now()
     tmp = _side(task.outdir, TMP_MARK)
     try:
-        election = Election.from_data(checked.record.data, file=task.source, profile=checked.profile,
-                                      outcome=checked.outcome, stats=checked.stats)
+        election = Election.from_check(checked)
         report = render_record(election, tmp, templates_dir=task.settings.templates_dir)
         for written in report.written:
             name = os.path.basename(written.path)

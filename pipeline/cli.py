@@ -16,7 +16,7 @@ from typing import Iterator
 import click
 
 from . import __version__, check as checking, cli_i18n, render as rendering, starter, strokes
-from .documents import UnknownKind as UnknownDocument, list_templates
+from .documents import Election, UnknownKind as UnknownDocument, list_templates
 from .findings import Severity, format_human, sort_key
 from .outcome import outcome_to_dict, render_text
 from .records import decode, read_text
@@ -170,7 +170,7 @@ def render_command(file: str, outdir: str, only: tuple[str, ...], templates_dir:
         sys.exit(1)
     try:
         with _exit_on(_RENDER_ERRORS, outdir):
-            report = rendering.render_record(result.record, outdir, only=list(only) or None,
+            report = rendering.render_record(Election.from_check(result), outdir, only=list(only) or None,
                                              templates_dir=templates_dir, draft=bool(errors))
     except UnknownDocument as exc:
         raise click.UsageError(str(exc))

@@ -166,6 +166,12 @@ class Election:
         stats = stats or compute_stats(data, outcome)
         return cls(data=data, profile=profile, outcome=outcome, stats=stats, file=file, views=contests(data))
 
+    @classmethod
+    def from_check(cls, result) -> "Election":
+        """From a `check.CheckResult` of a clean record, reusing its profile, outcome and statistics."""
+        return cls.from_data(result.record.data, file=result.file, profile=result.profile,
+                             outcome=result.outcome, stats=result.stats)
+
     # --- record parts --------------------------------------------------------------------------
     @property
     def kind(self) -> str:
