@@ -25,7 +25,7 @@ from .documents import Election, Waiting, find_kind
 from .documents import summary as summary_doc
 from .documents.summary import Digest
 from .findings import Finding, has_errors
-from .fsutil import write_atomic
+from .fsutil import os_reason, write_atomic
 from .render import DataMissing, template_path, compile_template, render_template
 
 __all__ = ["SUMMARY_FILE", "SourceProblem", "discover", "common_root", "TreeFold", "render_digests",
@@ -60,7 +60,7 @@ def discover(src: str, exclude: Iterable[str] = ()) -> list[str]:
         try:
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
         except OSError as exc:
-            raise SourceProblem(f"无法读取文件夹 {folder}（{exc.strerror}）。") from None
+            raise SourceProblem(f"无法读取文件夹 {folder}（{os_reason(exc)}）。") from None
         dirs = []
         for entry in entries:
             if entry.name.startswith("."):

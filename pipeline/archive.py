@@ -69,7 +69,7 @@ from .documents import KINDS, DocumentKind, Election, Waiting, find_kind, Unknow
 from .documents import summary as summary_doc
 from .documents.summary import Digest
 from .findings import has_errors, sort_key
-from .fsutil import mode_for
+from .fsutil import mode_for, os_reason
 from .render import DRAFT_MARK, TEMPLATES_DIR, file_name
 
 __all__ = ["ArchiveError", "SettingsError", "PackageExists", "NothingToArchive", "PackageUnreadable",
@@ -259,7 +259,7 @@ def load_settings(path: str, **overrides: Any) -> ArchiveSettings:
         with open(path, "rb") as handle:
             data = yaml.safe_load(handle.read().decode("utf-8-sig"))
     except OSError as exc:
-        raise SettingsError(f"无法读取设置文件 {path}（{exc.strerror}）。") from None
+        raise SettingsError(f"无法读取设置文件 {path}（{os_reason(exc)}）。") from None
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise SettingsError(f"设置文件 {path} 不是有效的 YAML：{exc}") from None
     if data is None:

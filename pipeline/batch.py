@@ -76,7 +76,7 @@ from .documents import KINDS, Election, Waiting
 from .documents import summary as summary_doc
 from .documents.summary import Digest
 from .findings import has_errors, sort_key
-from .fsutil import mode_for, write_atomic
+from .fsutil import mode_for, os_reason, write_atomic
 from .render import RenderError, template_path, compile_template, render_record
 
 __all__ = ["BatchError", "SourceProblem", "Settings", "UnitTask", "UnitResult", "ProgressEvent", "BatchResult",
@@ -229,7 +229,7 @@ def process_unit(task: UnitTask) -> UnitResult:
         try:
             _remove_tree(task.outdir)   # OUT never keeps documents of a record that no longer passes
         except OSError as exc:
-            result.error = f"无法删除旧的文书文件夹（{exc.strerror}）。"
+            result.error = f"无法删除旧的文书文件夹（{os_reason(exc)}）。"
         result.durations["total"] = round(_now() - start, 4)
         return result
     render_start = _now()
@@ -265,7 +265,7 @@ def process_unit(task: UnitTask) -> UnitResult:
         if isinstance(exc, RenderError):
             result.error = str(exc)
         elif isinstance(exc, OSError):
-            result.error = f"写入文书时出错：{exc.strerror or exc}（{exc.filename or task.outdir}）。"
+            result.error = f"写入文书时出错：{os_reason(exc)}（{exc.filename or task.outdir}）。"
         else:
             result.error = f"生成文书时出错：{type(exc).__name__}: {exc}"
         result.durations["total"] = round(_now() - start, 4)
@@ -676,7 +676,7 @@ def _check_out(src: str, out: str) -> None:
     try:
         os.makedirs(out, exist_ok=True)
     except OSError as exc:
-        raise BatchError(f"无法建立输出文件夹 {out}（{exc.strerror}）。") from None
+        raise BatchError(f"无法建立输出文件夹 {out}（{os_reason(exc)}）。") from None
     if not os.access(out, os.W_OK | os.X_OK):
         raise BatchError(f"没有写入输出文件夹 {out} 的权限。")
 
@@ -720,7 +720,7 @@ def run_batch(src: str, out: str, jobs: int | None = None, force: bool = False,
     except RenderError as exc:
         raise BatchError(str(exc)) from None
     except OSError as exc:
-        raise BatchError(f"无法读取模板（{exc.strerror}）。") from None
+        raise BatchError(f"无法读取模板（{os_reason(exc)}）。") from None
     del compiled_ok
     old_summaries = _prepare_out(out, set(folders))
     finisher = _Finisher(src, out, common_root(units), units, settings, jobs, force, progress, old_summaries)

@@ -20,7 +20,7 @@ from .documents import Election, UnknownKind as UnknownDocument, list_templates
 from .findings import Severity, format_human, sort_key
 from .outcome import outcome_to_dict, render_text
 from .records import decode, read_text
-from .fsutil import OutputExists, write_atomic
+from .fsutil import OutputExists, os_reason, write_atomic
 
 cli_i18n.install()
 
@@ -37,7 +37,7 @@ def _exit_on(codes: dict[type, int], target: str) -> Iterator[None]:
         click.echo(f"错误：{exc}", err=True)
         sys.exit(next(code for kind, code in codes.items() if isinstance(exc, kind)))
     except OSError as exc:
-        click.echo(f"错误：无法写入 {exc.filename or target}（{exc.strerror}）。", err=True)
+        click.echo(f"错误：无法写入 {exc.filename or target}（{os_reason(exc)}）。", err=True)
         sys.exit(2)
 
 
@@ -221,7 +221,7 @@ def new_command(kind: str, output: str, force: bool) -> None:
         click.echo(f"错误：文件 {output} 已存在，未覆盖。如确需覆盖，请加 --force。", err=True)
         sys.exit(2)
     except OSError as exc:
-        click.echo(f"错误：无法写入 {output}（{exc.strerror}）。", err=True)
+        click.echo(f"错误：无法写入 {output}（{os_reason(exc)}）。", err=True)
         sys.exit(2)
     click.echo(f"已生成 {output}（{starter.KINDS[starter.resolve_kind(kind)]}记录样板）。"
                f"修改后运行：huanjie check {output}")
@@ -318,7 +318,7 @@ def batch_command(directory: str, outdir: str, jobs: int | None, force: bool, te
         sys.exit(2)
     except OSError as exc:
         progress.close()
-        click.echo(f"错误：无法写入 {exc.filename or outdir}（{exc.strerror}）。", err=True)
+        click.echo(f"错误：无法写入 {exc.filename or outdir}（{os_reason(exc)}）。", err=True)
         sys.exit(2)
     finally:
         signal.signal(signal.SIGTERM, previous)
@@ -485,7 +485,7 @@ def archive_command(directory: str, output: str, settings_file: str | None, fond
         sys.exit(130)
     except OSError as exc:
         progress.close()
-        click.echo(f"错误：无法读写 {exc.filename or output}（{exc.strerror}）。", err=True)
+        click.echo(f"错误：无法读写 {exc.filename or output}（{os_reason(exc)}）。", err=True)
         sys.exit(2)
     finally:
         signal.signal(signal.SIGTERM, previous)

@@ -69,8 +69,21 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return _PLURALS.get(singular, _PLURALS.get(chosen, chosen))
 
 
+def _missing_parameter_message(original):
+    """click ends "Missing argument 'X'." with an ASCII full stop; a Chinese sentence ends with 。."""
+    def format_message(self) -> str:
+        text = original(self)
+        return text[:-1] + "。" if text.endswith(".") else text
+    format_message.chinese = True
+    return format_message
+
+
 def install() -> None:
     """Point click's modules at the Chinese texts (idempotent)."""
+    from click.exceptions import MissingParameter
+
+    if not getattr(MissingParameter.format_message, "chinese", False):
+        MissingParameter.format_message = _missing_parameter_message(MissingParameter.format_message)
     for name in ("core", "decorators", "exceptions", "formatting", "parser", "types", "utils", "termui"):
         module = importlib.import_module(f"click.{name}")
         if hasattr(module, "_"):

@@ -2,8 +2,26 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
+
+_REASONS = {
+    errno.EEXIST: "已有同名的文件",
+    errno.ENOTDIR: "路径中有一段是文件而不是文件夹",
+    errno.EISDIR: "这是一个文件夹",
+    errno.EACCES: "没有权限",
+    errno.EPERM: "没有权限",
+    errno.ENOSPC: "磁盘空间不足",
+    errno.EROFS: "磁盘或文件夹是只读的",
+    errno.ENOENT: "路径不存在",
+    errno.ENAMETOOLONG: "文件名太长",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """A Chinese reason for an operating-system error, for messages users read."""
+    return _REASONS.get(exc.errno, exc.strerror or "系统错误")
 
 
 class OutputExists(Exception):

@@ -44,6 +44,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 from xml.etree import ElementTree
 
+from .fsutil import os_reason
 from .render import TEMPLATES_DIR
 
 __all__ = ["ToolMissing", "Job", "ConvertResult", "convert", "find_tool", "soffice_version", "poppler_version",
@@ -242,7 +243,7 @@ class _Converter:
             except OSError as exc:
                 unreadable.append(index)
                 with self.lock:
-                    self.result.failed[index] = f"无法读取 {self.jobs[index].source}（{exc.strerror}）"
+                    self.result.failed[index] = f"无法读取 {self.jobs[index].source}（{os_reason(exc)}）"
                 self._tick(index)
                 continue
             staged[name] = index

@@ -28,6 +28,7 @@ from yaml.events import (
 from yaml.nodes import ScalarNode
 
 from .findings import Finding, Severity, format_path
+from .fsutil import os_reason
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 40
@@ -107,7 +108,7 @@ def read_text(file: str) -> tuple[str | None, list[Finding]]:
     """Read a record file as text, or say in Chinese why it cannot be read."""
     try:
         if os.path.isdir(file):
-            return None, [_file_finding(file, "FILE-IS-DIRECTORY", "这是一个文件夹，不是记录文件；请指定 .yaml 文件。")]
+            return None, [_file_finding(file, "FILE-IS-DIRECTORY", "这是一个文件夹，其中没有 .yaml 记录文件；请指定记录文件，或含记录文件的文件夹。")]
         size = os.path.getsize(file)
         if size > MAX_BYTES:
             return None, [_file_finding(
@@ -126,7 +127,7 @@ def read_text(file: str) -> tuple[str | None, list[Finding]]:
     except PermissionError:
         return None, [_file_finding(file, "FILE-UNREADABLE", "没有读取该文件的权限。")]
     except OSError as exc:
-        return None, [_file_finding(file, "FILE-UNREADABLE", f"无法读取该文件（{exc.strerror}）。")]
+        return None, [_file_finding(file, "FILE-UNREADABLE", f"无法读取该文件（{os_reason(exc)}）。")]
     return decode(raw, file)
 
 

@@ -55,7 +55,8 @@ def test_version(cli, flag):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["check"], "错误：缺少参数 '文件或文件夹...'"),
+    (["check"], "错误：缺少参数 '文件或文件夹...'。"),
+    (["outcome"], "错误：缺少参数 '文件'。"),
     (["new", "deputy"], "错误：缺少选项 '-o' / '--output'"),
     (["check", "--format", "xml", GOOD], "错误：'--format' 的值无效：'xml' 不是 'human', 'json'。"),
     (["bogus"], "错误：没有命令 'bogus'。"),
@@ -115,7 +116,7 @@ def test_folder_without_records(cli, tmp_path):
     run = cli("check", str(tmp_path))
     assert run.exit_code == 2
     assert finding_lines(run.stdout) == [
-        f"{tmp_path}  错误  FILE-IS-DIRECTORY  这是一个文件夹，不是记录文件；请指定 .yaml 文件。"]
+        f"{tmp_path}  错误  FILE-IS-DIRECTORY  这是一个文件夹，其中没有 .yaml 记录文件；请指定记录文件，或含记录文件的文件夹。"]
 
 
 def test_folder_is_expanded_to_its_yaml_files_in_order(cli, tmp_path):

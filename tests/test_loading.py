@@ -493,7 +493,7 @@ def test_missing_file_and_directory(tmp_path):
     assert (finding.id, finding.message, finding.unreadable) == (
         "FILE-NOT-FOUND", "找不到该文件，请检查路径和文件名。", True)
     [finding] = check.check_file(str(tmp_path)).findings
-    assert (finding.id, finding.message) == ("FILE-IS-DIRECTORY", "这是一个文件夹，不是记录文件；请指定 .yaml 文件。")
+    assert (finding.id, finding.message) == ("FILE-IS-DIRECTORY", "这是一个文件夹，其中没有 .yaml 记录文件；请指定记录文件，或含记录文件的文件夹。")
 
 
 @pytest.mark.parametrize("error, finding_id, message", [
