@@ -420,3 +420,33 @@ def test_initial_list_shows_nomination_votes(elections):
     assert ctx["doc_number"] == "柳选委〔2026〕3号"
     formal = build(elections["village-liulin-runoff"], "candidates_formal")[0].context
     assert formal["contests"][0]["posts"][0]["candidates"][0]["nominated_by"] == "村党组织提名"
+
+
+# --------------------------------------------------------------------------------------------
+# Wording per election kind (a 党支部 has no 选民; 楼栋长 and 户代表 elections count households)
+# --------------------------------------------------------------------------------------------
+def test_wording_follows_the_election_kind(elections):
+    party = build(elections["party-qinghe-branch"], "committee")[0].context
+    assert any("组织党员选举资格审查、候选人推荐、投票选举等事项" in d for d in party["duties"])
+    assert not any("选民" in d for d in party["duties"])
+    building = build(elections["building-leaders-chenguang"], "committee")[0].context
+    assert any("依法组织户代表登记、候选人提名" in d for d in building["duties"])
+    village = build(elections["village-liulin-runoff"], "committee")[0].context
+    assert any("依法组织选民登记、候选人提名" in d for d in village["duties"])
+
+    assert build(elections["building-leaders-chenguang"], "voters")[0].context["title_lines"][-1].endswith("户代表名单公告")
+    assert build(elections["deputy-hewan-district7"], "voters")[0].context["title_lines"][-1].endswith("选民名单公告")
+
+    # Objections go to the body that runs this election, not to a 选举委员会 it does not have.
+    initial = build(elections["building-leaders-chenguang"], "candidates_initial")[0].context
+    assert "可以在公告期间向晨光社区楼栋长选举工作小组反映。" in initial["notes"][-1]
+    results = build(elections["building-leaders-chenguang"], "results")[0].context
+    assert "根据晨光社区楼栋长选举工作小组的计票结果" in results["intro"]
+
+    pledge = build(elections["party-qinghe-branch"], "candidate_pledge")[0].context
+    text = "".join(pledge["items"]) + pledge["closing"]
+    assert "选民" not in text and "选举委员会" not in text
+    assert "不妨碍党员依法自由投票" in text and "接受党员和群众监督" in text
+    assert "接受居民和社会监督" in build(elections["residents-yangguang"], "candidate_pledge")[0].context["closing"]
+    discipline = build(elections["residents-yangguang"], "discipline_pledge")[0].context
+    assert "妨害户代表投票" in "".join(discipline["items"])

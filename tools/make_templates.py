@@ -533,14 +533,15 @@ def voter_list_notice() -> Builder:
 
 
 CANDIDATE_COLUMNS = [
+    # 156 mm = the type area. 出生年月 holds 1958年11月 and 推荐方式 居委会推荐 (小四) on one line.
     (16, "姓名", "{{ c.name }}"),
     (11, "性别", "{{ c.gender }}"),
-    (15, "民族", "{{ c.ethnicity }}"),
+    (11, "民族", "{{ c.ethnicity }}"),
     (27, "出生年月", "{{ c.birth }}"),
     (20, "文化程度", "{{ c.education }}"),
     (20, "政治面貌", "{{ c.politics }}"),
     (25, "工作单位及职务", "{{ c.workplace }}"),
-    (22, "推荐方式", "{{ c.nominated_by }}"),
+    (26, "推荐方式", "{{ c.nominated_by }}"),
 ]
 
 

@@ -279,6 +279,29 @@ class Election:
         return ELECTOR.get(self.method or "all_voters", ELECTOR["all_voters"])
 
     @property
+    def voter_noun(self) -> str:
+        """Who votes, in pledges: 选民, 户代表, 居民代表 or 党员 (a 党支部 has no 选民)."""
+        if self.kind == "party_branch" or self.method == "party_meeting":
+            return "党员"
+        return {"household_representative": "户代表", "resident_representative": "居民代表"}.get(
+            self.method or "", "选民")
+
+    @property
+    def supervisors(self) -> str:
+        """Whose supervision a candidate accepts: 党员和群众, 村民和社会, 居民和社会, 选民和社会."""
+        return {"party_branch": "党员和群众", "village_committee": "村民和社会", "residents_committee": "居民和社会",
+                "building_leader": "居民和社会"}.get(self.kind, "选民和社会")
+
+    @property
+    def procedures(self) -> str:
+        """The procedures the committee organises: a 党支部 registers no 选民."""
+        if self.kind == "party_branch" or self.method == "party_meeting":
+            return "党员选举资格审查、候选人推荐、投票选举"
+        registration = {"household_representative": "户代表登记", "resident_representative": "居民代表登记"}.get(
+            self.method or "", "选民登记")
+        return f"{registration}、候选人提名、投票选举"
+
+    @property
     def committee_name(self) -> str:
         return self.committee.get("name") or self.settings.get("signatory") or self.unit_name
 

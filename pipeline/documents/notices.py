@@ -41,7 +41,7 @@ def committee(e: Election) -> list[Instance]:
         formed = f"{cdate(c['formed_on'])}，{formed or '经推选'}"
     intro = (f"根据{e.law}和有关规定，{formed or '经推选'}，{e.committee_name}由以下{count}名成员组成。"
              "现予公告：")
-    duties = [f"{e.committee_name}负责主持{e.election_name}工作，依法组织选民登记、候选人提名、投票选举等事项。"]
+    duties = [f"{e.committee_name}负责主持{e.election_name}工作，{'按照规定' if e.kind == 'party_branch' else '依法'}组织{e.procedures}等事项。"]
     if e.profile.get("committee_withdraws"):
         duties.append(f"{e.committee_name}成员被提名为候选人的，应当退出{e.committee_name}，所缺名额依照规定递补。")
     contact = e.settings.get("contact")
@@ -60,6 +60,13 @@ def committee(e: Election) -> list[Instance]:
         "signatory": _committee_issuer(e),
     }
     return [Instance("", ctx)]
+
+
+def _counted_by(e: Election) -> str:
+    """Whose count a results notice cites: a 党支部's votes are counted by 计票人 under the 监票人."""
+    if e.kind == "party_branch":
+        return ""
+    return f"{e.committee_name}的"
 
 
 def _committee_issuer(e: Election) -> str:
@@ -145,7 +152,10 @@ def voters(e: Election) -> list[Instance]:
                      "选举委员会应当自收到申诉之日起三日内作出处理决定。")
     where = f"，投票地点为{e.place}" if e.place else ""
     notes.append(f"选举日为{e.date('election_day')}{where}。请{noun}按时参加投票。")
-    title_noun = "党员名单公告" if e.kind == "party_branch" else "选民名单公告"
+    title_noun = "党员名单公告" if e.kind == "party_branch" else {
+        "household_representative": "户代表名单公告",
+        "resident_representative": "居民代表名单公告",
+    }.get(e.method or "", "选民名单公告")
     date_raw = e.raw_date("voter_list_published")
     ctx = common_context(e) | {
         "title_lines": split_title([e.election_name, title_noun]),
@@ -269,7 +279,7 @@ def _candidate_list(e: Election, formal: bool) -> list[Instance]:
         notes.append(f"选举日为{e.date('election_day')}{where}。")
         slot, date_key = "candidates_formal", "candidates_published"
     else:
-        notes.append("对以上人选有不同意见的，可以在公告期间向选举委员会反映。")
+        notes.append(f"对以上人选有不同意见的，可以在公告期间向{e.committee_name}反映。")
         slot, date_key = "candidates_initial", "initial_candidates_published"
     date_raw = e.raw_date(date_key)
     ctx = common_context(e) | {
@@ -482,7 +492,7 @@ def results(e: Election) -> list[Instance]:
         date = next((d for d in dates if d), None) or e.schedule.get("election_day")
         where = f"在{e.place}" if e.place else ""
         intro = (f"{e.election_name}于{cdate(date)}{where}进行{_round_word(rtype)}。"
-                 "根据选举委员会的计票结果，现将选举结果公告如下：")
+                 f"根据{_counted_by(e)}计票结果，现将选举结果公告如下：")
         notes = []
         if index == last_index:
             elected_all = []

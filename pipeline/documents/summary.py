@@ -216,11 +216,11 @@ def _dates(e: Election) -> list:
     return sorted(d for d in dates if d)
 
 
-def _intro(subject: str, first, last) -> str:
+def _intro(subject: str, first, last, procedures: str = "选民登记、候选人提名、投票选举") -> str:
     intro = subject
     if first:
         intro = (f"{cdate(first)}至{cdate(last)}，" + intro) if first != last else f"{cdate(first)}，{intro}"
-    return intro + "，依法完成选民登记、候选人提名、投票选举等各项程序。现将有关情况总结如下："
+    return intro + f"，依法完成{procedures}等各项程序。现将有关情况总结如下："
 
 
 def _finish(basic: list[dict], narrative: dict[str, list[dict]], title_lines: list[str], intro: str,
@@ -262,7 +262,7 @@ def build(elections: list[Election], title: str | None = None, author: str | Non
     default_author = (first.data.get("summary") or {}).get("author") or first.signatory
     dates = _dates(first)
     intro = _intro(f"{first.unit_short}开展{first.election_name}工作", dates[0] if dates else None,
-                   dates[-1] if dates else None)
+                   dates[-1] if dates else None, first.procedures)
     narrative = {key: [_text(t) for t in texts] for key, texts in _narrative_texts(first).items()}
     date_raw = (first.settings.get("issue_date") or first.schedule.get("results_published")
                 or first.schedule.get("election_day"))
