@@ -260,8 +260,13 @@ def load_settings(path: str, **overrides: Any) -> ArchiveSettings:
             data = yaml.safe_load(handle.read().decode("utf-8-sig"))
     except OSError as exc:
         raise SettingsError(f"无法读取设置文件 {path}（{os_reason(exc)}）。") from None
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise SettingsError(f"设置文件 {path} 不是有效的 YAML：{exc}") from None
+    except UnicodeDecodeError:
+        raise SettingsError(f"设置文件 {path} 不是 UTF-8 编码；请用记事本或 WPS 打开，“另存为”时编码选择 UTF-8。") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"第 {mark.line + 1} 行第 {mark.column + 1} 列附近" if mark is not None else "其中"
+        raise SettingsError(f"设置文件 {path} 不是有效的 YAML：{where}有格式错误（如缩进不齐、冒号后缺空格、"
+                            "引号或括号没有闭合），请改正后重试（可用的设置见 huanjie archive --help）。") from None
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -702,9 +707,14 @@ def build_package(source: str, package: str, settings: ArchiveSettings | None = 
         if progress is not None:
             progress(ArchiveEvent(stage, done, total))
 
+    if os.path.exists(source) and not os.path.isdir(source):
+        raise ArchiveError(f"{source} 是文件，不是文件夹；请给出 huanjie batch 或 huanjie render 的输出文件夹。")
     if not os.path.isdir(source):
         raise ArchiveError(f"找不到文件夹 {source}。")
     package = os.path.abspath(package)
+    blocker = fsutil.file_in_path(os.path.dirname(package))
+    if blocker is not None:
+        raise ArchiveError(f"无法写入数据包 {package}：路径中的 {blocker} 是文件，不是文件夹。")
     if os.path.isdir(package):
         raise ArchiveError(f"{package} 是文件夹；请给出数据包文件名，如 青石县.zip。")
     if not force and os.path.exists(package):
@@ -719,7 +729,7 @@ def build_package(source: str, package: str, settings: ArchiveSettings | None = 
     docs = sorted((d for u in data.units if not u.refusal for d in u.documents), key=lambda d: _tree_key(d.rel))
     if not docs:
         raise NothingToArchive([_refusal(u) for u in data.units if u.refusal])
-    os.makedirs(os.path.dirname(package), exist_ok=True)
+    fsutil.make_dirs(os.path.dirname(package))
     work = tempfile.mkdtemp(prefix=".~huanjie-archive-", dir=os.path.dirname(package))
     try:
         result.libreoffice = pdf.soffice_version(soffice)
@@ -1269,7 +1279,8 @@ def verify_package(path: str, progress: Callable[[int, int], None] | None = None
     except IsADirectoryError:
         raise PackageUnreadable(f"{path} 是文件夹，不是数据包（.zip）。") from None
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise PackageUnreadable(f"无法读取数据包 {path}：不是有效的 zip 文件（{exc}）。") from None
+        reason = os_reason(exc) if isinstance(exc, OSError) and exc.errno else "文件内容不是 zip 格式，可能已损坏或误选了其他文件"
+        raise PackageUnreadable(f"无法读取数据包 {path}：不是有效的 zip 文件（{reason}）。") from None
     with archive:
         _verify(archive, result, progress)
     return result

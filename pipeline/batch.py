@@ -76,7 +76,7 @@ from .documents import KINDS, Election, Waiting
 from .documents import summary as summary_doc
 from .documents.summary import Digest
 from .findings import has_errors, sort_key
-from .fsutil import mode_for, os_reason, write_atomic
+from .fsutil import make_dirs, mode_for, os_reason, write_atomic
 from .render import RenderError, template_path, compile_template, render_record
 
 __all__ = ["BatchError", "SourceProblem", "Settings", "UnitTask", "UnitResult", "ProgressEvent", "BatchResult",
@@ -673,12 +673,29 @@ def _check_out(src: str, out: str) -> None:
         raise BatchError("输出文件夹不能与记录文件夹相同；请用 -o 指定另一个文件夹。")
     if os.path.exists(out) and not os.path.isdir(out):
         raise BatchError(f"{out} 已存在且不是文件夹，无法作为输出文件夹。")
+    if os.path.isdir(out) and not _is_batch_output(out):
+        raise BatchError(f"输出文件夹 {out} 中已有其他文件，但它不是 huanjie batch 的输出文件夹；批量生成会更新和删除"
+                         "输出文件夹中的文书，为免误删这些文件，未开始生成。请用 -o 指定一个新的或空的文件夹。")
     try:
-        os.makedirs(out, exist_ok=True)
+        make_dirs(out)
     except OSError as exc:
         raise BatchError(f"无法建立输出文件夹 {out}（{os_reason(exc)}）。") from None
     if not os.access(out, os.W_OK | os.X_OK):
         raise BatchError(f"没有写入输出文件夹 {out} 的权限。")
+
+
+def _is_batch_output(out: str) -> bool:
+    """Empty, or written by an earlier (possibly interrupted) run: a report, a manifest, a stamp or a temp folder."""
+    try:
+        entries = os.listdir(out)
+    except OSError:
+        return True  # the caller reports what is wrong with the folder
+    if not entries or MANIFEST in entries or REPORT_JSON in entries:
+        return True
+    for folder, dirs, files in os.walk(out):
+        if STAMP in files or any(d.startswith((TMP_MARK, OLD_MARK)) for d in dirs):
+            return True
+    return False
 
 
 def _unit_folders(units: list[str]) -> list[str]:

@@ -125,7 +125,12 @@ def names_command(file: str, convention: str) -> None:
 
     笔画表中没有的字会在标准错误输出中提示，这些字排在同位置已知字之后。
     """
+    if file != "-" and os.path.isdir(file):
+        click.echo(f"错误：{file} 是文件夹；请给出每行一个姓名的文本文件。", err=True)
+        sys.exit(2)
     if file == "-":
+        if sys.stdin.isatty():
+            click.echo("请输入姓名，每行一个；输入完毕后按 Ctrl-D（Windows 上按 Ctrl-Z 再回车）。", err=True)
         text, problems = decode(sys.stdin.buffer.read(), "<标准输入>")
     else:
         text, problems = read_text(file)
@@ -134,6 +139,10 @@ def names_command(file: str, convention: str) -> None:
             click.echo(format_human(finding), err=True)
         sys.exit(2)
     names = [line.strip() for line in text.splitlines() if line.strip()]
+    if not names:
+        source = "标准输入" if file == "-" else f"文件 {file} "
+        click.echo(f"错误：{source}中没有姓名；请每行写一个姓名。", err=True)
+        sys.exit(1)
     for name in strokes.sort_names(names, convention):
         click.echo(name)
     unknown = strokes.unknown_chars(names)
@@ -215,6 +224,12 @@ def new_command(kind: str, output: str, force: bool) -> None:
     except starter.UnknownKind:
         choices = "、".join(f"{k}（{v}）" for k, v in starter.KINDS.items())
         raise click.UsageError(f"未知的选举类型“{kind}”。可选：{choices}。")
+    if not output.strip():
+        raise click.UsageError("-o 后面应写要生成的记录文件名，如 -o 柳林村.yaml。")
+    if os.path.isdir(output):
+        click.echo(f"错误：{output} 是文件夹；请在 -o 后写要生成的记录文件名，如 "
+                   f"{os.path.join(output, '柳林村.yaml')}。", err=True)
+        sys.exit(2)
     try:
         write_atomic(output, text.encode("utf-8"), overwrite=force)
     except OutputExists:
@@ -349,14 +364,15 @@ def batch_command(directory: str, outdir: str, jobs: int | None, force: bool, te
 @click.option("--templates", "templates_dir", metavar="文件夹", help="使用本地的模板文件夹；其中没有的模板用默认模板。")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True, metavar="N",
               help="同时检查记录的进程数。")
+@click.option("--force", is_flag=True, help="输出文件已存在且不是 huanjie 生成的时，也覆盖它。")
 def summary_command(directory: str, output: str, title: str | None, author: str | None, templates_dir: str | None,
-                    jobs: int) -> None:
+                    jobs: int, force: bool) -> None:
     """汇总工作总结：把文件夹中所有通过校验且已计票的记录汇总成一份乡镇（街道）或县级换届选举工作总结。
 
     基本情况由程序统计：单位数、参选率、一次选举成功、另行选举、未选足名额，新当选成员的性别、年龄、文化程度、政治面貌和连任情况，
     有合计，也有每个单位（县级汇总为每个乡镇、街道）一行的表格；所有比例都由合计人数重新计算，不是各单位比例的平均。
 
-    有错误或尚未计票的记录不计入，并在标准错误输出中列出。
+    有错误或尚未计票的记录不计入，并在标准错误输出中列出。输出文件已存在时，只有它是 huanjie 生成的才会更新（否则加 --force 覆盖）。
 
     退出码：0 已生成；1 有记录因错误未计入，或没有可汇总的记录；2 文件夹或模板无法使用、无法写入。
     """
@@ -366,6 +382,10 @@ def summary_command(directory: str, output: str, title: str | None, author: str 
         output = os.path.join(output, aggregate.SUMMARY_FILE)
     elif not output.lower().endswith(".docx"):
         raise click.UsageError("输出文件应为 Word 文件（以 .docx 结尾）。")
+    if os.path.exists(output) and not force and not aggregate.made_by_huanjie(output):
+        click.echo(f"错误：文件 {output} 已存在，且不是 huanjie 生成的工作总结，未覆盖。请换一个文件名；"
+                   "如确需覆盖，请加 --force。", err=True)
+        sys.exit(2)
     with _exit_on({aggregate.SourceProblem: 2, **_RENDER_ERRORS}, output):
         outcome = aggregate.summarise(directory, output, templates_dir=templates_dir, title=title, author=author,
                                       jobs=jobs)

@@ -16,12 +16,61 @@ _REASONS = {
     errno.EROFS: "磁盘或文件夹是只读的",
     errno.ENOENT: "路径不存在",
     errno.ENAMETOOLONG: "文件名太长",
+    errno.EBUSY: "文件正被其他程序占用",
+    errno.ETXTBSY: "文件正被其他程序占用",
+    errno.EIO: "磁盘读写出错",
+    errno.ELOOP: "路径中的快捷方式（符号链接）循环引用",
+    errno.EMFILE: "同时打开的文件太多",
+    errno.ENFILE: "同时打开的文件太多",
+    errno.EFBIG: "文件太大",
+    errno.EDQUOT: "磁盘配额已用完",
+    errno.ENOTEMPTY: "文件夹不是空的",
+    errno.EXDEV: "不能跨磁盘移动文件",
+    errno.EINVAL: "文件名或路径无效",
 }
 
 
 def os_reason(exc: OSError) -> str:
     """A Chinese reason for an operating-system error, for messages users read."""
-    return _REASONS.get(exc.errno, exc.strerror or "系统错误")
+    # Never the operating system's own (English) text: users read only Chinese.
+    reason = _REASONS.get(exc.errno)
+    if reason is None:
+        name = errno.errorcode.get(exc.errno) if isinstance(exc.errno, int) else None
+        reason = f"系统错误 {name}" if name else "系统错误"
+    return reason
+
+
+def file_in_path(path: str) -> str | None:
+    """The first component of `path` (or `path` itself) that exists and is not a folder, if any."""
+    current = os.path.abspath(path)
+    parts = []
+    while True:
+        parts.append(current)
+        parent = os.path.dirname(current)
+        if parent == current:
+            break
+        current = parent
+    for part in reversed(parts):
+        if os.path.lexists(part) and not os.path.isdir(part):
+            return part
+        if not os.path.exists(part):
+            return None
+    return None
+
+
+def make_dirs(path: str) -> None:
+    """os.makedirs(exist_ok=True), but a file standing where a folder should be is ENOTDIR, not EEXIST.
+
+    (makedirs reports "File exists" when a component of the path is a file, which reads as
+    "已有同名的文件" and does not tell the user which part of the path is wrong.)
+    """
+    try:
+        os.makedirs(path, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        blocker = file_in_path(path)
+        if blocker is None:
+            raise
+        raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), blocker) from None
 
 
 class OutputExists(Exception):
@@ -37,7 +86,7 @@ def write_atomic(path: str, data: bytes, overwrite: bool = False) -> None:
     if not overwrite and os.path.exists(path):
         raise OutputExists(path)
     directory = os.path.dirname(os.path.abspath(path))
-    os.makedirs(directory, exist_ok=True)
+    make_dirs(directory)
     handle, temp = tempfile.mkstemp(prefix=".~", suffix=".tmp", dir=directory)
     try:
         # mkstemp creates the file 0600; give it the mode an ordinary new file (or the file it

@@ -307,7 +307,9 @@ def _compile(path: str, name: str) -> CompiledTemplate:
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError):
-        raise TemplateProblem(f"模板“{name}”不是有效的 Word 文档（.docx）。", name) from None
+        where = name if os.path.dirname(path) == os.path.realpath(TEMPLATES_DIR) else path
+        raise TemplateProblem(f"模板“{where}”不是有效的 Word 文档（.docx）。请用 Word 或 WPS 打开后另存为"
+                              "“Word 文档（*.docx）”，或把它移出模板文件夹以使用默认模板。", name) from None
     entries = []
     parts: dict[str, _Part] = {}
     variables: set[str] = set()
@@ -463,6 +465,8 @@ def file_name(kind: DocumentKind, suffix: str = "") -> str:
 def template_path(kind: DocumentKind, templates_dir: str | os.PathLike | None) -> Path:
     if templates_dir is not None:
         folder = Path(templates_dir)
+        if folder.exists() and not folder.is_dir():
+            raise TemplateProblem(f"模板文件夹 {folder} 是一个文件，不是文件夹；--templates 应指定存放模板（.docx）的文件夹。")
         if not folder.is_dir():
             raise TemplateProblem(f"模板文件夹 {folder} 不存在。")
         own = folder / kind.template
@@ -526,6 +530,10 @@ def render_record(record: Any, outdir: str | os.PathLike, only: Iterable[str] | 
     outdir = Path(outdir)
     report = RenderReport()
     used: set[str] = set()
+    # Every template is read before the first document is written: a broken template must not
+    # leave the folder with only some of the documents updated.
+    for kind in kinds:
+        compile_template(template_path(kind, templates_dir))
     for kind in kinds:
         try:
             instances = kind.build(election)

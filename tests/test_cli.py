@@ -231,7 +231,8 @@ def test_new_force_overwrites(cli, tmp_path):
 def test_new_into_a_folder_path_fails_cleanly(cli, tmp_path):
     run = cli("new", "deputy", "-o", str(tmp_path), "--force")
     assert run.exit_code == 2
-    assert run.stderr.startswith(f"错误：无法写入 {tmp_path}（")
+    # Not "无法写入 …": say it is a folder and what to write instead (tests/test_cli_robustness.py).
+    assert run.stderr.startswith(f"错误：{tmp_path} 是文件夹；请在 -o 后写要生成的记录文件名")
     assert list(tmp_path.iterdir()) == []
 
 

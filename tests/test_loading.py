@@ -498,7 +498,7 @@ def test_missing_file_and_directory(tmp_path):
 
 @pytest.mark.parametrize("error, finding_id, message", [
     (PermissionError(13, "Permission denied"), "FILE-UNREADABLE", "没有读取该文件的权限。"),
-    (OSError(5, "Input/output error"), "FILE-UNREADABLE", "无法读取该文件（Input/output error）。"),
+    (OSError(5, "Input/output error"), "FILE-UNREADABLE", "无法读取该文件（磁盘读写出错）。"),
 ])
 def test_unreadable_file(tmp_path, monkeypatch, error, finding_id, message):
     path = tmp_path / "secret.yaml"
