@@ -50,13 +50,13 @@ from lxml import etree
 from .documents import KINDS, DocumentKind, Election, Instance, Waiting, find_kind
 from .documents import summary as summary_doc
 from . import docxzip
+from .paths import TEMPLATES_DIR
 from .fsutil import write_atomic
 
 __all__ = ["RenderError", "TemplateProblem", "DataMissing", "RenderReport", "WrittenFile", "SkippedDocument",
            "render_record", "render_summary", "render_template", "compile_template", "list_templates",
            "TEMPLATES_DIR", "DRAFT_MARK", "file_name"]
 
-TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 DRAFT_MARK = "草稿（未通过校验）"
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"

@@ -6,16 +6,16 @@ import difflib
 import json
 import re
 from functools import cache
-from pathlib import Path as FsPath
 from typing import Any, Iterable
 
 import jsonschema
 from jsonschema import Draft202012Validator
 
 from .findings import Finding, Severity, format_path
+from .paths import SCHEMAS_DIR
 from .records import Record
 
-SCHEMA_FILE = FsPath(__file__).resolve().parent.parent / "schemas" / "election-record.schema.json"
+SCHEMA_FILE = SCHEMAS_DIR / "election-record.schema.json"
 
 _TYPE_NAMES = {
     "integer": "整数",
