@@ -187,3 +187,18 @@ def test_punctuation_at_every_line_end_survives(tmp_path):
     # 28 characters a line; a stop or comma after the 28th may hang in the margin (标点悬挂).
     lines = [line.rstrip("，。、；：") for line in printed.splitlines() if line.startswith("测")]
     assert lines and max(len(line) for line in lines) == 28
+
+
+def test_closing_never_stands_on_a_page_without_the_notice_text_before_it(pdfs):
+    """The last page of a multi-page notice starts with body text before 特此公告 (GB/T 9704 7.3.5.1)."""
+    checked = 0
+    for name, pdf in items(pdfs):
+        if pages(pdf) < 2 or "特此公告" not in pdftext(pdf):
+            continue
+        last = subprocess.run([tool("pdftotext"), "-raw", "-enc", "UTF-8", "-f", str(pages(pdf)), "-l",
+                               str(pages(pdf)), str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+        lines = [line.strip() for line in last.splitlines() if line.strip() and not re.fullmatch(r"—\s*\d+\s*—", line.strip())]
+        if "特此公告。" in lines:
+            assert lines.index("特此公告。") > 0, f"{name}: 特此公告 opens its page alone"
+            checked += 1
+    assert checked >= 1

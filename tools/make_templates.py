@@ -392,10 +392,10 @@ class Builder:
         """A paragraph holding only a docxtpl structural tag ({%p ... %}); it vanishes on render."""
         return self.p(tag, style="Normal")
 
-    def paragraphs(self, seq: str, var: str = "para"):
+    def paragraphs(self, seq: str, var: str = "para", keep_next: bool | None = None):
         """One body paragraph per item of the list `seq` in the context."""
         self.ctl(f"{{%p for {var} in {seq} %}}")
-        self.p(f"{{{{ {var} }}}}")
+        self.p(f"{{{{ {var} }}}}", keep_next=keep_next)
         self.ctl("{%p endfor %}")
 
     def blank(self):
@@ -610,9 +610,10 @@ def results_notice() -> Builder:
             text_style="公文-表格文字（四号）", head_style="公文-表格标题行（四号）")
     b.p("", style="公文-表后空行")
     b.paragraphs("contest.outcome")
-    b.paragraphs("contest.next_steps")
+    # What follows the election ends the notice: keep it with 特此公告 and the signature.
+    b.paragraphs("contest.next_steps", keep_next=True)
     b.ctl("{%p endfor %}")
-    b.paragraphs("notes")
+    b.paragraphs("notes", keep_next=True)
     closing(b)
     b.signature()
     return b
