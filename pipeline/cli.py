@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import sys
 from contextlib import contextmanager
@@ -155,7 +156,7 @@ def names_command(file: str, convention: str) -> None:
 @click.argument("file", metavar="文件")
 @click.option("-o", "--output", "outdir", required=True, metavar="文件夹", help="文书输出到这个文件夹（不存在时自动建立）。")
 @click.option("--only", multiple=True, metavar="文书",
-              help="只生成这种文书，可多次使用；写编号（06）、名称（选举结果公告）或代号（results），见 huanjie templates。")
+              help="只生成这种文书，可多次使用或用逗号分隔；写编号（06）、名称（选举结果公告）或代号（results），见 huanjie templates。")
 @click.option("--templates", "templates_dir", metavar="文件夹", help="使用本地的模板文件夹；其中没有的模板用默认模板。")
 @click.option("--draft", is_flag=True, help="记录有错误时仍然生成，每页标注“草稿（未通过校验）”。")
 def render_command(file: str, outdir: str, only: tuple[str, ...], templates_dir: str | None, draft: bool) -> None:
@@ -179,7 +180,7 @@ def render_command(file: str, outdir: str, only: tuple[str, ...], templates_dir:
         sys.exit(1)
     try:
         with _exit_on(_RENDER_ERRORS, outdir):
-            report = rendering.render_record(Election.from_check(result), outdir, only=list(only) or None,
+            report = rendering.render_record(Election.from_check(result), outdir, only=_split_kinds(only) or None,
                                              templates_dir=templates_dir, draft=bool(errors))
     except UnknownDocument as exc:
         raise click.UsageError(str(exc))
@@ -190,6 +191,11 @@ def render_command(file: str, outdir: str, only: tuple[str, ...], templates_dir:
     click.echo(f"共生成 {len(report.written)} 份文书" + (f"，跳过 {len(report.skipped)} 种。" if report.skipped else "。")
                + ("（草稿）" if errors else ""))
     sys.exit(1 if errors else 0)
+
+
+def _split_kinds(values: tuple[str, ...]) -> list[str]:
+    """--only 06 --only 选票, or --only 06,选票 (also with ，or 、)."""
+    return [part.strip() for value in values for part in re.split(r"[,，、]", value) if part.strip()]
 
 
 @main.command("templates", **COMMAND)

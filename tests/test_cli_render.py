@@ -93,3 +93,12 @@ def test_templates_lists_every_kind_and_variables():
     one = run_cli("templates", "results")
     assert one.stdout.splitlines()[0] == "results　选举结果公告"
     assert "unit_name" in one.stdout
+
+
+def test_render_only_accepts_a_comma_list(tmp_path):
+    run = run_cli("render", VILLAGE, "-o", str(tmp_path), "--only", "06，当选证书")
+    assert run.exit_code == 0
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names[0].startswith("06-选举结果公告")
+    assert "07-当选证书-吴海涛.docx" in names
+    assert all(n.startswith(("06-", "07-")) for n in names)
