@@ -178,15 +178,9 @@ def _basic_blocks(e: Election, stats: Stats) -> list[dict]:
     table2 = {"kind": "groups", "caption": "表2　新当选成员结构",
               "header": ["类别", "项目", "人数", "占当选成员"],
               "groups": _structure_groups(stats)}
-    parts = []
-    ages = _breakdown(stats.age, AGE_BANDS)
-    schooling = _breakdown(stats.education, EDUCATION_GROUPS)
-    if ages:
-        parts.append(f"年龄结构为{ages}")
-    if schooling:
-        parts.append(f"文化程度为{schooling}")
-    closing = [_text("从表2看，" + "；".join(parts) + "。")] if parts else [structure]
-    return intro + [table1] + ([structure] if parts else []) + [table2] + closing
+    profile = _age_and_schooling(stats)
+    closing = [_text(f"从表2看，{profile}。")] if profile else [structure]
+    return intro + [table1] + ([structure] if profile else []) + [table2] + closing
 
 
 NARRATIVE = (("practices", "主要做法"), ("problems", "存在问题"), ("next_steps", "下一步打算"))
@@ -438,6 +432,14 @@ def _many_blocks(children: list[Digest], stats: Stats, units: int) -> list[dict]
         [unit_word, "当选", *EDUCATION_GROUPS, "中共党员", "党员占比", "连任"], children, labels, stats,
         lambda s: [s.elected, *(s.education.get(k, 0) for k in EDUCATION_GROUPS), s.party, s.party_share,
                    s.incumbents])
+    profile = _age_and_schooling(stats)
+    closing = _text(f"从表3看，{profile}。") if profile else _text(
+        f"共选出{stats.elected}名成员，各{unit_word}情况见表4、表5。")
+    return [opening, table1, results, table2, structure, table3, table4, table5, closing]
+
+
+def _age_and_schooling(stats) -> str:
+    """年龄结构为…；文化程度为… from the counts that are known (empty when neither is)."""
     parts = []
     ages = _breakdown(stats.age, AGE_BANDS)
     schooling = _breakdown(stats.education, EDUCATION_GROUPS)
@@ -445,9 +447,7 @@ def _many_blocks(children: list[Digest], stats: Stats, units: int) -> list[dict]
         parts.append(f"年龄结构为{ages}")
     if schooling:
         parts.append(f"文化程度为{schooling}")
-    closing = _text("从表3看，" + "；".join(parts) + "。") if parts else _text(
-        f"共选出{stats.elected}名成员，各{unit_word}情况见表4、表5。")
-    return [opening, table1, results, table2, structure, table3, table4, table5, closing]
+    return "；".join(parts)
 
 
 def _what(where: str, bodies: list[str]) -> str:
