@@ -30,16 +30,29 @@ COMMAND = {"context_settings": CONTEXT, "options_metavar": "[选项]"}
 
 
 @contextmanager
-def _exit_on(codes: dict[type, int], target: str) -> Iterator[None]:
-    """Map the core's domain errors to `错误：…` on stderr and an exit code (first matching class wins)."""
+def _exit_on(codes: dict[type, int], target: str, cleanup=None, interrupted: str = "",
+             verb: str = "写入") -> Iterator[None]:
+    """Map the core's domain errors to `错误：…` on stderr and an exit code (first matching class wins).
+
+    `cleanup` runs before any message (it closes a progress bar); with `interrupted`, Ctrl-C or
+    SIGTERM prints that text and exits 130.
+    """
+    def fail(code: int, message: str) -> None:
+        if cleanup is not None:
+            cleanup()
+        click.echo(message, err=True)
+        sys.exit(code)
+
     try:
         yield
+    except KeyboardInterrupt:
+        if not interrupted:
+            raise
+        fail(130, interrupted)
     except tuple(codes) as exc:
-        click.echo(f"错误：{exc}", err=True)
-        sys.exit(next(code for kind, code in codes.items() if isinstance(exc, kind)))
+        fail(next(code for kind, code in codes.items() if isinstance(exc, kind)), f"错误：{exc}")
     except OSError as exc:
-        click.echo(f"错误：无法写入 {exc.filename or target}（{os_reason(exc)}）。", err=True)
-        sys.exit(2)
+        fail(2, f"错误：无法{verb} {exc.filename or target}（{os_reason(exc)}）。")
 
 
 # Rendering errors: missing data is a finding about the record (1); a template problem is unusable input (2).
@@ -323,24 +336,11 @@ def batch_command(directory: str, outdir: str, jobs: int | None, force: bool, te
     progress = _Progress(bar=sys.stdout.isatty())
     previous = signal.signal(signal.SIGTERM, _on_sigterm)
     try:
-        result = batch.run_batch(directory, outdir, jobs=jobs, force=force, templates_dir=templates_dir,
-                                 progress=progress)
-    except (batch.SourceProblem, batch.BatchError) as exc:
-        progress.close()
-        click.echo(f"错误：{exc}", err=True)
-        sys.exit(2)
-    except KeyboardInterrupt:
-        progress.close()
-        click.echo("已中断：已写完的单位保留，未写完的单位保持原样；未生成批量报告。再次运行即可继续。", err=True)
-        sys.exit(130)
-    except rendering.RenderError as exc:
-        progress.close()
-        click.echo(f"错误：{exc}", err=True)
-        sys.exit(2)
-    except OSError as exc:
-        progress.close()
-        click.echo(f"错误：无法写入 {exc.filename or outdir}（{os_reason(exc)}）。", err=True)
-        sys.exit(2)
+        with _exit_on({batch.SourceProblem: 2, batch.BatchError: 2, rendering.RenderError: 2}, outdir,
+                      cleanup=progress.close,
+                      interrupted="已中断：已写完的单位保留，未写完的单位保持原样；未生成批量报告。再次运行即可继续。"):
+            result = batch.run_batch(directory, outdir, jobs=jobs, force=force, templates_dir=templates_dir,
+                                     progress=progress)
     finally:
         signal.signal(signal.SIGTERM, previous)
     progress.close()
@@ -489,30 +489,21 @@ def archive_command(directory: str, output: str, settings_file: str | None, fond
     progress = _ArchiveProgress(bar=sys.stderr.isatty())
     previous = signal.signal(signal.SIGTERM, _on_sigterm)
     try:
-        if settings_file:
-            settings = archive.load_settings(settings_file, **overrides)
-        else:
-            settings = archive.ArchiveSettings.make(source="命令行选项", **overrides)
-        result = archive.build_package(directory, output, settings, force=force, workers=jobs, timeout=timeout,
-                                       records=records, record=record, progress=progress)
-    except archive.NothingToArchive as exc:
-        progress.close()
-        for refusal in exc.refused:
-            click.echo(f"未归档：{refusal.line()}", err=True)
-        click.echo(f"错误：{exc}", err=True)
-        sys.exit(1)
-    except (archive.ArchiveError, pdf.ToolMissing) as exc:
-        progress.close()
-        click.echo(f"错误：{exc}", err=True)
-        sys.exit(2)
-    except KeyboardInterrupt:
-        progress.close()
-        click.echo("已中断：未生成数据包。", err=True)
-        sys.exit(130)
-    except OSError as exc:
-        progress.close()
-        click.echo(f"错误：无法读写 {exc.filename or output}（{os_reason(exc)}）。", err=True)
-        sys.exit(2)
+        with _exit_on({archive.ArchiveError: 2, pdf.ToolMissing: 2}, output, cleanup=progress.close,
+                      interrupted="已中断：未生成数据包。", verb="读写"):
+            try:
+                if settings_file:
+                    settings = archive.load_settings(settings_file, **overrides)
+                else:
+                    settings = archive.ArchiveSettings.make(source="命令行选项", **overrides)
+                result = archive.build_package(directory, output, settings, force=force, workers=jobs,
+                                               timeout=timeout, records=records, record=record, progress=progress)
+            except archive.NothingToArchive as exc:
+                progress.close()
+                for refusal in exc.refused:
+                    click.echo(f"未归档：{refusal.line()}", err=True)
+                click.echo(f"错误：{exc}", err=True)
+                sys.exit(1)
     finally:
         signal.signal(signal.SIGTERM, previous)
     progress.close()
