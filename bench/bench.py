@@ -33,8 +33,8 @@ from docxtpl import DocxTemplate  # noqa: E402
 
 from pipeline import records  # noqa: E402
 from pipeline.documents import KINDS, Election, Waiting  # noqa: E402
-from pipeline.render import TEMPLATES_DIR, _compile, compile_template, render_template  # noqa: E402
 from pipeline.fsutil import write_atomic  # noqa: E402
+from pipeline.render import TEMPLATES_DIR, _compile, compile_template, render_template  # noqa: E402
 
 
 def machine() -> str:
@@ -146,11 +146,19 @@ def part_c(lines: list[str]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         compiled = compile_template(TEMPLATES_DIR / template)
         render_template(compiled, context)  # warm: compile cost is paid once per process
-        ours = best_of(3, lambda: _timed(lambda: write_atomic(str(Path(tmp, "o.docx")),
-                                                               render_template(compiled, context), overwrite=True)))
-        cold = _timed(lambda: write_atomic(str(Path(tmp, "c.docx")),
-                                           render_template(_compile(str(TEMPLATES_DIR / template), template), context),
-                                           overwrite=True))
+        ours = best_of(
+            3,
+            lambda: _timed(
+                lambda: write_atomic(str(Path(tmp, "o.docx")), render_template(compiled, context), overwrite=True)
+            ),
+        )
+        cold = _timed(
+            lambda: write_atomic(
+                str(Path(tmp, "c.docx")),
+                render_template(_compile(str(TEMPLATES_DIR / template), template), context),
+                overwrite=True,
+            )
+        )
 
         def plain_once():
             tpl = DocxTemplate(str(TEMPLATES_DIR / template))
@@ -202,7 +210,9 @@ def part_b(tree: Path, jobs_max: int, lines: list[str]) -> None:
         rate = documents / wall
         base = base or rate
         peak_mb = f"{int(peak) / 1024:.0f} MB" if peak.isdigit() else "—"
-        rows.append(f"| {jobs} | {wall:.1f} s | {documents} | {rate:.1f} | {rate / jobs:.1f} | {rate / base:.2f}× | {peak_mb} |")
+        rows.append(
+            f"| {jobs} | {wall:.1f} s | {documents} | {rate:.1f} | {rate / jobs:.1f} | {rate / base:.2f}× | {peak_mb} |"
+        )
     lines += [
         "### B. huanjie batch（检查 + 渲染 + 报告 + 清单），按进程数",
         "",
@@ -224,7 +234,12 @@ def main() -> None:
     parser.add_argument("--skip-batch", action="store_true", help="不测 B 部分")
     args = parser.parse_args()
 
-    lines = [f"## 基准测试结果", "", f"机器：{machine()}。命令：`.venv/bin/python bench/bench.py --units {args.units}`。", ""]
+    lines = [
+        "## 基准测试结果",
+        "",
+        f"机器：{machine()}。命令：`.venv/bin/python bench/bench.py --units {args.units}`。",
+        "",
+    ]
     with tempfile.TemporaryDirectory() as tmp:
         tree = generate_tree(args.units, Path(tmp, "tree"))
         part_a(tree, args.sample, lines)

@@ -74,13 +74,17 @@ def main() -> None:
     parser.add_argument("--out", help="also write the table to this file")
     args = parser.parse_args()
     render_bench = _render_bench()
-    lines = ["## PDF/A-2b 转换（LibreOffice，pipeline.pdf）", "",
-             f"机器：{render_bench.machine()}；{pdf.soffice_version()}。", ""]
+    lines = [
+        "## PDF/A-2b 转换（LibreOffice，pipeline.pdf）",
+        "",
+        f"机器：{render_bench.machine()}；{pdf.soffice_version()}。",
+        "",
+    ]
     with tempfile.TemporaryDirectory(prefix="huanjie-bench-pdf-") as tmp_name:
         tmp = Path(tmp_name)
         docs = county_documents(tmp)
         if args.limit:
-            docs = docs[:args.limit]
+            docs = docs[: args.limit]
         rows = []
         base = None
         for workers in sorted({1, max(1, args.workers)}):
@@ -88,13 +92,23 @@ def main() -> None:
             rate = done / wall
             base = base or rate
             rows.append(f"| {workers} | {done} | {calls} | {wall:.1f} s | {rate:.1f} | {rate / base:.2f}× |")
-        lines += ["### A. 青石县示例（samples/county）的全部文书", "",
-                  "| LibreOffice 进程数 | 文书 | soffice 调用次数 | 用时 | 文书/秒 | 倍数 |", "|---|---|---|---|---|---|",
-                  *rows, ""]
+        lines += [
+            "### A. 青石县示例（samples/county）的全部文书",
+            "",
+            "| LibreOffice 进程数 | 文书 | soffice 调用次数 | 用时 | 文书/秒 | 倍数 |",
+            "|---|---|---|---|---|---|",
+            *rows,
+            "",
+        ]
         seconds, pages = roll(tmp)
-        lines += ["### B. 5,000 人的选民名单公告", "",
-                  "| 文书 | 页数 | 用时（含 LibreOffice 启动） | 要求 |", "|---|---|---|---|",
-                  f"| 02-选民名单公告（5,000 人） | {pages} | {seconds:.1f} s | < 10 s {'✓' if seconds < 10 else '✗'} |", ""]
+        lines += [
+            "### B. 5,000 人的选民名单公告",
+            "",
+            "| 文书 | 页数 | 用时（含 LibreOffice 启动） | 要求 |",
+            "|---|---|---|---|",
+            f"| 02-选民名单公告（5,000 人） | {pages} | {seconds:.1f} s | < 10 s {'✓' if seconds < 10 else '✗'} |",
+            "",
+        ]
     text = "\n".join(lines)
     print(text)
     if args.out:

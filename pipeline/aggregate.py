@@ -16,26 +16,37 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
 
 from . import check as checking
 from .documents import Election, Waiting, find_kind
 from .documents import summary as summary_doc
 from .documents.summary import Digest
+from .errors import HuanjieError
 from .findings import Finding, has_errors
 from .fsutil import os_reason, write_atomic
-from .render import DataMissing, template_path, compile_template, render_template
+from .render import DataMissing, compile_template, render_template, template_path
 
-__all__ = ["SUMMARY_FILE", "SourceProblem", "discover", "common_root", "TreeFold", "render_digests",
-           "digest_record", "UnitDigest", "SummaryOutcome", "summarise"]
+__all__ = [
+    "SUMMARY_FILE",
+    "SourceProblem",
+    "discover",
+    "common_root",
+    "TreeFold",
+    "render_digests",
+    "digest_record",
+    "UnitDigest",
+    "SummaryOutcome",
+    "summarise",
+]
 
 SUMMARY_FILE = "换届选举工作总结.docx"
 SUFFIXES = (".yaml", ".yml")
 
 
-class SourceProblem(Exception):
+class SourceProblem(HuanjieError):
     """DIR cannot be used (missing, not a folder, no records, clashing names); str() is Chinese."""
 
 
@@ -114,12 +125,12 @@ class TreeFold:
 
     def add(self, folder: tuple[str, ...], digest: Digest | None) -> None:
         folder = tuple(folder)
-        if folder[:len(self.root)] != self.root:
+        if folder[: len(self.root)] != self.root:
             raise ValueError(f"{'/'.join(folder)} is not under {'/'.join(self.root)}")
-        while folder[:len(self._stack[-1][0])] != self._stack[-1][0]:
+        while folder[: len(self._stack[-1][0])] != self._stack[-1][0]:
             self._close()
         while len(self._stack[-1][0]) < len(folder):
-            self._stack.append((folder[:len(self._stack[-1][0]) + 1], []))
+            self._stack.append((folder[: len(self._stack[-1][0]) + 1], []))
         if digest is not None:
             self._stack[-1][1].append(digest)
 
@@ -158,9 +169,15 @@ def level_names(folder: tuple[str, ...], src: str) -> dict:
     return {"fallback": os.path.basename(os.path.abspath(src).rstrip(os.sep))}
 
 
-def render_digests(children: list[Digest], path: str, templates_dir: str | os.PathLike | None = None,
-                   title: str | None = None, author: str | None = None, place: str = "",
-                   fallback: str = "") -> str:
+def render_digests(
+    children: list[Digest],
+    path: str,
+    templates_dir: str | os.PathLike | None = None,
+    title: str | None = None,
+    author: str | None = None,
+    place: str = "",
+    fallback: str = "",
+) -> str:
     """Write the summary of `children` to `path` (atomically); its SHA-256. See `summary.build_many`."""
     kind = find_kind("summary")
     instance = summary_doc.build_many(children, title=title, author=author, place=place, fallback=fallback)
@@ -180,7 +197,7 @@ class UnitDigest:
     rel: str
     digest: Digest | None
     findings: list[Finding] = field(default_factory=list)
-    reason: str = ""          # why it was left out ("" when used)
+    reason: str = ""  # why it was left out ("" when used)
 
     @property
     def used(self) -> bool:
@@ -208,17 +225,23 @@ def _digest_task(args: tuple[str, str]) -> UnitDigest:
 class SummaryOutcome:
     path: str
     sha256: str
-    units: int                      # records in the figures
-    left_out: list[UnitDigest]      # records not in the figures, with their reason and findings
+    units: int  # records in the figures
+    left_out: list[UnitDigest]  # records not in the figures, with their reason and findings
 
     @property
     def errors(self) -> bool:
         return any(has_errors(u.findings) for u in self.left_out)
 
 
-def summarise(src: str, out_file: str, templates_dir: str | os.PathLike | None = None,
-              title: str | None = None, author: str | None = None, jobs: int = 1,
-              progress: Callable[[UnitDigest, int, int], None] | None = None) -> SummaryOutcome:
+def summarise(
+    src: str,
+    out_file: str,
+    templates_dir: str | os.PathLike | None = None,
+    title: str | None = None,
+    author: str | None = None,
+    jobs: int = 1,
+    progress: Callable[[UnitDigest, int, int], None] | None = None,
+) -> SummaryOutcome:
     """The 换届选举工作总结 of every clean counted record under `src`, written to `out_file`.
 
     The summary is made at the deepest folder holding every record: a township's has a row per
@@ -226,8 +249,12 @@ def summarise(src: str, out_file: str, templates_dir: str | os.PathLike | None =
     listed. Raises `SourceProblem` for an unusable `src`, `render.DataMissing` when no record can
     be counted, `render.RenderError` for a template problem.
     """
-    units = discover(src, exclude=[os.path.dirname(os.path.abspath(out_file))]
-                     if os.path.abspath(out_file).startswith(os.path.abspath(src) + os.sep) else ())
+    units = discover(
+        src,
+        exclude=[os.path.dirname(os.path.abspath(out_file))]
+        if os.path.abspath(out_file).startswith(os.path.abspath(src) + os.sep)
+        else (),
+    )
     root = common_root(units)
     tasks = [(os.path.join(src, *rel.split("/")), rel) for rel in units]
     left_out: list[UnitDigest] = []
@@ -257,6 +284,5 @@ def summarise(src: str, out_file: str, templates_dir: str | os.PathLike | None =
     fold.finish()
     if not top:
         raise DataMissing(find_kind("summary"), "rounds[].votes", "没有通过校验且已计票的选举记录")
-    sha = render_digests(top[0], out_file, templates_dir, title=title, author=author,
-                         **level_names(root, src))
+    sha = render_digests(top[0], out_file, templates_dir, title=title, author=author, **level_names(root, src))
     return SummaryOutcome(out_file, sha, sum(c.units for c in top[0]), left_out)

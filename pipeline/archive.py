@@ -55,27 +55,49 @@ import tempfile
 import time
 import zipfile
 import zlib
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 from xml.etree import ElementTree
 
 import yaml
 
-from . import __version__, check as checking, fsutil, pdf, sm3
+from . import __version__, fsutil, pdf, sm3
+from . import check as checking
 from .aggregate import SUMMARY_FILE, TreeFold, common_root, folder_of, level_names
-from .documents import KINDS, DocumentKind, Election, Waiting, find_kind, UnknownKind
+from .documents import KINDS, DocumentKind, Election, UnknownKind, Waiting, find_kind
 from .documents import summary as summary_doc
 from .documents.summary import Digest
+from .errors import DATA, HuanjieError
 from .findings import has_errors, sort_key
 from .fsutil import mode_for, os_reason
 from .render import DRAFT_MARK, TEMPLATES_DIR, file_name
 
-__all__ = ["ArchiveError", "SettingsError", "PackageExists", "NothingToArchive", "PackageUnreadable",
-           "ArchiveSettings", "load_settings", "ArchiveEvent", "ArchiveResult", "Refusal", "build_package",
-           "verify_package", "VerifyResult", "Problem", "dang_hao", "RETENTION", "README_FILE", "CATALOGUE",
-           "MANIFESTS", "TAGMANIFESTS", "SETTINGS_HELP"]
+__all__ = [
+    "ArchiveError",
+    "SettingsError",
+    "PackageExists",
+    "NothingToArchive",
+    "PackageUnreadable",
+    "ArchiveSettings",
+    "load_settings",
+    "ArchiveEvent",
+    "ArchiveResult",
+    "Refusal",
+    "build_package",
+    "verify_package",
+    "VerifyResult",
+    "Problem",
+    "dang_hao",
+    "RETENTION",
+    "README_FILE",
+    "CATALOGUE",
+    "MANIFESTS",
+    "TAGMANIFESTS",
+    "SETTINGS_HELP",
+]
 
 README_FILE = "说明文件.txt"
 CATALOGUE = "文件目录"
@@ -88,18 +110,34 @@ TEMPLATES_COPY = f"{OTHER_DIR}/模板"
 SETTINGS_COPY = f"{OTHER_DIR}/档号设置.yaml"
 MANIFESTS = {"sha256": "manifest-sha256.txt", "sm3": "manifest-sm3.txt"}
 TAGMANIFESTS = {"sha256": "tagmanifest-sha256.txt", "sm3": "tagmanifest-sm3.txt"}
-TOP_FILES = [README_FILE, f"{CATALOGUE}.xml", f"{CATALOGUE}.json", f"{CATALOGUE}.xlsx", *MANIFESTS.values(),
-             *TAGMANIFESTS.values()]
+TOP_FILES = [
+    README_FILE,
+    f"{CATALOGUE}.xml",
+    f"{CATALOGUE}.json",
+    f"{CATALOGUE}.xlsx",
+    *MANIFESTS.values(),
+    *TAGMANIFESTS.values(),
+]
 ALGORITHM_NAMES = {"sha256": "SHA-256", "sm3": "SM3"}
 
 RETENTION = {"Y": "永久", "D30": "定期30年", "D10": "定期10年"}
-CATEGORY = "WS"              # 文书
-SEP = "\u00b7"               # “·” between codes of the same level (DA/T 22-2015)
+CATEGORY = "WS"  # 文书
+SEP = "\u00b7"  # “·” between codes of the same level (DA/T 22-2015)
 DEFAULT_FONDS = "0001"
 
-GENRE = {"committee": "公告", "voters": "公告", "candidates_initial": "公告", "candidates_formal": "公告",
-         "results": "公告", "ballot": "选票", "certificate": "证书", "candidate_pledge": "承诺书",
-         "winner_pledge": "承诺书", "discipline_pledge": "承诺书", "summary": "总结"}
+GENRE = {
+    "committee": "公告",
+    "voters": "公告",
+    "candidates_initial": "公告",
+    "candidates_formal": "公告",
+    "results": "公告",
+    "ballot": "选票",
+    "certificate": "证书",
+    "candidate_pledge": "承诺书",
+    "winner_pledge": "承诺书",
+    "discipline_pledge": "承诺书",
+    "summary": "总结",
+}
 PERSONAL = {"candidate_pledge", "winner_pledge", "discipline_pledge"}
 
 STANDARDS = [
@@ -128,7 +166,7 @@ SETTINGS_HELP = """\
 # --------------------------------------------------------------------------------------------
 # Errors
 # --------------------------------------------------------------------------------------------
-class ArchiveError(Exception):
+class ArchiveError(HuanjieError):
     """The package cannot be made at all (unusable input, settings or output); str() is Chinese."""
 
 
@@ -145,12 +183,14 @@ class PackageExists(ArchiveError):
 class NothingToArchive(ArchiveError):
     """Every unit was refused: no package is written."""
 
-    def __init__(self, refused: list["Refusal"]):
+    code = DATA
+
+    def __init__(self, refused: list[Refusal]):
         super().__init__("没有可以归档的文书：所有单位都未通过归档检查，未生成数据包。")
         self.refused = refused
 
 
-class PackageUnreadable(Exception):
+class PackageUnreadable(ArchiveError):
     """The package is not a readable zip file; str() is Chinese."""
 
 
@@ -166,8 +206,16 @@ _KEYS = {
     "producer": ("producer", "立档单位"),
     "retention_by_kind": ("retention_by_kind", "各类保管期限"),
 }
-_RETENTION_WORDS = {"Y": "Y", "永久": "Y", "D30": "D30", "30": "D30", "定期30年": "D30", "D10": "D10", "10": "D10",
-                    "定期10年": "D10"}
+_RETENTION_WORDS = {
+    "Y": "Y",
+    "永久": "Y",
+    "D30": "D30",
+    "30": "D30",
+    "定期30年": "D30",
+    "D10": "D10",
+    "10": "D10",
+    "定期10年": "D10",
+}
 
 
 @dataclass(frozen=True)
@@ -180,19 +228,22 @@ class ArchiveSettings:
     org: str = ""
     start: int = 1
     producer: str = ""
-    retention_by_kind: dict[str, str] = field(default_factory=dict)   # kind key → Y/D30/D10
-    defaulted: tuple[str, ...] = ()      # settings left at their demo default (reported)
+    retention_by_kind: dict[str, str] = field(default_factory=dict)  # kind key → Y/D30/D10
+    defaulted: tuple[str, ...] = ()  # settings left at their demo default (reported)
 
     @classmethod
-    def make(cls, data: dict | None = None, source: str = "命令行", **overrides: Any) -> "ArchiveSettings":
+    def make(cls, data: dict | None = None, source: str = "命令行", **overrides: Any) -> ArchiveSettings:
         """Settings from a mapping (a settings file, Chinese or English keys) and options (override)."""
         data = dict(data or {})
         values: dict[str, Any] = {}
         known = {alias: key for key, aliases in _KEYS.items() for alias in aliases}
         for name, value in data.items():
             if name not in known:
-                raise SettingsError(f"{source}：不认识的设置“{name}”。可用：" +
-                                    "、".join(f"{a[1]}（{a[0]}）" for a in _KEYS.values()) + "。")
+                raise SettingsError(
+                    f"{source}：不认识的设置“{name}”。可用："
+                    + "、".join(f"{a[1]}（{a[0]}）" for a in _KEYS.values())
+                    + "。"
+                )
             values[known[name]] = value
         for name, value in overrides.items():
             if value is not None:
@@ -231,17 +282,31 @@ class ArchiveSettings:
             except UnknownKind as exc:
                 raise SettingsError(f"{source}：各类保管期限中：{exc}") from None
             by_kind[kind.key] = _retention(value, source, f"{name} 的保管期限")
-        return cls(fonds=fonds, year=year, retention=retention, org=org, start=start,
-                   producer=str(values.get("producer") or "").strip(), retention_by_kind=by_kind, defaulted=defaulted)
+        return cls(
+            fonds=fonds,
+            year=year,
+            retention=retention,
+            org=org,
+            start=start,
+            producer=str(values.get("producer") or "").strip(),
+            retention_by_kind=by_kind,
+            defaulted=defaulted,
+        )
 
     def retention_for(self, kind: str) -> str:
         return self.retention_by_kind.get(kind, self.retention)
 
     def to_yaml(self) -> str:
-        data = {"全宗号": self.fonds, "门类代码": CATEGORY, "年度": self.year if self.year else "（按每件文书的成文日期）",
-                "保管期限": self.retention, "机构代码": self.org or None, "起始件号": self.start,
-                "立档单位": self.producer or None,
-                "各类保管期限": {find_kind(k).title: v for k, v in sorted(self.retention_by_kind.items())} or None}
+        data = {
+            "全宗号": self.fonds,
+            "门类代码": CATEGORY,
+            "年度": self.year if self.year else "（按每件文书的成文日期）",
+            "保管期限": self.retention,
+            "机构代码": self.org or None,
+            "起始件号": self.start,
+            "立档单位": self.producer or None,
+            "各类保管期限": {find_kind(k).title: v for k, v in sorted(self.retention_by_kind.items())} or None,
+        }
         head = "# huanjie archive 使用的档号设置（DA/T 22-2015）：全宗号-门类代码·年度-保管期限-机构代码-件号\n"
         return head + yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
 
@@ -261,12 +326,16 @@ def load_settings(path: str, **overrides: Any) -> ArchiveSettings:
     except OSError as exc:
         raise SettingsError(f"无法读取设置文件 {path}（{os_reason(exc)}）。") from None
     except UnicodeDecodeError:
-        raise SettingsError(f"设置文件 {path} 不是 UTF-8 编码；请用记事本或 WPS 打开，“另存为”时编码选择 UTF-8。") from None
+        raise SettingsError(
+            f"设置文件 {path} 不是 UTF-8 编码；请用记事本或 WPS 打开，“另存为”时编码选择 UTF-8。"
+        ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"第 {mark.line + 1} 行第 {mark.column + 1} 列附近" if mark is not None else "其中"
-        raise SettingsError(f"设置文件 {path} 不是有效的 YAML：{where}有格式错误（如缩进不齐、冒号后缺空格、"
-                            "引号或括号没有闭合），请改正后重试（可用的设置见 huanjie archive --help）。") from None
+        raise SettingsError(
+            f"设置文件 {path} 不是有效的 YAML：{where}有格式错误（如缩进不齐、冒号后缺空格、"
+            "引号或括号没有闭合），请改正后重试（可用的设置见 huanjie archive --help）。"
+        ) from None
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -288,25 +357,25 @@ def dang_hao(settings: ArchiveSettings, year: int, retention: str, number: int) 
 # --------------------------------------------------------------------------------------------
 @dataclass
 class _Doc:
-    rel: str                 # path in OUT, "/"-separated (for a render folder: the file name)
-    path: str                # the .docx on disk
-    kind: str                # document kind key ("" when unknown)
-    title: str               # 题名
-    author: str              # 责任者
-    date: str                # 日期, 8 digits
-    number: str = ""         # 文件编号（文号）
-    note: str = ""           # 备注
-    unit: str = ""           # the unit's record (rel) or the level folder
-    record: str = ""         # path of the record copy in the package ("" for a level summary)
+    rel: str  # path in OUT, "/"-separated (for a render folder: the file name)
+    path: str  # the .docx on disk
+    kind: str  # document kind key ("" when unknown)
+    title: str  # 题名
+    author: str  # 责任者
+    date: str  # 日期, 8 digits
+    number: str = ""  # 文件编号（文号）
+    note: str = ""  # 备注
+    unit: str = ""  # the unit's record (rel) or the level folder
+    record: str = ""  # path of the record copy in the package ("" for a level summary)
     template: str = ""
 
 
 @dataclass
 class _Unit:
-    rel: str                 # record path relative to the records folder; a level folder for summaries
-    label: str               # what the 说明文件 calls it
-    record_path: str = ""    # the record on disk
-    record_rel: str = ""     # the record's path under 其他/记录/
+    rel: str  # record path relative to the records folder; a level folder for summaries
+    label: str  # what the 说明文件 calls it
+    record_path: str = ""  # the record on disk
+    record_rel: str = ""  # the record's path under 其他/记录/
     documents: list[_Doc] = field(default_factory=list)
     findings: list[dict] = field(default_factory=list)
     refusal: str = ""
@@ -320,7 +389,7 @@ class Refusal:
 
     unit: str
     reason: str
-    stage: str              # 校验 | 文书 | 转换
+    stage: str  # 校验 | 文书 | 转换
     findings: list[dict] = field(default_factory=list)
 
     def line(self) -> str:
@@ -329,14 +398,14 @@ class Refusal:
 
 @dataclass
 class _Input:
-    kind: str                             # "batch" | "render"
-    root: str                             # OUT
+    kind: str  # "batch" | "render"
+    root: str  # OUT
     units: list[_Unit]
     records_root: str = ""
     report: dict | None = None
     templates_dir: str | None = None
-    extra: dict[str, str] = field(default_factory=dict)   # package path → file on disk
-    version: str = __version__                            # the huanjie that made the documents
+    extra: dict[str, str] = field(default_factory=dict)  # package path → file on disk
+    version: str = __version__  # the huanjie that made the documents
 
 
 def _sha256_file(path: str) -> str:
@@ -431,8 +500,7 @@ def _describe(kind: DocumentKind, context: dict, election: Election | None) -> d
     if not date and election is not None:
         date = _date8(election.raw_date())
         note = "成文日期留待手写，目录日期取选举日期" if date else ""
-    return {"title": title, "author": author, "date": date, "number": context.get("doc_number", ""),
-            "note": note}
+    return {"title": title, "author": author, "date": date, "number": context.get("doc_number", ""), "note": note}
 
 
 def _fallback(path: str, unit_label: str, election: Election | None, kind: str = "", title: str = "") -> dict:
@@ -440,8 +508,13 @@ def _fallback(path: str, unit_label: str, election: Election | None, kind: str =
     heading = _docx_title(path) or title or Path(path).stem
     author = election.signatory if election is not None else unit_label
     date = _date8(election.raw_date()) if election is not None else ""
-    return {"title": f"{election.election_name}{heading}" if election is not None else heading,
-            "author": author, "date": date, "number": "", "note": "题名取自文件属性"}
+    return {
+        "title": f"{election.election_name}{heading}" if election is not None else heading,
+        "author": author,
+        "date": date,
+        "number": "",
+        "note": "题名取自文件属性",
+    }
 
 
 def _unit_documents(unit: _Unit, election: Election | None, files: list[tuple[str, str, str, str]]) -> None:
@@ -458,8 +531,11 @@ def _unit_documents(unit: _Unit, election: Election | None, files: list[tuple[st
         else:
             described = _fallback(path, unit.label, election, kind_key, title)
             template = ""
-        unit.documents.append(_Doc(rel=rel, path=path, kind=kind_key, unit=unit.rel, record=unit.record_rel,
-                                   template=template, **described))
+        unit.documents.append(
+            _Doc(
+                rel=rel, path=path, kind=kind_key, unit=unit.rel, record=unit.record_rel, template=template, **described
+            )
+        )
 
 
 def _check_record(path: str) -> tuple[Any, list[dict], Election | None, str]:
@@ -477,8 +553,10 @@ def _check_record(path: str) -> tuple[Any, list[dict], Election | None, str]:
 
 def _collect_render(folder: str, record: str | None) -> _Input:
     if not record:
-        raise ArchiveError(f"{folder} 中没有 report.json，不是批量生成的输出文件夹。单个单位的文书文件夹请用 --record "
-                           "指定生成这些文书的记录文件；批量输出请先完整运行 huanjie batch。")
+        raise ArchiveError(
+            f"{folder} 中没有 report.json，不是批量生成的输出文件夹。单个单位的文书文件夹请用 --record "
+            "指定生成这些文书的记录文件；批量输出请先完整运行 huanjie batch。"
+        )
     if not os.path.isfile(record):
         raise ArchiveError(f"找不到记录文件 {record}。")
     files = sorted(f for f in os.listdir(folder) if f.endswith(".docx") and not f.startswith((".", "~$")))
@@ -498,8 +576,7 @@ def _collect_render(folder: str, record: str | None) -> _Input:
     return _Input(kind="render", root=folder, units=[unit], records_root=os.path.dirname(os.path.abspath(record)))
 
 
-def _collect_batch(out: str, records: str | None,
-                   progress: Callable[[str, int, int], None]) -> _Input:
+def _collect_batch(out: str, records: str | None, progress: Callable[[str, int, int], None]) -> _Input:
     from . import batch
 
     try:
@@ -511,19 +588,28 @@ def _collect_batch(out: str, records: str | None,
     source = report.get("source") or ""
     records_root = records or source
     if not records_root or not os.path.isdir(records_root):
-        raise ArchiveError(f"找不到选举记录文件夹 {records_root or '（report.json 中没有 source）'}；"
-                           "数据包要收入这些记录，请用 --records 指定批量生成时的记录文件夹。")
+        raise ArchiveError(
+            f"找不到选举记录文件夹 {records_root or '（report.json 中没有 source）'}；"
+            "数据包要收入这些记录，请用 --records 指定批量生成时的记录文件夹。"
+        )
     templates = report.get("templates") or {}
-    settings = batch.Settings(templates_dir=templates.get("dir"), templates_hash=templates.get("sha256", ""),
-                              version=report.get("version", ""))
+    settings = batch.Settings(
+        templates_dir=templates.get("dir"),
+        templates_hash=templates.get("sha256", ""),
+        version=report.get("version", ""),
+    )
     units: list[_Unit] = []
     digests: list[tuple[str, Digest | None]] = []
     total = len(units_data)
     for done, entry in enumerate(units_data, 1):
         rel = entry["path"]
         folder = entry.get("folder") or rel.rsplit(".", 1)[0]
-        unit = _Unit(rel=rel, label=rel, record_path=os.path.join(records_root, *rel.split("/")),
-                     record_rel=f"{RECORDS_DIR}/{rel}")
+        unit = _Unit(
+            rel=rel,
+            label=rel,
+            record_path=os.path.join(records_root, *rel.split("/")),
+            record_rel=f"{RECORDS_DIR}/{rel}",
+        )
         units.append(unit)
         unit.findings = list(entry.get("findings") or [])
         digest: Digest | None = None
@@ -532,8 +618,11 @@ def _collect_batch(out: str, records: str | None,
             digest = Digest.from_dict(stamp["result"]["digest"])
         if entry.get("status") == batch.FAILED:
             errors = [f.get("id", "") for f in unit.findings if f.get("severity") == "error"]
-            unit.refusal = (f"记录有错误（{'、'.join(dict.fromkeys(errors))}）" if errors
-                            else f"文书未生成（{entry.get('error') or '生成失败'}）")
+            unit.refusal = (
+                f"记录有错误（{'、'.join(dict.fromkeys(errors))}）"
+                if errors
+                else f"文书未生成（{entry.get('error') or '生成失败'}）"
+            )
             unit.stage = "校验"
             digests.append((rel, None))
             progress("检查记录", done, total)
@@ -613,15 +702,24 @@ def _collect_batch(out: str, records: str | None,
                 described = _fallback(path, level, None, "summary", kind.title)
             if not described["author"]:
                 described["author"] = level.rsplit("/", 1)[-1]
-            unit.documents.append(_Doc(rel=rel, path=path, kind="summary", unit=unit.rel, template=kind.template,
-                                       **described))
+            unit.documents.append(
+                _Doc(rel=rel, path=path, kind="summary", unit=unit.rel, template=kind.template, **described)
+            )
         units.append(unit)
     extra = {}
     for name in (batch.REPORT_JSON, batch.REPORT_XLSX, batch.MANIFEST):
         if os.path.isfile(os.path.join(out, name)):
             extra[f"{BATCH_DIR}/{name}"] = os.path.join(out, name)
-    return _Input(kind="batch", root=out, units=units, records_root=records_root, report=report,
-                  templates_dir=templates.get("dir"), extra=extra, version=report.get("version") or __version__)
+    return _Input(
+        kind="batch",
+        root=out,
+        units=units,
+        records_root=records_root,
+        report=report,
+        templates_dir=templates.get("dir"),
+        extra=extra,
+        version=report.get("version") or __version__,
+    )
 
 
 def _tree_key(rel: str) -> tuple:
@@ -647,12 +745,12 @@ class ArchiveResult:
     package: str
     items: int = 0
     files: int = 0
-    units: int = 0                       # units with documents archived (level summaries not counted)
-    summaries: int = 0                   # level summaries archived
+    units: int = 0  # units with documents archived (level summaries not counted)
+    summaries: int = 0  # level summaries archived
     refused: list[Refusal] = field(default_factory=list)
-    first: str = ""                      # first and last 档号
+    first: str = ""  # first and last 档号
     last: str = ""
-    fonts: dict[str, dict] = field(default_factory=dict)   # font (no subset tag) → {documents, embedded}
+    fonts: dict[str, dict] = field(default_factory=dict)  # font (no subset tag) → {documents, embedded}
     warnings: list[str] = field(default_factory=list)
     libreoffice: str = ""
     seconds: float = 0.0
@@ -674,7 +772,7 @@ class ArchiveResult:
 @dataclass
 class _Item:
     doc: _Doc
-    pdf: str                      # converted PDF (staging)
+    pdf: str  # converted PDF (staging)
     pages: int = 0
     version: str = ""
     fonts: list[pdf.FontInfo] = field(default_factory=list)
@@ -688,10 +786,19 @@ class _Item:
         return f"{ITEMS_DIR}/{self.year}/{self.retention}/{self.dh}"
 
 
-def build_package(source: str, package: str, settings: ArchiveSettings | None = None, *, force: bool = False,
-                  workers: int | None = None, timeout: float = 120.0, records: str | None = None,
-                  record: str | None = None, made_on: dt.date | None = None,
-                  progress: Callable[[ArchiveEvent], None] | None = None) -> ArchiveResult:
+def build_package(
+    source: str,
+    package: str,
+    settings: ArchiveSettings | None = None,
+    *,
+    force: bool = False,
+    workers: int | None = None,
+    timeout: float = 120.0,
+    records: str | None = None,
+    record: str | None = None,
+    made_on: dt.date | None = None,
+    progress: Callable[[ArchiveEvent], None] | None = None,
+) -> ArchiveResult:
     """Convert, describe, number and package the documents of `source` into the zip `package`.
 
     `source`: a batch output folder (with report.json) or a render output folder (then `record`
@@ -734,8 +841,14 @@ def build_package(source: str, package: str, settings: ArchiveSettings | None = 
     try:
         result.libreoffice = pdf.soffice_version(soffice)
         jobs = [pdf.Job(d.path, os.path.join(work, "pdf", f"{i:06d}.pdf")) for i, d in enumerate(docs)]
-        converted = pdf.convert(jobs, workers=workers, timeout=timeout, soffice=soffice,
-                                progress=lambda done, total: tell("转换 PDF", done, total), workdir=work)
+        converted = pdf.convert(
+            jobs,
+            workers=workers,
+            timeout=timeout,
+            soffice=soffice,
+            progress=lambda done, total: tell("转换 PDF", done, total),
+            workdir=work,
+        )
         result.convert_seconds = converted.seconds
         by_unit = {u.rel: u for u in data.units}
         for index, reason in sorted(converted.failed.items()):
@@ -757,8 +870,11 @@ def build_package(source: str, package: str, settings: ArchiveSettings | None = 
         result.fonts = _font_table(items)
         result.warnings = _font_warnings(result.fonts)
         if settings.defaulted:
-            result.warnings.insert(0, f"未设置全宗号，使用了演示用的默认值 {DEFAULT_FONDS}；正式移交前请用 --fonds "
-                                      "或设置文件填写档案馆分配的全宗号。")
+            result.warnings.insert(
+                0,
+                f"未设置全宗号，使用了演示用的默认值 {DEFAULT_FONDS}；正式移交前请用 --fonds "
+                "或设置文件填写档案馆分配的全宗号。",
+            )
         entries = _package_files(data, items, settings, result, made_on or dt.date.today())
         stamp = _zip_time(items)
         tell("写入数据包", 0, len(entries))
@@ -770,8 +886,12 @@ def build_package(source: str, package: str, settings: ArchiveSettings | None = 
 
 
 def _refusal(unit: _Unit) -> Refusal:
-    return Refusal(unit=unit.label, reason=unit.refusal, stage=unit.stage,
-                   findings=[f for f in unit.findings if f.get("severity") == "error"])
+    return Refusal(
+        unit=unit.label,
+        reason=unit.refusal,
+        stage=unit.stage,
+        findings=[f for f in unit.findings if f.get("severity") == "error"],
+    )
 
 
 def _inspect(items: list[_Item], workers: int | None, tell, by_unit: dict[str, _Unit]) -> None:
@@ -791,7 +911,7 @@ def _inspect(items: list[_Item], workers: int | None, tell, by_unit: dict[str, _
         return ""
 
     with ThreadPoolExecutor(max_workers=max(1, workers or os.cpu_count() or 1)) as pool:
-        for item, problem in zip(items, pool.map(one, items)):
+        for item, problem in zip(items, pool.map(one, items), strict=False):
             done += 1
             tell("检查 PDF", done, len(items))
             unit = by_unit[item.doc.unit]
@@ -808,8 +928,10 @@ def _number(items: list[_Item], settings: ArchiveSettings) -> None:
         key = (item.year, item.retention)
         counters[key] = counters.get(key, settings.start - 1) + 1
         if counters[key] > 9999:
-            raise ArchiveError(f"{item.year} 年度保管期限 {item.retention} 的文书超过 9999 件，件号不够用；"
-                               "请分批归档（用起始件号续编）。")
+            raise ArchiveError(
+                f"{item.year} 年度保管期限 {item.retention} 的文书超过 9999 件，件号不够用；"
+                "请分批归档（用起始件号续编）。"
+            )
         item.number = counters[key]
         item.dh = dang_hao(settings, item.year, item.retention, item.number)
 
@@ -833,8 +955,10 @@ def _font_warnings(fonts: dict[str, dict]) -> list[str]:
         warnings.append(f"有字体未嵌入 PDF：{'、'.join(missing)}；这些 PDF 不符合 PDF/A。")
     dejavu = [name for name in fonts if "DejaVu" in name]
     if dejavu:
-        warnings.append(f"PDF 中用了 {'、'.join(dejavu)}：字体替换（templates/fonts.conf）可能未生效，"
-                        f"中文可能未用中文字体排版。请安装：{pdf.INSTALL_HINT}")
+        warnings.append(
+            f"PDF 中用了 {'、'.join(dejavu)}：字体替换（templates/fonts.conf）可能未生效，"
+            f"中文可能未用中文字体排版。请安装：{pdf.INSTALL_HINT}"
+        )
     return warnings
 
 
@@ -855,11 +979,23 @@ PDF_FORMAT = "PDF/A-2b（ISO 19005-2:2011）"
 DOCX_FORMAT = "Office Open XML 文字处理文档（.docx，ISO/IEC 29500）"
 
 
-def _metadata(item: _Item, settings: ArchiveSettings, producer: str, libreoffice: str, version: str,
-              pdf_bytes: tuple[int, str, str], docx_bytes: tuple[int, str, str]) -> dict:
+def _metadata(
+    item: _Item,
+    settings: ArchiveSettings,
+    producer: str,
+    libreoffice: str,
+    version: str,
+    pdf_bytes: tuple[int, str, str],
+    docx_bytes: tuple[int, str, str],
+) -> dict:
     doc = item.doc
-    dh_parts = {"档号": item.dh, "全宗号": settings.fonds, "门类代码": CATEGORY, "年度": str(item.year),
-                "保管期限": item.retention}
+    dh_parts = {
+        "档号": item.dh,
+        "全宗号": settings.fonds,
+        "门类代码": CATEGORY,
+        "年度": str(item.year),
+        "保管期限": item.retention,
+    }
     if settings.org:
         dh_parts["机构或问题"] = settings.org
     dh_parts["件号"] = f"{item.number:04d}"
@@ -869,14 +1005,31 @@ def _metadata(item: _Item, settings: ArchiveSettings, producer: str, libreoffice
     content |= {"责任者": doc.author, "日期": doc.date, "文种": GENRE.get(doc.kind, "")}
     creator = f"huanjie {version}" + (f"（模板 {doc.template}）" if doc.template else "")
     files = [
-        {"计算机文件名": f"{item.dh}.pdf", "格式信息": f"{PDF_FORMAT}，PDF {item.version}",
-         "计算机文件大小": pdf_bytes[0], "文档创建程序": f"{libreoffice}（PDF/A-2b 导出，源文件由 {creator} 生成）",
-         "SHA256": pdf_bytes[1], "SM3": pdf_bytes[2], "用途": "长期保存版本"},
-        {"计算机文件名": f"{item.dh}.docx", "格式信息": DOCX_FORMAT, "计算机文件大小": docx_bytes[0],
-         "文档创建程序": creator, "SHA256": docx_bytes[1], "SM3": docx_bytes[2], "用途": "原始格式"},
+        {
+            "计算机文件名": f"{item.dh}.pdf",
+            "格式信息": f"{PDF_FORMAT}，PDF {item.version}",
+            "计算机文件大小": pdf_bytes[0],
+            "文档创建程序": f"{libreoffice}（PDF/A-2b 导出，源文件由 {creator} 生成）",
+            "SHA256": pdf_bytes[1],
+            "SM3": pdf_bytes[2],
+            "用途": "长期保存版本",
+        },
+        {
+            "计算机文件名": f"{item.dh}.docx",
+            "格式信息": DOCX_FORMAT,
+            "计算机文件大小": docx_bytes[0],
+            "文档创建程序": creator,
+            "SHA256": docx_bytes[1],
+            "SM3": docx_bytes[2],
+            "用途": "原始格式",
+        },
     ]
-    notes = {"单位": doc.unit if doc.record else doc.unit.rstrip("/"), "原文件名": doc.rel.rsplit("/", 1)[-1],
-             "原路径": doc.rel, "文书种类": doc.kind}
+    notes = {
+        "单位": doc.unit if doc.record else doc.unit.rstrip("/"),
+        "原文件名": doc.rel.rsplit("/", 1)[-1],
+        "原路径": doc.rel,
+        "文书种类": doc.kind,
+    }
     if doc.record:
         notes["选举记录"] = doc.record
     if doc.note:
@@ -911,8 +1064,11 @@ def _to_xml(root_name: str, data: dict, attrs: dict | None = None) -> bytes:
     for key, value in data.items():
         fill(root, key, value)
     ElementTree.indent(root, space="  ")
-    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ElementTree.tostring(root, encoding="utf-8",
-                                                                              xml_declaration=False) + b"\n"
+    return (
+        b'<?xml version="1.0" encoding="UTF-8"?>\n'
+        + ElementTree.tostring(root, encoding="utf-8", xml_declaration=False)
+        + b"\n"
+    )
 
 
 def _json(data: Any) -> bytes:
@@ -923,17 +1079,39 @@ def _digests(data: bytes) -> tuple[int, str, str]:
     return len(data), hashlib.sha256(data).hexdigest(), sm3.new(data).hexdigest()
 
 
-CATALOGUE_COLUMNS = ["顺序号", "档号", "文号", "责任者", "题名", "日期", "密级", "页数", "备注", "电子档案名称", "原始格式",
-                     "单位"]
+CATALOGUE_COLUMNS = [
+    "顺序号",
+    "档号",
+    "文号",
+    "责任者",
+    "题名",
+    "日期",
+    "密级",
+    "页数",
+    "备注",
+    "电子档案名称",
+    "原始格式",
+    "单位",
+]
 CATALOGUE_WIDTHS = [8, 26, 18, 26, 60, 11, 6, 6, 30, 62, 62, 44]
 
 
 def _catalogue_entry(n: int, item: _Item) -> dict:
     doc = item.doc
-    return {"顺序号": n, "档号": item.dh, "文号": doc.number, "责任者": doc.author, "题名": doc.title,
-            "日期": doc.date, "密级": "", "页数": item.pages, "备注": doc.note,
-            "电子档案名称": f"{item.folder}/{item.dh}.pdf", "原始格式": f"{item.folder}/{item.dh}.docx",
-            "单位": doc.unit}
+    return {
+        "顺序号": n,
+        "档号": item.dh,
+        "文号": doc.number,
+        "责任者": doc.author,
+        "题名": doc.title,
+        "日期": doc.date,
+        "密级": "",
+        "页数": item.pages,
+        "备注": doc.note,
+        "电子档案名称": f"{item.folder}/{item.dh}.pdf",
+        "原始格式": f"{item.folder}/{item.dh}.docx",
+        "单位": doc.unit,
+    }
 
 
 def _xlsx(entries: list[dict], stamp: tuple) -> bytes:
@@ -974,10 +1152,11 @@ def _normalise_zip(data: bytes, stamp: tuple) -> bytes:
             fresh.external_attr = 0o644 << 16
             fresh.create_system = 3
             data = src.read(info.filename)
-            if info.filename == "docProps/core.xml":   # openpyxl stamps “modified” with the time of saving
+            if info.filename == "docProps/core.xml":  # openpyxl stamps “modified” with the time of saving
                 when = dt.datetime(*stamp).strftime("%Y-%m-%dT%H:%M:%SZ").encode()
-                data = re.sub(rb"(<dcterms:modified\b[^>]*>)[^<]*(</dcterms:modified>)", rb"\g<1>" + when + rb"\g<2>",
-                              data)
+                data = re.sub(
+                    rb"(<dcterms:modified\b[^>]*>)[^<]*(</dcterms:modified>)", rb"\g<1>" + when + rb"\g<2>", data
+                )
             dst.writestr(fresh, data)
     return out.getvalue()
 
@@ -995,8 +1174,9 @@ def _producer(data: _Input, settings: ArchiveSettings, items: list[_Item]) -> st
     return authors[0] if authors else ""
 
 
-def _package_files(data: _Input, items: list[_Item], settings: ArchiveSettings, result: ArchiveResult,
-                   made_on: dt.date) -> dict[str, bytes | str]:
+def _package_files(
+    data: _Input, items: list[_Item], settings: ArchiveSettings, result: ArchiveResult, made_on: dt.date
+) -> dict[str, bytes | str]:
     """Package path → bytes (or a file on disk), manifests included."""
     files: dict[str, bytes | str] = {}
     producer = _producer(data, settings, items)
@@ -1005,17 +1185,20 @@ def _package_files(data: _Input, items: list[_Item], settings: ArchiveSettings, 
     for n, item in enumerate(items, 1):
         pdf_data = Path(item.pdf).read_bytes()
         docx_data = Path(item.doc.path).read_bytes()
-        meta = _metadata(item, settings, producer, result.libreoffice, data.version, _digests(pdf_data),
-                         _digests(docx_data))
+        meta = _metadata(
+            item, settings, producer, result.libreoffice, data.version, _digests(pdf_data), _digests(docx_data)
+        )
         files[f"{item.folder}/{item.dh}.pdf"] = item.pdf
         files[f"{item.folder}/{item.dh}.docx"] = item.doc.path
         files[f"{item.folder}/{item.dh}.json"] = _json(meta)
         files[f"{item.folder}/{item.dh}.xml"] = _to_xml("文件", meta, {"档号": item.dh})
         catalogue.append(_catalogue_entry(n, item))
-    files[f"{CATALOGUE}.json"] = _json({"题名": f"{producer}换届选举归档文件目录", "立档单位": producer,
-                                        "件数": len(catalogue), "文件": catalogue})
-    files[f"{CATALOGUE}.xml"] = _to_xml(CATALOGUE, {"文件": catalogue},
-                                        {"立档单位": producer, "件数": str(len(catalogue))})
+    files[f"{CATALOGUE}.json"] = _json(
+        {"题名": f"{producer}换届选举归档文件目录", "立档单位": producer, "件数": len(catalogue), "文件": catalogue}
+    )
+    files[f"{CATALOGUE}.xml"] = _to_xml(
+        CATALOGUE, {"文件": catalogue}, {"立档单位": producer, "件数": str(len(catalogue))}
+    )
     files[f"{CATALOGUE}.xlsx"] = _xlsx(catalogue, stamp)
     # Records, check report, batch originals, templates, settings.
     archived = {it.doc.unit for it in items}
@@ -1023,12 +1206,25 @@ def _package_files(data: _Input, items: list[_Item], settings: ArchiveSettings, 
     for unit in data.units:
         if unit.record_path and unit.rel in archived:
             files[unit.record_rel] = unit.record_path
-        units_report.append({"单位": unit.label, "记录": unit.record_rel if unit.rel in archived else "",
-                             "结论": "归档" if unit.rel in archived else "拒收", "原因": unit.refusal,
-                             "环节": unit.stage, "件数": sum(1 for it in items if it.doc.unit == unit.rel),
-                             "问题": unit.findings})
-    files[CHECK_REPORT] = _json({"程序": f"huanjie {__version__}", "说明": "归档前对每个单位的检查：记录校验结果（错误、警告、"
-                                 "提示）、文书是否齐全未改动、是否草稿、能否转换为 PDF/A。", "单位": units_report})
+        units_report.append(
+            {
+                "单位": unit.label,
+                "记录": unit.record_rel if unit.rel in archived else "",
+                "结论": "归档" if unit.rel in archived else "拒收",
+                "原因": unit.refusal,
+                "环节": unit.stage,
+                "件数": sum(1 for it in items if it.doc.unit == unit.rel),
+                "问题": unit.findings,
+            }
+        )
+    files[CHECK_REPORT] = _json(
+        {
+            "程序": f"huanjie {__version__}",
+            "说明": "归档前对每个单位的检查：记录校验结果（错误、警告、"
+            "提示）、文书是否齐全未改动、是否草稿、能否转换为 PDF/A。",
+            "单位": units_report,
+        }
+    )
     for name, path in data.extra.items():
         files[name] = path
     templates_dir = data.templates_dir
@@ -1047,7 +1243,7 @@ def _package_files(data: _Input, items: list[_Item], settings: ArchiveSettings, 
         value = files[path]
         blob = value if isinstance(value, bytes) else Path(value).read_bytes()
         digests[path] = (hashlib.sha256(blob).hexdigest(), sm3.new(blob).hexdigest())
-    for i, (algorithm, name) in enumerate(MANIFESTS.items()):
+    for i, name in enumerate(MANIFESTS.values()):
         files[name] = "".join(f"{digests[p][i]}  {p}\n" for p in sorted(digests)).encode("utf-8")
     for algorithm, name in TAGMANIFESTS.items():
         h = (lambda b: hashlib.sha256(b).hexdigest()) if algorithm == "sha256" else (lambda b: sm3.new(b).hexdigest())
@@ -1055,8 +1251,9 @@ def _package_files(data: _Input, items: list[_Item], settings: ArchiveSettings, 
     return files
 
 
-def _readme(data: _Input, items: list[_Item], settings: ArchiveSettings, result: ArchiveResult, producer: str,
-            made_on: dt.date) -> str:
+def _readme(
+    data: _Input, items: list[_Item], settings: ArchiveSettings, result: ArchiveResult, producer: str, made_on: dt.date
+) -> str:
     refused = [u for u in data.units if u.refusal]
     years = sorted({it.year for it in items})
     retentions = sorted({it.retention for it in items})
@@ -1067,12 +1264,14 @@ def _readme(data: _Input, items: list[_Item], settings: ArchiveSettings, result:
         f"立档单位：{producer}",
         f"内容：{producer}换届选举文书（公告、选票、当选证书、承诺书、工作总结等）",
         f"制作日期：{made_on.strftime('%Y年%m月%d日')}",
-        f"件数：{len(items)} 件（单位 {result.units} 个" + (f"，各级工作总结 {result.summaries} 份" if result.summaries else "")
+        f"件数：{len(items)} 件（单位 {result.units} 个"
+        + (f"，各级工作总结 {result.summaries} 份" if result.summaries else "")
         + f"）；文件数：{result.files} 个（含本说明文件和清单）",
         f"档号：{items[0].dh} 至 {items[-1].dh}" if len(items) > 1 else f"档号：{items[0].dh}",
         f"全宗号 {settings.fonds}；门类代码 {CATEGORY}（文书）；年度 {'、'.join(map(str, years))}；保管期限 "
         + "、".join(f"{r}（{RETENTION[r]}）" for r in retentions)
-        + (f"；机构（问题）代码 {settings.org}" if settings.org else "") + f"；起始件号 {settings.start:04d}",
+        + (f"；机构（问题）代码 {settings.org}" if settings.org else "")
+        + f"；起始件号 {settings.start:04d}",
         "",
         "二、制作程序",
         f"文书生成：huanjie {data.version}（由选举记录和 Word 模板生成 .docx，GB/T 9704-2012 版式）"
@@ -1113,11 +1312,15 @@ def _readme(data: _Input, items: list[_Item], settings: ArchiveSettings, result:
         "  校验本数据包：huanjie verify 本数据包.zip（重新计算每个文件的摘要，核对目录结构、PDF/A 声明和元数据）",
     ]
     if data.kind == "batch":
-        lines.append(f"  重新生成文书：把 {RECORDS_DIR}/ 复制为记录文件夹，运行 huanjie batch 记录文件夹 -o 输出文件夹"
-                     f"（huanjie {data.version}，同样的模板时文书逐字节相同），再运行 huanjie archive。")
+        lines.append(
+            f"  重新生成文书：把 {RECORDS_DIR}/ 复制为记录文件夹，运行 huanjie batch 记录文件夹 -o 输出文件夹"
+            f"（huanjie {data.version}，同样的模板时文书逐字节相同），再运行 huanjie archive。"
+        )
     else:
-        lines.append(f"  重新生成文书：huanjie render {RECORDS_DIR}/<记录>.yaml -o 输出文件夹（huanjie {data.version}），"
-                     "再运行 huanjie archive 输出文件夹 --record <记录>.yaml。")
+        lines.append(
+            f"  重新生成文书：huanjie render {RECORDS_DIR}/<记录>.yaml -o 输出文件夹（huanjie {data.version}），"
+            "再运行 huanjie archive 输出文件夹 --record <记录>.yaml。"
+        )
     lines += ["", "七、未归档的单位"]
     if refused:
         lines.append(f"以下 {len(refused)} 个单位（或工作总结）未归档，原因见 {CHECK_REPORT}：")
@@ -1130,8 +1333,9 @@ def _readme(data: _Input, items: list[_Item], settings: ArchiveSettings, result:
     return "\n".join(lines) + "\n"
 
 
-def _write_zip(entries: dict[str, bytes | str], package: str, stamp: tuple, force: bool, work: str,
-               tick: Callable[[int], None]) -> None:
+def _write_zip(
+    entries: dict[str, bytes | str], package: str, stamp: tuple, force: bool, work: str, tick: Callable[[int], None]
+) -> None:
     """Write the zip beside `package` and rename it into place (never over a package unless `force`)."""
     handle, temp = tempfile.mkstemp(prefix=".~", suffix=".zip.tmp", dir=os.path.dirname(package))
     os.close(handle)
@@ -1167,8 +1371,8 @@ def _write_zip(entries: dict[str, bytes | str], package: str, stamp: tuple, forc
 # --------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Problem:
-    path: str          # the file in the package ("" for the package as a whole)
-    message: str       # Chinese
+    path: str  # the file in the package ("" for the package as a whole)
+    message: str  # Chinese
 
     def line(self) -> str:
         return f"{self.path}：{self.message}" if self.path else self.message
@@ -1279,7 +1483,11 @@ def verify_package(path: str, progress: Callable[[int, int], None] | None = None
     except IsADirectoryError:
         raise PackageUnreadable(f"{path} 是文件夹，不是数据包（.zip）。") from None
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        reason = os_reason(exc) if isinstance(exc, OSError) and exc.errno else "文件内容不是 zip 格式，可能已损坏或误选了其他文件"
+        reason = (
+            os_reason(exc)
+            if isinstance(exc, OSError) and exc.errno
+            else "文件内容不是 zip 格式，可能已损坏或误选了其他文件"
+        )
         raise PackageUnreadable(f"无法读取数据包 {path}：不是有效的 zip 文件（{reason}）。") from None
     with archive:
         _verify(archive, result, progress)
@@ -1329,8 +1537,13 @@ def _verify(archive: zipfile.ZipFile, result: VerifyResult, progress: Callable[[
             elif file in files:
                 actual = files.digests[file][algorithm]
                 if actual != listed[file]:
-                    problems.append(Problem(file, f"{label} 摘要与 {name} 不符（清单 {listed[file][:16]}…，实际 "
-                                                  f"{actual[:16]}…）：文件已被改动或损坏"))
+                    problems.append(
+                        Problem(
+                            file,
+                            f"{label} 摘要与 {name} 不符（清单 {listed[file][:16]}…，实际 "
+                            f"{actual[:16]}…）：文件已被改动或损坏",
+                        )
+                    )
         for file in listed:
             if file not in seen:
                 problems.append(Problem(file, f"{name} 中列出了这个文件，但数据包中没有"))
@@ -1344,7 +1557,7 @@ def _verify(archive: zipfile.ZipFile, result: VerifyResult, progress: Callable[[
             elif manifest in files and files.digests[manifest][algorithm] != listed[manifest]:
                 problems.append(Problem(manifest, f"{ALGORITHM_NAMES[algorithm]} 摘要与 {name} 不符：清单文件已被改动"))
     # Layout: items, other files.
-    items: dict[str, dict[str, str]] = {}      # 档号 → {suffix: path}
+    items: dict[str, dict[str, str]] = {}  # 档号 → {suffix: path}
     folders: dict[str, str] = {}
     for file in names:
         if file in TOP_FILES:
@@ -1361,7 +1574,9 @@ def _verify(archive: zipfile.ZipFile, result: VerifyResult, progress: Callable[[
             continue
         if file.startswith(f"{OTHER_DIR}/"):
             continue
-        problems.append(Problem(file, f"不在规定的位置（应在 {ITEMS_DIR}/<年度>/<保管期限>/<档号>/ 或 {OTHER_DIR}/ 下）"))
+        problems.append(
+            Problem(file, f"不在规定的位置（应在 {ITEMS_DIR}/<年度>/<保管期限>/<档号>/ 或 {OTHER_DIR}/ 下）")
+        )
     result.items = len(items)
     # The catalogue, in JSON and XML.
     catalogue: list[dict] = []
@@ -1393,11 +1608,14 @@ def _verify(archive: zipfile.ZipFile, result: VerifyResult, progress: Callable[[
         _verify_item(dh, folders[dh], items[dh], files, by_dh.get(dh), problems)
 
 
-def _verify_item(dh: str, folder: str, files: dict[str, str], blobs: _Reader, entry: dict | None,
-                 problems: list[Problem]) -> None:
+def _verify_item(
+    dh: str, folder: str, files: dict[str, str], blobs: _Reader, entry: dict | None, problems: list[Problem]
+) -> None:
     for suffix in ("pdf", "docx", "xml", "json"):
         if suffix not in files:
-            problems.append(Problem(f"{folder}/{dh}.{suffix}", "缺少这个文件（每件应有 PDF、原始 .docx、XML 和 JSON 元数据）"))
+            problems.append(
+                Problem(f"{folder}/{dh}.{suffix}", "缺少这个文件（每件应有 PDF、原始 .docx、XML 和 JSON 元数据）")
+            )
     year, retention = folder.split("/")[1:3]
     meta_path = files.get("json")
     meta: dict | None = None
@@ -1426,8 +1644,12 @@ def _verify_item(dh: str, folder: str, files: dict[str, str], blobs: _Reader, en
         if claim is None:
             problems.append(Problem(pdf_path, "XMP 元数据中没有 PDF/A 声明（pdfaid:part、pdfaid:conformance）"))
         elif claim != ("2", "B"):
-            problems.append(Problem(pdf_path, f"PDF/A 声明为 part={claim[0]}、conformance={claim[1]}，应为 PDF/A-2b"
-                                              "（part=2、conformance=B）"))
+            problems.append(
+                Problem(
+                    pdf_path,
+                    f"PDF/A 声明为 part={claim[0]}、conformance={claim[1]}，应为 PDF/A-2b（part=2、conformance=B）",
+                )
+            )
         pages = pdf.pdf_pages(None, pdf_data)
         if pages is None:
             problems.append(Problem(pdf_path, "无法读取页数"))
@@ -1452,9 +1674,22 @@ def _verify_item(dh: str, folder: str, files: dict[str, str], blobs: _Reader, en
     if code.get("档号") != dh:
         problems.append(Problem(where, f"档号为 {code.get('档号')}，与文件夹 {dh} 不符"))
     if str(code.get("年度")) != year or code.get("保管期限") != retention:
-        problems.append(Problem(where, f"年度 {code.get('年度')}、保管期限 {code.get('保管期限')} 与所在文件夹 {year}/{retention} 不符"))
-    expected = "-".join(p for p in [code.get("全宗号"), f"{code.get('门类代码')}{SEP}{code.get('年度')}",
-                                     code.get("保管期限"), code.get("机构或问题"), code.get("件号")] if p)
+        problems.append(
+            Problem(
+                where, f"年度 {code.get('年度')}、保管期限 {code.get('保管期限')} 与所在文件夹 {year}/{retention} 不符"
+            )
+        )
+    expected = "-".join(
+        p
+        for p in [
+            code.get("全宗号"),
+            f"{code.get('门类代码')}{SEP}{code.get('年度')}",
+            code.get("保管期限"),
+            code.get("机构或问题"),
+            code.get("件号"),
+        ]
+        if p
+    )
     if expected != dh:
         problems.append(Problem(where, f"档号各项（{expected}）与档号 {dh} 不符"))
     for element in ("题名", "责任者", "日期", "文种"):
@@ -1478,7 +1713,9 @@ def _verify_item(dh: str, folder: str, files: dict[str, str], blobs: _Reader, en
             continue
         size = blobs.sizes[path]
         if row.get("计算机文件大小") != size:
-            problems.append(Problem(where, f"{name} 的计算机文件大小记为 {row.get('计算机文件大小')} 字节，实际为 {size} 字节"))
+            problems.append(
+                Problem(where, f"{name} 的计算机文件大小记为 {row.get('计算机文件大小')} 字节，实际为 {size} 字节")
+            )
         if row.get("SHA256") != blobs.digests[path]["sha256"]:
             problems.append(Problem(where, f"{name} 的 SHA256 与文件不符"))
         if row.get("SM3") != blobs.digests[path]["sm3"]:
@@ -1489,10 +1726,17 @@ def _verify_item(dh: str, folder: str, files: dict[str, str], blobs: _Reader, en
         if name not in (f"{dh}.pdf", f"{dh}.docx"):
             problems.append(Problem(where, f"电子属性中的计算机文件名 {name} 在文件夹中没有对应的文件"))
     if entry is not None:
-        pairs = {"题名": content.get("题名"), "责任者": content.get("责任者"), "日期": content.get("日期"),
-                 "文号": content.get("文件编号", ""), "页数": form.get("页数")}
+        pairs = {
+            "题名": content.get("题名"),
+            "责任者": content.get("责任者"),
+            "日期": content.get("日期"),
+            "文号": content.get("文件编号", ""),
+            "页数": form.get("页数"),
+        }
         for key, value in pairs.items():
             if entry.get(key) != value:
-                problems.append(Problem(f"{CATALOGUE}.json", f"档号 {dh} 的{key}为“{entry.get(key)}”，与元数据“{value}”不符"))
+                problems.append(
+                    Problem(f"{CATALOGUE}.json", f"档号 {dh} 的{key}为“{entry.get(key)}”，与元数据“{value}”不符")
+                )
         if entry.get("电子档案名称") != f"{folder}/{dh}.pdf":
             problems.append(Problem(f"{CATALOGUE}.json", f"档号 {dh} 的电子档案名称应为 {folder}/{dh}.pdf"))

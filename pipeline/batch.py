@@ -62,26 +62,54 @@ import tempfile
 import time
 import uuid
 from collections import deque
-from concurrent.futures import Future, ProcessPoolExecutor
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import pipeline as _package
 
-from . import __version__, check as checking
-from .aggregate import (SUMMARY_FILE, SourceProblem, TreeFold, common_root, discover, folder_of, level_names,
-                        render_digests)
+from . import __version__
+from . import check as checking
+from .aggregate import (
+    SUMMARY_FILE,
+    SourceProblem,
+    TreeFold,
+    common_root,
+    discover,
+    folder_of,
+    level_names,
+    render_digests,
+)
 from .documents import KINDS, Election, Waiting
 from .documents import summary as summary_doc
 from .documents.summary import Digest
+from .errors import HuanjieError
 from .findings import has_errors, sort_key
 from .fsutil import make_dirs, mode_for, os_reason, write_atomic
-from .render import RenderError, template_path, compile_template, render_record
+from .render import RenderError, compile_template, render_record, template_path
 
-__all__ = ["BatchError", "SourceProblem", "Settings", "UnitTask", "UnitResult", "ProgressEvent", "BatchResult",
-           "process_unit", "plan", "run_batch", "recover", "templates_fingerprint", "unit_key",
-           "STAMP", "REPORT_JSON", "REPORT_XLSX", "MANIFEST", "SUMMARY_FILE"]
+__all__ = [
+    "BatchError",
+    "SourceProblem",
+    "Settings",
+    "UnitTask",
+    "UnitResult",
+    "ProgressEvent",
+    "BatchResult",
+    "process_unit",
+    "plan",
+    "run_batch",
+    "recover",
+    "templates_fingerprint",
+    "unit_key",
+    "STAMP",
+    "REPORT_JSON",
+    "REPORT_XLSX",
+    "MANIFEST",
+    "SUMMARY_FILE",
+]
 
 STAMP = ".huanjie-unit.json"
 TMP_MARK = ".huanjie-tmp-"
@@ -95,7 +123,7 @@ OK, FAILED, SKIPPED = "ok", "failed", "skipped-unchanged"
 STATUS_TEXT = {OK: "已生成", FAILED: "未通过", SKIPPED: "未改变，已跳过"}
 
 
-class BatchError(Exception):
+class BatchError(HuanjieError):
     """The batch cannot run at all (unusable DIR or OUT, broken templates); str() is Chinese."""
 
 
@@ -113,9 +141,9 @@ class Settings:
 
 @dataclass(frozen=True)
 class UnitTask:
-    source: str          # the record file (as given: DIR joined with rel)
-    rel: str             # the record relative to DIR, "/"-separated: 青石县/河湾镇/柳林村.yaml
-    outdir: str          # the unit's folder: OUT/青石县/河湾镇/柳林村
+    source: str  # the record file (as given: DIR joined with rel)
+    rel: str  # the record relative to DIR, "/"-separated: 青石县/河湾镇/柳林村.yaml
+    outdir: str  # the unit's folder: OUT/青石县/河湾镇/柳林村
     settings: Settings
 
 
@@ -124,21 +152,21 @@ class UnitResult:
     """What became of one unit: small, picklable and JSON-able (`to_dict` / `from_dict`)."""
 
     rel: str
-    folder: str                                  # the unit folder relative to OUT
-    status: str                                  # ok | failed | skipped-unchanged
-    key: str = ""                                # the stamp key (record, templates, version)
+    folder: str  # the unit folder relative to OUT
+    status: str  # ok | failed | skipped-unchanged
+    key: str = ""  # the stamp key (record, templates, version)
     findings: list[dict] = field(default_factory=list)
-    documents: list[dict] = field(default_factory=list)   # {name, kind, title, sha256, size}
-    skipped: list[dict] = field(default_factory=list)     # {kind, title, field, reason}
-    error: str = ""                              # why rendering failed (not a finding)
-    durations: dict = field(default_factory=dict)         # seconds: check, render, total
-    digest: dict | None = None                   # documents.summary.Digest.to_dict() when counted
+    documents: list[dict] = field(default_factory=list)  # {name, kind, title, sha256, size}
+    skipped: list[dict] = field(default_factory=list)  # {kind, title, field, reason}
+    error: str = ""  # why rendering failed (not a finding)
+    durations: dict = field(default_factory=dict)  # seconds: check, render, total
+    digest: dict | None = None  # documents.summary.Digest.to_dict() when counted
 
     def to_dict(self) -> dict:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, data: dict) -> "UnitResult":
+    def from_dict(cls, data: dict) -> UnitResult:
         return cls(**{k: data[k] for k in cls.__dataclass_fields__ if k in data})
 
     def count(self, severity: str) -> int:
@@ -227,7 +255,7 @@ def process_unit(task: UnitTask) -> UnitResult:
         if raw is None and not checked.findings:
             result.error = "无法读取记录文件。"
         try:
-            _remove_tree(task.outdir)   # OUT never keeps documents of a record that no longer passes
+            _remove_tree(task.outdir)  # OUT never keeps documents of a record that no longer passes
         except OSError as exc:
             result.error = f"无法删除旧的文书文件夹（{os_reason(exc)}）。"
         result.durations["total"] = round(_now() - start, 4)
@@ -240,8 +268,9 @@ def process_unit(task: UnitTask) -> UnitResult:
         for written in report.written:
             name = os.path.basename(written.path)
             sha, size = _hash_file(written.path)
-            result.documents.append({"name": name, "kind": written.kind, "title": written.title,
-                                     "sha256": sha, "size": size})
+            result.documents.append(
+                {"name": name, "kind": written.kind, "title": written.title, "sha256": sha, "size": size}
+            )
         result.skipped = [asdict(s) for s in report.skipped]
         try:
             result.digest = summary_doc.digest(election).to_dict()
@@ -250,11 +279,16 @@ def process_unit(task: UnitTask) -> UnitResult:
         result.status = OK
         result.durations["render"] = round(_now() - render_start, 4)
         result.durations["total"] = round(_now() - start, 4)
-        stamp = {"format": STAMP_FORMAT, "key": result.key, "version": task.settings.version,
-                 "result": result.to_dict()}
+        stamp = {
+            "format": STAMP_FORMAT,
+            "key": result.key,
+            "version": task.settings.version,
+            "result": result.to_dict(),
+        }
         os.makedirs(tmp, exist_ok=True)  # a record with no document at all still gets its folder
-        write_atomic(os.path.join(tmp, STAMP), json.dumps(stamp, ensure_ascii=False, indent=1).encode("utf-8"),
-                     overwrite=True)
+        write_atomic(
+            os.path.join(tmp, STAMP), json.dumps(stamp, ensure_ascii=False, indent=1).encode("utf-8"), overwrite=True
+        )
         _swap_into_place(tmp, task.outdir)
     except Exception as exc:  # noqa: BLE001 - a unit's failure never stops the others
         shutil.rmtree(tmp, ignore_errors=True)
@@ -332,7 +366,7 @@ def recover(parent: str, name: str | None = None) -> None:
     for entry in entries:
         for mark in (TMP_MARK, OLD_MARK):
             if entry.startswith(mark):
-                unit = entry[len(mark):].rsplit("-", 2)[0]
+                unit = entry[len(mark) :].rsplit("-", 2)[0]
                 if name is None or unit == name:
                     leftovers.setdefault(unit, []).append((mark, os.path.join(parent, entry)))
         if name is None and entry.startswith(".~") and entry.endswith(".tmp"):
@@ -368,7 +402,8 @@ def _prepare_out(out: str, unit_folders: set[str]) -> set[str]:
         rel = os.path.relpath(folder, out).replace(os.sep, "/")
         rel = "" if rel == "." else rel
         if any(d.startswith((TMP_MARK, OLD_MARK)) for d in dirs) or any(
-                f.startswith(".~") and f.endswith(".tmp") for f in files):
+            f.startswith(".~") and f.endswith(".tmp") for f in files
+        ):
             recover(folder)
             dirs[:] = [d for d in os.listdir(folder) if os.path.isdir(os.path.join(folder, d))]
         if STAMP in files and rel:
@@ -408,10 +443,10 @@ class BatchResult:
     ok: int = 0
     failed: int = 0
     skipped: int = 0
-    documents: int = 0                  # documents of ok and skipped units
-    rendered: int = 0                   # documents written by this run
+    documents: int = 0  # documents of ok and skipped units
+    rendered: int = 0  # documents written by this run
     summaries: list[str] = field(default_factory=list)
-    failures: list[UnitResult] = field(default_factory=list)   # failed units (findings, error)
+    failures: list[UnitResult] = field(default_factory=list)  # failed units (findings, error)
     seconds: float = 0.0
 
     @property
@@ -496,15 +531,26 @@ class _Workbook:
             note = "；".join(f"{s['title']}：等待 {s['field']}" for s in result.skipped)
         if not note and result.status == FAILED:
             note = "；".join(sorted({f["id"] for f in result.findings if f.get("severity") == "error"}))
-        self.units.append([result.rel, STATUS_TEXT[result.status], result.count("error"),
-                           result.count("warning"), result.count("info"), len(result.documents),
-                           len(result.skipped), result.durations.get("total", 0.0), note])
+        self.units.append(
+            [
+                result.rel,
+                STATUS_TEXT[result.status],
+                result.count("error"),
+                result.count("warning"),
+                result.count("info"),
+                len(result.documents),
+                len(result.skipped),
+                result.durations.get("total", 0.0),
+                note,
+            ]
+        )
         if result.error:
             self.problems.append([result.rel, result.rel, "错误", "", f"生成失败：{result.error}", ""])
         for f in result.findings:
             message = f.get("message", "") + (f"（字段 {f['path']}）" if f.get("path") else "")
-            self.problems.append([result.rel, _location(f), f.get("severity_label", ""), f.get("id", ""), message,
-                                  f.get("citation", "")])
+            self.problems.append(
+                [result.rel, _location(f), f.get("severity_label", ""), f.get("id", ""), message, f.get("citation", "")]
+            )
 
     def discard(self) -> None:
         """Close the streamed sheets and remove their temp files (an interrupted run)."""
@@ -540,9 +586,18 @@ def _location(data: dict) -> str:
 class _Finisher:
     """Consumes unit results in tree order: report, workbook, summaries, manifest entries."""
 
-    def __init__(self, src: str, out: str, root: tuple[str, ...], units: list[str], settings: Settings,
-                 jobs: int, force: bool, progress: Callable[[ProgressEvent], None] | None,
-                 old_summaries: set[str]):
+    def __init__(
+        self,
+        src: str,
+        out: str,
+        root: tuple[str, ...],
+        units: list[str],
+        settings: Settings,
+        jobs: int,
+        force: bool,
+        progress: Callable[[ProgressEvent], None] | None,
+        old_summaries: set[str],
+    ):
         self.out = out
         self.units = units
         self.settings = settings
@@ -553,11 +608,17 @@ class _Finisher:
         self.old_summaries = old_summaries
         self.report = _AtomicStream(os.path.join(out, REPORT_JSON))
         self.book = _Workbook(os.path.join(out, REPORT_XLSX))
-        head = {"program": "huanjie", "version": settings.version, "source": os.path.abspath(src), "output": os.path.abspath(out),
-                "started": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
-                "jobs": jobs, "force": force,
-                "templates": {"dir": settings.templates_dir, "sha256": settings.templates_hash}}
-        self.report.write(json.dumps(head, ensure_ascii=False, indent=1)[:-2] + ",\n \"units\": [")
+        head = {
+            "program": "huanjie",
+            "version": settings.version,
+            "source": os.path.abspath(src),
+            "output": os.path.abspath(out),
+            "started": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+            "jobs": jobs,
+            "force": force,
+            "templates": {"dir": settings.templates_dir, "sha256": settings.templates_hash},
+        }
+        self.report.write(json.dumps(head, ensure_ascii=False, indent=1)[:-2] + ',\n "units": [')
         self._first = True
         self.done = 0
         self.fold = TreeFold(root, self._summary)
@@ -565,8 +626,12 @@ class _Finisher:
 
     def _summary(self, folder: tuple[str, ...], children: list[Digest]) -> None:
         rel = "/".join(folder + (SUMMARY_FILE,))
-        sha = render_digests(children, os.path.join(self.out, *folder, SUMMARY_FILE), self.settings.templates_dir,
-                             **level_names(folder, self._src))
+        sha = render_digests(
+            children,
+            os.path.join(self.out, *folder, SUMMARY_FILE),
+            self.settings.templates_dir,
+            **level_names(folder, self._src),
+        )
         units = sum(c.units for c in children)
         self.manifest.append((rel, sha))
         self.summary_docs.append({"path": rel, "units": units, "sha256": sha})
@@ -589,11 +654,19 @@ class _Finisher:
             r.documents += len(unit.documents)
             for doc in unit.documents:
                 self.manifest.append((f"{unit.folder}/{doc['name']}", doc["sha256"]))
-        entry = {"path": unit.rel, "folder": unit.folder if unit.status != FAILED else None,
-                 "status": unit.status, "error": unit.error, "findings": unit.findings,
-                 "documents": [{"path": f"{unit.folder}/{d['name']}", "kind": d["kind"], "title": d["title"],
-                                "sha256": d["sha256"]} for d in unit.documents],
-                 "skipped_documents": unit.skipped, "durations": unit.durations}
+        entry = {
+            "path": unit.rel,
+            "folder": unit.folder if unit.status != FAILED else None,
+            "status": unit.status,
+            "error": unit.error,
+            "findings": unit.findings,
+            "documents": [
+                {"path": f"{unit.folder}/{d['name']}", "kind": d["kind"], "title": d["title"], "sha256": d["sha256"]}
+                for d in unit.documents
+            ],
+            "skipped_documents": unit.skipped,
+            "durations": unit.durations,
+        }
         self.report.write(("\n  " if self._first else ",\n  ") + json.dumps(entry, ensure_ascii=False))
         self._first = False
         self.book.add(unit)
@@ -611,21 +684,33 @@ class _Finisher:
                 pass
         r = self.result
         r.seconds = seconds
-        totals = {"units": r.total, "ok": r.ok, "failed": r.failed, "skipped-unchanged": r.skipped,
-                  "documents": r.documents, "rendered": r.rendered, "summaries": len(r.summaries),
-                  "seconds": round(seconds, 3)}
-        tail = {"summaries": self.summary_docs, "totals": totals,
-                "finished": dt.datetime.now().astimezone().isoformat(timespec="seconds")}
+        totals = {
+            "units": r.total,
+            "ok": r.ok,
+            "failed": r.failed,
+            "skipped-unchanged": r.skipped,
+            "documents": r.documents,
+            "rendered": r.rendered,
+            "summaries": len(r.summaries),
+            "seconds": round(seconds, 3),
+        }
+        tail = {
+            "summaries": self.summary_docs,
+            "totals": totals,
+            "finished": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+        }
         self.report.write("\n ],\n" + json.dumps(tail, ensure_ascii=False, indent=1)[2:] + "\n")
         self.report.commit()
         self.book.save()
         for name in (REPORT_JSON, REPORT_XLSX):
             self.manifest.append((name, _hash_file(os.path.join(self.out, name))[0]))
         files = dict(sorted(self.manifest))
-        manifest = {"program": "huanjie", "version": self.settings.version, "algorithm": "sha256",
-                    "files": files}
-        write_atomic(os.path.join(self.out, MANIFEST),
-                     (json.dumps(manifest, ensure_ascii=False, indent=1) + "\n").encode("utf-8"), overwrite=True)
+        manifest = {"program": "huanjie", "version": self.settings.version, "algorithm": "sha256", "files": files}
+        write_atomic(
+            os.path.join(self.out, MANIFEST),
+            (json.dumps(manifest, ensure_ascii=False, indent=1) + "\n").encode("utf-8"),
+            overwrite=True,
+        )
         return r
 
     def abort(self) -> None:
@@ -650,8 +735,12 @@ def _isolated(task: UnitTask) -> UnitResult:
         return pool.submit(process_unit, task).result()
     except BrokenProcessPool:
         recover(os.path.dirname(task.outdir), os.path.basename(task.outdir))
-        return UnitResult(rel=task.rel, folder=task.rel.rsplit(".", 1)[0], status=FAILED,
-                          error="处理该单位时工作进程意外退出（可能内存不足或被终止）。")
+        return UnitResult(
+            rel=task.rel,
+            folder=task.rel.rsplit(".", 1)[0],
+            status=FAILED,
+            error="处理该单位时工作进程意外退出（可能内存不足或被终止）。",
+        )
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
@@ -674,8 +763,10 @@ def _check_out(src: str, out: str) -> None:
     if os.path.exists(out) and not os.path.isdir(out):
         raise BatchError(f"{out} 已存在且不是文件夹，无法作为输出文件夹。")
     if os.path.isdir(out) and not _is_batch_output(out):
-        raise BatchError(f"输出文件夹 {out} 中已有其他文件，但它不是 huanjie batch 的输出文件夹；批量生成会更新和删除"
-                         "输出文件夹中的文书，为免误删这些文件，未开始生成。请用 -o 指定一个新的或空的文件夹。")
+        raise BatchError(
+            f"输出文件夹 {out} 中已有其他文件，但它不是 huanjie batch 的输出文件夹；批量生成会更新和删除"
+            "输出文件夹中的文书，为免误删这些文件，未开始生成。请用 -o 指定一个新的或空的文件夹。"
+        )
     try:
         make_dirs(out)
     except OSError as exc:
@@ -692,7 +783,7 @@ def _is_batch_output(out: str) -> bool:
         return True  # the caller reports what is wrong with the folder
     if not entries or MANIFEST in entries or REPORT_JSON in entries:
         return True
-    for folder, dirs, files in os.walk(out):
+    for _folder, dirs, files in os.walk(out):
         if STAMP in files or any(d.startswith((TMP_MARK, OLD_MARK)) for d in dirs):
             return True
     return False
@@ -702,7 +793,7 @@ def _unit_folders(units: list[str]) -> list[str]:
     folders = [rel.rsplit(".", 1)[0] for rel in units]
     seen: dict[str, str] = {}
     dirs = {"/".join(folder_of(rel)[:i]) for rel in units for i in range(1, len(folder_of(rel)) + 1)}
-    for rel, folder in zip(units, folders):
+    for rel, folder in zip(units, folders, strict=False):
         if folder in seen:
             raise BatchError(f"{seen[folder]} 与 {rel} 的文书会写入同一个文件夹 {folder}；请改名其中一个。")
         if folder in dirs:
@@ -713,9 +804,14 @@ def _unit_folders(units: list[str]) -> list[str]:
     return folders
 
 
-def run_batch(src: str, out: str, jobs: int | None = None, force: bool = False,
-              templates_dir: str | None = None,
-              progress: Callable[[ProgressEvent], None] | None = None) -> BatchResult:
+def run_batch(
+    src: str,
+    out: str,
+    jobs: int | None = None,
+    force: bool = False,
+    templates_dir: str | None = None,
+    progress: Callable[[ProgressEvent], None] | None = None,
+) -> BatchResult:
     """Check and render every record under `src` into `out` (see the module docstring).
 
     `jobs`: worker processes (None: os.cpu_count(); 1: in this process). `force`: re-render
@@ -732,8 +828,11 @@ def run_batch(src: str, out: str, jobs: int | None = None, force: bool = False,
     _check_out(src, out)
     try:
         compiled_ok = [compile_template(template_path(kind, templates_dir)) for kind in KINDS]
-        settings = Settings(templates_dir=os.path.abspath(templates_dir) if templates_dir else None,
-                            templates_hash=templates_fingerprint(templates_dir), version=_package.__version__)
+        settings = Settings(
+            templates_dir=os.path.abspath(templates_dir) if templates_dir else None,
+            templates_hash=templates_fingerprint(templates_dir),
+            version=_package.__version__,
+        )
     except RenderError as exc:
         raise BatchError(str(exc)) from None
     except OSError as exc:
@@ -741,9 +840,15 @@ def run_batch(src: str, out: str, jobs: int | None = None, force: bool = False,
     del compiled_ok
     old_summaries = _prepare_out(out, set(folders))
     finisher = _Finisher(src, out, common_root(units), units, settings, jobs, force, progress, old_summaries)
-    tasks = (UnitTask(source=os.path.join(src, *rel.split("/")), rel=rel,
-                      outdir=os.path.join(out, *folder.split("/")), settings=settings)
-             for rel, folder in zip(units, folders))
+    tasks = (
+        UnitTask(
+            source=os.path.join(src, *rel.split("/")),
+            rel=rel,
+            outdir=os.path.join(out, *folder.split("/")),
+            settings=settings,
+        )
+        for rel, folder in zip(units, folders, strict=False)
+    )
     runner = _Runner(jobs, force) if jobs > 1 else None
     in_flight: list[UnitTask] = []
     try:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 
-from . import outcome as tally, records, rules, schema, stats as statistics
+from . import outcome as tally
+from . import records, rules, schema
+from . import stats as statistics
 from .findings import Finding, Severity, has_errors
 from .rules.profile import Profile, ProfileError, select
 
@@ -42,8 +44,7 @@ def check_record(record: records.Record, findings: list[Finding] | None = None) 
         findings.append(record.finding("PROFILE-UNKNOWN", Severity.ERROR, str(exc), (exc.field,)))
         return result
     result.outcome = tally.compute(record.data, result.profile)
-    result.stats = statistics.compute_stats(record.data, result.outcome,
-                                            places=statistics.record_places(record.data))
+    result.stats = statistics.compute_stats(record.data, result.outcome, places=statistics.record_places(record.data))
     findings += rules.run_checks(record, result.profile, result.outcome, result.stats)
     return result
 

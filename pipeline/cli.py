@@ -11,17 +11,20 @@ import os
 import re
 import signal
 import sys
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 import click
 
-from . import __version__, check as checking, cli_i18n, render as rendering, starter, strokes
-from .documents import Election, UnknownKind as UnknownDocument, list_templates
+from . import __version__, cli_i18n, starter, strokes
+from . import check as checking
+from . import render as rendering
+from .documents import Election, list_templates
+from .documents import UnknownKind as UnknownDocument
 from .findings import Severity, format_human, sort_key
+from .fsutil import OutputExists, os_reason, write_atomic
 from .outcome import outcome_to_dict, render_text
 from .records import decode, read_text
-from .fsutil import OutputExists, os_reason, write_atomic
 
 cli_i18n.install()
 
@@ -30,13 +33,15 @@ COMMAND = {"context_settings": CONTEXT, "options_metavar": "[选项]"}
 
 
 @contextmanager
-def _exit_on(codes: dict[type, int], target: str, cleanup=None, interrupted: str = "",
-             verb: str = "写入") -> Iterator[None]:
+def _exit_on(
+    codes: dict[type, int], target: str, cleanup=None, interrupted: str = "", verb: str = "写入"
+) -> Iterator[None]:
     """Map the core's domain errors to `错误：…` on stderr and an exit code (first matching class wins).
 
     `cleanup` runs before any message (it closes a progress bar); with `interrupted`, Ctrl-C or
     SIGTERM prints that text and exits 130.
     """
+
     def fail(code: int, message: str) -> None:
         if cleanup is not None:
             cleanup()
@@ -72,8 +77,14 @@ def main() -> None:
 
 @main.command("check", **COMMAND)
 @click.argument("files", nargs=-1, required=True, metavar="文件或文件夹...")
-@click.option("--format", "output_format", type=click.Choice(["human", "json"]), default="human",
-              show_default=True, help="输出格式：human 便于阅读，json 供程序处理。")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["human", "json"]),
+    default="human",
+    show_default=True,
+    help="输出格式：human 便于阅读，json 供程序处理。",
+)
 @click.option("--strict", is_flag=True, help="有警告也视为不通过（退出码 1）。")
 def check_command(files: tuple[str, ...], output_format: str, strict: bool) -> None:
     """检查选举记录：格式、取值和法定规则。
@@ -95,8 +106,9 @@ def check_command(files: tuple[str, ...], output_format: str, strict: bool) -> N
         errors = sum(f.severity is Severity.ERROR for f in findings)
         warnings = sum(f.severity is Severity.WARNING for f in findings)
         passed = sum(r.ok for r in results)
-        click.echo(f"共检查 {len(results)} 个文件，{passed} 个通过；错误 {errors} 个，警告 {warnings} 个。",
-                   err=bool(findings))
+        click.echo(
+            f"共检查 {len(results)} 个文件，{passed} 个通过；错误 {errors} 个，警告 {warnings} 个。", err=bool(findings)
+        )
     sys.exit(checking.exit_code(results, strict=strict))
 
 
@@ -107,8 +119,14 @@ def _print_findings(findings, err: bool = False) -> None:
 
 @main.command("outcome", **COMMAND)
 @click.argument("file", metavar="文件")
-@click.option("--format", "output_format", type=click.Choice(["human", "json"]), default="human",
-              show_default=True, help="输出格式：human 便于阅读，json 供程序处理。")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["human", "json"]),
+    default="human",
+    show_default=True,
+    help="输出格式：human 便于阅读，json 供程序处理。",
+)
 def outcome_command(file: str, output_format: str) -> None:
     """计算选举结果：每个职位、每轮投票的计票、当选人、需重新投票或另行选举的情况，以及统计数字。
 
@@ -119,8 +137,13 @@ def outcome_command(file: str, output_format: str) -> None:
         _print_findings(result.findings, err=True)
         sys.exit(checking.exit_code([result]) or 1)
     if output_format == "json":
-        payload = {"file": file, "profile": result.profile.id, "outcome": outcome_to_dict(result.outcome),
-                   "stats": result.stats.to_dict(), "findings": [f.to_dict() for f in result.findings]}
+        payload = {
+            "file": file,
+            "profile": result.profile.id,
+            "outcome": outcome_to_dict(result.outcome),
+            "stats": result.stats.to_dict(),
+            "findings": [f.to_dict() for f in result.findings],
+        }
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
     else:
         click.echo(render_text(result.outcome, result.stats))
@@ -132,8 +155,13 @@ def outcome_command(file: str, output_format: str) -> None:
 
 @main.command("names", **COMMAND)
 @click.argument("file", default="-", metavar="[文件|-]")
-@click.option("--convention", type=click.Choice(["surname", "fullname"]), default="surname", show_default=True,
-              help="surname：姓氏笔画（单名排在同姓双名之前，如 田富 在 田大利 之前）；fullname：姓名笔画（逐字比较）。")
+@click.option(
+    "--convention",
+    type=click.Choice(["surname", "fullname"]),
+    default="surname",
+    show_default=True,
+    help="surname：姓氏笔画（单名排在同姓双名之前，如 田富 在 田大利 之前）；fullname：姓名笔画（逐字比较）。",
+)
 def names_command(file: str, convention: str) -> None:
     """按姓氏笔画排列姓名：每行一个姓名，从文件或标准输入（-）读入，按官方笔画顺序输出。
 
@@ -161,15 +189,23 @@ def names_command(file: str, convention: str) -> None:
         click.echo(name)
     unknown = strokes.unknown_chars(names)
     if unknown:
-        click.echo(f"警告：笔画表中没有这些字：{'、'.join(unknown)}。含这些字的姓名已排在同位置已知字之后，请人工核对顺序。",
-                   err=True)
+        click.echo(
+            f"警告：笔画表中没有这些字：{'、'.join(unknown)}。含这些字的姓名已排在同位置已知字之后，请人工核对顺序。",
+            err=True,
+        )
 
 
 @main.command("render", **COMMAND)
 @click.argument("file", metavar="文件")
-@click.option("-o", "--output", "outdir", required=True, metavar="文件夹", help="文书输出到这个文件夹（不存在时自动建立）。")
-@click.option("--only", multiple=True, metavar="文书",
-              help="只生成这种文书，可多次使用或用逗号分隔；写编号（06）、名称（选举结果公告）或代号（results），见 huanjie templates。")
+@click.option(
+    "-o", "--output", "outdir", required=True, metavar="文件夹", help="文书输出到这个文件夹（不存在时自动建立）。"
+)
+@click.option(
+    "--only",
+    multiple=True,
+    metavar="文书",
+    help="只生成这种文书，可多次使用或用逗号分隔；写编号（06）、名称（选举结果公告）或代号（results），见 huanjie templates。",
+)
 @click.option("--templates", "templates_dir", metavar="文件夹", help="使用本地的模板文件夹；其中没有的模板用默认模板。")
 @click.option("--draft", is_flag=True, help="记录有错误时仍然生成，每页标注“草稿（未通过校验）”。")
 def render_command(file: str, outdir: str, only: tuple[str, ...], templates_dir: str | None, draft: bool) -> None:
@@ -188,21 +224,32 @@ def render_command(file: str, outdir: str, only: tuple[str, ...], templates_dir:
         if result.outcome is None:
             click.echo("记录格式有误，无法生成文书；请先按上面的提示改正。", err=True)
         else:
-            click.echo(f"记录有 {len(errors)} 个错误，未生成文书。请改正后重试，或加 --draft 生成草稿"
-                       "（每页标注“草稿（未通过校验）”）。", err=True)
+            click.echo(
+                f"记录有 {len(errors)} 个错误，未生成文书。请改正后重试，或加 --draft 生成草稿"
+                "（每页标注“草稿（未通过校验）”）。",
+                err=True,
+            )
         sys.exit(1)
     try:
         with _exit_on(_RENDER_ERRORS, outdir):
-            report = rendering.render_record(Election.from_check(result), outdir, only=_split_kinds(only) or None,
-                                             templates_dir=templates_dir, draft=bool(errors))
+            report = rendering.render_record(
+                Election.from_check(result),
+                outdir,
+                only=_split_kinds(only) or None,
+                templates_dir=templates_dir,
+                draft=bool(errors),
+            )
     except UnknownDocument as exc:
-        raise click.UsageError(str(exc))
+        raise click.UsageError(str(exc)) from None
     if errors:
         _print_findings(result.findings, err=True)
     for line in report.lines():
         click.echo(line)
-    click.echo(f"共生成 {len(report.written)} 份文书" + (f"，跳过 {len(report.skipped)} 种。" if report.skipped else "。")
-               + ("（草稿）" if errors else ""))
+    click.echo(
+        f"共生成 {len(report.written)} 份文书"
+        + (f"，跳过 {len(report.skipped)} 种。" if report.skipped else "。")
+        + ("（草稿）" if errors else "")
+    )
     sys.exit(1 if errors else 0)
 
 
@@ -221,7 +268,7 @@ def templates_command(kind: str | None) -> None:
     try:
         infos = list_templates(kind)
     except UnknownDocument as exc:
-        raise click.UsageError(str(exc))
+        raise click.UsageError(str(exc)) from None
     for index, info in enumerate(infos):
         if index:
             click.echo("")
@@ -242,12 +289,14 @@ def new_command(kind: str, output: str, force: bool) -> None:
         text = starter.starter_text(kind)
     except starter.UnknownKind:
         choices = "、".join(f"{k}（{v}）" for k, v in starter.KINDS.items())
-        raise click.UsageError(f"未知的选举类型“{kind}”。可选：{choices}。")
+        raise click.UsageError(f"未知的选举类型“{kind}”。可选：{choices}。") from None
     if not output.strip():
         raise click.UsageError("-o 后面应写要生成的记录文件名，如 -o 柳林村.yaml。")
     if os.path.isdir(output):
-        click.echo(f"错误：{output} 是文件夹；请在 -o 后写要生成的记录文件名，如 "
-                   f"{os.path.join(output, '柳林村.yaml')}。", err=True)
+        click.echo(
+            f"错误：{output} 是文件夹；请在 -o 后写要生成的记录文件名，如 {os.path.join(output, '柳林村.yaml')}。",
+            err=True,
+        )
         sys.exit(2)
     try:
         write_atomic(output, text.encode("utf-8"), overwrite=force)
@@ -257,8 +306,9 @@ def new_command(kind: str, output: str, force: bool) -> None:
     except OSError as exc:
         click.echo(f"错误：无法写入 {output}（{os_reason(exc)}）。", err=True)
         sys.exit(2)
-    click.echo(f"已生成 {output}（{starter.KINDS[starter.resolve_kind(kind)]}记录样板）。"
-               f"修改后运行：huanjie check {output}")
+    click.echo(
+        f"已生成 {output}（{starter.KINDS[starter.resolve_kind(kind)]}记录样板）。修改后运行：huanjie check {output}"
+    )
 
 
 class _Progress:
@@ -275,8 +325,9 @@ class _Progress:
             return
         if self.use_bar:
             if self.bar is None:
-                self.bar = click.progressbar(length=event.total, label="生成文书", show_pos=True, show_eta=True,
-                                             width=30)
+                self.bar = click.progressbar(
+                    length=event.total, label="生成文书", show_pos=True, show_eta=True, width=30
+                )
                 self.bar.__enter__()
             self.bar.update(1)
             return
@@ -313,10 +364,22 @@ def _on_sigterm(signum, frame):  # pragma: no cover - exercised through a subpro
 
 @main.command("batch", **COMMAND)
 @click.argument("directory", metavar="文件夹")
-@click.option("-o", "--output", "outdir", required=True, metavar="文件夹",
-              help="输出文件夹：按记录文件夹的层级存放各单位的文书、各级工作总结和批量报告。")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
-              help="同时生成的进程数（默认为 CPU 核数；1 表示在本进程中逐个生成）。")
+@click.option(
+    "-o",
+    "--output",
+    "outdir",
+    required=True,
+    metavar="文件夹",
+    help="输出文件夹：按记录文件夹的层级存放各单位的文书、各级工作总结和批量报告。",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="N",
+    help="同时生成的进程数（默认为 CPU 核数；1 表示在本进程中逐个生成）。",
+)
 @click.option("--force", is_flag=True, help="不论记录、模板是否改变，全部重新生成。")
 @click.option("--templates", "templates_dir", metavar="文件夹", help="使用本地的模板文件夹；其中没有的模板用默认模板。")
 def batch_command(directory: str, outdir: str, jobs: int | None, force: bool, templates_dir: str | None) -> None:
@@ -336,11 +399,15 @@ def batch_command(directory: str, outdir: str, jobs: int | None, force: bool, te
     progress = _Progress(bar=sys.stdout.isatty())
     previous = signal.signal(signal.SIGTERM, _on_sigterm)
     try:
-        with _exit_on({batch.SourceProblem: 2, batch.BatchError: 2, rendering.RenderError: 2}, outdir,
-                      cleanup=progress.close,
-                      interrupted="已中断：已写完的单位保留，未写完的单位保持原样；未生成批量报告。再次运行即可继续。"):
-            result = batch.run_batch(directory, outdir, jobs=jobs, force=force, templates_dir=templates_dir,
-                                     progress=progress)
+        with _exit_on(
+            {batch.SourceProblem: 2, batch.BatchError: 2, rendering.RenderError: 2},
+            outdir,
+            cleanup=progress.close,
+            interrupted="已中断：已写完的单位保留，未写完的单位保持原样；未生成批量报告。再次运行即可继续。",
+        ):
+            result = batch.run_batch(
+                directory, outdir, jobs=jobs, force=force, templates_dir=templates_dir, progress=progress
+            )
     finally:
         signal.signal(signal.SIGTERM, previous)
     progress.close()
@@ -354,25 +421,42 @@ def batch_command(directory: str, outdir: str, jobs: int | None, force: bool, te
         parts.append(f"未改变跳过 {result.skipped} 个")
     if result.failed:
         parts.append(f"未通过 {result.failed} 个")
-    click.echo(f"共 {result.total} 个单位：{'，'.join(parts)}；本次生成文书 {result.rendered} 份，"
-               f"工作总结 {len(result.summaries)} 份，用时 {result.seconds:.1f} 秒。")
-    click.echo(f"报告：{os.path.join(outdir, batch.REPORT_XLSX)}、{os.path.join(outdir, batch.REPORT_JSON)}；"
-               f"文件清单：{os.path.join(outdir, batch.MANIFEST)}")
+    click.echo(
+        f"共 {result.total} 个单位：{'，'.join(parts)}；本次生成文书 {result.rendered} 份，"
+        f"工作总结 {len(result.summaries)} 份，用时 {result.seconds:.1f} 秒。"
+    )
+    click.echo(
+        f"报告：{os.path.join(outdir, batch.REPORT_XLSX)}、{os.path.join(outdir, batch.REPORT_JSON)}；"
+        f"文件清单：{os.path.join(outdir, batch.MANIFEST)}"
+    )
     sys.exit(result.exit_code)
 
 
 @main.command("summary", **COMMAND)
 @click.argument("directory", metavar="文件夹")
-@click.option("-o", "--output", required=True, metavar="文件",
-              help="要生成的 Word 文件，如 青石县工作总结.docx；给出已有的文件夹时写入其中的 换届选举工作总结.docx。")
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    metavar="文件",
+    help="要生成的 Word 文件，如 青石县工作总结.docx；给出已有的文件夹时写入其中的 换届选举工作总结.docx。",
+)
 @click.option("--title", metavar="标题", help="标题（默认为“某县……换届选举工作总结”）。")
 @click.option("--author", metavar="单位", help="落款单位（默认为记录共同的上级，如 青石县）。")
 @click.option("--templates", "templates_dir", metavar="文件夹", help="使用本地的模板文件夹；其中没有的模板用默认模板。")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True, metavar="N",
-              help="同时检查记录的进程数。")
+@click.option(
+    "-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True, metavar="N", help="同时检查记录的进程数。"
+)
 @click.option("--force", is_flag=True, help="输出文件已存在且不是 huanjie 生成的时，也覆盖它。")
-def summary_command(directory: str, output: str, title: str | None, author: str | None, templates_dir: str | None,
-                    jobs: int, force: bool) -> None:
+def summary_command(
+    directory: str,
+    output: str,
+    title: str | None,
+    author: str | None,
+    templates_dir: str | None,
+    jobs: int,
+    force: bool,
+) -> None:
     """汇总工作总结：把文件夹中所有通过校验且已计票的记录汇总成一份乡镇（街道）或县级换届选举工作总结。
 
     基本情况由程序统计：单位数、参选率、一次选举成功、另行选举、未选足名额，新当选成员的性别、年龄、文化程度、政治面貌和连任情况，
@@ -389,19 +473,25 @@ def summary_command(directory: str, output: str, title: str | None, author: str 
     elif not output.lower().endswith(".docx"):
         raise click.UsageError("输出文件应为 Word 文件（以 .docx 结尾）。")
     if os.path.exists(output) and not force and not aggregate.made_by_huanjie(output):
-        click.echo(f"错误：文件 {output} 已存在，且不是 huanjie 生成的工作总结，未覆盖。请换一个文件名；"
-                   "如确需覆盖，请加 --force。", err=True)
+        click.echo(
+            f"错误：文件 {output} 已存在，且不是 huanjie 生成的工作总结，未覆盖。请换一个文件名；"
+            "如确需覆盖，请加 --force。",
+            err=True,
+        )
         sys.exit(2)
     with _exit_on({aggregate.SourceProblem: 2, **_RENDER_ERRORS}, output):
-        outcome = aggregate.summarise(directory, output, templates_dir=templates_dir, title=title, author=author,
-                                      jobs=jobs)
+        outcome = aggregate.summarise(
+            directory, output, templates_dir=templates_dir, title=title, author=author, jobs=jobs
+        )
     for unit in outcome.left_out:
         click.echo(f"未计入：{unit.rel}（{unit.reason}）", err=True)
         for finding in sorted(unit.findings, key=sort_key):
             if finding.severity is Severity.ERROR:
                 click.echo("    " + format_human(finding).replace("\n", "\n    "), err=True)
-    click.echo(f"已生成 {output}（汇总 {outcome.units} 个单位" +
-               (f"，{len(outcome.left_out)} 个记录未计入）。" if outcome.left_out else "）。"))
+    click.echo(
+        f"已生成 {output}（汇总 {outcome.units} 个单位"
+        + (f"，{len(outcome.left_out)} 个记录未计入）。" if outcome.left_out else "）。")
+    )
     sys.exit(1 if outcome.errors else 0)
 
 
@@ -420,8 +510,14 @@ class _ArchiveProgress:
             self.stage = event.stage
             self.shown = 0
             if self.use_bar:
-                self.bar = click.progressbar(length=max(1, event.total), label=event.stage, show_pos=True,
-                                             show_eta=True, width=30, file=sys.stderr)
+                self.bar = click.progressbar(
+                    length=max(1, event.total),
+                    label=event.stage,
+                    show_pos=True,
+                    show_eta=True,
+                    width=30,
+                    file=sys.stderr,
+                )
                 self.bar.__enter__()
         if self.bar is not None:
             self.bar.update(max(0, event.done - self.shown))
@@ -473,31 +569,69 @@ def _archive_help(func):
 @click.option("--producer", metavar="单位", help="立档单位名称（默认取记录的上级单位）。")
 @click.option("--records", metavar="文件夹", help="批量生成时的记录文件夹（默认取 report.json 中的 source）。")
 @click.option("--record", metavar="文件", help="单个单位的记录文件（文件夹是 huanjie render 的输出时）。")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
-              help="同时运行的 LibreOffice 进程数（默认为 CPU 核数）。")
-@click.option("--timeout", type=click.FloatRange(min=1), default=120, show_default=True, metavar="秒",
-              help="每份文书转换的最长时间；超时的文书单独重试一次。")
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="N",
+    help="同时运行的 LibreOffice 进程数（默认为 CPU 核数）。",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=1),
+    default=120,
+    show_default=True,
+    metavar="秒",
+    help="每份文书转换的最长时间；超时的文书单独重试一次。",
+)
 @click.option("--force", is_flag=True, help="数据包已存在时覆盖它。")
 @_archive_help
-def archive_command(directory: str, output: str, settings_file: str | None, fonds: str | None, year: str | None,
-                    retention: str | None, org: str | None, start: str | None, producer: str | None,
-                    records: str | None, record: str | None, jobs: int | None, timeout: float, force: bool) -> None:
+def archive_command(
+    directory: str,
+    output: str,
+    settings_file: str | None,
+    fonds: str | None,
+    year: str | None,
+    retention: str | None,
+    org: str | None,
+    start: str | None,
+    producer: str | None,
+    records: str | None,
+    record: str | None,
+    jobs: int | None,
+    timeout: float,
+    force: bool,
+) -> None:
     from . import archive, pdf
 
-    overrides = {"fonds": fonds, "year": year, "retention": retention, "org": org, "start": start,
-                 "producer": producer}
+    overrides = {"fonds": fonds, "year": year, "retention": retention, "org": org, "start": start, "producer": producer}
     progress = _ArchiveProgress(bar=sys.stderr.isatty())
     previous = signal.signal(signal.SIGTERM, _on_sigterm)
     try:
-        with _exit_on({archive.ArchiveError: 2, pdf.ToolMissing: 2}, output, cleanup=progress.close,
-                      interrupted="已中断：未生成数据包。", verb="读写"):
+        with _exit_on(
+            {archive.ArchiveError: 2, pdf.ToolMissing: 2},
+            output,
+            cleanup=progress.close,
+            interrupted="已中断：未生成数据包。",
+            verb="读写",
+        ):
             try:
                 if settings_file:
                     settings = archive.load_settings(settings_file, **overrides)
                 else:
                     settings = archive.ArchiveSettings.make(source="命令行选项", **overrides)
-                result = archive.build_package(directory, output, settings, force=force, workers=jobs,
-                                               timeout=timeout, records=records, record=record, progress=progress)
+                result = archive.build_package(
+                    directory,
+                    output,
+                    settings,
+                    force=force,
+                    workers=jobs,
+                    timeout=timeout,
+                    records=records,
+                    record=record,
+                    progress=progress,
+                )
             except archive.NothingToArchive as exc:
                 progress.close()
                 for refusal in exc.refused:
@@ -514,15 +648,23 @@ def archive_command(directory: str, output: str, settings_file: str | None, fond
     for warning in result.warnings:
         click.echo(f"提示：{warning}", err=True)
     parts = f"单位 {result.units} 个" + (f"，工作总结 {result.summaries} 份" if result.summaries else "")
-    click.echo(f"已生成归档数据包 {output}：{result.items} 件（{parts}），文件 {result.files} 个；"
-               f"档号 {result.first} 至 {result.last}；用时 {result.seconds:.1f} 秒（转换 PDF {result.convert_seconds:.1f} 秒）。")
+    click.echo(
+        f"已生成归档数据包 {output}：{result.items} 件（{parts}），文件 {result.files} 个；"
+        f"档号 {result.first} 至 {result.last}；用时 {result.seconds:.1f} 秒（转换 PDF {result.convert_seconds:.1f} 秒）。"
+    )
     sys.exit(result.exit_code)
 
 
 @main.command("verify", **COMMAND)
 @click.argument("package", metavar="数据包.zip")
-@click.option("--format", "output_format", type=click.Choice(["human", "json"]), default="human",
-              show_default=True, help="输出格式：human 便于阅读，json 供程序处理。")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["human", "json"]),
+    default="human",
+    show_default=True,
+    help="输出格式：human 便于阅读，json 供程序处理。",
+)
 def verify_command(package: str, output_format: str) -> None:
     """校验归档数据包：重新计算每个文件的 SHA-256 和 SM3 并与清单核对，检查目录结构、每个 PDF 的 PDF/A-2b 声明（XMP），以及元数据、文件目录与文件是否一致（文件名、大小、页数、摘要）。
 
@@ -538,15 +680,22 @@ def verify_command(package: str, output_format: str) -> None:
         click.echo(f"错误：{exc}", err=True)
         sys.exit(2)
     if output_format == "json":
-        payload = {"package": package, "ok": result.ok, "files": result.files, "items": result.items,
-                   "problems": [{"path": p.path, "message": p.message} for p in result.problems]}
+        payload = {
+            "package": package,
+            "ok": result.ok,
+            "files": result.files,
+            "items": result.items,
+            "problems": [{"path": p.path, "message": p.message} for p in result.problems],
+        }
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
     else:
         for problem in result.problems:
             click.echo(problem.line())
         if result.ok:
-            click.echo(f"校验通过：{package}，{result.items} 件、{result.files} 个文件，SHA-256 和 SM3 摘要、目录结构、"
-                       "PDF/A-2b 声明和元数据均一致。")
+            click.echo(
+                f"校验通过：{package}，{result.items} 件、{result.files} 个文件，SHA-256 和 SM3 摘要、目录结构、"
+                "PDF/A-2b 声明和元数据均一致。"
+            )
         else:
             click.echo(f"校验未通过：{package} 有 {len(result.problems)} 处问题。", err=True)
     sys.exit(result.exit_code)

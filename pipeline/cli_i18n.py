@@ -71,9 +71,11 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 
 def _missing_parameter_message(original):
     """click ends "Missing argument 'X'." with an ASCII full stop; a Chinese sentence ends with 。."""
+
     def format_message(self) -> str:
         text = original(self)
         return text[:-1] + "。" if text.endswith(".") else text
+
     format_message.chinese = True
     return format_message
 

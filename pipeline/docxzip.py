@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import struct
 import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 _DEFLATED = 8
 _LEVEL = 6
@@ -42,7 +42,7 @@ class Member:
     date_time: tuple = (2026, 1, 1, 0, 0, 0)
 
     @classmethod
-    def of(cls, name: str, data: bytes, date_time: tuple = (2026, 1, 1, 0, 0, 0)) -> "Member":
+    def of(cls, name: str, data: bytes, date_time: tuple = (2026, 1, 1, 0, 0, 0)) -> Member:
         return cls(name, zlib.crc32(data), len(data), _deflate(data), tuple(date_time))
 
 
@@ -56,12 +56,31 @@ def build(members: Iterable[Member]) -> bytes:
         flags = 0 if name.isascii() else _UTF8_FLAG
         time, date = _dos(m.date_time)
         offset = len(out)
-        out += struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, flags, _DEFLATED, time, date,
-                           m.crc, len(m.compressed), m.size, len(name), 0)
+        out += struct.pack(
+            "<4s5H3L2H", b"PK\x03\x04", 20, flags, _DEFLATED, time, date, m.crc, len(m.compressed), m.size, len(name), 0
+        )
         out += name
         out += m.compressed
-        central += struct.pack("<4s6H3L5H2L", b"PK\x01\x02", 20, 20, flags, _DEFLATED, time, date,
-                               m.crc, len(m.compressed), m.size, len(name), 0, 0, 0, 0, _FILE_ATTR, offset)
+        central += struct.pack(
+            "<4s6H3L5H2L",
+            b"PK\x01\x02",
+            20,
+            20,
+            flags,
+            _DEFLATED,
+            time,
+            date,
+            m.crc,
+            len(m.compressed),
+            m.size,
+            len(name),
+            0,
+            0,
+            0,
+            0,
+            _FILE_ATTR,
+            offset,
+        )
         central += name
         count += 1
     start = len(out)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from enum import Enum
-from typing import Iterable
 
 
 class Severity(str, Enum):
@@ -46,6 +46,21 @@ class Finding:
         data["severity"] = self.severity.value
         data["severity_label"] = self.severity.label
         return data
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Finding:
+        """The inverse of `to_dict` (extra keys such as ``severity_label`` are ignored)."""
+        return cls(
+            id=str(data["id"]),
+            severity=Severity(data["severity"]),
+            message=str(data.get("message", "")),
+            file=str(data.get("file") or ""),
+            line=data.get("line"),
+            column=data.get("column"),
+            path=str(data.get("path") or ""),
+            citation=str(data.get("citation") or ""),
+            unreadable=bool(data.get("unreadable", False)),
+        )
 
 
 def format_path(path: Iterable[str | int]) -> str:

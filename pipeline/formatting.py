@@ -22,8 +22,14 @@ from fractions import Fraction
 from numbers import Rational
 
 __all__ = [
-    "DASH", "ratio", "percent", "chinese_date", "chinese_date_upper", "doc_number",
-    "chinese_numeral", "year_month",
+    "DASH",
+    "ratio",
+    "percent",
+    "chinese_date",
+    "chinese_date_upper",
+    "doc_number",
+    "chinese_numeral",
+    "year_month",
 ]
 
 DASH = "—"  # shown where a share cannot be computed (denominator 0 or unknown)
@@ -38,8 +44,7 @@ def _exact(value: int | Rational | Decimal) -> Fraction:
     return Fraction(value)
 
 
-def ratio(numerator: int | Rational | Decimal, denominator: int | Rational | Decimal,
-          places: int = 2) -> Decimal:
+def ratio(numerator: int | Rational | Decimal, denominator: int | Rational | Decimal, places: int = 2) -> Decimal:
     """numerator / denominator rounded half up to `places` decimals, exactly.
 
     Raises ZeroDivisionError when the denominator is 0.
@@ -58,9 +63,10 @@ def ratio(numerator: int | Rational | Decimal, denominator: int | Rational | Dec
     return truncated.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
-def percent(numerator: int | Rational | Decimal | None, denominator: int | Rational | Decimal | None,
-            places: int = 2) -> str:
-    """"76.56%" for 9700/12670; "—" when the denominator is 0 or either number is unknown."""
+def percent(
+    numerator: int | Rational | Decimal | None, denominator: int | Rational | Decimal | None, places: int = 2
+) -> str:
+    """ "76.56%" for 9700/12670; "—" when the denominator is 0 or either number is unknown."""
     if numerator is None or denominator is None or _exact(denominator) == 0:
         return DASH
     return f"{ratio(_exact(numerator) * 100, denominator, places)}%"
@@ -110,7 +116,7 @@ def chinese_numeral(n: int) -> str:
     digits = [int(d) for d in f"{n:04d}"]
     out = []
     pending_zero = False
-    for digit, unit in zip(digits, units):
+    for digit, unit in zip(digits, units, strict=False):
         if digit == 0:
             pending_zero = bool(out)
             continue
@@ -125,7 +131,7 @@ def chinese_numeral(n: int) -> str:
 
 
 def year_month(value: str) -> str:
-    """"1972-05" → "1972年5月"."""
+    """ "1972-05" → "1972年5月"."""
     year, month = str(value).strip().split("-")[:2]
     year_n, month_n = int(year), int(month)
     if not 1 <= month_n <= 12:

@@ -6,6 +6,8 @@ import errno
 import os
 import tempfile
 
+from .errors import HuanjieError
+
 _REASONS = {
     errno.EEXIST: "已有同名的文件",
     errno.ENOTDIR: "路径中有一段是文件而不是文件夹",
@@ -73,7 +75,7 @@ def make_dirs(path: str) -> None:
         raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), blocker) from None
 
 
-class OutputExists(Exception):
+class OutputExists(HuanjieError):
     """The target exists and overwriting was not asked for."""
 
     def __init__(self, path: str):

@@ -44,7 +44,8 @@ class Contest:
     def formal_candidates(self, post: str | None = None) -> list[tuple[int, dict]]:
         """(index, candidate) of formal, not withdrawn candidates, optionally for one post."""
         return [
-            (i, c) for i, c in enumerate(self.candidates)
+            (i, c)
+            for i, c in enumerate(self.candidates)
             if c.get("formal", True) and not c.get("withdrawn", False) and (post is None or c["post"] == post)
         ]
 
@@ -60,8 +61,10 @@ class Contest:
 def contests(data: dict) -> list[Contest]:
     """The contests of a record, single-contest form included."""
     if "contests" in data:
-        return [Contest(name=c.get("name", f"第{i + 1}场"), path=("contests", i), data=c)
-                for i, c in enumerate(data["contests"])]
+        return [
+            Contest(name=c.get("name", f"第{i + 1}场"), path=("contests", i), data=c)
+            for i, c in enumerate(data["contests"])
+        ]
     single = {k: data[k] for k in ("seats", "electorate", "candidates", "rounds") if k in data}
     short = data.get("unit", {}).get("short_name") or data.get("unit", {}).get("name", "")
     return [Contest(name=short, path=(), data=single)]

@@ -50,8 +50,16 @@ from .strokes import name_key
 if TYPE_CHECKING:  # pragma: no cover
     from .stats import Stats
 
-__all__ = ["PostResult", "RoundResult", "ContestOutcome", "Outcome", "compute", "outcome_to_dict",
-           "render_text", "ROUND_NAMES"]
+__all__ = [
+    "PostResult",
+    "RoundResult",
+    "ContestOutcome",
+    "Outcome",
+    "compute",
+    "outcome_to_dict",
+    "render_text",
+    "ROUND_NAMES",
+]
 
 ROUND_NAMES = {"first": "选举", "runoff": "另行选举", "revote": "重新投票"}
 STAGE_NAMES = {"no_candidates": "尚未确定正式候选人", "candidates": "已确定候选人，尚未投票", "counted": "已计票"}
@@ -71,22 +79,22 @@ def name_order_key(name: str, convention: str = "surname") -> tuple:
 @dataclass(frozen=True)
 class PostResult:
     post: str
-    seats: int                      # seats contested for this post in this round
-    tally: list[tuple[str, int]]    # most votes first, ties in stroke order
-    threshold: int | None           # minimum votes to be elected in this round (None: round invalid)
+    seats: int  # seats contested for this post in this round
+    tally: list[tuple[str, int]]  # most votes first, ties in stroke order
+    threshold: int | None  # minimum votes to be elected in this round (None: round invalid)
     elected: list[str]
-    revote_among: list[str]         # tied at the last seat(s): revote required (never lots)
+    revote_among: list[str]  # tied at the last seat(s): revote required (never lots)
     revote_seats: int
-    seats_left: int                 # unfilled seats going to 另行选举 (first round only)
-    runoff_candidates: list[str]    # who stands in the 另行选举, by this round's votes
+    seats_left: int  # unfilled seats going to 另行选举 (first round only)
+    runoff_candidates: list[str]  # who stands in the 另行选举, by this round's votes
     write_ins: list[str] = field(default_factory=list)  # tally names that are 另选他人 only
-    vacant: int = 0                 # seats a 另行选举 (or revote) could not fill: 暂作缺额
-    rule: str = ""                  # Chinese: how this round's winners are decided
+    vacant: int = 0  # seats a 另行选举 (or revote) could not fill: 暂作缺额
+    rule: str = ""  # Chinese: how this round's winners are decided
 
 
 @dataclass(frozen=True)
 class RoundResult:
-    index: int                      # 0-based, as rounds[index] in the record
+    index: int  # 0-based, as rounds[index] in the record
     type: str
     date: str | None
     valid: bool
@@ -107,10 +115,10 @@ class ContestOutcome:
     name: str
     path: tuple
     rounds: list[RoundResult]
-    elected: dict[str, list[str]]   # post -> everyone elected in any round
-    vacant: dict[str, int]          # seats still unfilled after the last round
+    elected: dict[str, list[str]]  # post -> everyone elected in any round
+    vacant: dict[str, int]  # seats still unfilled after the last round
     next_steps: list[str]
-    stage: str                      # "no_candidates" | "candidates" | "counted"
+    stage: str  # "no_candidates" | "candidates" | "counted"
     seats: dict[str, int] = field(default_factory=dict)
 
 
@@ -134,8 +142,8 @@ def _phrase(threshold: Threshold) -> tuple[str, str, str]:
     """(verb, negated verb, fraction name) from Threshold.describe(): 超过/未超过/半数, 不少于/少于/三分之一."""
     text = threshold.describe()
     if text.startswith("不少于"):
-        return "不少于", "少于", text[len("不少于"):]
-    return "超过", "未超过", text[len("超过"):]
+        return "不少于", "少于", text[len("不少于") :]
+    return "超过", "未超过", text[len("超过") :]
 
 
 _FIELD_NAMES = {
@@ -168,10 +176,10 @@ def _names(names: list[str]) -> str:
 class Labels:
     """How the turnout measure and base are named for a profile and method."""
 
-    measure: str       # 参加投票 / 参加投票的户代表 / 实到会有选举权的党员
-    base: str          # 登记选民 / 登记户数 / 居民代表总数 / 应到会
-    unit: str          # 人 / 户
-    rate: str          # 参选率 / 到会率
+    measure: str  # 参加投票 / 参加投票的户代表 / 实到会有选举权的党员
+    base: str  # 登记选民 / 登记户数 / 居民代表总数 / 应到会
+    unit: str  # 人 / 户
+    rate: str  # 参选率 / 到会率
 
 
 def labels(profile: Profile, method: str | None) -> Labels:
@@ -209,8 +217,9 @@ def _numbers(rnd: dict) -> _Numbers:
     )
 
 
-def _turnout(contest: Contest, rnd: dict, nums: _Numbers, profile: Profile, method: str | None,
-             missing: list[str]) -> tuple[bool, str | None, int | None, int | None, int | None]:
+def _turnout(
+    contest: Contest, rnd: dict, nums: _Numbers, profile: Profile, method: str | None, missing: list[str]
+) -> tuple[bool, str | None, int | None, int | None, int | None]:
     """(passes, reason, value, base, needed) of the turnout rule."""
     spec = profile["turnout"]
     threshold = profile.threshold("turnout", method)
@@ -238,8 +247,10 @@ def _turnout(contest: Contest, rnd: dict, nums: _Numbers, profile: Profile, meth
     needed = threshold.minimum(base)
     passes = threshold.passes(value, base)
     verb, negated, name = _phrase(threshold)
-    text = (f"{lab.measure} {value} {lab.unit}，{verb if passes else negated}{lab.base} {base} {lab.unit}"
-            f"{base_note}的{name}（至少需 {needed} {lab.unit}）")
+    text = (
+        f"{lab.measure} {value} {lab.unit}，{verb if passes else negated}{lab.base} {base} {lab.unit}"
+        f"{base_note}的{name}（至少需 {needed} {lab.unit}）"
+    )
     text += "。" if passes else "，本轮选举无效。"
     return passes, text, value, base, needed
 
@@ -308,8 +319,7 @@ def _pick(tally: list[tuple[str, int]], seats: int, minimum: int, exclude: set[s
     return _Pick(above, tied, seats - len(above), 0)
 
 
-def _runoff_candidates(tally: list[tuple[str, int]], seats_left: int, profile: Profile,
-                       exclude: set[str]) -> list[str]:
+def _runoff_candidates(tally: list[tuple[str, int]], seats_left: int, profile: Profile, exclude: set[str]) -> list[str]:
     if seats_left <= 0:
         return []
     extra = (profile.get("runoff") or {}).get("extra_candidates", 1)
@@ -333,11 +343,11 @@ class _PostState:
 
     seats: int
     elected: list[str] = field(default_factory=list)
-    revote: tuple[list[str], int] | None = None      # (among, seats)
-    runoff: tuple[list[str], int] | None = None      # (candidates, seats)
+    revote: tuple[list[str], int] | None = None  # (among, seats)
+    runoff: tuple[list[str], int] | None = None  # (candidates, seats)
     vacant_after_runoff: int = 0
     voted: bool = False
-    rerun: int | None = None                          # index of an invalid round to repeat
+    rerun: int | None = None  # index of an invalid round to repeat
 
     @property
     def open_seats(self) -> int:
@@ -386,19 +396,37 @@ def _post_names(contest: Contest, rtype: str, post: str, st: _PostState | None) 
     return [str(c["name"]) for _, c in contest.formal_candidates(post)]
 
 
-def _decide_post(contest: Contest, rnd: dict, rtype: str, post: str, st: _PostState | None,
-                 valid: bool, nums: _Numbers, profile: Profile, method: str | None,
-                 elected_anywhere: set[str]) -> PostResult:
+def _decide_post(
+    contest: Contest,
+    rnd: dict,
+    rtype: str,
+    post: str,
+    st: _PostState | None,
+    valid: bool,
+    nums: _Numbers,
+    profile: Profile,
+    method: str | None,
+    elected_anywhere: set[str],
+) -> PostResult:
     convention = profile.get("strokes_convention", "surname")
     seats = _round_seats(rnd, rtype, post, st)
     names = _post_names(contest, rtype, post, st)
-    tally, written = _tally(names, (rnd.get("votes") or {}).get(post) or {},
-                            (rnd.get("write_ins") or {}).get(post) or {}, convention)
+    tally, written = _tally(
+        names, (rnd.get("votes") or {}).get(post) or {}, (rnd.get("write_ins") or {}).get(post) or {}, convention
+    )
     base_result = dict(post=post, seats=seats, tally=tally, write_ins=written)
     minimum, rule = _post_rule(rtype, nums, profile, method) if valid else (None, "")
     if minimum is None:
-        return PostResult(**base_result, threshold=None, elected=[], revote_among=[], revote_seats=0,
-                          seats_left=0, runoff_candidates=[], rule=rule)
+        return PostResult(
+            **base_result,
+            threshold=None,
+            elected=[],
+            revote_among=[],
+            revote_seats=0,
+            seats_left=0,
+            runoff_candidates=[],
+            rule=rule,
+        )
     pick = _pick(tally, seats, minimum, elected_anywhere)
     revote_among, revote_seats, unfilled = pick.revote_among, pick.revote_seats, pick.unfilled
     if rtype == "revote" and unfilled:
@@ -413,9 +441,17 @@ def _decide_post(contest: Contest, rnd: dict, rtype: str, post: str, st: _PostSt
         runoff_candidates = _runoff_candidates(tally, seats_left, profile, exclude)
     else:
         vacant = unfilled
-    return PostResult(**base_result, threshold=minimum, elected=pick.elected, revote_among=revote_among,
-                      revote_seats=revote_seats, seats_left=seats_left, runoff_candidates=runoff_candidates,
-                      vacant=vacant, rule=rule)
+    return PostResult(
+        **base_result,
+        threshold=minimum,
+        elected=pick.elected,
+        revote_among=revote_among,
+        revote_seats=revote_seats,
+        seats_left=seats_left,
+        runoff_candidates=runoff_candidates,
+        vacant=vacant,
+        rule=rule,
+    )
 
 
 def _rule_bases_missing(rtype: str, nums: _Numbers, profile: Profile) -> list[str]:
@@ -467,8 +503,9 @@ def _round_type(rnd: dict) -> str:
     return rtype if rtype in ROUND_NAMES else "first"
 
 
-def _decide_round(contest: Contest, index: int, rnd: dict, profile: Profile, method: str | None,
-                  state: dict[str, _PostState]) -> RoundResult:
+def _decide_round(
+    contest: Contest, index: int, rnd: dict, profile: Profile, method: str | None, state: dict[str, _PostState]
+) -> RoundResult:
     rtype = _round_type(rnd)
     nums = _numbers(rnd)
     missing: list[str] = []
@@ -488,17 +525,32 @@ def _decide_round(contest: Contest, index: int, rnd: dict, profile: Profile, met
     elected_anywhere = {n for s in state.values() for n in s.elected}
     results = []
     for post in posts:
-        result = _decide_post(contest, rnd, rtype, post, state.get(post), valid, nums, profile, method,
-                              elected_anywhere)
+        result = _decide_post(
+            contest, rnd, rtype, post, state.get(post), valid, nums, profile, method, elected_anywhere
+        )
         elected_anywhere |= set(result.elected)
         results.append(result)
-    valid_ballots = (nums.returned - nums.invalid
-                     if nums.returned is not None and nums.invalid is not None and nums.invalid <= nums.returned
-                     else None)
-    return RoundResult(index=index, type=rtype, date=rnd.get("date"), valid=valid, reasons=reasons,
-                       turnout_value=value, turnout_base=base, turnout_needed=needed,
-                       issued=nums.issued, returned=nums.returned, invalid=nums.invalid,
-                       valid_ballots=valid_ballots, posts=results, missing=missing)
+    valid_ballots = (
+        nums.returned - nums.invalid
+        if nums.returned is not None and nums.invalid is not None and nums.invalid <= nums.returned
+        else None
+    )
+    return RoundResult(
+        index=index,
+        type=rtype,
+        date=rnd.get("date"),
+        valid=valid,
+        reasons=reasons,
+        turnout_value=value,
+        turnout_base=base,
+        turnout_needed=needed,
+        issued=nums.issued,
+        returned=nums.returned,
+        invalid=nums.invalid,
+        valid_ballots=valid_ballots,
+        posts=results,
+        missing=missing,
+    )
 
 
 def _apply(state: dict[str, _PostState], result: RoundResult) -> None:
@@ -511,11 +563,9 @@ def _apply(state: dict[str, _PostState], result: RoundResult) -> None:
             continue
         st.rerun = None
         st.elected.extend(n for n in post_result.elected if n not in st.elected)
-        st.revote = ((post_result.revote_among, post_result.revote_seats)
-                     if post_result.revote_among else None)
+        st.revote = (post_result.revote_among, post_result.revote_seats) if post_result.revote_among else None
         if result.type == "first":
-            st.runoff = ((post_result.runoff_candidates, post_result.seats_left)
-                         if post_result.seats_left else None)
+            st.runoff = (post_result.runoff_candidates, post_result.seats_left) if post_result.seats_left else None
             st.vacant_after_runoff = 0
         elif result.type == "runoff":
             st.runoff = None
@@ -546,14 +596,15 @@ def _next_steps(state: dict[str, _PostState], rounds: list[RoundResult]) -> list
             continue
         if st.revote:
             among, seats = st.revote
-            steps.append(f"{post}有 {len(among)} 名候选人得票相等，须就{_names(among)}重新投票，"
-                         f"决定 {seats} 个名额（不得抽签）。")
+            steps.append(
+                f"{post}有 {len(among)} 名候选人得票相等，须就{_names(among)}重新投票，"
+                f"决定 {seats} 个名额（不得抽签）。"
+            )
         if st.runoff:
             candidates, seats = st.runoff
             steps.append(f"{post}尚缺 {seats} 名，须另行选举，候选人：{_names(candidates)}。")
         elif st.vacant_after_runoff and not st.revote:
-            steps.append(f"{post}另行选举后仍缺 {st.vacant_after_runoff} 名，暂作缺额"
-                         "（或依本省规定再行选举）。")
+            steps.append(f"{post}另行选举后仍缺 {st.vacant_after_runoff} 名，暂作缺额（或依本省规定再行选举）。")
     if not state:
         steps.append("未填写职位及应选名额（seats），无法计算选举结果。")
     elif not steps and all(st.open_seats == 0 for st in state.values()):
@@ -567,8 +618,16 @@ def _contest_outcome(contest: Contest, profile: Profile, method: str | None) -> 
     if not contest.rounds:
         stage = "candidates" if contest.formal_candidates() else "no_candidates"
         step = "尚未投票。" if stage == "candidates" else "尚未确定正式候选人。"
-        return ContestOutcome(name=contest.name, path=contest.path, rounds=[], seats=seats,
-                              elected={p: [] for p in seats}, vacant=dict(seats), next_steps=[step], stage=stage)
+        return ContestOutcome(
+            name=contest.name,
+            path=contest.path,
+            rounds=[],
+            seats=seats,
+            elected={p: [] for p in seats},
+            vacant=dict(seats),
+            next_steps=[step],
+            stage=stage,
+        )
     rounds = []
     for index, rnd in enumerate(contest.rounds):
         if not isinstance(rnd, dict):
@@ -578,15 +637,22 @@ def _contest_outcome(contest: Contest, profile: Profile, method: str | None) -> 
         rounds.append(result)
     elected = {post: list(st.elected) for post, st in state.items()}
     vacant = {post: st.open_seats for post, st in state.items()}
-    return ContestOutcome(name=contest.name, path=contest.path, rounds=rounds, seats=seats, elected=elected,
-                          vacant=vacant, next_steps=_next_steps(state, rounds), stage="counted")
+    return ContestOutcome(
+        name=contest.name,
+        path=contest.path,
+        rounds=rounds,
+        seats=seats,
+        elected=elected,
+        vacant=vacant,
+        next_steps=_next_steps(state, rounds),
+        stage="counted",
+    )
 
 
 def compute(data: dict, profile: Profile) -> Outcome:
     """The outcome of every contest of a record under `profile`."""
     method = data.get("method")
-    return Outcome(profile_id=profile.id,
-                   contests=[_contest_outcome(c, profile, method) for c in contests(data)])
+    return Outcome(profile_id=profile.id, contests=[_contest_outcome(c, profile, method) for c in contests(data)])
 
 
 # --------------------------------------------------------------------------------------------
@@ -617,8 +683,12 @@ def _round_title(rnd: RoundResult) -> str:
 
 def _ballot_line(rnd: RoundResult) -> str | None:
     parts = []
-    for label, value in (("发出选票", rnd.issued), ("收回", rnd.returned), ("无效", rnd.invalid),
-                         ("有效", rnd.valid_ballots)):
+    for label, value in (
+        ("发出选票", rnd.issued),
+        ("收回", rnd.returned),
+        ("无效", rnd.invalid),
+        ("有效", rnd.valid_ballots),
+    ):
         if value is not None:
             parts.append(f"{label} {value} 张")
     return "，".join(parts) + "。" if parts else None
@@ -671,7 +741,7 @@ def _contest_lines(contest: ContestOutcome) -> list[str]:
     return lines
 
 
-def render_text(outcome: Outcome, stats: "Stats | None" = None) -> str:
+def render_text(outcome: Outcome, stats: Stats | None = None) -> str:
     """A plain-text Chinese report: per contest, round and post, then the statistics."""
     lines = [f"选举结果（规则配置：{outcome.profile_id}）", ""]
     for contest in outcome.contests:

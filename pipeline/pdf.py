@@ -39,27 +39,45 @@ import tempfile
 import threading
 import time
 import zlib
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
 from xml.etree import ElementTree
 
+from .errors import HuanjieError
 from .fsutil import os_reason
 from .render import TEMPLATES_DIR
 
-__all__ = ["ToolMissing", "Job", "ConvertResult", "convert", "find_tool", "soffice_version", "poppler_version",
-           "lo_env", "pdf_fonts", "FontInfo", "pdf_pages", "pdfa_claim", "pdf_version", "is_complete_pdf",
-           "FONTS_CONF", "PDFA_FILTER", "INSTALL_HINT", "SYSTEM_PACKAGES"]
+__all__ = [
+    "ToolMissing",
+    "Job",
+    "ConvertResult",
+    "convert",
+    "find_tool",
+    "soffice_version",
+    "poppler_version",
+    "lo_env",
+    "pdf_fonts",
+    "FontInfo",
+    "pdf_pages",
+    "pdfa_claim",
+    "pdf_version",
+    "is_complete_pdf",
+    "FONTS_CONF",
+    "PDFA_FILTER",
+    "INSTALL_HINT",
+    "SYSTEM_PACKAGES",
+]
 
 FONTS_CONF = TEMPLATES_DIR / "fonts.conf"
 PDFA_FILTER = 'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"2"}}'
 SYSTEM_PACKAGES = "libreoffice-writer-nogui poppler-utils fonts-noto-cjk fonts-arphic-ukai fonts-liberation2"
 INSTALL_HINT = f"sudo apt-get install {SYSTEM_PACKAGES}（或运行 bash tools/system-deps.sh）"
-STARTUP_ALLOWANCE = 60.0   # seconds added to the timeout of a call's first document (profile creation)
-MAX_BATCH = 200            # documents per soffice call at most
+STARTUP_ALLOWANCE = 60.0  # seconds added to the timeout of a call's first document (profile creation)
+MAX_BATCH = 200  # documents per soffice call at most
 
 
-class ToolMissing(Exception):
+class ToolMissing(HuanjieError):
     """A program the conversion or the checks need is not installed; str() says how to install it."""
 
     def __init__(self, names: Iterable[str]):
@@ -104,15 +122,15 @@ def poppler_version() -> str:
 # --------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Job:
-    source: str        # the .docx
-    target: str        # where its PDF goes
+    source: str  # the .docx
+    target: str  # where its PDF goes
 
 
 @dataclass
 class ConvertResult:
-    converted: list[int] = field(default_factory=list)        # indexes of the jobs converted
-    failed: dict[int, str] = field(default_factory=dict)      # index → why (Chinese)
-    calls: int = 0                                            # soffice calls made
+    converted: list[int] = field(default_factory=list)  # indexes of the jobs converted
+    failed: dict[int, str] = field(default_factory=dict)  # index → why (Chinese)
+    calls: int = 0  # soffice calls made
     seconds: float = 0.0
     version: str = ""
 
@@ -138,12 +156,20 @@ def is_complete_pdf(path: str | os.PathLike) -> bool:
 @dataclass
 class _Batch:
     items: list[int]
-    alone: bool = False      # a retry: exactly one document
+    alone: bool = False  # a retry: exactly one document
 
 
 class _Converter:
-    def __init__(self, jobs: list[Job], workers: int, timeout: float, soffice: str, pdfa: bool,
-                 progress: Callable[[int, int], None] | None, batch_size: int | None):
+    def __init__(
+        self,
+        jobs: list[Job],
+        workers: int,
+        timeout: float,
+        soffice: str,
+        pdfa: bool,
+        progress: Callable[[int, int], None] | None,
+        batch_size: int | None,
+    ):
         self.jobs = jobs
         self.workers = workers
         self.timeout = timeout
@@ -154,7 +180,7 @@ class _Converter:
         self.attempts = [0] * len(jobs)
         self.lock = threading.Lock()
         self.queue: queue.Queue[_Batch | None] = queue.Queue()
-        self.pending = 0          # batches queued or running
+        self.pending = 0  # batches queued or running
         self.done: set[int] = set()
         self.seen: set[int] = set()
         self.stop = threading.Event()
@@ -191,8 +217,10 @@ class _Converter:
 
     def run(self, root: str) -> ConvertResult:
         start = time.perf_counter()
-        threads = [threading.Thread(target=self._worker, args=(os.path.join(root, f"w{n}"),), daemon=True)
-                   for n in range(max(1, min(self.workers, self.queue.qsize())))]
+        threads = [
+            threading.Thread(target=self._worker, args=(os.path.join(root, f"w{n}"),), daemon=True)
+            for n in range(max(1, min(self.workers, self.queue.qsize())))
+        ]
         for thread in threads:
             thread.start()
         for thread in threads:
@@ -299,11 +327,28 @@ class _Converter:
 
     def _soffice(self, files: list[str], outdir: str, profile: str, staged: dict[str, int]) -> tuple[bool, str]:
         """Run one call; (ended normally, a Chinese reason when it did not)."""
-        command = [self.soffice, "--headless", "--norestore", "--nologo", "--nodefault", "--nolockcheck",
-                   f"-env:UserInstallation={Path(profile).as_uri()}", "--convert-to", self.filter,
-                   "--outdir", outdir, *files]
-        proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                env=lo_env(profile), start_new_session=True)
+        command = [
+            self.soffice,
+            "--headless",
+            "--norestore",
+            "--nologo",
+            "--nodefault",
+            "--nolockcheck",
+            f"-env:UserInstallation={Path(profile).as_uri()}",
+            "--convert-to",
+            self.filter,
+            "--outdir",
+            outdir,
+            *files,
+        ]
+        proc = subprocess.Popen(
+            command,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            env=lo_env(profile),
+            start_new_session=True,
+        )
         lines: queue.Queue[bytes | None] = queue.Queue()
 
         def read() -> None:
@@ -354,22 +399,29 @@ class _Converter:
         if killed:
             return False, killed
         if code != 0:
-            tail = "；".join(l for l in output[-3:] if l and not l.startswith("convert "))
+            tail = "；".join(line for line in output[-3:] if line and not line.startswith("convert "))
             return False, f"LibreOffice 异常退出（退出码 {code}）" + (f"：{tail}" if tail else "")
-        errors = [l for l in output if l.lower().startswith("error")]
+        errors = [line for line in output if line.lower().startswith("error")]
         return True, ("；".join(errors[-2:]) if errors else "LibreOffice 未生成 PDF")
 
 
 def _kill_group(proc: subprocess.Popen) -> None:
     try:
-        os.killpg(proc.pid, signal.SIGKILL)   # the group this call started (soffice → oosplash → soffice.bin)
+        os.killpg(proc.pid, signal.SIGKILL)  # the group this call started (soffice → oosplash → soffice.bin)
     except (ProcessLookupError, PermissionError):
         pass
 
 
-def convert(jobs: list[Job], workers: int | None = None, timeout: float = 120.0, pdfa: bool = True,
-            progress: Callable[[int, int], None] | None = None, soffice: str | None = None,
-            batch_size: int | None = None, workdir: str | None = None) -> ConvertResult:
+def convert(
+    jobs: list[Job],
+    workers: int | None = None,
+    timeout: float = 120.0,
+    pdfa: bool = True,
+    progress: Callable[[int, int], None] | None = None,
+    soffice: str | None = None,
+    batch_size: int | None = None,
+    workdir: str | None = None,
+) -> ConvertResult:
     """Convert every job's .docx to its target PDF (PDF/A-2b unless `pdfa` is false).
 
     `workers` LibreOffice processes in parallel (default: the CPU count); documents are split into
@@ -397,7 +449,7 @@ def convert(jobs: list[Job], workers: int | None = None, timeout: float = 120.0,
 # --------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class FontInfo:
-    name: str          # as in the PDF, subset tag included: BAAAAA+NotoSerifCJKjp-Regular
+    name: str  # as in the PDF, subset tag included: BAAAAA+NotoSerifCJKjp-Regular
     type: str
     embedded: bool
     subset: bool
@@ -419,8 +471,9 @@ def pdf_fonts(path: str | os.PathLike) -> list[FontInfo]:
         cols = line.split()
         if len(cols) < 7:
             continue
-        fonts.append(FontInfo(name=cols[0], type=" ".join(cols[1:-6]), embedded=cols[-5] == "yes",
-                              subset=cols[-4] == "yes"))
+        fonts.append(
+            FontInfo(name=cols[0], type=" ".join(cols[1:-6]), embedded=cols[-5] == "yes", subset=cols[-4] == "yes")
+        )
     return fonts
 
 
@@ -441,12 +494,12 @@ def _objects(data: bytes) -> Iterable[tuple[bytes, bytes, bytes | None]]:
         at = body.find(b"stream")
         if at >= 0 and body[:at].rstrip().endswith(b">>"):
             begin = at + len(b"stream")
-            if body[begin:begin + 2] == b"\r\n":
+            if body[begin : begin + 2] == b"\r\n":
                 begin += 2
-            elif body[begin:begin + 1] in (b"\n", b"\r"):
+            elif body[begin : begin + 1] in (b"\n", b"\r"):
                 begin += 1
             stop = body.rfind(b"endstream")
-            stream = body[begin:stop if stop >= 0 else len(body)]
+            stream = body[begin : stop if stop >= 0 else len(body)]
             body = body[:at]
         yield match.group(1), body, stream
 

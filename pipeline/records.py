@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Iterator, Mapping
+from typing import Any
 
 import yaml
 from yaml.constructor import SafeConstructor
@@ -87,41 +88,66 @@ class Record:
                 return (None, None)
             path = path[:-1]
 
-    def finding(self, id: str, severity: Severity, message: str, path: Path = (),
-                citation: str = "", key: bool = False) -> Finding:
+    def finding(
+        self, id: str, severity: Severity, message: str, path: Path = (), citation: str = "", key: bool = False
+    ) -> Finding:
         line, column = self.locate(path, key=key)
-        return Finding(id=id, severity=severity, message=message, file=self.file, line=line,
-                       column=column, path=format_path(path), citation=citation)
+        return Finding(
+            id=id,
+            severity=severity,
+            message=message,
+            file=self.file,
+            line=line,
+            column=column,
+            path=format_path(path),
+            citation=citation,
+        )
 
 
 class _Stop(Exception):
     """Raised inside the builder when reading must end (the findings say why)."""
 
 
-def _file_finding(file: str, id: str, message: str, line: int | None = None,
-                  column: int | None = None, unreadable: bool = True) -> Finding:
-    return Finding(id=id, severity=Severity.ERROR, message=message, file=file, line=line,
-                   column=column, unreadable=unreadable)
+def _file_finding(
+    file: str, id: str, message: str, line: int | None = None, column: int | None = None, unreadable: bool = True
+) -> Finding:
+    return Finding(
+        id=id, severity=Severity.ERROR, message=message, file=file, line=line, column=column, unreadable=unreadable
+    )
 
 
 def read_text(file: str) -> tuple[str | None, list[Finding]]:
     """Read a record file as text, or say in Chinese why it cannot be read."""
     try:
         if os.path.isdir(file):
-            return None, [_file_finding(file, "FILE-IS-DIRECTORY", "这是一个文件夹，其中没有 .yaml 记录文件；请指定记录文件，或含记录文件的文件夹。")]
+            return None, [
+                _file_finding(
+                    file,
+                    "FILE-IS-DIRECTORY",
+                    "这是一个文件夹，其中没有 .yaml 记录文件；请指定记录文件，或含记录文件的文件夹。",
+                )
+            ]
         size = os.path.getsize(file)
         if size > MAX_BYTES:
-            return None, [_file_finding(
-                file, "FILE-TOO-LARGE",
-                f"文件过大：{size / 1024 / 1024:.1f} MB，记录文件不能超过 5 MB。"
-                "请检查是否误选了其他文件；选民名单过长时可分到多个场次或多个记录。")]
+            return None, [
+                _file_finding(
+                    file,
+                    "FILE-TOO-LARGE",
+                    f"文件过大：{size / 1024 / 1024:.1f} MB，记录文件不能超过 5 MB。"
+                    "请检查是否误选了其他文件；选民名单过长时可分到多个场次或多个记录。",
+                )
+            ]
         with open(file, "rb") as handle:
             raw = handle.read(MAX_BYTES + 1)
         if len(raw) > MAX_BYTES:  # a pipe or special file whose size was not known beforehand
-            return None, [_file_finding(
-                file, "FILE-TOO-LARGE",
-                "文件过大：超过 5 MB，记录文件不能超过 5 MB。"
-                "请检查是否误选了其他文件；选民名单过长时可分到多个场次或多个记录。")]
+            return None, [
+                _file_finding(
+                    file,
+                    "FILE-TOO-LARGE",
+                    "文件过大：超过 5 MB，记录文件不能超过 5 MB。"
+                    "请检查是否误选了其他文件；选民名单过长时可分到多个场次或多个记录。",
+                )
+            ]
     except FileNotFoundError:
         return None, [_file_finding(file, "FILE-NOT-FOUND", "找不到该文件，请检查路径和文件名。")]
     except PermissionError:
@@ -134,12 +160,21 @@ def read_text(file: str) -> tuple[str | None, list[Finding]]:
 def decode(raw: bytes, file: str) -> tuple[str | None, list[Finding]]:
     """UTF-8 with or without BOM; anything else gets a message saying how to fix it."""
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return None, [_file_finding(
-            file, "FILE-ENCODING",
-            "文件是 UTF-16 编码，记录文件须为 UTF-8 编码。请用记事本或 WPS 打开，“另存为”时编码选择 UTF-8。")]
+        return None, [
+            _file_finding(
+                file,
+                "FILE-ENCODING",
+                "文件是 UTF-16 编码，记录文件须为 UTF-8 编码。请用记事本或 WPS 打开，“另存为”时编码选择 UTF-8。",
+            )
+        ]
     if b"\x00" in raw:
-        return None, [_file_finding(
-            file, "FILE-BINARY", "这不是文本文件（含有二进制内容），可能误选了 Word、Excel 或图片文件。记录须为 UTF-8 文本的 .yaml 文件。")]
+        return None, [
+            _file_finding(
+                file,
+                "FILE-BINARY",
+                "这不是文本文件（含有二进制内容），可能误选了 Word、Excel 或图片文件。记录须为 UTF-8 文本的 .yaml 文件。",
+            )
+        ]
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:
@@ -152,10 +187,15 @@ def decode(raw: bytes, file: str) -> tuple[str | None, list[Finding]]:
             guess = "看起来是 GBK（GB18030）编码，常见于旧版记事本或 WPS 的默认保存"
         except UnicodeDecodeError:
             guess = "无法识别其编码"
-        return None, [_file_finding(
-            file, "FILE-ENCODING",
-            f"文件不是 UTF-8 编码（{guess}）。请用记事本或 WPS 打开，“另存为”时编码选择 UTF-8，再重新检查。",
-            line, column)]
+        return None, [
+            _file_finding(
+                file,
+                "FILE-ENCODING",
+                f"文件不是 UTF-8 编码（{guess}）。请用记事本或 WPS 打开，“另存为”时编码选择 UTF-8，再重新检查。",
+                line,
+                column,
+            )
+        ]
 
 
 _PROBLEMS = [
@@ -164,20 +204,30 @@ _PROBLEMS = [
     ("YAML directive", "以“%”开头的行是 YAML 指令，记录中用不到，请删除这一行（以 % 开头的文字请加引号）"),
     ("tag handle", "“!”开头的标签写法不对；记录中用不到标签，请删除（以 ! 开头的文字请加引号）"),
     ("while scanning a tag", "“!”开头的标签写法不对；记录中用不到标签，请删除（以 ! 开头的文字请加引号）"),
-    ("while scanning a block scalar",
-     "以“|”或“>”开头的值表示多行文字，其后同一行不能再写内容；如果只是普通文字，请加引号"),
+    (
+        "while scanning a block scalar",
+        "以“|”或“>”开头的值表示多行文字，其后同一行不能再写内容；如果只是普通文字，请加引号",
+    ),
     ("expected escape sequence of", "双引号中的“\\x”“\\u”后应跟十六进制数字；路径等文字请用单引号"),
-    ("expected '<document start>'",
-     "这里有多余的内容：前面的内容已经结束（如引号或括号已闭合），后面不能再接文字；请检查引号、括号和缩进"),
+    (
+        "expected '<document start>'",
+        "这里有多余的内容：前面的内容已经结束（如引号或括号已闭合），后面不能再接文字；请检查引号、括号和缩进",
+    ),
     ("mapping keys are not allowed here", "这里不能出现“?”：以 ? 开头的文字请加引号"),
-    ("found character '\\t' that cannot start any token",
-     "这里出现了制表符（Tab）。YAML 只能用空格缩进，请把 Tab 换成空格"),
+    (
+        "found character '\\t' that cannot start any token",
+        "这里出现了制表符（Tab）。YAML 只能用空格缩进，请把 Tab 换成空格",
+    ),
     ("found character '\\t'", "这里出现了制表符（Tab）。YAML 只能用空格缩进，请把 Tab 换成空格"),
-    ("mapping values are not allowed here",
-     "这里不能出现冒号“:”。可能是缩进不对、冒号后缺空格，或文字中含冒号而未加引号"),
+    (
+        "mapping values are not allowed here",
+        "这里不能出现冒号“:”。可能是缩进不对、冒号后缺空格，或文字中含冒号而未加引号",
+    ),
     ("could not find expected ':'", "缺少冒号“:”。每个字段应写成“名称: 值”（冒号为半角，后跟一个空格）"),
-    ("expected <block end>, but found '<scalar>'",
-     "这里多了一段文字：可能是引号结束后同一行还写了内容，或缩进不对；整段文字请都放在引号内"),
+    (
+        "expected <block end>, but found '<scalar>'",
+        "这里多了一段文字：可能是引号结束后同一行还写了内容，或缩进不对；整段文字请都放在引号内",
+    ),
     ("expected <block end>", "缩进不一致：同一层的字段应左对齐，列表项“- ”应对齐"),
     ("did not find expected key", "缩进不一致或缺少冒号：同一层的字段应左对齐"),
     ("did not find expected '-' indicator", "列表缩进不一致：同一列表的各项“- ”应左对齐"),
@@ -190,7 +240,10 @@ _PROBLEMS = [
     ("expected alphabetic or numeric character", "“*”或“&”后缺少名称；文字以 * 或 & 开头时请加引号"),
     # PyYAML says "found character '@' that cannot start any token": match the part after the character.
     ("that cannot start any token", "这里有 YAML 不允许作为开头的字符（如 @ 或 `）；请给这段文字加引号"),
-    ("sequence entries are not allowed here", "这里不能出现列表项“- ”：列表项应另起一行并缩进；以“- ”开头的文字请加引号"),
+    (
+        "sequence entries are not allowed here",
+        "这里不能出现列表项“- ”：列表项应另起一行并缩进；以“- ”开头的文字请加引号",
+    ),
     ("found unexpected document separator", "引号没有闭合：引号中的文字里出现了“---”或“...”分隔线"),
     ("expected a single document", "文件中只能有一条记录（一个 YAML 文档），请删除多余的“---”分隔线"),
     ("but found another document", "文件中只能有一条记录（一个 YAML 文档），请删除多余的“---”分隔线"),
@@ -220,16 +273,23 @@ def _syntax_finding(file: str, exc: yaml.MarkedYAMLError, text: str = "") -> Fin
     colon = _full_width_colon(text, mark.line) if text and mark else None
     if colon:
         line, column, name = colon
-        return Finding(id="YAML-SYNTAX", severity=Severity.ERROR, file=file, line=line + 1, column=column + 1,
-                       message=f"字段“{name}”后面用了全角冒号“：”，请改为半角冒号“:”，并在冒号后加一个空格。")
+        return Finding(
+            id="YAML-SYNTAX",
+            severity=Severity.ERROR,
+            file=file,
+            line=line + 1,
+            column=column + 1,
+            message=f"字段“{name}”后面用了全角冒号“：”，请改为半角冒号“:”，并在冒号后加一个空格。",
+        )
     problem = f"{exc.problem or ''} {exc.context or ''}"
     message = next((chinese for english, chinese in _PROBLEMS if english in problem), None)
     if message is None:
         message = "YAML 格式错误，无法读懂这里的写法；请对照 huanjie new 生成的样板检查这一行"
     line = mark.line + 1 if mark else None
     column = mark.column + 1 if mark else None
-    return Finding(id="YAML-SYNTAX", severity=Severity.ERROR, message=message + "。",
-                   file=file, line=line, column=column)
+    return Finding(
+        id="YAML-SYNTAX", severity=Severity.ERROR, message=message + "。", file=file, line=line, column=column
+    )
 
 
 def _preview(value: Any) -> str:
@@ -255,18 +315,29 @@ class _Builder:
         self.resolver = _Loader("")
 
     def error(self, id: str, message: str, mark, path: Path = ()) -> None:
-        self.findings.append(Finding(
-            id=id, severity=Severity.ERROR, message=message, file=self.file,
-            line=mark.line + 1 if mark else None, column=mark.column + 1 if mark else None,
-            path=format_path(path)))
+        self.findings.append(
+            Finding(
+                id=id,
+                severity=Severity.ERROR,
+                message=message,
+                file=self.file,
+                line=mark.line + 1 if mark else None,
+                column=mark.column + 1 if mark else None,
+                path=format_path(path),
+            )
+        )
 
     def check_tag(self, event, path: Path) -> bool:
         tag = getattr(event, "tag", None)
         if tag is None or tag == "!" or tag in _ALLOWED_TAGS:
             return True
         shown = tag.replace(_TAG, "!!")
-        self.error("YAML-TAG", f"不允许使用 YAML 标签 {shown}：记录中只能写文字、数字、列表和“名称: 值”，"
-                   "标签不会被执行。请删除该标签。", event.start_mark, path)
+        self.error(
+            "YAML-TAG",
+            f"不允许使用 YAML 标签 {shown}：记录中只能写文字、数字、列表和“名称: 值”，标签不会被执行。请删除该标签。",
+            event.start_mark,
+            path,
+        )
         return False
 
     def scalar(self, event: ScalarEvent, path: Path) -> Any:
@@ -284,8 +355,9 @@ class _Builder:
                     return event.value
                 digits = sum(ch.isalnum() for ch in event.value)
                 if digits > MAX_NUMBER_DIGITS:
-                    self.error("YAML-NUMBER", f"数字过长（{digits} 位），不是合理的人数或票数。",
-                               event.start_mark, path)
+                    self.error(
+                        "YAML-NUMBER", f"数字过长（{digits} 位），不是合理的人数或票数。", event.start_mark, path
+                    )
                     self.damaged.add(path)
                     return None
                 return self.constructor.construct_yaml_int(node)
@@ -298,8 +370,12 @@ class _Builder:
         except (ValueError, KeyError, IndexError, yaml.YAMLError):
             # Only an explicit tag (`!!int abc`, `!!bool maybe`) gets here.
             shown = _preview(event.value) if event.value else "空值"
-            self.error("YAML-TAG", f"{shown}不能按标签 {tag.replace(_TAG, '!!')} 读作{_TAG_NAMES[tag]}。请删除该标签。",
-                       event.start_mark, path)
+            self.error(
+                "YAML-TAG",
+                f"{shown}不能按标签 {tag.replace(_TAG, '!!')} 读作{_TAG_NAMES[tag]}。请删除该标签。",
+                event.start_mark,
+                path,
+            )
             self.damaged.add(path)
             return None
         return event.value
@@ -325,16 +401,23 @@ class _Builder:
             if frame[2] is _NO_KEY:
                 # `value` is a key.
                 if not isinstance(value, str):
-                    self.error("YAML-KEY", "字段名必须是简单文字，不能是列表或映射。",
-                               getattr(event, "start_mark", None), cpath)
+                    self.error(
+                        "YAML-KEY",
+                        "字段名必须是简单文字，不能是列表或映射。",
+                        getattr(event, "start_mark", None),
+                        cpath,
+                    )
                     frame[2] = _BAD_KEY
                     return
                 key_path = cpath + (value,)
                 if value in frame[4]:
                     first = frame[4][value]
-                    self.error("YAML-DUPLICATE-KEY",
-                               f"字段“{value}”重复出现（第一次在第 {first} 行）。同一层中每个字段只能写一次，请合并或删除一处。",
-                               event.start_mark, key_path)
+                    self.error(
+                        "YAML-DUPLICATE-KEY",
+                        f"字段“{value}”重复出现（第一次在第 {first} 行）。同一层中每个字段只能写一次，请合并或删除一处。",
+                        event.start_mark,
+                        key_path,
+                    )
                     frame[2] = _BAD_KEY
                     return
                 frame[4][value] = event.start_mark.line + 1
@@ -364,16 +447,20 @@ class _Builder:
             if isinstance(event, DocumentStartEvent):
                 documents += 1
                 if documents > 1:
-                    self.error("YAML-MULTI-DOC", "文件中只能有一条记录（一个 YAML 文档），请删除多余的“---”分隔线。",
-                               event.start_mark)
+                    self.error(
+                        "YAML-MULTI-DOC",
+                        "文件中只能有一条记录（一个 YAML 文档），请删除多余的“---”分隔线。",
+                        event.start_mark,
+                    )
                     raise _Stop
                 continue
             if isinstance(event, (MappingStartEvent, SequenceStartEvent)):
                 path = child_path()
                 key_slot = is_key_position()
                 if len(stack) >= MAX_DEPTH:
-                    self.error("YAML-TOO-DEEP", f"嵌套层数超过 {MAX_DEPTH} 层，不是有效的选举记录。",
-                               event.start_mark, path)
+                    self.error(
+                        "YAML-TOO-DEEP", f"嵌套层数超过 {MAX_DEPTH} 层，不是有效的选举记录。", event.start_mark, path
+                    )
                     raise _Stop
                 tag_ok = self.check_tag(event, path)
                 container: Any = {} if isinstance(event, MappingStartEvent) else []
@@ -413,8 +500,12 @@ class _Builder:
                 self.aliases += 1
                 path = child_path()
                 if self.aliases > MAX_ALIASES:
-                    self.error("YAML-ALIAS-LIMIT", f"引用（*别名）超过 {MAX_ALIASES} 处，已停止读取。记录中不需要使用锚点和别名。",
-                               event.start_mark, path)
+                    self.error(
+                        "YAML-ALIAS-LIMIT",
+                        f"引用（*别名）超过 {MAX_ALIASES} 处，已停止读取。记录中不需要使用锚点和别名。",
+                        event.start_mark,
+                        path,
+                    )
                     raise _Stop
                 if event.anchor not in self.anchors:
                     self.error("YAML-SYNTAX", f"引用了未定义的锚点 *{event.anchor}。", event.start_mark, path)
@@ -429,8 +520,12 @@ class _Builder:
                 self.expanded += size
                 self.alias_nodes += size
                 if self.expanded > MAX_EXPANDED_NODES or self.alias_nodes > MAX_ALIAS_NODES:
-                    self.error("YAML-ALIAS-LIMIT", "别名展开后的内容过大（疑似“别名炸弹”），已停止读取。记录中不需要使用锚点和别名。",
-                               event.start_mark, path)
+                    self.error(
+                        "YAML-ALIAS-LIMIT",
+                        "别名展开后的内容过大（疑似“别名炸弹”），已停止读取。记录中不需要使用锚点和别名。",
+                        event.start_mark,
+                        path,
+                    )
                     raise _Stop
                 if is_key_position():
                     attach(value if isinstance(value, str) else None, size, event)
@@ -474,29 +569,52 @@ def parse(text: str, file: str) -> tuple[Record | None, list[Finding]]:
         return None, builder.findings + [_syntax_finding(file, exc, text)]
     except yaml.YAMLError as exc:  # e.g. a reader error on a control character
         mark = getattr(exc, "position", None)
-        message = "文件含有 YAML 不允许的控制字符。" if "special characters" in str(exc) else "YAML 格式错误，无法解析。"
+        message = (
+            "文件含有 YAML 不允许的控制字符。" if "special characters" in str(exc) else "YAML 格式错误，无法解析。"
+        )
         line = column = None
         if isinstance(mark, int):
             line = text.count("\n", 0, mark) + 1
             column = mark - (text.rfind("\n", 0, mark) + 1) + 1
-        return None, builder.findings + [Finding(
-            id="YAML-SYNTAX", severity=Severity.ERROR, message=message, file=file, line=line, column=column)]
+        return None, builder.findings + [
+            Finding(id="YAML-SYNTAX", severity=Severity.ERROR, message=message, file=file, line=line, column=column)
+        ]
     findings = builder.findings
     if root is None:
         if not findings:
-            findings.append(Finding(id="FILE-EMPTY", severity=Severity.ERROR, file=file, line=1, column=1,
-                                    message="记录为空：文件中没有任何内容。可以用“huanjie new 类型 -o 文件”生成一份样板。"))
+            findings.append(
+                Finding(
+                    id="FILE-EMPTY",
+                    severity=Severity.ERROR,
+                    file=file,
+                    line=1,
+                    column=1,
+                    message="记录为空：文件中没有任何内容。可以用“huanjie new 类型 -o 文件”生成一份样板。",
+                )
+            )
         return None, findings
     if not isinstance(root, dict):
         found = {list: "列表", str: "一段文字"}.get(type(root), "一个数字或布尔值")
         hint = "（注意：冒号应为半角“:”，不是全角“：”）" if isinstance(root, str) and "：" in root else ""
         line, column = builder.positions.get((), (1, 1))
-        findings.append(Finding(
-            id="RECORD-ROOT", severity=Severity.ERROR, file=file, line=line, column=column,
-            message=f"记录的最外层应为“名称: 值”的映射（第一行通常是 kind: ...），实际为{found}{hint}。"))
+        findings.append(
+            Finding(
+                id="RECORD-ROOT",
+                severity=Severity.ERROR,
+                file=file,
+                line=line,
+                column=column,
+                message=f"记录的最外层应为“名称: 值”的映射（第一行通常是 kind: ...），实际为{found}{hint}。",
+            )
+        )
         return None, findings
-    return Record(file=file, data=root, positions=builder.positions,
-                  key_positions=builder.key_positions, damaged=frozenset(builder.damaged)), findings
+    return Record(
+        file=file,
+        data=root,
+        positions=builder.positions,
+        key_positions=builder.key_positions,
+        damaged=frozenset(builder.damaged),
+    ), findings
 
 
 def load(file: str) -> tuple[Record | None, list[Finding]]:
@@ -505,6 +623,14 @@ def load(file: str) -> tuple[Record | None, list[Finding]]:
     if text is None:
         return None, findings
     if not text.strip():
-        return None, [Finding(id="FILE-EMPTY", severity=Severity.ERROR, file=file, line=1, column=1,
-                              message="记录为空：文件中没有任何内容。可以用“huanjie new 类型 -o 文件”生成一份样板。")]
+        return None, [
+            Finding(
+                id="FILE-EMPTY",
+                severity=Severity.ERROR,
+                file=file,
+                line=1,
+                column=1,
+                message="记录为空：文件中没有任何内容。可以用“huanjie new 类型 -o 文件”生成一份样板。",
+            )
+        ]
     return parse(text, file)

@@ -37,9 +37,10 @@ import os
 import re
 import threading
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import jinja2
 from docxtpl import DocxTemplate
@@ -47,15 +48,29 @@ from jinja2 import meta
 from jinja2.exceptions import TemplateSyntaxError, UndefinedError
 from lxml import etree
 
+from . import docxzip
 from .documents import KINDS, DocumentKind, Election, Instance, Waiting, find_kind
 from .documents import summary as summary_doc
-from . import docxzip
-from .paths import TEMPLATES_DIR
+from .errors import DATA, HuanjieError
 from .fsutil import write_atomic
+from .paths import TEMPLATES_DIR
 
-__all__ = ["RenderError", "TemplateProblem", "DataMissing", "RenderReport", "WrittenFile", "SkippedDocument",
-           "render_record", "render_summary", "render_template", "compile_template", "list_templates",
-           "TEMPLATES_DIR", "DRAFT_MARK", "file_name"]
+__all__ = [
+    "RenderError",
+    "TemplateProblem",
+    "DataMissing",
+    "RenderReport",
+    "WrittenFile",
+    "SkippedDocument",
+    "render_record",
+    "render_summary",
+    "render_template",
+    "compile_template",
+    "list_templates",
+    "TEMPLATES_DIR",
+    "DRAFT_MARK",
+    "file_name",
+]
 
 DRAFT_MARK = "草稿（未通过校验）"
 
@@ -75,7 +90,7 @@ _VMERGE_ORDER = re.compile(r"(<w:vAlign [^>]*/>)(<w:vMerge [^>]*/>)")
 # --------------------------------------------------------------------------------------------
 # Errors and report
 # --------------------------------------------------------------------------------------------
-class RenderError(Exception):
+class RenderError(HuanjieError):
     """A problem the user must fix; str() is a Chinese sentence."""
 
 
@@ -90,6 +105,8 @@ class TemplateProblem(RenderError):
 
 class DataMissing(RenderError):
     """A document asked for explicitly (`only`) whose data is not in the record yet."""
+
+    code = DATA
 
     def __init__(self, kind: DocumentKind, field: str, reason: str):
         super().__init__(f"无法生成{kind.title}：{reason}（需要记录中的 {field}）。")
@@ -255,7 +272,10 @@ class CompiledTemplate:
 def _undefined(template: str, variable: str) -> TemplateProblem:
     return TemplateProblem(
         f"模板“{template}”使用了变量“{variable}”，但文书数据中没有这个变量。"
-        "请对照 huanjie templates 列出的变量名修改模板。", template, variable)
+        "请对照 huanjie templates 列出的变量名修改模板。",
+        template,
+        variable,
+    )
 
 
 def _finish(xml: str, part: _Part, name: str) -> str:
@@ -273,8 +293,11 @@ def _finish(xml: str, part: _Part, name: str) -> str:
         else:
             etree.fromstring(xml.encode("utf-8"))
     except etree.XMLSyntaxError as exc:
-        raise TemplateProblem(f"模板“{name}”生成的文书结构无效（{exc}）。请检查模板中的标签是否成对、"
-                              "{%p %}、{%tr %} 是否各自单独占一段或一行。", name) from None
+        raise TemplateProblem(
+            f"模板“{name}”生成的文书结构无效（{exc}）。请检查模板中的标签是否成对、"
+            "{%p %}、{%tr %} 是否各自单独占一段或一行。",
+            name,
+        ) from None
     return xml
 
 
@@ -308,8 +331,11 @@ def _compile(path: str, name: str) -> CompiledTemplate:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError):
         where = name if os.path.dirname(path) == os.path.realpath(TEMPLATES_DIR) else path
-        raise TemplateProblem(f"模板“{where}”不是有效的 Word 文档（.docx）。请用 Word 或 WPS 打开后另存为"
-                              "“Word 文档（*.docx）”，或把它移出模板文件夹以使用默认模板。", name) from None
+        raise TemplateProblem(
+            f"模板“{where}”不是有效的 Word 文档（.docx）。请用 Word 或 WPS 打开后另存为"
+            "“Word 文档（*.docx）”，或把它移出模板文件夹以使用默认模板。",
+            name,
+        ) from None
     entries = []
     parts: dict[str, _Part] = {}
     variables: set[str] = set()
@@ -331,27 +357,35 @@ def _compile(path: str, name: str) -> CompiledTemplate:
             except TemplateSyntaxError as exc:
                 line = xml.splitlines()[exc.lineno - 1] if exc.lineno and exc.lineno <= len(xml.splitlines()) else ""
                 text = re.sub(r"<[^>]+>", "", line)[:60]
-                raise TemplateProblem(f"模板“{name}”的标签写法有误：{exc.message}（附近文字：{text}）。", name) from None
+                raise TemplateProblem(
+                    f"模板“{name}”的标签写法有误：{exc.message}（附近文字：{text}）。", name
+                ) from None
             variables |= meta.find_undeclared_variables(ast)
             fix = bool(re.search(r"\{%\s*(colspan|hm)\b", xml)) or "{%tc" in data.decode("utf-8", "replace")
             parts[info.filename] = _Part(template, fix)
     if "word/document.xml" not in {i.filename for i, _ in entries}:
         raise TemplateProblem(f"模板“{name}”不是有效的 Word 文档（缺少 word/document.xml）。", name)
-    members = {info.filename: docxzip.Member.of(info.filename, data, info.date_time)
-               for info, data in entries if info.filename not in parts}
-    return CompiledTemplate(path=path, name=name, entries=entries, parts=parts, variables=frozenset(variables),
-                            members=members)
+    members = {
+        info.filename: docxzip.Member.of(info.filename, data, info.date_time)
+        for info, data in entries
+        if info.filename not in parts
+    }
+    return CompiledTemplate(
+        path=path, name=name, entries=entries, parts=parts, variables=frozenset(variables), members=members
+    )
 
 
 # --------------------------------------------------------------------------------------------
 # Draft mark
 # --------------------------------------------------------------------------------------------
 def _mark_paragraph() -> str:
-    return (f'<w:p xmlns:w="{W_NS}"><w:pPr><w:jc w:val="center"/><w:spacing w:line="240" w:lineRule="auto"/>'
-            '<w:ind w:firstLine="0" w:firstLineChars="0"/></w:pPr>'
-            '<w:r><w:rPr><w:rFonts w:ascii="Times New Roman" w:hAnsi="黑体" w:eastAsia="黑体" w:hint="eastAsia"/>'
-            '<w:b/><w:color w:val="C00000"/><w:sz w:val="32"/></w:rPr>'
-            f'<w:t>{DRAFT_MARK}</w:t></w:r></w:p>')
+    return (
+        f'<w:p xmlns:w="{W_NS}"><w:pPr><w:jc w:val="center"/><w:spacing w:line="240" w:lineRule="auto"/>'
+        '<w:ind w:firstLine="0" w:firstLineChars="0"/></w:pPr>'
+        '<w:r><w:rPr><w:rFonts w:ascii="Times New Roman" w:hAnsi="黑体" w:eastAsia="黑体" w:hint="eastAsia"/>'
+        '<w:b/><w:color w:val="C00000"/><w:sz w:val="32"/></w:rPr>'
+        f"<w:t>{DRAFT_MARK}</w:t></w:r></w:p>"
+    )
 
 
 def _draft_header() -> bytes:
@@ -362,14 +396,19 @@ def _add_draft(files: dict[str, bytes], order: list[str]) -> None:
     """Put the draft mark in every header of every section; add a header where there is none."""
     rels_name = "word/_rels/document.xml.rels"
     rels = etree.fromstring(files[rels_name])
-    targets = {rel.get("Id"): "word/" + rel.get("Target").lstrip("/").removeprefix("word/")
-               for rel in rels if rel.get("Type") == HEADER_REL}
+    targets = {
+        rel.get("Id"): "word/" + rel.get("Target").lstrip("/").removeprefix("word/")
+        for rel in rels
+        if rel.get("Type") == HEADER_REL
+    }
     doc = etree.fromstring(files["word/document.xml"])
     w = f"{{{W_NS}}}"
     marked: set[str] = set()
     new_id = None
     for sect in doc.iter(f"{w}sectPr"):
-        present = {ref.get(f"{w}type", "default"): ref.get(f"{{{R_NS}}}id") for ref in sect.findall(f"{w}headerReference")}
+        present = {
+            ref.get(f"{w}type", "default"): ref.get(f"{{{R_NS}}}id") for ref in sect.findall(f"{w}headerReference")
+        }
         for kind in ("default", "first", "even"):
             if kind in present:
                 part = targets.get(present[kind])
@@ -419,8 +458,9 @@ def _set_title(files: dict[str, bytes], title: str) -> None:
 # --------------------------------------------------------------------------------------------
 # Rendering one document
 # --------------------------------------------------------------------------------------------
-def render_template(template: str | os.PathLike | CompiledTemplate, context: dict, draft: bool = False,
-                    title: str = "") -> bytes:
+def render_template(
+    template: str | os.PathLike | CompiledTemplate, context: dict, draft: bool = False, title: str = ""
+) -> bytes:
     """The bytes of the .docx rendered from `template` with `context`."""
     compiled = template if isinstance(template, CompiledTemplate) else compile_template(template)
     rendered = compiled.render_parts(context)
@@ -466,7 +506,9 @@ def template_path(kind: DocumentKind, templates_dir: str | os.PathLike | None) -
     if templates_dir is not None:
         folder = Path(templates_dir)
         if folder.exists() and not folder.is_dir():
-            raise TemplateProblem(f"模板文件夹 {folder} 是一个文件，不是文件夹；--templates 应指定存放模板（.docx）的文件夹。")
+            raise TemplateProblem(
+                f"模板文件夹 {folder} 是一个文件，不是文件夹；--templates 应指定存放模板（.docx）的文件夹。"
+            )
         if not folder.is_dir():
             raise TemplateProblem(f"模板文件夹 {folder} 不存在。")
         own = folder / kind.template
@@ -513,8 +555,13 @@ def _write(outdir: Path, kind: DocumentKind, instance: Instance, data: bytes, us
     return str(path)
 
 
-def render_record(record: Any, outdir: str | os.PathLike, only: Iterable[str] | str | None = None,
-                  templates_dir: str | os.PathLike | None = None, draft: bool = False) -> RenderReport:
+def render_record(
+    record: Any,
+    outdir: str | os.PathLike,
+    only: Iterable[str] | str | None = None,
+    templates_dir: str | os.PathLike | None = None,
+    draft: bool = False,
+) -> RenderReport:
     """Render every document of one record (or only the kinds named) into `outdir`.
 
     `record` is a `records.Record`, its data dict or a `documents.Election`. Documents whose data
@@ -551,8 +598,14 @@ def render_record(record: Any, outdir: str | os.PathLike, only: Iterable[str] | 
     return report
 
 
-def render_summary(records: Iterable[Any], outdir: str | os.PathLike, templates_dir: str | os.PathLike | None = None,
-                   draft: bool = False, title: str | None = None, author: str | None = None) -> RenderReport:
+def render_summary(
+    records: Iterable[Any],
+    outdir: str | os.PathLike,
+    templates_dir: str | os.PathLike | None = None,
+    draft: bool = False,
+    title: str | None = None,
+    author: str | None = None,
+) -> RenderReport:
     """One 换届选举工作总结 for many records (a township or county), written into `outdir`.
 
     Records without any count are left out of the figures; if none has one, `DataMissing` is raised.

@@ -5,13 +5,14 @@ from __future__ import annotations
 import difflib
 import json
 import re
+from collections.abc import Iterable
 from functools import cache
-from typing import Any, Iterable
+from typing import Any
 
 import jsonschema
 from jsonschema import Draft202012Validator
 
-from .findings import Finding, Severity, format_path
+from .findings import Finding, Severity
 from .paths import SCHEMAS_DIR
 from .records import Record
 
@@ -134,7 +135,7 @@ def _type_hint(value: Any, expected: list[str]) -> str:
 def _messages(error: jsonschema.ValidationError, schema: dict) -> list[tuple[str, tuple, bool]]:
     """[(message, path the finding points at, whether to point at the key rather than the value)]."""
     path = tuple(error.absolute_path)
-    keyword, value, expected = error.validator, error.instance, error.validator_value
+    keyword, value = error.validator, error.instance
     if keyword == "required":
         # jsonschema reports each missing name in its own error, with the same instance.
         missing = _missing_name(error)
@@ -173,7 +174,11 @@ def _message(error: jsonschema.ValidationError, schema: dict) -> tuple[str, tupl
     if keyword == "type":
         types = [expected] if isinstance(expected, str) else list(expected)
         expected_names = [_TYPE_NAMES.get(t, t) for t in types]
-        return f"{title}应为{'或'.join(expected_names)}，实际为{describe(value)}{_type_hint(value, types)}。", path, False
+        return (
+            f"{title}应为{'或'.join(expected_names)}，实际为{describe(value)}{_type_hint(value, types)}。",
+            path,
+            False,
+        )
     if keyword == "enum":
         node = _subschema(schema, path) or error.schema
         return f"{title}应为以下之一：{_enum_text(node)}；实际为{describe(value)}。", path, False
@@ -200,10 +205,18 @@ def _message(error: jsonschema.ValidationError, schema: dict) -> tuple[str, tupl
 
 
 _IDS = {
-    "type": "SCHEMA-TYPE", "required": "SCHEMA-REQUIRED", "additionalProperties": "SCHEMA-UNKNOWN-FIELD",
-    "enum": "SCHEMA-ENUM", "pattern": "SCHEMA-FORMAT", "format": "SCHEMA-DATE", "minimum": "SCHEMA-RANGE",
-    "maximum": "SCHEMA-RANGE", "minLength": "SCHEMA-EMPTY", "maxLength": "SCHEMA-LENGTH",
-    "minItems": "SCHEMA-ITEMS", "maxItems": "SCHEMA-ITEMS",
+    "type": "SCHEMA-TYPE",
+    "required": "SCHEMA-REQUIRED",
+    "additionalProperties": "SCHEMA-UNKNOWN-FIELD",
+    "enum": "SCHEMA-ENUM",
+    "pattern": "SCHEMA-FORMAT",
+    "format": "SCHEMA-DATE",
+    "minimum": "SCHEMA-RANGE",
+    "maximum": "SCHEMA-RANGE",
+    "minLength": "SCHEMA-EMPTY",
+    "maxLength": "SCHEMA-LENGTH",
+    "minItems": "SCHEMA-ITEMS",
+    "maxItems": "SCHEMA-ITEMS",
 }
 
 _CONTEST_FIELDS = ("seats", "electorate", "candidates", "rounds")
@@ -224,15 +237,21 @@ def validate(record: Record) -> list[Finding]:
         if error.validator == "format" and path in misshapen:
             continue
         for message, where, key in _messages(error, schema):
-            findings.append(record.finding(_IDS.get(error.validator, "SCHEMA-OTHER"), Severity.ERROR, message, where,
-                                           key=key))
+            findings.append(
+                record.finding(_IDS.get(error.validator, "SCHEMA-OTHER"), Severity.ERROR, message, where, key=key)
+            )
     data = record.data
     if isinstance(data, dict) and "contests" in data:
         for name in _CONTEST_FIELDS:
             if name in data:
-                findings.append(record.finding(
-                    "RECORD-CONTESTS-MIXED", Severity.ERROR,
-                    f"记录已用 contests 分场次，顶层不能再写 {name}；请把它移到相应场次下。",
-                    (name,), key=True))
+                findings.append(
+                    record.finding(
+                        "RECORD-CONTESTS-MIXED",
+                        Severity.ERROR,
+                        f"记录已用 contests 分场次，顶层不能再写 {name}；请把它移到相应场次下。",
+                        (name,),
+                        key=True,
+                    )
+                )
     findings.sort(key=lambda f: (f.line or 0, f.column or 0, f.id))
     return findings

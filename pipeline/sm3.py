@@ -57,7 +57,7 @@ def _compress(v: tuple[int, ...], block: bytes) -> tuple[int, ...]:
         d, c, b, a = c, _rotl(b, 9), a, tt1
         h, g, f = g, _rotl(f, 19), e
         e = tt2 ^ _rotl(tt2, 9) ^ _rotl(tt2, 17)
-    return tuple(x ^ y for x, y in zip((a, b, c, d, e, f, g, h), v))
+    return tuple(x ^ y for x, y in zip((a, b, c, d, e, f, g, h), v, strict=False))
 
 
 class SM3:
@@ -81,11 +81,11 @@ class SM3:
         full = len(buffer) - len(buffer) % 64
         v = self._v
         for i in range(0, full, 64):
-            v = _compress(v, buffer[i:i + 64])
+            v = _compress(v, buffer[i : i + 64])
         self._v = v
         self._buffer = buffer[full:]
 
-    def copy(self) -> "SM3":
+    def copy(self) -> SM3:
         other = SM3.__new__(SM3)
         other._v, other._buffer, other._length = self._v, self._buffer, self._length
         return other
@@ -95,7 +95,7 @@ class SM3:
         tail = self._buffer + b"\x80" + b"\x00" * ((55 - len(self._buffer)) % 64) + struct.pack(">Q", bits)
         v = self._v
         for i in range(0, len(tail), 64):
-            v = _compress(v, tail[i:i + 64])
+            v = _compress(v, tail[i : i + 64])
         return struct.pack(">8I", *v)
 
     def hexdigest(self) -> str:

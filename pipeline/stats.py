@@ -22,16 +22,29 @@ Conventions (documented because records only give a birth year and month):
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, fields, replace
 from fractions import Fraction
-from typing import Iterable
 
 from .formatting import percent
 from .model import contests, election_day, parse_date
 from .outcome import ContestOutcome, Outcome
 
-__all__ = ["Stats", "compute_stats", "record_places", "DEFAULT_PLACES", "aggregate", "summary_lines",
-           "AGE_BANDS", "EDUCATION_GROUPS", "SEXES", "UNKNOWN", "age_band", "education_group", "age_on"]
+__all__ = [
+    "Stats",
+    "compute_stats",
+    "record_places",
+    "DEFAULT_PLACES",
+    "aggregate",
+    "summary_lines",
+    "AGE_BANDS",
+    "EDUCATION_GROUPS",
+    "SEXES",
+    "UNKNOWN",
+    "age_band",
+    "education_group",
+    "age_on",
+]
 
 UNKNOWN = "未填"
 DEFAULT_PLACES = 2
@@ -39,9 +52,14 @@ SEXES = ("男", "女")
 AGE_BANDS = ("35岁及以下", "36至45岁", "46至55岁", "56岁及以上")
 EDUCATION_GROUPS = ("大专及以上", "高中及中专", "初中及以下")
 _EDUCATION = {
-    "研究生": "大专及以上", "大学本科": "大专及以上", "大专": "大专及以上",
-    "高中": "高中及中专", "中专": "高中及中专",
-    "初中": "初中及以下", "小学": "初中及以下", "文盲或半文盲": "初中及以下",
+    "研究生": "大专及以上",
+    "大学本科": "大专及以上",
+    "大专": "大专及以上",
+    "高中": "高中及中专",
+    "中专": "高中及中专",
+    "初中": "初中及以下",
+    "小学": "初中及以下",
+    "文盲或半文盲": "初中及以下",
 }
 _PARTY = {"中共党员", "中共预备党员"}
 
@@ -56,21 +74,21 @@ class Stats:
 
     places: int = DEFAULT_PLACES
     contests: int = 0
-    contests_counted: int = 0           # contests with at least one round
-    registered: int = 0                 # sum of electorate.registered
-    turnout_base: int = 0               # base of the turnout (registered or expected) of counted contests
-    participants: int = 0               # participants (or present) of those contests' first rounds
+    contests_counted: int = 0  # contests with at least one round
+    registered: int = 0  # sum of electorate.registered
+    turnout_base: int = 0  # base of the turnout (registered or expected) of counted contests
+    participants: int = 0  # participants (or present) of those contests' first rounds
     seats: int = 0
-    candidates: int = 0                 # formal, not withdrawn
+    candidates: int = 0  # formal, not withdrawn
     elected: int = 0
     vacant: int = 0
     sex: dict[str, int] = field(default_factory=lambda: _zeros(SEXES))
     age: dict[str, int] = field(default_factory=lambda: _zeros(AGE_BANDS))
     education: dict[str, int] = field(default_factory=lambda: _zeros(EDUCATION_GROUPS))
     party: int = 0
-    incumbents: int = 0                 # incumbents re-elected (继任)
-    filled_first_round: int = 0         # contests whose seats were all filled in the first round
-    runoffs_held: int = 0               # 另行选举 rounds held
+    incumbents: int = 0  # incumbents re-elected (继任)
+    filled_first_round: int = 0  # contests whose seats were all filled in the first round
+    runoffs_held: int = 0  # 另行选举 rounds held
     contests_with_runoff: int = 0
     contests_with_vacancies: int = 0
 
@@ -181,8 +199,9 @@ def _find_candidate(candidates: list[dict], name: str, post: str) -> dict | None
 # One record
 # ---------------------------------------------------------------------------------------------
 def _first_round_turnout(outcome: ContestOutcome) -> tuple[int, int] | None:
-    firsts = [r for r in outcome.rounds
-              if r.type == "first" and r.turnout_value is not None and r.turnout_base is not None]
+    firsts = [
+        r for r in outcome.rounds if r.type == "first" and r.turnout_value is not None and r.turnout_base is not None
+    ]
     if not firsts:
         return None
     last = firsts[-1]
@@ -216,10 +235,23 @@ def compute_stats(data: dict, outcome: Outcome, places: int | None = None) -> St
     day = _reference_day(data)
     views = contests(data)
     sex, age, education = _zeros(SEXES), _zeros(AGE_BANDS), _zeros(EDUCATION_GROUPS)
-    totals = dict(registered=0, turnout_base=0, participants=0, seats=0, candidates=0, elected=0, vacant=0,
-                  party=0, incumbents=0, filled_first_round=0, runoffs_held=0, contests_with_runoff=0,
-                  contests_with_vacancies=0, contests_counted=0)
-    for view, result in zip(views, outcome.contests):
+    totals = dict(
+        registered=0,
+        turnout_base=0,
+        participants=0,
+        seats=0,
+        candidates=0,
+        elected=0,
+        vacant=0,
+        party=0,
+        incumbents=0,
+        filled_first_round=0,
+        runoffs_held=0,
+        contests_with_runoff=0,
+        contests_with_vacancies=0,
+        contests_counted=0,
+    )
+    for view, result in zip(views, outcome.contests, strict=False):
         totals["registered"] += view.registered or 0
         totals["seats"] += view.total_seats
         totals["candidates"] += len(view.formal_candidates())
@@ -298,5 +330,6 @@ def summary_lines(stats: Stats) -> list[str]:
         lines.append(
             f"一次选举成功 {stats.filled_first_round} 个场次（{stats.first_round_success}）；"
             f"另行选举 {stats.runoffs_held} 轮（涉及 {stats.contests_with_runoff} 个场次）；"
-            f"尚有缺额的场次 {stats.contests_with_vacancies} 个。")
+            f"尚有缺额的场次 {stats.contests_with_vacancies} 个。"
+        )
     return lines

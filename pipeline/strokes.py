@@ -120,7 +120,9 @@ def _char_key(ch: str) -> tuple:
 
 def _check_convention(convention: str) -> None:
     if convention not in CONVENTIONS:
-        raise ValueError(f"未知的排序规则 convention={convention!r}，应为 'surname'（姓氏笔画）或 'fullname'（姓名笔画）")
+        raise ValueError(
+            f"未知的排序规则 convention={convention!r}，应为 'surname'（姓氏笔画）或 'fullname'（姓名笔画）"
+        )
 
 
 def _names_list(names: Iterable[str]) -> list[str]:

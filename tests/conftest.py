@@ -14,8 +14,9 @@ from pipeline.cli import main
 
 # Fuzzing: quick by default; `pytest --hypothesis-profile=fuzz` for a long run. No example
 # database is written into the working tree.
-settings.register_profile("quick", max_examples=100, deadline=None, database=None,
-                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile(
+    "quick", max_examples=100, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
+)
 settings.register_profile("fuzz", parent=settings.get_profile("quick"), max_examples=5000)
 settings.load_profile("quick")
 
@@ -24,15 +25,24 @@ SAMPLES = ROOT / "samples"
 BAD = Path(__file__).resolve().parent / "data" / "bad"
 
 KINDS = ["village_committee", "residents_committee", "party_branch", "deputy", "building_leader"]
-ALIASES = {"村委会": "village_committee", "居委会": "residents_committee", "党支部": "party_branch",
-           "人大代表": "deputy", "楼栋长": "building_leader"}
+ALIASES = {
+    "村委会": "village_committee",
+    "居委会": "residents_committee",
+    "党支部": "party_branch",
+    "人大代表": "deputy",
+    "楼栋长": "building_leader",
+}
 
 # One human-readable finding line: `路径:行:列  错误  ID  说明`.
-HUMAN_LINE = re.compile(r"^(?P<file>.+?):(?P<line>\d+):(?P<column>\d+)  (?P<severity>错误|警告|提示)  "
-                        r"(?P<id>[A-Z][A-Z0-9-]+)  (?P<message>\S.*)$")
+HUMAN_LINE = re.compile(
+    r"^(?P<file>.+?):(?P<line>\d+):(?P<column>\d+)  (?P<severity>错误|警告|提示)  "
+    r"(?P<id>[A-Z][A-Z0-9-]+)  (?P<message>\S.*)$"
+)
 # The same without a place (the file as a whole could not be read).
-HUMAN_LINE_NO_PLACE = re.compile(r"^(?P<file>[^:]+?)  (?P<severity>错误|警告|提示)  "
-                                 r"(?P<id>[A-Z][A-Z0-9-]+)  (?P<message>\S.*)$")
+HUMAN_LINE_NO_PLACE = re.compile(
+    r"^(?P<file>[^:]+?)  (?P<severity>错误|警告|提示)  "
+    r"(?P<id>[A-Z][A-Z0-9-]+)  (?P<message>\S.*)$"
+)
 
 
 @dataclass

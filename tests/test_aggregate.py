@@ -3,24 +3,21 @@
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import docx
 import pytest
 from click.testing import CliRunner
+from conftest import SAMPLES
+from test_batch import BAD, make_tree
 
 from pipeline import aggregate, records
-from pipeline.aggregate import TreeFold, common_root, discover, summarise
+from pipeline.aggregate import TreeFold, common_root, discover
 from pipeline.batch import run_batch
 from pipeline.cli import main
 from pipeline.documents import Election
-from pipeline.documents import summary as summary_doc
 from pipeline.documents.summary import Digest, area, build_many, digest, stats_from_dict
 from pipeline.stats import Stats
-
-from conftest import SAMPLES
-from test_batch import BAD, make_tree
 
 
 def election(name: str) -> Election:
@@ -78,7 +75,14 @@ def test_township_summary_figures(batch_out):
     found = tables(path)
     table1 = found["表1　选举基本情况"]
     assert table1[0][0] == "单位或场次"
-    assert [r[0] for r in table1[1:]] == ["晨光社区1号楼", "晨光社区2号楼", "晨光社区3号楼", "晨光社区4号楼", "阳光社区", "合计"]
+    assert [r[0] for r in table1[1:]] == [
+        "晨光社区1号楼",
+        "晨光社区2号楼",
+        "晨光社区3号楼",
+        "晨光社区4号楼",
+        "阳光社区",
+        "合计",
+    ]
     assert table1[-1] == ["合计", "1672", "1550", "92.70%", "9", "18", "9", "0"]
     table2 = found["表2　各单位选举结果"]
     assert [r[0] for r in table2[1:]] == ["晨光社区", "阳光社区", "合计"]
@@ -120,7 +124,10 @@ def test_county_summary_sums_counts_and_never_averages_percentages(batch_out):
 def test_each_level_of_the_tree_gets_a_summary(batch_out):
     _, out = batch_out
     assert {str(p.relative_to(out)) for p in out.rglob(aggregate.SUMMARY_FILE)} == {
-        "青石县/东城街道/换届选举工作总结.docx", "青石县/河湾镇/换届选举工作总结.docx", "青石县/换届选举工作总结.docx"}
+        "青石县/东城街道/换届选举工作总结.docx",
+        "青石县/河湾镇/换届选举工作总结.docx",
+        "青石县/换届选举工作总结.docx",
+    }
     assert "河湾镇共有2个单位开展换届选举工作" in paragraphs(out / "青石县/河湾镇/换届选举工作总结.docx")
 
 
@@ -139,8 +146,21 @@ def test_summary_command_matches_the_batch(batch_out, tmp_path):
     # A township folder, in parallel, with a title and an author; -o a folder.
     folder = tmp_path / "docs"
     folder.mkdir()
-    result = CliRunner().invoke(main, ["summary", str(tree / "青石县" / "河湾镇"), "-o", str(folder), "--jobs", "2",
-                                       "--title", "河湾镇2026年村级换届选举工作总结", "--author", "河湾镇人民政府"])
+    result = CliRunner().invoke(
+        main,
+        [
+            "summary",
+            str(tree / "青石县" / "河湾镇"),
+            "-o",
+            str(folder),
+            "--jobs",
+            "2",
+            "--title",
+            "河湾镇2026年村级换届选举工作总结",
+            "--author",
+            "河湾镇人民政府",
+        ],
+    )
     assert result.exit_code == 0, result.output
     text = paragraphs(folder / aggregate.SUMMARY_FILE)
     assert "河湾镇2026年村级换届选举工作总结" in text.replace("\n", "") and "河湾镇人民政府" in text
@@ -173,17 +193,33 @@ def test_digest_round_trips_through_json():
 
 
 def test_build_many_recomputes_shares_from_sums():
-    a = Digest("甲村", Stats(registered=100, turnout_base=100, participants=99, elected=1, contests=1,
-                             contests_counted=1, filled_first_round=1), parents=["某县", "某镇"])
-    b = Digest("乙村", Stats(registered=900, turnout_base=900, participants=600, elected=3, contests=1,
-                             contests_counted=1), parents=["某县", "某镇"])
+    a = Digest(
+        "甲村",
+        Stats(
+            registered=100,
+            turnout_base=100,
+            participants=99,
+            elected=1,
+            contests=1,
+            contests_counted=1,
+            filled_first_round=1,
+        ),
+        parents=["某县", "某镇"],
+    )
+    b = Digest(
+        "乙村",
+        Stats(registered=900, turnout_base=900, participants=600, elected=3, contests=1, contests_counted=1),
+        parents=["某县", "某镇"],
+    )
     ctx = build_many([area("某镇", [a, b])], place="某县").context
     text = "\n".join(b.get("text", "") for s in ctx["sections"] for b in s["blocks"])
     # 699/1000 = 69.90%, not (99% + 66.67%) / 2.
     assert "参选率69.90%" in text
     table2 = next(b for b in ctx["sections"][0]["blocks"] if b.get("caption", "").startswith("表2"))
-    assert table2["rows"] == [["某镇", "2", "2", "1", "0", "0", "0", "50.00%"],
-                              ["合计", "2", "2", "1", "0", "0", "0", "50.00%"]]
+    assert table2["rows"] == [
+        ["某镇", "2", "2", "1", "0", "0", "0", "50.00%"],
+        ["合计", "2", "2", "1", "0", "0", "0", "50.00%"],
+    ]
     assert ctx["author"] == "某县" and ctx["units"] == "2"
 
 
@@ -202,12 +238,22 @@ def test_tree_fold_gives_each_folder_its_children_deepest_first():
 
     seen = []
     fold = TreeFold(("县",), lambda folder, children: seen.append(("/".join(folder), [c.label for c in children])))
-    for folder, label in [(("县",), "县直"), (("县", "甲镇"), "一村"), (("县", "甲镇"), "二村"),
-                          (("县", "甲镇", "片区"), "三村"), (("县", "乙镇"), None), (("县", "丙镇"), "四村")]:
+    for folder, label in [
+        (("县",), "县直"),
+        (("县", "甲镇"), "一村"),
+        (("县", "甲镇"), "二村"),
+        (("县", "甲镇", "片区"), "三村"),
+        (("县", "乙镇"), None),
+        (("县", "丙镇"), "四村"),
+    ]:
         fold.add(folder, unit(label) if label else None)
     fold.finish()
-    assert seen == [("县/甲镇/片区", ["三村"]), ("县/甲镇", ["一村", "二村", "片区"]), ("县/丙镇", ["四村"]),
-                    ("县", ["县直", "甲镇", "丙镇"])]
+    assert seen == [
+        ("县/甲镇/片区", ["三村"]),
+        ("县/甲镇", ["一村", "二村", "片区"]),
+        ("县/丙镇", ["四村"]),
+        ("县", ["县直", "甲镇", "丙镇"]),
+    ]
 
 
 def test_discover_and_common_root(tmp_path):

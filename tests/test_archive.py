@@ -25,16 +25,15 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
+from conftest import SAMPLES, run_cli
 
 from pipeline import archive, pdf, records, sm3
 from pipeline.batch import run_batch
 from pipeline.render import render_record
 
-from conftest import SAMPLES, run_cli
-
 COUNTY = SAMPLES / "county"
 CLEAN = ["青石县/白云乡/胜利村党支部.yaml", "青石县/白云乡/长岭村村委会.yaml"]
-BROKEN = "青石县/河西街道/大坪村村委会.yaml"      # DEADLINE-VOTER-LIST (deliberate error in the sample)
+BROKEN = "青石县/河西街道/大坪村村委会.yaml"  # DEADLINE-VOTER-LIST (deliberate error in the sample)
 INSTALL = pdf.INSTALL_HINT
 
 
@@ -85,8 +84,18 @@ def built(tmp_path_factory):
     extracted = root / "extracted"
     with zipfile.ZipFile(package) as z:
         z.extractall(extracted)
-    return {"root": root, "src": src, "out": out, "package": package, "run": run, "names": names, "blobs": blobs,
-            "infos": infos, "extracted": extracted, "seconds": seconds}
+    return {
+        "root": root,
+        "src": src,
+        "out": out,
+        "package": package,
+        "run": run,
+        "names": names,
+        "blobs": blobs,
+        "infos": infos,
+        "extracted": extracted,
+        "seconds": seconds,
+    }
 
 
 # --------------------------------------------------------------------------------------------
@@ -118,7 +127,7 @@ def test_layout_numbering_and_determinism(built):
         assert top in names, top
     assert names == sorted(names)
     pdfs = item_names(names, ".pdf")
-    assert len(pdfs) == 55   # 22 + 31 unit documents, the 白云乡 and 青石县 summaries
+    assert len(pdfs) == 55  # 22 + 31 unit documents, the 白云乡 and 青石县 summaries
     numbers = []
     for name in pdfs:
         match = re.fullmatch(r"电子档案/2026/Y/(0001-WS·2026-Y-(\d{4}))/\1\.pdf", name)
@@ -126,7 +135,8 @@ def test_layout_numbering_and_determinism(built):
         numbers.append(int(match.group(2)))
         folder = name.rsplit("/", 1)[0]
         assert sorted(n for n in names if n.startswith(folder + "/")) == sorted(
-            f"{folder}/{match.group(1)}.{s}" for s in ("pdf", "docx", "xml", "json"))
+            f"{folder}/{match.group(1)}.{s}" for s in ("pdf", "docx", "xml", "json")
+        )
     assert sorted(numbers) == list(range(1, 56))
     # Fixed entry times: the latest document date of the records; all entries alike.
     catalogue = json.loads(blobs["文件目录.json"])["文件"]
@@ -180,8 +190,9 @@ def test_metadata_has_the_dat46_elements_and_agrees_with_the_files(built):
             assert row["格式信息"] and row["文档创建程序"]
         assert files[f"{dh}.pdf"]["格式信息"].startswith("PDF/A-2b")
         assert "LibreOffice" in files[f"{dh}.pdf"]["文档创建程序"]
-        info = subprocess.run(["pdfinfo", str(extracted / folder / f"{dh}.pdf")], capture_output=True, text=True,
-                              check=True).stdout
+        info = subprocess.run(
+            ["pdfinfo", str(extracted / folder / f"{dh}.pdf")], capture_output=True, text=True, check=True
+        ).stdout
         assert re.search(r"^Pages:\s+(\d+)$", info, re.M).group(1) == str(meta["形式特征"]["页数"])
         assert re.search(r"PDF version:\s+1\.6", info)
         # The XML says the same as the JSON.
@@ -198,14 +209,15 @@ def test_pdfs_claim_pdfa_2b(built):
 
 def test_chinese_text_is_set_in_embedded_cjk_fonts(built):
     for name in item_names(built["names"], ".pdf"):
-        out = subprocess.run(["pdffonts", str(built["extracted"] / name)], capture_output=True, text=True,
-                             check=True).stdout
+        out = subprocess.run(
+            ["pdffonts", str(built["extracted"] / name)], capture_output=True, text=True, check=True
+        ).stdout
         rows = [line.split() for line in out.splitlines()[2:] if line.strip()]
         fonts = [r[0] for r in rows]
         assert any("CJK" in f or "UKai" in f or "Fandol" in f for f in fonts), (name, fonts)
         assert not [f for f in fonts if "DejaVu" in f], (name, fonts)
         for row in rows:
-            assert row[-5] == "yes", (name, row)    # emb
+            assert row[-5] == "yes", (name, row)  # emb
     readme = built["blobs"]["说明文件.txt"].decode()
     assert "NotoSerifCJK" in readme and "已嵌入" in readme and "未嵌入" not in readme
 
@@ -231,8 +243,16 @@ def test_unit_with_rule_errors_is_refused_and_listed(built):
     assert f"{BROKEN}：记录有错误（DEADLINE-VOTER-LIST）" in readme
     catalogue = json.loads(blobs["文件目录.json"])["文件"]
     assert not [e for e in catalogue if "大坪村" in e["单位"] or "大坪村" in e["题名"]]
-    for phrase in ("立档单位：青石县", "制作日期", "LibreOffice 7", "DA/T 22-2015", "DA/T 46-2009", "GB/T 32905",
-                   "PDF/A-2b", "huanjie "):
+    for phrase in (
+        "立档单位：青石县",
+        "制作日期",
+        "LibreOffice 7",
+        "DA/T 22-2015",
+        "DA/T 46-2009",
+        "GB/T 32905",
+        "PDF/A-2b",
+        "huanjie ",
+    ):
         assert phrase in readme, phrase
 
 
@@ -258,7 +278,7 @@ def test_one_changed_byte_is_found_and_named(built, tmp_path):
         if name != target:
             return data
         at = len(data) // 2
-        return data[:at] + bytes([data[at] ^ 0x01]) + data[at + 1:]
+        return data[:at] + bytes([data[at] ^ 0x01]) + data[at + 1 :]
 
     rewrite_zip(built["package"], tampered, flip)
     run = run_cli("verify", str(tampered))
@@ -312,8 +332,11 @@ def test_missing_extra_and_edited_manifest_files_are_found(built, tmp_path):
     assert any(line.startswith("多余文件.txt") and "不在规定的位置" in line for line in lines), lines
     # An edited manifest is caught by the tag manifests.
     edited = tmp_path / "edited.zip"
-    rewrite_zip(built["package"], edited,
-                lambda n, d: d + b"0" * 64 + "  伪造.txt\n".encode() if n == "manifest-sha256.txt" else d)
+    rewrite_zip(
+        built["package"],
+        edited,
+        lambda n, d: d + b"0" * 64 + "  伪造.txt\n".encode() if n == "manifest-sha256.txt" else d,
+    )
     lines = [p.line() for p in archive.verify_package(str(edited)).problems]
     assert any(line.startswith("manifest-sha256.txt") and "tagmanifest-sha256.txt" in line for line in lines), lines
     assert any(line.startswith("伪造.txt") for line in lines), lines
@@ -338,9 +361,16 @@ def test_existing_package_is_not_overwritten(built):
     assert built["package"].read_bytes() == before
 
 
-@pytest.mark.parametrize("option,message", [
-    (["--fonds", "12345"], "全宗号"), (["--retention", "D20"], "保管期限"), (["--start", "0"], "起始件号"),
-    (["--org", "办公室"], "机构代码"), (["--year", "26"], "年度")])
+@pytest.mark.parametrize(
+    "option,message",
+    [
+        (["--fonds", "12345"], "全宗号"),
+        (["--retention", "D20"], "保管期限"),
+        (["--start", "0"], "起始件号"),
+        (["--org", "办公室"], "机构代码"),
+        (["--year", "26"], "年度"),
+    ],
+)
 def test_bad_settings_exit_2(built, tmp_path, option, message):
     run = run_cli("archive", str(built["out"]), "-o", str(tmp_path / "x.zip"), *option)
     assert run.exit_code == 2 and message in run.stderr, run.output
@@ -374,18 +404,21 @@ def test_render_folder_with_settings_file_and_force(tmp_path):
     record, _ = records.load(str(sample))
     render_record(record, folder, only=["committee", "results"])
     settings = tmp_path / "档号设置.yaml"
-    settings.write_text(textwrap.dedent("""\
+    settings.write_text(
+        textwrap.dedent("""\
         全宗号: J012
         保管期限: D30
         机构代码: bgs
         起始件号: 5
         立档单位: 东城街道办事处
         各类保管期限: {选举结果公告: Y}
-        """), encoding="utf-8")
+        """),
+        encoding="utf-8",
+    )
     package = tmp_path / "阳光社区.zip"
     run = run_cli("archive", str(folder), "--record", str(sample), "-o", str(package), "--settings", str(settings))
     assert run.exit_code == 0, run.output
-    assert "全宗号" not in run.stderr   # no demo-default warning
+    assert "全宗号" not in run.stderr  # no demo-default warning
     with zipfile.ZipFile(package) as z:
         first = {n: z.read(n) for n in z.namelist()}
     catalogue = json.loads(first["文件目录.json"])
@@ -396,8 +429,9 @@ def test_render_folder_with_settings_file_and_force(tmp_path):
     assert first[f"其他/记录/{sample.name}"] == sample.read_bytes()
     assert run_cli("verify", str(package)).exit_code == 0
     # Options override the file; --force replaces the package.
-    run = run_cli("archive", str(folder), "--record", str(sample), "-o", str(package), "--settings", str(settings),
-                  "--force")
+    run = run_cli(
+        "archive", str(folder), "--record", str(sample), "-o", str(package), "--settings", str(settings), "--force"
+    )
     assert run.exit_code == 0, run.output
     with zipfile.ZipFile(package) as z:
         second = {n: z.read(n) for n in z.namelist()}
@@ -412,7 +446,7 @@ def test_render_folder_with_settings_file_and_force(tmp_path):
     for row in meta_a["电子属性"] + meta_b["电子属性"]:
         row.pop("SHA256"), row.pop("SM3")
         if row["计算机文件名"].endswith(".pdf"):
-            row.pop("计算机文件大小")   # the compressed ICC profile (with its time) may vary by a byte
+            row.pop("计算机文件大小")  # the compressed ICC profile (with its time) may vary by a byte
     assert meta_a == meta_b
 
 
@@ -453,13 +487,13 @@ def test_units_changed_after_the_batch_are_refused(built, tmp_path):
     assert f"{CLEAN[1]}：记录在生成文书之后已修改" in run.stderr
     with zipfile.ZipFile(package) as z:
         catalogue = json.loads(z.read("文件目录.json"))["文件"]
-    assert {e["单位"] for e in catalogue} == {"青石县", "青石县/白云乡"}   # only the level summaries
+    assert {e["单位"] for e in catalogue} == {"青石县", "青石县/白云乡"}  # only the level summaries
 
 
 # --------------------------------------------------------------------------------------------
 # Conversion mechanics (a stand-in for soffice: fast, and able to fail and hang on purpose)
 # --------------------------------------------------------------------------------------------
-FAKE_SOFFICE = '''\
+FAKE_SOFFICE = """\
 #!{python}
 import os, sys, time
 args = sys.argv[1:]
@@ -483,7 +517,7 @@ for path in [a for a in args if a.endswith(".docx")]:
         continue
     with open(os.path.join(out, stem + ".pdf"), "wb") as pdf:
         pdf.write(b"%PDF-1.6\\n" + data + b"\\n%%EOF\\n")
-'''
+"""
 
 
 def fake_soffice(tmp_path: Path) -> Path:
@@ -504,8 +538,14 @@ def test_batches_retry_once_and_a_hanging_document_is_killed(tmp_path):
         jobs.append(pdf.Job(str(source), str(tmp_path / "pdf" / f"doc{i}.pdf")))
     ticks = []
     start = time.perf_counter()
-    result = pdf.convert(jobs, workers=1, timeout=1, soffice=str(script), batch_size=10,
-                         progress=lambda done, total: ticks.append((done, total)))
+    result = pdf.convert(
+        jobs,
+        workers=1,
+        timeout=1,
+        soffice=str(script),
+        batch_size=10,
+        progress=lambda done, total: ticks.append((done, total)),
+    )
     elapsed = time.perf_counter() - start
     assert sorted(result.failed) == [3, 5]
     assert "超过 1 秒" in result.failed[3]
@@ -515,8 +555,14 @@ def test_batches_retry_once_and_a_hanging_document_is_killed(tmp_path):
     calls = (script.parent / "calls").read_text().splitlines()
     # The whole batch; FAILONCE alone (first missing after the kill); the rest; HANG alone, twice;
     # ALWAYS alone (missing after a normal end).
-    assert calls == [" ".join(f"{i:06d}.docx" for i in range(6)), "000001.docx",
-                     "000003.docx 000004.docx 000005.docx", "000003.docx", "000004.docx 000005.docx", "000005.docx"]
+    assert calls == [
+        " ".join(f"{i:06d}.docx" for i in range(6)),
+        "000001.docx",
+        "000003.docx 000004.docx 000005.docx",
+        "000003.docx",
+        "000004.docx 000005.docx",
+        "000005.docx",
+    ]
     assert ticks[-1] == (6, 6)
     assert elapsed < 20
 

@@ -18,12 +18,11 @@ from pathlib import Path
 import docx
 import openpyxl
 import pytest
+from conftest import ROOT, SAMPLES
 
 from pipeline import batch
 from pipeline.batch import MANIFEST, REPORT_JSON, REPORT_XLSX, STAMP, UnitTask, process_unit, run_batch
 from pipeline.cli import main
-
-from conftest import ROOT, SAMPLES
 
 BAD_ID = "DEADLINE-VOTER-LIST"
 UNITS = {
@@ -31,7 +30,7 @@ UNITS = {
     "青石县/河湾镇/第七选区.yaml": "deputy-hewan-district7.yaml",
     "青石县/东城街道/阳光社区.yaml": "residents-yangguang.yaml",
     "青石县/东城街道/晨光社区楼栋长.yaml": "building-leaders-chenguang.yaml",
-    "青石县/东城街道/清河社区党支部.yaml": "party-qinghe-branch.yaml",   # no count yet: no summary figures
+    "青石县/东城街道/清河社区党支部.yaml": "party-qinghe-branch.yaml",  # no count yet: no summary figures
 }
 BAD = "青石县/东城街道/错误社区.yaml"
 
@@ -67,8 +66,7 @@ def docx_files(out: Path) -> list[Path]:
 
 
 def leftovers(out: Path) -> list[Path]:
-    return [p for p in out.rglob("*") if p.name.startswith((batch.TMP_MARK, batch.OLD_MARK))
-            or p.name.endswith(".tmp")]
+    return [p for p in out.rglob("*") if p.name.startswith((batch.TMP_MARK, batch.OLD_MARK)) or p.name.endswith(".tmp")]
 
 
 def report(out: Path) -> dict:
@@ -80,8 +78,7 @@ def units_by_path(out: Path) -> dict[str, dict]:
 
 
 def mtimes(out: Path) -> dict[str, int]:
-    return {str(p.relative_to(out)): p.stat().st_mtime_ns for p in out.rglob("*.docx")
-            if p.name != batch.SUMMARY_FILE}
+    return {str(p.relative_to(out)): p.stat().st_mtime_ns for p in out.rglob("*.docx") if p.name != batch.SUMMARY_FILE}
 
 
 @pytest.fixture(scope="module")
@@ -109,11 +106,14 @@ def test_a_failing_unit_does_not_stop_the_others(built):
         assert list(folder.glob("*.docx")), rel
     assert not (out / BAD[:-5]).exists()
     assert (out / "青石县/河湾镇/柳林村/06-选举结果公告-第1轮.docx").exists() or list(
-        (out / "青石县/河湾镇/柳林村").glob("06-*.docx"))
+        (out / "青石县/河湾镇/柳林村").glob("06-*.docx")
+    )
     # Plain progress lines (not a terminal), the failure with its finding id, findings on stderr.
     assert "[3/6] 青石县/东城街道/错误社区.yaml 未通过校验：错误 1 个（DEADLINE-VOTER-LIST）" in result.output
-    assert any(line.startswith("[5/6] 青石县/河湾镇/柳林村.yaml 已生成 ") and line.endswith(" 份")
-               for line in result.output.splitlines())
+    assert any(
+        line.startswith("[5/6] 青石县/河湾镇/柳林村.yaml 已生成 ") and line.endswith(" 份")
+        for line in result.output.splitlines()
+    )
     assert f"错误社区.yaml:28:25  错误  {BAD_ID}" in result.output
     assert "共 6 个单位：已生成 5 个，未通过 1 个" in result.output
 
@@ -122,8 +122,14 @@ def test_report_json_lists_every_unit(built):
     _, out, _ = built
     data = report(out)
     units = units_by_path(out)
-    assert list(units) == ["青石县/东城街道/晨光社区楼栋长.yaml", "青石县/东城街道/清河社区党支部.yaml", BAD,
-                           "青石县/东城街道/阳光社区.yaml", "青石县/河湾镇/柳林村.yaml", "青石县/河湾镇/第七选区.yaml"]
+    assert list(units) == [
+        "青石县/东城街道/晨光社区楼栋长.yaml",
+        "青石县/东城街道/清河社区党支部.yaml",
+        BAD,
+        "青石县/东城街道/阳光社区.yaml",
+        "青石县/河湾镇/柳林村.yaml",
+        "青石县/河湾镇/第七选区.yaml",
+    ]
     failed = units[BAD]
     assert failed["status"] == "failed" and failed["documents"] == [] and failed["folder"] is None
     assert [f["id"] for f in failed["findings"]] == [BAD_ID]
@@ -140,7 +146,10 @@ def test_report_json_lists_every_unit(built):
     assert data["totals"] == {**data["totals"], "units": 6, "ok": 5, "failed": 1, "skipped-unchanged": 0}
     assert data["totals"]["documents"] == sum(len(u["documents"]) for u in units.values())
     assert [s["path"] for s in data["summaries"]] == [
-        "青石县/东城街道/换届选举工作总结.docx", "青石县/河湾镇/换届选举工作总结.docx", "青石县/换届选举工作总结.docx"]
+        "青石县/东城街道/换届选举工作总结.docx",
+        "青石县/河湾镇/换届选举工作总结.docx",
+        "青石县/换届选举工作总结.docx",
+    ]
 
 
 def test_workbook_has_a_row_per_unit_and_per_finding(built):
@@ -172,8 +181,11 @@ def test_manifest_hashes_every_output_file(built):
     manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
     files = manifest["files"]
     assert list(files) == sorted(files)
-    on_disk = {str(p.relative_to(out)).replace(os.sep, "/") for p in out.rglob("*")
-               if p.is_file() and p.name not in (MANIFEST, STAMP)}
+    on_disk = {
+        str(p.relative_to(out)).replace(os.sep, "/")
+        for p in out.rglob("*")
+        if p.is_file() and p.name not in (MANIFEST, STAMP)
+    }
     assert set(files) == on_disk
     for rel, sha in files.items():
         assert hashlib.sha256((out / rel).read_bytes()).hexdigest() == sha, rel
@@ -202,7 +214,8 @@ def test_resume_skips_unchanged_units_and_reruns_changed_ones(tmp_path, runner):
     assert mtimes(out) == first
     again = json.loads((out / MANIFEST).read_text(encoding="utf-8"))["files"]
     assert {k: v for k, v in again.items() if not k.startswith(("report", "批量"))} == {
-        k: v for k, v in first_manifest.items() if not k.startswith(("report", "批量"))}
+        k: v for k, v in first_manifest.items() if not k.startswith(("report", "批量"))
+    }
     assert report(out)["totals"]["skipped-unchanged"] == 5
 
     # An edited record: only that unit is rendered again.
@@ -258,8 +271,9 @@ def test_deleted_documents_and_removed_records_are_noticed(tmp_path):
     assert not any(k.startswith("青石县/东城街道/阳光社区/") for k in files)
     # A record that now has an error: its old documents go too (OUT matches the records).
     liulin = tree / "青石县/河湾镇/柳林村.yaml"
-    liulin.write_text(liulin.read_text(encoding="utf-8").replace("participants: 2205", "participants: 1000"),
-                      encoding="utf-8")
+    liulin.write_text(
+        liulin.read_text(encoding="utf-8").replace("participants: 2205", "participants: 1000"), encoding="utf-8"
+    )
     result = run_batch(str(tree), str(out), jobs=1)
     assert result.failed == 1 and not (out / "青石县/河湾镇/柳林村").exists()
     assert not leftovers(out)
@@ -274,7 +288,7 @@ def _crash_after(monkeypatch, unit: str, exc: BaseException, files: int = 3):
 
     def flaky(record, outdir, **kw):
         if unit in str(getattr(record, "file", "")):
-            report = real(record, outdir, **kw, only=None)
+            real(record, outdir, **kw, only=None)
             for extra in list(Path(outdir).glob("*.docx"))[files:]:
                 extra.unlink()
             (Path(outdir) / "half.docx").write_bytes(b"PK\x03\x04 half")
@@ -324,8 +338,8 @@ def test_recover_puts_back_a_complete_folder(tmp_path):
     run_batch(str(tree), str(out), jobs=1)
     unit = out / "青石县/河湾镇/柳林村"
     names = sorted(p.name for p in unit.iterdir())
-    os.rename(unit, unit.parent / f"{batch.OLD_MARK}柳林村-1-abcd")          # old, moved aside
-    (unit.parent / f"{batch.TMP_MARK}柳林村-1-ef01").mkdir()                # new, incomplete
+    os.rename(unit, unit.parent / f"{batch.OLD_MARK}柳林村-1-abcd")  # old, moved aside
+    (unit.parent / f"{batch.TMP_MARK}柳林村-1-ef01").mkdir()  # new, incomplete
     (unit.parent / f"{batch.TMP_MARK}柳林村-1-ef01" / "01-x.docx").write_bytes(b"half")
     (out / "青石县" / ".~abc.tmp").write_bytes(b"half")
     result = run_batch(str(tree), str(out), jobs=1)
@@ -335,9 +349,14 @@ def test_recover_puts_back_a_complete_folder(tmp_path):
 
 def _subprocess_batch(tree: Path, out: Path, jobs: int = 2) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.Popen([sys.executable, "-m", "pipeline.cli", "batch", str(tree), "-o", str(out),
-                             "--jobs", str(jobs)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env=env, cwd=str(ROOT))
+    return subprocess.Popen(
+        [sys.executable, "-m", "pipeline.cli", "batch", str(tree), "-o", str(out), "--jobs", str(jobs)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=str(ROOT),
+    )
 
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
@@ -381,7 +400,9 @@ def test_parallel_and_serial_runs_give_the_same_files(tmp_path):
 
     assert files(tmp_path / "one") == files(tmp_path / "two")
     strip = lambda u: {k: v for k, v in u.items() if k != "durations"}  # noqa: E731
-    assert [strip(u) for u in report(tmp_path / "one")["units"]] == [strip(u) for u in report(tmp_path / "two")["units"]]
+    assert [strip(u) for u in report(tmp_path / "one")["units"]] == [
+        strip(u) for u in report(tmp_path / "two")["units"]
+    ]
 
 
 @pytest.mark.skipif(multiprocessing.get_start_method() != "fork", reason="the crash is planted by monkeypatching")

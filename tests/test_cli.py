@@ -9,32 +9,75 @@ import subprocess
 import sys
 
 import pytest
+from conftest import BAD, HUMAN_LINE, KINDS, ROOT, SAMPLES, finding_lines
 
 from pipeline import __version__, starter
 
-from conftest import BAD, HUMAN_LINE, KINDS, ROOT, SAMPLES, finding_lines
-
 CJK = re.compile("[\u4e00-\u9fff]")
-ENGLISH_CLICK = ["Usage:", "Options:", "Commands:", "Show this message", "Show the version", "[required]",
-                 "default:", "Error:", "Try '", "Missing", "No such", "Invalid value"]
+ENGLISH_CLICK = [
+    "Usage:",
+    "Options:",
+    "Commands:",
+    "Show this message",
+    "Show the version",
+    "[required]",
+    "default:",
+    "Error:",
+    "Try '",
+    "Missing",
+    "No such",
+    "Invalid value",
+]
 GOOD = str(SAMPLES / "village-liulin-runoff.yaml")
 
 
 # --- help and version ----------------------------------------------------------------------
 
-@pytest.mark.parametrize("args, expected", [
-    (["--help"], ["用法： huanjie [选项] 命令 [参数]...", "huanjie：换届选举文书流水线。", "选项:", "命令:",
-                  "check    检查选举记录：格式、取值和法定规则。", "new      生成一份带中文说明的记录样板，可直接通过 check。",
-                  "outcome  计算选举结果", "names    按姓氏笔画排列姓名", "render 生成文书", "templates 列出每种文书的模板文件",
-                  "-V, --version  显示版本号并退出。", "-h, --help     显示本帮助并退出。"]),
-    (["check", "--help"], ["用法： huanjie check [选项] 文件或文件夹...", "检查选举记录：格式、取值和法定规则。",
-                           "退出码：0 没有错误；1 记录中有错误；2 命令用法不对或文件无法读取。",
-                           "输出格式：human 便于阅读，json 供程序处理。", "[默认：human]",
-                           "有警告也视为不通过（退出码 1）。"]),
-    (["new", "--help"], ["用法： huanjie new [选项] 类型", "生成一份带中文说明的记录样板，可直接通过 check。",
-                         "要生成的记录文件，如 阳光社区.yaml。", "[必填]", "文件已存在时覆盖它。"]),
-    (["new", "-h"], ["用法： huanjie new [选项] 类型"]),
-])
+
+@pytest.mark.parametrize(
+    "args, expected",
+    [
+        (
+            ["--help"],
+            [
+                "用法： huanjie [选项] 命令 [参数]...",
+                "huanjie：换届选举文书流水线。",
+                "选项:",
+                "命令:",
+                "check    检查选举记录：格式、取值和法定规则。",
+                "new      生成一份带中文说明的记录样板，可直接通过 check。",
+                "outcome  计算选举结果",
+                "names    按姓氏笔画排列姓名",
+                "render 生成文书",
+                "templates 列出每种文书的模板文件",
+                "-V, --version  显示版本号并退出。",
+                "-h, --help     显示本帮助并退出。",
+            ],
+        ),
+        (
+            ["check", "--help"],
+            [
+                "用法： huanjie check [选项] 文件或文件夹...",
+                "检查选举记录：格式、取值和法定规则。",
+                "退出码：0 没有错误；1 记录中有错误；2 命令用法不对或文件无法读取。",
+                "输出格式：human 便于阅读，json 供程序处理。",
+                "[默认：human]",
+                "有警告也视为不通过（退出码 1）。",
+            ],
+        ),
+        (
+            ["new", "--help"],
+            [
+                "用法： huanjie new [选项] 类型",
+                "生成一份带中文说明的记录样板，可直接通过 check。",
+                "要生成的记录文件，如 阳光社区.yaml。",
+                "[必填]",
+                "文件已存在时覆盖它。",
+            ],
+        ),
+        (["new", "-h"], ["用法： huanjie new [选项] 类型"]),
+    ],
+)
 def test_help_is_chinese(cli, args, expected):
     run = cli(*args)
     assert run.exit_code == 0
@@ -54,16 +97,19 @@ def test_version(cli, flag):
     assert re.fullmatch(r"\d+\.\d+\.\d+", __version__)
 
 
-@pytest.mark.parametrize("args, message", [
-    (["check"], "错误：缺少参数 '文件或文件夹...'。"),
-    (["outcome"], "错误：缺少参数 '文件'。"),
-    (["new", "deputy"], "错误：缺少选项 '-o' / '--output'"),
-    (["check", "--format", "xml", GOOD], "错误：'--format' 的值无效：'xml' 不是 'human', 'json'。"),
-    (["bogus"], "错误：没有命令 'bogus'。"),
-    (["check", "--nope", GOOD], "错误：没有选项 '--nope'。"),
-    (["check", "--forma", "json", GOOD], "是否想用 '--format'？"),
-    (["new", "-o"], "错误：选项 '-o' 需要一个值。"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["check"], "错误：缺少参数 '文件或文件夹...'。"),
+        (["outcome"], "错误：缺少参数 '文件'。"),
+        (["new", "deputy"], "错误：缺少选项 '-o' / '--output'"),
+        (["check", "--format", "xml", GOOD], "错误：'--format' 的值无效：'xml' 不是 'human', 'json'。"),
+        (["bogus"], "错误：没有命令 'bogus'。"),
+        (["check", "--nope", GOOD], "错误：没有选项 '--nope'。"),
+        (["check", "--forma", "json", GOOD], "是否想用 '--format'？"),
+        (["new", "-o"], "错误：选项 '-o' 需要一个值。"),
+    ],
+)
 def test_usage_errors_are_chinese_and_exit_2(cli, args, message):
     run = cli(*args)
     assert run.exit_code == 2
@@ -73,6 +119,7 @@ def test_usage_errors_are_chinese_and_exit_2(cli, args, message):
 
 
 # --- check ---------------------------------------------------------------------------------
+
 
 def test_check_clean_file(cli):
     run = cli("check", GOOD)
@@ -93,14 +140,20 @@ def test_two_bad_files_in_one_run_are_both_reported(cli):
 
 
 def test_all_findings_of_a_file_are_reported(cli, write):
-    path = write("three.yaml", "kind: deputy\nunit: {name: 某选区}\nterm: ''\nmethod: secret\n"
-                               "candidates:\n  - {name: 张三, post: 代表, birth: 1972-5}\n")
+    path = write(
+        "three.yaml",
+        "kind: deputy\nunit: {name: 某选区}\nterm: ''\nmethod: secret\n"
+        "candidates:\n  - {name: 张三, post: 代表, birth: 1972-5}\n",
+    )
     run = cli("check", path)
     assert run.exit_code == 1
     lines = finding_lines(run.stdout)
     assert [HUMAN_LINE.match(line)["id"] for line in lines] == ["SCHEMA-EMPTY", "SCHEMA-ENUM", "SCHEMA-FORMAT"]
     assert [(int(HUMAN_LINE.match(line)["line"]), int(HUMAN_LINE.match(line)["column"])) for line in lines] == [
-        (3, 7), (4, 9), (6, 33)]
+        (3, 7),
+        (4, 9),
+        (6, 33),
+    ]
     assert lines[2].endswith("（字段 candidates[0].birth）")
 
 
@@ -116,7 +169,8 @@ def test_folder_without_records(cli, tmp_path):
     run = cli("check", str(tmp_path))
     assert run.exit_code == 2
     assert finding_lines(run.stdout) == [
-        f"{tmp_path}  错误  FILE-IS-DIRECTORY  这是一个文件夹，其中没有 .yaml 记录文件；请指定记录文件，或含记录文件的文件夹。"]
+        f"{tmp_path}  错误  FILE-IS-DIRECTORY  这是一个文件夹，其中没有 .yaml 记录文件；请指定记录文件，或含记录文件的文件夹。"
+    ]
 
 
 def test_folder_is_expanded_to_its_yaml_files_in_order(cli, tmp_path):
@@ -140,9 +194,13 @@ def test_json_output(cli):
     assert data[0]["findings"] == []
     [finding] = data[1]["findings"]
     assert {key: finding[key] for key in ("id", "severity", "message", "line", "column", "path", "file")} == {
-        "id": "SCHEMA-FORMAT", "severity": "error",
+        "id": "SCHEMA-FORMAT",
+        "severity": "error",
         "message": "出生年月应写作 1972-05（年-月，半角数字，月份补足两位）；实际为文字“1972-5”。",
-        "line": 8, "column": 12, "path": "candidates[0].birth", "file": bad,
+        "line": 8,
+        "column": 12,
+        "path": "candidates[0].birth",
+        "file": bad,
     }
     [finding] = data[2]["findings"]
     assert (finding["id"], finding["line"], finding["column"], finding["path"]) == ("FILE-ENCODING", 1, 7, "")
@@ -170,19 +228,27 @@ def test_strict_turns_warnings_into_failure():
 
 def test_real_console_script_runs():
     """Outside click's test runner too: the installed entry point, real stdout and exit code."""
-    command = [sys.executable, "-m", "pipeline.cli", "check", *map(str, sorted(SAMPLES.glob("*.yaml"))),
-               str(BAD / "duplicate-key.yaml")]
+    command = [
+        sys.executable,
+        "-m",
+        "pipeline.cli",
+        "check",
+        *map(str, sorted(SAMPLES.glob("*.yaml"))),
+        str(BAD / "duplicate-key.yaml"),
+    ]
     env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
     done = subprocess.run(command, capture_output=True, text=True, encoding="utf-8", cwd=ROOT, env=env, timeout=60)
     assert done.returncode == 1
     assert "Traceback" not in done.stdout + done.stderr
     assert finding_lines(done.stdout) == [
         f"{BAD / 'duplicate-key.yaml'}:6:1  错误  YAML-DUPLICATE-KEY  "
-        "字段“term”重复出现（第一次在第 3 行）。同一层中每个字段只能写一次，请合并或删除一处。（字段 term）"]
+        "字段“term”重复出现（第一次在第 3 行）。同一层中每个字段只能写一次，请合并或删除一处。（字段 term）"
+    ]
     assert done.stderr.strip() == "共检查 6 个文件，5 个通过；错误 1 个，警告 0 个。"
 
 
 # --- new -----------------------------------------------------------------------------------
+
 
 def test_new_writes_the_starter(cli, tmp_path):
     target = tmp_path / "阳光社区.yaml"
@@ -241,8 +307,10 @@ def test_new_unknown_kind(cli, tmp_path, kind):
     target = tmp_path / "x.yaml"
     run = cli("new", kind, "-o", str(target))
     assert run.exit_code == 2
-    assert (f"错误：未知的选举类型“{kind}”。可选：village_committee（村民委员会）、residents_committee（居民委员会）、"
-            "party_branch（党支部委员会）、deputy（县乡人大代表）、building_leader（楼栋长/居民小组长）。") in run.stderr
+    assert (
+        f"错误：未知的选举类型“{kind}”。可选：village_committee（村民委员会）、residents_committee（居民委员会）、"
+        "party_branch（党支部委员会）、deputy（县乡人大代表）、building_leader（楼栋长/居民小组长）。"
+    ) in run.stderr
     assert "用法： huanjie new [选项] 类型" in run.stderr
     assert not target.exists()
 

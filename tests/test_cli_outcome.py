@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 from click.testing import CliRunner
-
 from conftest import SAMPLES, run_cli
+
 from pipeline.cli import main
 
 
@@ -69,7 +69,9 @@ def test_names_warns_about_unknown_characters_on_stderr():
     result = CliRunner().invoke(main, ["names", "-"], input="王五\n𠀀一\n")
     assert result.exit_code == 0
     assert result.stdout.split() == ["王五", "𠀀一"]
-    assert result.stderr.strip() == ("警告：笔画表中没有这些字：𠀀。含这些字的姓名已排在同位置已知字之后，请人工核对顺序。")
+    assert result.stderr.strip() == (
+        "警告：笔画表中没有这些字：𠀀。含这些字的姓名已排在同位置已知字之后，请人工核对顺序。"
+    )
 
 
 def test_names_refuses_a_gbk_file_with_a_clear_message(tmp_path):

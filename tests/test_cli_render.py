@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import docx
-
 from conftest import SAMPLES, run_cli
 
 PARTY = str(SAMPLES / "party-qinghe-branch.yaml")
@@ -41,8 +40,12 @@ def test_render_only_one_kind(tmp_path):
     names = sorted(p.name for p in tmp_path.iterdir())
     assert names and all(name.startswith("06-选举结果公告") for name in names)
     assert "吴海涛" in "".join(
-        cell.text for p in tmp_path.iterdir() for t in docx.Document(str(p)).tables
-        for row in t.rows for cell in row.cells)
+        cell.text
+        for p in tmp_path.iterdir()
+        for t in docx.Document(str(p)).tables
+        for row in t.rows
+        for cell in row.cells
+    )
 
 
 def test_render_only_a_document_whose_data_is_missing_names_the_field(tmp_path):
@@ -66,7 +69,8 @@ def test_record_with_rule_errors_is_refused_unless_draft(tmp_path):
     assert run.exit_code == 1
     assert "DEADLINE-VOTER-LIST" in run.stderr
     assert run.stderr.strip().endswith(
-        "记录有 1 个错误，未生成文书。请改正后重试，或加 --draft 生成草稿（每页标注“草稿（未通过校验）”）。")
+        "记录有 1 个错误，未生成文书。请改正后重试，或加 --draft 生成草稿（每页标注“草稿（未通过校验）”）。"
+    )
     assert not out.exists()
 
     run = run_cli("render", str(record), "-o", str(out), "--draft")
@@ -86,9 +90,19 @@ def test_render_of_unreadable_input_exits_2(tmp_path):
 def test_templates_lists_every_kind_and_variables():
     run = run_cli("templates")
     assert run.exit_code == 0
-    for title in ("选举委员会成员公告", "选民名单公告", "初步候选人名单公告", "正式候选人名单公告", "选票",
-                  "选举结果公告", "当选证书", "候选人竞争承诺书", "当选履职承诺书", "严肃换届纪律承诺书",
-                  "换届选举工作总结"):
+    for title in (
+        "选举委员会成员公告",
+        "选民名单公告",
+        "初步候选人名单公告",
+        "正式候选人名单公告",
+        "选票",
+        "选举结果公告",
+        "当选证书",
+        "候选人竞争承诺书",
+        "当选履职承诺书",
+        "严肃换届纪律承诺书",
+        "换届选举工作总结",
+    ):
         assert title in run.stdout
     one = run_cli("templates", "results")
     assert one.stdout.splitlines()[0] == "results　选举结果公告"

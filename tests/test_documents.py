@@ -6,15 +6,14 @@ import copy
 import re
 
 import pytest
+from conftest import SAMPLES
 
 from pipeline import records, strokes
 from pipeline.documents import KINDS, Election, UnknownKind, Waiting, find_kind, list_templates
 from pipeline.documents import summary as summary_doc
 from pipeline.documents.common import split_title, titled
 from pipeline.documents.notices import roll_lines
-from pipeline.render import compile_template, TEMPLATES_DIR
-
-from conftest import SAMPLES
+from pipeline.render import TEMPLATES_DIR, compile_template
 
 SAMPLE_FILES = sorted(SAMPLES.glob("*.yaml"))
 
@@ -52,8 +51,19 @@ def walk(value, path=""):
 # --------------------------------------------------------------------------------------------
 def test_catalogue_has_every_kind_once_with_its_template():
     keys = [k.key for k in KINDS]
-    assert keys == ["committee", "voters", "candidates_initial", "candidates_formal", "candidate_pledge",
-                    "ballot", "results", "certificate", "winner_pledge", "discipline_pledge", "summary"]
+    assert keys == [
+        "committee",
+        "voters",
+        "candidates_initial",
+        "candidates_formal",
+        "candidate_pledge",
+        "ballot",
+        "results",
+        "certificate",
+        "winner_pledge",
+        "discipline_pledge",
+        "summary",
+    ]
     for kind in KINDS:
         assert (TEMPLATES_DIR / kind.template).exists(), kind.template
     # Both candidate lists share one template; file prefixes sort in the order of the work.
@@ -112,6 +122,7 @@ def test_every_context_value_is_documented(elections):
 
 def test_contexts_hold_only_ready_values(elections):
     """Templates get strings, numbers, booleans and lists of them: nothing to compute."""
+
     def check(value, where):
         if isinstance(value, dict):
             for k, v in value.items():
@@ -135,7 +146,7 @@ def test_contexts_hold_only_ready_values(elections):
 def test_templates_do_no_arithmetic():
     for path in TEMPLATES_DIR.glob("*.docx"):
         compiled = compile_template(path)
-        for info, data in compiled.entries:
+        for _info, data in compiled.entries:
             text = re.sub(r"<[^>]+>", "", data.decode("utf-8", "replace"))
             for tag in re.findall(r"\{\{(.*?)\}\}", text):
                 assert not re.search(r"[-+*/%]|\|\s*(sum|round|int|float|length)", tag), f"{path.name}: {{{{{tag}}}}}"
@@ -147,7 +158,9 @@ def test_templates_do_no_arithmetic():
 def test_split_title_breaks_between_parts_and_keeps_lines_short():
     assert split_title(["阳光社区居民选举委员会", "成员名单公告"]) == ["阳光社区居民选举委员会成员名单公告"]
     assert split_title(["阳光社区第十二届居民委员会换届选举", "正式候选人名单公告"]) == [
-        "阳光社区第十二届居民委员会换届选举", "正式候选人名单公告"]
+        "阳光社区第十二届居民委员会换届选举",
+        "正式候选人名单公告",
+    ]
     long = split_title(["一二三四五六七八九十" * 5])
     assert all(len(line) <= 20 for line in long) and "".join(long) == "一二三四五六七八九十" * 5
 
@@ -224,14 +237,23 @@ def test_formal_candidates_in_stroke_order_with_the_difference(elections):
     assert [p["heading"] for p in posts] == [
         "（一）主任（应选1名，正式候选人2名，差额1名）",
         "（二）副主任（应选1名，正式候选人2名，差额1名）",
-        "（三）委员（应选3名，正式候选人5名，差额2名）"]
+        "（三）委员（应选3名，正式候选人5名，差额2名）",
+    ]
     members = [c["name"] for c in data["candidates"] if c["post"] == "委员"]
     assert [c["name"] for c in posts[2]["candidates"]] == strokes.sort_names(members)
     assert [c["name"] for c in posts[2]["candidates"]] == ["刘芳", "杨桂英", "何军", "陈晓东", "郭磊"]
     wang = posts[0]["candidates"][0]
-    assert wang == {"name": "王建国", "gender": "男", "ethnicity": "汉族", "birth": "1972年5月", "education": "大专",
-                    "politics": "中共党员", "workplace": "阳光社区党委书记", "nominated_by": "社区党组织提名",
-                    "post": "主任"}
+    assert wang == {
+        "name": "王建国",
+        "gender": "男",
+        "ethnicity": "汉族",
+        "birth": "1972年5月",
+        "education": "大专",
+        "politics": "中共党员",
+        "workplace": "阳光社区党委书记",
+        "nominated_by": "社区党组织提名",
+        "post": "主任",
+    }
     assert posts[1]["candidates"][0]["workplace"] == "—"
     assert "本次选举应选5名，正式候选人9名，多于应选名额4名，实行差额选举。" in ctx["notes"]
     assert "以姓氏笔画为序" in ctx["intro"]
@@ -262,7 +284,8 @@ def test_ballots_per_contest_round_and_post(elections):
     assert runoff["instructions"][0] == "1.本次为委员另行选举，应选1名。"
     members = village[2].context
     assert [r["name"] for r in members["rows"] if r["name"]] == strokes.sort_names(
-        ["孙丽娟", "周文斌", "吴海涛", "郑小燕", "马德胜"])
+        ["孙丽娟", "周文斌", "吴海涛", "郑小燕", "马德胜"]
+    )
     assert sum(1 for r in members["rows"] if r["number"] == "另选人") == 3
     assert members["seats_text"] == "应选委员3名　候选人5名"
     assert any("多于应选名额3名的，本选票无效" in line for line in members["instructions"])
@@ -283,14 +306,22 @@ def test_results_notice_figures_and_winners(elections):
     ctx = build(elections["residents-yangguang"], "results")[0].context
     assert ctx["doc_number"] == "阳选委〔2026〕5号" and ctx["date_text"] == "2026年3月18日"
     contest = ctx["contests"][0]
-    assert contest["figures"] == ["登记户数1486户，参加投票的户代表1398户，参选率94.08%，超过半数，选举有效。",
-                                  "共发出选票1400张，收回选票1398张，其中有效票1386张、无效票12张。"]
+    assert contest["figures"] == [
+        "登记户数1486户，参加投票的户代表1398户，参选率94.08%，超过半数，选举有效。",
+        "共发出选票1400张，收回选票1398张，其中有效票1386张、无效票12张。",
+    ]
     members = contest["posts"][2]["tally"]
     assert [(t["name"], t["votes"], t["result"]) for t in members] == [
-        ("刘芳", "1205", "当选"), ("陈晓东", "1010", "当选"), ("杨桂英", "876", "当选"), ("何军", "512", ""),
-        ("郭磊", "330", "")]
-    assert contest["outcome"][0] == ("按照得票超过参加投票的户代表1398户的半数（至少700票）始得当选的规定，"
-                                     "王建国当选为主任，张伟当选为副主任，刘芳、杨桂英、陈晓东当选为委员。")
+        ("刘芳", "1205", "当选"),
+        ("陈晓东", "1010", "当选"),
+        ("杨桂英", "876", "当选"),
+        ("何军", "512", ""),
+        ("郭磊", "330", ""),
+    ]
+    assert contest["outcome"][0] == (
+        "按照得票超过参加投票的户代表1398户的半数（至少700票）始得当选的规定，"
+        "王建国当选为主任，张伟当选为副主任，刘芳、杨桂英、陈晓东当选为委员。"
+    )
     assert contest["next_steps"] == ["全部名额均已选出。"]
 
 
@@ -301,11 +332,15 @@ def test_results_with_a_runoff(elections):
     assert runoff.context["doc_number"] == "柳选委〔2026〕6号"
     tally = first.context["contests"][0]["posts"][2]["tally"]
     assert [t["result"] for t in tally] == ["当选", "当选", "另行选举候选人", "另行选举候选人", "", "另选他人"]
-    assert "委员尚缺1名，须另行选举，另行选举候选人为吴海涛、郑小燕（按本轮得票多少确定）。" in first.context["contests"][0]["outcome"]
+    assert (
+        "委员尚缺1名，须另行选举，另行选举候选人为吴海涛、郑小燕（按本轮得票多少确定）。"
+        in first.context["contests"][0]["outcome"]
+    )
     assert first.context["contests"][0]["next_steps"] == []
     assert runoff.context["title_lines"][-1] == "另行选举结果公告"
     assert runoff.context["contests"][0]["outcome"] == [
-        "按照得票多且不少于已投选票2116张的三分之一（至少706票）始得当选的规定，吴海涛当选为委员。"]
+        "按照得票多且不少于已投选票2116张的三分之一（至少706票）始得当选的规定，吴海涛当选为委员。"
+    ]
     assert "委员孙丽娟、吴海涛、周文斌" in runoff.context["notes"][0]
 
 
@@ -321,7 +356,9 @@ def test_certificates_per_winner(elections):
     wu = certs[3].context
     assert wu["office"] == "柳林村第十二届村民委员会委员"
     assert wu["issuer"] == "河湾镇人民政府"
-    assert wu["text"] == "在2026年4月18日举行的柳林村第十二届村民委员会换届选举中，你当选为柳林村第十二届村民委员会委员。"
+    assert (
+        wu["text"] == "在2026年4月18日举行的柳林村第十二届村民委员会换届选举中，你当选为柳林村第十二届村民委员会委员。"
+    )
     deputy = build(elections["deputy-hewan-district7"], "certificate")[0].context
     assert deputy["office"] == "青石县第十九届人民代表大会代表"
     assert "由第七选区选民依法选举" in deputy["text"]
@@ -331,9 +368,13 @@ def test_certificates_per_winner(elections):
 
 def test_pledges(elections):
     cands = build(elections["residents-yangguang"], "candidate_pledge")
-    assert [c.suffix for c in cands] == strokes.sort_names([c["name"] for c in load("residents-yangguang")["candidates"]])
+    assert [c.suffix for c in cands] == strokes.sort_names(
+        [c["name"] for c in load("residents-yangguang")["candidates"]]
+    )
     wang = next(c.context for c in cands if c.suffix == "王建国")
-    assert wang["intro"].startswith("本人王建国，男，汉族，1972年5月出生，中共党员，是阳光社区第十二届居民委员会换届选举主任候选人。")
+    assert wang["intro"].startswith(
+        "本人王建国，男，汉族，1972年5月出生，中共党员，是阳光社区第十二届居民委员会换届选举主任候选人。"
+    )
     assert len(wang["items"]) == 6 and wang["items"][0].startswith("一、")
     winners = build(elections["village-liulin-runoff"], "winner_pledge")
     assert winners[0].context["items"][-1] == "五、每年向村民会议或村民代表会议报告履职情况。"
@@ -382,8 +423,10 @@ def test_summary_leaves_out_empty_sections_and_renumbers():
 
 
 def test_summary_of_many_records(elections):
-    chosen = [elections[n] for n in ("village-liulin-runoff", "residents-yangguang", "building-leaders-chenguang",
-                                     "party-qinghe-branch")]
+    chosen = [
+        elections[n]
+        for n in ("village-liulin-runoff", "residents-yangguang", "building-leaders-chenguang", "party-qinghe-branch")
+    ]
     ctx = summary_doc.build(chosen).context
     assert ctx["units"] == "3"  # the Party branch has no count yet and is left out
     assert ctx["title_lines"] == ["青石县村民委员会、居民委员会、楼栋长", "换届选举工作总结"]
@@ -434,7 +477,11 @@ def test_wording_follows_the_election_kind(elections):
     village = build(elections["village-liulin-runoff"], "committee")[0].context
     assert any("依法组织选民登记、候选人提名" in d for d in village["duties"])
 
-    assert build(elections["building-leaders-chenguang"], "voters")[0].context["title_lines"][-1].endswith("户代表名单公告")
+    assert (
+        build(elections["building-leaders-chenguang"], "voters")[0]
+        .context["title_lines"][-1]
+        .endswith("户代表名单公告")
+    )
     assert build(elections["deputy-hewan-district7"], "voters")[0].context["title_lines"][-1].endswith("选民名单公告")
 
     # Objections go to the body that runs this election, not to a 选举委员会 it does not have.

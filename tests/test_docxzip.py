@@ -6,8 +6,8 @@ import io
 import zipfile
 
 import docx
-
 from conftest import ROOT
+
 from pipeline import docxzip
 from pipeline.render import compile_template, render_template
 

@@ -11,26 +11,36 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pipeline.formatting import (
-    DASH, chinese_date, chinese_date_upper, chinese_numeral, doc_number, percent, ratio, year_month,
+    DASH,
+    chinese_date,
+    chinese_date_upper,
+    chinese_numeral,
+    doc_number,
+    percent,
+    ratio,
+    year_month,
 )
 
 
 # --- percent / ratio ------------------------------------------------------------------------
-@pytest.mark.parametrize("n, d, places, expected", [
-    (9700, 12670, 2, "76.56%"),
-    (2205, 2360, 2, "93.43%"),
-    (1, 3, 2, "33.33%"),
-    (2, 3, 2, "66.67%"),
-    (1, 8, 1, "12.5%"),
-    (1, 8, 0, "13%"),          # 12.5 → 13: half up, not half even
-    (1, 40, 1, "2.5%"),
-    (1, 400, 2, "0.25%"),
-    (5, 2000, 2, "0.25%"),
-    (1, 800, 2, "0.13%"),      # 0.125 → 0.13
-    (0, 5, 2, "0.00%"),
-    (5, 5, 2, "100.00%"),
-    (3, 5, 0, "60%"),
-])
+@pytest.mark.parametrize(
+    "n, d, places, expected",
+    [
+        (9700, 12670, 2, "76.56%"),
+        (2205, 2360, 2, "93.43%"),
+        (1, 3, 2, "33.33%"),
+        (2, 3, 2, "66.67%"),
+        (1, 8, 1, "12.5%"),
+        (1, 8, 0, "13%"),  # 12.5 → 13: half up, not half even
+        (1, 40, 1, "2.5%"),
+        (1, 400, 2, "0.25%"),
+        (5, 2000, 2, "0.25%"),
+        (1, 800, 2, "0.13%"),  # 0.125 → 0.13
+        (0, 5, 2, "0.00%"),
+        (5, 5, 2, "100.00%"),
+        (3, 5, 0, "60%"),
+    ],
+)
 def test_percent_examples(n, d, places, expected):
     assert percent(n, d, places) == expected
 
@@ -60,20 +70,20 @@ def test_ratio_rejects_zero_denominator():
 def test_ratio_is_exact_where_a_28_digit_quotient_would_double_round():
     # 0.00499999999999999999999999999999… (31 nines) would round to 0.005 at 28 digits and then
     # to 0.01; the exact value is below one half of the last place and must round to 0.00.
-    n, d = 5 * 10 ** 31 - 1, 10 ** 34
+    n, d = 5 * 10**31 - 1, 10**34
     assert ratio(n, d, 2) == Decimal("0.00")
-    assert ratio(5 * 10 ** 31, d, 2) == Decimal("0.01")
+    assert ratio(5 * 10**31, d, 2) == Decimal("0.01")
 
 
-@given(st.integers(0, 10 ** 9), st.integers(1, 10 ** 9), st.integers(0, 6))
+@given(st.integers(0, 10**9), st.integers(1, 10**9), st.integers(0, 6))
 def test_ratio_matches_exact_half_up(n, d, places):
-    value = Fraction(n, d) * 10 ** places
+    value = Fraction(n, d) * 10**places
     floor = value.numerator // value.denominator
     expected = floor + (1 if value - floor >= Fraction(1, 2) else 0)
     assert ratio(n, d, places) == Decimal(expected).scaleb(-places)
 
 
-@given(st.integers(0, 10 ** 6), st.integers(1, 10 ** 6))
+@given(st.integers(0, 10**6), st.integers(1, 10**6))
 def test_ratio_agrees_with_decimal_quantize_where_the_quotient_terminates(n, d):
     # d of the form 2^a 5^b → exact decimal quotient; then quantize must agree.
     d2 = 2 ** (d % 7) * 5 ** (d % 5)
@@ -115,15 +125,35 @@ def test_year_month():
 
 
 # --- numerals -------------------------------------------------------------------------------
-@pytest.mark.parametrize("n, expected", [
-    (0, "零"), (1, "一"), (9, "九"),
-    (10, "十"), (11, "十一"), (12, "十二"), (19, "十九"),
-    (20, "二十"), (21, "二十一"), (99, "九十九"),
-    (100, "一百"), (101, "一百零一"), (105, "一百零五"), (110, "一百一十"), (111, "一百一十一"),
-    (999, "九百九十九"),
-    (1000, "一千"), (1001, "一千零一"), (1010, "一千零一十"), (1100, "一千一百"), (1011, "一千零一十一"),
-    (2026, "二千零二十六"), (9999, "九千九百九十九"), (3005, "三千零五"),
-])
+@pytest.mark.parametrize(
+    "n, expected",
+    [
+        (0, "零"),
+        (1, "一"),
+        (9, "九"),
+        (10, "十"),
+        (11, "十一"),
+        (12, "十二"),
+        (19, "十九"),
+        (20, "二十"),
+        (21, "二十一"),
+        (99, "九十九"),
+        (100, "一百"),
+        (101, "一百零一"),
+        (105, "一百零五"),
+        (110, "一百一十"),
+        (111, "一百一十一"),
+        (999, "九百九十九"),
+        (1000, "一千"),
+        (1001, "一千零一"),
+        (1010, "一千零一十"),
+        (1100, "一千一百"),
+        (1011, "一千零一十一"),
+        (2026, "二千零二十六"),
+        (9999, "九千九百九十九"),
+        (3005, "三千零五"),
+    ],
+)
 def test_chinese_numeral(n, expected):
     assert chinese_numeral(n) == expected
 

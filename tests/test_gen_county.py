@@ -19,15 +19,15 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import ROOT, SAMPLES
 
 from pipeline.check import check_file
 from pipeline.findings import Severity
 
-from conftest import ROOT, SAMPLES
-
 # The documented command that produced samples/county/ (also at the top of tools/gen_county.py).
-SAMPLE_COMMAND = ("python tools/gen_county.py samples/county --units 24 --townships 3 --seed 2076 "
-                  "--errors 4 --small-rolls 2")
+SAMPLE_COMMAND = (
+    "python tools/gen_county.py samples/county --units 24 --townships 3 --seed 2076 --errors 4 --small-rolls 2"
+)
 COUNTY_SAMPLE = SAMPLES / "county"
 EXPECTED = re.compile(r"本记录故意包含(?:错误|警告)：.*?（预期检查编号 ([A-Z][A-Z0-9-]+)）")
 PROBLEMS = (Severity.ERROR, Severity.WARNING)
@@ -46,8 +46,9 @@ gen = _load_tool()
 
 def tree_files(root: Path) -> dict[str, bytes]:
     """Relative path → bytes of every file below `root`."""
-    return {str(p.relative_to(root)).replace(os.sep, "/"): p.read_bytes()
-            for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(root)).replace(os.sep, "/"): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
+    }
 
 
 def records_below(root: Path) -> list[Path]:
@@ -90,6 +91,7 @@ def run_tool(*args: str) -> int:
 
 # ------------------------------------------------------------------------------ determinism
 
+
 def test_same_seed_same_bytes_other_seed_other_files(tmp_path):
     args = ["--units", "30", "--townships", "3", "--errors", "3", "--small-rolls", "2"]
     assert run_tool(tmp_path / "a", "--seed", "7", *args) == 0
@@ -113,6 +115,7 @@ def test_errors_do_not_change_the_other_units(tmp_path):
 
 
 # ------------------------------------------------------------------------------ generated trees pass the checks
+
 
 def test_clean_tree_passes_check(tmp_path):
     rows = gen.generate(str(tmp_path), units=60, seed=5, small_rolls=4)
@@ -144,6 +147,7 @@ def test_manifest_lists_every_unit(tmp_path):
 
 
 # ------------------------------------------------------------------------------ the committed sample tree
+
 
 def test_sample_command_is_documented_in_the_tool():
     assert SAMPLE_COMMAND in gen.__doc__
@@ -181,12 +185,13 @@ def test_committed_county_sample_findings_are_those_announced():
 
 # ------------------------------------------------------------------------------ large trees with rolls
 
+
 def test_roll_tree_is_quick_and_consistent(tmp_path):
     """`--units 300 --roll`: generated in a second or two (not timed here); rolls as long as `registered`."""
     rows = gen.generate(str(tmp_path), units=300, seed=42, roll=True)
     assert len(rows) == 300
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    for rel, kind, _ in rows:
+    for rel, _, _ in rows:
         data = yaml.load((tmp_path / rel).read_text(encoding="utf-8"), Loader=loader)
         for contest in data.get("contests") or [data]:
             voters = [v for g in contest["electorate"]["groups"] for v in g["voters"]]
@@ -208,6 +213,7 @@ def test_roll_tree_is_quick_and_consistent(tmp_path):
 
 
 # ------------------------------------------------------------------------------ command line
+
 
 def test_help_is_chinese(capsys):
     with pytest.raises(SystemExit) as exit_info:

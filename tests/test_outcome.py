@@ -14,12 +14,25 @@ from pipeline.strokes import name_key
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 
-BASIS = {"village_committee": 2025, "residents_committee": 2025, "party_branch": 2020, "deputy": 2020,
-         "building_leader": "local"}
+BASIS = {
+    "village_committee": 2025,
+    "residents_committee": 2025,
+    "party_branch": 2020,
+    "deputy": 2020,
+    "building_leader": "local",
+}
 
 
-def make(kind="village_committee", seats=None, candidates=None, rounds=None, registered=100, excluded=None,
-         method=None, **extra):
+def make(
+    kind="village_committee",
+    seats=None,
+    candidates=None,
+    rounds=None,
+    registered=100,
+    excluded=None,
+    method=None,
+    **extra,
+):
     """A single-contest record; candidates as {post: [names]}."""
     seats = seats or {"委员": 1}
     candidates = candidates or {post: [] for post in seats}
@@ -48,16 +61,24 @@ def run(data):
 
 def first(participants, votes, returned=None, issued=None, **extra):
     returned = participants if returned is None else returned
-    rnd = {"type": "first", "participants": participants,
-           "ballots": {"issued": issued if issued is not None else returned, "returned": returned},
-           "votes": votes}
+    rnd = {
+        "type": "first",
+        "participants": participants,
+        "ballots": {"issued": issued if issued is not None else returned, "returned": returned},
+        "votes": votes,
+    }
     rnd.update(extra)
     return rnd
 
 
 def one_post(votes, participants=100, seats=1, post="委员", kind="village_committee", **kw):
-    data = make(kind=kind, seats={post: seats}, candidates={post: list(votes)},
-                rounds=[first(participants, {post: votes})], **kw)
+    data = make(
+        kind=kind,
+        seats={post: seats},
+        candidates={post: list(votes)},
+        rounds=[first(participants, {post: votes})],
+        **kw,
+    )
     return run(data).contests[0].rounds[0].posts[0]
 
 
@@ -137,8 +158,10 @@ def test_ties_in_the_tally_are_in_stroke_order():
 
 
 def test_write_in_is_counted_and_can_win():
-    data = make(candidates={"委员": ["王芳", "李强"]},
-                rounds=[first(100, {"委员": {"王芳": 20, "李强": 10}}, write_ins={"委员": {"赵永清": 60}})])
+    data = make(
+        candidates={"委员": ["王芳", "李强"]},
+        rounds=[first(100, {"委员": {"王芳": 20, "李强": 10}}, write_ins={"委员": {"赵永清": 60}})],
+    )
     post = run(data).contests[0].rounds[0].posts[0]
     assert post.elected == ["赵永清"]
     assert post.write_ins == ["赵永清"]
@@ -146,8 +169,10 @@ def test_write_in_is_counted_and_can_win():
 
 
 def test_write_in_for_a_candidate_adds_to_the_candidate():
-    data = make(candidates={"委员": ["王芳", "李强"]},
-                rounds=[first(100, {"委员": {"王芳": 48, "李强": 10}}, write_ins={"委员": {"王芳": 3}})])
+    data = make(
+        candidates={"委员": ["王芳", "李强"]},
+        rounds=[first(100, {"委员": {"王芳": 48, "李强": 10}}, write_ins={"委员": {"王芳": 3}})],
+    )
     post = run(data).contests[0].rounds[0].posts[0]
     assert post.tally[0] == ("王芳", 51) and post.elected == ["王芳"] and post.write_ins == []
 
@@ -166,20 +191,32 @@ def test_turnout_exactly_half_is_invalid():
 
 
 def test_turnout_reason_wording():
-    data = make(registered=2360, rounds=[first(2205, {"委员": {"王芳": 2000}}, issued=2210)],
-                candidates={"委员": ["王芳"]})
+    data = make(
+        registered=2360, rounds=[first(2205, {"委员": {"王芳": 2000}}, issued=2210)], candidates={"委员": ["王芳"]}
+    )
     rnd = run(data).contests[0].rounds[0]
     assert rnd.valid
-    assert rnd.reasons == ["参加投票 2205 人，超过登记选民 2360 人的半数（至少需 1181 人）。",
-                           "收回选票 2205 张，未超过发出选票 2210 张。"]
+    assert rnd.reasons == [
+        "参加投票 2205 人，超过登记选民 2360 人的半数（至少需 1181 人）。",
+        "收回选票 2205 张，未超过发出选票 2210 张。",
+    ]
     assert (rnd.turnout_value, rnd.turnout_base, rnd.turnout_needed) == (2205, 2360, 1181)
 
 
 def test_participants_default_to_ballots_returned():
-    rnd_data = {"type": "first", "ballots": {"issued": 41, "returned": 41, "invalid": 1},
-                "votes": {"楼栋长": {"王桂芝": 21, "刘永": 19}}}
-    data = make(kind="building_leader", seats={"楼栋长": 1}, candidates={"楼栋长": ["王桂芝", "刘永"]},
-                registered=48, rounds=[rnd_data], method="household_representative")
+    rnd_data = {
+        "type": "first",
+        "ballots": {"issued": 41, "returned": 41, "invalid": 1},
+        "votes": {"楼栋长": {"王桂芝": 21, "刘永": 19}},
+    }
+    data = make(
+        kind="building_leader",
+        seats={"楼栋长": 1},
+        candidates={"楼栋长": ["王桂芝", "刘永"]},
+        registered=48,
+        rounds=[rnd_data],
+        method="household_representative",
+    )
     rnd = run(data).contests[0].rounds[0]
     assert rnd.turnout_value == 41 and rnd.valid_ballots == 40
     assert rnd.posts[0].threshold == 21 and rnd.posts[0].elected == ["王桂芝"]
@@ -194,8 +231,12 @@ def test_more_ballots_returned_than_issued_is_invalid():
 
 
 def test_deputy_reconciliation_compares_with_participants():
-    data = make(kind="deputy", seats={"代表": 1}, candidates={"代表": ["王芳", "李强"]},
-                rounds=[first(80, {"代表": {"王芳": 70, "李强": 5}}, returned=81, issued=90)])
+    data = make(
+        kind="deputy",
+        seats={"代表": 1},
+        candidates={"代表": ["王芳", "李强"]},
+        rounds=[first(80, {"代表": {"王芳": 70, "李强": 5}}, returned=81, issued=90)],
+    )
     rnd = run(data).contests[0].rounds[0]
     assert not rnd.valid
     assert "收回选票 81 张，多于参加投票人数 80 人，本轮选举无效。" in rnd.reasons
@@ -203,10 +244,15 @@ def test_deputy_reconciliation_compares_with_participants():
 
 def test_resident_representatives_need_more_than_two_thirds():
     def rnd(participants):
-        data = make(kind="residents_committee", method="resident_representative", registered=90,
-                    candidates={"委员": ["王芳", "李强"]},
-                    rounds=[first(participants, {"委员": {"王芳": participants, "李强": 0}})])
+        data = make(
+            kind="residents_committee",
+            method="resident_representative",
+            registered=90,
+            candidates={"委员": ["王芳", "李强"]},
+            rounds=[first(participants, {"委员": {"王芳": participants, "李强": 0}})],
+        )
         return run(data).contests[0].rounds[0]
+
     exactly = rnd(60)
     assert not exactly.valid and exactly.turnout_needed == 61
     assert "三分之二" in exactly.reasons[0] and "居民代表" in exactly.reasons[0]
@@ -214,8 +260,13 @@ def test_resident_representatives_need_more_than_two_thirds():
 
 
 def test_household_representatives_need_more_than_half():
-    data = make(kind="residents_committee", method="household_representative", registered=90,
-                candidates={"委员": ["王芳"]}, rounds=[first(46, {"委员": {"王芳": 40}})])
+    data = make(
+        kind="residents_committee",
+        method="household_representative",
+        registered=90,
+        candidates={"委员": ["王芳"]},
+        rounds=[first(46, {"委员": {"王芳": 40}})],
+    )
     rnd = run(data).contests[0].rounds[0]
     assert rnd.valid and rnd.turnout_needed == 46
 
@@ -223,11 +274,21 @@ def test_household_representatives_need_more_than_half():
 def party(present, votes, returned=None, seats=None, excluded=2, registered=46):
     seats = seats or {"委员": 1}
     post = next(iter(seats))
-    rnd = {"type": "first", "present": present,
-           "ballots": {"issued": present, "returned": present if returned is None else returned},
-           "votes": {post: votes}}
-    data = make(kind="party_branch", seats=seats, candidates={post: list(votes)}, registered=registered,
-                excluded=excluded, method="party_meeting", rounds=[rnd])
+    rnd = {
+        "type": "first",
+        "present": present,
+        "ballots": {"issued": present, "returned": present if returned is None else returned},
+        "votes": {post: votes},
+    }
+    data = make(
+        kind="party_branch",
+        seats=seats,
+        candidates={post: list(votes)},
+        registered=registered,
+        excluded=excluded,
+        method="party_meeting",
+        rounds=[rnd],
+    )
     return run(data).contests[0].rounds[0]
 
 
@@ -236,8 +297,9 @@ def test_party_quorum_is_four_fifths_of_expected_attendance_after_exclusions():
     assert not party(35, {"王芳": 30, "李强": 5}).valid
     rnd = party(36, {"王芳": 30, "李强": 5})
     assert rnd.valid and (rnd.turnout_base, rnd.turnout_needed) == (44, 36)
-    assert rnd.reasons[0] == ("实到会有选举权的党员 36 人，超过应到会 44 人（登记 46 人，经批准不计入 2 人）"
-                              "的五分之四（至少需 36 人）。")
+    assert rnd.reasons[0] == (
+        "实到会有选举权的党员 36 人，超过应到会 44 人（登记 46 人，经批准不计入 2 人）的五分之四（至少需 36 人）。"
+    )
     # Without the exclusions 4/5 × 46 = 36.8: the same 36 present are not enough.
     assert not party(36, {"王芳": 30, "李强": 5}, excluded=None).valid
 
@@ -260,13 +322,27 @@ def test_party_reconciliation_compares_with_present():
 
 
 def test_party_runoff_needs_more_than_half_of_present_again():
-    data = make(kind="party_branch", seats={"委员": 2}, candidates={"委员": ["王芳", "李强", "张伟"]},
-                registered=44, method="party_meeting", rounds=[
-                    {"type": "first", "present": 40, "ballots": {"issued": 40, "returned": 40},
-                     "votes": {"委员": {"王芳": 30, "李强": 20, "张伟": 15}}},
-                    {"type": "runoff", "present": 40, "ballots": {"issued": 40, "returned": 40},
-                     "votes": {"委员": {"李强": 20, "张伟": 19}}},
-                ])
+    data = make(
+        kind="party_branch",
+        seats={"委员": 2},
+        candidates={"委员": ["王芳", "李强", "张伟"]},
+        registered=44,
+        method="party_meeting",
+        rounds=[
+            {
+                "type": "first",
+                "present": 40,
+                "ballots": {"issued": 40, "returned": 40},
+                "votes": {"委员": {"王芳": 30, "李强": 20, "张伟": 15}},
+            },
+            {
+                "type": "runoff",
+                "present": 40,
+                "ballots": {"issued": 40, "returned": 40},
+                "votes": {"委员": {"李强": 20, "张伟": 19}},
+            },
+        ],
+    )
     contest = run(data).contests[0]
     assert contest.rounds[0].posts[0].runoff_candidates == ["李强", "张伟"]
     post = contest.rounds[1].posts[0]
@@ -293,24 +369,29 @@ def test_missing_registered_cannot_be_decided():
 
 
 def test_missing_votes_of_a_post_cannot_be_decided():
-    data = make(seats={"主任": 1, "委员": 2}, candidates={"主任": ["王芳"], "委员": ["李强", "张伟"]},
-                rounds=[first(100, {"主任": {"王芳": 60}})])
+    data = make(
+        seats={"主任": 1, "委员": 2},
+        candidates={"主任": ["王芳"], "委员": ["李强", "张伟"]},
+        rounds=[first(100, {"主任": {"王芳": 60}})],
+    )
     rnd = run(data).contests[0].rounds[0]
     assert not rnd.valid and rnd.missing == ["votes.委员"]
     assert "“委员”的得票（votes.委员）" in rnd.reasons[-1]
 
 
 def test_missing_issued_cannot_be_decided():
-    data = make(candidates={"委员": ["王芳"]},
-                rounds=[{"type": "first", "participants": 90, "ballots": {"returned": 90},
-                         "votes": {"委员": {"王芳": 60}}}])
+    data = make(
+        candidates={"委员": ["王芳"]},
+        rounds=[{"type": "first", "participants": 90, "ballots": {"returned": 90}, "votes": {"委员": {"王芳": 60}}}],
+    )
     rnd = run(data).contests[0].rounds[0]
     assert not rnd.valid and rnd.missing == ["ballots.issued"]
 
 
 def test_party_missing_present_cannot_be_decided():
-    data = make(kind="party_branch", candidates={"委员": ["王芳"]}, registered=40,
-                rounds=[first(38, {"委员": {"王芳": 30}})])
+    data = make(
+        kind="party_branch", candidates={"委员": ["王芳"]}, registered=40, rounds=[first(38, {"委员": {"王芳": 30}})]
+    )
     rnd = run(data).contests[0].rounds[0]
     assert not rnd.valid and "present" in rnd.missing
 
@@ -318,11 +399,19 @@ def test_party_missing_present_cannot_be_decided():
 # --- runoff ---------------------------------------------------------------------------------
 def with_runoff(runoff_votes, returned=99, seats=1, first_votes=None):
     first_votes = first_votes or {"王芳": 45, "李强": 40, "张伟": 10}
-    data = make(seats={"委员": seats}, candidates={"委员": list(first_votes)}, rounds=[
-        first(100, {"委员": first_votes}),
-        {"type": "runoff", "participants": returned, "ballots": {"issued": returned, "returned": returned},
-         "votes": {"委员": runoff_votes}},
-    ])
+    data = make(
+        seats={"委员": seats},
+        candidates={"委员": list(first_votes)},
+        rounds=[
+            first(100, {"委员": first_votes}),
+            {
+                "type": "runoff",
+                "participants": returned,
+                "ballots": {"issued": returned, "returned": returned},
+                "votes": {"委员": runoff_votes},
+            },
+        ],
+    )
     return run(data).contests[0]
 
 
@@ -352,13 +441,25 @@ def test_runoff_tie_requires_revote_then_revote_decides():
     post = contest.rounds[1].posts[0]
     assert post.elected == [] and sorted(post.revote_among) == sorted(["王芳", "李强"]) and post.revote_seats == 1
     assert "重新投票" in contest.next_steps[0] and "不得抽签" in contest.next_steps[0]
-    data = make(seats={"委员": 1}, candidates={"委员": ["王芳", "李强", "张伟"]}, rounds=[
-        first(100, {"委员": {"王芳": 45, "李强": 40, "张伟": 10}}),
-        {"type": "runoff", "participants": 99, "ballots": {"issued": 99, "returned": 99},
-         "votes": {"委员": {"王芳": 45, "李强": 45}}},
-        {"type": "revote", "participants": 90, "ballots": {"issued": 90, "returned": 90},
-         "votes": {"委员": {"王芳": 40, "李强": 41}}},
-    ])
+    data = make(
+        seats={"委员": 1},
+        candidates={"委员": ["王芳", "李强", "张伟"]},
+        rounds=[
+            first(100, {"委员": {"王芳": 45, "李强": 40, "张伟": 10}}),
+            {
+                "type": "runoff",
+                "participants": 99,
+                "ballots": {"issued": 99, "returned": 99},
+                "votes": {"委员": {"王芳": 45, "李强": 45}},
+            },
+            {
+                "type": "revote",
+                "participants": 90,
+                "ballots": {"issued": 90, "returned": 90},
+                "votes": {"委员": {"王芳": 40, "李强": 41}},
+            },
+        ],
+    )
     contest = run(data).contests[0]
     revote = contest.rounds[2].posts[0]
     assert revote.seats == 1 and revote.threshold == 1 and revote.elected == ["李强"]
@@ -366,22 +467,38 @@ def test_runoff_tie_requires_revote_then_revote_decides():
 
 
 def test_first_round_tie_then_revote():
-    data = make(seats={"委员": 2}, candidates={"委员": ["王芳", "李强", "张伟"]}, rounds=[
-        first(100, {"委员": {"王芳": 90, "李强": 70, "张伟": 70}}),
-        {"type": "revote", "participants": 95, "ballots": {"issued": 95, "returned": 95},
-         "votes": {"委员": {"李强": 50, "张伟": 45}}},
-    ])
+    data = make(
+        seats={"委员": 2},
+        candidates={"委员": ["王芳", "李强", "张伟"]},
+        rounds=[
+            first(100, {"委员": {"王芳": 90, "李强": 70, "张伟": 70}}),
+            {
+                "type": "revote",
+                "participants": 95,
+                "ballots": {"issued": 95, "returned": 95},
+                "votes": {"委员": {"李强": 50, "张伟": 45}},
+            },
+        ],
+    )
     contest = run(data).contests[0]
     assert contest.rounds[1].posts[0].tally == [("李强", 50), ("张伟", 45)]
     assert contest.elected == {"委员": ["王芳", "李强"]}
 
 
 def test_revote_tied_again_needs_another_revote():
-    data = make(seats={"委员": 2}, candidates={"委员": ["王芳", "李强", "张伟"]}, rounds=[
-        first(100, {"委员": {"王芳": 90, "李强": 70, "张伟": 70}}),
-        {"type": "revote", "participants": 95, "ballots": {"issued": 95, "returned": 95},
-         "votes": {"委员": {"李强": 47, "张伟": 47}}},
-    ])
+    data = make(
+        seats={"委员": 2},
+        candidates={"委员": ["王芳", "李强", "张伟"]},
+        rounds=[
+            first(100, {"委员": {"王芳": 90, "李强": 70, "张伟": 70}}),
+            {
+                "type": "revote",
+                "participants": 95,
+                "ballots": {"issued": 95, "returned": 95},
+                "votes": {"委员": {"李强": 47, "张伟": 47}},
+            },
+        ],
+    )
     contest = run(data).contests[0]
     assert contest.rounds[1].posts[0].revote_seats == 1
     assert contest.vacant == {"委员": 1}
@@ -391,11 +508,12 @@ def test_revote_tied_again_needs_another_revote():
 def test_runoff_candidates_by_ratio_for_deputies():
     def runoff_candidates(seats, votes):
         return one_post(votes, seats=seats, post="代表", kind="deputy").runoff_candidates
+
     votes = {"王芳": 40, "李强": 35, "张伟": 30, "刘洋": 20, "陈静": 10, "杨帆": 5, "赵磊": 1}
-    assert runoff_candidates(1, votes) == ["王芳", "李强"]                 # 1 seat → 2
-    assert runoff_candidates(2, votes) == ["王芳", "李强", "张伟"]          # 2 + ⌈2/3⌉ = 3
+    assert runoff_candidates(1, votes) == ["王芳", "李强"]  # 1 seat → 2
+    assert runoff_candidates(2, votes) == ["王芳", "李强", "张伟"]  # 2 + ⌈2/3⌉ = 3
     assert runoff_candidates(3, votes) == ["王芳", "李强", "张伟", "刘洋"]  # 3 + 1 = 4
-    assert len(runoff_candidates(4, votes)) == 6                         # 4 + ⌈4/3⌉ = 6
+    assert len(runoff_candidates(4, votes)) == 6  # 4 + ⌈4/3⌉ = 6
 
 
 def test_runoff_candidates_exclude_first_round_winners():
@@ -405,10 +523,20 @@ def test_runoff_candidates_exclude_first_round_winners():
 
 
 def test_posts_limit_the_round():
-    data = make(seats={"主任": 1, "委员": 2}, candidates={"主任": ["王芳", "刘洋"], "委员": ["李强", "张伟", "陈静"]},
-                rounds=[first(100, {"主任": {"王芳": 60, "刘洋": 30}, "委员": {"李强": 70, "张伟": 40, "陈静": 30}}),
-                        {"type": "runoff", "posts": ["委员"], "participants": 90,
-                         "ballots": {"issued": 90, "returned": 90}, "votes": {"委员": {"张伟": 50, "陈静": 35}}}])
+    data = make(
+        seats={"主任": 1, "委员": 2},
+        candidates={"主任": ["王芳", "刘洋"], "委员": ["李强", "张伟", "陈静"]},
+        rounds=[
+            first(100, {"主任": {"王芳": 60, "刘洋": 30}, "委员": {"李强": 70, "张伟": 40, "陈静": 30}}),
+            {
+                "type": "runoff",
+                "posts": ["委员"],
+                "participants": 90,
+                "ballots": {"issued": 90, "returned": 90},
+                "votes": {"委员": {"张伟": 50, "陈静": 35}},
+            },
+        ],
+    )
     contest = run(data).contests[0]
     assert [p.post for p in contest.rounds[1].posts] == ["委员"]
     assert contest.rounds[1].posts[0].seats == 1
@@ -422,10 +550,20 @@ def test_invalid_runoff_keeps_the_runoff_pending():
 
 
 def test_next_steps_for_a_pending_runoff():
-    contest = run(make(seats={"委员": 3}, candidates={"委员": ["孙丽娟", "周文斌", "吴海涛", "郑小燕", "马德胜"]},
-                       registered=2360,
-                       rounds=[first(2205, {"委员": {"孙丽娟": 1420, "周文斌": 1188, "吴海涛": 1050,
-                                                    "郑小燕": 890, "马德胜": 760}}, issued=2210)])).contests[0]
+    contest = run(
+        make(
+            seats={"委员": 3},
+            candidates={"委员": ["孙丽娟", "周文斌", "吴海涛", "郑小燕", "马德胜"]},
+            registered=2360,
+            rounds=[
+                first(
+                    2205,
+                    {"委员": {"孙丽娟": 1420, "周文斌": 1188, "吴海涛": 1050, "郑小燕": 890, "马德胜": 760}},
+                    issued=2210,
+                )
+            ],
+        )
+    ).contests[0]
     assert contest.next_steps == ["委员尚缺 1 名，须另行选举，候选人：吴海涛、郑小燕。"]
     assert contest.vacant == {"委员": 1}
 
@@ -444,9 +582,12 @@ def test_no_rounds_no_candidates():
 
 def test_informal_and_withdrawn_candidates_are_not_on_the_tally():
     data = make(rounds=[first(100, {"委员": {"王芳": 60, "李强": 20}})])
-    data["candidates"] = [{"name": "王芳", "post": "委员"}, {"name": "李强", "post": "委员"},
-                          {"name": "张伟", "post": "委员", "withdrawn": True},
-                          {"name": "刘洋", "post": "委员", "formal": False}]
+    data["candidates"] = [
+        {"name": "王芳", "post": "委员"},
+        {"name": "李强", "post": "委员"},
+        {"name": "张伟", "post": "委员", "withdrawn": True},
+        {"name": "刘洋", "post": "委员", "formal": False},
+    ]
     post = run(data).contests[0].rounds[0].posts[0]
     assert [n for n, _ in post.tally] == ["王芳", "李强"]
 
@@ -541,15 +682,21 @@ def test_outcome_to_dict_is_plain_data():
 
 
 def test_round_seats_never_exceed_the_open_seats():
-    data = make(seats={"委员": 1}, candidates={"委员": ["王芳", "李强"]},
-                rounds=[first(100, {"委员": {"王芳": 80, "李强": 70}}, seats={"委员": 3})])
+    data = make(
+        seats={"委员": 1},
+        candidates={"委员": ["王芳", "李强"]},
+        rounds=[first(100, {"委员": {"王芳": 80, "李强": 70}}, seats={"委员": 3})],
+    )
     contest = run(data).contests[0]
     assert contest.rounds[0].posts[0].seats == 1 and contest.elected == {"委员": ["王芳"]}
 
 
 def test_posts_outside_the_contest_seats_are_not_decided():
-    data = make(seats={"委员": 1}, candidates={"委员": ["王芳"]},
-                rounds=[first(100, {"委员": {"王芳": 80}, "主任": {"李强": 90}}, posts=["委员", "主任"])])
+    data = make(
+        seats={"委员": 1},
+        candidates={"委员": ["王芳"]},
+        rounds=[first(100, {"委员": {"王芳": 80}, "主任": {"李强": 90}}, posts=["委员", "主任"])],
+    )
     contest = run(data).contests[0]
     assert [p.post for p in contest.rounds[0].posts] == ["委员"]
     assert contest.elected == {"委员": ["王芳"]}
@@ -564,9 +711,17 @@ def test_contest_without_seats():
 
 
 def test_someone_elected_to_a_higher_post_is_not_elected_again():
-    data = make(seats={"主任": 1, "委员": 1}, candidates={"主任": ["王芳", "李强"], "委员": ["张伟", "刘洋"]},
-                rounds=[first(100, {"主任": {"王芳": 80, "李强": 10}, "委员": {"张伟": 40, "刘洋": 30}},
-                              write_ins={"委员": {"王芳": 55}})])
+    data = make(
+        seats={"主任": 1, "委员": 1},
+        candidates={"主任": ["王芳", "李强"], "委员": ["张伟", "刘洋"]},
+        rounds=[
+            first(
+                100,
+                {"主任": {"王芳": 80, "李强": 10}, "委员": {"张伟": 40, "刘洋": 30}},
+                write_ins={"委员": {"王芳": 55}},
+            )
+        ],
+    )
     contest = run(data).contests[0]
     assert contest.elected == {"主任": ["王芳"], "委员": []}
     assert contest.rounds[0].posts[1].runoff_candidates == ["张伟", "刘洋"]

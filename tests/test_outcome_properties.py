@@ -8,11 +8,33 @@ from hypothesis import strategies as st
 from pipeline import outcome as oc
 from pipeline.rules.profile import Threshold, select
 
-NAMES = ["王芳", "李强", "张伟", "刘洋", "陈静", "杨帆", "赵磊", "黄丽", "周杰", "吴敏", "徐涛", "孙悦",
-         "丁一", "马力", "王明", "田富", "田大利"]
+NAMES = [
+    "王芳",
+    "李强",
+    "张伟",
+    "刘洋",
+    "陈静",
+    "杨帆",
+    "赵磊",
+    "黄丽",
+    "周杰",
+    "吴敏",
+    "徐涛",
+    "孙悦",
+    "丁一",
+    "马力",
+    "王明",
+    "田富",
+    "田大利",
+]
 WRITE_INS = ["欧阳明", "司马光", "诸葛亮"]
-KINDS = {"village_committee": 2025, "residents_committee": 2025, "party_branch": 2020, "deputy": 2020,
-         "building_leader": None}
+KINDS = {
+    "village_committee": 2025,
+    "residents_committee": 2025,
+    "party_branch": 2020,
+    "deputy": 2020,
+    "building_leader": None,
+}
 POSTS = ["主任", "委员"]
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -22,7 +44,8 @@ SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[Heal
 def records(draw, rounds_after_first: bool = False):
     kind = draw(st.sampled_from(sorted(KINDS)))
     method = {"party_branch": "party_meeting"}.get(kind) or draw(
-        st.sampled_from([None, "all_voters", "household_representative", "resident_representative"]))
+        st.sampled_from([None, "all_voters", "household_representative", "resident_representative"])
+    )
     posts = draw(st.lists(st.sampled_from(POSTS), min_size=1, max_size=2, unique=True))
     names = draw(st.permutations(NAMES))
     seats, candidates, votes, write_ins = {}, [], {}, {}
@@ -30,7 +53,7 @@ def records(draw, rounds_after_first: bool = False):
     for post in posts:
         seats[post] = draw(st.integers(1, 3))
         count = draw(st.integers(0, 5))
-        chosen = names[cursor:cursor + count]
+        chosen = names[cursor : cursor + count]
         cursor += count
         candidates += [{"name": n, "post": post} for n in chosen]
         votes[post] = {n: draw(st.integers(0, 12)) for n in chosen}
@@ -48,7 +71,8 @@ def records(draw, rounds_after_first: bool = False):
     if write_ins:
         rnd["write_ins"] = write_ins
     data = {
-        "kind": kind, "unit": {"name": "测试"},
+        "kind": kind,
+        "unit": {"name": "测试"},
         "seats": [{"post": p, "count": n} for p, n in seats.items()],
         "electorate": {"registered": registered},
         "candidates": candidates,
@@ -106,8 +130,9 @@ def check_round(rnd: oc.RoundResult, earlier: set[str] = frozenset()):
         # Elected are the top of the tally among those who passed.
         if post.elected:
             lowest = min(votes[n] for n in post.elected)
-            others = [n for n, v in post.tally
-                      if n not in post.elected and n not in post.revote_among and n not in taken]
+            others = [
+                n for n, v in post.tally if n not in post.elected and n not in post.revote_among and n not in taken
+            ]
             assert all(votes[n] <= lowest for n in others)
             assert all(votes[n] < lowest or votes[n] < post.threshold for n in others)
         # 另行选举 candidates: none elected or tied; at least as many as the seats left when possible.
@@ -115,8 +140,14 @@ def check_round(rnd: oc.RoundResult, earlier: set[str] = frozenset()):
             assert rnd.type == "first" and post.seats_left > 0
             assert not set(post.runoff_candidates) & (set(post.elected) | set(post.revote_among))
             cut = min(votes[n] for n in post.runoff_candidates)
-            rest = [n for n, v in post.tally if n not in post.runoff_candidates
-                    and n not in post.elected and n not in post.revote_among and n not in taken]
+            rest = [
+                n
+                for n, v in post.tally
+                if n not in post.runoff_candidates
+                and n not in post.elected
+                and n not in post.revote_among
+                and n not in taken
+            ]
             assert all(votes[n] <= cut for n in rest)
             assert len(post.runoff_candidates) > post.seats_left or not rest
 
@@ -149,8 +180,10 @@ def test_results_do_not_depend_on_listing_order(data, draw):
     shuffled = dict(data)
     shuffled["candidates"] = draw.draw(st.permutations(data["candidates"]))
     rnd = dict(data["rounds"][0])
-    rnd["votes"] = {post: dict(draw.draw(st.permutations(list(v.items()))))
-                    for post, v in draw.draw(st.permutations(list(rnd["votes"].items())))}
+    rnd["votes"] = {
+        post: dict(draw.draw(st.permutations(list(v.items()))))
+        for post, v in draw.draw(st.permutations(list(rnd["votes"].items())))
+    }
     shuffled["rounds"] = [rnd]
     _, again = compute(shuffled)
     assert oc.outcome_to_dict(again) == oc.outcome_to_dict(expected)
@@ -178,8 +211,7 @@ def test_follow_up_rounds_never_overfill(data, draw):
     if data["kind"] == "party_branch":
         follow["present"] = size
     for rtype, names_of in (("revote", lambda p: p.revote_among), ("runoff", lambda p: p.runoff_candidates)):
-        votes = {p.post: {n: draw.draw(st.integers(0, size)) for n in names_of(p)}
-                 for p in first.posts if names_of(p)}
+        votes = {p.post: {n: draw.draw(st.integers(0, size)) for n in names_of(p)} for p in first.posts if names_of(p)}
         if votes:
             data["rounds"].append({"type": rtype, "posts": sorted(votes), **follow, "votes": votes})
     profile, result = compute(data)
@@ -203,14 +235,24 @@ def test_follow_up_rounds_never_overfill(data, draw):
 @SETTINGS
 @given(st.integers(1, 3), st.lists(st.integers(0, 30), min_size=1, max_size=7), st.integers(0, 40))
 def test_revote_only_when_the_boundary_is_tied(seats, counts, participants):
-    names = NAMES[:len(counts)]
-    votes = dict(zip(names, counts))
-    data = {"kind": "village_committee", "legal_basis": 2025, "unit": {"name": "测试"},
-            "seats": [{"post": "委员", "count": seats}], "electorate": {"registered": participants},
-            "candidates": [{"name": n, "post": "委员"} for n in names],
-            "rounds": [{"type": "first", "participants": participants,
-                        "ballots": {"issued": participants, "returned": participants},
-                        "votes": {"委员": votes}}]}
+    names = NAMES[: len(counts)]
+    votes = dict(zip(names, counts, strict=False))
+    data = {
+        "kind": "village_committee",
+        "legal_basis": 2025,
+        "unit": {"name": "测试"},
+        "seats": [{"post": "委员", "count": seats}],
+        "electorate": {"registered": participants},
+        "candidates": [{"name": n, "post": "委员"} for n in names],
+        "rounds": [
+            {
+                "type": "first",
+                "participants": participants,
+                "ballots": {"issued": participants, "returned": participants},
+                "votes": {"委员": votes},
+            }
+        ],
+    }
     _, result = compute(data)
     post = result.contests[0].rounds[0].posts[0]
     threshold = post.threshold
@@ -233,13 +275,21 @@ def messy_records(draw):
     all_posts = POSTS + ["副主任"]
     seat_posts = draw(st.lists(st.sampled_from(POSTS), min_size=1, max_size=2, unique=True))
     names = draw(st.permutations(NAMES))[:6]
-    data = {"kind": kind, "unit": {"name": "测试"},
-            "seats": [{"post": p, "count": draw(st.integers(1, 4))} for p in seat_posts],
-            "candidates": [{"name": n, "post": draw(st.sampled_from(all_posts)),
-                            **({"gender": "女"} if draw(st.booleans()) else {}),
-                            **({"birth": draw(st.sampled_from(["1960-01", "1990-12"]))} if draw(st.booleans()) else {}),
-                            **({"withdrawn": True} if draw(st.booleans()) else {})}
-                           for n in names[:draw(st.integers(0, 6))]]}
+    data = {
+        "kind": kind,
+        "unit": {"name": "测试"},
+        "seats": [{"post": p, "count": draw(st.integers(1, 4))} for p in seat_posts],
+        "candidates": [
+            {
+                "name": n,
+                "post": draw(st.sampled_from(all_posts)),
+                **({"gender": "女"} if draw(st.booleans()) else {}),
+                **({"birth": draw(st.sampled_from(["1960-01", "1990-12"]))} if draw(st.booleans()) else {}),
+                **({"withdrawn": True} if draw(st.booleans()) else {}),
+            }
+            for n in names[: draw(st.integers(0, 6))]
+        ],
+    }
     if KINDS[kind]:
         data["legal_basis"] = KINDS[kind]
     electorate = {}
@@ -253,27 +303,37 @@ def messy_records(draw):
     rounds = []
     for _ in range(draw(st.integers(0, 4))):
         rnd = {}
-        for key, strategy in (("type", st.sampled_from(["first", "revote", "runoff"])),
-                              ("participants", st.integers(0, 30)), ("present", st.integers(0, 30)),
-                              ("date", st.sampled_from(["2026-04-18", "2026-04-19"]))):
+        for key, strategy in (
+            ("type", st.sampled_from(["first", "revote", "runoff"])),
+            ("participants", st.integers(0, 30)),
+            ("present", st.integers(0, 30)),
+            ("date", st.sampled_from(["2026-04-18", "2026-04-19"])),
+        ):
             value = _maybe(draw, strategy)
             if value is not None:
                 rnd[key] = value
-        ballots = {k: v for k in ("issued", "returned", "invalid")
-                   if (v := _maybe(draw, st.integers(0, 30))) is not None}
+        ballots = {
+            k: v for k in ("issued", "returned", "invalid") if (v := _maybe(draw, st.integers(0, 30))) is not None
+        }
         if ballots:
             rnd["ballots"] = ballots
         if draw(st.booleans()):
             rnd["posts"] = draw(st.lists(st.sampled_from(all_posts), min_size=1, max_size=3, unique=True))
         if draw(st.booleans()):
-            rnd["seats"] = {p: draw(st.integers(1, 3)) for p in draw(st.lists(st.sampled_from(all_posts),
-                                                                              max_size=2, unique=True))}
+            rnd["seats"] = {
+                p: draw(st.integers(1, 3)) for p in draw(st.lists(st.sampled_from(all_posts), max_size=2, unique=True))
+            }
         if draw(st.booleans()):
-            rnd["votes"] = {p: {n: draw(st.integers(0, 30)) for n in draw(st.lists(st.sampled_from(names),
-                                                                                   max_size=4, unique=True))}
-                            for p in draw(st.lists(st.sampled_from(all_posts), max_size=3, unique=True))}
+            rnd["votes"] = {
+                p: {
+                    n: draw(st.integers(0, 30)) for n in draw(st.lists(st.sampled_from(names), max_size=4, unique=True))
+                }
+                for p in draw(st.lists(st.sampled_from(all_posts), max_size=3, unique=True))
+            }
         if draw(st.booleans()):
-            rnd["write_ins"] = {draw(st.sampled_from(all_posts)): {draw(st.sampled_from(WRITE_INS)): draw(st.integers(0, 30))}}
+            rnd["write_ins"] = {
+                draw(st.sampled_from(all_posts)): {draw(st.sampled_from(WRITE_INS)): draw(st.integers(0, 30))}
+            }
         rounds.append(rnd)
     if rounds or draw(st.booleans()):
         data["rounds"] = rounds

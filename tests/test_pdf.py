@@ -15,15 +15,16 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import SAMPLES
 
 from pipeline import records
 from pipeline.documents import Election, find_kind
 from pipeline.render import TEMPLATES_DIR, render_record, render_template
 
-from conftest import SAMPLES
-
-INSTALL = ("apt-get update && apt-get install -y libreoffice-writer-nogui poppler-utils fonts-noto-cjk "
-           "fonts-arphic-ukai fonts-liberation2")
+INSTALL = (
+    "apt-get update && apt-get install -y libreoffice-writer-nogui poppler-utils fonts-noto-cjk "
+    "fonts-arphic-ukai fonts-liberation2"
+)
 FONTS_CONF = TEMPLATES_DIR / "fonts.conf"
 PUNCTUATION = "，。、；：！？“”（）《》"
 
@@ -40,8 +41,18 @@ def convert(files: list[Path], outdir: Path, profile: Path) -> None:
     """docx → PDF with LibreOffice in one process, its own profile and the font aliases."""
     soffice = tool("soffice", "libreoffice")
     env = dict(os.environ, FONTCONFIG_FILE=str(FONTS_CONF), HOME=str(profile))
-    command = [soffice, "--headless", "--norestore", "--nologo", f"-env:UserInstallation={profile.as_uri()}",
-               "--convert-to", "pdf", "--outdir", str(outdir), *map(str, files)]
+    command = [
+        soffice,
+        "--headless",
+        "--norestore",
+        "--nologo",
+        f"-env:UserInstallation={profile.as_uri()}",
+        "--convert-to",
+        "pdf",
+        "--outdir",
+        str(outdir),
+        *map(str, files),
+    ]
     result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=900)
     missing = [f.name for f in files if not (outdir / (f.stem + ".pdf")).exists()]
     assert not missing, f"LibreOffice did not convert {missing}:\n{result.stdout}\n{result.stderr}"
@@ -57,8 +68,9 @@ def pages(path: Path) -> int:
 
 
 def pdftext(path: Path) -> str:
-    return subprocess.run([tool("pdftotext"), "-raw", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True,
-                          check=True).stdout
+    return subprocess.run(
+        [tool("pdftotext"), "-raw", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
 
 
 def docx_text(path: Path, tables: bool = True) -> str:
@@ -66,8 +78,10 @@ def docx_text(path: Path, tables: bool = True) -> str:
     xml = zipfile.ZipFile(path).read("word/document.xml").decode("utf-8")
     if not tables:
         xml = re.sub(r"<w:tbl>.*?</w:tbl>", "", xml, flags=re.S)
-    return "\n".join("".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", p))
-                     for p in re.findall(r"<w:p[ >].*?</w:p>", xml, flags=re.S))
+    return "\n".join(
+        "".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", p))
+        for p in re.findall(r"<w:p[ >].*?</w:p>", xml, flags=re.S)
+    )
 
 
 @pytest.fixture(scope="module")
@@ -105,16 +119,19 @@ def test_libreoffice_and_poppler_are_installed():
 
 def test_every_page_is_a4(pdfs):
     for name, pdf in items(pdfs):
-        info = subprocess.run([tool("pdfinfo"), "-f", "1", "-l", "999", str(pdf)], capture_output=True, text=True,
-                              check=True).stdout
+        info = subprocess.run(
+            [tool("pdfinfo"), "-f", "1", "-l", "999", str(pdf)], capture_output=True, text=True, check=True
+        ).stdout
         sizes = re.findall(r"Page\s+\d+ size:\s+([\d.]+) x ([\d.]+) pts", info)
         assert sizes, name
         for w, h in sizes:
             assert abs(float(w) - 595.3) < 1 and abs(float(h) - 841.9) < 1, (name, w, h)
 
 
-FIXED_ONE_PAGE = re.compile(r"/(01-选举委员会成员公告|04-候选人竞争承诺书-.*|05-选票-.*|07-当选证书-.*|08-当选履职承诺书-.*|"
-                            r"09-严肃换届纪律承诺书-.*)\.docx$")
+FIXED_ONE_PAGE = re.compile(
+    r"/(01-选举委员会成员公告|04-候选人竞争承诺书-.*|05-选票-.*|07-当选证书-.*|08-当选履职承诺书-.*|"
+    r"09-严肃换届纪律承诺书-.*)\.docx$"
+)
 
 
 def test_fixed_documents_fit_one_page(pdfs):
@@ -150,11 +167,19 @@ def test_chinese_text_is_set_in_cjk_fonts_never_dejavu(pdfs):
             cols = line.split()
             if len(cols) >= 5:
                 assert "yes" in cols[-5:-2], f"{name}: not embedded: {line}"
-    title = subprocess.run([tool("pdffonts"), str(pdfs["residents-yangguang/06-选举结果公告.docx"])],
-                           capture_output=True, text=True, check=True).stdout
+    title = subprocess.run(
+        [tool("pdffonts"), str(pdfs["residents-yangguang/06-选举结果公告.docx"])],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     assert "NotoSerifCJK" in title and "Bold" in title  # 方正小标宋简体 → Noto Serif CJK SC Bold
-    heading = subprocess.run([tool("pdffonts"), str(pdfs["village-liulin-runoff/10-换届选举工作总结.docx"])],
-                             capture_output=True, text=True, check=True).stdout
+    heading = subprocess.run(
+        [tool("pdffonts"), str(pdfs["village-liulin-runoff/10-换届选举工作总结.docx"])],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     assert "NotoSansCJK" in heading  # 黑体 headings
 
 
@@ -164,7 +189,9 @@ def test_no_text_and_no_punctuation_is_lost(pdfs):
         source = docx_text(root / name)
         printed = pdftext(pdf)
         for mark in PUNCTUATION:
-            assert printed.count(mark) == source.count(mark), f"{name}: {mark} {source.count(mark)} → {printed.count(mark)}"
+            assert printed.count(mark) == source.count(mark), (
+                f"{name}: {mark} {source.count(mark)} → {printed.count(mark)}"
+            )
         flat = re.sub(r"\s+", "", printed)
         for para in docx_text(root / name, tables=False).splitlines():
             assert re.sub(r"\s+", "", para) in flat, f"{name}: {para} missing"
@@ -176,8 +203,10 @@ def test_punctuation_at_every_line_end_survives(tmp_path):
     record, _ = records.load(str(SAMPLES / "residents-yangguang.yaml"))
     instance = find_kind("committee").build(Election.from_data(record.data))[0]
     context = dict(instance.context)
-    context["duties"] = ["测" * k + "，" + "试" * 6 + "。" + "文" * (k % 7) + "、" + "字" * 9 + "；" + "好" * 5 + "："
-                         for k in range(20, 62)]
+    context["duties"] = [
+        "测" * k + "，" + "试" * 6 + "。" + "文" * (k % 7) + "、" + "字" * 9 + "；" + "好" * 5 + "："
+        for k in range(20, 62)
+    ]
     path = tmp_path / "stress.docx"
     path.write_bytes(render_template(TEMPLATES_DIR / "选举委员会成员公告.docx", context))
     convert([path], tmp_path, tmp_path / "profile")
@@ -195,9 +224,17 @@ def test_closing_never_stands_on_a_page_without_the_notice_text_before_it(pdfs):
     for name, pdf in items(pdfs):
         if pages(pdf) < 2 or "特此公告" not in pdftext(pdf):
             continue
-        last = subprocess.run([tool("pdftotext"), "-raw", "-enc", "UTF-8", "-f", str(pages(pdf)), "-l",
-                               str(pages(pdf)), str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-        lines = [line.strip() for line in last.splitlines() if line.strip() and not re.fullmatch(r"—\s*\d+\s*—", line.strip())]
+        last = subprocess.run(
+            [tool("pdftotext"), "-raw", "-enc", "UTF-8", "-f", str(pages(pdf)), "-l", str(pages(pdf)), str(pdf), "-"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        lines = [
+            line.strip()
+            for line in last.splitlines()
+            if line.strip() and not re.fullmatch(r"—\s*\d+\s*—", line.strip())
+        ]
         if "特此公告。" in lines:
             assert lines.index("特此公告。") > 0, f"{name}: 特此公告 opens its page alone"
             checked += 1

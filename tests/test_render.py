@@ -11,14 +11,13 @@ from pathlib import Path
 
 import docx
 import pytest
+from conftest import SAMPLES
 from docx.oxml.ns import qn
 from docx.shared import Twips
 
 from pipeline import records, render, strokes
 from pipeline.documents import KINDS, UnknownKind
 from pipeline.render import DRAFT_MARK, TEMPLATES_DIR, DataMissing, TemplateProblem, render_record, render_summary
-
-from conftest import SAMPLES
 
 SAMPLE_NAMES = sorted(p.stem for p in SAMPLES.glob("*.yaml"))
 
@@ -69,8 +68,7 @@ def in_order(haystack: str, needles: list[str]) -> bool:
 # What gets written
 # --------------------------------------------------------------------------------------------
 def test_every_kind_is_rendered_for_some_sample(out):
-    prefixes = {p.name.split("-")[0] + "-" + p.name.split("-")[1].removesuffix(".docx")
-                for p in out.glob("*/*.docx")}
+    prefixes = {p.name.split("-")[0] + "-" + p.name.split("-")[1].removesuffix(".docx") for p in out.glob("*/*.docx")}
     for kind in KINDS:
         assert kind.prefix in prefixes, kind.prefix
 
@@ -84,13 +82,18 @@ def test_documents_waiting_for_data_are_skipped_with_the_field(tmp_path):
     assert sorted(os.listdir(tmp_path)) == sorted(Path(w.path).name for w in report.written)
     deputy = render_record(load("deputy-hewan-district7"), tmp_path / "d")
     assert [s.line for s in deputy.skipped] == [
-        "跳过 严肃换届纪律承诺书：记录中没有列出签订纪律承诺书的人员（等待 documents.discipline_signers）。"]
+        "跳过 严肃换届纪律承诺书：记录中没有列出签订纪律承诺书的人员（等待 documents.discipline_signers）。"
+    ]
 
 
 def test_file_names_sort_and_explain_themselves(out):
     names = sorted(p.name for p in (out / "village-liulin-runoff").glob("*.docx"))
-    assert names[:4] == ["01-选举委员会成员公告.docx", "02-选民名单公告.docx", "03-初步候选人名单公告.docx",
-                         "03-正式候选人名单公告.docx"]
+    assert names[:4] == [
+        "01-选举委员会成员公告.docx",
+        "02-选民名单公告.docx",
+        "03-初步候选人名单公告.docx",
+        "03-正式候选人名单公告.docx",
+    ]
     assert "05-选票-委员-第2轮另行选举.docx" in names
     assert "06-选举结果公告-第2轮另行选举.docx" in names
     assert "07-当选证书-吴海涛.docx" in names
@@ -213,42 +216,195 @@ def test_no_template_tags_are_left_anywhere(out):
 # Key texts, in order
 # --------------------------------------------------------------------------------------------
 EXPECTED = [
-    ("residents-yangguang", "01-选举委员会成员公告.docx",
-     ["阳光社区居民选举委员会成员名单公告", "阳选委〔2026〕1号", "主　任：邓志华", "委　员：罗晓梅　唐建军　彭卫东　谢玉兰",
-      "特此公告。", "阳光社区居民委员会", "2026年2月12日"]),
-    ("residents-yangguang", "02-选民名单公告.docx",
-     ["户代表名单公告", "阳选委〔2026〕2号", "共登记户代表1486户", "2026年2月26日"]),
-    ("residents-yangguang", "03-正式候选人名单公告.docx",
-     ["正式候选人名单公告", "阳选委〔2026〕4号", "（一）主任（应选1名，正式候选人2名，差额1名）", "王建国", "1972年5月",
-      "林美华", "（三）委员", "刘芳", "杨桂英", "何军", "陈晓东", "郭磊", "多于应选名额4名，实行差额选举", "2026年3月11日"]),
-    ("residents-yangguang", "05-选票-委员.docx",
-     ["选票", "（委员）", "应选委员3名　候选人5名", "刘芳", "杨桂英", "何军", "陈晓东", "郭磊", "另选人", "另选人",
-      "另选人", "填写说明", "阳光社区居民选举委员会（印）", "2026年3月18日"]),
-    ("residents-yangguang", "06-选举结果公告.docx",
-     ["结果公告", "阳选委〔2026〕5号", "2026年3月18日", "登记户数1486户", "参加投票的户代表1398户", "参选率94.08%",
-      "共发出选票1400张，收回选票1398张，其中有效票1386张、无效票12张", "主任（应选1名）", "王建国", "1102", "当选",
-      "林美华", "268", "刘芳", "1205", "郭磊", "330", "至少700票", "全部名额均已选出。", "特此公告。"]),
-    ("residents-yangguang", "07-当选证书-王建国.docx",
-     ["当 选 证 书", "王建国同志：", "你当选为阳光社区第十二届居民委员会主任。", "特发此证。", "东城街道办事处", "2026年3月18日"]),
-    ("residents-yangguang", "10-换届选举工作总结.docx",
-     ["工作总结", "一、基本情况", "参选率94.08%", "表1", "阳光社区", "1486", "1398", "94.08%", "表2", "性别", "女",
-      "40.00%", "阳光社区居民选举委员会"]),
-    ("village-liulin-runoff", "06-选举结果公告.docx",
-     ["柳选委〔2026〕5号", "参选率93.43%", "吴海涛", "1050", "另行选举候选人", "田永福", "6", "另选他人",
-      "委员尚缺1名，须另行选举，另行选举候选人为吴海涛、郑小燕"]),
-    ("village-liulin-runoff", "06-选举结果公告-第2轮另行选举.docx",
-     ["另行选举结果公告", "柳选委〔2026〕6号", "吴海涛", "1172", "当选", "郑小燕", "905", "至少706票",
-      "委员孙丽娟、吴海涛、周文斌"]),
-    ("village-liulin-runoff", "10-换届选举工作总结.docx",
-     ["一、基本情况", "二、主要做法", "悬挂横幅12条", "三、存在问题", "四、下一步打算", "柳林村村民选举委员会"]),
-    ("party-qinghe-branch", "02-选民名单公告.docx",
-     ["党员名单公告", "清支〔2026〕2号", "第一党小组（16人）", "第二党小组（15人）", "第三党小组（15人）", "另有2名党员"]),
+    (
+        "residents-yangguang",
+        "01-选举委员会成员公告.docx",
+        [
+            "阳光社区居民选举委员会成员名单公告",
+            "阳选委〔2026〕1号",
+            "主　任：邓志华",
+            "委　员：罗晓梅　唐建军　彭卫东　谢玉兰",
+            "特此公告。",
+            "阳光社区居民委员会",
+            "2026年2月12日",
+        ],
+    ),
+    (
+        "residents-yangguang",
+        "02-选民名单公告.docx",
+        ["户代表名单公告", "阳选委〔2026〕2号", "共登记户代表1486户", "2026年2月26日"],
+    ),
+    (
+        "residents-yangguang",
+        "03-正式候选人名单公告.docx",
+        [
+            "正式候选人名单公告",
+            "阳选委〔2026〕4号",
+            "（一）主任（应选1名，正式候选人2名，差额1名）",
+            "王建国",
+            "1972年5月",
+            "林美华",
+            "（三）委员",
+            "刘芳",
+            "杨桂英",
+            "何军",
+            "陈晓东",
+            "郭磊",
+            "多于应选名额4名，实行差额选举",
+            "2026年3月11日",
+        ],
+    ),
+    (
+        "residents-yangguang",
+        "05-选票-委员.docx",
+        [
+            "选票",
+            "（委员）",
+            "应选委员3名　候选人5名",
+            "刘芳",
+            "杨桂英",
+            "何军",
+            "陈晓东",
+            "郭磊",
+            "另选人",
+            "另选人",
+            "另选人",
+            "填写说明",
+            "阳光社区居民选举委员会（印）",
+            "2026年3月18日",
+        ],
+    ),
+    (
+        "residents-yangguang",
+        "06-选举结果公告.docx",
+        [
+            "结果公告",
+            "阳选委〔2026〕5号",
+            "2026年3月18日",
+            "登记户数1486户",
+            "参加投票的户代表1398户",
+            "参选率94.08%",
+            "共发出选票1400张，收回选票1398张，其中有效票1386张、无效票12张",
+            "主任（应选1名）",
+            "王建国",
+            "1102",
+            "当选",
+            "林美华",
+            "268",
+            "刘芳",
+            "1205",
+            "郭磊",
+            "330",
+            "至少700票",
+            "全部名额均已选出。",
+            "特此公告。",
+        ],
+    ),
+    (
+        "residents-yangguang",
+        "07-当选证书-王建国.docx",
+        [
+            "当 选 证 书",
+            "王建国同志：",
+            "你当选为阳光社区第十二届居民委员会主任。",
+            "特发此证。",
+            "东城街道办事处",
+            "2026年3月18日",
+        ],
+    ),
+    (
+        "residents-yangguang",
+        "10-换届选举工作总结.docx",
+        [
+            "工作总结",
+            "一、基本情况",
+            "参选率94.08%",
+            "表1",
+            "阳光社区",
+            "1486",
+            "1398",
+            "94.08%",
+            "表2",
+            "性别",
+            "女",
+            "40.00%",
+            "阳光社区居民选举委员会",
+        ],
+    ),
+    (
+        "village-liulin-runoff",
+        "06-选举结果公告.docx",
+        [
+            "柳选委〔2026〕5号",
+            "参选率93.43%",
+            "吴海涛",
+            "1050",
+            "另行选举候选人",
+            "田永福",
+            "6",
+            "另选他人",
+            "委员尚缺1名，须另行选举，另行选举候选人为吴海涛、郑小燕",
+        ],
+    ),
+    (
+        "village-liulin-runoff",
+        "06-选举结果公告-第2轮另行选举.docx",
+        [
+            "另行选举结果公告",
+            "柳选委〔2026〕6号",
+            "吴海涛",
+            "1172",
+            "当选",
+            "郑小燕",
+            "905",
+            "至少706票",
+            "委员孙丽娟、吴海涛、周文斌",
+        ],
+    ),
+    (
+        "village-liulin-runoff",
+        "10-换届选举工作总结.docx",
+        ["一、基本情况", "二、主要做法", "悬挂横幅12条", "三、存在问题", "四、下一步打算", "柳林村村民选举委员会"],
+    ),
+    (
+        "party-qinghe-branch",
+        "02-选民名单公告.docx",
+        [
+            "党员名单公告",
+            "清支〔2026〕2号",
+            "第一党小组（16人）",
+            "第二党小组（15人）",
+            "第三党小组（15人）",
+            "另有2名党员",
+        ],
+    ),
     ("party-qinghe-branch", "05-选票-书记.docx", ["（书记）", "应选书记1名　候选人1名", "付建明", "另选人"]),
-    ("building-leaders-chenguang", "06-选举结果公告.docx",
-     ["晨光社区第三届楼栋长选举", "结果公告", "（一）1号楼", "王桂芝", "29", "（四）4号楼", "周建平", "22", "吴丽", "郑强"]),
-    ("deputy-hewan-district7", "07-当选证书-李春梅.docx", ["李春梅同志：", "青石县第十九届人民代表大会代表", "青石县选举委员会"]),
-    ("deputy-hewan-district7", "03-正式候选人名单公告.docx",
-     ["正式代表候选人名单公告", "河选〔2026〕8号", "第七选区", "（一）代表（应选2名，正式代表候选人3名，差额1名）"]),
+    (
+        "building-leaders-chenguang",
+        "06-选举结果公告.docx",
+        [
+            "晨光社区第三届楼栋长选举",
+            "结果公告",
+            "（一）1号楼",
+            "王桂芝",
+            "29",
+            "（四）4号楼",
+            "周建平",
+            "22",
+            "吴丽",
+            "郑强",
+        ],
+    ),
+    (
+        "deputy-hewan-district7",
+        "07-当选证书-李春梅.docx",
+        ["李春梅同志：", "青石县第十九届人民代表大会代表", "青石县选举委员会"],
+    ),
+    (
+        "deputy-hewan-district7",
+        "03-正式候选人名单公告.docx",
+        ["正式代表候选人名单公告", "河选〔2026〕8号", "第七选区", "（一）代表（应选2名，正式代表候选人3名，差额1名）"],
+    ),
 ]
 
 
@@ -271,19 +427,39 @@ def test_names_in_stroke_order_in_the_documents(out):
 def test_candidate_list_is_a_table_with_the_basic_facts(out):
     document = docx.Document(str(out / "village-liulin-runoff" / "03-正式候选人名单公告.docx"))
     table = document.tables[2]
-    assert [c.text for c in table.rows[0].cells] == ["姓名", "性别", "民族", "出生年月", "文化程度", "政治面貌",
-                                                     "工作单位及职务", "推荐方式"]
+    assert [c.text for c in table.rows[0].cells] == [
+        "姓名",
+        "性别",
+        "民族",
+        "出生年月",
+        "文化程度",
+        "政治面貌",
+        "工作单位及职务",
+        "推荐方式",
+    ]
     assert [r.cells[0].text for r in table.rows[1:]] == strokes.sort_names(
-        ["孙丽娟", "周文斌", "吴海涛", "郑小燕", "马德胜"])
+        ["孙丽娟", "周文斌", "吴海涛", "郑小燕", "马德胜"]
+    )
     assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
 
 
 def test_results_table_merges_the_post_cells(out):
     document = docx.Document(str(out / "residents-yangguang" / "06-选举结果公告.docx"))
     table = document.tables[0]
-    merges = [tc.tcPr.find(qn("w:vMerge")) for tc in table._tbl.iter(qn("w:tc")) if tc.tcPr.find(qn("w:vMerge")) is not None]
-    assert [m.get(qn("w:val")) for m in merges] == ["restart", "continue", "restart", "continue",
-                                                     "restart", "continue", "continue", "continue", "continue"]
+    merges = [
+        tc.tcPr.find(qn("w:vMerge")) for tc in table._tbl.iter(qn("w:tc")) if tc.tcPr.find(qn("w:vMerge")) is not None
+    ]
+    assert [m.get(qn("w:val")) for m in merges] == [
+        "restart",
+        "continue",
+        "restart",
+        "continue",
+        "restart",
+        "continue",
+        "continue",
+        "continue",
+        "continue",
+    ]
     # vMerge comes before vAlign, as the schema orders tcPr.
     for tc in table._tbl.iter(qn("w:tc")):
         tags = [child.tag for child in tc.tcPr]
@@ -294,8 +470,9 @@ def test_results_table_merges_the_post_cells(out):
 def test_large_roll_is_names_in_columns_not_a_table_row_per_voter(tmp_path):
     data = load("party-qinghe-branch")
     base = data["electorate"]["groups"][0]["voters"]
-    data["electorate"]["groups"] = [{"name": f"第{i + 1}组", "voters": [f"{n}{i}" for n in base] * 16}
-                                    for i in range(12)]
+    data["electorate"]["groups"] = [
+        {"name": f"第{i + 1}组", "voters": [f"{n}{i}" for n in base] * 16} for i in range(12)
+    ]
     data["electorate"]["registered"] = 12 * 16 * len(base)
     started = time.perf_counter()
     report = render_record(data, tmp_path, only=["voters"])
@@ -341,8 +518,7 @@ def _custom_template(folder: Path, name: str, extra: str) -> Path:
 def test_a_missing_top_level_variable_names_template_and_variable(tmp_path):
     _custom_template(tmp_path / "tpl", "选举委员会成员公告.docx", "联系人：{{ contact_person }}")
     with pytest.raises(TemplateProblem) as info:
-        render_record(load("residents-yangguang"), tmp_path / "out", only=["committee"],
-                      templates_dir=tmp_path / "tpl")
+        render_record(load("residents-yangguang"), tmp_path / "out", only=["committee"], templates_dir=tmp_path / "tpl")
     assert info.value.template == "选举委员会成员公告.docx"
     assert info.value.variable == "contact_person"
     assert "模板“选举委员会成员公告.docx”使用了变量“contact_person”" in str(info.value)
@@ -350,11 +526,15 @@ def test_a_missing_top_level_variable_names_template_and_variable(tmp_path):
 
 
 def test_a_missing_nested_variable_names_its_full_path(tmp_path):
-    _custom_template(tmp_path / "tpl", "候选人名单公告.docx",
-                     "{% for contest in contests %}{{ contest.posts[0].candidates[1].phone }}{% endfor %}")
+    _custom_template(
+        tmp_path / "tpl",
+        "候选人名单公告.docx",
+        "{% for contest in contests %}{{ contest.posts[0].candidates[1].phone }}{% endfor %}",
+    )
     with pytest.raises(TemplateProblem) as info:
-        render_record(load("residents-yangguang"), tmp_path / "out", only=["candidates_formal"],
-                      templates_dir=tmp_path / "tpl")
+        render_record(
+            load("residents-yangguang"), tmp_path / "out", only=["candidates_formal"], templates_dir=tmp_path / "tpl"
+        )
     assert info.value.variable == "contests[0].posts[0].candidates[1].phone"
     assert "候选人名单公告.docx" in str(info.value)
 
@@ -362,23 +542,26 @@ def test_a_missing_nested_variable_names_its_full_path(tmp_path):
 def test_a_missing_variable_in_a_branch_not_taken_is_still_an_error(tmp_path):
     _custom_template(tmp_path / "tpl", "当选证书.docx", "{% if false %}{{ seal_number }}{% endif %}")
     with pytest.raises(TemplateProblem) as info:
-        render_record(load("residents-yangguang"), tmp_path / "out", only=["certificate"],
-                      templates_dir=tmp_path / "tpl")
+        render_record(
+            load("residents-yangguang"), tmp_path / "out", only=["certificate"], templates_dir=tmp_path / "tpl"
+        )
     assert info.value.variable == "seal_number"
 
 
 def test_a_template_syntax_error_is_reported_in_chinese(tmp_path):
     _custom_template(tmp_path / "tpl", "当选证书.docx", "{% if name %}没有结束标签")
     with pytest.raises(TemplateProblem) as info:
-        render_record(load("residents-yangguang"), tmp_path / "out", only=["certificate"],
-                      templates_dir=tmp_path / "tpl")
+        render_record(
+            load("residents-yangguang"), tmp_path / "out", only=["certificate"], templates_dir=tmp_path / "tpl"
+        )
     assert "模板“当选证书.docx”的标签写法有误" in str(info.value)
 
 
 def test_custom_templates_replace_only_the_kinds_they_provide(tmp_path):
     _custom_template(tmp_path / "tpl", "当选证书.docx", "本证书由{{ issuer }}制发。")
-    report = render_record(load("residents-yangguang"), tmp_path / "out", only=["certificate", "results"],
-                           templates_dir=tmp_path / "tpl")
+    report = render_record(
+        load("residents-yangguang"), tmp_path / "out", only=["certificate", "results"], templates_dir=tmp_path / "tpl"
+    )
     assert len(report.written) == 6
     assert "本证书由东城街道办事处制发。" in text(tmp_path / "out" / "07-当选证书-王建国.docx")
     assert "本证书由" not in text(tmp_path / "out" / "06-选举结果公告.docx")
@@ -459,14 +642,29 @@ def test_draft_marks_every_page(tmp_path):
 # Work summary of many records
 # --------------------------------------------------------------------------------------------
 def test_render_summary_of_many_records(tmp_path):
-    chosen = [records.load(str(SAMPLES / f"{n}.yaml"))[0]
-              for n in ("village-liulin-runoff", "residents-yangguang", "building-leaders-chenguang")]
+    chosen = [
+        records.load(str(SAMPLES / f"{n}.yaml"))[0]
+        for n in ("village-liulin-runoff", "residents-yangguang", "building-leaders-chenguang")
+    ]
     report = render_summary(chosen, tmp_path, author="青石县民政局")
     path = Path(report.written[0].path)
     assert path.name == "10-换届选举工作总结.docx"
     body = text(path)
-    assert in_order(body, ["换届选举工作总结", "一、基本情况", "本次共有3个单位", "柳林村", "阳光社区", "晨光社区1号楼",
-                           "合计", "二、主要做法", "柳林村：", "青石县民政局"])
+    assert in_order(
+        body,
+        [
+            "换届选举工作总结",
+            "一、基本情况",
+            "本次共有3个单位",
+            "柳林村",
+            "阳光社区",
+            "晨光社区1号楼",
+            "合计",
+            "二、主要做法",
+            "柳林村：",
+            "青石县民政局",
+        ],
+    )
     with pytest.raises(DataMissing):
         render_summary([records.load(str(SAMPLES / "party-qinghe-branch.yaml"))[0]], tmp_path)
 

@@ -51,6 +51,7 @@ def severities(entry: dict) -> set[str]:
 
 # ---------------------------------------------------------------- scanning the code
 
+
 def finding_modules() -> list[Path]:
     """Modules of pipeline/ that use Severity, i.e. that can create findings."""
     out = []
@@ -109,8 +110,13 @@ def finding_sites() -> list[Site]:
                 sites.append(Site(where, _argument(node, 1, "id"), None, implicit="ERROR"))
             elif isinstance(func, ast.Attribute) and func.attr == "finding":
                 sites.append(Site(where, _argument(node, 0, "id"), _argument(node, 1, "severity")))
-            elif (isinstance(func, ast.Attribute) and func.attr == "error" and isinstance(func.value, ast.Name)
-                  and func.value.id == "self" and path.name == "records.py"):
+            elif (
+                isinstance(func, ast.Attribute)
+                and func.attr == "error"
+                and isinstance(func.value, ast.Name)
+                and func.value.id == "self"
+                and path.name == "records.py"
+            ):
                 sites.append(Site(where, _argument(node, 0, "id"), None, implicit="ERROR"))
     return sites
 
@@ -120,19 +126,25 @@ def _severity_name(site: Site) -> str | None:
     if site.implicit:
         return site.implicit
     node = site.severity
-    if (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "Severity"
-            and node.attr in LABELS):
+    if (
+        isinstance(node, ast.Attribute)
+        and isinstance(node.value, ast.Name)
+        and node.value.id == "Severity"
+        and node.attr in LABELS
+    ):
         return node.attr
     return None
 
 
 # ---------------------------------------------------------------- the code and the catalogue agree
 
+
 def test_scan_finds_the_finding_modules():
     names = {str(p.relative_to(PACKAGE)) for p in finding_modules()}
     expected = {"records.py", "schema.py", "check.py", "rules/names.py"} | {
-        f"rules/{m}.py" for m in ("deadlines", "surplus", "composition", "proxies", "ballots", "turnout",
-                                  "completeness", "reported")}
+        f"rules/{m}.py"
+        for m in ("deadlines", "surplus", "composition", "proxies", "ballots", "turnout", "completeness", "reported")
+    }
     assert expected <= names
 
 
@@ -149,10 +161,17 @@ def test_every_catalogue_id_is_in_the_code():
 def test_ids_are_never_built_from_pieces():
     sites = finding_sites()
     assert len(sites) > 80  # the walk does find the places findings are made
-    built = [site.where for site in sites
-             if site.id is None or isinstance(site.id, (ast.JoinedStr, ast.BinOp))
-             or (isinstance(site.id, ast.Call) and isinstance(site.id.func, ast.Attribute)
-                 and site.id.func.attr in ("format", "join", "upper"))]
+    built = [
+        site.where
+        for site in sites
+        if site.id is None
+        or isinstance(site.id, (ast.JoinedStr, ast.BinOp))
+        or (
+            isinstance(site.id, ast.Call)
+            and isinstance(site.id.func, ast.Attribute)
+            and site.id.func.attr in ("format", "join", "upper")
+        )
+    ]
     assert built == []
 
 
@@ -182,8 +201,11 @@ def test_catalogue_severities_are_emitted():
             dynamic.add(site.id.value)
         else:
             literal.setdefault(site.id.value, set()).add(LABELS[name])
-    extra = {rule_id: severities(entry) - literal[rule_id] for rule_id, entry in entries.items()
-             if rule_id in literal and rule_id not in dynamic and severities(entry) - literal[rule_id]}
+    extra = {
+        rule_id: severities(entry) - literal[rule_id]
+        for rule_id, entry in entries.items()
+        if rule_id in literal and rule_id not in dynamic and severities(entry) - literal[rule_id]
+    }
     assert extra == {}
 
 
@@ -212,6 +234,7 @@ def test_schema_other_is_only_a_safety_net():
 
 
 # ---------------------------------------------------------------- the catalogue itself
+
 
 def test_catalogue_entries_are_complete_and_unique():
     entries = catalogue()
@@ -261,7 +284,9 @@ def test_sources_follow_the_profiles(entry):
         assert spec, (pid, key)
         for article in _articles(spec.get("article")):
             assert article in entry["source"], (pid, article)
-    known = {article for profile in bases.values() for article in _articles((_section(profile, key) or {}).get("article"))}
+    known = {
+        article for profile in bases.values() for article in _articles((_section(profile, key) or {}).get("article"))
+    }
     for overrides in provinces().values():
         for profile in overrides.values():
             known |= _articles((_section(profile, key) or {}).get("article"))
@@ -275,6 +300,7 @@ def test_format_checks_cite_nothing():
 
 
 # ---------------------------------------------------------------- what the program really emits
+
 
 def _emitted_files() -> list[Path]:
     return sorted((ROOT / "samples").glob("*.yaml")) + sorted((ROOT / "tests" / "data" / "bad").iterdir())
@@ -294,6 +320,7 @@ def test_findings_of_the_samples_and_bad_files_are_catalogued(tmp_path):
 
 # ---------------------------------------------------------------- the README
 
+
 def test_readme_table_is_up_to_date():
     run = subprocess.run([sys.executable, str(TOOL), "--check"], capture_output=True, text=True, cwd=ROOT)
     assert run.returncode == 0, run.stderr
@@ -311,14 +338,16 @@ def test_readme_lists_every_id_once():
 def test_check_mode_reports_a_stale_readme(tmp_path):
     readme = tmp_path / "README.md"
     readme.write_text("# x\n\n<!-- rule-ids:begin -->\n<!-- rule-ids:end -->\n\n尾部\n", encoding="utf-8")
-    stale = subprocess.run([sys.executable, str(TOOL), "--check", "--readme", str(readme)],
-                           capture_output=True, text=True)
+    stale = subprocess.run(
+        [sys.executable, str(TOOL), "--check", "--readme", str(readme)], capture_output=True, text=True
+    )
     assert stale.returncode == 1
     written = subprocess.run([sys.executable, str(TOOL), "--readme", str(readme)], capture_output=True, text=True)
     assert written.returncode == 0
     text = readme.read_text(encoding="utf-8")
     assert text.startswith("# x\n\n<!-- rule-ids:begin -->\n### 检查编号一览\n")
     assert text.endswith("\n<!-- rule-ids:end -->\n\n尾部\n")
-    fresh = subprocess.run([sys.executable, str(TOOL), "--check", "--readme", str(readme)],
-                           capture_output=True, text=True)
+    fresh = subprocess.run(
+        [sys.executable, str(TOOL), "--check", "--readme", str(readme)], capture_output=True, text=True
+    )
     assert fresh.returncode == 0

@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 import pytest
+from test_rules_common import ERROR, WARNING, deputy, findings, first_round, ids, one, party, village
 
 from pipeline.rules import ballots
-from test_rules_common import ERROR, WARNING, deputy, findings, first_round, ids, one, party, village
 
 DEPUTY_LAW = "《中华人民共和国全国人民代表大会和地方各级人民代表大会选举法》（2020年修正）"
 
@@ -17,17 +17,27 @@ def village_round(**changes) -> dict:
 
 def deputy_round(**changes) -> dict:
     data = deputy()
-    rnd = {"type": "first", "participants": 2975, "ballots": {"issued": 2980, "returned": 2975, "invalid": 21},
-           "votes": {"代表": {"王志刚": 2310, "李春梅": 1876, "张德福": 1290}}}
+    rnd = {
+        "type": "first",
+        "participants": 2975,
+        "ballots": {"issued": 2980, "returned": 2975, "invalid": 21},
+        "votes": {"代表": {"王志刚": 2310, "李春梅": 1876, "张德福": 1290}},
+    }
     rnd.update(changes)
     data["contests"][0]["rounds"] = [rnd]
     return data
 
 
 def party_round(**changes) -> dict:
-    rnd = {"type": "first", "present": 40, "ballots": {"issued": 40, "returned": 40, "invalid": 0},
-           "votes": {"书记": {"付建明": 38}, "委员": {"温秀梅": 35, "段立强": 30, "龙晓燕": 28, "邱振国": 25,
-                                                 "黎春燕": 20}}}
+    rnd = {
+        "type": "first",
+        "present": 40,
+        "ballots": {"issued": 40, "returned": 40, "invalid": 0},
+        "votes": {
+            "书记": {"付建明": 38},
+            "委员": {"温秀梅": 35, "段立强": 30, "龙晓燕": 28, "邱振国": 25, "黎春燕": 20},
+        },
+    }
     rnd.update(changes)
     return party(rounds=[rnd])
 
@@ -47,8 +57,10 @@ def test_returned_more_than_issued_voids_the_election():
     assert finding.severity is ERROR
     assert finding.path == "rounds[0].ballots.returned"
     assert finding.citation == "省级选举办法"
-    assert finding.message == ("收回选票 81 张，多于发出选票数 80 张；收回（所投）的选票多于发出选票数的，本次选举无效，"
-                               "应重新投票。请先核对数字是否录错。")
+    assert finding.message == (
+        "收回选票 81 张，多于发出选票数 80 张；收回（所投）的选票多于发出选票数的，本次选举无效，"
+        "应重新投票。请先核对数字是否录错。"
+    )
 
 
 def test_province_cites_its_reconciliation_article():
@@ -62,8 +74,10 @@ def test_deputy_votes_cast_more_than_voters():
     finding = one(findings(data, ballots.check), "BALLOT-RETURNED")
     assert finding.path == "contests[0].rounds[0].ballots.returned"
     assert finding.citation == DEPUTY_LAW + "第四十四条"
-    assert finding.message == ("收回选票 2975 张，多于参加投票人数 2970 人；收回（所投）的选票多于参加投票人数的，"
-                               "本次选举无效，应重新投票。请先核对数字是否录错。")
+    assert finding.message == (
+        "收回选票 2975 张，多于参加投票人数 2970 人；收回（所投）的选票多于参加投票人数的，"
+        "本次选举无效，应重新投票。请先核对数字是否录错。"
+    )
 
 
 def test_deputy_returned_more_than_issued_is_flagged_too():
@@ -90,16 +104,20 @@ def test_invalid_more_than_returned():
 
 @pytest.mark.parametrize("blank, flagged", [(78, False), (79, True)])
 def test_blank_at_most_valid(blank, flagged):
-    data = village_round(ballots={"issued": 80, "returned": 80, "invalid": 2, "blank": blank},
-                         votes={"主任": {"刘建华": 2}, "委员": {"王秀兰": 2}})
+    data = village_round(
+        ballots={"issued": 80, "returned": 80, "invalid": 2, "blank": blank},
+        votes={"主任": {"刘建华": 2}, "委员": {"王秀兰": 2}},
+    )
     found = findings(data, ballots.check)
     if not flagged:
         assert found == []
         return
     finding = one(found, "BALLOT-BLANK")
     assert finding.path == "rounds[0].ballots.blank"
-    assert finding.message == ("弃权票（空白票）79 张，多于有效票 78 张（收回 80 张减无效 2 张）。"
-                               "空白票是有效票的一部分，请核对 ballots 中的数字。")
+    assert finding.message == (
+        "弃权票（空白票）79 张，多于有效票 78 张（收回 80 张减无效 2 张）。"
+        "空白票是有效票的一部分，请核对 ballots 中的数字。"
+    )
 
 
 def test_participants_more_than_registered():
@@ -133,7 +151,9 @@ def test_votes_at_most_valid_ballots(votes, flagged):
         return
     finding = one(found, "BALLOT-VOTES")
     assert finding.path == "rounds[0].votes.主任.刘建华"
-    assert finding.message == "主任职位 刘建华 得 79 票，多于有效票 78 张。每张有效选票对同一人只能投一票，请核对得票数。"
+    assert (
+        finding.message == "主任职位 刘建华 得 79 票，多于有效票 78 张。每张有效选票对同一人只能投一票，请核对得票数。"
+    )
 
 
 def test_write_in_votes_at_most_valid_ballots():
@@ -144,23 +164,34 @@ def test_write_in_votes_at_most_valid_ballots():
 @pytest.mark.parametrize("third, flagged", [(16, False), (17, True)])
 def test_marks_of_a_post_at_most_valid_times_seats(third, flagged):
     # 78 valid ballots × 2 seats = 156 marks at most for 委员.
-    data = village_round(votes={"主任": {"刘建华": 60}, "委员": {"王秀兰": 70, "孙丽娟": 60, "赵国庆": third}},
-                         write_ins={"委员": {"田永福": 10}})
+    data = village_round(
+        votes={"主任": {"刘建华": 60}, "委员": {"王秀兰": 70, "孙丽娟": 60, "赵国庆": third}},
+        write_ins={"委员": {"田永福": 10}},
+    )
     found = findings(data, ballots.check)
     if not flagged:
         assert found == []
         return
     finding = one(found, "BALLOT-MARKS")
     assert finding.path == "rounds[0].votes.委员"
-    assert finding.message == ("委员职位得票合计 157 票（含另选他人 10 票），超过有效票 78 张 × 应选 2 名 = 156 票的上限"
-                               "（每张选票最多选 2 人，多选的选票无效）。请核对各人的得票数。")
+    assert finding.message == (
+        "委员职位得票合计 157 票（含另选他人 10 票），超过有效票 78 张 × 应选 2 名 = 156 票的上限"
+        "（每张选票最多选 2 人，多选的选票无效）。请核对各人的得票数。"
+    )
 
 
 def test_marks_of_a_runoff_use_the_runoff_seats():
-    runoff = {"type": "runoff", "posts": ["委员"], "seats": {"委员": 1}, "participants": 80,
-              "ballots": {"issued": 80, "returned": 80}, "votes": {"委员": {"孙丽娟": 50, "赵国庆": 31}}}
-    data = village(rounds=[first_round(votes={"主任": {"刘建华": 60}, "委员": {"王秀兰": 70, "孙丽娟": 30,
-                                                                          "赵国庆": 20}}), runoff])
+    runoff = {
+        "type": "runoff",
+        "posts": ["委员"],
+        "seats": {"委员": 1},
+        "participants": 80,
+        "ballots": {"issued": 80, "returned": 80},
+        "votes": {"委员": {"孙丽娟": 50, "赵国庆": 31}},
+    }
+    data = village(
+        rounds=[first_round(votes={"主任": {"刘建华": 60}, "委员": {"王秀兰": 70, "孙丽娟": 30, "赵国庆": 20}}), runoff]
+    )
     finding = one(findings(data, ballots.check), "BALLOT-MARKS")
     assert finding.path == "rounds[1].votes.委员"
     assert "超过有效票 80 张 × 应选 1 名 = 80 票的上限" in finding.message
@@ -185,13 +216,15 @@ def test_mobile_boxes_more_than_the_round():
     found = findings(data, ballots.check)
     assert [f.message for f in found] == [
         "流动票箱共发出选票 90 张，多于本轮发出选票总数 80 张。流动票箱的选票应计入本轮总数，请核对数字。",
-        "流动票箱共收回选票 90 张，多于本轮收回选票总数 80 张。流动票箱的选票应计入本轮总数，请核对数字。"]
+        "流动票箱共收回选票 90 张，多于本轮收回选票总数 80 张。流动票箱的选票应计入本轮总数，请核对数字。",
+    ]
     assert {f.path for f in found} == {"rounds[0].mobile_boxes"}
 
 
 def test_mobile_box_with_one_teller():
-    finding = one(findings(village_round(mobile_boxes=[box(tellers=["韩志远"])]), ballots.check),
-                  "BALLOT-MOBILE-TELLERS")
+    finding = one(
+        findings(village_round(mobile_boxes=[box(tellers=["韩志远"])]), ballots.check), "BALLOT-MOBILE-TELLERS"
+    )
     assert finding.severity is ERROR
     assert finding.path == "rounds[0].mobile_boxes[0].tellers"
     assert finding.message == "第一流动票箱只有 1 名监票人员（韩志远），应由 2 名以上监票人员负责。"

@@ -9,8 +9,9 @@ test changes one thing and asserts the exact finding.
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 import yaml
@@ -25,6 +26,7 @@ ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 
 
 # ---------------------------------------------------------------- building records
+
 
 def make(data: dict | str, file: str = "t.yaml") -> records.Record:
     """A schema-valid Record from a dict or YAML text."""
@@ -78,12 +80,20 @@ def village(**changes: Any) -> dict:
         "unit": {"name": "柳林村民委员会", "short_name": "柳林村"},
         "committee": {"name": "柳林村村民选举委员会", "chair": "杨德明", "members": ["韩志远", "冯玉珍"]},
         "method": "all_voters",
-        "schedule": {"election_day": "2026-04-18", "voter_list_published": "2026-03-27",
-                     "candidates_published": "2026-04-10"},
+        "schedule": {
+            "election_day": "2026-04-18",
+            "voter_list_published": "2026-03-27",
+            "candidates_published": "2026-04-10",
+        },
         "seats": [{"post": "主任", "count": 1}, {"post": "委员", "count": 2}],
         "electorate": {"registered": 100},
-        "candidates": [cand("刘建华", "主任"), cand("陈志强", "主任"), cand("王秀兰", "委员", "女"),
-                       cand("赵国庆", "委员"), cand("孙丽娟", "委员", "女")],
+        "candidates": [
+            cand("刘建华", "主任"),
+            cand("陈志强", "主任"),
+            cand("王秀兰", "委员", "女"),
+            cand("赵国庆", "委员"),
+            cand("孙丽娟", "委员", "女"),
+        ],
     }
     data.update(copy.deepcopy(changes))
     return data
@@ -91,9 +101,13 @@ def village(**changes: Any) -> dict:
 
 def first_round(**changes: Any) -> dict:
     """A clean first round for `village()`: 80 of 100 vote; 刘建华, 王秀兰 and 孙丽娟 elected."""
-    rnd = {"type": "first", "date": "2026-04-18", "participants": 80,
-           "ballots": {"issued": 80, "returned": 80, "invalid": 2},
-           "votes": {"主任": {"刘建华": 60, "陈志强": 18}, "委员": {"王秀兰": 70, "孙丽娟": 50, "赵国庆": 30}}}
+    rnd = {
+        "type": "first",
+        "date": "2026-04-18",
+        "participants": 80,
+        "ballots": {"issued": 80, "returned": 80, "invalid": 2},
+        "votes": {"主任": {"刘建华": 60, "陈志强": 18}, "委员": {"王秀兰": 70, "孙丽娟": 50, "赵国庆": 30}},
+    }
     rnd.update(copy.deepcopy(changes))
     return rnd
 
@@ -108,9 +122,15 @@ def residents(**changes: Any) -> dict:
         "schedule": {"election_day": "2026-03-18", "voter_list_published": "2026-02-26"},
         "seats": [{"post": "主任", "count": 1}, {"post": "委员", "count": 4}],
         "electorate": {"registered": 1486},
-        "candidates": [cand("王建国", "主任"), cand("林美华", "主任", "女"), cand("刘芳", "委员", "女"),
-                       cand("陈晓东", "委员"), cand("杨桂英", "委员", "女"), cand("何军", "委员"),
-                       cand("郭磊", "委员")],
+        "candidates": [
+            cand("王建国", "主任"),
+            cand("林美华", "主任", "女"),
+            cand("刘芳", "委员", "女"),
+            cand("陈晓东", "委员"),
+            cand("杨桂英", "委员", "女"),
+            cand("何军", "委员"),
+            cand("郭磊", "委员"),
+        ],
     }
     data.update(copy.deepcopy(changes))
     return data
@@ -124,14 +144,20 @@ def deputy(seats: int = 2, candidates: int = 3, **changes: Any) -> dict:
         "legal_basis": 2020,
         "unit": {"name": "青石县河湾镇选举委员会"},
         "method": "all_voters",
-        "schedule": {"election_day": "2026-11-20", "voter_list_published": "2026-10-30",
-                     "initial_candidates_published": "2026-11-03", "candidates_published": "2026-11-12"},
-        "contests": [{
-            "name": "第七选区",
-            "seats": [{"post": "代表", "count": seats}],
-            "electorate": {"registered": 3120},
-            "candidates": [cand(n, "代表", nominated_by="选民十人以上联名推荐") for n in names],
-        }],
+        "schedule": {
+            "election_day": "2026-11-20",
+            "voter_list_published": "2026-10-30",
+            "initial_candidates_published": "2026-11-03",
+            "candidates_published": "2026-11-12",
+        },
+        "contests": [
+            {
+                "name": "第七选区",
+                "seats": [{"post": "代表", "count": seats}],
+                "electorate": {"registered": 3120},
+                "candidates": [cand(n, "代表", nominated_by="选民十人以上联名推荐") for n in names],
+            }
+        ],
     }
     data.update(copy.deepcopy(changes))
     return data
@@ -161,18 +187,21 @@ def building(**changes: Any) -> dict:
         "unit": {"name": "晨光社区居民委员会"},
         "method": "household_representative",
         "schedule": {"election_day": "2026-04-25", "candidates_published": "2026-04-20"},
-        "contests": [{
-            "name": "1号楼",
-            "seats": [{"post": "楼栋长", "count": 1}],
-            "electorate": {"registered": 48},
-            "candidates": [cand("王桂芝", "楼栋长", "女"), cand("刘永", "楼栋长")],
-        }],
+        "contests": [
+            {
+                "name": "1号楼",
+                "seats": [{"post": "楼栋长", "count": 1}],
+                "electorate": {"registered": 48},
+                "candidates": [cand("王桂芝", "楼栋长", "女"), cand("刘永", "楼栋长")],
+            }
+        ],
     }
     data.update(copy.deepcopy(changes))
     return data
 
 
 # ---------------------------------------------------------------- the samples and the base records
+
 
 @pytest.mark.parametrize("path", SAMPLES, ids=[p.name for p in SAMPLES])
 def test_every_sample_is_clean(path):
@@ -212,7 +241,23 @@ def test_make_accepts_yaml_text():
 def test_every_profile_has_every_key_the_checks_read():
     from pipeline.rules.profile import base_profiles
 
-    keys = {"law", "size", "women_required", "committee_withdraws", "deadlines", "objection", "surplus", "turnout",
-            "win", "runoff", "proxy", "mobile_box", "tellers", "nomination_cap", "min_elected", "reconciliation"}
+    keys = {
+        "law",
+        "size",
+        "women_required",
+        "committee_withdraws",
+        "deadlines",
+        "objection",
+        "surplus",
+        "turnout",
+        "win",
+        "runoff",
+        "proxy",
+        "mobile_box",
+        "tellers",
+        "nomination_cap",
+        "min_elected",
+        "reconciliation",
+    }
     for profile_id, data in base_profiles().items():
         assert keys <= set(data), (profile_id, keys - set(data))

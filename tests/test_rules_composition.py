@@ -3,9 +3,9 @@ nomination caps, tellers, and the minimum of members elected (O3)."""
 
 from __future__ import annotations
 
+from test_rules_common import ERROR, INFO, WARNING, cand, deputy, findings, first_round, one, party, residents, village
+
 from pipeline.rules import composition
-from test_rules_common import ERROR, INFO, WARNING, cand, deputy, findings, first_round, one, party, residents, \
-    village
 
 VILLAGE_LAW = "《中华人民共和国村民委员会组织法》（2025年修正）"
 
@@ -16,8 +16,9 @@ def test_village_size_above_seven():
     assert finding.severity is ERROR
     assert finding.path == "seats"
     assert finding.citation == VILLAGE_LAW + "第八条"
-    assert finding.message == ("应选名额共 8 名（主任 1 名、副主任 1 名、委员 6 名），按规定应为 3 至 7 名。"
-                               "请核对 seats 中的应选名额。")
+    assert finding.message == (
+        "应选名额共 8 名（主任 1 名、副主任 1 名、委员 6 名），按规定应为 3 至 7 名。请核对 seats 中的应选名额。"
+    )
 
 
 def test_residents_size_below_five():
@@ -51,8 +52,10 @@ def test_no_woman_among_the_candidates():
     assert finding.severity is WARNING
     assert finding.path == "candidates"
     assert finding.citation == VILLAGE_LAW + "第八条"
-    assert finding.message == ("正式候选人 5 名中没有女性。成员中应当有妇女成员，候选人中没有女性就无法选出女性成员；"
-                               "请在正式候选人中安排女性候选人。")
+    assert finding.message == (
+        "正式候选人 5 名中没有女性。成员中应当有妇女成员，候选人中没有女性就无法选出女性成员；"
+        "请在正式候选人中安排女性候选人。"
+    )
 
 
 def test_gender_unknown_is_only_noted():
@@ -79,8 +82,10 @@ def test_committee_member_nominated():
     assert finding.severity is ERROR
     assert finding.path == "committee.members[2]"
     assert finding.citation == VILLAGE_LAW + "第十五条"
-    assert finding.message == ("选举委员会委员 赵国庆 被提名为委员候选人，应当退出选举委员会。"
-                               "请在 committee 中删去其姓名（按规定补足成员），或在其退出候选后标记 withdrawn: true。")
+    assert finding.message == (
+        "选举委员会委员 赵国庆 被提名为委员候选人，应当退出选举委员会。"
+        "请在 committee 中删去其姓名（按规定补足成员），或在其退出候选后标记 withdrawn: true。"
+    )
 
 
 def test_committee_chair_nominated_but_withdrawn():
@@ -101,8 +106,10 @@ def test_duplicate_candidate_in_one_post():
     finding = one(findings(data, composition.check), "CANDIDATE-DUPLICATE")
     assert finding.severity is ERROR
     assert finding.path == "candidates[5].name"
-    assert finding.message == ("委员职位的候选人“赵国庆”重复列入（candidates 第 4 项和第 6 项）。同一人只能列入一次，"
-                               "请删去重复的一项；如是同名的两个人，请在姓名后加注区分，如“赵国庆（大）”。")
+    assert finding.message == (
+        "委员职位的候选人“赵国庆”重复列入（candidates 第 4 项和第 6 项）。同一人只能列入一次，"
+        "请删去重复的一项；如是同名的两个人，请在姓名后加注区分，如“赵国庆（大）”。"
+    )
 
 
 def test_same_name_in_two_posts_is_noted():
@@ -122,8 +129,10 @@ def test_deputy_party_nominating_more_than_the_seats():
     assert finding.severity is WARNING
     assert finding.path == "contests[0].candidates[0].nominated_by"
     assert finding.citation == "《中华人民共和国全国人民代表大会和地方各级人民代表大会选举法》（2020年修正）第三十条"
-    assert finding.message == ("“中国共产党青石县河湾镇委员会推荐”推荐了 3 名候选人，超过本选区应选名额 2 名。"
-                               "各政党、各人民团体推荐的候选人人数不得超过应选名额；请核对推荐方式（nominated_by）或推荐人数。")
+    assert finding.message == (
+        "“中国共产党青石县河湾镇委员会推荐”推荐了 3 名候选人，超过本选区应选名额 2 名。"
+        "各政党、各人民团体推荐的候选人人数不得超过应选名额；请核对推荐方式（nominated_by）或推荐人数。"
+    )
 
 
 def test_joint_voter_nominations_are_not_one_nominator():
@@ -146,9 +155,15 @@ def test_candidate_as_mobile_box_teller():
 
 # ---------------------------------------------------------------- on the elected (outcome)
 
+
 def all_men_elected() -> dict:
-    data = village(rounds=[first_round(votes={"主任": {"刘建华": 60, "陈志强": 18},
-                                              "委员": {"赵国庆": 70, "王秀兰": 50, "孙丽娟": 45}})])
+    data = village(
+        rounds=[
+            first_round(
+                votes={"主任": {"刘建华": 60, "陈志强": 18}, "委员": {"赵国庆": 70, "王秀兰": 50, "孙丽娟": 45}}
+            )
+        ]
+    )
     data["candidates"].append(cand("周文斌", "委员"))
     data["rounds"][0]["votes"]["委员"] = {"赵国庆": 70, "周文斌": 60, "王秀兰": 30, "孙丽娟": 20}
     return data
@@ -161,7 +176,8 @@ def test_no_woman_elected_is_an_error_once_counted():
     assert finding.path == "rounds[0]"
     assert finding.message == (
         "当选的 3 名成员（刘建华、赵国庆、周文斌）中没有女性，成员中应当有妇女成员。请按本省选举办法处理："
-        "通常由得票过半的女性候选人中得票最多的确定为委员，或为女性另行选举一个委员名额。")
+        "通常由得票过半的女性候选人中得票最多的确定为委员，或为女性另行选举一个委员名额。"
+    )
 
 
 def test_no_woman_yet_while_a_runoff_is_pending_is_not_judged():
@@ -171,13 +187,21 @@ def test_no_woman_yet_while_a_runoff_is_pending_is_not_judged():
 
 
 def test_fewer_members_than_the_minimum_after_the_last_round():
-    runoff = {"type": "runoff", "posts": ["委员"], "seats": {"委员": 1}, "participants": 80,
-              "ballots": {"issued": 80, "returned": 80}, "votes": {"委员": {"孙丽娟": 20, "赵国庆": 10}}}
-    data = village(rounds=[first_round(votes={"主任": {"刘建华": 60}, "委员": {"王秀兰": 70, "孙丽娟": 30,
-                                                                          "赵国庆": 20}}), runoff])
+    runoff = {
+        "type": "runoff",
+        "posts": ["委员"],
+        "seats": {"委员": 1},
+        "participants": 80,
+        "ballots": {"issued": 80, "returned": 80},
+        "votes": {"委员": {"孙丽娟": 20, "赵国庆": 10}},
+    }
+    data = village(
+        rounds=[first_round(votes={"主任": {"刘建华": 60}, "委员": {"王秀兰": 70, "孙丽娟": 30, "赵国庆": 20}}), runoff]
+    )
     finding = one(findings(data), "COMPOSITION-ELECTED")
     assert finding.severity is WARNING
     assert finding.path == "rounds[1]"
     assert finding.citation == VILLAGE_LAW + "第八条"
-    assert finding.message == ("投票结束后共选出 2 名成员，少于法定最少的 3 名。"
-                               "应按本省选举办法在规定期限内再行选举，补足成员。")
+    assert finding.message == (
+        "投票结束后共选出 2 名成员，少于法定最少的 3 名。应按本省选举办法在规定期限内再行选举，补足成员。"
+    )

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from test_rules_common import WARNING, cand, deputy, findings, ids, make, one, profile_with, village
+
 from pipeline.rules import CHECKS, names
-from test_rules_common import WARNING, cand, deputy, findings, ids, one, profile_with, village, make
 
 CITATION = "GF 3003-1999《姓氏笔画排序规则》"
 
@@ -21,8 +22,9 @@ def test_unknown_character_gives_a_warning_at_the_name():
     assert finding.path == "candidates[5].name"
     assert finding.line is not None
     assert finding.citation == CITATION
-    assert finding.message == ("姓名“𠀀某”中的“𠀀”不在笔画表中，名单按姓氏笔画排序时该姓名排在同位置已知字之后，"
-                               "请人工核对顺序。")
+    assert finding.message == (
+        "姓名“𠀀某”中的“𠀀”不在笔画表中，名单按姓氏笔画排序时该姓名排在同位置已知字之后，请人工核对顺序。"
+    )
 
 
 def test_the_check_runs_with_all_checks():
@@ -39,7 +41,8 @@ def test_known_names_give_nothing():
 def test_every_unknown_character_is_named_once():
     found = findings(_village_with(cand("王Anna", "委员", "女")), names.check)
     assert one(found, "NAME-UNKNOWN-CHAR").message == (
-        "姓名“王Anna”中的“A”“n”“a”不在笔画表中，名单按姓氏笔画排序时该姓名排在同位置已知字之后，请人工核对顺序。")
+        "姓名“王Anna”中的“A”“n”“a”不在笔画表中，名单按姓氏笔画排序时该姓名排在同位置已知字之后，请人工核对顺序。"
+    )
 
 
 def test_notes_in_brackets_and_middle_dots_are_not_reported():
@@ -54,8 +57,9 @@ def test_the_same_name_for_two_posts_is_reported_once():
 
 def test_contests_have_their_own_paths_and_labels():
     data = deputy()
-    second = dict(data["contests"][0], name="第八选区",
-                  candidates=[cand(n, "代表") for n in ("钱学军", "𠀀某", "周立新")])
+    second = dict(
+        data["contests"][0], name="第八选区", candidates=[cand(n, "代表") for n in ("钱学军", "𠀀某", "周立新")]
+    )
     data["contests"] = [data["contests"][0], second]
     finding = one(findings(data, names.check), "NAME-UNKNOWN-CHAR")
     assert finding.path == "contests[1].candidates[1].name"
@@ -68,4 +72,5 @@ def test_wording_follows_the_profile_order():
     assert "名单按姓名笔画排序时该姓名排在同位置已知字之后" in one(fullname, "NAME-UNKNOWN-CHAR").message
     by_votes = names.check(record, profile_with(record.data, list_order="votes"))
     assert one(by_votes, "NAME-UNKNOWN-CHAR").message == (
-        "姓名“𠀀某”中的“𠀀”不在笔画表中，得票相等的候选人按姓氏笔画排列时该姓名排在同位置已知字之后，请人工核对顺序。")
+        "姓名“𠀀某”中的“𠀀”不在笔画表中，得票相等的候选人按姓氏笔画排列时该姓名排在同位置已知字之后，请人工核对顺序。"
+    )

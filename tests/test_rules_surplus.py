@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import pytest
+from test_rules_common import ERROR, WARNING, cand, deputy, findings, first_round, ids, one, party, village
 
 from pipeline.rules import surplus
-from test_rules_common import ERROR, WARNING, cand, deputy, findings, first_round, ids, one, party, village
 
 VILLAGE_LAW = "《中华人民共和国村民委员会组织法》（2025年修正）"
 DEPUTY_LAW = "《中华人民共和国全国人民代表大会和地方各级人民代表大会选举法》（2020年修正）"
 
 
 # ---------------------------------------------------------------- 村/居: more candidates than seats
+
 
 def test_overall_equal_is_an_error():
     data = village(candidates=[cand("刘建华", "主任"), cand("王秀兰", "委员", "女"), cand("孙丽娟", "委员", "女")])
@@ -21,32 +22,47 @@ def test_overall_equal_is_an_error():
     assert finding.citation == VILLAGE_LAW + "第十八条"
     assert finding.message == (
         "各职位共应选 3 名，正式候选人共 3 名，未实行差额选举：候选人数应多于应选名额（至少 4 名）。"
-        "请补充正式候选人，或核对 candidates 中的 formal、withdrawn 标记。")
+        "请补充正式候选人，或核对 candidates 中的 formal、withdrawn 标记。"
+    )
 
 
 def test_one_post_equal_while_overall_more_is_a_warning():
     # 主任 1 seat 1 candidate; 委员 2 seats 3 candidates: 4 > 3 overall, as the national law asks.
-    data = village(candidates=[cand("刘建华", "主任"), cand("王秀兰", "委员", "女"), cand("孙丽娟", "委员", "女"),
-                               cand("赵国庆", "委员")])
+    data = village(
+        candidates=[
+            cand("刘建华", "主任"),
+            cand("王秀兰", "委员", "女"),
+            cand("孙丽娟", "委员", "女"),
+            cand("赵国庆", "委员"),
+        ]
+    )
     finding = one(findings(data, surplus.check), "SURPLUS-COUNT")
     assert finding.severity is WARNING
     assert finding.path == "seats[0]"
     assert finding.message.startswith(
-        "主任职位应选 1 名，正式候选人 1 名，未实行差额选举。候选人数应多于应选名额（正式候选人至少 2 名）。")
+        "主任职位应选 1 名，正式候选人 1 名，未实行差额选举。候选人数应多于应选名额（正式候选人至少 2 名）。"
+    )
 
 
 def test_message_of_the_issue_for_a_post():
-    data = village(seats=[{"post": "主任", "count": 1}, {"post": "委员", "count": 3}],
-                   candidates=[cand("刘建华", "主任"), cand("陈志强", "主任"), cand("王秀兰", "委员", "女"),
-                               cand("孙丽娟", "委员", "女"), cand("赵国庆", "委员")])
+    data = village(
+        seats=[{"post": "主任", "count": 1}, {"post": "委员", "count": 3}],
+        candidates=[
+            cand("刘建华", "主任"),
+            cand("陈志强", "主任"),
+            cand("王秀兰", "委员", "女"),
+            cand("孙丽娟", "委员", "女"),
+            cand("赵国庆", "委员"),
+        ],
+    )
     finding = one(findings(data, surplus.check), "SURPLUS-COUNT")
     assert finding.message.startswith("委员职位应选 3 名，正式候选人 3 名，未实行差额选举。")
 
 
 def test_withdrawn_and_initial_candidates_do_not_count():
     data = village()
-    data["candidates"][1]["withdrawn"] = True        # 陈志强: 主任 now 1 for 1
-    data["candidates"][4]["formal"] = False          # 孙丽娟: 委员 now 2 for 2
+    data["candidates"][1]["withdrawn"] = True  # 陈志强: 主任 now 1 for 1
+    data["candidates"][4]["formal"] = False  # 孙丽娟: 委员 now 2 for 2
     finding = one(findings(data, surplus.check), "SURPLUS-COUNT")
     assert finding.severity is ERROR
     assert "各职位共应选 3 名，正式候选人共 3 名" in finding.message
@@ -58,11 +74,15 @@ def test_no_candidates_yet_no_finding():
 
 # ---------------------------------------------------------------- a province: per post, with a range
 
+
 def sichuan(committee_candidates: int, director_candidates: int = 2) -> dict:
     names = ["王秀兰", "孙丽娟", "赵国庆", "周文斌", "吴海涛", "郑小燕", "马德胜"][:committee_candidates]
     directors = ["刘建华", "陈志强", "杨立"][:director_candidates]
-    return village(profile="sichuan", seats=[{"post": "主任", "count": 1}, {"post": "委员", "count": 3}],
-                   candidates=[cand(n, "主任") for n in directors] + [cand(n, "委员", "女") for n in names])
+    return village(
+        profile="sichuan",
+        seats=[{"post": "主任", "count": 1}, {"post": "委员", "count": 3}],
+        candidates=[cand(n, "主任") for n in directors] + [cand(n, "委员", "女") for n in names],
+    )
 
 
 @pytest.mark.parametrize("committee", [4, 5, 6])
@@ -77,7 +97,8 @@ def test_sichuan_committee_plus_four():
     assert finding.citation == "《四川省村民委员会选举条例》第二十二条"
     assert finding.message == (
         "委员职位应选 3 名，正式候选人 7 名，多 4 名，超过规定的最高差额。按规定应比应选名额多 1 至 3 名"
-        "（正式候选人应为 4 至 6 名）。请通过协商或预选减少候选人。")
+        "（正式候选人应为 4 至 6 名）。请通过协商或预选减少候选人。"
+    )
 
 
 def test_sichuan_committee_equal_is_an_error_per_post():
@@ -94,20 +115,24 @@ def test_sichuan_director_exactly_one_more():
 
 # ---------------------------------------------------------------- 人大: ⌈S/3⌉ ≤ C − S ≤ S
 
+
 @pytest.mark.parametrize("seats, ok", [(1, [2]), (2, [3, 4]), (3, [4, 5, 6])])
 def test_deputy_ratio_passes(seats, ok):
     for count in ok:
         assert findings(deputy(seats=seats, candidates=count), surplus.check) == [], count
 
 
-@pytest.mark.parametrize("seats, count, rule_id, band", [
-    (1, 1, "SURPLUS-COUNT", "应为 2 名"),
-    (1, 3, "SURPLUS-RATIO", "应为 2 名"),
-    (2, 2, "SURPLUS-COUNT", "应为 3 至 4 名"),
-    (2, 5, "SURPLUS-RATIO", "应为 3 至 4 名"),
-    (3, 3, "SURPLUS-COUNT", "应为 4 至 6 名"),
-    (3, 7, "SURPLUS-RATIO", "应为 4 至 6 名"),
-])
+@pytest.mark.parametrize(
+    "seats, count, rule_id, band",
+    [
+        (1, 1, "SURPLUS-COUNT", "应为 2 名"),
+        (1, 3, "SURPLUS-RATIO", "应为 2 名"),
+        (2, 2, "SURPLUS-COUNT", "应为 3 至 4 名"),
+        (2, 5, "SURPLUS-RATIO", "应为 3 至 4 名"),
+        (3, 3, "SURPLUS-COUNT", "应为 4 至 6 名"),
+        (3, 7, "SURPLUS-RATIO", "应为 4 至 6 名"),
+    ],
+)
 def test_deputy_ratio_fails(seats, count, rule_id, band):
     finding = one(findings(deputy(seats=seats, candidates=count), surplus.check), rule_id)
     assert finding.severity is ERROR
@@ -128,7 +153,8 @@ def test_deputy_too_many_message():
     finding = one(findings(deputy(seats=2, candidates=5), surplus.check), "SURPLUS-RATIO")
     assert finding.message == (
         "代表职位应选 2 名，正式候选人 5 名，多 3 名，超过规定的最高差额。候选人应多于应选名额的三分之一至一倍"
-        "（正式候选人应为 3 至 4 名）。请通过协商或预选减少候选人。")
+        "（正式候选人应为 3 至 4 名）。请通过协商或预选减少候选人。"
+    )
 
 
 def test_deputy_six_seats_needs_two_more():
@@ -142,6 +168,7 @@ def test_deputy_six_seats_needs_two_more():
 
 
 # ---------------------------------------------------------------- 党: ≥ 20 %, rounded up; 书记 exempt
+
 
 @pytest.mark.parametrize("members, needed", [(4, 5), (5, 6), (6, 8)])
 def test_party_twenty_percent_rounded_up(members, needed):
@@ -158,7 +185,8 @@ def test_party_six_members_seven_candidates_message():
     finding = one(findings(party(members=6, candidates=7), surplus.check), "SURPLUS-PERCENT")
     assert finding.message == (
         "委员职位应选 6 名，正式候选人 7 名，只多 1 名，差额不足。差额应不少于应选人数的 20%，不足一名按一名计"
-        "（正式候选人至少 8 名）。请补充正式候选人。")
+        "（正式候选人至少 8 名）。请补充正式候选人。"
+    )
 
 
 def test_party_secretary_is_exempt():
@@ -167,14 +195,24 @@ def test_party_secretary_is_exempt():
 
 # ---------------------------------------------------------------- 另行选举
 
+
 def deputy_runoff(names: list[str]) -> dict:
     data = deputy(seats=2, candidates=4)
     contest = data["contests"][0]
     contest["rounds"] = [
-        {"type": "first", "participants": 3000, "ballots": {"issued": 3000, "returned": 3000},
-         "votes": {"代表": {"王志刚": 1800, "李春梅": 1200, "张德福": 1100, "赵永清": 900}}},
-        {"type": "runoff", "seats": {"代表": 1}, "participants": 2900, "ballots": {"issued": 2900, "returned": 2900},
-         "votes": {"代表": {n: 900 - i for i, n in enumerate(names)}}},
+        {
+            "type": "first",
+            "participants": 3000,
+            "ballots": {"issued": 3000, "returned": 3000},
+            "votes": {"代表": {"王志刚": 1800, "李春梅": 1200, "张德福": 1100, "赵永清": 900}},
+        },
+        {
+            "type": "runoff",
+            "seats": {"代表": 1},
+            "participants": 2900,
+            "ballots": {"issued": 2900, "returned": 2900},
+            "votes": {"代表": {n: 900 - i for i, n in enumerate(names)}},
+        },
     ]
     return data
 
@@ -191,12 +229,19 @@ def test_deputy_runoff_one_seat_three_candidates():
     assert finding.message == (
         "第 2 轮（另行选举）代表职位应选 1 名，候选人 3 名（李春梅、张德福、赵永清）；"
         "候选人应多于应选名额的三分之一至一倍（候选人应为 2 名），按首次选举未当选人的得票多少确定。"
-        "请核对本轮的候选人和应选名额。")
+        "请核对本轮的候选人和应选名额。"
+    )
 
 
 def test_village_runoff_extra_candidates_is_a_warning():
-    runoff = {"type": "runoff", "posts": ["委员"], "seats": {"委员": 1}, "participants": 80,
-              "ballots": {"issued": 80, "returned": 80}, "votes": {"委员": {"孙丽娟": 40}}}
+    runoff = {
+        "type": "runoff",
+        "posts": ["委员"],
+        "seats": {"委员": 1},
+        "participants": 80,
+        "ballots": {"issued": 80, "returned": 80},
+        "votes": {"委员": {"孙丽娟": 40}},
+    }
     data = village(rounds=[first_round(votes={"主任": {"刘建华": 60}, "委员": {"王秀兰": 70, "孙丽娟": 30}}), runoff])
     finding = one(findings(data, surplus.check), "SURPLUS-RUNOFF")
     assert finding.severity is WARNING

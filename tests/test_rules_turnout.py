@@ -4,10 +4,10 @@ base exclusions (O5), and what the tally leaves to do (ties, 另行选举, vacan
 from __future__ import annotations
 
 import pytest
+from test_rules_common import ERROR, INFO, WARNING, first_round, make, one, party, residents, village
 
 from pipeline.rules import run_checks, turnout
 from pipeline.rules.profile import select
-from test_rules_common import ERROR, INFO, WARNING, findings, first_round, make, one, party, residents, village
 
 VILLAGE_CITE = "《中华人民共和国村民委员会组织法》（2025年修正）第十八条"
 
@@ -21,11 +21,16 @@ def turnout_findings(data: dict) -> list:
 
 
 def village_turnout(participants: int, registered: int = 100) -> dict:
-    return village(electorate={"registered": registered},
-                   rounds=[first_round(participants=participants,
-                                       ballots={"issued": participants, "returned": participants, "invalid": 0},
-                                       votes={"主任": {"刘建华": participants}, "委员": {"王秀兰": participants,
-                                                                                  "孙丽娟": participants}})])
+    return village(
+        electorate={"registered": registered},
+        rounds=[
+            first_round(
+                participants=participants,
+                ballots={"issued": participants, "returned": participants, "invalid": 0},
+                votes={"主任": {"刘建华": participants}, "委员": {"王秀兰": participants, "孙丽娟": participants}},
+            )
+        ],
+    )
 
 
 def test_more_than_half_passes():
@@ -39,13 +44,15 @@ def test_exactly_half_fails_and_says_why():
     assert finding.citation == VILLAGE_CITE
     assert finding.message == (
         "参加投票 50 人，未超过登记选民 100 人的半数（至少需 51 人），选举无效。恰好半数不算“超过半数”。"
-        "本轮不能产生当选人，应重新组织选举；请先核对人数是否录错。")
+        "本轮不能产生当选人，应重新组织选举；请先核对人数是否录错。"
+    )
 
 
 def test_odd_base():
     assert turnout_findings(village_turnout(50, registered=99)) == []
     assert one(turnout_findings(village_turnout(49, registered=99)), "TURNOUT-MAJORITY").message.startswith(
-        "参加投票 49 人，未超过登记选民 99 人的半数（至少需 50 人），选举无效。本轮")
+        "参加投票 49 人，未超过登记选民 99 人的半数（至少需 50 人），选举无效。本轮"
+    )
 
 
 def test_returned_ballots_stand_for_participants():
@@ -55,9 +62,16 @@ def test_returned_ballots_stand_for_participants():
 
 
 def test_message_of_the_issue_for_household_representatives():
-    data = residents(rounds=[{"type": "first", "participants": 640,
-                              "ballots": {"issued": 640, "returned": 640, "invalid": 0},
-                              "votes": {"主任": {"王建国": 600}}}])
+    data = residents(
+        rounds=[
+            {
+                "type": "first",
+                "participants": 640,
+                "ballots": {"issued": 640, "returned": 640, "invalid": 0},
+                "votes": {"主任": {"王建国": 600}},
+            }
+        ]
+    )
     finding = one(turnout_findings(data), "TURNOUT-MAJORITY")
     assert finding.citation == "《中华人民共和国城市居民委员会组织法》（2025年修订）第十九条"
     assert finding.message.startswith("参加投票 640 户，未超过登记户代表 1486 户的半数（至少需 744 户），选举无效。")
@@ -65,24 +79,42 @@ def test_message_of_the_issue_for_household_representatives():
 
 @pytest.mark.parametrize("voting, ok", [(20, False), (21, True)])
 def test_resident_representatives_need_more_than_two_thirds(voting, ok):
-    data = residents(method="resident_representative", electorate={"registered": 30},
-                     rounds=[{"type": "first", "participants": voting,
-                              "ballots": {"issued": voting, "returned": voting, "invalid": 0},
-                              "votes": {"主任": {"王建国": voting}}}])
+    data = residents(
+        method="resident_representative",
+        electorate={"registered": 30},
+        rounds=[
+            {
+                "type": "first",
+                "participants": voting,
+                "ballots": {"issued": voting, "returned": voting, "invalid": 0},
+                "votes": {"主任": {"王建国": voting}},
+            }
+        ],
+    )
     found = turnout_findings(data)
     if ok:
         assert [f for f in found if f.id == "TURNOUT-MAJORITY"] == []
         return
     assert one(found, "TURNOUT-MAJORITY").message.startswith(
-        "参加投票 20 名，未超过居民代表 30 名的三分之二（至少需 21 名），选举无效。恰好三分之二不算“超过三分之二”。")
+        "参加投票 20 名，未超过居民代表 30 名的三分之二（至少需 21 名），选举无效。恰好三分之二不算“超过三分之二”。"
+    )
 
 
 def party_turnout(present: int, registered: int = 47, excluded: int = 2) -> dict:
-    return party(electorate={"registered": registered, "excluded": excluded},
-                 rounds=[{"type": "first", "present": present,
-                          "ballots": {"issued": present, "returned": present, "invalid": 0},
-                          "votes": {"书记": {"付建明": present},
-                                    "委员": {n: present for n in ["温秀梅", "段立强", "龙晓燕", "邱振国"]}}}])
+    return party(
+        electorate={"registered": registered, "excluded": excluded},
+        rounds=[
+            {
+                "type": "first",
+                "present": present,
+                "ballots": {"issued": present, "returned": present, "invalid": 0},
+                "votes": {
+                    "书记": {"付建明": present},
+                    "委员": {n: present for n in ["温秀梅", "段立强", "龙晓燕", "邱振国"]},
+                },
+            }
+        ],
+    )
 
 
 def test_party_more_than_four_fifths_of_expected_attendance():
@@ -97,34 +129,48 @@ def test_party_exactly_four_fifths_is_flagged_specially():
     assert finding.message == (
         "实到会有选举权的人数 36 名，未超过应到会人数 45 名（登记 47 名，不计入 2 名）的五分之四（至少需 37 名），"
         "选举无效。恰好五分之四不算“超过五分之四”（有的辅导材料认为达到即可，但规定是“超过”）。"
-        "本轮不能产生当选人，应重新组织选举；请先核对人数是否录错。")
+        "本轮不能产生当选人，应重新组织选举；请先核对人数是否录错。"
+    )
 
 
 def test_party_without_exclusions():
     finding = one(turnout_findings(party_turnout(40, registered=50, excluded=0)), "TURNOUT-MAJORITY")
-    assert finding.message.startswith("实到会有选举权的人数 40 名，未超过应到会人数 50 名的五分之四（至少需 41 名），选举无效。")
+    assert finding.message.startswith(
+        "实到会有选举权的人数 40 名，未超过应到会人数 50 名的五分之四（至少需 41 名），选举无效。"
+    )
 
 
 def test_runoff_round_turnout():
-    runoff = {"type": "runoff", "posts": ["委员"], "seats": {"委员": 1}, "participants": 50,
-              "ballots": {"issued": 50, "returned": 50}, "votes": {"委员": {"孙丽娟": 30, "赵国庆": 20}}}
-    data = village(rounds=[first_round(votes={"主任": {"刘建华": 60}, "委员": {"王秀兰": 70, "孙丽娟": 30,
-                                                                          "赵国庆": 20}}), runoff])
+    runoff = {
+        "type": "runoff",
+        "posts": ["委员"],
+        "seats": {"委员": 1},
+        "participants": 50,
+        "ballots": {"issued": 50, "returned": 50},
+        "votes": {"委员": {"孙丽娟": 30, "赵国庆": 20}},
+    }
+    data = village(
+        rounds=[first_round(votes={"主任": {"刘建华": 60}, "委员": {"王秀兰": 70, "孙丽娟": 30, "赵国庆": 20}}), runoff]
+    )
     finding = one(turnout_findings(data), "TURNOUT-MAJORITY")
     assert finding.path == "rounds[1].participants"
     assert finding.message == (
         "第 2 轮（另行选举）参加投票 50 人，未超过登记选民 100 人的半数（至少需 51 人），选举无效。恰好半数不算“超过半数”。"
-        "本次另行选举不能产生当选人，应重新组织另行选举；请先核对人数是否录错。")
+        "本次另行选举不能产生当选人，应重新组织另行选举；请先核对人数是否录错。"
+    )
 
 
 # ---------------------------------------------------------------- O5: who may be left out of the base
+
 
 def test_excluded_voters_are_not_deducted_under_the_national_village_law():
     data = village(electorate={"registered": 100, "excluded": 10})
     finding = one(turnout_findings(data), "TURNOUT-EXCLUDED")
     assert finding.severity is WARNING
     assert finding.path == "electorate.excluded"
-    assert finding.message.startswith("填写了不计入人数 10 人，但按所选规则，参加投票是否过半以全部登记选民为基数，不能扣除。")
+    assert finding.message.startswith(
+        "填写了不计入人数 10 人，但按所选规则，参加投票是否过半以全部登记选民为基数，不能扣除。"
+    )
 
 
 def test_sichuan_deducts_unreachable_villagers():
@@ -134,8 +180,10 @@ def test_sichuan_deducts_unreachable_villagers():
     assert turnout_findings(data) == []  # 46 of 90 expected
     data["rounds"][0]["participants"] = 45
     data["rounds"][0]["ballots"] = {"issued": 45, "returned": 45, "invalid": 0}
-    assert "未超过计入基数的登记选民 90 人（登记 100 人，不计入 10 人）的半数" in one(
-        turnout_findings(data), "TURNOUT-MAJORITY").message
+    assert (
+        "未超过计入基数的登记选民 90 人（登记 100 人，不计入 10 人）的半数"
+        in one(turnout_findings(data), "TURNOUT-MAJORITY").message
+    )
 
 
 def test_excluded_more_than_registered():
@@ -145,82 +193,133 @@ def test_excluded_more_than_registered():
 
 # ---------------------------------------------------------------- what the tally leaves to do
 
+
 def test_seat_left_for_a_runoff():
-    data = village(rounds=[first_round(votes={"主任": {"刘建华": 60}, "委员": {"王秀兰": 70, "孙丽娟": 30,
-                                                                          "赵国庆": 20}})])
+    data = village(
+        rounds=[first_round(votes={"主任": {"刘建华": 60}, "委员": {"王秀兰": 70, "孙丽娟": 30, "赵国庆": 20}})]
+    )
     finding = one(turnout_findings(data), "MAJORITY-SHORTFALL")
     assert finding.severity is INFO
     assert finding.path == "rounds[0].votes.委员"
     assert finding.citation == VILLAGE_CITE
     assert finding.message == (
         "委员职位应选 2 名，只有 1 名当选（得票须超过参加投票的 80 人的半数，即至少 41 票），尚缺 1 名，应另行选举；"
-        "候选人为未当选人中得票多的：孙丽娟、赵国庆。请在 rounds 中录入另行选举（type: runoff）的结果。")
+        "候选人为未当选人中得票多的：孙丽娟、赵国庆。请在 rounds 中录入另行选举（type: runoff）的结果。"
+    )
 
 
 def test_tie_at_the_last_seat_needs_a_revote():
-    data = village(rounds=[first_round(votes={"主任": {"刘建华": 60}, "委员": {"王秀兰": 70, "孙丽娟": 50,
-                                                                          "赵国庆": 50}})])
+    data = village(
+        rounds=[first_round(votes={"主任": {"刘建华": 60}, "委员": {"王秀兰": 70, "孙丽娟": 50, "赵国庆": 50}})]
+    )
     finding = one(turnout_findings(data), "MAJORITY-TIE")
     assert finding.severity is WARNING
     assert finding.path == "rounds[0].votes.委员"
-    assert finding.message == ("委员职位孙丽娟、赵国庆得票相等，争 1 个名额，须就票数相等的候选人重新投票决定（不得抽签）。"
-                               "请在 rounds 中录入重新投票（type: revote）的结果。")
+    assert finding.message == (
+        "委员职位孙丽娟、赵国庆得票相等，争 1 个名额，须就票数相等的候选人重新投票决定（不得抽签）。"
+        "请在 rounds 中录入重新投票（type: revote）的结果。"
+    )
 
 
 def test_revote_resolves_the_tie():
-    revote = {"type": "revote", "posts": ["委员"], "seats": {"委员": 1}, "participants": 80,
-              "ballots": {"issued": 80, "returned": 80}, "votes": {"委员": {"孙丽娟": 45, "赵国庆": 35}}}
-    data = village(rounds=[first_round(votes={"主任": {"刘建华": 60}, "委员": {"王秀兰": 70, "孙丽娟": 50,
-                                                                          "赵国庆": 50}}), revote])
+    revote = {
+        "type": "revote",
+        "posts": ["委员"],
+        "seats": {"委员": 1},
+        "participants": 80,
+        "ballots": {"issued": 80, "returned": 80},
+        "votes": {"委员": {"孙丽娟": 45, "赵国庆": 35}},
+    }
+    data = village(
+        rounds=[first_round(votes={"主任": {"刘建华": 60}, "委员": {"王秀兰": 70, "孙丽娟": 50, "赵国庆": 50}}), revote]
+    )
     assert turnout_findings(data) == []
 
 
 def test_runoff_that_fills_nothing_leaves_a_vacancy():
-    runoff = {"type": "runoff", "posts": ["委员"], "seats": {"委员": 1}, "participants": 80,
-              "ballots": {"issued": 80, "returned": 80}, "votes": {"委员": {"孙丽娟": 20, "赵国庆": 10}}}
-    data = village(rounds=[first_round(votes={"主任": {"刘建华": 60}, "委员": {"王秀兰": 70, "孙丽娟": 30,
-                                                                          "赵国庆": 20}}), runoff])
+    runoff = {
+        "type": "runoff",
+        "posts": ["委员"],
+        "seats": {"委员": 1},
+        "participants": 80,
+        "ballots": {"issued": 80, "returned": 80},
+        "votes": {"委员": {"孙丽娟": 20, "赵国庆": 10}},
+    }
+    data = village(
+        rounds=[first_round(votes={"主任": {"刘建华": 60}, "委员": {"王秀兰": 70, "孙丽娟": 30, "赵国庆": 20}}), runoff]
+    )
     finding = one(turnout_findings(data), "MAJORITY-VACANT")
     assert finding.severity is INFO
     assert finding.path == "rounds[1].votes.委员"
-    assert finding.message == ("第 2 轮（另行选举）委员职位仍缺 1 名（以得票多的当选，但得票须不少于已投选票 80 张的三分之一，"
-                               "即至少 27 票）。该名额暂作缺额，或依本省规定再行选举。")
+    assert finding.message == (
+        "第 2 轮（另行选举）委员职位仍缺 1 名（以得票多的当选，但得票须不少于已投选票 80 张的三分之一，"
+        "即至少 27 票）。该名额暂作缺额，或依本省规定再行选举。"
+    )
 
 
 def test_runoff_with_a_candidate_not_designated():
-    data = village(rounds=[first_round(votes={"主任": {"刘建华": 60}, "委员": {"王秀兰": 70, "孙丽娟": 30,
-                                                                          "赵国庆": 20}})])
+    data = village(
+        rounds=[first_round(votes={"主任": {"刘建华": 60}, "委员": {"王秀兰": 70, "孙丽娟": 30, "赵国庆": 20}})]
+    )
     data["candidates"].append({"name": "周文斌", "post": "委员", "gender": "男"})
     data["rounds"][0]["votes"]["委员"]["周文斌"] = 10
-    data["rounds"].append({"type": "runoff", "posts": ["委员"], "seats": {"委员": 1}, "participants": 80,
-                           "ballots": {"issued": 80, "returned": 80}, "votes": {"委员": {"孙丽娟": 50, "周文斌": 30}}})
+    data["rounds"].append(
+        {
+            "type": "runoff",
+            "posts": ["委员"],
+            "seats": {"委员": 1},
+            "participants": 80,
+            "ballots": {"issued": 80, "returned": 80},
+            "votes": {"委员": {"孙丽娟": 50, "周文斌": 30}},
+        }
+    )
     finding = one(turnout_findings(data), "RUNOFF-CANDIDATES")
     assert finding.severity is WARNING
     assert finding.path == "rounds[1].votes.委员"
-    assert finding.message == ("第 2 轮（另行选举）委员职位的候选人中有周文斌，但按首次选举的得票，另行选举的候选人应为"
-                               "孙丽娟、赵国庆（未当选人中得票多的）。请核对另行选举的候选人。")
+    assert finding.message == (
+        "第 2 轮（另行选举）委员职位的候选人中有周文斌，但按首次选举的得票，另行选举的候选人应为"
+        "孙丽娟、赵国庆（未当选人中得票多的）。请核对另行选举的候选人。"
+    )
 
 
-@pytest.mark.parametrize("runoff_seats, message", [
-    (2, "第 2 轮（另行选举）委员职位另行选举 2 名，但首次选举后该职位只缺 1 名。请核对本轮的 seats。"),
-])
+@pytest.mark.parametrize(
+    "runoff_seats, message",
+    [
+        (2, "第 2 轮（另行选举）委员职位另行选举 2 名，但首次选举后该职位只缺 1 名。请核对本轮的 seats。"),
+    ],
+)
 def test_runoff_seats_more_than_left(runoff_seats, message):
-    runoff = {"type": "runoff", "posts": ["委员"], "seats": {"委员": runoff_seats}, "participants": 80,
-              "ballots": {"issued": 80, "returned": 80}, "votes": {"委员": {"孙丽娟": 50, "赵国庆": 30}}}
-    data = village(rounds=[first_round(votes={"主任": {"刘建华": 60}, "委员": {"王秀兰": 70, "孙丽娟": 30,
-                                                                          "赵国庆": 20}}), runoff])
+    runoff = {
+        "type": "runoff",
+        "posts": ["委员"],
+        "seats": {"委员": runoff_seats},
+        "participants": 80,
+        "ballots": {"issued": 80, "returned": 80},
+        "votes": {"委员": {"孙丽娟": 50, "赵国庆": 30}},
+    }
+    data = village(
+        rounds=[first_round(votes={"主任": {"刘建华": 60}, "委员": {"王秀兰": 70, "孙丽娟": 30, "赵国庆": 20}}), runoff]
+    )
     finding = one(turnout_findings(data), "RUNOFF-SEATS")
     assert finding.path == "rounds[1].seats.委员"
     assert finding.message == message
 
 
 def test_runoff_for_a_post_already_filled():
-    runoff = {"type": "runoff", "posts": ["委员"], "seats": {"委员": 1}, "participants": 80,
-              "ballots": {"issued": 80, "returned": 80}, "votes": {"委员": {"赵国庆": 50}}}
+    runoff = {
+        "type": "runoff",
+        "posts": ["委员"],
+        "seats": {"委员": 1},
+        "participants": 80,
+        "ballots": {"issued": 80, "returned": 80},
+        "votes": {"委员": {"赵国庆": 50}},
+    }
     data = village(rounds=[first_round(), runoff])
     finding = one(turnout_findings(data), "RUNOFF-SEATS")
-    assert finding.message == ("第 2 轮（另行选举）委员职位另行选举，但首次选举后该职位已全部选出，不需要另行选举。"
-                               "请核对本轮的轮次类型和职位。")
+    assert finding.message == (
+        "第 2 轮（另行选举）委员职位另行选举，但首次选举后该职位已全部选出，不需要另行选举。"
+        "请核对本轮的轮次类型和职位。"
+    )
 
 
 def test_an_invalid_round_does_not_report_shortfalls():
@@ -232,10 +331,17 @@ def test_an_invalid_round_does_not_report_shortfalls():
 @pytest.mark.parametrize("votes, vacant", [(27, False), (26, True)])
 def test_runoff_floor_of_exactly_one_third_is_enough(votes, vacant):
     # 另行选举: most votes win, but not less than 1/3 of the 81 ballots cast (不少于: 27 is enough).
-    runoff = {"type": "runoff", "posts": ["委员"], "seats": {"委员": 1}, "participants": 81,
-              "ballots": {"issued": 81, "returned": 81}, "votes": {"委员": {"孙丽娟": votes, "赵国庆": 20}}}
-    data = village(rounds=[first_round(votes={"主任": {"刘建华": 60}, "委员": {"王秀兰": 70, "孙丽娟": 30,
-                                                                          "赵国庆": 20}}), runoff])
+    runoff = {
+        "type": "runoff",
+        "posts": ["委员"],
+        "seats": {"委员": 1},
+        "participants": 81,
+        "ballots": {"issued": 81, "returned": 81},
+        "votes": {"委员": {"孙丽娟": votes, "赵国庆": 20}},
+    }
+    data = village(
+        rounds=[first_round(votes={"主任": {"刘建华": 60}, "委员": {"王秀兰": 70, "孙丽娟": 30, "赵国庆": 20}}), runoff]
+    )
     found = [f for f in turnout_findings(data) if f.id == "MAJORITY-VACANT"]
     assert bool(found) is vacant
     if vacant:

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import pytest
 import yaml
+from conftest import ALIASES, KINDS, SAMPLES, run_cli
 
 from pipeline import check, records, starter
-
-from conftest import ALIASES, KINDS, SAMPLES, run_cli
 
 SAMPLE_FILES = sorted(SAMPLES.glob("*.yaml"))
 

@@ -33,10 +33,10 @@ def test_pure_python_in_pieces_and_copies():
     whole = sm3.SM3(data).hexdigest()
     h = sm3.SM3()
     for i in range(0, len(data), 37):
-        h.update(data[i:i + 37])
+        h.update(data[i : i + 37])
     snapshot = h.copy()
     assert h.hexdigest() == whole
-    assert h.hexdigest() == whole   # digest() does not consume the state
+    assert h.hexdigest() == whole  # digest() does not consume the state
     snapshot.update(b"x")
     assert snapshot.hexdigest() == sm3.SM3(data + b"x").hexdigest()
     assert (sm3.SM3.name, sm3.SM3.digest_size, sm3.SM3.block_size) == ("sm3", 32, 64)
@@ -70,7 +70,7 @@ def test_random_data_agrees_with_openssl_when_it_has_sm3():
     data = os.urandom(3000)
     if sm3.HASHLIB_HAS_SM3:
         assert sm3.SM3(data).hexdigest() == hashlib.new("sm3", data).hexdigest()
-    else:   # this Python's OpenSSL has no SM3: new() is the fallback itself
+    else:  # this Python's OpenSSL has no SM3: new() is the fallback itself
         assert isinstance(sm3.new(), sm3.SM3)
 
 

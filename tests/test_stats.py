@@ -14,7 +14,15 @@ from pipeline.findings import Severity
 from pipeline.rules import reported
 from pipeline.rules.profile import select
 from pipeline.stats import (
-    AGE_BANDS, UNKNOWN, Stats, age_band, age_on, aggregate, compute_stats, education_group, summary_lines,
+    AGE_BANDS,
+    UNKNOWN,
+    Stats,
+    age_band,
+    age_on,
+    aggregate,
+    compute_stats,
+    education_group,
+    summary_lines,
 )
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
@@ -31,7 +39,7 @@ def load(name):
 # --- classification helpers -----------------------------------------------------------------
 def test_age_on_election_day():
     day = dt.date(2026, 4, 18)
-    assert age_on("1990-04", day) == 36       # birthday taken as the 1st of the month
+    assert age_on("1990-04", day) == 36  # birthday taken as the 1st of the month
     assert age_on("1990-05", day) == 35
     assert age_on("1990-03", day) == 36
     assert age_on("1990-04", dt.date(2026, 4, 1)) == 36
@@ -39,20 +47,38 @@ def test_age_on_election_day():
     assert age_on("1990-13", day) is None
 
 
-@pytest.mark.parametrize("age, band", [
-    (18, "35岁及以下"), (35, "35岁及以下"), (36, "36至45岁"), (45, "36至45岁"), (46, "46至55岁"),
-    (55, "46至55岁"), (56, "56岁及以上"), (90, "56岁及以上"), (None, UNKNOWN),
-])
+@pytest.mark.parametrize(
+    "age, band",
+    [
+        (18, "35岁及以下"),
+        (35, "35岁及以下"),
+        (36, "36至45岁"),
+        (45, "36至45岁"),
+        (46, "46至55岁"),
+        (55, "46至55岁"),
+        (56, "56岁及以上"),
+        (90, "56岁及以上"),
+        (None, UNKNOWN),
+    ],
+)
 def test_age_band(age, band):
     assert age_band(age) == band
 
 
-@pytest.mark.parametrize("education, group", [
-    ("研究生", "大专及以上"), ("大学本科", "大专及以上"), ("大专", "大专及以上"),
-    ("高中", "高中及中专"), ("中专", "高中及中专"),
-    ("初中", "初中及以下"), ("小学", "初中及以下"), ("文盲或半文盲", "初中及以下"),
-    (None, UNKNOWN),
-])
+@pytest.mark.parametrize(
+    "education, group",
+    [
+        ("研究生", "大专及以上"),
+        ("大学本科", "大专及以上"),
+        ("大专", "大专及以上"),
+        ("高中", "高中及中专"),
+        ("中专", "高中及中专"),
+        ("初中", "初中及以下"),
+        ("小学", "初中及以下"),
+        ("文盲或半文盲", "初中及以下"),
+        (None, UNKNOWN),
+    ],
+)
 def test_education_group(education, group):
     assert education_group(education) == group
 
@@ -100,11 +126,18 @@ def test_party_sample_before_voting():
 
 
 def test_party_turnout_uses_present_over_expected():
-    data = {"kind": "party_branch", "legal_basis": 2020, "unit": {"name": "支部"}, "method": "party_meeting",
-            "seats": [{"post": "委员", "count": 1}], "electorate": {"registered": 46, "excluded": 2},
-            "candidates": [{"name": "王芳", "post": "委员", "gender": "女", "politics": "中共党员"}],
-            "rounds": [{"type": "first", "present": 40, "ballots": {"issued": 40, "returned": 40},
-                        "votes": {"委员": {"王芳": 30}}}]}
+    data = {
+        "kind": "party_branch",
+        "legal_basis": 2020,
+        "unit": {"name": "支部"},
+        "method": "party_meeting",
+        "seats": [{"post": "委员", "count": 1}],
+        "electorate": {"registered": 46, "excluded": 2},
+        "candidates": [{"name": "王芳", "post": "委员", "gender": "女", "politics": "中共党员"}],
+        "rounds": [
+            {"type": "first", "present": 40, "ballots": {"issued": 40, "returned": 40}, "votes": {"委员": {"王芳": 30}}}
+        ],
+    }
     result = oc.compute(data, select(data))
     stats = compute_stats(data, result)
     assert (stats.participants, stats.turnout_base, stats.turnout) == (40, 44, "90.91%")
@@ -112,12 +145,24 @@ def test_party_turnout_uses_present_over_expected():
 
 
 def test_write_in_winner_is_unknown_everywhere():
-    data = {"kind": "village_committee", "legal_basis": 2025, "unit": {"name": "村"},
-            "schedule": {"election_day": "2026-04-18"},
-            "seats": [{"post": "委员", "count": 1}], "electorate": {"registered": 100},
-            "candidates": [{"name": "王芳", "post": "委员", "gender": "女", "birth": "1980-01"}],
-            "rounds": [{"type": "first", "participants": 90, "ballots": {"issued": 90, "returned": 90},
-                        "votes": {"委员": {"王芳": 10}}, "write_ins": {"委员": {"赵永清": 70}}}]}
+    data = {
+        "kind": "village_committee",
+        "legal_basis": 2025,
+        "unit": {"name": "村"},
+        "schedule": {"election_day": "2026-04-18"},
+        "seats": [{"post": "委员", "count": 1}],
+        "electorate": {"registered": 100},
+        "candidates": [{"name": "王芳", "post": "委员", "gender": "女", "birth": "1980-01"}],
+        "rounds": [
+            {
+                "type": "first",
+                "participants": 90,
+                "ballots": {"issued": 90, "returned": 90},
+                "votes": {"委员": {"王芳": 10}},
+                "write_ins": {"委员": {"赵永清": 70}},
+            }
+        ],
+    }
     stats = compute_stats(data, oc.compute(data, select(data)))
     assert stats.elected == 1
     assert stats.sex[UNKNOWN] == 1 and stats.age[UNKNOWN] == 1 and stats.education[UNKNOWN] == 1
@@ -125,11 +170,23 @@ def test_write_in_winner_is_unknown_everywhere():
 
 
 def test_age_uses_round_date_without_election_day():
-    data = {"kind": "village_committee", "legal_basis": 2025, "unit": {"name": "村"},
-            "seats": [{"post": "委员", "count": 1}], "electorate": {"registered": 100},
-            "candidates": [{"name": "王芳", "post": "委员", "birth": "1990-05"}],
-            "rounds": [{"type": "first", "date": "2026-04-18", "participants": 90,
-                        "ballots": {"issued": 90, "returned": 90}, "votes": {"委员": {"王芳": 70}}}]}
+    data = {
+        "kind": "village_committee",
+        "legal_basis": 2025,
+        "unit": {"name": "村"},
+        "seats": [{"post": "委员", "count": 1}],
+        "electorate": {"registered": 100},
+        "candidates": [{"name": "王芳", "post": "委员", "birth": "1990-05"}],
+        "rounds": [
+            {
+                "type": "first",
+                "date": "2026-04-18",
+                "participants": 90,
+                "ballots": {"issued": 90, "returned": 90},
+                "votes": {"委员": {"王芳": 70}},
+            }
+        ],
+    }
     stats = compute_stats(data, oc.compute(data, select(data)))
     assert stats.age["35岁及以下"] == 1
 
@@ -142,8 +199,9 @@ def test_places_are_configurable():
 
 # --- aggregate ------------------------------------------------------------------------------
 def test_aggregate_sums_counts_and_recomputes_shares():
-    parts = [load(name)[3] for name in ("village-liulin-runoff.yaml", "residents-yangguang.yaml",
-                                        "party-qinghe-branch.yaml")]
+    parts = [
+        load(name)[3] for name in ("village-liulin-runoff.yaml", "residents-yangguang.yaml", "party-qinghe-branch.yaml")
+    ]
     total = aggregate(parts)
     assert total.elected == 10 and total.contests == 3 and total.contests_counted == 2
     assert total.participants == 2205 + 1398 and total.turnout_base == 2360 + 1486
@@ -195,8 +253,16 @@ def test_reported_turnout_mismatch():
 
 
 def test_reported_figures_that_match_after_rounding_are_accepted():
-    assert with_reported("village-liulin-runoff.yaml", turnout_percent=93.43, women_percent=40,
-                         party_percent=80.0, incumbent_percent=60) == []
+    assert (
+        with_reported(
+            "village-liulin-runoff.yaml",
+            turnout_percent=93.43,
+            women_percent=40,
+            party_percent=80.0,
+            incumbent_percent=60,
+        )
+        == []
+    )
     assert with_reported("village-liulin-runoff.yaml", turnout_percent=93.4) == []
     assert with_reported("village-liulin-runoff.yaml", turnout_percent=93) == []
 
@@ -209,19 +275,26 @@ def test_reported_difference_of_one_hundredth_is_tolerated_but_more_is_not():
 
 
 def test_reported_shares_of_members():
-    findings = with_reported("village-liulin-runoff.yaml", women_percent=50, party_percent=60,
-                             incumbent_percent=40)
+    findings = with_reported("village-liulin-runoff.yaml", women_percent=50, party_percent=60, incumbent_percent=40)
     messages = {f.path.rsplit(".", 1)[1]: f.message for f in findings}
-    assert messages["women_percent"] == "填报的女性成员占比 50% 与计算值不符：当选成员 5 名，其中女性 2 名，占比应为 40.00%。"
-    assert messages["party_percent"] == ("填报的党员占比 60% 与计算值不符：当选成员 5 名，其中中共党员 4 名（含预备党员），"
-                                         "占比应为 80.00%。")
-    assert messages["incumbent_percent"] == "填报的连任占比 40% 与计算值不符：当选成员 5 名，其中连任 3 名，占比应为 60.00%。"
+    assert (
+        messages["women_percent"]
+        == "填报的女性成员占比 50% 与计算值不符：当选成员 5 名，其中女性 2 名，占比应为 40.00%。"
+    )
+    assert messages["party_percent"] == (
+        "填报的党员占比 60% 与计算值不符：当选成员 5 名，其中中共党员 4 名（含预备党员），占比应为 80.00%。"
+    )
+    assert (
+        messages["incumbent_percent"]
+        == "填报的连任占比 40% 与计算值不符：当选成员 5 名，其中连任 3 名，占比应为 60.00%。"
+    )
 
 
 def test_reported_household_wording():
     findings = with_reported("residents-yangguang.yaml", turnout_percent=90)
-    assert findings[0].message == ("填报的参选率 90% 与计算值不符：参加投票的户代表 1398 户，登记户数 1486 户，"
-                                   "参选率应为 94.08%。")
+    assert findings[0].message == (
+        "填报的参选率 90% 与计算值不符：参加投票的户代表 1398 户，登记户数 1486 户，参选率应为 94.08%。"
+    )
 
 
 def test_reported_without_a_count_is_unverifiable():

@@ -220,7 +220,7 @@ def expand(regex: str) -> list[tuple[str, tuple[tuple[str, str], ...]]]:
                 seq.append(choice[int(tok[1]) - 1])
             else:
                 seq.append(tok)
-        out.append(("".join(seq), tuple(zip(groups, choice))))
+        out.append(("".join(seq), tuple(zip(groups, choice, strict=False))))
     return out
 
 
@@ -297,9 +297,7 @@ def main(argv: list[str] | None = None) -> int:
         unexpected = [
             ch
             for ch, seq in primary.items()
-            if ch in conway
-            and ch not in REVIEWED_DIFFERENCES
-            and seq not in {s for s, _ in expand(conway[ch])}
+            if ch in conway and ch not in REVIEWED_DIFFERENCES and seq not in {s for s, _ in expand(conway[ch])}
         ]
         if unexpected:
             report.append("cnchar/Conway disagreements not yet reviewed: " + "".join(unexpected))

@@ -72,25 +72,38 @@ _SURNAME_TOTAL = _total
 
 # Given-name characters by sex and generation (born before 1978: "old").
 GIVEN = {
-    ("男", "old"): ("建国志德永明文学振玉春长忠海红卫立庆富贵福金茂光新兴正家培世宗守",
-                   "国华明平军强林生民成才山东伟刚胜义祥荣发清安远良福贵全根友"),
-    ("男", "young"): ("浩宇子俊晨鹏博泽家一天思睿嘉志文明佳伟振晓",
-                     "轩杰涛宇鹏飞阳航辉磊超凯然博文龙斌浩峰洋"),
-    ("女", "old"): ("秀桂玉淑凤翠金春冬美素丽雪月彩爱兰巧小惠红",
-                   "英兰珍芳华梅云琴莲芝荣娥花霞凤仙菊香萍娟"),
-    ("女", "young"): ("晓雨思佳欣梦诗子婉雅静丽海丹紫心文慧美",
-                     "婷雪琳怡萱璐颖倩悦妍洁蕾薇莹燕娜丹玥"),
+    ("男", "old"): (
+        "建国志德永明文学振玉春长忠海红卫立庆富贵福金茂光新兴正家培世宗守",
+        "国华明平军强林生民成才山东伟刚胜义祥荣发清安远良福贵全根友",
+    ),
+    ("男", "young"): ("浩宇子俊晨鹏博泽家一天思睿嘉志文明佳伟振晓", "轩杰涛宇鹏飞阳航辉磊超凯然博文龙斌浩峰洋"),
+    ("女", "old"): ("秀桂玉淑凤翠金春冬美素丽雪月彩爱兰巧小惠红", "英兰珍芳华梅云琴莲芝荣娥花霞凤仙菊香萍娟"),
+    ("女", "young"): ("晓雨思佳欣梦诗子婉雅静丽海丹紫心文慧美", "婷雪琳怡萱璐颖倩悦妍洁蕾薇莹燕娜丹玥"),
 }
-SINGLE = {"男": "伟强军勇杰涛斌磊波刚平辉鹏亮超峰俊浩宇明林华建兵龙健飞凯宁东",
-          "女": "芳丽娟敏静燕艳玲婷霞红萍琳洁倩颖莉娜雪梅英慧"}
+SINGLE = {
+    "男": "伟强军勇杰涛斌磊波刚平辉鹏亮超峰俊浩宇明林华建兵龙健飞凯宁东",
+    "女": "芳丽娟敏静燕艳玲婷霞红萍琳洁倩颖莉娜雪梅英慧",
+}
 # Uyghur names written with the middle dot: given name · father's name.
-DOT_GIVEN = {"男": ("买买提", "艾力", "阿不都", "吐尔逊", "努尔", "热合曼", "艾买提", "亚森"),
-             "女": ("阿依古丽", "古丽娜尔", "热依拉", "帕提古丽", "米娜瓦尔", "阿米娜")}
+DOT_GIVEN = {
+    "男": ("买买提", "艾力", "阿不都", "吐尔逊", "努尔", "热合曼", "艾买提", "亚森"),
+    "女": ("阿依古丽", "古丽娜尔", "热依拉", "帕提古丽", "米娜瓦尔", "阿米娜"),
+}
 DOT_FATHER = ("艾力", "吐尔逊", "买买提", "阿布拉", "卡德尔", "司马义", "依明", "肉孜", "托合提")
-DOT_SHARE = 0.003          # share of people with such a name
-MINORITIES = (("土家族", 30), ("苗族", 25), ("回族", 12), ("侗族", 10), ("瑶族", 8), ("壮族", 6),
-              ("满族", 4), ("蒙古族", 3), ("彝族", 2), ("白族", 2))
-MINORITY_SHARE = 0.07      # other minorities, with Han-style names
+DOT_SHARE = 0.003  # share of people with such a name
+MINORITIES = (
+    ("土家族", 30),
+    ("苗族", 25),
+    ("回族", 12),
+    ("侗族", 10),
+    ("瑶族", 8),
+    ("壮族", 6),
+    ("满族", 4),
+    ("蒙古族", 3),
+    ("彝族", 2),
+    ("白族", 2),
+)
+MINORITY_SHARE = 0.07  # other minorities, with Han-style names
 
 
 class NameGen:
@@ -146,27 +159,224 @@ def weighted(rng: Random, pairs) -> str:
 # --------------------------------------------------------------------------------------------
 # Places
 # --------------------------------------------------------------------------------------------
-TOWNS = ("河湾", "石桥", "柳溪", "白沙", "清水", "龙泉", "桃源", "青山", "梅岭", "松林", "新塘", "双河", "马鞍",
-         "金竹", "高桥", "三江", "大坪", "长乐", "永丰", "太平", "安居", "兴隆", "黄土", "杨林", "枫树", "荷塘",
-         "花桥", "石门", "白云", "凤山", "铁炉", "茶园", "麻塘", "柏树", "观音", "西坝", "沙坪", "官渡", "鹤田",
-         "樟木", "龙潭", "青龙", "罗家", "牌楼", "板桥", "竹山", "东岳", "七里", "五里", "横山")
-STREETS = ("东城", "西城", "南城", "北城", "城关", "新华", "解放", "建设路", "人民路", "中山", "文昌", "滨江",
-           "河西", "凤凰", "朝阳", "迎宾", "府前", "桥东", "城南", "城北", "金桥", "湖滨", "站前", "育才")
+TOWNS = (
+    "河湾",
+    "石桥",
+    "柳溪",
+    "白沙",
+    "清水",
+    "龙泉",
+    "桃源",
+    "青山",
+    "梅岭",
+    "松林",
+    "新塘",
+    "双河",
+    "马鞍",
+    "金竹",
+    "高桥",
+    "三江",
+    "大坪",
+    "长乐",
+    "永丰",
+    "太平",
+    "安居",
+    "兴隆",
+    "黄土",
+    "杨林",
+    "枫树",
+    "荷塘",
+    "花桥",
+    "石门",
+    "白云",
+    "凤山",
+    "铁炉",
+    "茶园",
+    "麻塘",
+    "柏树",
+    "观音",
+    "西坝",
+    "沙坪",
+    "官渡",
+    "鹤田",
+    "樟木",
+    "龙潭",
+    "青龙",
+    "罗家",
+    "牌楼",
+    "板桥",
+    "竹山",
+    "东岳",
+    "七里",
+    "五里",
+    "横山",
+)
+STREETS = (
+    "东城",
+    "西城",
+    "南城",
+    "北城",
+    "城关",
+    "新华",
+    "解放",
+    "建设路",
+    "人民路",
+    "中山",
+    "文昌",
+    "滨江",
+    "河西",
+    "凤凰",
+    "朝阳",
+    "迎宾",
+    "府前",
+    "桥东",
+    "城南",
+    "城北",
+    "金桥",
+    "湖滨",
+    "站前",
+    "育才",
+)
 VILLAGE_A = "柳杨桃梅松竹枫桂荷石青白黄红金龙凤鹤马茶沙泉双三五高大小新上下中东西南北"
-VILLAGE_B = ("林", "庄", "湾", "坪", "冲", "塘", "桥", "园", "山", "岭", "溪", "坝", "口", "源", "铺", "湖", "田", "垭",
-             "岗", "坡", "寨", "河", "集")
-VILLAGE_NAMED = ("柳林", "石门", "青龙", "大坪", "桃花", "新民", "红旗", "向阳", "胜利", "光明", "永和", "双塘",
-                 "枫树", "竹园", "长岭", "白马", "黄泥", "杉木", "高峰", "丰收", "团结", "和平", "民主", "先锋",
-                 "新华", "跃进", "五星", "龙井", "金鸡", "凤鸣", "梨树", "茶林", "石板", "大湾", "荷叶", "沙田",
-                 "青山", "龙凤", "马场", "杨柳", "松柏", "泉水", "鹤鸣", "新屋", "老屋", "罗坪", "白果", "油茶")
+VILLAGE_B = (
+    "林",
+    "庄",
+    "湾",
+    "坪",
+    "冲",
+    "塘",
+    "桥",
+    "园",
+    "山",
+    "岭",
+    "溪",
+    "坝",
+    "口",
+    "源",
+    "铺",
+    "湖",
+    "田",
+    "垭",
+    "岗",
+    "坡",
+    "寨",
+    "河",
+    "集",
+)
+VILLAGE_NAMED = (
+    "柳林",
+    "石门",
+    "青龙",
+    "大坪",
+    "桃花",
+    "新民",
+    "红旗",
+    "向阳",
+    "胜利",
+    "光明",
+    "永和",
+    "双塘",
+    "枫树",
+    "竹园",
+    "长岭",
+    "白马",
+    "黄泥",
+    "杉木",
+    "高峰",
+    "丰收",
+    "团结",
+    "和平",
+    "民主",
+    "先锋",
+    "新华",
+    "跃进",
+    "五星",
+    "龙井",
+    "金鸡",
+    "凤鸣",
+    "梨树",
+    "茶林",
+    "石板",
+    "大湾",
+    "荷叶",
+    "沙田",
+    "青山",
+    "龙凤",
+    "马场",
+    "杨柳",
+    "松柏",
+    "泉水",
+    "鹤鸣",
+    "新屋",
+    "老屋",
+    "罗坪",
+    "白果",
+    "油茶",
+)
 COMMUNITY_A = "阳晨清锦春金翠东西南新文丽桂光长康安富华兴泰星云景嘉和福乐"
 COMMUNITY_B = ("苑", "园", "湾", "城", "里", "庭", "桥", "湖", "岸", "景", "华", "晖", "汇", "府")
-COMMUNITY_NAMED = ("阳光", "晨光", "清河", "幸福", "和谐", "锦绣", "春晖", "金桥", "翠苑", "东湖", "花园", "新城",
-                   "文昌", "育才", "丽景", "桂苑", "光华", "民主", "长青", "康乐", "友谊", "安宁", "富民", "兴华",
-                   "建设路", "人民路", "解放路", "滨河", "望江", "南湖", "北苑", "西园", "东门", "南门", "城西",
-                   "城东", "书院", "学府", "电厂", "纺织", "机械", "粮站", "车站", "商贸", "龙泉", "玉泉")
-ESTATES = ("幸福家园", "锦绣华庭", "阳光新城", "滨江花园", "金桥小区", "翠苑小区", "文昌小区", "育才小区",
-           "康乐苑", "东湖小区", "和谐家园", "桂花园")
+COMMUNITY_NAMED = (
+    "阳光",
+    "晨光",
+    "清河",
+    "幸福",
+    "和谐",
+    "锦绣",
+    "春晖",
+    "金桥",
+    "翠苑",
+    "东湖",
+    "花园",
+    "新城",
+    "文昌",
+    "育才",
+    "丽景",
+    "桂苑",
+    "光华",
+    "民主",
+    "长青",
+    "康乐",
+    "友谊",
+    "安宁",
+    "富民",
+    "兴华",
+    "建设路",
+    "人民路",
+    "解放路",
+    "滨河",
+    "望江",
+    "南湖",
+    "北苑",
+    "西园",
+    "东门",
+    "南门",
+    "城西",
+    "城东",
+    "书院",
+    "学府",
+    "电厂",
+    "纺织",
+    "机械",
+    "粮站",
+    "车站",
+    "商贸",
+    "龙泉",
+    "玉泉",
+)
+ESTATES = (
+    "幸福家园",
+    "锦绣华庭",
+    "阳光新城",
+    "滨江花园",
+    "金桥小区",
+    "翠苑小区",
+    "文昌小区",
+    "育才小区",
+    "康乐苑",
+    "东湖小区",
+    "和谐家园",
+    "桂花园",
+)
 
 # Chinese numerals for 届次 and 党小组/村民小组 names.
 _DIGITS = "零一二三四五六七八九"
@@ -196,15 +406,15 @@ KIND_WORDS = {
 @dataclass
 class Place:
     index: int
-    name: str            # 柳林村 / 阳光社区
-    kind: str            # 村 / 社区
-    township: "Township"
+    name: str  # 柳林村 / 阳光社区
+    kind: str  # 村 / 社区
+    township: Township
 
 
 @dataclass
 class Township:
-    name: str            # 河湾镇 / 东城街道
-    kind: str            # 镇 / 乡 / 街道
+    name: str  # 河湾镇 / 东城街道
+    kind: str  # 镇 / 乡 / 街道
 
 
 @dataclass
@@ -248,22 +458,29 @@ def plan_tree(seed: str, units: int, townships: int, runoff_share: float = 0.05)
         quota = units // townships + (1 if t < units % townships else 0)
         kind = ("镇", "街道", "乡")[t] if t < 3 else weighted(rng, (("镇", 5), ("乡", 2), ("街道", 3)))
         pool = STREETS if kind == "街道" else TOWNS
-        base = _unique(rng, town_names, pool,
-                       lambda: rng.choice(VILLAGE_A) + rng.choice(VILLAGE_B))
+        base = _unique(rng, town_names, pool, lambda: rng.choice(VILLAGE_A) + rng.choice(VILLAGE_B))
         township = Township(base + kind, kind)
         made = 0
         while made < quota:
             urban = kind == "街道"
             is_village = rng.random() < (0.12 if urban else 0.85)
             if is_village:
-                base = _unique(rng, place_names, VILLAGE_NAMED, lambda: (
-                    rng.choice(SURNAMES[:40]) + "家" + rng.choice(VILLAGE_B) if rng.random() < 0.25
-                    else rng.choice(VILLAGE_A) + rng.choice(VILLAGE_B)))
+                base = _unique(
+                    rng,
+                    place_names,
+                    VILLAGE_NAMED,
+                    lambda: (
+                        rng.choice(SURNAMES[:40]) + "家" + rng.choice(VILLAGE_B)
+                        if rng.random() < 0.25
+                        else rng.choice(VILLAGE_A) + rng.choice(VILLAGE_B)
+                    ),
+                )
                 place = Place(place_count, base + "村", "村", township)
                 kinds = ["village_committee"] + (["party_branch"] if rng.random() < 0.55 else [])
             else:
-                base = _unique(rng, place_names, COMMUNITY_NAMED,
-                               lambda: rng.choice(COMMUNITY_A) + rng.choice(COMMUNITY_B))
+                base = _unique(
+                    rng, place_names, COMMUNITY_NAMED, lambda: rng.choice(COMMUNITY_A) + rng.choice(COMMUNITY_B)
+                )
                 place = Place(place_count, base + "社区", "社区", township)
                 kinds = ["residents_committee"]
                 if rng.random() < 0.45:
@@ -288,7 +505,7 @@ def plan_tree(seed: str, units: int, townships: int, runoff_share: float = 0.05)
 @dataclass(frozen=True)
 class ErrorKind:
     id: str
-    severity: str       # 错误 / 警告
+    severity: str  # 错误 / 警告
     kinds: tuple[str, ...]
 
 
@@ -329,7 +546,9 @@ def party_size(seed: str, index: int) -> int:
 
 def assign_small_rolls(plans: list[UnitPlan], seed: str, count: int) -> None:
     """Rolls for the `count` smallest Party branches (then building-leader elections, if there are too few)."""
-    branches = sorted((p for p in plans if p.kind == "party_branch"), key=lambda p: (party_size(seed, p.index), p.index))
+    branches = sorted(
+        (p for p in plans if p.kind == "party_branch"), key=lambda p: (party_size(seed, p.index), p.index)
+    )
     buildings = [p for p in plans if p.kind == "building_leader"]
     for p in (branches + buildings)[:count]:
         p.roll = True
@@ -436,7 +655,7 @@ def _block(out: list[str], value, indent: int) -> None:
                 sub: list[str] = []
                 _block(sub, item, indent + 2)
                 first = sub[0]
-                sub[0] = f"{pad}- {first[indent + 2:]}"
+                sub[0] = f"{pad}- {first[indent + 2 :]}"
                 out.extend(sub)
             else:
                 out.append(f"{pad}- {_flow(item, indent + 2)}\n")
@@ -538,8 +757,8 @@ def split(rng: Random, total: int, parts: int) -> list[int]:
 def roll_groups(rng: Random, roll: list[Person], group_names: list[str]) -> list:
     sizes = split(rng, len(roll), len(group_names))
     out, start = [], 0
-    for name, size in zip(group_names, sizes):
-        out.append({"name": name, "voters": Names(p.name for p in roll[start:start + size])})
+    for name, size in zip(group_names, sizes, strict=False):
+        out.append({"name": name, "voters": Names(p.name for p in roll[start : start + size])})
         start += size
     return out
 
@@ -554,7 +773,7 @@ def iso(day: dt.date) -> str:
 
 def half_up_percent(numerator: int, denominator: int, places: int = 2) -> str:
     """numerator / denominator as a percentage rounded half up, e.g. 76.56 (exact integer arithmetic)."""
-    scale = 10 ** places
+    scale = 10**places
     q = (2 * numerator * 100 * scale + denominator) // (2 * denominator)
     whole, frac = divmod(q, scale)
     return f"{whole}.{frac:0{places}d}" if places else str(whole)
@@ -564,7 +783,7 @@ def half_up_percent(numerator: int, denominator: int, places: int = 2) -> str:
 class Candidate:
     person: Person
     post: str
-    winner: bool = False          # elected in the first round
+    winner: bool = False  # elected in the first round
     birth: str = ""
     ethnicity: str = "汉族"
     education: str = "高中"
@@ -575,8 +794,15 @@ class Candidate:
     nomination_votes: int | None = None
 
     def as_flow(self) -> F:
-        data = F(name=self.person.name, gender=self.person.sex, birth=self.birth, ethnicity=self.ethnicity,
-                 education=self.education, politics=self.politics, nominated_by=self.nominated_by)
+        data = F(
+            name=self.person.name,
+            gender=self.person.sex,
+            birth=self.birth,
+            ethnicity=self.ethnicity,
+            education=self.education,
+            politics=self.politics,
+            nominated_by=self.nominated_by,
+        )
         if self.nomination_votes is not None:
             data["nomination_votes"] = self.nomination_votes
         data["post"] = self.post
@@ -615,7 +841,7 @@ def _free(value: int, low: int, high: int, taken: set[int], downward: bool = Fal
     """The value nearest to `value` in [low, high] that is not taken (preferring one direction)."""
     value = min(high, max(low, value))
     for step in range(high - low + 1):
-        for candidate in ((value - step, value + step) if downward else (value + step, value - step)):
+        for candidate in (value - step, value + step) if downward else (value + step, value - step):
             if low <= candidate <= high and candidate not in taken:
                 return candidate
     raise ValueError("no free value")  # pragma: no cover - ranges are sized for the counts
@@ -633,8 +859,16 @@ class Votes:
     def __init__(self, rng: Random):
         self.rng = rng
 
-    def first(self, names: list[str], winners: set[str], seats: int, base: int, valid: int,
-              write_ins: dict[str, int], marks_error: bool = False) -> dict[str, int]:
+    def first(
+        self,
+        names: list[str],
+        winners: set[str],
+        seats: int,
+        base: int,
+        valid: int,
+        write_ins: dict[str, int],
+        marks_error: bool = False,
+    ) -> dict[str, int]:
         rng = self.rng
         need = base // 2 + 1
         won = [n for n in names if n in winners]
@@ -667,7 +901,7 @@ class Votes:
         room = max(0, int(cap * rng.uniform(0.86, 0.98)) - sum(votes.values()))
         shares = [rng.uniform(0.15, 1.0) for _ in lost]
         scale = sum(shares) or 1.0
-        for name, share in zip(lost, shares):
+        for name, share in zip(lost, shares, strict=False):
             target = min(need - 1 - int(rng.random() * need * 0.15), int(room * share / scale))
             votes[name] = _free(target, 0, need - 1, taken, True)
             taken.add(votes[name])
@@ -714,7 +948,7 @@ class Context:
     leader: Person
     leader_birth: tuple[int, int]
     local: tuple[str, ...]
-    notes: list[str] = field(default_factory=list)      # the 情形 line(s) of the header
+    notes: list[str] = field(default_factory=list)  # the 情形 line(s) of the header
     error_note: str = ""
 
 
@@ -760,25 +994,48 @@ class Builder:
         year = self.rng.randint(low, high)
         return year, ym(year, self.rng.randint(1, 12))
 
-    def candidate(self, people: People, post: str, sex: str, years: tuple[int, int], party_share: float,
-                  nominators: tuple, lift: int = 0) -> Candidate:
+    def candidate(
+        self,
+        people: People,
+        post: str,
+        sex: str,
+        years: tuple[int, int],
+        party_share: float,
+        nominators: tuple,
+        lift: int = 0,
+    ) -> Candidate:
         rng = self.rng
         year, birth = self.birth(*years)
         person = people.take(sex, "old" if year < 1978 else "young")
         return Candidate(
-            person=person, post=post, birth=birth, ethnicity=ethnicity_of(rng, person.name),
-            education=education(rng, year, lift), politics=politics(rng, year, party_share),
-            nominated_by=weighted(rng, nominators))
+            person=person,
+            post=post,
+            birth=birth,
+            ethnicity=ethnicity_of(rng, person.name),
+            education=education(rng, year, lift),
+            politics=politics(rng, year, party_share),
+            nominated_by=weighted(rng, nominators),
+        )
 
     def leader_candidate(self, post: str, workplace: str, nominated_by: str) -> Candidate:
         year, month = self.ctx.leader_birth
-        return Candidate(person=self.ctx.leader, post=post, birth=ym(year, month), ethnicity="汉族",
-                         education=weighted(Random(f"{self.ctx.seed}/leader/{self.place.index}"),
-                                            (("大专", 5), ("大学本科", 3), ("高中", 2))),
-                         politics="中共党员", nominated_by=nominated_by, incumbent=True, workplace=workplace)
+        return Candidate(
+            person=self.ctx.leader,
+            post=post,
+            birth=ym(year, month),
+            ethnicity="汉族",
+            education=weighted(
+                Random(f"{self.ctx.seed}/leader/{self.place.index}"), (("大专", 5), ("大学本科", 3), ("高中", 2))
+            ),
+            politics="中共党员",
+            nominated_by=nominated_by,
+            incumbent=True,
+            workplace=workplace,
+        )
 
-    def committee(self, people: People, name: str, formed_by: str | None, formed_on: dt.date | None,
-                  members: int, vice: bool) -> dict:
+    def committee(
+        self, people: People, name: str, formed_by: str | None, formed_on: dt.date | None, members: int, vice: bool
+    ) -> dict:
         data: dict = {"name": name, "chair": people.take().name}
         if vice:
             data["vice_chairs"] = L([people.take().name])
@@ -804,8 +1061,15 @@ class Builder:
                 continue
             c.incumbent = self.rng.random() < (0.55 if c.winner else 0.2)
 
-    def proxies(self, people: People, count: int, cap: int, relation: bool,
-                candidate_holder: Person | None = None, over_cap: bool = False) -> list:
+    def proxies(
+        self,
+        people: People,
+        count: int,
+        cap: int,
+        relation: bool,
+        candidate_holder: Person | None = None,
+        over_cap: bool = False,
+    ) -> list:
         rng = self.rng
         out = []
         for i in range(count):
@@ -851,8 +1115,11 @@ class Builder:
         for post, seats, cands in posts:
             names = [c.person.name for c in cands]
             winners = {c.person.name for c in cands if c.winner}
-            votes[post] = F(self.votes.first(names, winners, seats, base, valid, write_ins.get(post, {}),
-                                             marks_error=(post == marks_error_post)))
+            votes[post] = F(
+                self.votes.first(
+                    names, winners, seats, base, valid, write_ins.get(post, {}), marks_error=(post == marks_error_post)
+                )
+            )
         return votes
 
     def write_in_votes(self, people: People, posts, chance: float) -> dict[str, dict[str, int]]:
@@ -865,15 +1132,29 @@ class Builder:
                 out[post] = {first: out[post][first]}
         return out
 
-    def runoff_round(self, day: dt.date, post: str, seats_left: int, cands: list[Candidate],
-                     first_votes: dict[str, int], registered: int, turnout_fraction: tuple[int, int],
-                     present_base: bool, first_turnout: int, excluded: int = 0) -> tuple[dict, str]:
+    def runoff_round(
+        self,
+        day: dt.date,
+        post: str,
+        seats_left: int,
+        cands: list[Candidate],
+        first_votes: dict[str, int],
+        registered: int,
+        turnout_fraction: tuple[int, int],
+        present_base: bool,
+        first_turnout: int,
+        excluded: int = 0,
+    ) -> tuple[dict, str]:
         """The 另行选举 round for `post`: the unelected with the most votes, one more than the seats."""
         rng = self.rng
-        unelected = sorted((n for n in first_votes if not any(c.person.name == n and c.winner for c in cands)),
-                           key=lambda n: -first_votes[n])
-        names = unelected[:seats_left + 1]
-        winners = set(rng.sample(names[:seats_left + 1], seats_left)) if rng.random() < 0.3 else set(names[:seats_left])
+        unelected = sorted(
+            (n for n in first_votes if not any(c.person.name == n and c.winner for c in cands)),
+            key=lambda n: -first_votes[n],
+        )
+        names = unelected[: seats_left + 1]
+        winners = (
+            set(rng.sample(names[: seats_left + 1], seats_left)) if rng.random() < 0.3 else set(names[:seats_left])
+        )
         expected = registered - excluded
         # Fewer voters stay for a 另行选举, but still enough for it to be valid.
         value = min(first_turnout, self.turnout(expected, 0.82 if present_base else 0.62, 0.95, turnout_fraction))
@@ -907,13 +1188,15 @@ class Builder:
             roll = make_roll(rng, self.names, registered, [self.ctx.leader])
         people = self.people = People(rng, self.names, self.used, roll)
         short = place.name
-        layout = weighted(rng, (((1, 1, 3), 45), ((1, 0, 2), 12), ((1, 1, 1), 8), ((1, 0, 4), 15),
-                                ((1, 1, 5), 12), ((1, 2, 4), 8)))
-        seats = [(post, n) for post, n in zip(("主任", "副主任", "委员"), layout) if n]
+        layout = weighted(
+            rng, (((1, 1, 3), 45), ((1, 0, 2), 12), ((1, 1, 1), 8), ((1, 0, 4), 15), ((1, 1, 5), 12), ((1, 2, 4), 8))
+        )
+        seats = [(post, n) for post, n in zip(("主任", "副主任", "委员"), layout, strict=False) if n]
         # Committee first (its members may not stand), then candidates.
         formed_on = day - dt.timedelta(days=rng.randint(38, 52))
-        committee = self.committee(people, f"{short}村民选举委员会", "村民代表会议推选", formed_on,
-                                   rng.randint(2, 4), rng.random() < 0.6)
+        committee = self.committee(
+            people, f"{short}村民选举委员会", "村民代表会议推选", formed_on, rng.randint(2, 4), rng.random() < 0.6
+        )
         nominators = (("村党组织提名", 3), ("选民提名", 4), ("十名以上选民联名", 3), ("自荐", 1))
         posts = []
         runoff_post = None
@@ -951,15 +1234,22 @@ class Builder:
         issued, returned, invalid = self.ballots(participants, registered, 6)
         if error == "BALLOT-RETURNED":
             issued = returned - rng.randint(1, 3)
-        rnd: dict = {"type": "first", "date": iso(day), "participants": participants,
-                     "ballots": F(issued=issued, returned=returned, invalid=invalid)}
+        rnd: dict = {
+            "type": "first",
+            "date": iso(day),
+            "participants": participants,
+            "ballots": F(issued=issued, returned=returned, invalid=invalid),
+        }
         if rng.random() < 0.5:
             boxes = []
             for b in range(rng.randint(1, 2)):
                 box_issued = rng.randint(20, max(21, min(160, issued // 8)))
-                box = F(name=f"第{cn_number(b + 1)}流动票箱", issued=box_issued,
-                        returned=box_issued - rng.randint(0, 2),
-                        tellers=L([people.take().name, people.take().name]))
+                box = F(
+                    name=f"第{cn_number(b + 1)}流动票箱",
+                    issued=box_issued,
+                    returned=box_issued - rng.randint(0, 2),
+                    tellers=L([people.take().name, people.take().name]),
+                )
                 boxes.append(box)
             rnd["mobile_boxes"] = boxes
         proxies = self.proxy_plan(people, posts, cap=3, relation=True, chance=0.65, most=5)
@@ -967,8 +1257,9 @@ class Builder:
             rnd["proxies"] = proxies
         write_ins = self.write_in_votes(people, posts, 0.35)
         valid = returned - invalid
-        rnd["votes"] = self.tally(posts, participants, valid, write_ins,
-                                  marks_error_post=posts[-1][0] if error == "BALLOT-MARKS" else None)
+        rnd["votes"] = self.tally(
+            posts, participants, valid, write_ins, marks_error_post=posts[-1][0] if error == "BALLOT-MARKS" else None
+        )
         if write_ins:
             rnd["write_ins"] = {post: F(w) for post, w in write_ins.items()}
         rounds = [rnd]
@@ -977,15 +1268,28 @@ class Builder:
             first_votes = dict(rnd["votes"][runoff_post])
             cands = next(c for p, _, c in posts if p == runoff_post)
             later = day + dt.timedelta(days=0 if rng.random() < 0.6 else rng.randint(3, 10))
-            runoff, won = self.runoff_round(later, runoff_post, 1, cands, first_votes, registered, (1, 2), False,
-                                            participants)
+            runoff, won = self.runoff_round(
+                later, runoff_post, 1, cands, first_votes, registered, (1, 2), False, participants
+            )
             rounds.append(runoff)
-            notes += f"{'当日' if later == day else cn_date(later) + ' '}另行选举，{won}得票不少于已投选票的三分之一而当选"
+            notes += (
+                f"{'当日' if later == day else cn_date(later) + ' '}另行选举，{won}得票不少于已投选票的三分之一而当选"
+            )
         schedule["results_published"] = rounds[-1]["date"]
         self.ctx.notes = [notes + "。"]
-        record: dict = {"kind": "village_committee", "legal_basis": 2025, "term": f"第{cn_number(rng.randint(11, 13))}届"}
-        record["unit"] = {"name": f"{short}民委员会", "short_name": short, "parents": self.parents,
-                          "households": households, "population": population, "groups": groups}
+        record: dict = {
+            "kind": "village_committee",
+            "legal_basis": 2025,
+            "term": f"第{cn_number(rng.randint(11, 13))}届",
+        }
+        record["unit"] = {
+            "name": f"{short}民委员会",
+            "short_name": short,
+            "parents": self.parents,
+            "households": households,
+            "population": population,
+            "groups": groups,
+        }
         record["committee"] = committee
         record["method"] = "all_voters"
         record["schedule"] = schedule
@@ -997,9 +1301,14 @@ class Builder:
         record["electorate"] = electorate
         record["candidates"] = [c.as_flow() for _, _, cands in posts for c in cands]
         record["rounds"] = rounds
-        record["documents"] = self.documents(short[0] + "选委", committee["name"], [
-            f"{short}党群服务中心", f"{short}村委会会议室", f"{short}小学操场", f"{short}文化广场"],
-            f"{self.township.name}人民政府", committee, posts)
+        record["documents"] = self.documents(
+            short[0] + "选委",
+            committee["name"],
+            [f"{short}党群服务中心", f"{short}村委会会议室", f"{short}小学操场", f"{short}文化广场"],
+            f"{self.township.name}人民政府",
+            committee,
+            posts,
+        )
         self.summary(record, "村", registered, participants, posts, proxies, rnd.get("mobile_boxes"), runoff_post)
         self.finish_error(record, registered, participants, issued, returned, posts, proxies, "人", "选民")
         title = f"{self.ctx.county}{self.township.name}{short}{record['term']}村民委员会换届选举（全体选民直接选举，计票完成）"
@@ -1024,13 +1333,16 @@ class Builder:
         people = self.people = People(rng, self.names, self.used, roll)
         short = place.name
         layout = weighted(rng, (((1, 1, 3), 45), ((1, 2, 4), 22), ((1, 1, 5), 15), ((1, 2, 6), 5), ((1, 0, 4), 13)))
-        seats = [(post, n) for post, n in zip(("主任", "副主任", "委员"), layout) if n]
+        seats = [(post, n) for post, n in zip(("主任", "副主任", "委员"), layout, strict=False) if n]
         formed_on = day - dt.timedelta(days=rng.randint(38, 50))
-        committee = self.committee(people, f"{short}居民选举委员会", "居民代表会议推选", formed_on,
-                                   rng.randint(2, 4), rng.random() < 0.4)
-        nominators = ((("社区党组织提名", 4), ("十名以上选民联名", 3), ("户代表联名", 3), ("自荐", 1))
-                      if method == "household_representative" else
-                      (("社区党组织提名", 4), ("居民代表联名", 4), ("自荐", 1)))
+        committee = self.committee(
+            people, f"{short}居民选举委员会", "居民代表会议推选", formed_on, rng.randint(2, 4), rng.random() < 0.4
+        )
+        nominators = (
+            (("社区党组织提名", 4), ("十名以上选民联名", 3), ("户代表联名", 3), ("自荐", 1))
+            if method == "household_representative"
+            else (("社区党组织提名", 4), ("居民代表联名", 4), ("自荐", 1))
+        )
         runoff_post = rng.choice([p for p, n in seats if n >= 2]) if plan.runoff else None
         posts = []
         for post, n in seats:
@@ -1043,10 +1355,12 @@ class Builder:
                     cands.append(self.leader_candidate(post, f"{short}党委书记", "社区党组织提名"))
                     continue
                 sex = "女" if rng.random() < 0.6 else "男"
-                cands.append(self.candidate(people, post, sex, (1968, 2000), 0.6 if post != "委员" else 0.45,
-                                            nominators, lift=1))
-            self.pick_winners(cands, n - 1 if post == runoff_post else n,
-                              leader_first=(post == "主任" and rng.random() < 0.85))
+                cands.append(
+                    self.candidate(people, post, sex, (1968, 2000), 0.6 if post != "委员" else 0.45, nominators, lift=1)
+                )
+            self.pick_winners(
+                cands, n - 1 if post == runoff_post else n, leader_first=(post == "主任" and rng.random() < 0.85)
+            )
             posts.append((post, n, cands))
         self.women_rule(posts, error == "COMPOSITION-WOMEN")
         for _, _, cands in posts:
@@ -1064,20 +1378,35 @@ class Builder:
             issued, returned, invalid = self.ballots(participants, registered, 4)
         if error == "BALLOT-RETURNED":
             issued = returned - rng.randint(1, 3)
-        rnd: dict = {"type": "first", "date": iso(day), "participants": participants,
-                     "ballots": F(issued=issued, returned=returned, invalid=invalid)}
+        rnd: dict = {
+            "type": "first",
+            "date": iso(day),
+            "participants": participants,
+            "ballots": F(issued=issued, returned=returned, invalid=invalid),
+        }
         proxies: list = []
         if method == "household_representative":
             if rng.random() < 0.2:
                 box_issued = rng.randint(15, max(16, min(90, issued // 10)))
-                rnd["mobile_boxes"] = [F(name="流动票箱", issued=box_issued, returned=box_issued - rng.randint(0, 1),
-                                           tellers=L([people.take().name, people.take().name]))]
+                rnd["mobile_boxes"] = [
+                    F(
+                        name="流动票箱",
+                        issued=box_issued,
+                        returned=box_issued - rng.randint(0, 1),
+                        tellers=L([people.take().name, people.take().name]),
+                    )
+                ]
             proxies = self.proxy_plan(people, posts, cap=3, relation=False, chance=0.6, most=4)
             if proxies:
                 rnd["proxies"] = proxies
         write_ins = self.write_in_votes(people, posts, 0.15)
-        rnd["votes"] = self.tally(posts, participants, returned - invalid, write_ins,
-                                  marks_error_post=posts[-1][0] if error == "BALLOT-MARKS" else None)
+        rnd["votes"] = self.tally(
+            posts,
+            participants,
+            returned - invalid,
+            write_ins,
+            marks_error_post=posts[-1][0] if error == "BALLOT-MARKS" else None,
+        )
         if write_ins:
             rnd["write_ins"] = {post: F(w) for post, w in write_ins.items()}
         rounds = [rnd]
@@ -1087,16 +1416,26 @@ class Builder:
         if runoff_post:
             first_votes = dict(rnd["votes"][runoff_post])
             cands = next(c for p, _, c in posts if p == runoff_post)
-            runoff, won = self.runoff_round(day, runoff_post, 1, cands, first_votes, registered, fraction, False,
-                                            participants)
+            runoff, won = self.runoff_round(
+                day, runoff_post, 1, cands, first_votes, registered, fraction, False, participants
+            )
             rounds.append(runoff)
             notes += f"当日另行选举，{won}得票不少于已投选票的三分之一而当选"
         schedule["results_published"] = rounds[-1]["date"]
         self.ctx.notes = [notes + "。"]
-        record: dict = {"kind": "residents_committee", "legal_basis": 2025,
-                        "term": f"第{cn_number(rng.randint(10, 13))}届"}
-        record["unit"] = {"name": f"{short}居民委员会", "short_name": short, "parents": self.parents,
-                          "households": households, "population": population, "groups": groups}
+        record: dict = {
+            "kind": "residents_committee",
+            "legal_basis": 2025,
+            "term": f"第{cn_number(rng.randint(10, 13))}届",
+        }
+        record["unit"] = {
+            "name": f"{short}居民委员会",
+            "short_name": short,
+            "parents": self.parents,
+            "households": households,
+            "population": population,
+            "groups": groups,
+        }
         record["committee"] = committee
         record["method"] = method
         record["schedule"] = schedule
@@ -1110,10 +1449,26 @@ class Builder:
         record["candidates"] = [c.as_flow() for _, _, cands in posts for c in cands]
         record["rounds"] = rounds
         issuer = f"{self.township.name}{'办事处' if self.township.kind == '街道' else '人民政府'}"
-        record["documents"] = self.documents(short[0] + "选委", committee["name"], [
-            f"{short}党群服务中心", f"{short}居民活动中心", f"{short}议事厅"], issuer, committee, posts)
-        self.summary(record, "居", registered, participants, posts, proxies, rnd.get("mobile_boxes"), runoff_post,
-                     unit_word=unit_word, noun=noun)
+        record["documents"] = self.documents(
+            short[0] + "选委",
+            committee["name"],
+            [f"{short}党群服务中心", f"{short}居民活动中心", f"{short}议事厅"],
+            issuer,
+            committee,
+            posts,
+        )
+        self.summary(
+            record,
+            "居",
+            registered,
+            participants,
+            posts,
+            proxies,
+            rnd.get("mobile_boxes"),
+            runoff_post,
+            unit_word=unit_word,
+            noun=noun,
+        )
         self.finish_error(record, registered, participants, issued, returned, posts, proxies, unit_word, noun)
         title = f"{self.ctx.county}{self.township.name}{short}{record['term']}居民委员会换届选举（{mode}，计票完成）"
         return record, self.header(title)
@@ -1143,8 +1498,16 @@ class Builder:
             cands = []
             for _ in range(n_cands):
                 sex = "女" if rng.random() < 0.45 else "男"
-                cands.append(self.candidate(people, "楼栋长", sex, (1950, 1988), 0.35,
-                                            (("自荐", 5), ("居委会推荐", 3), ("居民联名推荐", 2), ("业委会推荐", 1))))
+                cands.append(
+                    self.candidate(
+                        people,
+                        "楼栋长",
+                        sex,
+                        (1950, 1988),
+                        0.35,
+                        (("自荐", 5), ("居委会推荐", 3), ("居民联名推荐", 2), ("业委会推荐", 1)),
+                    )
+                )
             runoff = b == runoff_at
             self.pick_winners(cands, 0 if runoff else 1)
             self.set_incumbents(cands)
@@ -1162,8 +1525,14 @@ class Builder:
             want_proxy = b == error_at and error in ("PROXY-CANDIDATE", "PROXY-CAP")
             if want_proxy or rng.random() < 0.25:
                 holder = cands[-1].person if (want_proxy and error == "PROXY-CANDIDATE") else None
-                rnd["proxies"] = self.proxies(people, 1 if want_proxy else rng.randint(1, 2), 1, False,
-                                              candidate_holder=holder, over_cap=(want_proxy and error == "PROXY-CAP"))
+                rnd["proxies"] = self.proxies(
+                    people,
+                    1 if want_proxy else rng.randint(1, 2),
+                    1,
+                    False,
+                    candidate_holder=holder,
+                    over_cap=(want_proxy and error == "PROXY-CAP"),
+                )
                 proxies_any = True
             names = [c.person.name for c in cands]
             winners = {c.person.name for c in cands if c.winner}
@@ -1172,19 +1541,23 @@ class Builder:
             rounds = [rnd]
             if runoff:
                 later = day
-                r2, won = self.runoff_round(later, "楼栋长", 1, cands, dict(rnd["votes"]["楼栋长"]), registered,
-                                            (1, 2), False, returned)
+                r2, won = self.runoff_round(
+                    later, "楼栋长", 1, cands, dict(rnd["votes"]["楼栋长"]), registered, (1, 2), False, returned
+                )
                 del r2["participants"]
                 r2["ballots"]["issued"] = min(registered, r2["ballots"]["returned"] + rng.randint(0, 2))
                 rounds.append(r2)
                 elected = next(c for c in cands if c.person.name == won)
-                notes_runoff = (f"{b + 1}号楼三名候选人得票均未超过参加投票户数的一半，当日对得票最多的两人另行选举，"
-                                f"{won}当选")
+                notes_runoff = (
+                    f"{b + 1}号楼三名候选人得票均未超过参加投票户数的一半，当日对得票最多的两人另行选举，{won}当选"
+                )
             else:
                 elected = next(c for c in cands if c.winner)
             leaders_women += elected.person.sex == "女"
-            contest = {"name": f"{estate}{b + 1}号楼" if estate else f"{b + 1}号楼",
-                       "seats": [F(post="楼栋长", count=1)]}
+            contest = {
+                "name": f"{estate}{b + 1}号楼" if estate else f"{b + 1}号楼",
+                "seats": [F(post="楼栋长", count=1)],
+            }
             electorate: dict = {"registered": registered}
             if roll:
                 electorate["groups"] = [{"name": contest["name"], "voters": Names(p.name for p in roll)}]
@@ -1193,28 +1566,43 @@ class Builder:
             contest["rounds"] = rounds
             contests.append(contest)
         households = total + rng.randint(0, total // 10)
-        notes = [f"{buildings} 栋楼各选一名楼栋长，每栋楼为一个场次；每户派一名代表投票，按“双过半”确定当选"
-                 "（参加投票的户数超过本楼户数的一半，当选人得票超过参加投票户数的一半）。"]
+        notes = [
+            f"{buildings} 栋楼各选一名楼栋长，每栋楼为一个场次；每户派一名代表投票，按“双过半”确定当选"
+            "（参加投票的户数超过本楼户数的一半，当选人得票超过参加投票户数的一半）。"
+        ]
         if notes_runoff:
             notes.append(notes_runoff + "。")
-        notes.append(f"当选楼栋长中女性 {leaders_women} 名{'；有委托投票，每人只接受一户委托' if proxies_any else ''}。")
+        notes.append(
+            f"当选楼栋长中女性 {leaders_women} 名{'；有委托投票，每人只接受一户委托' if proxies_any else ''}。"
+        )
         self.ctx.notes = notes
-        schedule = {"election_day": iso(day),
-                    "initial_candidates_published": iso(day - dt.timedelta(days=rng.randint(8, 12))),
-                    "candidates_published": iso(day - dt.timedelta(days=rng.randint(3, 6))),
-                    "results_published": iso(day)}
+        schedule = {
+            "election_day": iso(day),
+            "initial_candidates_published": iso(day - dt.timedelta(days=rng.randint(8, 12))),
+            "candidates_published": iso(day - dt.timedelta(days=rng.randint(3, 6))),
+            "results_published": iso(day),
+        }
         record: dict = {"kind": "building_leader", "term": f"第{cn_number(rng.randint(2, 4))}届"}
-        record["unit"] = {"name": f"{short}居民委员会", "short_name": short, "parents": self.parents,
-                          "households": households}
+        record["unit"] = {
+            "name": f"{short}居民委员会",
+            "short_name": short,
+            "parents": self.parents,
+            "households": households,
+        }
         record["committee"] = committee
         record["method"] = "household_representative"
         record["schedule"] = schedule
         record["contests"] = contests
-        record["documents"] = {"number_prefix": short[0] + "社", "signatory": f"{short}居民委员会",
-                               "place": f"{short}居民活动室"}
+        record["documents"] = {
+            "number_prefix": short[0] + "社",
+            "signatory": f"{short}居民委员会",
+            "place": f"{short}居民活动室",
+        }
         if error:
             self.building_error(contests[error_at], error_at)
-        title = f"{self.ctx.county}{self.township.name}{short}{record['term']}楼栋长选举（每户派一名代表投票，计票完成）"
+        title = (
+            f"{self.ctx.county}{self.township.name}{short}{record['term']}楼栋长选举（每户派一名代表投票，计票完成）"
+        )
         return record, self.header(title)
 
     def party_branch(self) -> tuple[dict, list[str]]:
@@ -1228,7 +1616,7 @@ class Builder:
             layout = weighted(rng, (((1, 0, 4), 6), ((1, 1, 3), 2), ((1, 0, 2), 2)))
         else:
             layout = weighted(rng, (((1, 0, 4), 4), ((1, 1, 3), 2), ((1, 0, 6), 2), ((1, 1, 5), 1)))
-        seats = [(post, n) for post, n in zip(("书记", "副书记", "委员"), layout) if n]
+        seats = [(post, n) for post, n in zip(("书记", "副书记", "委员"), layout, strict=False) if n]
         excluded = rng.randint(1, min(3, registered // 15 + 1)) if rng.random() < 0.3 else 0
         day = self.dates((2, 20), (4, 30))
         women = int(registered * rng.uniform(0.22, 0.45))
@@ -1249,13 +1637,12 @@ class Builder:
                 if post == runoff_post:
                     extra = max(extra, 1)
             cands = []
-            for i in range(n + extra):
+            for _i in range(n + extra):
                 if post == "书记":
                     cands.append(self.leader_candidate(post, f"{short}党支部书记", "上级党组织审查同意"))
                     continue
                 sex = "女" if rng.random() < 0.38 else "男"
-                c = self.candidate(people, post, sex, (1958, 1998), 1.0,
-                                   (("上级党组织审查同意", 1),), lift=1)
+                c = self.candidate(people, post, sex, (1958, 1998), 1.0, (("上级党组织审查同意", 1),), lift=1)
                 c.politics = "中共党员"
                 cands.append(c)
             self.pick_winners(cands, n - 1 if post == runoff_post else n)
@@ -1266,16 +1653,24 @@ class Builder:
         present = self.turnout(expected, 0.86, 1.0, (4, 5))
         returned = present
         invalid = rng.randint(0, 1)
-        rnd: dict = {"type": "first", "date": iso(day), "present": present,
-                     "ballots": F(issued=present, returned=returned, invalid=invalid)}
-        rnd["votes"] = self.tally(posts, present, returned - invalid, {},
-                                  marks_error_post="委员" if error == "BALLOT-MARKS" else None)
+        rnd: dict = {
+            "type": "first",
+            "date": iso(day),
+            "present": present,
+            "ballots": F(issued=present, returned=returned, invalid=invalid),
+        }
+        rnd["votes"] = self.tally(
+            posts, present, returned - invalid, {}, marks_error_post="委员" if error == "BALLOT-MARKS" else None
+        )
         rounds = [rnd]
         notes = f"党员大会选举，{self.seat_note(posts)}"
         committee_cands = next(c for p, _, c in posts if p == "委员")
         surplus = len(committee_cands) - layout[2]
-        notes += (f"；委员候选人 {len(committee_cands)} 名，差额 {surplus} 名" if surplus
-                  else f"；委员候选人 {len(committee_cands)} 名")
+        notes += (
+            f"；委员候选人 {len(committee_cands)} 名，差额 {surplus} 名"
+            if surplus
+            else f"；委员候选人 {len(committee_cands)} 名"
+        )
         if layout[1]:
             notes += "，书记、副书记等额选举"
         else:
@@ -1286,15 +1681,18 @@ class Builder:
         notes += f"，实到会 {present} 名，超过应到会人数的五分之四"
         if runoff_post:
             first_votes = dict(rnd["votes"]["委员"])
-            runoff, won = self.runoff_round(day, "委员", 1, committee_cands, first_votes, registered, (4, 5), True,
-                                            present, excluded)
+            runoff, won = self.runoff_round(
+                day, "委员", 1, committee_cands, first_votes, registered, (4, 5), True, present, excluded
+            )
             rounds.append(runoff)
             notes += f"；一名委员首次投票未过半，当日另行选举，{won}获得实到会党员的过半数选票当选"
         self.ctx.notes = [notes + "。"]
-        schedule = {"election_day": iso(day),
-                    "initial_candidates_published": iso(day - dt.timedelta(days=rng.randint(15, 25))),
-                    "candidates_published": iso(day - dt.timedelta(days=rng.randint(4, 8))),
-                    "results_published": rounds[-1]["date"]}
+        schedule = {
+            "election_day": iso(day),
+            "initial_candidates_published": iso(day - dt.timedelta(days=rng.randint(15, 25))),
+            "candidates_published": iso(day - dt.timedelta(days=rng.randint(4, 8))),
+            "results_published": rounds[-1]["date"],
+        }
         record: dict = {"kind": "party_branch", "legal_basis": 2020, "term": f"第{cn_number(rng.randint(3, 9))}届"}
         record["unit"] = {"name": f"中共{short}支部委员会", "short_name": f"{short}党支部", "parents": self.parents}
         record["committee"] = committee
@@ -1305,8 +1703,9 @@ class Builder:
         if excluded:
             electorate["excluded"] = excluded
             reasons = rng.sample(["外出务工半年以上", "出国半年以上", "年老体弱长期卧床"], min(excluded, 2))
-            electorate["excluded_reason"] = ("、".join(reasons) + f"，共 {excluded} 名，经上级党组织同意、"
-                                             "党员大会通过不计入应到会人数")
+            electorate["excluded_reason"] = (
+                "、".join(reasons) + f"，共 {excluded} 名，经上级党组织同意、党员大会通过不计入应到会人数"
+            )
         electorate["women"] = sum(p.sex == "女" for p in roll) if roll else women
         if roll:
             count = max(1, min(8, registered // 12))
@@ -1315,17 +1714,24 @@ class Builder:
         record["candidates"] = [c.as_flow() for _, _, cands in posts for c in cands]
         record["rounds"] = rounds
         places = [f"{short}党群服务中心会议室", f"{short}党员活动室"]
-        record["documents"] = {"number_prefix": short[0] + "支", "signatory": f"中共{short}支部委员会",
-                               "place": rng.choice(places),
-                               "discipline_signers": L(c.person.name for _, _, cands in posts for c in cands)}
+        record["documents"] = {
+            "number_prefix": short[0] + "支",
+            "signatory": f"中共{short}支部委员会",
+            "place": rng.choice(places),
+            "discipline_signers": L(c.person.name for _, _, cands in posts for c in cands),
+        }
         if error == "SURPLUS-COUNT":
-            self.error_line(f"委员应选 {layout[2]} 名，委员候选人也只有 {layout[2]} 名，未实行差额选举"
-                            "（差额应不少于应选人数的 20%）")
+            self.error_line(
+                f"委员应选 {layout[2]} 名，委员候选人也只有 {layout[2]} 名，未实行差额选举"
+                "（差额应不少于应选人数的 20%）"
+            )
         elif error == "BALLOT-MARKS":
             votes = rnd["votes"]["委员"]
             valid = returned - invalid
-            self.error_line(f"委员职位得票合计 {sum(votes.values())} 票，超过有效票 {valid} 张 × 应选 {layout[2]} 名"
-                            f" = {valid * layout[2]} 票（每张选票最多选 {layout[2]} 人）")
+            self.error_line(
+                f"委员职位得票合计 {sum(votes.values())} 票，超过有效票 {valid} 张 × 应选 {layout[2]} 名"
+                f" = {valid * layout[2]} 票（每张选票最多选 {layout[2]} 人）"
+            )
         title = f"{self.ctx.county}{self.township.name}中共{short}支部委员会{record['term']}换届选举（党员大会选举，计票完成）"
         return record, self.header(title)
 
@@ -1334,10 +1740,13 @@ class Builder:
         rng = self.rng
         voter = day - dt.timedelta(days=rng.randint(*voter_days))
         committee = min(voter - dt.timedelta(days=rng.randint(3, 8)), day - dt.timedelta(days=30))
-        return {"election_day": iso(day), "committee_published": iso(committee),
-                "voter_list_published": iso(voter),
-                "initial_candidates_published": iso(day - dt.timedelta(days=rng.randint(12, 17))),
-                "candidates_published": iso(day - dt.timedelta(days=rng.randint(5, 9)))}
+        return {
+            "election_day": iso(day),
+            "committee_published": iso(committee),
+            "voter_list_published": iso(voter),
+            "initial_candidates_published": iso(day - dt.timedelta(days=rng.randint(12, 17))),
+            "candidates_published": iso(day - dt.timedelta(days=rng.randint(5, 9))),
+        }
 
     def women_rule(self, posts, no_woman: bool) -> None:
         """A woman among the winners (or, for the error, none), with a woman always among the candidates."""
@@ -1407,47 +1816,89 @@ class Builder:
             return f"首次投票{runoff_post}缺 1 名（无人得票过半），"
         return f"首次投票全部选出，女性成员 {women} 名" if self.plan.kind != "party_branch" else "首次投票全部选出"
 
-    def documents(self, prefix: str, signatory: str, places: list[str], issuer: str, committee: dict,
-                  posts) -> dict:
+    def documents(self, prefix: str, signatory: str, places: list[str], issuer: str, committee: dict, posts) -> dict:
         rng = self.rng
         signers = [committee["chair"], *committee.get("vice_chairs", []), *committee["members"]]
         signers += [c.person.name for p, _, cands in posts if p in ("主任", "副主任") for c in cands]
-        return {"number_prefix": prefix, "first_number": 1, "signatory": signatory, "place": rng.choice(places),
-                "contact": f"0730-{rng.randint(5500000, 8899999)}", "certificate_issuer": issuer,
-                "discipline_signers": L(signers)}
+        return {
+            "number_prefix": prefix,
+            "first_number": 1,
+            "signatory": signatory,
+            "place": rng.choice(places),
+            "contact": f"0730-{rng.randint(5500000, 8899999)}",
+            "certificate_issuer": issuer,
+            "discipline_signers": L(signers),
+        }
 
-    def summary(self, record: dict, what: str, registered: int, participants: int, posts, proxies,
-                boxes, runoff_post, unit_word: str = "人", noun: str = "选民") -> None:
+    def summary(
+        self,
+        record: dict,
+        what: str,
+        registered: int,
+        participants: int,
+        posts,
+        proxies,
+        boxes,
+        runoff_post,
+        unit_word: str = "人",
+        noun: str = "选民",
+    ) -> None:
         rng, error = self.rng, self.plan.error
         if error != "STATS-REPORTED-MISMATCH" and rng.random() > 0.4:
             return
         households = record["unit"]["households"]
         practices = []
         if what == "村":
-            practices.append(f"召开村民代表会议推选村民选举委员会，逐户核实外出务工人员，依法登记选民 {registered} 人。")
+            practices.append(
+                f"召开村民代表会议推选村民选举委员会，逐户核实外出务工人员，依法登记选民 {registered} 人。"
+            )
             practices.append("按姓氏笔画顺序张榜公布正式候选人名单，组织候选人与村民见面并作竞职陈述。")
-            practices.append("设中心会场" + (f"和 {len(boxes)} 个流动票箱" if boxes else "") +
-                             "，设置秘密写票处和代写处，公开唱票、计票，当场公布选举结果。")
+            practices.append(
+                "设中心会场"
+                + (f"和 {len(boxes)} 个流动票箱" if boxes else "")
+                + "，设置秘密写票处和代写处，公开唱票、计票，当场公布选举结果。"
+            )
         else:
-            practices.append(f"召开居民代表会议推选居民选举委员会，按楼栋入户核实，登记{noun} {registered} {unit_word}。")
+            practices.append(
+                f"召开居民代表会议推选居民选举委员会，按楼栋入户核实，登记{noun} {registered} {unit_word}。"
+            )
             practices.append("通过社区公众号、楼栋公告栏和微信群发布选举公告和候选人情况。")
             practices.append("设置秘密写票处，公开唱票、计票，当场公布选举结果并颁发当选证书。")
         if proxies:
             practices.append("对委托投票逐人审核，每名受委托人接受委托不超过三人，候选人不接受委托。")
         if runoff_post:
             practices.append(f"首次投票{runoff_post}缺额一名，当日按得票多少确定候选人另行选举。")
-        problems = rng.sample([
-            "外出务工人员多，委托投票手续集中在选举前几天办理，审核压力大。" if what == "村"
-            else "上班族白天不在家，入户核实需要多次上门。",
-            "部分选民对另行选举和委托投票的规定了解不够，需要加强政策解释。",
-            "年轻人参选积极性不高，候选人年龄结构偏大。",
-        ], 1)
-        steps = rng.sample(["做好新老班子交接和离任审计结果公开。", "建立新一届成员履职承诺公开制度，接受群众监督。",
-                            "整理选举资料，按要求立卷归档。", "组织新当选成员参加业务培训，明确分工。"], 2)
-        summary: dict = {"author": record["committee"]["name"],
-                         "publicity": F(banners=rng.randint(4, 30), notices=rng.randint(20, 200),
-                                        letters=int(households * rng.uniform(0.6, 1.0)), meetings=rng.randint(2, 12)),
-                         "practices": practices, "problems": problems, "next_steps": steps}
+        problems = rng.sample(
+            [
+                "外出务工人员多，委托投票手续集中在选举前几天办理，审核压力大。"
+                if what == "村"
+                else "上班族白天不在家，入户核实需要多次上门。",
+                "部分选民对另行选举和委托投票的规定了解不够，需要加强政策解释。",
+                "年轻人参选积极性不高，候选人年龄结构偏大。",
+            ],
+            1,
+        )
+        steps = rng.sample(
+            [
+                "做好新老班子交接和离任审计结果公开。",
+                "建立新一届成员履职承诺公开制度，接受群众监督。",
+                "整理选举资料，按要求立卷归档。",
+                "组织新当选成员参加业务培训，明确分工。",
+            ],
+            2,
+        )
+        summary: dict = {
+            "author": record["committee"]["name"],
+            "publicity": F(
+                banners=rng.randint(4, 30),
+                notices=rng.randint(20, 200),
+                letters=int(households * rng.uniform(0.6, 1.0)),
+                meetings=rng.randint(2, 12),
+            ),
+            "practices": practices,
+            "problems": problems,
+            "next_steps": steps,
+        }
         elected = [c for _, _, cands in posts for c in cands if c.winner]
         runoff_won = []
         if runoff_post:
@@ -1465,23 +1916,38 @@ class Builder:
                 if wrong > 99:
                     wrong = int(actual) - rng.randint(6, 12)
                 reported["turnout_percent"] = Raw(str(wrong))
-                self.error_line(f"工作总结素材中填报参选率 {wrong}%，而参加投票 {participants} {unit_word}、"
-                                f"登记{noun} {registered} {unit_word}，参选率应为 {turnout}%")
+                self.error_line(
+                    f"工作总结素材中填报参选率 {wrong}%，而参加投票 {participants} {unit_word}、"
+                    f"登记{noun} {registered} {unit_word}，参选率应为 {turnout}%"
+                )
             summary["reported"] = reported
         record["summary"] = summary
 
-    def finish_error(self, record: dict, registered: int, participants: int, issued: int, returned: int,
-                     posts, proxies, unit_word: str, noun: str) -> None:
+    def finish_error(
+        self,
+        record: dict,
+        registered: int,
+        participants: int,
+        issued: int,
+        returned: int,
+        posts,
+        proxies,
+        unit_word: str,
+        noun: str,
+    ) -> None:
         error = self.plan.error
         if error == "TURNOUT-MAJORITY":
             fraction = "恰好半数，不算超过半数" if participants * 2 == registered else "未超过半数"
-            self.error_line(f"参加投票 {participants} {unit_word}，登记{noun} {registered} {unit_word}，{fraction}，"
-                            "首次选举无效")
+            self.error_line(
+                f"参加投票 {participants} {unit_word}，登记{noun} {registered} {unit_word}，{fraction}，首次选举无效"
+            )
         elif error == "DEADLINE-VOTER-LIST":
             s = record["schedule"]
             published, day = (dt.date.fromisoformat(s[k]) for k in ("voter_list_published", "election_day"))
-            self.error_line(f"选民名单于 {cn_full_date(published)}公布，距选举日 {cn_full_date(day)}仅 15 日，"
-                            "应在选举日 20 日前公布")
+            self.error_line(
+                f"选民名单于 {cn_full_date(published)}公布，距选举日 {cn_full_date(day)}仅 15 日，"
+                "应在选举日 20 日前公布"
+            )
         elif error == "BALLOT-RETURNED":
             self.error_line(f"收回选票 {returned} 张，多于发出选票 {issued} 张")
         elif error == "PROXY-CANDIDATE":
@@ -1490,14 +1956,18 @@ class Builder:
             self.error_line(f"{post}候选人 {holder} 接受了委托投票（候选人不得接受委托）")
         elif error == "PROXY-CAP":
             entry = proxies[0]
-            self.error_line(f"受委托人 {entry['holder']} 接受了 {len(entry['principals'])} 人的委托，超过每人 3 人的上限")
+            self.error_line(
+                f"受委托人 {entry['holder']} 接受了 {len(entry['principals'])} 人的委托，超过每人 3 人的上限"
+            )
         elif error == "BALLOT-MARKS":
             post, n, _ = posts[-1]
             votes = record["rounds"][0]["votes"][post]
             ballots = record["rounds"][0]["ballots"]
             valid = ballots["returned"] - ballots["invalid"]
-            self.error_line(f"{post}职位得票合计 {sum(votes.values()) + sum(record['rounds'][0].get('write_ins', {}).get(post, {}).values())} 票，"
-                            f"超过有效票 {valid} 张 × 应选 {n} 名 = {valid * n} 票")
+            self.error_line(
+                f"{post}职位得票合计 {sum(votes.values()) + sum(record['rounds'][0].get('write_ins', {}).get(post, {}).values())} 票，"
+                f"超过有效票 {valid} 张 × 应选 {n} 名 = {valid * n} 票"
+            )
         elif error == "COMPOSITION-WOMEN":
             self.error_line("当选成员中没有女性（成员中应当有妇女成员）")
 
@@ -1511,12 +1981,16 @@ class Builder:
             fraction = "恰好半数，不算超过半数" if returned * 2 == registered else "未超过半数"
             self.error_line(f"{name}参加投票 {returned} 户，本楼登记 {registered} 户，{fraction}，该楼选举无效")
         elif error == "BALLOT-RETURNED":
-            self.error_line(f"{name}收回选票 {rnd['ballots']['returned']} 张，多于发出选票 {rnd['ballots']['issued']} 张")
+            self.error_line(
+                f"{name}收回选票 {rnd['ballots']['returned']} 张，多于发出选票 {rnd['ballots']['issued']} 张"
+            )
         elif error == "PROXY-CANDIDATE":
             self.error_line(f"{name}楼栋长候选人 {rnd['proxies'][0]['holder']} 接受了委托投票（候选人不得接受委托）")
         elif error == "PROXY-CAP":
             entry = rnd["proxies"][0]
-            self.error_line(f"{name}受委托人 {entry['holder']} 接受了 {len(entry['principals'])} 户的委托，超过每人 1 户的上限")
+            self.error_line(
+                f"{name}受委托人 {entry['holder']} 接受了 {len(entry['principals'])} 户的委托，超过每人 1 户的上限"
+            )
 
 
 def wrap_comment(text: str, width: int = 100) -> list[str]:
@@ -1552,9 +2026,17 @@ def cn_date(day: dt.date) -> str:
 MANIFEST = "单位清单.tsv"
 
 
-def generate(outdir: str, units: int = 24, seed: str | int = 2026, townships: int | None = None,
-             roll: bool = False, errors: int = 0, small_rolls: int = 0, county: str = "青石县",
-             force: bool = False) -> list[tuple[str, str, str]]:
+def generate(
+    outdir: str,
+    units: int = 24,
+    seed: str | int = 2026,
+    townships: int | None = None,
+    roll: bool = False,
+    errors: int = 0,
+    small_rolls: int = 0,
+    county: str = "青石县",
+    force: bool = False,
+) -> list[tuple[str, str, str]]:
     """Write the tree; return (relative path, kind, expected finding id or "") per unit, in order."""
     seed = str(seed)
     if not county or county in (".", "..") or any(sep in county for sep in "/\\"):
@@ -1585,8 +2067,7 @@ def generate(outdir: str, units: int = 24, seed: str | int = 2026, townships: in
         if place.index not in places:
             places = {place.index: place_context(seed, place)}  # only the current place is needed
         leader, birth, local = places[place.index]
-        ctx = Context(county=county, seed=seed, plan=plan, leader=leader, leader_birth=birth,
-                      local=local)
+        ctx = Context(county=county, seed=seed, plan=plan, leader=leader, leader_birth=birth, local=local)
         builder = Builder(ctx)
         record, header = builder.build()
         folder = os.path.join(root, place.township.name)
@@ -1596,9 +2077,11 @@ def generate(outdir: str, units: int = 24, seed: str | int = 2026, townships: in
             fh.write(to_yaml(record, header))
         rows.append((rel.replace(os.sep, "/"), plan.kind, plan.error or ""))
     with open(os.path.join(root, MANIFEST), "w", encoding="utf-8", newline="\n") as fh:
-        fh.write("# 由 tools/gen_county.py 生成的单位清单：文件、选举类型、是否另行选举、预期检查编号（空白表示应无问题）\n")
+        fh.write(
+            "# 由 tools/gen_county.py 生成的单位清单：文件、选举类型、是否另行选举、预期检查编号（空白表示应无问题）\n"
+        )
         fh.write("文件\t类型\t另行选举\t预期检查编号\n")
-        for (rel, kind, error), plan in zip(rows, plans):
+        for (rel, kind, error), plan in zip(rows, plans, strict=False):
             fh.write(f"{rel}\t{kind}\t{'是' if plan.runoff else ''}\t{error}\n")
     return rows
 
@@ -1632,25 +2115,45 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
-        prog="gen_county.py", formatter_class=_Formatter, add_help=False,
+        prog="gen_county.py",
+        formatter_class=_Formatter,
+        add_help=False,
         description="生成一个县的换届选举记录树（OUTDIR/县/乡镇或街道/单位.yaml），供批量处理和性能测试使用。\n"
-                    "同一组参数每次生成完全相同的文件；人名、地名均为虚构。",
+        "同一组参数每次生成完全相同的文件；人名、地名均为虚构。",
         epilog="示例：\n"
-               "  python tools/gen_county.py samples/county --units 24 --townships 3 --seed 2076 --errors 4 --small-rolls 2\n"
-               "  python tools/gen_county.py out/bench --units 2000 --roll")
+        "  python tools/gen_county.py samples/county --units 24 --townships 3 --seed 2076 --errors 4 --small-rolls 2\n"
+        "  python tools/gen_county.py out/bench --units 2000 --roll",
+    )
     parser._positionals.title = "位置参数"
     parser._optionals.title = "选项"
     parser.add_argument("outdir", metavar="OUTDIR", help="输出目录（在其中建立县一级目录）")
     parser.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
     parser.add_argument("--units", type=int, default=24, metavar="N", help="单位（选举记录）总数，默认 24")
-    parser.add_argument("--seed", default="2026", metavar="S", help="随机种子，默认 2026；种子相同，生成的文件逐字节相同")
-    parser.add_argument("--townships", type=int, default=None, metavar="T",
-                        help="乡镇（街道）数，默认按单位数确定（每 25 个单位一个，最多 30 个）")
+    parser.add_argument(
+        "--seed", default="2026", metavar="S", help="随机种子，默认 2026；种子相同，生成的文件逐字节相同"
+    )
+    parser.add_argument(
+        "--townships",
+        type=int,
+        default=None,
+        metavar="T",
+        help="乡镇（街道）数，默认按单位数确定（每 25 个单位一个，最多 30 个）",
+    )
     parser.add_argument("--roll", action="store_true", help="为每个单位附选民名单（按小组列出姓名，人数等于登记人数）")
-    parser.add_argument("--small-rolls", type=int, default=0, metavar="K",
-                        help="不加 --roll 时，只为党员最少的 K 个党支部（不足时补楼栋长选举）附选民名单，默认 0")
-    parser.add_argument("--errors", type=int, default=0, metavar="K",
-                        help="让 K 个单位各带一处故意的规则错误（写在该文件开头的注释中，含预期检查编号），默认 0")
+    parser.add_argument(
+        "--small-rolls",
+        type=int,
+        default=0,
+        metavar="K",
+        help="不加 --roll 时，只为党员最少的 K 个党支部（不足时补楼栋长选举）附选民名单，默认 0",
+    )
+    parser.add_argument(
+        "--errors",
+        type=int,
+        default=0,
+        metavar="K",
+        help="让 K 个单位各带一处故意的规则错误（写在该文件开头的注释中，含预期检查编号），默认 0",
+    )
     parser.add_argument("--county", default="青石县", help="县名，默认 青石县")
     parser.add_argument("--force", action="store_true", help="县一级目录已存在时先将其删除再生成")
     return parser
@@ -1659,13 +2162,24 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        rows = generate(args.outdir, units=args.units, seed=args.seed, townships=args.townships, roll=args.roll,
-                        errors=args.errors, small_rolls=args.small_rolls, county=args.county, force=args.force)
+        rows = generate(
+            args.outdir,
+            units=args.units,
+            seed=args.seed,
+            townships=args.townships,
+            roll=args.roll,
+            errors=args.errors,
+            small_rolls=args.small_rolls,
+            county=args.county,
+            force=args.force,
+        )
     except (ValueError, FileExistsError) as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
     with_errors = sum(1 for _, _, e in rows if e)
-    print(f"已生成 {len(rows)} 个单位的记录（其中 {with_errors} 个故意包含错误）：{os.path.join(args.outdir, args.county)}")
+    print(
+        f"已生成 {len(rows)} 个单位的记录（其中 {with_errors} 个故意包含错误）：{os.path.join(args.outdir, args.county)}"
+    )
     return 0
 
 

@@ -31,10 +31,11 @@ import io
 import os
 import sys
 import zipfile
+from pathlib import Path
 
 from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.table import WD_TABLE_ALIGNMENT, WD_CELL_VERTICAL_ALIGNMENT
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -65,14 +66,46 @@ KAITI = "楷体_GB2312"
 SONGTI = "宋体"
 
 # rPr children in schema order, for inserting w:spacing at the right place.
-_RPR_AFTER_SPACING = ("w:w", "w:kern", "w:position", "w:sz", "w:szCs", "w:highlight", "w:u",
-                      "w:effect", "w:bdr", "w:shd", "w:fitText", "w:vertAlign", "w:rtl", "w:cs",
-                      "w:em", "w:lang", "w:eastAsianLayout", "w:specVanish", "w:oMath")
+_RPR_AFTER_SPACING = (
+    "w:w",
+    "w:kern",
+    "w:position",
+    "w:sz",
+    "w:szCs",
+    "w:highlight",
+    "w:u",
+    "w:effect",
+    "w:bdr",
+    "w:shd",
+    "w:fitText",
+    "w:vertAlign",
+    "w:rtl",
+    "w:cs",
+    "w:em",
+    "w:lang",
+    "w:eastAsianLayout",
+    "w:specVanish",
+    "w:oMath",
+)
 
 
-_PPR_AFTER_SNAP = ("w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc",
-                   "w:textDirection", "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl", "w:divId",
-                   "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange")
+_PPR_AFTER_SNAP = (
+    "w:spacing",
+    "w:ind",
+    "w:contextualSpacing",
+    "w:mirrorIndents",
+    "w:suppressOverlap",
+    "w:jc",
+    "w:textDirection",
+    "w:textAlignment",
+    "w:textboxTightWrap",
+    "w:outlineLvl",
+    "w:divId",
+    "w:cnfStyle",
+    "w:rPr",
+    "w:sectPr",
+    "w:pPrChange",
+)
 
 
 def set_fonts(rpr, east: str, latin: str = LATIN) -> None:
@@ -125,10 +158,26 @@ def set_outline(ppr, level: int) -> None:
     ppr.append(el)
 
 
-def paragraph_style(doc, name: str, style_id: str, east: str, size: float, *, bold: bool = False,
-                    align=WD_ALIGN_PARAGRAPH.JUSTIFY, first_chars: int = 0, char_spacing: int | None = BODY_CHAR_SPACING,
-                    line=LINE, before=0, after=0, outline: int | None = None, keep_next: bool = False,
-                    latin: str = LATIN, base: str = "Normal", grid: bool = True):
+def paragraph_style(
+    doc,
+    name: str,
+    style_id: str,
+    east: str,
+    size: float,
+    *,
+    bold: bool = False,
+    align=WD_ALIGN_PARAGRAPH.JUSTIFY,
+    first_chars: int = 0,
+    char_spacing: int | None = BODY_CHAR_SPACING,
+    line=LINE,
+    before=0,
+    after=0,
+    outline: int | None = None,
+    keep_next: bool = False,
+    latin: str = LATIN,
+    base: str = "Normal",
+    grid: bool = True,
+):
     """A paragraph style; `grid=False` keeps its own line spacing off the page's line grid."""
     style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
     style.style_id = style_id
@@ -190,55 +239,142 @@ def define_styles(doc) -> None:
     no_hang = OxmlElement("w:overflowPunct")
     no_hang.set(qn("w:val"), "0")
     normal.element.get_or_add_pPr().insert_element_before(
-        no_hang, "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd",
-        "w:snapToGrid", *_PPR_AFTER_SNAP)
+        no_hang,
+        "w:topLinePunct",
+        "w:autoSpaceDE",
+        "w:autoSpaceDN",
+        "w:bidi",
+        "w:adjustRightInd",
+        "w:snapToGrid",
+        *_PPR_AFTER_SNAP,
+    )
 
-    paragraph_style(doc, "公文-标题", "GwTitle", XBS, 22, align=WD_ALIGN_PARAGRAPH.CENTER,
-                    char_spacing=None, line=Pt(36), keep_next=True)
-    paragraph_style(doc, "公文-文号", "GwDocNo", FANGSONG, 16, align=WD_ALIGN_PARAGRAPH.CENTER,
-                    char_spacing=None, keep_next=True)
+    paragraph_style(
+        doc,
+        "公文-标题",
+        "GwTitle",
+        XBS,
+        22,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        char_spacing=None,
+        line=Pt(36),
+        keep_next=True,
+    )
+    paragraph_style(
+        doc, "公文-文号", "GwDocNo", FANGSONG, 16, align=WD_ALIGN_PARAGRAPH.CENTER, char_spacing=None, keep_next=True
+    )
     paragraph_style(doc, "公文-正文", "GwBody", FANGSONG, 16, first_chars=2)
     paragraph_style(doc, "公文-一级标题", "GwH1", HEITI, 16, first_chars=2, outline=0, keep_next=True)
     paragraph_style(doc, "公文-二级标题", "GwH2", KAITI, 16, first_chars=2, outline=1, keep_next=True)
     paragraph_style(doc, "公文-三级标题", "GwH3", FANGSONG, 16, first_chars=2, outline=2, keep_next=True)
     paragraph_style(doc, "公文-四级标题", "GwH4", FANGSONG, 16, first_chars=2, outline=3, keep_next=True)
     # 落款: a centre tab at the axis of the date written 右空四字, so 署名 and 日期 share one centre.
-    sign = paragraph_style(doc, "公文-落款", "GwSign", FANGSONG, 16, align=WD_ALIGN_PARAGRAPH.LEFT,
-                           char_spacing=None)
+    sign = paragraph_style(doc, "公文-落款", "GwSign", FANGSONG, 16, align=WD_ALIGN_PARAGRAPH.LEFT, char_spacing=None)
     date_width = 2100  # "2026年12月18日" at 三号 (Times digits), twips
-    sign.paragraph_format.tab_stops.add_tab_stop(Twips(TEXT_W - 4 * CHAR - date_width // 2),
-                                                 WD_TAB_ALIGNMENT.CENTER)
+    sign.paragraph_format.tab_stops.add_tab_stop(Twips(TEXT_W - 4 * CHAR - date_width // 2), WD_TAB_ALIGNMENT.CENTER)
     sign.paragraph_format.keep_together = True
     sign.paragraph_format.keep_with_next = True
     # 承诺人 signature lines: a left tab a little right of the middle.
-    pledge = paragraph_style(doc, "公文-签名", "GwSignLine", FANGSONG, 16, align=WD_ALIGN_PARAGRAPH.LEFT,
-                             char_spacing=None)
+    pledge = paragraph_style(
+        doc, "公文-签名", "GwSignLine", FANGSONG, 16, align=WD_ALIGN_PARAGRAPH.LEFT, char_spacing=None
+    )
     pledge.paragraph_format.tab_stops.add_tab_stop(Twips(TEXT_W - 12 * CHAR), WD_TAB_ALIGNMENT.LEFT)
     pledge.paragraph_format.keep_with_next = True
-    roll = paragraph_style(doc, "公文-名单", "GwRoll", FANGSONG, 16, align=WD_ALIGN_PARAGRAPH.LEFT,
-                           char_spacing=None)
+    roll = paragraph_style(doc, "公文-名单", "GwRoll", FANGSONG, 16, align=WD_ALIGN_PARAGRAPH.LEFT, char_spacing=None)
     for i in range(1, 5):
         roll.paragraph_format.tab_stops.add_tab_stop(Twips(TEXT_W * i // 5), WD_TAB_ALIGNMENT.LEFT)
-    paragraph_style(doc, "公文-表格文字", "GwTableText", FANGSONG, 12, align=WD_ALIGN_PARAGRAPH.CENTER,
-                    char_spacing=None, line=Pt(20), grid=False)
-    paragraph_style(doc, "公文-表格标题行", "GwTableHead", HEITI, 12, align=WD_ALIGN_PARAGRAPH.CENTER,
-                    char_spacing=None, line=Pt(20), grid=False)
-    paragraph_style(doc, "公文-表格文字（四号）", "GwTableText14", FANGSONG, 14, align=WD_ALIGN_PARAGRAPH.CENTER,
-                    char_spacing=None, line=Pt(22), grid=False)
-    paragraph_style(doc, "公文-表格标题行（四号）", "GwTableHead14", HEITI, 14, align=WD_ALIGN_PARAGRAPH.CENTER,
-                    char_spacing=None, line=Pt(22), grid=False)
-    paragraph_style(doc, "公文-表后空行", "GwAfterTable", FANGSONG, 10, align=WD_ALIGN_PARAGRAPH.LEFT,
-                    char_spacing=None, line=Pt(12), grid=False)
-    paragraph_style(doc, "公文-选票文字", "GwBallotText", FANGSONG, 16, align=WD_ALIGN_PARAGRAPH.CENTER,
-                    char_spacing=None, line=Pt(24), grid=False)
-    paragraph_style(doc, "公文-选票表头", "GwBallotHead", HEITI, 16, align=WD_ALIGN_PARAGRAPH.CENTER,
-                    char_spacing=None, line=Pt(24), grid=False)
-    paragraph_style(doc, "公文-选票说明", "GwBallotNote", FANGSONG, 12, char_spacing=None, line=Pt(19),
-                    first_chars=0, grid=False)
-    paragraph_style(doc, "公文-说明", "GwNote", FANGSONG, 14, char_spacing=None, line=Pt(22),
-                    first_chars=0, grid=False)
-    paragraph_style(doc, "公文-页码", "GwPageNum", SONGTI, 14, align=WD_ALIGN_PARAGRAPH.RIGHT,
-                    char_spacing=None, line=None, grid=False)
+    paragraph_style(
+        doc,
+        "公文-表格文字",
+        "GwTableText",
+        FANGSONG,
+        12,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        char_spacing=None,
+        line=Pt(20),
+        grid=False,
+    )
+    paragraph_style(
+        doc,
+        "公文-表格标题行",
+        "GwTableHead",
+        HEITI,
+        12,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        char_spacing=None,
+        line=Pt(20),
+        grid=False,
+    )
+    paragraph_style(
+        doc,
+        "公文-表格文字（四号）",
+        "GwTableText14",
+        FANGSONG,
+        14,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        char_spacing=None,
+        line=Pt(22),
+        grid=False,
+    )
+    paragraph_style(
+        doc,
+        "公文-表格标题行（四号）",
+        "GwTableHead14",
+        HEITI,
+        14,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        char_spacing=None,
+        line=Pt(22),
+        grid=False,
+    )
+    paragraph_style(
+        doc,
+        "公文-表后空行",
+        "GwAfterTable",
+        FANGSONG,
+        10,
+        align=WD_ALIGN_PARAGRAPH.LEFT,
+        char_spacing=None,
+        line=Pt(12),
+        grid=False,
+    )
+    paragraph_style(
+        doc,
+        "公文-选票文字",
+        "GwBallotText",
+        FANGSONG,
+        16,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        char_spacing=None,
+        line=Pt(24),
+        grid=False,
+    )
+    paragraph_style(
+        doc,
+        "公文-选票表头",
+        "GwBallotHead",
+        HEITI,
+        16,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        char_spacing=None,
+        line=Pt(24),
+        grid=False,
+    )
+    paragraph_style(
+        doc, "公文-选票说明", "GwBallotNote", FANGSONG, 12, char_spacing=None, line=Pt(19), first_chars=0, grid=False
+    )
+    paragraph_style(doc, "公文-说明", "GwNote", FANGSONG, 14, char_spacing=None, line=Pt(22), first_chars=0, grid=False)
+    paragraph_style(
+        doc,
+        "公文-页码",
+        "GwPageNum",
+        SONGTI,
+        14,
+        align=WD_ALIGN_PARAGRAPH.RIGHT,
+        char_spacing=None,
+        line=None,
+        grid=False,
+    )
 
     table = doc.styles.add_style("公文-表格", WD_STYLE_TYPE.TABLE)
     table.style_id = "GwTable"
@@ -267,6 +403,7 @@ def define_styles(doc) -> None:
 
 def add_page_field(paragraph) -> None:
     """— PAGE — with the field code in the middle."""
+
     def run(text=None):
         r = paragraph.add_run(text)
         return r
@@ -293,8 +430,7 @@ def add_page_field(paragraph) -> None:
     run(" —")
 
 
-def setup_page(doc, page_numbers: bool = True, border: bool = False, compact: bool = False,
-               grid: bool = True) -> None:
+def setup_page(doc, page_numbers: bool = True, border: bool = False, compact: bool = False, grid: bool = True) -> None:
     """GB/T 9704 page; `compact` (ballots, which are not 公文) narrows the top and bottom margins."""
     section = doc.sections[0]
     section.page_width = Twips(PAGE_W)
@@ -333,17 +469,30 @@ def setup_page(doc, page_numbers: bool = True, border: bool = False, compact: bo
             el.set(qn("w:color"), "C00000")
             borders.append(el)
         section._sectPr.insert_element_before(
-            borders, "w:lnNumType", "w:pgNumType", "w:cols", "w:formProt", "w:vAlign", "w:noEndnote",
-            "w:titlePg", "w:textDirection", "w:bidi", "w:rtlGutter", "w:docGrid", "w:printerSettings",
-            "w:sectPrChange")
+            borders,
+            "w:lnNumType",
+            "w:pgNumType",
+            "w:cols",
+            "w:formProt",
+            "w:vAlign",
+            "w:noEndnote",
+            "w:titlePg",
+            "w:textDirection",
+            "w:bidi",
+            "w:rtlGutter",
+            "w:docGrid",
+            "w:printerSettings",
+            "w:sectPrChange",
+        )
 
 
 # --- building blocks -----------------------------------------------------------------------------
 class Builder:
     """A template under construction: paragraphs with Jinja text, control paragraphs, tables."""
 
-    def __init__(self, title: str, page_numbers: bool = True, border: bool = False, compact: bool = False,
-                 grid: bool = True):
+    def __init__(
+        self, title: str, page_numbers: bool = True, border: bool = False, compact: bool = False, grid: bool = True
+    ):
         self.doc = Document()
         # Drop the default empty paragraph.
         body = self.doc.element.body
@@ -359,13 +508,25 @@ class Builder:
         props.last_modified_by = "huanjie"
         props.revision = 1
         import datetime as dt
+
         stamp = dt.datetime(2026, 1, 1)
         props.created = stamp
         props.modified = stamp
 
-    def p(self, text: str = "", style: str = "公文-正文", bold: bool = False, align=None, size=None,
-          keep_next: bool | None = None, before: float | None = None, after: float | None = None,
-          first_chars: int | None = None, left_chars: int | None = None, line=None):
+    def p(
+        self,
+        text: str = "",
+        style: str = "公文-正文",
+        bold: bool = False,
+        align=None,
+        size=None,
+        keep_next: bool | None = None,
+        before: float | None = None,
+        after: float | None = None,
+        first_chars: int | None = None,
+        left_chars: int | None = None,
+        line=None,
+    ):
         para = self.doc.add_paragraph(style=style)
         if line is not None:
             para.paragraph_format.line_spacing = line
@@ -418,8 +579,16 @@ class Builder:
         last = self.p(f"\t{{{{ {date} }}}}", style="公文-落款")
         last.paragraph_format.keep_with_next = False
 
-    def table(self, widths_mm: list[float], header: list[str], body: list, row_height_mm: float | None = None,
-              text_style="公文-表格文字", head_style="公文-表格标题行", keep_next: bool = False):
+    def table(
+        self,
+        widths_mm: list[float],
+        header: list[str],
+        body: list,
+        row_height_mm: float | None = None,
+        text_style="公文-表格文字",
+        head_style="公文-表格标题行",
+        keep_next: bool = False,
+    ):
         """A table: a header row repeated on every page, then `body` rows.
 
         Each body item is either a string, a docxtpl row tag such as ``{%tr for r in rows %}`` that
@@ -444,12 +613,12 @@ class Builder:
         layout.set(qn("w:type"), "fixed")
         tblpr.append(layout)
         grid = table._tbl.tblGrid
-        for col, w in zip(grid.findall(qn("w:gridCol")), widths_mm):
+        for col, w in zip(grid.findall(qn("w:gridCol")), widths_mm, strict=False):
             col.set(qn("w:w"), str(int(w * 56.693)))
 
         def fill(r, texts, style, data_row):
             tr = table.rows[r]
-            for i, (cell, text) in enumerate(zip(tr.cells, texts)):
+            for i, (cell, text) in enumerate(zip(tr.cells, texts, strict=False)):
                 cell.width = Twips(int(widths_mm[i] * 56.693))
                 cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
                 para = cell.paragraphs[0]
@@ -563,8 +732,11 @@ def candidate_list_notice() -> Builder:
     b.ctl("{%p endif %}")
     b.ctl("{%p for post in contest.posts %}")
     post_heading(b)
-    b.table([w for w, _, _ in CANDIDATE_COLUMNS], [h for _, h, _ in CANDIDATE_COLUMNS],
-            ["{%tr for c in post.candidates %}", [v for _, _, v in CANDIDATE_COLUMNS], "{%tr endfor %}"])
+    b.table(
+        [w for w, _, _ in CANDIDATE_COLUMNS],
+        [h for _, h, _ in CANDIDATE_COLUMNS],
+        ["{%tr for c in post.candidates %}", [v for _, _, v in CANDIDATE_COLUMNS], "{%tr endfor %}"],
+    )
     b.p("", style="公文-表后空行")
     b.ctl("{%p endfor %}")
     b.ctl("{%p endfor %}")
@@ -579,9 +751,14 @@ def ballot() -> Builder:
     b.title()
     b.p("{{ subtitle }}", style="公文-文号")
     b.p("{{ seats_text }}", style="公文-文号", bold=True, after=8)
-    b.table([22, 84, 50], ["序号", "{{ name_header }}", "{{ mark_header }}"],
-            ["{%tr for row in rows %}", ["{{ row.number }}", "{{ row.name }}", ""], "{%tr endfor %}"],
-            row_height_mm=9, text_style="公文-选票文字", head_style="公文-选票表头")
+    b.table(
+        [22, 84, 50],
+        ["序号", "{{ name_header }}", "{{ mark_header }}"],
+        ["{%tr for row in rows %}", ["{{ row.number }}", "{{ row.name }}", ""], "{%tr endfor %}"],
+        row_height_mm=9,
+        text_style="公文-选票文字",
+        head_style="公文-选票表头",
+    )
     b.p("", style="公文-表后空行")
     b.p("{{ instructions_title }}", style="公文-选票说明", bold=True, keep_next=True)
     b.ctl("{%p for line in instructions %}")
@@ -603,11 +780,19 @@ def results_notice() -> Builder:
     b.ctl("{%p endif %}")
     b.paragraphs("contest.figures")
     b.p("", style="公文-表后空行")
-    b.table([48, 32, 26, 50], ["职位", "姓名", "得票数", "结果"],
-            ["{%tr for post in contest.posts %}", "{%tr for t in post.tally %}",
-             ["{% vm %}{{ post.label }}", "{{ t.name }}", "{{ t.votes }}", "{{ t.result }}"],
-             "{%tr endfor %}", "{%tr endfor %}"],
-            text_style="公文-表格文字（四号）", head_style="公文-表格标题行（四号）")
+    b.table(
+        [48, 32, 26, 50],
+        ["职位", "姓名", "得票数", "结果"],
+        [
+            "{%tr for post in contest.posts %}",
+            "{%tr for t in post.tally %}",
+            ["{% vm %}{{ post.label }}", "{{ t.name }}", "{{ t.votes }}", "{{ t.result }}"],
+            "{%tr endfor %}",
+            "{%tr endfor %}",
+        ],
+        text_style="公文-表格文字（四号）",
+        head_style="公文-表格标题行（四号）",
+    )
     b.p("", style="公文-表后空行")
     b.paragraphs("contest.outcome")
     # What follows the election ends the notice: keep it with 特此公告 and the signature.
@@ -664,15 +849,25 @@ def work_summary() -> Builder:
     b.p("{{ block.text }}", style="公文-二级标题")
     b.ctl("{%p elif block.kind == 'groups' %}")
     b.p("{{ block.caption }}", style="公文-表格标题行", keep_next=True, before=6, after=3)
-    b.table([40, 56, 28, 32], [f"{{{{ block.header[{i}] }}}}" for i in range(4)],
-            ["{%tr for g in block.groups %}", "{%tr for r in g.rows %}",
-             ["{% vm %}{{ g.name }}", "{{ r[0] }}", "{{ r[1] }}", "{{ r[2] }}"],
-             "{%tr endfor %}", "{%tr endfor %}"])
+    b.table(
+        [40, 56, 28, 32],
+        [f"{{{{ block.header[{i}] }}}}" for i in range(4)],
+        [
+            "{%tr for g in block.groups %}",
+            "{%tr for r in g.rows %}",
+            ["{% vm %}{{ g.name }}", "{{ r[0] }}", "{{ r[1] }}", "{{ r[2] }}"],
+            "{%tr endfor %}",
+            "{%tr endfor %}",
+        ],
+    )
     b.p("", style="公文-表后空行")
     b.ctl("{%p elif block.kind == 'table' %}")
     b.p("{{ block.caption }}", style="公文-表格标题行", keep_next=True, before=6, after=3)
-    b.table([28, 17, 22, 20, 15, 18, 15, 21], [f"{{{{ block.header[{i}] }}}}" for i in range(8)],
-            ["{%tr for r in block.rows %}", [f"{{{{ r[{i}] }}}}" for i in range(8)], "{%tr endfor %}"])
+    b.table(
+        [28, 17, 22, 20, 15, 18, 15, 21],
+        [f"{{{{ block.header[{i}] }}}}" for i in range(8)],
+        ["{%tr for r in block.rows %}", [f"{{{{ r[{i}] }}}}" for i in range(8)], "{%tr endfor %}"],
+    )
     b.p("", style="公文-表后空行")
     b.ctl("{%p elif block.keep %}")
     b.p("{{ block.text }}", keep_next=True)
@@ -713,7 +908,7 @@ def main(argv: list[str] | None = None) -> int:
         stale = []
         for name, data in built.items():
             path = os.path.join(args.out, name)
-            if not os.path.exists(path) or open(path, "rb").read() != data:
+            if not os.path.exists(path) or Path(path).read_bytes() != data:
                 stale.append(name)
         for name in stale:
             print(f"过期：templates/{name}（运行 python tools/make_templates.py 重新生成）")

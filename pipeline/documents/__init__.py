@@ -11,14 +11,25 @@ skips such a document with a line saying which field it waits for.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
+from ..errors import HuanjieError
 from . import ballots, notices, personal, summary
 from .common import COMMON_VARIABLES, NOTICE_VARIABLES, Election, Instance, Waiting
 
-__all__ = ["DocumentKind", "KINDS", "Election", "Instance", "Waiting", "UnknownKind", "find_kind",
-           "TemplateInfo", "list_templates", "PER_NAMES"]
+__all__ = [
+    "DocumentKind",
+    "KINDS",
+    "Election",
+    "Instance",
+    "Waiting",
+    "UnknownKind",
+    "find_kind",
+    "TemplateInfo",
+    "list_templates",
+    "PER_NAMES",
+]
 
 PER_NAMES = {
     "election": "每次选举一份",
@@ -33,12 +44,12 @@ PER_NAMES = {
 
 @dataclass(frozen=True)
 class DocumentKind:
-    key: str                       # used with --only and `huanjie templates KEY`
-    number: int                    # file-name prefix: 03-正式候选人名单公告.docx
-    title: str                     # 正式候选人名单公告
-    template: str                  # file in templates/
-    per: str                       # a key of PER_NAMES
-    needs: str                     # Chinese: the record fields it needs
+    key: str  # used with --only and `huanjie templates KEY`
+    number: int  # file-name prefix: 03-正式候选人名单公告.docx
+    title: str  # 正式候选人名单公告
+    template: str  # file in templates/
+    per: str  # a key of PER_NAMES
+    needs: str  # Chinese: the record fields it needs
     build: Callable[[Election], list[Instance]]
     variables: dict[str, str] = field(default_factory=dict)
     aliases: tuple[str, ...] = ()
@@ -52,42 +63,133 @@ _NOTICE = COMMON_VARIABLES | NOTICE_VARIABLES
 _PERSONAL = COMMON_VARIABLES
 
 KINDS: list[DocumentKind] = [
-    DocumentKind("committee", 1, "选举委员会成员公告", "选举委员会成员公告.docx", "election",
-                 "committee（主任、副主任、委员）；schedule.committee_published 或 committee.formed_on 作成文日期",
-                 notices.committee, _NOTICE | notices.COMMITTEE_VARIABLES, ("选举委员会成员公告", "选委会")),
-    DocumentKind("voters", 2, "选民名单公告", "选民名单公告.docx", "election",
-                 "electorate.registered、schedule.election_day；名单取自 electorate.groups",
-                 notices.voters, _NOTICE | notices.VOTERS_VARIABLES, ("选民名单公告", "选民名单")),
-    DocumentKind("candidates_initial", 3, "初步候选人名单公告", "候选人名单公告.docx", "election",
-                 "candidates；schedule.initial_candidates_published（或有 formal: false 的候选人）",
-                 notices.candidates_initial, _NOTICE | notices.CANDIDATES_VARIABLES, ("初步候选人名单公告", "初步候选人")),
-    DocumentKind("candidates_formal", 3, "正式候选人名单公告", "候选人名单公告.docx", "election",
-                 "candidates 中的正式候选人（formal 未填或为 true，且未退出）",
-                 notices.candidates_formal, _NOTICE | notices.CANDIDATES_VARIABLES, ("正式候选人名单公告", "正式候选人")),
-    DocumentKind("candidate_pledge", 4, "候选人竞争承诺书", "候选人竞争承诺书.docx", "candidate",
-                 "正式候选人",
-                 personal.candidate_pledges, _PERSONAL | personal.CANDIDATE_PLEDGE_VARIABLES, ("候选人竞争承诺书",)),
-    DocumentKind("ballot", 5, "选票", "选票.docx", "post_round",
-                 "正式候选人和 seats；另行选举、重新投票的选票取自计票结果",
-                 ballots.ballots, COMMON_VARIABLES | {
-                     "title_lines": NOTICE_VARIABLES["title_lines"],
-                     "date_text": "选举日期", "signatory": "选举委员会名称（选票上盖章处）",
-                 } | ballots.BALLOT_VARIABLES, ("选票",)),
-    DocumentKind("results", 6, "选举结果公告", "选举结果公告.docx", "round",
-                 "rounds（选票数、参加投票人数、各候选人得票 votes）",
-                 notices.results, _NOTICE | notices.RESULTS_VARIABLES, ("选举结果公告", "结果公告")),
-    DocumentKind("certificate", 7, "当选证书", "当选证书.docx", "winner",
-                 "计票结果中的当选人；documents.certificate_issuer 为颁证机关",
-                 personal.certificates, COMMON_VARIABLES | personal.CERTIFICATE_VARIABLES, ("当选证书",)),
-    DocumentKind("winner_pledge", 8, "当选履职承诺书", "当选履职承诺书.docx", "winner",
-                 "计票结果中的当选人",
-                 personal.winner_pledges, _PERSONAL | personal.WINNER_PLEDGE_VARIABLES, ("当选履职承诺书", "履职承诺书")),
-    DocumentKind("discipline_pledge", 9, "严肃换届纪律承诺书", "严肃换届纪律承诺书.docx", "person",
-                 "documents.discipline_signers",
-                 personal.discipline_pledges, _PERSONAL | personal.DISCIPLINE_PLEDGE_VARIABLES, ("严肃换届纪律承诺书", "纪律承诺书")),
-    DocumentKind("summary", 10, "换届选举工作总结", "换届选举工作总结.docx", "records",
-                 "计票结果（基本情况由程序统计）；summary.practices、problems、next_steps、publicity 为各部分素材",
-                 summary.summary, summary.SUMMARY_VARIABLES, ("换届选举工作总结", "工作总结", "总结")),
+    DocumentKind(
+        "committee",
+        1,
+        "选举委员会成员公告",
+        "选举委员会成员公告.docx",
+        "election",
+        "committee（主任、副主任、委员）；schedule.committee_published 或 committee.formed_on 作成文日期",
+        notices.committee,
+        _NOTICE | notices.COMMITTEE_VARIABLES,
+        ("选举委员会成员公告", "选委会"),
+    ),
+    DocumentKind(
+        "voters",
+        2,
+        "选民名单公告",
+        "选民名单公告.docx",
+        "election",
+        "electorate.registered、schedule.election_day；名单取自 electorate.groups",
+        notices.voters,
+        _NOTICE | notices.VOTERS_VARIABLES,
+        ("选民名单公告", "选民名单"),
+    ),
+    DocumentKind(
+        "candidates_initial",
+        3,
+        "初步候选人名单公告",
+        "候选人名单公告.docx",
+        "election",
+        "candidates；schedule.initial_candidates_published（或有 formal: false 的候选人）",
+        notices.candidates_initial,
+        _NOTICE | notices.CANDIDATES_VARIABLES,
+        ("初步候选人名单公告", "初步候选人"),
+    ),
+    DocumentKind(
+        "candidates_formal",
+        3,
+        "正式候选人名单公告",
+        "候选人名单公告.docx",
+        "election",
+        "candidates 中的正式候选人（formal 未填或为 true，且未退出）",
+        notices.candidates_formal,
+        _NOTICE | notices.CANDIDATES_VARIABLES,
+        ("正式候选人名单公告", "正式候选人"),
+    ),
+    DocumentKind(
+        "candidate_pledge",
+        4,
+        "候选人竞争承诺书",
+        "候选人竞争承诺书.docx",
+        "candidate",
+        "正式候选人",
+        personal.candidate_pledges,
+        _PERSONAL | personal.CANDIDATE_PLEDGE_VARIABLES,
+        ("候选人竞争承诺书",),
+    ),
+    DocumentKind(
+        "ballot",
+        5,
+        "选票",
+        "选票.docx",
+        "post_round",
+        "正式候选人和 seats；另行选举、重新投票的选票取自计票结果",
+        ballots.ballots,
+        COMMON_VARIABLES
+        | {
+            "title_lines": NOTICE_VARIABLES["title_lines"],
+            "date_text": "选举日期",
+            "signatory": "选举委员会名称（选票上盖章处）",
+        }
+        | ballots.BALLOT_VARIABLES,
+        ("选票",),
+    ),
+    DocumentKind(
+        "results",
+        6,
+        "选举结果公告",
+        "选举结果公告.docx",
+        "round",
+        "rounds（选票数、参加投票人数、各候选人得票 votes）",
+        notices.results,
+        _NOTICE | notices.RESULTS_VARIABLES,
+        ("选举结果公告", "结果公告"),
+    ),
+    DocumentKind(
+        "certificate",
+        7,
+        "当选证书",
+        "当选证书.docx",
+        "winner",
+        "计票结果中的当选人；documents.certificate_issuer 为颁证机关",
+        personal.certificates,
+        COMMON_VARIABLES | personal.CERTIFICATE_VARIABLES,
+        ("当选证书",),
+    ),
+    DocumentKind(
+        "winner_pledge",
+        8,
+        "当选履职承诺书",
+        "当选履职承诺书.docx",
+        "winner",
+        "计票结果中的当选人",
+        personal.winner_pledges,
+        _PERSONAL | personal.WINNER_PLEDGE_VARIABLES,
+        ("当选履职承诺书", "履职承诺书"),
+    ),
+    DocumentKind(
+        "discipline_pledge",
+        9,
+        "严肃换届纪律承诺书",
+        "严肃换届纪律承诺书.docx",
+        "person",
+        "documents.discipline_signers",
+        personal.discipline_pledges,
+        _PERSONAL | personal.DISCIPLINE_PLEDGE_VARIABLES,
+        ("严肃换届纪律承诺书", "纪律承诺书"),
+    ),
+    DocumentKind(
+        "summary",
+        10,
+        "换届选举工作总结",
+        "换届选举工作总结.docx",
+        "records",
+        "计票结果（基本情况由程序统计）；summary.practices、problems、next_steps、publicity 为各部分素材",
+        summary.summary,
+        summary.SUMMARY_VARIABLES,
+        ("换届选举工作总结", "工作总结", "总结"),
+    ),
 ]
 
 _BY_NAME = {}
@@ -96,7 +198,7 @@ for _kind in KINDS:
         _BY_NAME.setdefault(_name, _kind)
 
 
-class UnknownKind(ValueError):
+class UnknownKind(HuanjieError, ValueError):
     """A document kind name that is not in the catalogue; the message lists the known ones."""
 
     def __init__(self, name: str):
@@ -128,8 +230,13 @@ class TemplateInfo:
     file_name: str
 
     def lines(self) -> list[str]:
-        out = [f"{self.key}　{self.title}", f"  模板：templates/{self.template}",
-               f"  生成：{self.per}；文件名如 {self.file_name}", f"  需要：{self.needs}", "  变量："]
+        out = [
+            f"{self.key}　{self.title}",
+            f"  模板：templates/{self.template}",
+            f"  生成：{self.per}；文件名如 {self.file_name}",
+            f"  需要：{self.needs}",
+            "  变量：",
+        ]
         width = max((len(n) for n, _ in self.variables), default=0)
         for name, text in self.variables:
             out.append(f"    {name.ljust(width)}  {text}")
@@ -137,10 +244,18 @@ class TemplateInfo:
 
 
 def _info(kind: DocumentKind) -> TemplateInfo:
-    example = {"candidate": "-王建国", "winner": "-王建国", "person": "-王建国", "post_round": "-主任"}.get(kind.per, "")
-    return TemplateInfo(key=kind.key, title=kind.title, template=kind.template, per=PER_NAMES[kind.per],
-                        needs=kind.needs, variables=list(kind.variables.items()),
-                        file_name=f"{kind.prefix}{example}.docx")
+    example = {"candidate": "-王建国", "winner": "-王建国", "person": "-王建国", "post_round": "-主任"}.get(
+        kind.per, ""
+    )
+    return TemplateInfo(
+        key=kind.key,
+        title=kind.title,
+        template=kind.template,
+        per=PER_NAMES[kind.per],
+        needs=kind.needs,
+        variables=list(kind.variables.items()),
+        file_name=f"{kind.prefix}{example}.docx",
+    )
 
 
 def list_templates(kind: str | None = None) -> list[TemplateInfo]:

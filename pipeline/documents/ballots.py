@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..model import Contest
 from ..outcome import ROUND_NAMES, ContestOutcome
-from .common import no_formal_candidates, Election, Instance, Waiting, cdate, common_context, split_title
+from .common import Election, Instance, Waiting, cdate, common_context, no_formal_candidates, split_title
 
 
 def _instructions(e: Election, post: str, seats: int, rtype: str, write_ins: int) -> list[str]:
@@ -22,8 +22,9 @@ def _instructions(e: Election, post: str, seats: int, rtype: str, write_ins: int
     return [f"{i + 1}.{line}" for i, line in enumerate(lines)]
 
 
-def _ballot(e: Election, view: Contest, post: str, seats: int, names: list[str], rtype: str,
-            round_index: int, date: str | None) -> Instance:
+def _ballot(
+    e: Election, view: Contest, post: str, seats: int, names: list[str], rtype: str, round_index: int, date: str | None
+) -> Instance:
     ordered = e.sort(names)
     write_ins = max(1, seats)
     rows = [{"number": str(i + 1), "name": name} for i, name in enumerate(ordered)]

@@ -58,7 +58,7 @@ class Waiting(Exception):
         self.reason = reason
 
 
-def no_formal_candidates(e: "Election") -> Waiting:
+def no_formal_candidates(e: Election) -> Waiting:
     """What a document that needs formal candidates waits for: any candidate, or a formal one."""
     if not any(view.candidates for view in e.views):
         return Waiting("candidates", "记录中还没有候选人")
@@ -159,18 +159,25 @@ class Election:
     views: list[Contest] = field(default_factory=list)
 
     @classmethod
-    def from_data(cls, data: dict, file: str = "", profile: Profile | None = None,
-                  outcome: Outcome | None = None, stats: Stats | None = None) -> "Election":
+    def from_data(
+        cls,
+        data: dict,
+        file: str = "",
+        profile: Profile | None = None,
+        outcome: Outcome | None = None,
+        stats: Stats | None = None,
+    ) -> Election:
         profile = profile or select(data)
         outcome = outcome or compute(data, profile)
         stats = stats or compute_stats(data, outcome)
         return cls(data=data, profile=profile, outcome=outcome, stats=stats, file=file, views=contests(data))
 
     @classmethod
-    def from_check(cls, result) -> "Election":
+    def from_check(cls, result) -> Election:
         """From a `check.CheckResult` of a clean record, reusing its profile, outcome and statistics."""
-        return cls.from_data(result.record.data, file=result.file, profile=result.profile,
-                             outcome=result.outcome, stats=result.stats)
+        return cls.from_data(
+            result.record.data, file=result.file, profile=result.profile, outcome=result.outcome, stats=result.stats
+        )
 
     # --- record parts --------------------------------------------------------------------------
     @property
@@ -284,13 +291,18 @@ class Election:
         if self.kind == "party_branch" or self.method == "party_meeting":
             return "党员"
         return {"household_representative": "户代表", "resident_representative": "居民代表"}.get(
-            self.method or "", "选民")
+            self.method or "", "选民"
+        )
 
     @property
     def supervisors(self) -> str:
         """Whose supervision a candidate accepts: 党员和群众, 村民和社会, 居民和社会, 选民和社会."""
-        return {"party_branch": "党员和群众", "village_committee": "村民和社会", "residents_committee": "居民和社会",
-                "building_leader": "居民和社会"}.get(self.kind, "选民和社会")
+        return {
+            "party_branch": "党员和群众",
+            "village_committee": "村民和社会",
+            "residents_committee": "居民和社会",
+            "building_leader": "居民和社会",
+        }.get(self.kind, "选民和社会")
 
     @property
     def procedures(self) -> str:
@@ -298,7 +310,8 @@ class Election:
         if self.kind == "party_branch" or self.method == "party_meeting":
             return "党员选举资格审查、候选人推荐、投票选举"
         registration = {"household_representative": "户代表登记", "resident_representative": "居民代表登记"}.get(
-            self.method or "", "选民登记")
+            self.method or "", "选民登记"
+        )
         return f"{registration}、候选人提名、投票选举"
 
     @property
@@ -344,7 +357,7 @@ class Election:
 
     # --- outcome helpers -----------------------------------------------------------------------
     def pairs(self) -> list[tuple[Contest, ContestOutcome]]:
-        return list(zip(self.views, self.outcome.contests))
+        return list(zip(self.views, self.outcome.contests, strict=False))
 
     def contest_heading(self, index: int, contest: Contest) -> str:
         """（一）1号楼 when a record has several contests; the bare name (第七选区) when it has one

@@ -5,8 +5,20 @@ from __future__ import annotations
 from .. import formatting
 from ..outcome import ROUND_NAMES, PostResult, RoundResult
 from ..rules.profile import Threshold
-from .common import (Election, Instance, Waiting, cdate, common_context, heading_number, no_formal_candidates, or_dash,
-                     split_title, tight, titled, year_month)
+from .common import (
+    Election,
+    Instance,
+    Waiting,
+    cdate,
+    common_context,
+    heading_number,
+    no_formal_candidates,
+    or_dash,
+    split_title,
+    tight,
+    titled,
+    year_month,
+)
 
 # --------------------------------------------------------------------------------------------
 # 选举委员会成员公告
@@ -39,17 +51,23 @@ def committee(e: Election) -> list[Instance]:
         formed = f"经{c['formed_by']}"
     if c.get("formed_on"):
         formed = f"{cdate(c['formed_on'])}，{formed or '经推选'}"
-    intro = (f"根据{e.law}和有关规定，{formed or '经推选'}，{e.committee_name}由以下{count}名成员组成。"
-             "现予公告：")
-    duties = [f"{e.committee_name}负责主持{e.election_name}工作，{'按照规定' if e.kind == 'party_branch' else '依法'}组织{e.procedures}等事项。"]
+    intro = f"根据{e.law}和有关规定，{formed or '经推选'}，{e.committee_name}由以下{count}名成员组成。现予公告："
+    duties = [
+        f"{e.committee_name}负责主持{e.election_name}工作，{'按照规定' if e.kind == 'party_branch' else '依法'}组织{e.procedures}等事项。"
+    ]
     if e.profile.get("committee_withdraws"):
         duties.append(f"{e.committee_name}成员被提名为候选人的，应当退出{e.committee_name}，所缺名额依照规定递补。")
     contact = e.settings.get("contact")
-    duties.append("对以上成员有不同意见的，可以自本公告发布之日起五日内向"
-                  f"{_committee_issuer(e)}反映" + (f"，联系电话：{contact}。" if contact else "。"))
+    duties.append(
+        "对以上成员有不同意见的，可以自本公告发布之日起五日内向"
+        f"{_committee_issuer(e)}反映" + (f"，联系电话：{contact}。" if contact else "。")
+    )
     date_raw = e.raw_date("committee_published") if (e.schedule.get("committee_published")) else c.get("formed_on")
-    date_text = e.date("committee_published") if e.schedule.get("committee_published") else cdate(
-        c.get("formed_on") or e.settings.get("issue_date"))
+    date_text = (
+        e.date("committee_published")
+        if e.schedule.get("committee_published")
+        else cdate(c.get("formed_on") or e.settings.get("issue_date"))
+    )
     ctx = common_context(e) | {
         "title_lines": split_title([e.committee_name, "成员名单公告"]),
         "doc_number": e.doc_number("committee", date_raw),
@@ -89,7 +107,7 @@ COMMITTEE_VARIABLES = {
 # --------------------------------------------------------------------------------------------
 
 ROLL_COLUMNS = 5  # names per line (tab stops of 公文-名单 at fifths of the line)
-ROLL_SLOT = 5     # characters that fit one column at 三号
+ROLL_SLOT = 5  # characters that fit one column at 三号
 
 
 def roll_lines(names: list[str], columns: int = ROLL_COLUMNS, slot: int = ROLL_SLOT) -> list[str]:
@@ -118,7 +136,11 @@ def voters(e: Election) -> list[Instance]:
     noun, unit = e.elector
     total = sum(registered)
     women = [v.electorate.get("women") for v in e.views]
-    women_text = f"（其中女性{sum(women)}{unit}）" if all(w is not None for w in women) and e.method != "household_representative" else ""
+    women_text = (
+        f"（其中女性{sum(women)}{unit}）"
+        if all(w is not None for w in women) and e.method != "household_representative"
+        else ""
+    )
     parts = ""
     if e.multi and len(e.views) > 1:
         parts = "，其中" + "、".join(f"{v.name}{v.registered}{unit}" for v in e.views)
@@ -127,35 +149,46 @@ def voters(e: Election) -> list[Instance]:
         for group in view.electorate.get("groups") or []:
             names = e.sort(group.get("voters") or [])
             prefix = f"{view.name}　" if e.multi and len(e.views) > 1 else ""
-            groups.append({
-                "heading": f"{prefix}{group['name']}（{len(names)}{unit}）",
-                "lines": roll_lines(names),
-            })
+            groups.append(
+                {
+                    "heading": f"{prefix}{group['name']}（{len(names)}{unit}）",
+                    "lines": roll_lines(names),
+                }
+            )
     listed = sum(len(g.get("voters") or []) for v in e.views for g in v.electorate.get("groups") or [])
     if groups:
-        tail = (f"现将名单按{'小组' if e.kind != 'party_branch' else '党小组'}公告如下"
-                f"（组内以{e.order_words}为序）：")
+        tail = f"现将名单按{'小组' if e.kind != 'party_branch' else '党小组'}公告如下（组内以{e.order_words}为序）："
     else:
         tail = "名单已在本单位公开张贴，欢迎查阅。"
-    intro = (f"根据{e.law}和有关规定，{e.election_name}定于{e.date('election_day')}举行。"
-             f"经登记和审核，本次选举共登记{noun}{total}{unit}{women_text}{parts}。{tail}")
+    intro = (
+        f"根据{e.law}和有关规定，{e.election_name}定于{e.date('election_day')}举行。"
+        f"经登记和审核，本次选举共登记{noun}{total}{unit}{women_text}{parts}。{tail}"
+    )
     notes = []
     for view in e.views:
         excluded = view.electorate.get("excluded")
         if excluded:
             reason = (view.electorate.get("excluded_reason") or "").rstrip("。")
-            notes.append(f"另有{excluded}名党员：{reason}。" if reason else f"另有{excluded}名党员经批准不计入应到会人数。")
+            notes.append(
+                f"另有{excluded}名党员：{reason}。" if reason else f"另有{excluded}名党员经批准不计入应到会人数。"
+            )
     if groups and listed != total and e.kind != "party_branch":
         notes.append(f"以上名单列出{listed}{unit}，其余{noun}名单在各小组张贴公布。")
     if e.kind in ("village_committee", "residents_committee", "deputy"):
-        notes.append("对公布的名单有不同意见的，可以自名单公布之日起五日内向选举委员会提出申诉，"
-                     "选举委员会应当自收到申诉之日起三日内作出处理决定。")
+        notes.append(
+            "对公布的名单有不同意见的，可以自名单公布之日起五日内向选举委员会提出申诉，"
+            "选举委员会应当自收到申诉之日起三日内作出处理决定。"
+        )
     where = f"，投票地点为{e.place}" if e.place else ""
     notes.append(f"选举日为{e.date('election_day')}{where}。请{noun}按时参加投票。")
-    title_noun = "党员名单公告" if e.kind == "party_branch" else {
-        "household_representative": "户代表名单公告",
-        "resident_representative": "居民代表名单公告",
-    }.get(e.method or "", "选民名单公告")
+    title_noun = (
+        "党员名单公告"
+        if e.kind == "party_branch"
+        else {
+            "household_representative": "户代表名单公告",
+            "resident_representative": "居民代表名单公告",
+        }.get(e.method or "", "选民名单公告")
+    )
     date_raw = e.raw_date("voter_list_published")
     ctx = common_context(e) | {
         "title_lines": split_title([e.election_name, title_noun]),
@@ -222,9 +255,9 @@ def _candidate_list(e: Election, formal: bool) -> list[Instance]:
     title_noun, noun = _nouns(e, formal)
     contests_ctx = []
     totals = []  # (post, seats, count)
-    for ci, view in enumerate(e.views):
+    for _ci, view in enumerate(e.views):
         posts = []
-        for pi, (post, seats) in enumerate(view.seats.items()):
+        for _pi, (post, seats) in enumerate(view.seats.items()):
             if formal:
                 people = [c for _, c in view.formal_candidates(post)]
             else:
@@ -235,19 +268,22 @@ def _candidate_list(e: Election, formal: bool) -> list[Instance]:
             ordered = [by_name[n] for n in e.sort(list(by_name))]
             level = e.post_level
             extra = f"，{_difference(seats, len(ordered))}" if formal else ""
-            posts.append({
-                "level": level,
-                "heading": f"{heading_number(level, len(posts) + 1)}{post}（应选{seats}名，{noun}{len(ordered)}名{extra}）",
-                "post": post,
-                "seats": seats,
-                "count": len(ordered),
-                "difference": _difference(seats, len(ordered)),
-                "candidates": [_candidate_row(e, c, formal) for c in ordered],
-            })
+            posts.append(
+                {
+                    "level": level,
+                    "heading": f"{heading_number(level, len(posts) + 1)}{post}（应选{seats}名，{noun}{len(ordered)}名{extra}）",
+                    "post": post,
+                    "seats": seats,
+                    "count": len(ordered),
+                    "difference": _difference(seats, len(ordered)),
+                    "candidates": [_candidate_row(e, c, formal) for c in ordered],
+                }
+            )
             totals.append((post, seats, len(ordered)))
         if posts:
-            contests_ctx.append({"heading": e.contest_heading(len(contests_ctx), view),
-                                 "name": view.name, "posts": posts})
+            contests_ctx.append(
+                {"heading": e.contest_heading(len(contests_ctx), view), "name": view.name, "posts": posts}
+            )
     if not contests_ctx:
         if formal:
             raise no_formal_candidates(e)
@@ -256,18 +292,24 @@ def _candidate_list(e: Election, formal: bool) -> list[Instance]:
     count_total = sum(n for _, _, n in totals)
     if formal:
         verb = "经审查、酝酿和协商" if e.kind != "party_branch" else "经上级党组织审查同意"
-        intro = (f"根据{e.law}和有关规定，{verb}，{e.election_name}{title_noun}已经确定。"
-                 f"现将{title_noun}名单及基本情况公告如下（以{e.order_words}为序）：")
+        intro = (
+            f"根据{e.law}和有关规定，{verb}，{e.election_name}{title_noun}已经确定。"
+            f"现将{title_noun}名单及基本情况公告如下（以{e.order_words}为序）："
+        )
     else:
-        intro = (f"根据{e.law}和有关规定，经依法提名推荐，{e.election_name}{title_noun}已经产生。"
-                 f"现将{title_noun}名单及基本情况公告如下（以{e.order_words}为序）：")
+        intro = (
+            f"根据{e.law}和有关规定，经依法提名推荐，{e.election_name}{title_noun}已经产生。"
+            f"现将{title_noun}名单及基本情况公告如下（以{e.order_words}为序）："
+        )
     notes = []
     if formal:
         equal = [p for p, s, n in totals if n == s]
         short = [p for p, s, n in totals if n < s]
         if count_total > seats_total and not equal and not short:
-            notes.append(f"本次选举应选{seats_total}名，{noun}{count_total}名，多于应选名额{count_total - seats_total}名，"
-                         "实行差额选举。")
+            notes.append(
+                f"本次选举应选{seats_total}名，{noun}{count_total}名，多于应选名额{count_total - seats_total}名，"
+                "实行差额选举。"
+            )
         else:
             text = f"本次选举应选{seats_total}名，{noun}{count_total}名"
             if equal:
@@ -343,8 +385,10 @@ def _turnout_text(e: Election, rnd: RoundResult) -> str:
         return ""
     threshold = e.profile.threshold("turnout", e.method).describe()
     base_label = {"应到会": "应到会有选举权的党员"}.get(lab.base, lab.base)
-    text = (f"{base_label}{rnd.turnout_base}{lab.unit}，{lab.measure}{rnd.turnout_value}{lab.unit}，"
-            f"{lab.rate}{formatting.percent(rnd.turnout_value, rnd.turnout_base)}")
+    text = (
+        f"{base_label}{rnd.turnout_base}{lab.unit}，{lab.measure}{rnd.turnout_value}{lab.unit}，"
+        f"{lab.rate}{formatting.percent(rnd.turnout_value, rnd.turnout_base)}"
+    )
     if rnd.valid:
         return text + f"，{threshold}，选举有效。"
     return text + "。"
@@ -385,7 +429,7 @@ def _split(desc: str) -> tuple[str, str]:
     """“超过半数” → (“超过”, “半数”); “不少于三分之一” → (“不少于”, “三分之一”)."""
     for verb in ("不少于", "超过"):
         if desc.startswith(verb):
-            return verb, desc[len(verb):]
+            return verb, desc[len(verb) :]
     return "", desc
 
 
@@ -425,12 +469,16 @@ def _round_outcome(e: Election, rnd: RoundResult) -> list[str]:
             out.append(f"按照{rule}始得当选的规定，{who}。")
     for post in rnd.posts:
         if post.revote_among:
-            out.append(f"{post.post}：{'、'.join(post.revote_among)}得票相等，须就{post.revote_seats}个名额"
-                       "重新投票，不得以抽签等方式决定。")
+            out.append(
+                f"{post.post}：{'、'.join(post.revote_among)}得票相等，须就{post.revote_seats}个名额"
+                "重新投票，不得以抽签等方式决定。"
+            )
         if post.seats_left:
             cands = "、".join(post.runoff_candidates)
-            out.append(f"{post.post}尚缺{post.seats_left}名，须另行选举"
-                       + (f"，另行选举候选人为{cands}（按本轮得票多少确定）。" if cands else "。"))
+            out.append(
+                f"{post.post}尚缺{post.seats_left}名，须另行选举"
+                + (f"，另行选举候选人为{cands}（按本轮得票多少确定）。" if cands else "。")
+            )
         if post.vacant:
             out.append(f"{post.post}仍缺{post.vacant}名，暂作缺额。")
         if not post.elected and not post.revote_among and not post.seats_left and not post.vacant:
@@ -453,7 +501,7 @@ def results(e: Election) -> list[Instance]:
         contests_ctx = []
         dates = []
         types = []
-        for ci, (view, result) in enumerate(counted):
+        for _ci, (view, result) in enumerate(counted):
             rnd = next((x for x in result.rounds if x.index == index), None)
             if rnd is None:
                 continue
@@ -465,34 +513,42 @@ def results(e: Election) -> list[Instance]:
             posts = []
             for post in rnd.posts:
                 level = e.post_level
-                tally = [{"number": str(i + 1), "name": name, "votes": str(votes), "result": _result_mark(post, name)}
-                         for i, (name, votes) in enumerate(post.tally)]
-                posts.append({
-                    "level": level,
-                    "heading": f"{heading_number(level, len(posts) + 1)}{post.post}（应选{post.seats}名）",
-                    "label": f"{post.post}（应选{post.seats}名）",
-                    "post": post.post,
-                    "seats": post.seats,
-                    "tally": tally,
-                })
+                tally = [
+                    {"number": str(i + 1), "name": name, "votes": str(votes), "result": _result_mark(post, name)}
+                    for i, (name, votes) in enumerate(post.tally)
+                ]
+                posts.append(
+                    {
+                        "level": level,
+                        "heading": f"{heading_number(level, len(posts) + 1)}{post.post}（应选{post.seats}名）",
+                        "label": f"{post.post}（应选{post.seats}名）",
+                        "post": post.post,
+                        "seats": post.seats,
+                        "tally": tally,
+                    }
+                )
             steps = []
             if index == result.rounds[-1].index:
                 steps = [tight(s) for s in result.next_steps if s != "全部名额均已选出。"]
                 if not steps and all(v == 0 for v in result.vacant.values()):
                     steps = ["全部名额均已选出。"] if len(e.views) == 1 else [f"{view.name}全部名额均已选出。"]
-            contests_ctx.append({
-                "heading": e.contest_heading(len(contests_ctx), view),
-                "name": view.name,
-                "figures": figures,
-                "posts": posts,
-                "outcome": _round_outcome(e, rnd),
-                "next_steps": steps,
-            })
+            contests_ctx.append(
+                {
+                    "heading": e.contest_heading(len(contests_ctx), view),
+                    "name": view.name,
+                    "figures": figures,
+                    "posts": posts,
+                    "outcome": _round_outcome(e, rnd),
+                    "next_steps": steps,
+                }
+            )
         rtype = types[0] if len(set(types)) == 1 else "first"
         date = next((d for d in dates if d), None) or e.schedule.get("election_day")
         where = f"在{e.place}" if e.place else ""
-        intro = (f"{e.election_name}于{cdate(date)}{where}进行{_round_word(rtype)}。"
-                 f"根据{_counted_by(e)}计票结果，现将选举结果公告如下：")
+        intro = (
+            f"{e.election_name}于{cdate(date)}{where}进行{_round_word(rtype)}。"
+            f"根据{_counted_by(e)}计票结果，现将选举结果公告如下："
+        )
         notes = []
         if index == last_index:
             elected_all = []
@@ -502,14 +558,18 @@ def results(e: Election) -> list[Instance]:
                         where_post = f"{view.name}{post}" if e.multi and len(e.views) > 1 else post
                         elected_all.append(f"{where_post}{'、'.join(e.sort(names))}")
             if elected_all and (len(indices) > 1 or len(counted) > 1):
-                notes.append(f"经以上投票，本次选举当选人员如下（同一职位按{e.order_words}为序）："
-                             + "；".join(elected_all) + "。")
+                notes.append(
+                    f"经以上投票，本次选举当选人员如下（同一职位按{e.order_words}为序）："
+                    + "；".join(elected_all)
+                    + "。"
+                )
         suffix = "" if index == 0 else f"第{index + 1}轮{ROUND_NAMES.get(rtype, '')}"
         published = e.schedule.get("results_published") if index == 0 else None
         date_raw = published or date
         ctx = common_context(e) | {
-            "title_lines": split_title(titled(e.election_name, "选举结果公告" if rtype == "first"
-                                              else f"{ROUND_NAMES[rtype]}结果公告")),
+            "title_lines": split_title(
+                titled(e.election_name, "选举结果公告" if rtype == "first" else f"{ROUND_NAMES[rtype]}结果公告")
+            ),
             "doc_number": e.doc_number("results", date_raw, round_index=index),
             "round_name": "选举" if rtype == "first" else ROUND_NAMES[rtype],
             "intro": intro,

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from .common import no_formal_candidates, BLANK_DATE, ASSEMBLY, Election, Instance, Waiting, cdate, common_context, year_month
+from .common import (
+    ASSEMBLY,
+    BLANK_DATE,
+    Election,
+    Instance,
+    Waiting,
+    cdate,
+    common_context,
+    no_formal_candidates,
+    year_month,
+)
 
 
 def _winners(e: Election):
@@ -91,8 +101,11 @@ def candidate_pledges(e: Election) -> list[Instance]:
     for view, c in people:
         where = f"{view.name}" if e.multi and len(e.views) > 1 else ""
         about = _person(c)
-        intro = (f"本人{c['name']}" + (f"，{about}" if about else "") +
-                 f"，是{e.election_name}{where}{c['post']}候选人。为维护选举的公平公正，本人郑重承诺：")
+        intro = (
+            f"本人{c['name']}"
+            + (f"，{about}" if about else "")
+            + f"，是{e.election_name}{where}{c['post']}候选人。为维护选举的公平公正，本人郑重承诺："
+        )
         items = [
             f"一、遵守法律法规和选举工作各项规定，服从{e.committee_name}的组织安排。",
             "二、通过正当途径介绍本人情况和工作设想，不作脱离实际、无法兑现的承诺。",
@@ -188,8 +201,7 @@ def discipline_pledges(e: Election) -> list[Instance]:
         raise Waiting("documents.discipline_signers", "记录中没有列出签订纪律承诺书的人员")
     out = []
     for name in e.sort(signers):
-        intro = (f"本人{name}，参加{e.election_name}。为严肃换届纪律、保证换届风清气正，"
-                 "本人郑重承诺做到：")
+        intro = f"本人{name}，参加{e.election_name}。为严肃换届纪律、保证换届风清气正，本人郑重承诺做到："
         items = [
             "一、严禁请客送礼、发放钱物、许诺好处拉票贿选；",
             "二、严禁借助宗族、宗教、家族或黑恶势力干扰选举；",

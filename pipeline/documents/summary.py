@@ -36,15 +36,32 @@ PUBLICITY = (
 
 
 def _first_turnout(result: ContestOutcome) -> tuple[int, int] | None:
-    firsts = [r for r in result.rounds if r.type == "first" and r.turnout_value is not None
-              and r.turnout_base is not None]
+    firsts = [
+        r for r in result.rounds if r.type == "first" and r.turnout_value is not None and r.turnout_base is not None
+    ]
     return (firsts[-1].turnout_value, firsts[-1].turnout_base) if firsts else None
 
 
-def _row(label: str, registered: int, participants: int | None, base: int | None, seats: int,
-         candidates: int, elected: int, runoffs: int) -> list[str]:
-    return [label, str(registered), "—" if participants is None else str(participants),
-            formatting.percent(participants, base), str(seats), str(candidates), str(elected), str(runoffs)]
+def _row(
+    label: str,
+    registered: int,
+    participants: int | None,
+    base: int | None,
+    seats: int,
+    candidates: int,
+    elected: int,
+    runoffs: int,
+) -> list[str]:
+    return [
+        label,
+        str(registered),
+        "—" if participants is None else str(participants),
+        formatting.percent(participants, base),
+        str(seats),
+        str(candidates),
+        str(elected),
+        str(runoffs),
+    ]
 
 
 def _contest_rows(e: Election, label_unit: bool) -> list[list[str]]:
@@ -54,10 +71,18 @@ def _contest_rows(e: Election, label_unit: bool) -> list[list[str]]:
         label = e.unit_short if label_unit else view.name
         if label_unit and e.multi and len(e.views) > 1:
             label = f"{e.unit_short}{view.name}"
-        rows.append(_row(label, view.registered or 0, turnout[0] if turnout else None,
-                         turnout[1] if turnout else None, view.total_seats, len(view.formal_candidates()),
-                         sum(len(n) for n in result.elected.values()),
-                         sum(1 for r in result.rounds if r.type == "runoff")))
+        rows.append(
+            _row(
+                label,
+                view.registered or 0,
+                turnout[0] if turnout else None,
+                turnout[1] if turnout else None,
+                view.total_seats,
+                len(view.formal_candidates()),
+                sum(len(n) for n in result.elected.values()),
+                sum(1 for r in result.rounds if r.type == "runoff"),
+            )
+        )
     return rows
 
 
@@ -147,37 +172,58 @@ def _basic_blocks(e: Election, stats: Stats) -> list[dict]:
     intro.append(_text(text + "。"))
     posts = _elected_by_post(e)
     if e.kind == "building_leader":
-        text = (f"本次选举共{stats.contests}个场次，应选{stats.seats}名，正式候选人{stats.candidates}名，"
-                f"选举产生{posts or e.body + str(stats.elected) + '名'}")
+        text = (
+            f"本次选举共{stats.contests}个场次，应选{stats.seats}名，正式候选人{stats.candidates}名，"
+            f"选举产生{posts or e.body + str(stats.elected) + '名'}"
+        )
     else:
-        text = (f"本次选举应选{stats.seats}名，正式候选人{stats.candidates}名，"
-                f"选举产生{e.body}成员{stats.elected}名" + (f"，其中{posts}" if posts else ""))
+        text = f"本次选举应选{stats.seats}名，正式候选人{stats.candidates}名，选举产生{e.body}成员{stats.elected}名" + (
+            f"，其中{posts}" if posts else ""
+        )
     if stats.vacant:
         text += f"，尚缺{stats.vacant}名"
     text += "。" + _process_sentence(e)
     if stats.contests > 1:
-        text += (f"{stats.contests_counted}个场次中，{stats.filled_first_round}个首次投票即选出全部名额，"
-                 f"一次选举成功率{stats.first_round_success}。")
+        text += (
+            f"{stats.contests_counted}个场次中，{stats.filled_first_round}个首次投票即选出全部名额，"
+            f"一次选举成功率{stats.first_round_success}。"
+        )
     intro.append(_text(text))
     rows = _contest_rows(e, label_unit=False)
     if len(rows) > 1:
         total_turnout = formatting.percent(stats.participants, stats.turnout_base) if stats.turnout_base else "—"
-        rows.append(["合计", str(stats.registered), str(stats.participants) if stats.turnout_base else "—",
-                     total_turnout, str(stats.seats), str(stats.candidates), str(stats.elected),
-                     str(stats.runoffs_held)])
-    table1 = {"kind": "table", "caption": "表1　选举基本情况",
-              "header": ["场次", "登记", "参加投票", "参选率", "应选", "候选人",
-                         "当选", "另行选举"],
-              "rows": rows}
+        rows.append(
+            [
+                "合计",
+                str(stats.registered),
+                str(stats.participants) if stats.turnout_base else "—",
+                total_turnout,
+                str(stats.seats),
+                str(stats.candidates),
+                str(stats.elected),
+                str(stats.runoffs_held),
+            ]
+        )
+    table1 = {
+        "kind": "table",
+        "caption": "表1　选举基本情况",
+        "header": ["场次", "登记", "参加投票", "参选率", "应选", "候选人", "当选", "另行选举"],
+        "rows": rows,
+    }
     if not stats.elected:
         # Nothing to break down: the table, then the sentence on the seats.
         return intro[:-1] + [table1, intro[-1]]
-    structure = _text(f"新当选的{stats.elected}名成员中，女性{stats.women}名，占{stats.women_share}；"
-                      f"中共党员（含预备党员）{stats.party}名，占{stats.party_share}；"
-                      f"连任{stats.incumbents}名，占{stats.incumbent_share}。")
-    table2 = {"kind": "groups", "caption": "表2　新当选成员结构",
-              "header": ["类别", "项目", "人数", "占当选成员"],
-              "groups": _structure_groups(stats)}
+    structure = _text(
+        f"新当选的{stats.elected}名成员中，女性{stats.women}名，占{stats.women_share}；"
+        f"中共党员（含预备党员）{stats.party}名，占{stats.party_share}；"
+        f"连任{stats.incumbents}名，占{stats.incumbent_share}。"
+    )
+    table2 = {
+        "kind": "groups",
+        "caption": "表2　新当选成员结构",
+        "header": ["类别", "项目", "人数", "占当选成员"],
+        "groups": _structure_groups(stats),
+    }
     profile = _age_and_schooling(stats)
     closing = [_text(f"从表2看，{profile}。")] if profile else [structure]
     return intro + [table1] + ([structure] if profile else []) + [table2] + closing
@@ -217,8 +263,15 @@ def _intro(subject: str, first, last, procedures: str = "选民登记、候选�
     return intro + f"，依法完成{procedures}等各项程序。现将有关情况总结如下："
 
 
-def _finish(basic: list[dict], narrative: dict[str, list[dict]], title_lines: list[str], intro: str,
-            author: str, date_raw, units: int) -> Instance:
+def _finish(
+    basic: list[dict],
+    narrative: dict[str, list[dict]],
+    title_lines: list[str],
+    intro: str,
+    author: str,
+    date_raw,
+    units: int,
+) -> Instance:
     sections = [{"heading": "", "blocks": basic, "name": "基本情况"}]
     for key, name in NARRATIVE:
         if narrative.get(key):
@@ -255,20 +308,39 @@ def build(elections: list[Election], title: str | None = None, author: str | Non
     first = counted[0]
     default_author = (first.data.get("summary") or {}).get("author") or first.signatory
     dates = _dates(first)
-    intro = _intro(f"{first.unit_short}开展{first.election_name}工作", dates[0] if dates else None,
-                   dates[-1] if dates else None, first.procedures)
+    intro = _intro(
+        f"{first.unit_short}开展{first.election_name}工作",
+        dates[0] if dates else None,
+        dates[-1] if dates else None,
+        first.procedures,
+    )
     narrative = {key: [_text(t) for t in texts] for key, texts in _narrative_texts(first).items()}
-    date_raw = (first.settings.get("issue_date") or first.schedule.get("results_published")
-                or first.schedule.get("election_day"))
-    return _finish(_basic_blocks(first, first.stats), narrative, [title] if title else [first.election_name, "工作总结"],
-                   intro, author or default_author or first.signatory, date_raw, 1)
+    date_raw = (
+        first.settings.get("issue_date")
+        or first.schedule.get("results_published")
+        or first.schedule.get("election_day")
+    )
+    return _finish(
+        _basic_blocks(first, first.stats),
+        narrative,
+        [title] if title else [first.election_name, "工作总结"],
+        intro,
+        author or default_author or first.signatory,
+        date_raw,
+        1,
+    )
 
 
 # --------------------------------------------------------------------------------------------
 # Many records: digests and the township / county summary
 # --------------------------------------------------------------------------------------------
-KIND_WORD = {"village_committee": "村委会", "residents_committee": "居委会", "party_branch": "党支部",
-             "deputy": "人大代表", "building_leader": "楼栋长"}
+KIND_WORD = {
+    "village_committee": "村委会",
+    "residents_committee": "居委会",
+    "party_branch": "党支部",
+    "deputy": "人大代表",
+    "building_leader": "楼栋长",
+}
 
 
 def stats_from_dict(data: dict) -> Stats:
@@ -306,7 +378,7 @@ class Digest:
         return data
 
     @classmethod
-    def from_dict(cls, data: dict) -> "Digest":
+    def from_dict(cls, data: dict) -> Digest:
         values = {f.name: data[f.name] for f in fields(cls) if f.name in data}
         values["stats"] = stats_from_dict(data["stats"])
         return cls(**values)
@@ -319,22 +391,38 @@ def digest(e: Election) -> Digest:
     rows = []
     for view, result in e.pairs():
         turnout = _first_turnout(result)
-        rows.append([view.name if e.multi and len(e.views) > 1 else "", view.registered or 0,
-                     turnout[0] if turnout else None, turnout[1] if turnout else None, view.total_seats,
-                     len(view.formal_candidates()), sum(len(n) for n in result.elected.values()),
-                     sum(1 for r in result.rounds if r.type == "runoff")])
+        rows.append(
+            [
+                view.name if e.multi and len(e.views) > 1 else "",
+                view.registered or 0,
+                turnout[0] if turnout else None,
+                turnout[1] if turnout else None,
+                view.total_seats,
+                len(view.formal_candidates()),
+                sum(len(n) for n in result.elected.values()),
+                sum(1 for r in result.rounds if r.type == "runoff"),
+            ]
+        )
     dates = _dates(e)
-    return Digest(label=e.unit_short, stats=e.stats, kind_word=KIND_WORD.get(e.kind, ""),
-                  parents=[str(p) for p in e.unit.get("parents") or []], bodies=[e.body], units=1, contests=rows,
-                  first_date=dates[0].isoformat() if dates else None,
-                  last_date=dates[-1].isoformat() if dates else None,
-                  issued=e.schedule.get("results_published") or e.schedule.get("election_day"),
-                  signatory=e.signatory, narrative=_narrative_texts(e))
+    return Digest(
+        label=e.unit_short,
+        stats=e.stats,
+        kind_word=KIND_WORD.get(e.kind, ""),
+        parents=[str(p) for p in e.unit.get("parents") or []],
+        bodies=[e.body],
+        units=1,
+        contests=rows,
+        first_date=dates[0].isoformat() if dates else None,
+        last_date=dates[-1].isoformat() if dates else None,
+        issued=e.schedule.get("results_published") or e.schedule.get("election_day"),
+        signatory=e.signatory,
+        narrative=_narrative_texts(e),
+    )
 
 
 def _common(lists: list[list[str]]) -> list[str]:
     common: list[str] = []
-    for level in zip(*lists):
+    for level in zip(*lists, strict=False):
         if len(set(level)) == 1:
             common.append(level[0])
         else:
@@ -347,12 +435,16 @@ def area(label: str, children: list[Digest]) -> Digest:
     firsts = [c.first_date for c in children if c.first_date]
     lasts = [c.last_date for c in children if c.last_date]
     issued = [c.issued for c in children if c.issued]
-    return Digest(label=label, stats=aggregate([c.stats for c in children]),
-                  parents=_common([c.parents for c in children]),
-                  bodies=list(dict.fromkeys(b for c in children for b in c.bodies)),
-                  units=sum(c.units for c in children),
-                  first_date=min(firsts) if firsts else None, last_date=max(lasts) if lasts else None,
-                  issued=max(issued) if issued else None)
+    return Digest(
+        label=label,
+        stats=aggregate([c.stats for c in children]),
+        parents=_common([c.parents for c in children]),
+        bodies=list(dict.fromkeys(b for c in children for b in c.bodies)),
+        units=sum(c.units for c in children),
+        first_date=min(firsts) if firsts else None,
+        last_date=max(lasts) if lasts else None,
+        issued=max(issued) if issued else None,
+    )
 
 
 def _labels(children: list[Digest]) -> list[str]:
@@ -364,13 +456,22 @@ def _labels(children: list[Digest]) -> list[str]:
 
 
 def _stats_row(label: str, s: Stats) -> list[str]:
-    return _row(label, s.registered, s.participants if s.turnout_base else None, s.turnout_base or None,
-                s.seats, s.candidates, s.elected, s.runoffs_held)
+    return _row(
+        label,
+        s.registered,
+        s.participants if s.turnout_base else None,
+        s.turnout_base or None,
+        s.seats,
+        s.candidates,
+        s.elected,
+        s.runoffs_held,
+    )
 
 
-def _per_unit_table(caption: str, header: list[str], children: list[Digest], labels: list[str], stats: Stats,
-                    cells) -> dict:
-    rows = [[label] + [str(v) for v in cells(c.stats)] for label, c in zip(labels, children)]
+def _per_unit_table(
+    caption: str, header: list[str], children: list[Digest], labels: list[str], stats: Stats, cells
+) -> dict:
+    rows = [[label] + [str(v) for v in cells(c.stats)] for label, c in zip(labels, children, strict=False)]
     rows.append(["合计"] + [str(v) for v in cells(stats)])
     return {"kind": "table", "caption": caption, "header": header, "rows": rows}
 
@@ -387,54 +488,108 @@ def _many_blocks(children: list[Digest], stats: Stats, units: int) -> list[dict]
     kinds = {bool(c.contests) for c in children}
     unit_word = "单位" if kinds == {True} else "地区" if kinds == {False} else "单位或地区"
     rows = []
-    for label, c in zip(labels, children):
+    for label, c in zip(labels, children, strict=False):
         if c.contests:
             rows.extend(_row(c.label + suffix if suffix else label, *values) for suffix, *values in c.contests)
         else:
             rows.append(_stats_row(label, c.stats))
     total_turnout = formatting.percent(stats.participants, stats.turnout_base) if stats.turnout_base else "—"
-    rows.append(["合计", str(stats.registered), str(stats.participants) if stats.turnout_base else "—",
-                 total_turnout, str(stats.seats), str(stats.candidates), str(stats.elected), str(stats.runoffs_held)])
-    table1 = {"kind": "table", "caption": "表1　选举基本情况",
-              "header": [f"{unit_word}或场次" if unit_word == "单位" else unit_word, "登记", "参加投票", "参选率",
-                         "应选", "候选人", "当选", "另行选举"],
-              "rows": rows}
+    rows.append(
+        [
+            "合计",
+            str(stats.registered),
+            str(stats.participants) if stats.turnout_base else "—",
+            total_turnout,
+            str(stats.seats),
+            str(stats.candidates),
+            str(stats.elected),
+            str(stats.runoffs_held),
+        ]
+    )
+    table1 = {
+        "kind": "table",
+        "caption": "表1　选举基本情况",
+        "header": [
+            f"{unit_word}或场次" if unit_word == "单位" else unit_word,
+            "登记",
+            "参加投票",
+            "参选率",
+            "应选",
+            "候选人",
+            "当选",
+            "另行选举",
+        ],
+        "rows": rows,
+    }
     table2 = _per_unit_table(
         f"表2　各{unit_word}选举结果",
         [unit_word, "选举场次", "已计票", "一次选举成功", "另行选举场次", "未选足场次", "缺额", "一次选举成功率"],
-        children, labels, stats,
-        lambda s: [s.contests, s.contests_counted, s.filled_first_round, s.contests_with_runoff,
-                   s.contests_with_vacancies, s.vacant, s.first_round_success])
-    opening = _text(f"本次共有{units}个单位进行换届选举，登记{stats.registered}人（户），"
-                    f"参加投票{stats.participants}人（户），参选率{stats.turnout}（详见表1）。")
+        children,
+        labels,
+        stats,
+        lambda s: [
+            s.contests,
+            s.contests_counted,
+            s.filled_first_round,
+            s.contests_with_runoff,
+            s.contests_with_vacancies,
+            s.vacant,
+            s.first_round_success,
+        ],
+    )
+    opening = _text(
+        f"本次共有{units}个单位进行换届选举，登记{stats.registered}人（户），"
+        f"参加投票{stats.participants}人（户），参选率{stats.turnout}（详见表1）。"
+    )
     results = _text(
         f"应选{stats.seats}名，正式候选人{stats.candidates}名，当选{stats.elected}名"
-        + (f"，尚缺{stats.vacant}名" if stats.vacant else "") + "。"
+        + (f"，尚缺{stats.vacant}名" if stats.vacant else "")
+        + "。"
         f"{stats.contests_counted}个选举场次中，{stats.filled_first_round}个首次投票即选出全部名额，"
         f"一次选举成功率{stats.first_round_success}；"
-        + (f"另行选举{stats.runoffs_held}次，涉及{stats.contests_with_runoff}个场次" if stats.runoffs_held
-           else "没有场次需要另行选举")
+        + (
+            f"另行选举{stats.runoffs_held}次，涉及{stats.contests_with_runoff}个场次"
+            if stats.runoffs_held
+            else "没有场次需要另行选举"
+        )
         + (f"；{stats.contests_with_vacancies}个场次未选足名额" if stats.contests_with_vacancies else "")
-        + "（详见表2）。")
+        + "（详见表2）。"
+    )
     if not stats.elected:
         return [opening, table1, table2, results]
-    structure = _text(f"新当选的{stats.elected}名成员中，女性{stats.women}名，占{stats.women_share}；"
-                      f"中共党员（含预备党员）{stats.party}名，占{stats.party_share}；"
-                      f"连任{stats.incumbents}名，占{stats.incumbent_share}（详见表3，各{unit_word}情况见表4、表5）。")
-    table3 = {"kind": "groups", "caption": "表3　新当选成员结构",
-              "header": ["类别", "项目", "人数", "占当选成员"],
-              "groups": _structure_groups(stats)}
+    structure = _text(
+        f"新当选的{stats.elected}名成员中，女性{stats.women}名，占{stats.women_share}；"
+        f"中共党员（含预备党员）{stats.party}名，占{stats.party_share}；"
+        f"连任{stats.incumbents}名，占{stats.incumbent_share}（详见表3，各{unit_word}情况见表4、表5）。"
+    )
+    table3 = {
+        "kind": "groups",
+        "caption": "表3　新当选成员结构",
+        "header": ["类别", "项目", "人数", "占当选成员"],
+        "groups": _structure_groups(stats),
+    }
     table4 = _per_unit_table(
-        f"表4　各{unit_word}新当选成员性别和年龄", [unit_word, "当选", *SEXES, *AGE_BANDS], children, labels, stats,
-        lambda s: [s.elected, *(s.sex.get(k, 0) for k in SEXES), *(s.age.get(k, 0) for k in AGE_BANDS)])
+        f"表4　各{unit_word}新当选成员性别和年龄",
+        [unit_word, "当选", *SEXES, *AGE_BANDS],
+        children,
+        labels,
+        stats,
+        lambda s: [s.elected, *(s.sex.get(k, 0) for k in SEXES), *(s.age.get(k, 0) for k in AGE_BANDS)],
+    )
     table5 = _per_unit_table(
         f"表5　各{unit_word}新当选成员文化程度、政治面貌和连任情况",
-        [unit_word, "当选", *EDUCATION_GROUPS, "中共党员", "党员占比", "连任"], children, labels, stats,
-        lambda s: [s.elected, *(s.education.get(k, 0) for k in EDUCATION_GROUPS), s.party, s.party_share,
-                   s.incumbents])
+        [unit_word, "当选", *EDUCATION_GROUPS, "中共党员", "党员占比", "连任"],
+        children,
+        labels,
+        stats,
+        lambda s: [s.elected, *(s.education.get(k, 0) for k in EDUCATION_GROUPS), s.party, s.party_share, s.incumbents],
+    )
     profile = _age_and_schooling(stats)
-    closing = _text(f"从表3看，{profile}。") if profile else _text(
-        f"共选出{stats.elected}名成员，各{unit_word}情况见表4、表5。")
+    closing = (
+        _text(f"从表3看，{profile}。")
+        if profile
+        else _text(f"共选出{stats.elected}名成员，各{unit_word}情况见表4、表5。")
+    )
     return [opening, table1, results, table2, structure, table3, table4, table5, closing]
 
 
@@ -456,8 +611,9 @@ def _what(where: str, bodies: list[str]) -> str:
     return listed if len(listed) <= 20 else f"{where}基层组织"
 
 
-def build_many(children: list[Digest], title: str | None = None, author: str | None = None,
-               place: str = "", fallback: str = "") -> Instance:
+def build_many(
+    children: list[Digest], title: str | None = None, author: str | None = None, place: str = "", fallback: str = ""
+) -> Instance:
     """The 换届选举工作总结 of a township or county from the digests of its units (or its areas).
 
     The area is named `place` when given (a batch names it after its folder: 河湾镇), else after
@@ -473,16 +629,23 @@ def build_many(children: list[Digest], title: str | None = None, author: str | N
     bodies = list(dict.fromkeys(b for c in children for b in c.bodies))
     firsts = [c.first_date for c in children if c.first_date]
     lasts = [c.last_date for c in children if c.last_date]
-    intro = _intro(f"{where}共有{units}个单位开展换届选举工作", min(firsts) if firsts else None,
-                   max(lasts) if lasts else None)
+    intro = _intro(
+        f"{where}共有{units}个单位开展换届选举工作", min(firsts) if firsts else None, max(lasts) if lasts else None
+    )
     narrative: dict[str, list[dict]] = {key: [] for key, _ in NARRATIVE}
-    for label, c in zip(_labels(children), children):
+    for label, c in zip(_labels(children), children, strict=False):
         for key, texts in c.narrative.items():
             narrative.setdefault(key, []).extend(_text(f"{label}：{t}") for t in texts)
     issued = [c.issued for c in children if c.issued]
-    return _finish(_many_blocks(children, stats, units), narrative,
-                   [title] if title else [_what(where, bodies), "换届选举工作总结"], intro,
-                   author or where or children[0].signatory, max(issued) if issued else None, units)
+    return _finish(
+        _many_blocks(children, stats, units),
+        narrative,
+        [title] if title else [_what(where, bodies), "换届选举工作总结"],
+        intro,
+        author or where or children[0].signatory,
+        max(issued) if issued else None,
+        units,
+    )
 
 
 def summary(e: Election) -> list[Instance]:

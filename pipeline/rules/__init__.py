@@ -34,11 +34,13 @@ CHECKS = (
 )
 
 
-def run_checks(record: Record, profile: Profile, result: "Outcome | None" = None,
-               figures: "Stats | None" = None) -> list[Finding]:
+def run_checks(
+    record: Record, profile: Profile, result: Outcome | None = None, figures: Stats | None = None
+) -> list[Finding]:
     """All rule findings of a record under a profile; pass the outcome and statistics when already computed."""
     # Imported here: pipeline.outcome (and stats, reported through it) import pipeline.rules.profile.
-    from .. import outcome as tally, stats
+    from .. import outcome as tally
+    from .. import stats
     from . import reported
 
     findings: list[Finding] = []

@@ -53,18 +53,28 @@ def _reconcile(record: Record, profile: Profile, contest: Contest, i: int, rnd: 
     path = contest.at("rounds", i, "ballots", "returned")
     out = []
     if returned is not None and base is not None and returned > base:
-        out.append(record.finding(
-            "BALLOT-RETURNED", Severity.ERROR,
-            f"{title}收回选票 {returned} 张，多于{name} {base} {unit}；收回（所投）的选票多于{name}的，本次选举无效，"
-            "应重新投票。请先核对数字是否录错。",
-            path, citation=profile.cite(spec["article"])))
+        out.append(
+            record.finding(
+                "BALLOT-RETURNED",
+                Severity.ERROR,
+                f"{title}收回选票 {returned} 张，多于{name} {base} {unit}；收回（所投）的选票多于{name}的，本次选举无效，"
+                "应重新投票。请先核对数字是否录错。",
+                path,
+                citation=profile.cite(spec["article"]),
+            )
+        )
     issued = _figure(rnd, "issued")
     if field != "issued" and returned is not None and issued is not None and returned > issued:
-        out.append(record.finding(
-            "BALLOT-RETURNED", Severity.ERROR,
-            f"{title}收回选票 {returned} 张，多于发出选票 {issued} 张，不可能出现；请核对数字，如确有多出的选票，"
-            "本次选举应认定无效。",
-            path, citation=profile.cite(spec["article"])))
+        out.append(
+            record.finding(
+                "BALLOT-RETURNED",
+                Severity.ERROR,
+                f"{title}收回选票 {returned} 张，多于发出选票 {issued} 张，不可能出现；请核对数字，如确有多出的选票，"
+                "本次选举应认定无效。",
+                path,
+                citation=profile.cite(spec["article"]),
+            )
+        )
     return out
 
 
@@ -75,17 +85,25 @@ def _counts(record: Record, contest: Contest, i: int, rnd: dict, title: str) -> 
     if returned is None:
         return []
     if invalid > returned:
-        return [record.finding(
-            "BALLOT-INVALID", Severity.ERROR,
-            f"{title}无效票 {invalid} 张，多于收回选票 {returned} 张。请核对 ballots 中的数字。",
-            contest.at("rounds", i, "ballots", "invalid"))]
+        return [
+            record.finding(
+                "BALLOT-INVALID",
+                Severity.ERROR,
+                f"{title}无效票 {invalid} 张，多于收回选票 {returned} 张。请核对 ballots 中的数字。",
+                contest.at("rounds", i, "ballots", "invalid"),
+            )
+        ]
     valid = returned - invalid
     if blank is not None and blank > valid:
-        return [record.finding(
-            "BALLOT-BLANK", Severity.ERROR,
-            f"{title}弃权票（空白票）{blank} 张，多于有效票 {valid} 张（收回 {returned} 张减无效 {invalid} 张）。"
-            "空白票是有效票的一部分，请核对 ballots 中的数字。",
-            contest.at("rounds", i, "ballots", "blank"))]
+        return [
+            record.finding(
+                "BALLOT-BLANK",
+                Severity.ERROR,
+                f"{title}弃权票（空白票）{blank} 张，多于有效票 {valid} 张（收回 {returned} 张减无效 {invalid} 张）。"
+                "空白票是有效票的一部分，请核对 ballots 中的数字。",
+                contest.at("rounds", i, "ballots", "blank"),
+            )
+        ]
     return []
 
 
@@ -94,23 +112,37 @@ def _people(record: Record, profile: Profile, contest: Contest, i: int, rnd: dic
     unit, noun = electorate_words(record.data, profile)
     registered = contest.registered
     out = []
-    checks = [("participants", "参加投票", rnd.get("participants"), registered, noun),
-              ("present", "实到会", rnd.get("present"), registered, noun),
-              ("participants", "参加投票", rnd.get("participants"), rnd.get("present"), "实到会人数")]
+    checks = [
+        ("participants", "参加投票", rnd.get("participants"), registered, noun),
+        ("present", "实到会", rnd.get("present"), registered, noun),
+        ("participants", "参加投票", rnd.get("participants"), rnd.get("present"), "实到会人数"),
+    ]
     for field, what, value, base, base_name in checks:
         if value is not None and base is not None and value > base:
-            out.append(record.finding(
-                "BALLOT-PARTICIPANTS", Severity.ERROR,
-                f"{title}{what} {value} {unit}，多于{base_name} {base} {unit}。请核对数字。",
-                contest.at("rounds", i, field)))
+            out.append(
+                record.finding(
+                    "BALLOT-PARTICIPANTS",
+                    Severity.ERROR,
+                    f"{title}{what} {value} {unit}，多于{base_name} {base} {unit}。请核对数字。",
+                    contest.at("rounds", i, field),
+                )
+            )
     returned = _figure(rnd, "returned")
     given = rnd.get("participants")
-    if (profile["reconciliation"]["rule"] != "returned_le_participants" and given is not None
-            and returned is not None and returned > given):
-        out.append(record.finding(
-            "BALLOT-PARTICIPANTS", Severity.WARNING,
-            f"{title}收回选票 {returned} 张，多于参加投票 {given} {unit}；每{unit}只能投一张选票，请核对数字。",
-            contest.at("rounds", i, "participants")))
+    if (
+        profile["reconciliation"]["rule"] != "returned_le_participants"
+        and given is not None
+        and returned is not None
+        and returned > given
+    ):
+        out.append(
+            record.finding(
+                "BALLOT-PARTICIPANTS",
+                Severity.WARNING,
+                f"{title}收回选票 {returned} 张，多于参加投票 {given} {unit}；每{unit}只能投一张选票，请核对数字。",
+                contest.at("rounds", i, "participants"),
+            )
+        )
     return out
 
 
@@ -124,11 +156,15 @@ def _votes(record: Record, contest: Contest, i: int, rnd: dict, title: str) -> l
         for post, tally in (rnd.get(section) or {}).items():
             for name, count in tally.items():
                 if count > valid:
-                    out.append(record.finding(
-                        "BALLOT-VOTES", Severity.ERROR,
-                        f"{title}{post}职位 {name} 得 {count} 票，多于有效票 {valid} 张。"
-                        "每张有效选票对同一人只能投一票，请核对得票数。",
-                        contest.at("rounds", i, section, post, name)))
+                    out.append(
+                        record.finding(
+                            "BALLOT-VOTES",
+                            Severity.ERROR,
+                            f"{title}{post}职位 {name} 得 {count} 票，多于有效票 {valid} 张。"
+                            "每张有效选票对同一人只能投一票，请核对得票数。",
+                            contest.at("rounds", i, section, post, name),
+                        )
+                    )
     return out
 
 
@@ -147,26 +183,34 @@ def _marks(record: Record, contest: Contest, i: int, rnd: dict, title: str) -> l
         limit = valid * seats[post]
         if total > limit:
             with_extra = f"（含另选他人 {extra} 票）" if extra else ""
-            out.append(record.finding(
-                "BALLOT-MARKS", Severity.ERROR,
-                f"{title}{post}职位得票合计 {total} 票{with_extra}，超过有效票 {valid} 张 × 应选 {seats[post]} 名 = "
-                f"{limit} 票的上限（每张选票最多选 {seats[post]} 人，多选的选票无效）。请核对各人的得票数。",
-                contest.at("rounds", i, "votes", post)))
+            out.append(
+                record.finding(
+                    "BALLOT-MARKS",
+                    Severity.ERROR,
+                    f"{title}{post}职位得票合计 {total} 票{with_extra}，超过有效票 {valid} 张 × 应选 {seats[post]} 名 = "
+                    f"{limit} 票的上限（每张选票最多选 {seats[post]} 人，多选的选票无效）。请核对各人的得票数。",
+                    contest.at("rounds", i, "votes", post),
+                )
+            )
     return out
 
 
-def _mobile_boxes(record: Record, profile: Profile, contest: Contest, i: int, rnd: dict,
-                  title: str) -> list[Finding]:
+def _mobile_boxes(record: Record, profile: Profile, contest: Contest, i: int, rnd: dict, title: str) -> list[Finding]:
     boxes = rnd.get("mobile_boxes") or []
     if not boxes:
         return []
     spec = profile["mobile_box"]
     citation = profile.cite(spec["article"])
     if not spec.get("allowed") or record.data.get("method") in (spec.get("forbidden_methods") or []):
-        return [record.finding(
-            "BALLOT-MOBILE-FORBIDDEN", Severity.WARNING,
-            f"{title}设有流动票箱，但本类选举（或本选举方式）一般不设流动票箱。请核对，或按本地规定说明理由。",
-            contest.at("rounds", i, "mobile_boxes"), citation=citation)]
+        return [
+            record.finding(
+                "BALLOT-MOBILE-FORBIDDEN",
+                Severity.WARNING,
+                f"{title}设有流动票箱，但本类选举（或本选举方式）一般不设流动票箱。请核对，或按本地规定说明理由。",
+                contest.at("rounds", i, "mobile_boxes"),
+                citation=citation,
+            )
+        ]
     out = []
     for b, box in enumerate(boxes):
         out += _box(record, spec, contest, i, b, box, title, citation)
@@ -174,27 +218,42 @@ def _mobile_boxes(record: Record, profile: Profile, contest: Contest, i: int, rn
     return out
 
 
-def _box(record: Record, spec: dict, contest: Contest, i: int, b: int, box: dict, title: str,
-         citation: str) -> list[Finding]:
+def _box(
+    record: Record, spec: dict, contest: Contest, i: int, b: int, box: dict, title: str, citation: str
+) -> list[Finding]:
     name = box.get("name") or f"第 {b + 1} 个流动票箱"
     out = []
     if box.get("returned") is not None and box.get("issued") is not None and box["returned"] > box["issued"]:
-        out.append(record.finding(
-            "BALLOT-MOBILE", Severity.ERROR,
-            f"{title}{name}收回选票 {box['returned']} 张，多于该票箱发出的 {box['issued']} 张。请核对数字。",
-            contest.at("rounds", i, "mobile_boxes", b, "returned")))
+        out.append(
+            record.finding(
+                "BALLOT-MOBILE",
+                Severity.ERROR,
+                f"{title}{name}收回选票 {box['returned']} 张，多于该票箱发出的 {box['issued']} 张。请核对数字。",
+                contest.at("rounds", i, "mobile_boxes", b, "returned"),
+            )
+        )
     tellers = box.get("tellers")
     need = spec.get("min_tellers") or 0
     if tellers is None and need:
-        out.append(record.finding(
-            "BALLOT-MOBILE-TELLERS", Severity.WARNING,
-            f"{title}{name}没有填写监票人员（tellers）。流动票箱应由 {need} 名以上监票人员负责，请补填。",
-            contest.at("rounds", i, "mobile_boxes", b), citation=citation))
+        out.append(
+            record.finding(
+                "BALLOT-MOBILE-TELLERS",
+                Severity.WARNING,
+                f"{title}{name}没有填写监票人员（tellers）。流动票箱应由 {need} 名以上监票人员负责，请补填。",
+                contest.at("rounds", i, "mobile_boxes", b),
+                citation=citation,
+            )
+        )
     elif tellers is not None and len(set(tellers)) < need:
-        out.append(record.finding(
-            "BALLOT-MOBILE-TELLERS", Severity.ERROR,
-            f"{title}{name}只有 {len(set(tellers))} 名监票人员（{'、'.join(tellers)}），应由 {need} 名以上监票人员负责。",
-            contest.at("rounds", i, "mobile_boxes", b, "tellers"), citation=citation))
+        out.append(
+            record.finding(
+                "BALLOT-MOBILE-TELLERS",
+                Severity.ERROR,
+                f"{title}{name}只有 {len(set(tellers))} 名监票人员（{'、'.join(tellers)}），应由 {need} 名以上监票人员负责。",
+                contest.at("rounds", i, "mobile_boxes", b, "tellers"),
+                citation=citation,
+            )
+        )
     return out
 
 
@@ -205,9 +264,13 @@ def _box_totals(record: Record, contest: Contest, i: int, rnd: dict, boxes: list
         total = sum(box.get(field) or 0 for box in boxes)
         whole = _figure(rnd, field)
         if whole is not None and total > whole:
-            out.append(record.finding(
-                "BALLOT-MOBILE", Severity.ERROR,
-                f"{title}流动票箱共{what}选票 {total} 张，多于本轮{what}选票总数 {whole} 张。"
-                "流动票箱的选票应计入本轮总数，请核对数字。",
-                contest.at("rounds", i, "mobile_boxes")))
+            out.append(
+                record.finding(
+                    "BALLOT-MOBILE",
+                    Severity.ERROR,
+                    f"{title}流动票箱共{what}选票 {total} 张，多于本轮{what}选票总数 {whole} 张。"
+                    "流动票箱的选票应计入本轮总数，请核对数字。",
+                    contest.at("rounds", i, "mobile_boxes"),
+                )
+            )
     return out

@@ -25,8 +25,9 @@ ROUND_TYPES = {"first": "首次选举", "revote": "重新投票", "runoff": "另
 
 # ---------------------------------------------------------------- shared helpers
 
+
 def label(contest: Contest, all_contests: list[Contest]) -> str:
-    """"第七选区：" before a message when a record holds several contests, else ""."""
+    """ "第七选区：" before a message when a record holds several contests, else ""."""
     return f"{contest.name}：" if len(all_contests) > 1 else ""
 
 
@@ -35,7 +36,7 @@ def round_type(rnd: dict) -> str:
 
 
 def round_title(index: int, rnd: dict) -> str:
-    """"第 2 轮（另行选举）"."""
+    """ "第 2 轮（另行选举）"."""
     return f"第 {index + 1} 轮（{ROUND_TYPES[round_type(rnd)]}）"
 
 
@@ -94,6 +95,7 @@ def names_cn(names) -> str:
 
 # ---------------------------------------------------------------- checks
 
+
 def check(record: Record, profile: Profile) -> list[Finding]:
     data = record.data
     all_contests = contests(data)
@@ -112,19 +114,26 @@ def _posts(record: Record, contest: Contest, where: str) -> list[Finding]:
     if not contest.candidates:
         return []
     if not contest.seats:
-        return [record.finding(
-            "SEATS-MISSING", Severity.ERROR,
-            f"{where}已填写候选人，但没有填写职位及应选名额（seats）。请在 seats 中列出每个职位和应选名额，"
-            "如 {post: 委员, count: 3}。",
-            contest.at("candidates"))]
+        return [
+            record.finding(
+                "SEATS-MISSING",
+                Severity.ERROR,
+                f"{where}已填写候选人，但没有填写职位及应选名额（seats）。请在 seats 中列出每个职位和应选名额，"
+                "如 {post: 委员, count: 3}。",
+                contest.at("candidates"),
+            )
+        ]
     posts = "、".join(contest.seats)
     return [
         record.finding(
-            "CANDIDATE-UNKNOWN-POST", Severity.ERROR,
+            "CANDIDATE-UNKNOWN-POST",
+            Severity.ERROR,
             f"{where}候选人 {c['name']} 的参选职位“{c['post']}”不在职位及应选名额（seats）中（现有：{posts}）。"
             "请改正职位名称，或在 seats 中补充该职位。",
-            contest.at("candidates", i, "post"))
-        for i, c in enumerate(contest.candidates) if c["post"] not in contest.seats
+            contest.at("candidates", i, "post"),
+        )
+        for i, c in enumerate(contest.candidates)
+        if c["post"] not in contest.seats
     ]
 
 
@@ -134,11 +143,15 @@ def _rounds(record: Record, profile: Profile, contest: Contest, where: str) -> l
     for i, rnd in enumerate(contest.rounds):
         title = where + round_label(contest, i, rnd)
         if round_type(rnd) != "first" and not first_seen:
-            out.append(record.finding(
-                "RUNOFF-NO-FIRST", Severity.ERROR,
-                f"{where}{round_title(i, rnd)}之前没有首次选举的轮次。重新投票和另行选举都以首次选举的结果为前提；"
-                "请把首次选举写在 rounds 的第一项（type: first），或改正本轮的轮次类型。",
-                contest.at("rounds", i, "type")))
+            out.append(
+                record.finding(
+                    "RUNOFF-NO-FIRST",
+                    Severity.ERROR,
+                    f"{where}{round_title(i, rnd)}之前没有首次选举的轮次。重新投票和另行选举都以首次选举的结果为前提；"
+                    "请把首次选举写在 rounds 的第一项（type: first），或改正本轮的轮次类型。",
+                    contest.at("rounds", i, "type"),
+                )
+            )
         first_seen = first_seen or round_type(rnd) == "first"
         out += _round_posts(record, contest, i, rnd, title)
         out += _round_votes(record, contest, i, rnd, title)
@@ -159,52 +172,72 @@ def _round_posts(record: Record, contest: Contest, i: int, rnd: dict, title: str
         if post not in contest.seats:
             out.append(_unknown_post(record, contest, title, post, path, key=True))
         elif count > contest.seats[post]:
-            out.append(record.finding(
-                "RUNOFF-SEATS", Severity.ERROR,
-                f"{title}{post}职位应选 {count} 名，多于该职位的应选名额 {contest.seats[post]} 名。"
-                "另行选举只选首次选举尚缺的名额，请核对本轮的 seats。",
-                path))
+            out.append(
+                record.finding(
+                    "RUNOFF-SEATS",
+                    Severity.ERROR,
+                    f"{title}{post}职位应选 {count} 名，多于该职位的应选名额 {contest.seats[post]} 名。"
+                    "另行选举只选首次选举尚缺的名额，请核对本轮的 seats。",
+                    path,
+                )
+            )
     return out
 
 
-def _unknown_post(record: Record, contest: Contest, title: str, post: str, path: tuple,
-                  key: bool = False) -> Finding:
+def _unknown_post(record: Record, contest: Contest, title: str, post: str, path: tuple, key: bool = False) -> Finding:
     return record.finding(
-        "VOTES-UNKNOWN-POST", Severity.ERROR,
+        "VOTES-UNKNOWN-POST",
+        Severity.ERROR,
         f"{title}录入了职位“{post}”，但它不在职位及应选名额（seats）中（现有：{'、'.join(contest.seats)}）。"
         "请改正职位名称，或在 seats 中补充该职位。",
-        path, key=key)
+        path,
+        key=key,
+    )
 
 
 def _round_votes(record: Record, contest: Contest, i: int, rnd: dict, title: str) -> list[Finding]:
     """Every name in `votes` is a formal candidate of that post; every post is elected in the round."""
     votes = rnd.get("votes") or {}
     if votes and not contest.formal_candidates():
-        return [record.finding(
-            "TALLY-NO-CANDIDATES", Severity.ERROR,
-            f"{title}已录入得票，但没有正式候选人名单。请先在 candidates 中填写候选人（姓名、参选职位），再录入计票结果。",
-            contest.at("rounds", i, "votes"))]
+        return [
+            record.finding(
+                "TALLY-NO-CANDIDATES",
+                Severity.ERROR,
+                f"{title}已录入得票，但没有正式候选人名单。请先在 candidates 中填写候选人（姓名、参选职位），再录入计票结果。",
+                contest.at("rounds", i, "votes"),
+            )
+        ]
     out = []
     in_round = round_posts(contest, rnd)
     for section in ("votes", "write_ins"):
-        for post in (rnd.get(section) or {}):
+        for post in rnd.get(section) or {}:
             path = contest.at("rounds", i, section, post)
             if contest.seats and post not in contest.seats:
                 out.append(_unknown_post(record, contest, title, post, path, key=True))
             elif post not in in_round:
-                out.append(record.finding(
-                    "VOTES-UNKNOWN-POST", Severity.ERROR,
-                    f"{title}只选举{'、'.join(in_round)}，却录入了{post}职位的得票。请核对本轮的 posts 或删去该职位的得票。",
-                    path, key=True))
+                out.append(
+                    record.finding(
+                        "VOTES-UNKNOWN-POST",
+                        Severity.ERROR,
+                        f"{title}只选举{'、'.join(in_round)}，却录入了{post}职位的得票。请核对本轮的 posts 或删去该职位的得票。",
+                        path,
+                        key=True,
+                    )
+                )
     for post, tally in votes.items():
         formal = {c["name"] for _, c in contest.formal_candidates(post)}
         for name in tally:
             if name not in formal:
-                out.append(record.finding(
-                    "VOTES-UNKNOWN-CANDIDATE", Severity.ERROR,
-                    f"{title}{post}职位的得票中有“{name}”，{_why_not_candidate(contest, post, name)}"
-                    "请在 candidates 中补充该候选人（或改正姓名），若是选民另选的人，请把这项得票移到 write_ins 下。",
-                    contest.at("rounds", i, "votes", post, name), key=True))
+                out.append(
+                    record.finding(
+                        "VOTES-UNKNOWN-CANDIDATE",
+                        Severity.ERROR,
+                        f"{title}{post}职位的得票中有“{name}”，{_why_not_candidate(contest, post, name)}"
+                        "请在 candidates 中补充该候选人（或改正姓名），若是选民另选的人，请把这项得票移到 write_ins 下。",
+                        contest.at("rounds", i, "votes", post, name),
+                        key=True,
+                    )
+                )
     return out
 
 
@@ -219,28 +252,40 @@ def _why_not_candidate(contest: Contest, post: str, name: str) -> str:
     return "但此人只是初步候选人（formal: false），不是正式候选人。"
 
 
-def _round_figures(record: Record, profile: Profile, contest: Contest, i: int, rnd: dict,
-                   title: str) -> list[Finding]:
+def _round_figures(record: Record, profile: Profile, contest: Contest, i: int, rnd: dict, title: str) -> list[Finding]:
     """A tally needs the ballots returned, the electorate, and for a meeting the members present."""
     if not rnd.get("votes"):
         return []
     out = _missing_posts(record, contest, i, rnd, title)
     if rnd.get("ballots", {}).get("returned") is None:
-        out.append(record.finding(
-            "ROUND-BALLOTS-MISSING", Severity.WARNING,
-            f"{title}已录入得票，但没有填写收回选票数（ballots.returned），无法核对有效票和得票。"
-            "请填写发出、收回和无效选票数。",
-            contest.at("rounds", i)))
+        out.append(
+            record.finding(
+                "ROUND-BALLOTS-MISSING",
+                Severity.WARNING,
+                f"{title}已录入得票，但没有填写收回选票数（ballots.returned），无法核对有效票和得票。"
+                "请填写发出、收回和无效选票数。",
+                contest.at("rounds", i),
+            )
+        )
     if contest.registered is None:
-        out.append(record.finding(
-            "ELECTORATE-MISSING", Severity.WARNING,
-            f"{title}已录入得票，但没有填写登记人数（electorate.registered），无法核对参加投票是否过半。",
-            contest.at("electorate") if contest.electorate else contest.at("rounds", i)))
+        out.append(
+            record.finding(
+                "ELECTORATE-MISSING",
+                Severity.WARNING,
+                f"{title}已录入得票，但没有填写登记人数（electorate.registered），无法核对参加投票是否过半。",
+                contest.at("electorate") if contest.electorate else contest.at("rounds", i),
+            )
+        )
     if profile["turnout"]["measure"] == "present" and rnd.get("present") is None:
-        out.append(record.finding(
-            "ROUND-PRESENT-MISSING", Severity.WARNING,
-            f"{title}已录入得票，但没有填写实到会有选举权的人数（present），无法核对到会人数和当选所需票数。",
-            contest.at("rounds", i), citation=profile.cite(profile["turnout"]["article"])))
+        out.append(
+            record.finding(
+                "ROUND-PRESENT-MISSING",
+                Severity.WARNING,
+                f"{title}已录入得票，但没有填写实到会有选举权的人数（present），无法核对到会人数和当选所需票数。",
+                contest.at("rounds", i),
+                citation=profile.cite(profile["turnout"]["article"]),
+            )
+        )
     return out
 
 
@@ -251,11 +296,15 @@ def _missing_posts(record: Record, contest: Contest, i: int, rnd: dict, title: s
     missing = [post for post in round_seats(contest, rnd) if post not in rnd["votes"]]
     if not missing:
         return []
-    return [record.finding(
-        "ROUND-VOTES-MISSING", Severity.WARNING,
-        f"{title}应选举{names_cn(missing)}，但没有录入{names_cn(missing)}的得票，无法确定当选人。"
-        "请在 votes 中补录；如本轮不选这些职位，请在 posts 中列出本轮选举的职位。",
-        contest.at("rounds", i, "votes"))]
+    return [
+        record.finding(
+            "ROUND-VOTES-MISSING",
+            Severity.WARNING,
+            f"{title}应选举{names_cn(missing)}，但没有录入{names_cn(missing)}的得票，无法确定当选人。"
+            "请在 votes 中补录；如本轮不选这些职位，请在 posts 中列出本轮选举的职位。",
+            contest.at("rounds", i, "votes"),
+        )
+    ]
 
 
 def _roll(record: Record, contest: Contest, where: str) -> list[Finding]:
@@ -266,21 +315,29 @@ def _roll(record: Record, contest: Contest, where: str) -> list[Finding]:
     out = []
     registered = contest.registered
     if registered is not None and len(voters) != registered:
-        out.append(record.finding(
-            "ROLL-COUNT", Severity.WARNING,
-            f"{where}选民名单（按小组）共 {len(voters)} 人，与登记人数 {registered} 人不符。"
-            "请核对各小组名单或 electorate.registered。",
-            contest.at("electorate", "groups")))
+        out.append(
+            record.finding(
+                "ROLL-COUNT",
+                Severity.WARNING,
+                f"{where}选民名单（按小组）共 {len(voters)} 人，与登记人数 {registered} 人不符。"
+                "请核对各小组名单或 electorate.registered。",
+                contest.at("electorate", "groups"),
+            )
+        )
     counts = Counter(name for _, name in voters)
     reported = set()
     for path, name in voters:
         if counts[name] > 1 and name not in reported:
             reported.add(name)
-            out.append(record.finding(
-                "ROLL-DUPLICATE", Severity.INFO,
-                f"{where}选民名单中“{name}”出现 {counts[name]} 次。若是同名的不同选民可不改（建议在姓名后加注区分）；"
-                "若是同一人重复登记，请删去多余的一处。",
-                path))
+            out.append(
+                record.finding(
+                    "ROLL-DUPLICATE",
+                    Severity.INFO,
+                    f"{where}选民名单中“{name}”出现 {counts[name]} 次。若是同名的不同选民可不改（建议在姓名后加注区分）；"
+                    "若是同一人重复登记，请删去多余的一处。",
+                    path,
+                )
+            )
     return out
 
 
@@ -289,7 +346,11 @@ def _results_without_rounds(record: Record, all_contests: list[Contest]) -> list
         return []
     if any(c.rounds for c in all_contests):
         return []
-    return [record.finding(
-        "RESULTS-NO-ROUNDS", Severity.WARNING,
-        "日程中填写了选举结果公布日，但没有任何投票轮次（rounds）。请录入计票结果，或删去 results_published。",
-        ("schedule", "results_published"))]
+    return [
+        record.finding(
+            "RESULTS-NO-ROUNDS",
+            Severity.WARNING,
+            "日程中填写了选举结果公布日，但没有任何投票轮次（rounds）。请录入计票结果，或删去 results_published。",
+            ("schedule", "results_published"),
+        )
+    ]

@@ -42,11 +42,16 @@ def _size(record: Record, profile: Profile, contest: Contest, where: str) -> lis
     if spec.get("min_registered") and (contest.registered or 0) < spec["min_registered"]:
         return []
     parts = "、".join(f"{post} {n} 名" for post, n in contest.seats.items())
-    return [record.finding(
-        "COMPOSITION-SIZE", Severity(spec.get("severity", "error")),
-        f"{where}应选名额共 {total} 名（{parts}），按规定应为 {spec['min']} 至 {spec['max']} 名。"
-        "请核对 seats 中的应选名额。",
-        contest.at("seats"), citation=profile.cite(spec["article"]))]
+    return [
+        record.finding(
+            "COMPOSITION-SIZE",
+            Severity(spec.get("severity", "error")),
+            f"{where}应选名额共 {total} 名（{parts}），按规定应为 {spec['min']} 至 {spec['max']} 名。"
+            "请核对 seats 中的应选名额。",
+            contest.at("seats"),
+            citation=profile.cite(spec["article"]),
+        )
+    ]
 
 
 def _women_candidates(record: Record, profile: Profile, contest: Contest, where: str) -> list[Finding]:
@@ -57,16 +62,26 @@ def _women_candidates(record: Record, profile: Profile, contest: Contest, where:
         return []
     unknown = sum("gender" not in c for c in formal)
     if unknown:
-        return [record.finding(
-            "COMPOSITION-WOMEN", Severity.INFO,
-            f"{where}正式候选人中没有填写为女性的人，另有 {unknown} 名候选人未填写性别，无法核对是否有女性候选人。"
-            "成员中应当有妇女成员，请补填候选人的性别（gender）。",
-            contest.at("candidates"), citation=profile.cite(spec["article"]))]
-    return [record.finding(
-        "COMPOSITION-WOMEN", Severity.WARNING,
-        f"{where}正式候选人 {len(formal)} 名中没有女性。成员中应当有妇女成员，候选人中没有女性就无法选出女性成员；"
-        "请在正式候选人中安排女性候选人。",
-        contest.at("candidates"), citation=profile.cite(spec["article"]))]
+        return [
+            record.finding(
+                "COMPOSITION-WOMEN",
+                Severity.INFO,
+                f"{where}正式候选人中没有填写为女性的人，另有 {unknown} 名候选人未填写性别，无法核对是否有女性候选人。"
+                "成员中应当有妇女成员，请补填候选人的性别（gender）。",
+                contest.at("candidates"),
+                citation=profile.cite(spec["article"]),
+            )
+        ]
+    return [
+        record.finding(
+            "COMPOSITION-WOMEN",
+            Severity.WARNING,
+            f"{where}正式候选人 {len(formal)} 名中没有女性。成员中应当有妇女成员，候选人中没有女性就无法选出女性成员；"
+            "请在正式候选人中安排女性候选人。",
+            contest.at("candidates"),
+            citation=profile.cite(spec["article"]),
+        )
+    ]
 
 
 def _duplicates(record: Record, contest: Contest, where: str) -> list[Finding]:
@@ -78,11 +93,15 @@ def _duplicates(record: Record, contest: Contest, where: str) -> list[Finding]:
     for i, c in active:
         key = (c["post"], c["name"])
         if key in seen:
-            out.append(record.finding(
-                "CANDIDATE-DUPLICATE", Severity.ERROR,
-                f"{where}{c['post']}职位的候选人“{c['name']}”重复列入（candidates 第 {seen[key] + 1} 项和第 {i + 1} 项）。"
-                f"同一人只能列入一次，请删去重复的一项；如是同名的两个人，请在姓名后加注区分，如“{c['name']}（大）”。",
-                contest.at("candidates", i, "name")))
+            out.append(
+                record.finding(
+                    "CANDIDATE-DUPLICATE",
+                    Severity.ERROR,
+                    f"{where}{c['post']}职位的候选人“{c['name']}”重复列入（candidates 第 {seen[key] + 1} 项和第 {i + 1} 项）。"
+                    f"同一人只能列入一次，请删去重复的一项；如是同名的两个人，请在姓名后加注区分，如“{c['name']}（大）”。",
+                    contest.at("candidates", i, "name"),
+                )
+            )
             continue
         seen[key] = i
         if c["post"] not in posts[c["name"]]:
@@ -90,11 +109,15 @@ def _duplicates(record: Record, contest: Contest, where: str) -> list[Finding]:
     for name, held in posts.items():
         if len(held) > 1:
             first = next(i for i, c in active if c["name"] == name)
-            out.append(record.finding(
-                "CANDIDATE-MULTI-POST", Severity.INFO,
-                f"{where}“{name}”同时列为{names_cn(held)}职位的候选人。若是同一人，请确认本省选举办法是否允许同时参选多个职位；"
-                "若是同名的两个人，请在姓名后加注区分，否则计票时无法分开。",
-                contest.at("candidates", first, "name")))
+            out.append(
+                record.finding(
+                    "CANDIDATE-MULTI-POST",
+                    Severity.INFO,
+                    f"{where}“{name}”同时列为{names_cn(held)}职位的候选人。若是同一人，请确认本省选举办法是否允许同时参选多个职位；"
+                    "若是同名的两个人，请在姓名后加注区分，否则计票时无法分开。",
+                    contest.at("candidates", first, "name"),
+                )
+            )
     return out
 
 
@@ -106,19 +129,26 @@ def _nomination_cap(record: Record, profile: Profile, contest: Contest, where: s
         return []
     exempt = spec.get("exempt_nominators") or []
     by_nominator = Counter(
-        c["nominated_by"].strip() for c in contest.candidates
-        if c.get("nominated_by") and not c.get("withdrawn")
-        and not any(word in c["nominated_by"] for word in exempt))
+        c["nominated_by"].strip()
+        for c in contest.candidates
+        if c.get("nominated_by") and not c.get("withdrawn") and not any(word in c["nominated_by"] for word in exempt)
+    )
     out = []
     for nominator, count in by_nominator.items():
         if count > seats:
-            first = next(i for i, c in enumerate(contest.candidates)
-                         if (c.get("nominated_by") or "").strip() == nominator)
-            out.append(record.finding(
-                "NOMINATION-CAP", Severity.WARNING,
-                f"{where}“{nominator}”推荐了 {count} 名候选人，超过本选区应选名额 {seats} 名。"
-                "各政党、各人民团体推荐的候选人人数不得超过应选名额；请核对推荐方式（nominated_by）或推荐人数。",
-                contest.at("candidates", first, "nominated_by"), citation=profile.cite(spec["article"])))
+            first = next(
+                i for i, c in enumerate(contest.candidates) if (c.get("nominated_by") or "").strip() == nominator
+            )
+            out.append(
+                record.finding(
+                    "NOMINATION-CAP",
+                    Severity.WARNING,
+                    f"{where}“{nominator}”推荐了 {count} 名候选人，超过本选区应选名额 {seats} 名。"
+                    "各政党、各人民团体推荐的候选人人数不得超过应选名额；请核对推荐方式（nominated_by）或推荐人数。",
+                    contest.at("candidates", first, "nominated_by"),
+                    citation=profile.cite(spec["article"]),
+                )
+            )
     return out
 
 
@@ -131,16 +161,23 @@ def _tellers(record: Record, profile: Profile, contest: Contest, where: str) -> 
     out = []
     for i, rnd in enumerate(contest.rounds):
         places = [(contest.at("rounds", i, "tellers", j), name) for j, name in enumerate(rnd.get("tellers", []))]
-        places += [(contest.at("rounds", i, "mobile_boxes", b, "tellers", j), name)
-                   for b, box in enumerate(rnd.get("mobile_boxes", []))
-                   for j, name in enumerate(box.get("tellers", []))]
+        places += [
+            (contest.at("rounds", i, "mobile_boxes", b, "tellers", j), name)
+            for b, box in enumerate(rnd.get("mobile_boxes", []))
+            for j, name in enumerate(box.get("tellers", []))
+        ]
         for path, name in places:
             if name in standing:
-                out.append(record.finding(
-                    "TELLER-CANDIDATE", Severity.ERROR,
-                    f"{where}{round_label(contest, i, rnd)}监票人员 {name} 是候选人。候选人及其近亲属不得担任监票人、计票人，"
-                    "请另行推选监票人员。",
-                    path, citation=profile.cite(spec["article"])))
+                out.append(
+                    record.finding(
+                        "TELLER-CANDIDATE",
+                        Severity.ERROR,
+                        f"{where}{round_label(contest, i, rnd)}监票人员 {name} 是候选人。候选人及其近亲属不得担任监票人、计票人，"
+                        "请另行推选监票人员。",
+                        path,
+                        citation=profile.cite(spec["article"]),
+                    )
+                )
     return out
 
 
@@ -162,21 +199,26 @@ def _committee(record: Record, profile: Profile, all_contests: list[Contest]) ->
                 standing[c["name"]].append(c["post"])
     return [
         record.finding(
-            "COMMITTEE-CANDIDATE", Severity.ERROR,
+            "COMMITTEE-CANDIDATE",
+            Severity.ERROR,
             f"选举委员会{role} {name} 被提名为{names_cn(standing[name])}候选人，应当退出选举委员会。"
             "请在 committee 中删去其姓名（按规定补足成员），或在其退出候选后标记 withdrawn: true。",
-            path, citation=profile.cite(spec["article"]))
-        for path, name, role in members if standing.get(name)
+            path,
+            citation=profile.cite(spec["article"]),
+        )
+        for path, name, role in members
+        if standing.get(name)
     ]
 
 
 # ---------------------------------------------------------------- on the elected (from the outcome)
 
-def elected_checks(record: Record, profile: Profile, outcome: "Outcome") -> list[Finding]:
+
+def elected_checks(record: Record, profile: Profile, outcome: Outcome) -> list[Finding]:
     """Once the tally is final: a woman among the elected, and at least the minimum of members."""
     all_contests = contests(record.data)
     out: list[Finding] = []
-    for contest, result in zip(all_contests, outcome.contests):
+    for contest, result in zip(all_contests, outcome.contests, strict=False):
         if result.stage != "counted" or _pending(result):
             continue
         where = label(contest, all_contests)
@@ -186,7 +228,7 @@ def elected_checks(record: Record, profile: Profile, outcome: "Outcome") -> list
     return out
 
 
-def _pending(result: "ContestOutcome") -> bool:
+def _pending(result: ContestOutcome) -> bool:
     """Whether a revote, a 另行选举 or a re-run is still to come (the tally is not final)."""
     last = {}
     for rnd in result.rounds:
@@ -197,8 +239,7 @@ def _pending(result: "ContestOutcome") -> bool:
     return any(not rnd.valid or post.revote_among or post.seats_left for rnd, post in last.values())
 
 
-def _women_elected(record: Record, profile: Profile, contest: Contest, elected: list[str],
-                   where: str) -> list[Finding]:
+def _women_elected(record: Record, profile: Profile, contest: Contest, elected: list[str], where: str) -> list[Finding]:
     spec = profile.get("women_required")
     if not spec or not elected:
         return []
@@ -208,25 +249,39 @@ def _women_elected(record: Record, profile: Profile, contest: Contest, elected: 
     unknown = [name for name in elected if gender.get(name) is None]
     path = contest.at("rounds", len(contest.rounds) - 1)
     if unknown:
-        return [record.finding(
-            "COMPOSITION-WOMEN", Severity.INFO,
-            f"{where}当选人中没有填写为女性的人，其中{names_cn(unknown)}的性别未知（未填写或为另选他人），无法核对是否有女性成员。"
-            "成员中应当有妇女成员，请补填性别。",
-            path, citation=profile.cite(spec["article"]))]
-    return [record.finding(
-        "COMPOSITION-WOMEN", Severity.ERROR,
-        f"{where}当选的 {len(elected)} 名成员（{names_cn(elected)}）中没有女性，成员中应当有妇女成员。"
-        "请按本省选举办法处理：通常由得票过半的女性候选人中得票最多的确定为委员，或为女性另行选举一个委员名额。",
-        path, citation=profile.cite(spec["article"]))]
+        return [
+            record.finding(
+                "COMPOSITION-WOMEN",
+                Severity.INFO,
+                f"{where}当选人中没有填写为女性的人，其中{names_cn(unknown)}的性别未知（未填写或为另选他人），无法核对是否有女性成员。"
+                "成员中应当有妇女成员，请补填性别。",
+                path,
+                citation=profile.cite(spec["article"]),
+            )
+        ]
+    return [
+        record.finding(
+            "COMPOSITION-WOMEN",
+            Severity.ERROR,
+            f"{where}当选的 {len(elected)} 名成员（{names_cn(elected)}）中没有女性，成员中应当有妇女成员。"
+            "请按本省选举办法处理：通常由得票过半的女性候选人中得票最多的确定为委员，或为女性另行选举一个委员名额。",
+            path,
+            citation=profile.cite(spec["article"]),
+        )
+    ]
 
 
-def _min_elected(record: Record, profile: Profile, contest: Contest, elected: list[str],
-                 where: str) -> list[Finding]:
+def _min_elected(record: Record, profile: Profile, contest: Contest, elected: list[str], where: str) -> list[Finding]:
     spec = profile.get("min_elected")
     if not spec or len(elected) >= spec["count"]:
         return []
-    return [record.finding(
-        "COMPOSITION-ELECTED", Severity.WARNING,
-        f"{where}投票结束后共选出 {len(elected)} 名成员，少于法定最少的 {spec['count']} 名。"
-        "应按本省选举办法在规定期限内再行选举，补足成员。",
-        contest.at("rounds", len(contest.rounds) - 1), citation=profile.cite(spec["article"]))]
+    return [
+        record.finding(
+            "COMPOSITION-ELECTED",
+            Severity.WARNING,
+            f"{where}投票结束后共选出 {len(elected)} 名成员，少于法定最少的 {spec['count']} 名。"
+            "应按本省选举办法在规定期限内再行选举，补足成员。",
+            contest.at("rounds", len(contest.rounds) - 1),
+            citation=profile.cite(spec["article"]),
+        )
+    ]

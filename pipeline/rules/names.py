@@ -53,9 +53,14 @@ def check(record: Record, profile: Profile) -> list[Finding]:
             if not unknown:
                 continue
             chars = "".join(f"“{ch}”" for ch in unknown)
-            out.append(record.finding(
-                "NAME-UNKNOWN-CHAR", Severity.WARNING,
-                f"{prefix}姓名“{name}”中的{chars}不在笔画表中，{where_sorted}该姓名排在同位置已知字之后，"
-                "请人工核对顺序。",
-                contest.at("candidates", i, "name"), citation=CITATION))
+            out.append(
+                record.finding(
+                    "NAME-UNKNOWN-CHAR",
+                    Severity.WARNING,
+                    f"{prefix}姓名“{name}”中的{chars}不在笔画表中，{where_sorted}该姓名排在同位置已知字之后，"
+                    "请人工核对顺序。",
+                    contest.at("candidates", i, "name"),
+                    citation=CITATION,
+                )
+            )
     return out

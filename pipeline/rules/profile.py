@@ -18,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from ..errors import HuanjieError
 from ..model import election_day
 
 KIND_NAMES = {
@@ -29,7 +30,7 @@ KIND_NAMES = {
 }
 
 
-class ProfileError(ValueError):
+class ProfileError(HuanjieError, ValueError):
     """A record names a profile or legal basis that does not exist; the message is for the user."""
 
     def __init__(self, message: str, field: str):
@@ -45,7 +46,7 @@ class Threshold:
     inclusive: bool
 
     @classmethod
-    def from_spec(cls, spec: dict) -> "Threshold":
+    def from_spec(cls, spec: dict) -> Threshold:
         return cls(Fraction(str(spec["fraction"])), bool(spec.get("inclusive", False)))
 
     def passes(self, value: int, base: int) -> bool:
@@ -61,8 +62,12 @@ class Threshold:
 
     def describe(self) -> str:
         """Chinese wording: 过半数 / 超过三分之二 / 不少于三分之一."""
-        names = {Fraction(1, 2): "半数", Fraction(2, 3): "三分之二", Fraction(4, 5): "五分之四",
-                 Fraction(1, 3): "三分之一"}
+        names = {
+            Fraction(1, 2): "半数",
+            Fraction(2, 3): "三分之二",
+            Fraction(4, 5): "五分之四",
+            Fraction(1, 3): "三分之一",
+        }
         name = names.get(self.fraction, f"{self.fraction.numerator}/{self.fraction.denominator}")
         return f"不少于{name}" if self.inclusive else f"超过{name}"
 
@@ -157,7 +162,9 @@ def select(record: dict) -> Profile:
     bases = base_profiles()
     if profile_id not in bases:
         available = "、".join(str(p["legal_basis"]) for p in bases.values() if p["kind"] == kind)
-        raise ProfileError(f"{KIND_NAMES[kind]}选举没有 {basis} 版规则；可用的法律依据版本：{available}。", "legal_basis")
+        raise ProfileError(
+            f"{KIND_NAMES[kind]}选举没有 {basis} 版规则；可用的法律依据版本：{available}。", "legal_basis"
+        )
     data = bases[profile_id]
     province = record.get("profile") or "default"
     if province != "default":

@@ -50,8 +50,10 @@ def _figures(key: str, record: Record, profile: Profile, stats: Stats) -> tuple[
         if not stats.turnout_base:
             return None
         lab = labels(profile, record.data.get("method"))
-        text = (f"{lab.measure} {stats.participants} {lab.unit}，{lab.base} {stats.turnout_base} {lab.unit}，"
-                f"{lab.rate}应为 {stats.turnout}")
+        text = (
+            f"{lab.measure} {stats.participants} {lab.unit}，{lab.base} {stats.turnout_base} {lab.unit}，"
+            f"{lab.rate}应为 {stats.turnout}"
+        )
         return stats.participants, stats.turnout_base, lab.rate, text
     if not stats.elected:
         return None
@@ -77,14 +79,21 @@ def check(record: Record, profile: Profile, outcome: Outcome, stats: Stats) -> l
         path = ("summary", "reported", key)
         figures = _figures(key, record, profile, stats)
         if figures is None:
-            findings.append(record.finding(
-                "STATS-REPORTED-UNVERIFIABLE", Severity.INFO,
-                f"填报的{name} {typed}% 无法核对：记录中尚无计算所需的投票或当选数据。", path))
+            findings.append(
+                record.finding(
+                    "STATS-REPORTED-UNVERIFIABLE",
+                    Severity.INFO,
+                    f"填报的{name} {typed}% 无法核对：记录中尚无计算所需的投票或当选数据。",
+                    path,
+                )
+            )
             continue
         numerator, denominator, label, text = figures
         computed = ratio(numerator * 100, denominator, _places(typed))
         if abs(computed - typed) > TOLERANCE:
-            findings.append(record.finding(
-                "STATS-REPORTED-MISMATCH", Severity.WARNING,
-                f"填报的{label} {typed}% 与计算值不符：{text}。", path))
+            findings.append(
+                record.finding(
+                    "STATS-REPORTED-MISMATCH", Severity.WARNING, f"填报的{label} {typed}% 与计算值不符：{text}。", path
+                )
+            )
     return findings

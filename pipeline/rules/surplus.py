@@ -27,8 +27,13 @@ from .completeness import label, round_seats, round_title, round_type
 from .profile import Profile
 
 RULE_IDS = {"ratio_range": "SURPLUS-RATIO", "min_percent": "SURPLUS-PERCENT", "more_than_seats": "SURPLUS-COUNT"}
-FRACTION_WORDS = {Fraction(1, 3): "三分之一", Fraction(1, 2): "二分之一", Fraction(2, 3): "三分之二",
-                  Fraction(1): "一倍", Fraction(2): "两倍"}
+FRACTION_WORDS = {
+    Fraction(1, 3): "三分之一",
+    Fraction(1, 2): "二分之一",
+    Fraction(2, 3): "三分之二",
+    Fraction(1): "一倍",
+    Fraction(2): "两倍",
+}
 
 
 @dataclass(frozen=True)
@@ -62,17 +67,26 @@ def band(spec: dict, post: str, seats: int) -> Band | None:
     per_post = (spec.get("per_post_extra") or {}).get(post)
     if per_post and spec.get("scope") == "per_post":
         low, high = per_post
-        return Band(low, high, "SURPLUS-PER-POST", f"按规定应比应选名额多 {low} 至 {high} 名" if low != high
-                    else f"按规定应比应选名额多 {low} 名")
+        return Band(
+            low,
+            high,
+            "SURPLUS-PER-POST",
+            f"按规定应比应选名额多 {low} 至 {high} 名" if low != high else f"按规定应比应选名额多 {low} 名",
+        )
     rule = spec["rule"]
     if rule == "ratio_range":
         lo, hi = (Fraction(str(x)) for x in spec["ratio"])
-        return Band(math.ceil(seats * lo), math.floor(seats * hi), RULE_IDS[rule],
-                    f"候选人应多于应选名额的{_words(lo)}至{_words(hi)}")
+        return Band(
+            math.ceil(seats * lo),
+            math.floor(seats * hi),
+            RULE_IDS[rule],
+            f"候选人应多于应选名额的{_words(lo)}至{_words(hi)}",
+        )
     if rule == "min_percent":
         pct = Fraction(str(spec["percent"]))
-        return Band(math.ceil(seats * pct / 100), None, RULE_IDS[rule],
-                    f"差额应不少于应选人数的 {pct}%，不足一名按一名计")
+        return Band(
+            math.ceil(seats * pct / 100), None, RULE_IDS[rule], f"差额应不少于应选人数的 {pct}%，不足一名按一名计"
+        )
     if rule == "more_than_seats":
         return Band(1, None, RULE_IDS[rule], "候选人数应多于应选名额")
     return None
@@ -94,8 +108,9 @@ def check(record: Record, profile: Profile) -> list[Finding]:
 
 def _counts(contest: Contest) -> dict[str, tuple[int, int, int]]:
     """Post -> (index in seats, seats, formal candidates)."""
-    return {post: (i, seats, len(contest.formal_candidates(post)))
-            for i, (post, seats) in enumerate(contest.seats.items())}
+    return {
+        post: (i, seats, len(contest.formal_candidates(post))) for i, (post, seats) in enumerate(contest.seats.items())
+    }
 
 
 def _contest(record: Record, profile: Profile, contest: Contest, where: str) -> list[Finding]:
@@ -107,11 +122,16 @@ def _contest(record: Record, profile: Profile, contest: Contest, where: str) -> 
         seats = sum(s for p, (_, s, _) in counts.items() if p not in exempt)
         formal = sum(c for p, (_, _, c) in counts.items() if p not in exempt)
         if formal <= seats:
-            return [record.finding(
-                "SURPLUS-COUNT", Severity.ERROR,
-                f"{where}各职位共应选 {seats} 名，正式候选人共 {formal} 名，未实行差额选举：候选人数应多于应选名额"
-                f"（至少 {seats + 1} 名）。请补充正式候选人，或核对 candidates 中的 formal、withdrawn 标记。",
-                contest.at("seats"), citation=citation)]
+            return [
+                record.finding(
+                    "SURPLUS-COUNT",
+                    Severity.ERROR,
+                    f"{where}各职位共应选 {seats} 名，正式候选人共 {formal} 名，未实行差额选举：候选人数应多于应选名额"
+                    f"（至少 {seats + 1} 名）。请补充正式候选人，或核对 candidates 中的 formal、withdrawn 标记。",
+                    contest.at("seats"),
+                    citation=citation,
+                )
+            ]
         severity = Severity.WARNING  # the national text counts all posts together
     else:
         severity = Severity.ERROR
@@ -123,15 +143,27 @@ def _contest(record: Record, profile: Profile, contest: Contest, where: str) -> 
     return out
 
 
-def _post_finding(record: Record, contest: Contest, where: str, post: str, i: int, seats: int, formal: int,
-                  rule: Band, severity: Severity, citation: str) -> Finding:
+def _post_finding(
+    record: Record,
+    contest: Contest,
+    where: str,
+    post: str,
+    i: int,
+    seats: int,
+    formal: int,
+    rule: Band,
+    severity: Severity,
+    citation: str,
+) -> Finding:
     extra = formal - seats
     need = f"{rule.wording}（正式候选人{rule.candidates_text(seats)}）。"
     if extra <= 0:
         head = f"{where}{post}职位应选 {seats} 名，正式候选人 {formal} 名，未实行差额选举。"
         fix = "请补充正式候选人，或核对 candidates 中的 formal、withdrawn 标记。"
         if severity is Severity.WARNING:
-            fix = "法律要求各职位候选人总数多于应选总数，多数省份还要求每个职位都实行差额，请对照本省选举办法补充候选人。"
+            fix = (
+                "法律要求各职位候选人总数多于应选总数，多数省份还要求每个职位都实行差额，请对照本省选举办法补充候选人。"
+            )
         return record.finding("SURPLUS-COUNT", severity, head + need + fix, contest.at("seats", i), citation=citation)
     if extra < rule.low:
         head = f"{where}{post}职位应选 {seats} 名，正式候选人 {formal} 名，只多 {extra} 名，差额不足。"
@@ -164,10 +196,15 @@ def _runoffs(record: Record, profile: Profile, contest: Contest, where: str) -> 
                 severity = Severity.WARNING
             if rule is None or rule.fits(len(names) - seats):
                 continue
-            out.append(record.finding(
-                "SURPLUS-RUNOFF", severity,
-                f"{where}{round_title(i, rnd)}{post}职位应选 {seats} 名，候选人 {len(names)} 名（{'、'.join(names)}）；"
-                f"{rule.wording}（候选人{rule.candidates_text(seats)}），按首次选举未当选人的得票多少确定。"
-                "请核对本轮的候选人和应选名额。",
-                contest.at("rounds", i, "votes", post), citation=profile.cite(spec["article"])))
+            out.append(
+                record.finding(
+                    "SURPLUS-RUNOFF",
+                    severity,
+                    f"{where}{round_title(i, rnd)}{post}职位应选 {seats} 名，候选人 {len(names)} 名（{'、'.join(names)}）；"
+                    f"{rule.wording}（候选人{rule.candidates_text(seats)}），按首次选举未当选人的得票多少确定。"
+                    "请核对本轮的候选人和应选名额。",
+                    contest.at("rounds", i, "votes", post),
+                    citation=profile.cite(spec["article"]),
+                )
+            )
     return out

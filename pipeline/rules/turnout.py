@@ -20,14 +20,18 @@ from .profile import Profile
 if TYPE_CHECKING:  # pragma: no cover
     from ..outcome import ContestOutcome, Outcome, RoundResult
 
-FRACTION_NAMES = {Fraction(1, 2): "半数", Fraction(2, 3): "三分之二", Fraction(4, 5): "五分之四",
-                  Fraction(1, 3): "三分之一"}
+FRACTION_NAMES = {
+    Fraction(1, 2): "半数",
+    Fraction(2, 3): "三分之二",
+    Fraction(4, 5): "五分之四",
+    Fraction(1, 3): "三分之一",
+}
 
 
-def check(record: Record, profile: Profile, outcome: "Outcome") -> list[Finding]:
+def check(record: Record, profile: Profile, outcome: Outcome) -> list[Finding]:
     all_contests = contests(record.data)
     out: list[Finding] = []
-    for contest, result in zip(all_contests, outcome.contests):
+    for contest, result in zip(all_contests, outcome.contests, strict=False):
         where = label(contest, all_contests)
         out += _excluded(record, profile, contest, where)
         for rnd in result.rounds:
@@ -51,20 +55,30 @@ def _excluded(record: Record, profile: Profile, contest: Contest, where: str) ->
     citation = profile.cite(profile["turnout"]["article"])
     unit, noun = electorate_words(record.data, profile)
     if registered is not None and excluded > registered:
-        return [record.finding(
-            "TURNOUT-EXCLUDED", Severity.ERROR,
-            f"{where}不计入人数 {excluded} {unit}，多于登记人数 {registered} {unit}。请核对 electorate 中的数字。",
-            path, citation=citation)]
+        return [
+            record.finding(
+                "TURNOUT-EXCLUDED",
+                Severity.ERROR,
+                f"{where}不计入人数 {excluded} {unit}，多于登记人数 {registered} {unit}。请核对 electorate 中的数字。",
+                path,
+                citation=citation,
+            )
+        ]
     if profile["turnout"]["base"] == "expected":
         return []
-    return [record.finding(
-        "TURNOUT-EXCLUDED", Severity.WARNING,
-        f"{where}填写了不计入人数 {excluded} {unit}，但按所选规则，参加投票是否过半以全部{noun}为基数，不能扣除。"
-        "如本省条例允许不计入（如联系不上、未委托投票的外出人员），请在 profile 中选用本省的规则配置；否则请删去 excluded。",
-        path, citation=citation)]
+    return [
+        record.finding(
+            "TURNOUT-EXCLUDED",
+            Severity.WARNING,
+            f"{where}填写了不计入人数 {excluded} {unit}，但按所选规则，参加投票是否过半以全部{noun}为基数，不能扣除。"
+            "如本省条例允许不计入（如联系不上、未委托投票的外出人员），请在 profile 中选用本省的规则配置；否则请删去 excluded。",
+            path,
+            citation=citation,
+        )
+    ]
 
 
-def _turnout(record: Record, profile: Profile, contest: Contest, rnd: "RoundResult", where: str) -> list[Finding]:
+def _turnout(record: Record, profile: Profile, contest: Contest, rnd: RoundResult, where: str) -> list[Finding]:
     """The round's turnout below the minimum: the round is void; say by how much and what follows."""
     value, base, needed = rnd.turnout_value, rnd.turnout_base, rnd.turnout_needed
     if value is None or base is None or needed is None or value >= needed:
@@ -75,18 +89,28 @@ def _turnout(record: Record, profile: Profile, contest: Contest, rnd: "RoundResu
     unit, measure, noun, field = _turnout_words(record, profile, contest, record_round, base)
     name = _fraction_name(threshold.fraction)
     verb = "不足" if threshold.inclusive else "未超过"
-    text = (f"{where}{round_label(contest, rnd.index, record_round)}{measure} {value} {unit}，"
-            f"{verb}{noun}的{name}（至少需 {needed} {unit}），选举无效。")
+    text = (
+        f"{where}{round_label(contest, rnd.index, record_round)}{measure} {value} {unit}，"
+        f"{verb}{noun}的{name}（至少需 {needed} {unit}），选举无效。"
+    )
     if not threshold.inclusive and value * threshold.fraction.denominator == base * threshold.fraction.numerator:
         text += f"恰好{name}不算“超过{name}”"
         text += "（有的辅导材料认为达到即可，但规定是“超过”）。" if spec.get("boundary_disputed") else "。"
     text += _what_follows(record_round)
-    return [record.finding("TURNOUT-MAJORITY", Severity.ERROR, text, contest.at("rounds", rnd.index, *field),
-                           citation=profile.cite(spec["article"]))]
+    return [
+        record.finding(
+            "TURNOUT-MAJORITY",
+            Severity.ERROR,
+            text,
+            contest.at("rounds", rnd.index, *field),
+            citation=profile.cite(spec["article"]),
+        )
+    ]
 
 
-def _turnout_words(record: Record, profile: Profile, contest: Contest, record_round: dict,
-                   base: int) -> tuple[str, str, str, tuple]:
+def _turnout_words(
+    record: Record, profile: Profile, contest: Contest, record_round: dict, base: int
+) -> tuple[str, str, str, tuple]:
     """(unit, what was counted, the base in words with its number, path of the counted field)."""
     spec = profile["turnout"]
     unit, noun = electorate_words(record.data, profile)
@@ -110,7 +134,7 @@ def _what_follows(record_round: dict) -> str:
     return "本轮不能产生当选人，应重新组织选举；请先核对人数是否录错。"
 
 
-def _last_by_post(result: "ContestOutcome") -> dict[str, tuple]:
+def _last_by_post(result: ContestOutcome) -> dict[str, tuple]:
     """Post -> (round result, post result) of the last round that voted on the post."""
     out = {}
     for rnd in result.rounds:
@@ -119,8 +143,7 @@ def _last_by_post(result: "ContestOutcome") -> dict[str, tuple]:
     return out
 
 
-def _pending(record: Record, profile: Profile, contest: Contest, result: "ContestOutcome",
-             where: str) -> list[Finding]:
+def _pending(record: Record, profile: Profile, contest: Contest, result: ContestOutcome, where: str) -> list[Finding]:
     """After the last round in the record: a tie to revote, seats left for 另行选举, seats left vacant."""
     out = []
     for post, (rnd, post_result) in _last_by_post(result).items():
@@ -129,31 +152,47 @@ def _pending(record: Record, profile: Profile, contest: Contest, result: "Contes
         path = contest.at("rounds", rnd.index, "votes", post)
         title = where + round_label(contest, rnd.index, contest.rounds[rnd.index])
         if post_result.revote_among:
-            out.append(record.finding(
-                "MAJORITY-TIE", Severity.WARNING,
-                f"{title}{post}职位{names_cn(post_result.revote_among)}得票相等，争 {post_result.revote_seats} 个名额，"
-                "须就票数相等的候选人重新投票决定（不得抽签）。请在 rounds 中录入重新投票（type: revote）的结果。",
-                path, citation=profile.cite(profile["win"]["article"])))
+            out.append(
+                record.finding(
+                    "MAJORITY-TIE",
+                    Severity.WARNING,
+                    f"{title}{post}职位{names_cn(post_result.revote_among)}得票相等，争 {post_result.revote_seats} 个名额，"
+                    "须就票数相等的候选人重新投票决定（不得抽签）。请在 rounds 中录入重新投票（type: revote）的结果。",
+                    path,
+                    citation=profile.cite(profile["win"]["article"]),
+                )
+            )
         if post_result.seats_left:
             elected = len(post_result.elected)
             who = f"只有 {elected} 名当选" if elected else "没有人当选"
-            out.append(record.finding(
-                "MAJORITY-SHORTFALL", Severity.INFO,
-                f"{title}{post}职位应选 {post_result.seats} 名，{who}（{post_result.rule}），尚缺 {post_result.seats_left} 名，"
-                f"应另行选举；候选人为未当选人中得票多的：{names_cn(post_result.runoff_candidates)}。"
-                "请在 rounds 中录入另行选举（type: runoff）的结果。",
-                path, citation=profile.cite(profile["runoff"]["article"])))
+            out.append(
+                record.finding(
+                    "MAJORITY-SHORTFALL",
+                    Severity.INFO,
+                    f"{title}{post}职位应选 {post_result.seats} 名，{who}（{post_result.rule}），尚缺 {post_result.seats_left} 名，"
+                    f"应另行选举；候选人为未当选人中得票多的：{names_cn(post_result.runoff_candidates)}。"
+                    "请在 rounds 中录入另行选举（type: runoff）的结果。",
+                    path,
+                    citation=profile.cite(profile["runoff"]["article"]),
+                )
+            )
         if post_result.vacant and not post_result.revote_among:
-            out.append(record.finding(
-                "MAJORITY-VACANT", Severity.INFO,
-                f"{title}{post}职位仍缺 {post_result.vacant} 名（{post_result.rule}）。"
-                "该名额暂作缺额，或依本省规定再行选举。",
-                path, citation=profile.cite(profile["runoff"]["article"])))
+            out.append(
+                record.finding(
+                    "MAJORITY-VACANT",
+                    Severity.INFO,
+                    f"{title}{post}职位仍缺 {post_result.vacant} 名（{post_result.rule}）。"
+                    "该名额暂作缺额，或依本省规定再行选举。",
+                    path,
+                    citation=profile.cite(profile["runoff"]["article"]),
+                )
+            )
     return out
 
 
-def _runoff_matches(record: Record, profile: Profile, contest: Contest, result: "ContestOutcome",
-                    where: str) -> list[Finding]:
+def _runoff_matches(
+    record: Record, profile: Profile, contest: Contest, result: ContestOutcome, where: str
+) -> list[Finding]:
     """A 另行选举 fills only the seats left by the previous round, among its designated candidates."""
     out = []
     left: dict[str, object] = {}
@@ -166,8 +205,9 @@ def _runoff_matches(record: Record, profile: Profile, contest: Contest, result: 
     return out
 
 
-def _runoff_round(record: Record, profile: Profile, contest: Contest, index: int, record_round: dict,
-                  left: dict, where: str) -> list[Finding]:
+def _runoff_round(
+    record: Record, profile: Profile, contest: Contest, index: int, record_round: dict, left: dict, where: str
+) -> list[Finding]:
     out = []
     title = where + round_label(contest, index, record_round)
     citation = profile.cite(profile["runoff"]["article"])
@@ -178,26 +218,43 @@ def _runoff_round(record: Record, profile: Profile, contest: Contest, index: int
             continue
         seats = (record_round.get("seats") or {}).get(post)
         if not first.seats_left:
-            why = ("有人得票相等，应就票数相等的候选人重新投票（type: revote），而不是另行选举" if first.revote_among
-                   else "已全部选出，不需要另行选举")
-            out.append(record.finding(
-                "RUNOFF-SEATS", Severity.ERROR,
-                f"{title}{post}职位另行选举，但首次选举后该职位{why}。请核对本轮的轮次类型和职位。",
-                contest.at("rounds", index, "seats", post) if seats is not None else contest.at("rounds", index),
-                citation=citation))
+            why = (
+                "有人得票相等，应就票数相等的候选人重新投票（type: revote），而不是另行选举"
+                if first.revote_among
+                else "已全部选出，不需要另行选举"
+            )
+            out.append(
+                record.finding(
+                    "RUNOFF-SEATS",
+                    Severity.ERROR,
+                    f"{title}{post}职位另行选举，但首次选举后该职位{why}。请核对本轮的轮次类型和职位。",
+                    contest.at("rounds", index, "seats", post) if seats is not None else contest.at("rounds", index),
+                    citation=citation,
+                )
+            )
             continue
         if seats is not None and first.seats_left < seats <= contest.seats.get(post, seats):
-            out.append(record.finding(
-                "RUNOFF-SEATS", Severity.ERROR,
-                f"{title}{post}职位另行选举 {seats} 名，但首次选举后该职位只缺 {first.seats_left} 名。"
-                "请核对本轮的 seats。",
-                contest.at("rounds", index, "seats", post), citation=citation))
+            out.append(
+                record.finding(
+                    "RUNOFF-SEATS",
+                    Severity.ERROR,
+                    f"{title}{post}职位另行选举 {seats} 名，但首次选举后该职位只缺 {first.seats_left} 名。"
+                    "请核对本轮的 seats。",
+                    contest.at("rounds", index, "seats", post),
+                    citation=citation,
+                )
+            )
         names = list((record_round.get("votes") or {}).get(post, {}))
         strangers = [n for n in names if n not in first.runoff_candidates]
         if first.runoff_candidates and strangers:
-            out.append(record.finding(
-                "RUNOFF-CANDIDATES", Severity.WARNING,
-                f"{title}{post}职位的候选人中有{names_cn(strangers)}，但按首次选举的得票，另行选举的候选人应为"
-                f"{names_cn(first.runoff_candidates)}（未当选人中得票多的）。请核对另行选举的候选人。",
-                contest.at("rounds", index, "votes", post), citation=citation))
+            out.append(
+                record.finding(
+                    "RUNOFF-CANDIDATES",
+                    Severity.WARNING,
+                    f"{title}{post}职位的候选人中有{names_cn(strangers)}，但按首次选举的得票，另行选举的候选人应为"
+                    f"{names_cn(first.runoff_candidates)}（未当选人中得票多的）。请核对另行选举的候选人。",
+                    contest.at("rounds", index, "votes", post),
+                    citation=citation,
+                )
+            )
     return out
