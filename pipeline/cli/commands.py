@@ -16,6 +16,7 @@ import signal
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import click
 
@@ -160,7 +161,7 @@ def outcome_command(file: str, output_format: str) -> None:
     记录有格式错误时先列出错误，不计算结果（退出码 1；文件无法读取时为 2）。
     """
     result = checking.check_file(file)
-    if result.outcome is None:
+    if result.outcome is None or result.profile is None or result.stats is None:  # computed together, or not at all
         _print_findings(result.findings, err=True)
         sys.exit(check_exit_code([result]) or 1)
     if output_format == "json":
@@ -549,7 +550,14 @@ def archive_command(
 ) -> None:
     from .. import archive
 
-    overrides = {"fonds": fonds, "year": year, "retention": retention, "org": org, "start": start, "producer": producer}
+    overrides: dict[str, Any] = {
+        "fonds": fonds,
+        "year": year,
+        "retention": retention,
+        "org": org,
+        "start": start,
+        "producer": producer,
+    }
     progress = ArchiveProgress(bar=sys.stderr.isatty())
     previous = signal.signal(signal.SIGTERM, _on_sigterm)
     try:

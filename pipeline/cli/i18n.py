@@ -86,10 +86,12 @@ def install() -> None:
     from click.exceptions import MissingParameter
 
     if not getattr(MissingParameter.format_message, "chinese", False):
-        MissingParameter.format_message = _missing_parameter_message(MissingParameter.format_message)
+        MissingParameter.format_message = _missing_parameter_message(  # type: ignore[method-assign]
+            MissingParameter.format_message
+        )
     for name in ("core", "decorators", "exceptions", "formatting", "parser", "types", "utils", "termui"):
         module = importlib.import_module(f"click.{name}")
         if hasattr(module, "_"):
-            module._ = gettext
+            module._ = gettext  # type: ignore[attr-defined]
         if hasattr(module, "ngettext"):
-            module.ngettext = ngettext
+            module.ngettext = ngettext  # type: ignore[attr-defined]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 import click
 
@@ -16,7 +17,7 @@ class BatchProgress:
 
     def __init__(self, bar: bool):
         self.use_bar = bar
-        self.bar = None
+        self.bar: Any = None  # a click progress bar while one is shown
 
     def __call__(self, event) -> None:
         if event.kind == "summary":
@@ -66,7 +67,7 @@ class ArchiveProgress:
 
     def __init__(self, bar: bool):
         self.use_bar = bar
-        self.bar = None
+        self.bar: Any = None  # a click progress bar while one is shown
         self.stage = ""
         self.shown = 0
 
