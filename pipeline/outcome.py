@@ -41,14 +41,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .model import Contest, contests
 from .rules.profile import Profile, Threshold
 from .strokes import name_key
-
-if TYPE_CHECKING:  # pragma: no cover
-    from .stats import Stats
 
 __all__ = [
     "PostResult",
@@ -57,7 +54,6 @@ __all__ = [
     "Outcome",
     "compute",
     "outcome_to_dict",
-    "render_text",
     "ROUND_NAMES",
 ]
 
@@ -667,89 +663,3 @@ def outcome_to_dict(outcome: Outcome) -> dict:
             for post in rnd["posts"]:
                 post["tally"] = [[name, votes] for name, votes in post["tally"]]
     return data
-
-
-def _round_title(rnd: RoundResult) -> str:
-    from .formatting import chinese_date
-
-    title = f"第{rnd.index + 1}轮　{ROUND_NAMES[rnd.type]}"
-    if rnd.date:
-        try:
-            title += f"（{chinese_date(rnd.date)}）"
-        except (ValueError, TypeError):
-            title += f"（{rnd.date}）"
-    return title
-
-
-def _ballot_line(rnd: RoundResult) -> str | None:
-    parts = []
-    for label, value in (
-        ("发出选票", rnd.issued),
-        ("收回", rnd.returned),
-        ("无效", rnd.invalid),
-        ("有效", rnd.valid_ballots),
-    ):
-        if value is not None:
-            parts.append(f"{label} {value} 张")
-    return "，".join(parts) + "。" if parts else None
-
-
-def _post_lines(post: PostResult) -> list[str]:
-    lines = [f"    {post.post}（本轮应选 {post.seats} 名）"]
-    if post.rule:
-        lines.append(f"      当选规则：{post.rule}。")
-    width = max((len(n) for n, _ in post.tally), default=2)
-    for name, votes in post.tally:
-        marks = []
-        if name in post.write_ins:
-            marks.append("另选他人")
-        if name in post.elected:
-            marks.append("当选")
-        elif name in post.revote_among:
-            marks.append("票数相等，须重新投票")
-        elif name in post.runoff_candidates:
-            marks.append("另行选举候选人")
-        mark = f"　{'，'.join(marks)}" if marks else ""
-        lines.append(f"      {name}{'　' * (width - len(name))}　{votes:>6} 票{mark}")
-    if post.threshold is not None:
-        lines.append(f"      当选：{_names(post.elected) if post.elected else '无'}。")
-    if post.revote_among:
-        lines.append(f"      {_names(post.revote_among)}得票相等，须就 {post.revote_seats} 个名额重新投票。")
-    if post.seats_left:
-        lines.append(f"      尚缺 {post.seats_left} 名，另行选举候选人：{_names(post.runoff_candidates) or '无'}。")
-    if post.vacant:
-        lines.append(f"      仍缺 {post.vacant} 名。")
-    return lines
-
-
-def _contest_lines(contest: ContestOutcome) -> list[str]:
-    seats = "、".join(f"{p} {n} 名" for p, n in contest.seats.items())
-    lines = [f"【{contest.name or '选举'}】应选：{seats or '未填写'}；{STAGE_NAMES[contest.stage]}。"]
-    for rnd in contest.rounds:
-        lines.append(f"  {_round_title(rnd)}：{'有效' if rnd.valid else '无效或无法判定'}")
-        lines.extend(f"    {reason}" for reason in rnd.reasons)
-        ballots = _ballot_line(rnd)
-        if ballots:
-            lines.append(f"    选票：{ballots}")
-        for post in rnd.posts:
-            lines.extend(_post_lines(post))
-    elected = [f"{post}：{_names(names)}" for post, names in contest.elected.items() if names]
-    if contest.stage == "counted":
-        lines.append(f"  当选人员：{'；'.join(elected) if elected else '无'}。")
-    lines.append("  下一步：")
-    lines.extend(f"    {step}" for step in contest.next_steps)
-    return lines
-
-
-def render_text(outcome: Outcome, stats: Stats | None = None) -> str:
-    """A plain-text Chinese report: per contest, round and post, then the statistics."""
-    lines = [f"选举结果（规则配置：{outcome.profile_id}）", ""]
-    for contest in outcome.contests:
-        lines.extend(_contest_lines(contest))
-        lines.append("")
-    if stats is not None:
-        from .stats import summary_lines
-
-        lines.append("统计")
-        lines.extend(f"  {line}" for line in summary_lines(stats))
-    return "\n".join(lines).rstrip() + "\n"

@@ -36,7 +36,6 @@ __all__ = [
     "record_places",
     "DEFAULT_PLACES",
     "aggregate",
-    "summary_lines",
     "AGE_BANDS",
     "EDUCATION_GROUPS",
     "SEXES",
@@ -301,35 +300,3 @@ def aggregate(items: Iterable[Stats], places: int | None = None) -> Stats:
             total = start + sum(getattr(item, f.name) for item in items)
         sums[f.name] = total
     return replace(out, **sums)
-
-
-# ---------------------------------------------------------------------------------------------
-# Text
-# ---------------------------------------------------------------------------------------------
-def _breakdown(stats: Stats, counts: dict[str, int]) -> str:
-    parts = [f"{key} {n} 名（{stats.share(n)}）" for key, n in counts.items() if key != UNKNOWN or n]
-    return "，".join(parts)
-
-
-def summary_lines(stats: Stats) -> list[str]:
-    """Chinese lines of the statistics, in the order of a work summary's 基本情况."""
-    lines = [
-        f"场次 {stats.contests} 个，已计票 {stats.contests_counted} 个；登记 {stats.registered} 人（户）。",
-        f"参加投票 {stats.participants}，计算基数 {stats.turnout_base}，参选率（到会率）{stats.turnout}。",
-        f"应选 {stats.seats} 名，正式候选人 {stats.candidates} 名，当选 {stats.elected} 名，缺额 {stats.vacant} 名。",
-    ]
-    if stats.elected:
-        lines += [
-            f"性别：{_breakdown(stats, stats.sex)}。",
-            f"年龄：{_breakdown(stats, stats.age)}。",
-            f"文化程度：{_breakdown(stats, stats.education)}。",
-            f"中共党员（含预备党员）{stats.party} 名，占 {stats.party_share}；"
-            f"连任 {stats.incumbents} 名，占 {stats.incumbent_share}。",
-        ]
-    if stats.contests_counted:
-        lines.append(
-            f"一次选举成功 {stats.filled_first_round} 个场次（{stats.first_round_success}）；"
-            f"另行选举 {stats.runoffs_held} 轮（涉及 {stats.contests_with_runoff} 个场次）；"
-            f"尚有缺额的场次 {stats.contests_with_vacancies} 个。"
-        )
-    return lines

@@ -9,6 +9,7 @@ import pytest
 
 from pipeline import outcome as oc
 from pipeline import records
+from pipeline.cli.text import render_text
 from pipeline.rules.profile import select
 from pipeline.strokes import name_key
 
@@ -659,14 +660,14 @@ def test_every_sample_renders_and_serialises(name):
     from pipeline.stats import compute_stats
 
     data, result = sample(name)
-    text = oc.render_text(result, compute_stats(data, result))
+    text = render_text(result, compute_stats(data, result))
     assert "选举结果" in text and "统计" in text
     json.dumps(oc.outcome_to_dict(result), ensure_ascii=False)
 
 
 def test_render_text_of_the_village_sample():
     data, result = sample("village-liulin-runoff.yaml")
-    text = oc.render_text(result)
+    text = render_text(result)
     assert "参加投票 2205 人，超过登记选民 2360 人的半数（至少需 1181 人）。" in text
     assert "尚缺 1 名，另行选举候选人：吴海涛、郑小燕。" in text
     assert "不少于已投选票 2116 张的三分之一，即至少 706 票" in text

@@ -6,6 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline import outcome as oc
+from pipeline.cli.text import render_text
 from pipeline.rules.profile import Threshold, select
 
 NAMES = [
@@ -349,7 +350,7 @@ def test_never_raises_on_schema_shaped_records(data):
 
     profile, result = compute(data)
     stats = compute_stats(data, result)
-    text = oc.render_text(result, stats)
+    text = render_text(result, stats)
     assert text.endswith("\n")
     oc.outcome_to_dict(result)
     stats.to_dict()

@@ -20,7 +20,8 @@ def test_wheel_holds_packages_templates_schema_and_profiles(tmp_path):
     wheel = next(tmp_path.glob("huanjie-*.whl"))
     names = set(zipfile.ZipFile(wheel).namelist())
     expected = {
-        "pipeline/cli.py",
+        "pipeline/cli/__init__.py",
+        "pipeline/cli/commands.py",
         "pipeline/documents/notices.py",
         "pipeline/rules/surplus.py",
         "pipeline/schemas/election-record.schema.json",

@@ -10,6 +10,7 @@ import pytest
 
 from pipeline import outcome as oc
 from pipeline import records
+from pipeline.cli.text import summary_lines
 from pipeline.findings import Severity
 from pipeline.rules import reported
 from pipeline.rules.profile import select
@@ -22,7 +23,6 @@ from pipeline.stats import (
     aggregate,
     compute_stats,
     education_group,
-    summary_lines,
 )
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"

@@ -1,8 +1,9 @@
-"""Chinese texts for click's own messages (usage, help headings, usage errors).
+"""Chinese texts for click's own messages (usage, help headings, usage errors), installed when a command runs.
 
-click marks its user-facing strings for gettext; this module gives each module of click a
+click marks its user-facing strings for gettext; `install()` gives each module of click a
 Chinese `gettext`/`ngettext` so that `huanjie --help` and usage errors read in Chinese.
-Only the command-line layer imports it.
+Importing this module changes nothing: `commands.Group.main` calls `install()` before click parses anything,
+so merely importing `pipeline.cli` (a test, another program) leaves click as it is.
 """
 
 from __future__ import annotations
@@ -85,10 +86,12 @@ def install() -> None:
     from click.exceptions import MissingParameter
 
     if not getattr(MissingParameter.format_message, "chinese", False):
-        MissingParameter.format_message = _missing_parameter_message(MissingParameter.format_message)
+        MissingParameter.format_message = _missing_parameter_message(  # type: ignore[method-assign]
+            MissingParameter.format_message
+        )
     for name in ("core", "decorators", "exceptions", "formatting", "parser", "types", "utils", "termui"):
         module = importlib.import_module(f"click.{name}")
         if hasattr(module, "_"):
-            module._ = gettext
+            module._ = gettext  # type: ignore[attr-defined]
         if hasattr(module, "ngettext"):
-            module.ngettext = ngettext
+            module.ngettext = ngettext  # type: ignore[attr-defined]

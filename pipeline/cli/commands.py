@@ -1,7 +1,10 @@
-"""The `huanjie` command: parses arguments, calls the core, prints findings, maps results to exit codes.
+"""The click commands of `huanjie`: parse the input, call the core, print, map errors and results to exit codes.
 
-Exit codes: 0 no errors; 1 errors (or, with --strict, warnings) in the data; 2 unusable
-invocation or unreadable input.
+Exit codes (README): 0 no errors; 1 errors (or, with --strict, warnings) in the data; 2 unusable
+invocation or unreadable input; 130 interrupted. Every public exception of the core derives from
+`errors.HuanjieError` and carries its code, so one ``except`` maps them all (`_exit_on`); the codes of a
+finished run are worked out here from the run's data (failed units, refused conversions, problems found).
+Chinese texts for click's own messages are installed when the command runs (`HuanjieGroup.main`), not on import.
 """
 
 from __future__ import annotations
@@ -13,33 +16,35 @@ import signal
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import click
 
-from . import __version__, cli_i18n, starter, strokes
-from . import check as checking
-from . import render as rendering
-from .documents import Election, list_templates
-from .documents import UnknownKind as UnknownDocument
-from .findings import Severity, format_human, sort_key
-from .fsutil import OutputExists, os_reason, write_atomic
-from .outcome import outcome_to_dict, render_text
-from .records import decode, read_text
-
-cli_i18n.install()
+from .. import __version__, starter, strokes
+from .. import check as checking
+from .. import render as rendering
+from ..documents import Election, list_templates
+from ..documents import UnknownKind as UnknownDocument
+from ..errors import HuanjieError
+from ..findings import Severity, format_human, sort_key
+from ..fsutil import OutputExists, os_reason, write_atomic
+from ..outcome import outcome_to_dict
+from ..records import decode, read_text
+from . import i18n
+from .progress import ArchiveProgress, BatchProgress
+from .text import render_text
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 COMMAND = {"context_settings": CONTEXT, "options_metavar": "[选项]"}
 
 
 @contextmanager
-def _exit_on(
-    codes: dict[type, int], target: str, cleanup=None, interrupted: str = "", verb: str = "写入"
-) -> Iterator[None]:
-    """Map the core's domain errors to `错误：…` on stderr and an exit code (first matching class wins).
+def _exit_on(target: str, cleanup=None, interrupted: str = "", verb: str = "写入") -> Iterator[None]:
+    """Map the core's errors to `错误：…` on stderr and an exit code: a `HuanjieError` carries its own code.
 
-    `cleanup` runs before any message (it closes a progress bar); with `interrupted`, Ctrl-C or
-    SIGTERM prints that text and exits 130.
+    An `OSError` names `target` (or the file it names) with the reason in Chinese (exit code 2). `cleanup` runs
+    before any message (it closes a progress bar); with `interrupted`, Ctrl-C or SIGTERM prints that text and
+    exits 130.
     """
 
     def fail(code: int, message: str) -> None:
@@ -54,18 +59,41 @@ def _exit_on(
         if not interrupted:
             raise
         fail(130, interrupted)
-    except tuple(codes) as exc:
-        fail(next(code for kind, code in codes.items() if isinstance(exc, kind)), f"错误：{exc}")
+    except HuanjieError as exc:
+        fail(exc.code, f"错误：{exc}")
     except OSError as exc:
         fail(2, f"错误：无法{verb} {exc.filename or target}（{os_reason(exc)}）。")
 
 
-# Rendering errors: missing data is a finding about the record (1); a template problem is unusable input (2).
-_RENDER_ERRORS = {rendering.DataMissing: 1, rendering.RenderError: 2}
+def check_exit_code(results, strict: bool = False) -> int:
+    """0 clean, 1 findings in the data (with `strict`, warnings too), 2 some input could not be read at all."""
+    results = list(results)
+    if any(r.unreadable for r in results):
+        return 2
+    failing = {Severity.ERROR, Severity.WARNING} if strict else {Severity.ERROR}
+    if any(f.severity in failing for r in results for f in r.findings):
+        return 1
+    return 0
 
 
-@click.group(context_settings=CONTEXT, options_metavar="[选项]", subcommand_metavar="命令 [参数]...")
-@click.version_option(__version__, "-V", "--version", prog_name="huanjie", message="%(prog)s %(version)s")
+class HuanjieGroup(click.Group):
+    """The `huanjie` group: installs the Chinese texts of click when it runs (the console script and
+    `CliRunner.invoke` both come through `main`), so that importing the package changes nothing."""
+
+    def main(self, *args, **kwargs):
+        i18n.install()
+        return super().main(*args, **kwargs)
+
+
+@click.group(cls=HuanjieGroup, context_settings=CONTEXT, options_metavar="[选项]", subcommand_metavar="命令 [参数]...")
+@click.version_option(
+    __version__,
+    "-V",
+    "--version",
+    prog_name="huanjie",
+    message="%(prog)s %(version)s",
+    help=i18n.gettext("Show the version and exit."),
+)
 def main() -> None:
     """huanjie：换届选举文书流水线。
 
@@ -109,7 +137,7 @@ def check_command(files: tuple[str, ...], output_format: str, strict: bool) -> N
         click.echo(
             f"共检查 {len(results)} 个文件，{passed} 个通过；错误 {errors} 个，警告 {warnings} 个。", err=bool(findings)
         )
-    sys.exit(checking.exit_code(results, strict=strict))
+    sys.exit(check_exit_code(results, strict=strict))
 
 
 def _print_findings(findings, err: bool = False) -> None:
@@ -133,9 +161,9 @@ def outcome_command(file: str, output_format: str) -> None:
     记录有格式错误时先列出错误，不计算结果（退出码 1；文件无法读取时为 2）。
     """
     result = checking.check_file(file)
-    if result.outcome is None:
+    if result.outcome is None or result.profile is None or result.stats is None:  # computed together, or not at all
         _print_findings(result.findings, err=True)
-        sys.exit(checking.exit_code([result]) or 1)
+        sys.exit(check_exit_code([result]) or 1)
     if output_format == "json":
         payload = {
             "file": file,
@@ -150,7 +178,7 @@ def outcome_command(file: str, output_format: str) -> None:
         if result.findings:
             click.echo("", err=True)
             _print_findings(result.findings, err=True)
-    sys.exit(checking.exit_code([result]))
+    sys.exit(check_exit_code([result]))
 
 
 @main.command("names", **COMMAND)
@@ -230,8 +258,8 @@ def render_command(file: str, outdir: str, only: tuple[str, ...], templates_dir:
                 err=True,
             )
         sys.exit(1)
-    try:
-        with _exit_on(_RENDER_ERRORS, outdir):
+    with _exit_on(outdir):
+        try:
             report = rendering.render_record(
                 Election.from_check(result),
                 outdir,
@@ -239,8 +267,8 @@ def render_command(file: str, outdir: str, only: tuple[str, ...], templates_dir:
                 templates_dir=templates_dir,
                 draft=bool(errors),
             )
-    except UnknownDocument as exc:
-        raise click.UsageError(str(exc)) from None
+        except UnknownDocument as exc:  # an unknown --only is a usage error, not a data problem
+            raise click.UsageError(str(exc)) from None
     if errors:
         _print_findings(result.findings, err=True)
     for line in report.lines():
@@ -311,49 +339,6 @@ def new_command(kind: str, output: str, force: bool) -> None:
     )
 
 
-class _Progress:
-    """Progress of a batch: a bar on a terminal, one plain line per unit otherwise."""
-
-    def __init__(self, bar: bool):
-        self.use_bar = bar
-        self.bar = None
-
-    def __call__(self, event) -> None:
-        if event.kind == "summary":
-            if not self.use_bar:
-                click.echo(f"已生成汇总 {event.path}（{event.units} 个单位）")
-            return
-        if self.use_bar:
-            if self.bar is None:
-                self.bar = click.progressbar(
-                    length=event.total, label="生成文书", show_pos=True, show_eta=True, width=30
-                )
-                self.bar.__enter__()
-            self.bar.update(1)
-            return
-        click.echo(f"[{event.done}/{event.total}] {event.result.rel} {_unit_line(event.result)}")
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.__exit__(None, None, None)
-            self.bar = None
-
-
-def _unit_line(unit) -> str:
-    from .batch import FAILED, SKIPPED
-
-    if unit.status == SKIPPED:
-        return f"未改变，跳过（{len(unit.documents)} 份）"
-    if unit.status == FAILED:
-        errors = [f["id"] for f in unit.findings if f.get("severity") == "error"]
-        if errors:
-            ids = "、".join(dict.fromkeys(errors))
-            return f"未通过校验：错误 {len(errors)} 个（{ids}），未生成文书"
-        return f"生成失败：{unit.error}"
-    warnings = sum(f.get("severity") == "warning" for f in unit.findings)
-    return f"已生成 {len(unit.documents)} 份" + (f"（警告 {warnings} 个）" if warnings else "")
-
-
 class _Terminated(KeyboardInterrupt):
     """SIGTERM, handled like Ctrl-C: workers stopped, unit folders repaired."""
 
@@ -394,13 +379,12 @@ def batch_command(directory: str, outdir: str, jobs: int | None, force: bool, te
 
     退出码：0 全部通过；1 有单位未通过校验或生成失败；2 文件夹或模板无法使用；130 被中断。
     """
-    from . import batch
+    from .. import batch
 
-    progress = _Progress(bar=sys.stdout.isatty())
+    progress = BatchProgress(bar=sys.stdout.isatty())
     previous = signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         with _exit_on(
-            {batch.SourceProblem: 2, batch.BatchError: 2, rendering.RenderError: 2},
             outdir,
             cleanup=progress.close,
             interrupted="已中断：已写完的单位保留，未写完的单位保持原样；未生成批量报告。再次运行即可继续。",
@@ -429,7 +413,7 @@ def batch_command(directory: str, outdir: str, jobs: int | None, force: bool, te
         f"报告：{os.path.join(outdir, batch.REPORT_XLSX)}、{os.path.join(outdir, batch.REPORT_JSON)}；"
         f"文件清单：{os.path.join(outdir, batch.MANIFEST)}"
     )
-    sys.exit(result.exit_code)
+    sys.exit(1 if result.failed else 0)
 
 
 @main.command("summary", **COMMAND)
@@ -466,7 +450,7 @@ def summary_command(
 
     退出码：0 已生成；1 有记录因错误未计入，或没有可汇总的记录；2 文件夹或模板无法使用、无法写入。
     """
-    from . import aggregate
+    from .. import aggregate
 
     if os.path.isdir(output):
         output = os.path.join(output, aggregate.SUMMARY_FILE)
@@ -479,7 +463,7 @@ def summary_command(
             err=True,
         )
         sys.exit(2)
-    with _exit_on({aggregate.SourceProblem: 2, **_RENDER_ERRORS}, output):
+    with _exit_on(output):
         outcome = aggregate.summarise(
             directory, output, templates_dir=templates_dir, title=title, author=author, jobs=jobs
         )
@@ -493,45 +477,6 @@ def summary_command(
         + (f"，{len(outcome.left_out)} 个记录未计入）。" if outcome.left_out else "）。")
     )
     sys.exit(1 if outcome.errors else 0)
-
-
-class _ArchiveProgress:
-    """Progress of an archive run: a bar per stage on a terminal, a few plain lines otherwise."""
-
-    def __init__(self, bar: bool):
-        self.use_bar = bar
-        self.bar = None
-        self.stage = ""
-        self.shown = 0
-
-    def __call__(self, event) -> None:
-        if event.stage != self.stage:
-            self.close()
-            self.stage = event.stage
-            self.shown = 0
-            if self.use_bar:
-                self.bar = click.progressbar(
-                    length=max(1, event.total),
-                    label=event.stage,
-                    show_pos=True,
-                    show_eta=True,
-                    width=30,
-                    file=sys.stderr,
-                )
-                self.bar.__enter__()
-        if self.bar is not None:
-            self.bar.update(max(0, event.done - self.shown))
-            self.shown = max(self.shown, event.done)
-            return
-        step = max(1, event.total // 4)
-        if event.total and (event.done == event.total or event.done // step > self.shown // step):
-            click.echo(f"{event.stage}：{event.done}/{event.total}", err=True)
-        self.shown = max(self.shown, event.done)
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.__exit__(None, None, None)
-            self.bar = None
 
 
 _ARCHIVE_HELP = """生成归档数据包：把批量生成（或单个单位 render）的文书转为 PDF/A-2b，编档号，写 DA/T 46 元数据、归档文件目录、说明文件和 SHA-256、SM3 摘要清单，打成一个 zip。
@@ -550,8 +495,8 @@ _ARCHIVE_HELP = """生成归档数据包：把批量生成（或单个单位 ren
 
 
 def _archive_help(func):
-    from .archive import SETTINGS_HELP
-    from .pdf import SYSTEM_PACKAGES
+    from ..archive import SETTINGS_HELP
+    from ..pdf import SYSTEM_PACKAGES
 
     func.__doc__ = _ARCHIVE_HELP.format(settings=SETTINGS_HELP, packages=SYSTEM_PACKAGES)
     return func
@@ -603,14 +548,20 @@ def archive_command(
     timeout: float,
     force: bool,
 ) -> None:
-    from . import archive, pdf
+    from .. import archive
 
-    overrides = {"fonds": fonds, "year": year, "retention": retention, "org": org, "start": start, "producer": producer}
-    progress = _ArchiveProgress(bar=sys.stderr.isatty())
+    overrides: dict[str, Any] = {
+        "fonds": fonds,
+        "year": year,
+        "retention": retention,
+        "org": org,
+        "start": start,
+        "producer": producer,
+    }
+    progress = ArchiveProgress(bar=sys.stderr.isatty())
     previous = signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         with _exit_on(
-            {archive.ArchiveError: 2, pdf.ToolMissing: 2},
             output,
             cleanup=progress.close,
             interrupted="已中断：未生成数据包。",
@@ -637,7 +588,7 @@ def archive_command(
                 for refusal in exc.refused:
                     click.echo(f"未归档：{refusal.line()}", err=True)
                 click.echo(f"错误：{exc}", err=True)
-                sys.exit(1)
+                sys.exit(exc.code)
     finally:
         signal.signal(signal.SIGTERM, previous)
     progress.close()
@@ -652,7 +603,8 @@ def archive_command(
         f"已生成归档数据包 {output}：{result.items} 件（{parts}），文件 {result.files} 个；"
         f"档号 {result.first} 至 {result.last}；用时 {result.seconds:.1f} 秒（转换 PDF {result.convert_seconds:.1f} 秒）。"
     )
-    sys.exit(result.exit_code)
+    # Some documents could not be converted to PDF (their units are left out): the package is incomplete.
+    sys.exit(1 if result.conversion_failed else 0)
 
 
 @main.command("verify", **COMMAND)
@@ -672,13 +624,10 @@ def verify_command(package: str, output_format: str) -> None:
 
     退出码：0 校验通过；1 发现问题；2 数据包无法读取（不存在或不是 zip 文件）。
     """
-    from . import archive
+    from .. import archive
 
-    try:
+    with _exit_on(package, verb="读取"):
         result = archive.verify_package(package)
-    except archive.PackageUnreadable as exc:
-        click.echo(f"错误：{exc}", err=True)
-        sys.exit(2)
     if output_format == "json":
         payload = {
             "package": package,
@@ -698,8 +647,4 @@ def verify_command(package: str, output_format: str) -> None:
             )
         else:
             click.echo(f"校验未通过：{package} 有 {len(result.problems)} 处问题。", err=True)
-    sys.exit(result.exit_code)
-
-
-if __name__ == "__main__":  # pragma: no cover
-    main()
+    sys.exit(0 if result.ok else 1)
