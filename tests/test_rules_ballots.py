@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import pytest
-from test_rules_common import ERROR, WARNING, deputy, findings, first_round, ids, one, party, village
+from helpers import ERROR, WARNING, deputy, findings, first_round, ids, one, party, village
 
 from pipeline.rules import ballots
 

@@ -3,7 +3,7 @@ nomination caps, tellers, and the minimum of members elected (O3)."""
 
 from __future__ import annotations
 
-from test_rules_common import ERROR, INFO, WARNING, cand, deputy, findings, first_round, one, party, residents, village
+from helpers import ERROR, INFO, WARNING, cand, deputy, findings, first_round, one, party, residents, village
 
 from pipeline.rules import composition
 

@@ -3,7 +3,7 @@ a holder who is also a principal (O4), a principal entrusted twice, holders off 
 
 from __future__ import annotations
 
-from test_rules_common import ERROR, WARNING, building, findings, first_round, ids, one, party, residents, village
+from helpers import ERROR, WARNING, building, findings, first_round, ids, one, party, residents, village
 
 from pipeline.rules import proxies
 

@@ -4,7 +4,7 @@ base exclusions (O5), and what the tally leaves to do (ties, 另行选举, vacan
 from __future__ import annotations
 
 import pytest
-from test_rules_common import ERROR, INFO, WARNING, first_round, make, one, party, residents, village
+from helpers import ERROR, INFO, WARNING, evaluated, first_round, make, one, party, residents, village
 
 from pipeline.rules import run_checks, turnout
 from pipeline.rules.profile import select
@@ -324,7 +324,8 @@ def test_runoff_for_a_post_already_filled():
 
 def test_an_invalid_round_does_not_report_shortfalls():
     data = village_turnout(30)
-    found = run_checks(make(data), select(data))
+    record = make(data)
+    found = run_checks(record, select(data), *evaluated(record, select(data)))
     assert [f.id for f in found if f.id.startswith("MAJORITY")] == []
 
 
