@@ -7,6 +7,7 @@ import re
 
 import pytest
 from conftest import SAMPLES
+from helpers import election_of
 
 from pipeline import records, strokes
 from pipeline.documents import KINDS, Election, UnknownKind, Waiting, find_kind, list_templates
@@ -26,7 +27,7 @@ def load(name: str) -> dict:
 
 @pytest.fixture(scope="module")
 def elections() -> dict[str, Election]:
-    return {path.stem: Election.from_data(load(path.stem), file=str(path)) for path in SAMPLE_FILES}
+    return {path.stem: election_of(load(path.stem), file=str(path)) for path in SAMPLE_FILES}
 
 
 def build(e: Election, kind: str):
@@ -270,7 +271,7 @@ def test_initial_list_waits_for_its_date():
     data = load("residents-yangguang")
     del data["schedule"]["initial_candidates_published"]
     with pytest.raises(Waiting) as info:
-        build(Election.from_data(data), "candidates_initial")
+        build(election_of(data), "candidates_initial")
     assert info.value.field == "schedule.initial_candidates_published"
 
 
@@ -297,7 +298,7 @@ def test_ballot_for_the_runoff_still_to_come():
     """After a first round that leaves a seat open, the 另行选举 ballot is made from the outcome."""
     data = load("village-liulin-runoff")
     data["rounds"] = data["rounds"][:1]
-    ballots = build(Election.from_data(data), "ballot")
+    ballots = build(election_of(data), "ballot")
     assert ballots[-1].suffix == "委员-第2轮另行选举"
     assert [r["name"] for r in ballots[-1].context["rows"] if r["name"]] == ["吴海涛", "郑小燕"]
 
@@ -414,10 +415,10 @@ def test_summary_of_one_record(elections):
 def test_summary_leaves_out_empty_sections_and_renumbers():
     data = load("village-liulin-runoff")
     data["summary"] = {"problems": ["流动人口多。"]}
-    ctx = build(Election.from_data(data), "summary")[0].context
+    ctx = build(election_of(data), "summary")[0].context
     assert [s["heading"] for s in ctx["sections"]] == ["一、基本情况", "二、存在问题"]
     del data["summary"]
-    ctx = build(Election.from_data(data), "summary")[0].context
+    ctx = build(election_of(data), "summary")[0].context
     assert [s["heading"] for s in ctx["sections"]] == ["一、基本情况"]
     assert ctx["sections"][0]["blocks"][-1]["kind"] == "text"
 
@@ -449,11 +450,11 @@ def test_summary_waits_for_a_count(elections):
 def test_numbers_follow_first_number():
     data = copy.deepcopy(load("residents-yangguang"))
     data["documents"]["first_number"] = 7
-    e = Election.from_data(data)
+    e = election_of(data)
     assert build(e, "committee")[0].context["doc_number"] == "阳选委〔2026〕7号"
     assert build(e, "results")[0].context["doc_number"] == "阳选委〔2026〕11号"
     del data["documents"]["number_prefix"]
-    assert build(Election.from_data(data), "voters")[0].context["doc_number"] == "（第8号）"
+    assert build(election_of(data), "voters")[0].context["doc_number"] == "（第8号）"
 
 
 def test_initial_list_shows_nomination_votes(elections):
