@@ -11,37 +11,46 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+__all__ = ["Data", "RecordPath", "Contest", "contests", "parse_date", "election_day"]
+
+Data = dict[str, Any]  # a mapping of a schema-valid record, as read
+RecordPath = tuple[str | int, ...]  # where a value stands in the record: ("contests", 0, "rounds", 1)
+
 
 @dataclass(frozen=True)
 class Contest:
     """One contest: its seats, electorate, candidates and rounds, and where it stands in the record."""
 
     name: str
-    path: tuple  # () for a single-contest record, ("contests", i) otherwise
-    data: dict
+    path: RecordPath  # () for a single-contest record, ("contests", i) otherwise
+    data: Data
 
     @property
     def seats(self) -> dict[str, int]:
         """Post -> seats, in the record's order."""
-        return {s["post"]: s["count"] for s in self.data.get("seats", [])}
+        listed: list[Data] = self.data.get("seats", [])
+        return {s["post"]: s["count"] for s in listed}
 
     @property
     def total_seats(self) -> int:
         return sum(self.seats.values())
 
     @property
-    def electorate(self) -> dict:
-        return self.data.get("electorate", {})
+    def electorate(self) -> Data:
+        electorate: Data = self.data.get("electorate", {})
+        return electorate
 
     @property
     def registered(self) -> int | None:
-        return self.electorate.get("registered")
+        registered: int | None = self.electorate.get("registered")
+        return registered
 
     @property
-    def candidates(self) -> list[dict]:
-        return self.data.get("candidates", [])
+    def candidates(self) -> list[Data]:
+        candidates: list[Data] = self.data.get("candidates", [])
+        return candidates
 
-    def formal_candidates(self, post: str | None = None) -> list[tuple[int, dict]]:
+    def formal_candidates(self, post: str | None = None) -> list[tuple[int, Data]]:
         """(index, candidate) of formal, not withdrawn candidates, optionally for one post."""
         return [
             (i, c)
@@ -50,22 +59,23 @@ class Contest:
         ]
 
     @property
-    def rounds(self) -> list[dict]:
-        return self.data.get("rounds", [])
+    def rounds(self) -> list[Data]:
+        rounds: list[Data] = self.data.get("rounds", [])
+        return rounds
 
-    def at(self, *parts: Any) -> tuple:
+    def at(self, *parts: str | int) -> RecordPath:
         """The record path of a part of this contest, e.g. contest.at('rounds', 0, 'votes')."""
         return self.path + parts
 
 
-def contests(data: dict) -> list[Contest]:
+def contests(data: Data) -> list[Contest]:
     """The contests of a record, single-contest form included."""
     if "contests" in data:
         return [
             Contest(name=c.get("name", f"第{i + 1}场"), path=("contests", i), data=c)
             for i, c in enumerate(data["contests"])
         ]
-    single = {k: data[k] for k in ("seats", "electorate", "candidates", "rounds") if k in data}
+    single: Data = {k: data[k] for k in ("seats", "electorate", "candidates", "rounds") if k in data}
     short = data.get("unit", {}).get("short_name") or data.get("unit", {}).get("name", "")
     return [Contest(name=short, path=(), data=single)]
 
@@ -81,5 +91,5 @@ def parse_date(text: str | dt.date | None) -> dt.date | None:
         return None
 
 
-def election_day(data: dict) -> dt.date | None:
+def election_day(data: Data) -> dt.date | None:
     return parse_date(data.get("schedule", {}).get("election_day"))
