@@ -7,12 +7,12 @@ import re
 
 import pytest
 from conftest import SAMPLES
-from helpers import election_of
+from helpers import checked, election_of
 
-from pipeline import records, strokes
+from pipeline import check, records, strokes
 from pipeline.documents import KINDS, Election, UnknownKind, Waiting, find_kind, list_templates
 from pipeline.documents import summary as summary_doc
-from pipeline.documents.common import split_title, titled
+from pipeline.documents.common import NotEvaluated, split_title, titled
 from pipeline.documents.notices import roll_lines
 from pipeline.render import TEMPLATES_DIR, compile_template
 
@@ -50,6 +50,37 @@ def walk(value, path=""):
 # --------------------------------------------------------------------------------------------
 # The catalogue
 # --------------------------------------------------------------------------------------------
+def test_an_election_reuses_the_evaluation_of_its_check():
+    result = checked(load("village-liulin-runoff"))
+    e = Election.from_check(result)
+    assert e.profile is result.profile and e.outcome is result.outcome and e.stats is result.stats
+    assert [v.name for v in e.views] == [v.name for v in result.views] == ["柳林村"]
+
+
+def test_check_data_evaluates_data_already_read_as_check_file_does():
+    path = SAMPLES / "residents-yangguang.yaml"
+    from_file, from_data = check.check_file(str(path)), check.check_data(load("residents-yangguang"), str(path))
+    assert from_data.evaluated and from_data.findings == from_file.findings == []
+    assert Election.from_check(from_data).outcome == Election.from_check(from_file).outcome
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["kind: village_committee\nunit: 柳林村\n", "kind: [\n"],
+    ids=["schema-errors", "unreadable"],
+)
+def test_no_election_from_a_check_without_outcome(text):
+    record, findings = records.parse(text, "bad.yaml")
+    result = (
+        check.check_record(record, findings) if record is not None else check.CheckResult("bad.yaml", None, findings)
+    )
+    assert not result.evaluated and result.outcome is None
+    with pytest.raises(NotEvaluated) as info:
+        Election.from_check(result)
+    assert str(info.value) == "bad.yaml：记录未通过格式校验，无法计算选举结果，不能生成文书；请先按校验提示改正。"
+    assert info.value.code == 2
+
+
 def test_catalogue_has_every_kind_once_with_its_template():
     keys = [k.key for k in KINDS]
     assert keys == [

@@ -94,3 +94,24 @@ def test_every_profile_has_every_key_the_checks_read():
     }
     for profile_id, data in base_profiles().items():
         assert keys <= set(data), (profile_id, keys - set(data))
+
+
+def test_run_checks_takes_outcome_and_stats_and_computes_neither(monkeypatch):
+    """The rules get the evaluation from check_record; they never compute the outcome or the statistics again."""
+    import inspect
+
+    from pipeline import outcome, stats
+
+    params = inspect.signature(run_checks).parameters
+    assert list(params) == ["record", "profile", "outcome", "stats"]
+    assert all(p.default is inspect.Parameter.empty for p in params.values())
+    record = make(village(rounds=[first_round()]))
+    profile = select(record.data)
+    result, figures = evaluated(record, profile)
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("computed again inside the rules")
+
+    monkeypatch.setattr(outcome, "compute", refuse)
+    monkeypatch.setattr(stats, "compute_stats", refuse)
+    assert run_checks(record, profile, result, figures) == []
