@@ -2,7 +2,8 @@
 
 A record holds either one contest at its top level (`seats`, `electorate`, `candidates`,
 `rounds`) or several under `contests`. Everything downstream works on `Contest` views, each
-carrying the path prefix of its data so findings point at the right lines.
+carrying the path prefix of its data so findings point at the right lines; `Contest.round_views`
+gives its rounds as `Round` views, so a missing part of a round reads as empty in one place.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Data", "RecordPath", "Contest", "contests", "parse_date", "election_day"]
+__all__ = ["Data", "RecordPath", "Contest", "Round", "contests", "parse_date", "election_day"]
 
 Data = dict[str, Any]  # a mapping of a schema-valid record, as read
 RecordPath = tuple[str | int, ...]  # where a value stands in the record: ("contests", 0, "rounds", 1)
@@ -63,8 +64,72 @@ class Contest:
         rounds: list[Data] = self.data.get("rounds", [])
         return rounds
 
+    @property
+    def round_views(self) -> list[Round]:
+        """The rounds in the record's order, each as a `Round` view with its own path."""
+        return [Round(index=i, path=self.at("rounds", i), data=rnd) for i, rnd in enumerate(self.rounds)]
+
     def at(self, *parts: str | int) -> RecordPath:
         """The record path of a part of this contest, e.g. contest.at('rounds', 0, 'votes')."""
+        return self.path + parts
+
+
+@dataclass(frozen=True)
+class Round:
+    """One round of a contest as written in the record: a missing part reads as empty, nothing is inferred.
+
+    What a round decides (pending posts and seats, validity) is the tally's business (`pipeline.outcome`).
+    """
+
+    index: int  # from 0, in the contest's `rounds`
+    path: RecordPath  # e.g. ("contests", 0, "rounds", 1)
+    data: Data
+
+    @property
+    def type(self) -> str:
+        """`first`, `revote` or `runoff`; a round without a type is a first round."""
+        rtype: str = self.data.get("type") or "first"
+        return rtype
+
+    @property
+    def date(self) -> dt.date | None:
+        return parse_date(self.data.get("date"))
+
+    @property
+    def posts(self) -> list[str]:
+        """The posts the round names (`posts`), as written; empty when it names none."""
+        return [str(post) for post in self.data.get("posts") or []]
+
+    @property
+    def seats(self) -> dict[str, int]:
+        """Post -> seats the round names (`seats`), as written; empty when it names none."""
+        seats: dict[str, int] = self.data.get("seats") or {}
+        return seats
+
+    @property
+    def ballots(self) -> Data:
+        ballots: Data = self.data.get("ballots") or {}
+        return ballots
+
+    @property
+    def votes(self) -> dict[str, dict[str, int]]:
+        """Post -> candidate -> votes, as written; empty before the count."""
+        votes: dict[str, dict[str, int]] = self.data.get("votes") or {}
+        return votes
+
+    @property
+    def write_ins(self) -> dict[str, dict[str, int]]:
+        """Post -> name -> votes for people not on the ballot (另选他人)."""
+        write_ins: dict[str, dict[str, int]] = self.data.get("write_ins") or {}
+        return write_ins
+
+    @property
+    def counted(self) -> bool:
+        """Whether the round has any votes recorded."""
+        return bool(self.votes)
+
+    def at(self, *parts: str | int) -> RecordPath:
+        """The record path of a part of this round, e.g. rnd.at('votes', '主任')."""
         return self.path + parts
 
 
