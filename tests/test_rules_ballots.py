@@ -1,5 +1,7 @@
-"""Ballot arithmetic: reconciliation per profile (void), invalid, blank, participants, votes, marks,
-流动票箱 figures and tellers."""
+"""Ballot arithmetic checks: reconciliation, invalid and blank ballots, votes, marks, 流动票箱 and tellers.
+
+Reconciliation per profile (void), invalid, blank, participants, votes, marks, 流动票箱 figures and tellers.
+"""
 
 from __future__ import annotations
 

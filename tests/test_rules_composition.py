@@ -1,5 +1,8 @@
-"""Composition: size, women (candidates and elected), committee members who stand, duplicates,
-nomination caps, tellers, and the minimum of members elected (O3)."""
+"""Composition checks: size, women, committee members who stand, duplicates, caps, tellers, minimum elected.
+
+Size, women (candidates and elected), committee members who stand, duplicates, nomination caps, tellers, and the
+minimum of members elected (O3).
+"""
 
 from __future__ import annotations
 

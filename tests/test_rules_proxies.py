@@ -1,5 +1,8 @@
-"""委托投票: cap per holder (summed over entries), candidates, methods, the Party, relatives (2018),
-a holder who is also a principal (O4), a principal entrusted twice, holders off the roll."""
+"""委托投票 checks: the cap per holder, who may hold or give a proxy, and entries that conflict or are off the roll.
+
+Cap per holder (summed over entries), candidates, methods, the Party, relatives (2018), a holder who is also a
+principal (O4), a principal entrusted twice, holders off the roll.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,8 @@
-"""Turnout with the right base and strictness (exactly half, exactly 2/3, exactly 4/5), the turnout
-base exclusions (O5), and what the tally leaves to do (ties, 另行选举, vacancies)."""
+"""Turnout checks: the right base and strictness, base exclusions, and what the tally leaves to do.
+
+Turnout with the right base and strictness (exactly half, exactly 2/3, exactly 4/5), the turnout base exclusions
+(O5), and what the tally leaves to do (ties, 另行选举, vacancies).
+"""
 
 from __future__ import annotations
 
