@@ -32,6 +32,7 @@ sys.path.insert(0, str(ROOT))
 from docxtpl import DocxTemplate  # noqa: E402
 
 from pipeline import records  # noqa: E402
+from pipeline.check import check_data, check_file  # noqa: E402
 from pipeline.documents import KINDS, Election, Waiting  # noqa: E402
 from pipeline.fsutil import write_atomic  # noqa: E402
 from pipeline.render import TEMPLATES_DIR, _compile, compile_template, render_template  # noqa: E402
@@ -66,8 +67,7 @@ def documents_of(files: list[Path]) -> list[tuple[str, dict]]:
     """(template file, context) of every document of every unit, built once for both renderers."""
     docs = []
     for file in files:
-        record, _ = records.load(str(file))
-        election = Election.from_data(record.data, file=str(file))
+        election = Election.from_check(check_file(str(file)))
         for kind in KINDS:
             try:
                 instances = kind.build(election)
@@ -110,7 +110,7 @@ def roll_context(voters: int) -> tuple[str, dict]:
             n += 1
         groups.append({"name": f"第{g + 1}党小组", "voters": names})
     data["electorate"] = {"registered": n, "groups": groups}
-    election = Election.from_data(data)
+    election = Election.from_check(check_data(data))
     kind = next(k for k in KINDS if k.key == "voters")
     return kind.template, kind.build(election)[0].context
 

@@ -1,4 +1,10 @@
-"""Checking records: reading, schema validation and (later stages) rule checks, for many files at once."""
+"""The spine: the only way to an evaluated election (record → schema → profile → outcome → stats → rules).
+
+`check_record` is the one place that selects the profile and computes the outcome and the statistics of a record;
+the rules get them as arguments and the documents are made only from its `CheckResult`
+(`documents.Election.from_check`). `check_file`/`check_files` read records first; `exit_code` maps results to the
+CLI's exit code, `expand_inputs` turns folders into record files.
+"""
 
 from __future__ import annotations
 
@@ -9,12 +15,18 @@ from . import outcome as tally
 from . import records, rules, schema
 from . import stats as statistics
 from .findings import Finding, Severity, has_errors
+from .model import Contest, contests
 from .rules.profile import Profile, ProfileError, select
 
 
 @dataclass
 class CheckResult:
-    """The findings of one file, and the record when it could be read."""
+    """The findings of one file, the record when it could be read, and its evaluation when the schema passed.
+
+    `profile`, `outcome`, `stats` and `views` are all set (`evaluated`) or all unset: a record that could not be
+    read, failed the schema or names no known profile is not evaluated. Rule errors do not stop the evaluation, so
+    drafts can still be made from an evaluated result that is not `ok`.
+    """
 
     file: str
     record: records.Record | None
@@ -22,6 +34,7 @@ class CheckResult:
     profile: Profile | None = None
     outcome: tally.Outcome | None = None
     stats: statistics.Stats | None = None
+    views: list[Contest] = field(default_factory=list)
 
     @property
     def unreadable(self) -> bool:
@@ -31,6 +44,11 @@ class CheckResult:
     def ok(self) -> bool:
         return self.record is not None and not has_errors(self.findings)
 
+    @property
+    def evaluated(self) -> bool:
+        """Whether profile, outcome and statistics were computed (documents can be made, as drafts at least)."""
+        return self.record is not None and self.outcome is not None
+
 
 def check_record(record: records.Record, findings: list[Finding] | None = None) -> CheckResult:
     """Schema validation, then (for a schema-valid record) profile, outcome, statistics and rule checks."""
@@ -39,14 +57,21 @@ def check_record(record: records.Record, findings: list[Finding] | None = None) 
     if has_errors(findings):
         return result
     try:
-        result.profile = select(record.data)
+        profile = select(record.data)
     except ProfileError as exc:
         findings.append(record.finding("PROFILE-UNKNOWN", Severity.ERROR, str(exc), (exc.field,)))
         return result
-    result.outcome = tally.compute(record.data, result.profile)
-    result.stats = statistics.compute_stats(record.data, result.outcome, places=statistics.record_places(record.data))
-    findings += rules.run_checks(record, result.profile, result.outcome, result.stats)
+    outcome = tally.compute(record.data, profile)
+    stats = statistics.compute_stats(record.data, outcome, places=statistics.record_places(record.data))
+    findings += rules.run_checks(record, profile, outcome, stats)
+    result.profile, result.outcome, result.stats = profile, outcome, stats
+    result.views = contests(record.data)
     return result
+
+
+def check_data(data: dict, file: str = "") -> CheckResult:
+    """`check_record` of a record given as data already read (no positions: its findings carry no line numbers)."""
+    return check_record(records.Record(file=file, data=data, positions={}, key_positions={}))
 
 
 def check_file(file: str) -> CheckResult:

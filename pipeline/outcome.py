@@ -350,8 +350,11 @@ class _PostState:
         return max(0, self.seats - len(self.elected))
 
 
-def _round_posts(rnd: dict, rtype: str, state: dict[str, _PostState]) -> list[str]:
-    """The posts a round covers: its `posts`, else by type what is pending, else all open ones."""
+def _posts_in_play(rnd: dict, rtype: str, state: dict[str, _PostState]) -> list[str]:
+    """The posts a round decides: its `posts`, else by type what is pending, else all open ones.
+
+    Not `rules.completeness.round_posts` (the round's `posts`, else every post of the contest): the tally
+    follows what earlier rounds left open."""
     if rnd.get("posts"):
         return [str(p) for p in rnd["posts"]]
     if rtype == "revote":
@@ -366,10 +369,11 @@ def _round_posts(rnd: dict, rtype: str, state: dict[str, _PostState]) -> list[st
     return list(dict.fromkeys(str(p) for p in named))
 
 
-def _round_seats(rnd: dict, rtype: str, post: str, st: _PostState | None) -> int:
+def _seats_in_play(rnd: dict, rtype: str, post: str, st: _PostState | None) -> int:
     """Seats of a post in a round: the round's `seats`, else what is pending; never more than are open.
 
-    A post that is not among the contest's seats is not decided (0 seats)."""
+    A post that is not among the contest's seats is not decided (0 seats). Not `rules.completeness.round_seats`
+    (the seats as written in the record, for the checks)."""
     if st is None:
         return 0
     explicit = _count((rnd.get("seats") or {}).get(post))
@@ -405,7 +409,7 @@ def _decide_post(
     elected_anywhere: set[str],
 ) -> PostResult:
     convention = profile.get("strokes_convention", "surname")
-    seats = _round_seats(rnd, rtype, post, st)
+    seats = _seats_in_play(rnd, rtype, post, st)
     names = _post_names(contest, rtype, post, st)
     tally, written = _tally(
         names, (rnd.get("votes") or {}).get(post) or {}, (rnd.get("write_ins") or {}).get(post) or {}, convention
@@ -494,7 +498,10 @@ def _post_rule(rtype: str, nums: _Numbers, profile: Profile, method: str | None)
 # --------------------------------------------------------------------------------------------
 # Rounds and contests
 # --------------------------------------------------------------------------------------------
-def _round_type(rnd: dict) -> str:
+def _tally_type(rnd: dict) -> str:
+    """The type the tally counts a round as: its `type`, a missing (or unknown) one counted as `first`.
+
+    Not `rules.completeness.round_type`, which gives the type as written in the record, for the checks."""
     rtype = rnd.get("type") or "first"
     return rtype if rtype in ROUND_NAMES else "first"
 
@@ -502,12 +509,12 @@ def _round_type(rnd: dict) -> str:
 def _decide_round(
     contest: Contest, index: int, rnd: dict, profile: Profile, method: str | None, state: dict[str, _PostState]
 ) -> RoundResult:
-    rtype = _round_type(rnd)
+    rtype = _tally_type(rnd)
     nums = _numbers(rnd)
     missing: list[str] = []
     turnout_ok, turnout_text, value, base, needed = _turnout(contest, rnd, nums, profile, method, missing)
     recon_ok, recon_text = _reconciliation(rnd, nums, profile, missing)
-    posts = [p for p in _round_posts(rnd, rtype, state) if _round_seats(rnd, rtype, p, state.get(p)) > 0]
+    posts = [p for p in _posts_in_play(rnd, rtype, state) if _seats_in_play(rnd, rtype, p, state.get(p)) > 0]
     votes = rnd.get("votes") or {}
     for name in _rule_bases_missing(rtype, nums, profile):
         _need(missing, name)

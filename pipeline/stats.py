@@ -34,6 +34,7 @@ __all__ = [
     "Stats",
     "compute_stats",
     "record_places",
+    "first_round_turnout",
     "DEFAULT_PLACES",
     "aggregate",
     "AGE_BANDS",
@@ -197,7 +198,12 @@ def _find_candidate(candidates: list[dict], name: str, post: str) -> dict | None
 # ---------------------------------------------------------------------------------------------
 # One record
 # ---------------------------------------------------------------------------------------------
-def _first_round_turnout(outcome: ContestOutcome) -> tuple[int, int] | None:
+def first_round_turnout(outcome: ContestOutcome) -> tuple[int, int] | None:
+    """(participants, base) of the last `first` round of a contest with both numbers, else None.
+
+    The one turnout of a contest that the statistics and the 工作总结 both use: a re-run after an invalid first
+    round replaces it.
+    """
     firsts = [
         r for r in outcome.rounds if r.type == "first" and r.turnout_value is not None and r.turnout_base is not None
     ]
@@ -257,7 +263,7 @@ def compute_stats(data: dict, outcome: Outcome, places: int | None = None) -> St
         if result.stage != "counted":
             continue
         totals["contests_counted"] += 1
-        turnout = _first_round_turnout(result)
+        turnout = first_round_turnout(result)
         if turnout is not None:
             totals["participants"] += turnout[0]
             totals["turnout_base"] += turnout[1]

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from conftest import SAMPLES
 from test_batch import BAD, make_tree
 
-from pipeline import aggregate, records
+from pipeline import aggregate, check, records
 from pipeline.aggregate import TreeFold, common_root, discover
 from pipeline.batch import run_batch
 from pipeline.cli import main
@@ -21,9 +21,9 @@ from pipeline.stats import Stats
 
 
 def election(name: str) -> Election:
-    record, findings = records.load(str(SAMPLES / f"{name}.yaml"))
-    assert record is not None, findings
-    return Election.from_data(record.data, file=record.file)
+    result = check.check_file(str(SAMPLES / f"{name}.yaml"))
+    assert result.evaluated, [f.message for f in result.findings]
+    return Election.from_check(result)
 
 
 def paragraphs(path: Path) -> str:

@@ -7,11 +7,12 @@ import re
 
 import pytest
 from conftest import SAMPLES
+from helpers import checked, election_of
 
-from pipeline import records, strokes
+from pipeline import check, records, strokes
 from pipeline.documents import KINDS, Election, UnknownKind, Waiting, find_kind, list_templates
 from pipeline.documents import summary as summary_doc
-from pipeline.documents.common import split_title, titled
+from pipeline.documents.common import NotEvaluated, split_title, titled
 from pipeline.documents.notices import roll_lines
 from pipeline.render import TEMPLATES_DIR, compile_template
 
@@ -26,7 +27,7 @@ def load(name: str) -> dict:
 
 @pytest.fixture(scope="module")
 def elections() -> dict[str, Election]:
-    return {path.stem: Election.from_data(load(path.stem), file=str(path)) for path in SAMPLE_FILES}
+    return {path.stem: election_of(load(path.stem), file=str(path)) for path in SAMPLE_FILES}
 
 
 def build(e: Election, kind: str):
@@ -49,6 +50,37 @@ def walk(value, path=""):
 # --------------------------------------------------------------------------------------------
 # The catalogue
 # --------------------------------------------------------------------------------------------
+def test_an_election_reuses_the_evaluation_of_its_check():
+    result = checked(load("village-liulin-runoff"))
+    e = Election.from_check(result)
+    assert e.profile is result.profile and e.outcome is result.outcome and e.stats is result.stats
+    assert [v.name for v in e.views] == [v.name for v in result.views] == ["柳林村"]
+
+
+def test_check_data_evaluates_data_already_read_as_check_file_does():
+    path = SAMPLES / "residents-yangguang.yaml"
+    from_file, from_data = check.check_file(str(path)), check.check_data(load("residents-yangguang"), str(path))
+    assert from_data.evaluated and from_data.findings == from_file.findings == []
+    assert Election.from_check(from_data).outcome == Election.from_check(from_file).outcome
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["kind: village_committee\nunit: 柳林村\n", "kind: [\n"],
+    ids=["schema-errors", "unreadable"],
+)
+def test_no_election_from_a_check_without_outcome(text):
+    record, findings = records.parse(text, "bad.yaml")
+    result = (
+        check.check_record(record, findings) if record is not None else check.CheckResult("bad.yaml", None, findings)
+    )
+    assert not result.evaluated and result.outcome is None
+    with pytest.raises(NotEvaluated) as info:
+        Election.from_check(result)
+    assert str(info.value) == "bad.yaml：记录未通过格式校验，无法计算选举结果，不能生成文书；请先按校验提示改正。"
+    assert info.value.code == 2
+
+
 def test_catalogue_has_every_kind_once_with_its_template():
     keys = [k.key for k in KINDS]
     assert keys == [
@@ -270,7 +302,7 @@ def test_initial_list_waits_for_its_date():
     data = load("residents-yangguang")
     del data["schedule"]["initial_candidates_published"]
     with pytest.raises(Waiting) as info:
-        build(Election.from_data(data), "candidates_initial")
+        build(election_of(data), "candidates_initial")
     assert info.value.field == "schedule.initial_candidates_published"
 
 
@@ -297,7 +329,7 @@ def test_ballot_for_the_runoff_still_to_come():
     """After a first round that leaves a seat open, the 另行选举 ballot is made from the outcome."""
     data = load("village-liulin-runoff")
     data["rounds"] = data["rounds"][:1]
-    ballots = build(Election.from_data(data), "ballot")
+    ballots = build(election_of(data), "ballot")
     assert ballots[-1].suffix == "委员-第2轮另行选举"
     assert [r["name"] for r in ballots[-1].context["rows"] if r["name"]] == ["吴海涛", "郑小燕"]
 
@@ -414,10 +446,10 @@ def test_summary_of_one_record(elections):
 def test_summary_leaves_out_empty_sections_and_renumbers():
     data = load("village-liulin-runoff")
     data["summary"] = {"problems": ["流动人口多。"]}
-    ctx = build(Election.from_data(data), "summary")[0].context
+    ctx = build(election_of(data), "summary")[0].context
     assert [s["heading"] for s in ctx["sections"]] == ["一、基本情况", "二、存在问题"]
     del data["summary"]
-    ctx = build(Election.from_data(data), "summary")[0].context
+    ctx = build(election_of(data), "summary")[0].context
     assert [s["heading"] for s in ctx["sections"]] == ["一、基本情况"]
     assert ctx["sections"][0]["blocks"][-1]["kind"] == "text"
 
@@ -449,11 +481,11 @@ def test_summary_waits_for_a_count(elections):
 def test_numbers_follow_first_number():
     data = copy.deepcopy(load("residents-yangguang"))
     data["documents"]["first_number"] = 7
-    e = Election.from_data(data)
+    e = election_of(data)
     assert build(e, "committee")[0].context["doc_number"] == "阳选委〔2026〕7号"
     assert build(e, "results")[0].context["doc_number"] == "阳选委〔2026〕11号"
     del data["documents"]["number_prefix"]
-    assert build(Election.from_data(data), "voters")[0].context["doc_number"] == "（第8号）"
+    assert build(election_of(data), "voters")[0].context["doc_number"] == "（第8号）"
 
 
 def test_initial_list_shows_nomination_votes(elections):

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from conftest import SAMPLES
 
-from pipeline import records
+from pipeline import check, records
 from pipeline.documents import Election, find_kind
 from pipeline.render import TEMPLATES_DIR, render_record, render_template
 
@@ -200,8 +200,9 @@ def test_no_text_and_no_punctuation_is_lost(pdfs):
 def test_punctuation_at_every_line_end_survives(tmp_path):
     """Commas and stops falling at the 28th position of justified lines are kept (LibreOffice 7.4
     dropped them with −0.25 pt character spacing; the templates use −0.3 pt)."""
-    record, _ = records.load(str(SAMPLES / "residents-yangguang.yaml"))
-    instance = find_kind("committee").build(Election.from_data(record.data))[0]
+    instance = find_kind("committee").build(
+        Election.from_check(check.check_file(str(SAMPLES / "residents-yangguang.yaml")))
+    )[0]
     context = dict(instance.context)
     context["duties"] = [
         "测" * k + "，" + "试" * 6 + "。" + "文" * (k % 7) + "、" + "字" * 9 + "；" + "好" * 5 + "："

@@ -1,10 +1,12 @@
-"""Ballot arithmetic: reconciliation per profile (void), invalid, blank, participants, votes, marks,
-流动票箱 figures and tellers."""
+"""Ballot arithmetic checks: reconciliation, invalid and blank ballots, votes, marks, 流动票箱 and tellers.
+
+Reconciliation per profile (void), invalid, blank, participants, votes, marks, 流动票箱 figures and tellers.
+"""
 
 from __future__ import annotations
 
 import pytest
-from test_rules_common import ERROR, WARNING, deputy, findings, first_round, ids, one, party, village
+from helpers import ERROR, WARNING, deputy, findings, first_round, ids, one, party, village
 
 from pipeline.rules import ballots
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from test_rules_common import ERROR, INFO, WARNING, cand, findings, first_round, ids, one, party, village
+from helpers import ERROR, INFO, WARNING, cand, findings, first_round, ids, one, party, village
 
 from pipeline.rules import completeness
 

@@ -1,9 +1,12 @@
-"""Composition: size, women (candidates and elected), committee members who stand, duplicates,
-nomination caps, tellers, and the minimum of members elected (O3)."""
+"""Composition checks: size, women, committee members who stand, duplicates, caps, tellers, minimum elected.
+
+Size, women (candidates and elected), committee members who stand, duplicates, nomination caps, tellers, and the
+minimum of members elected (O3).
+"""
 
 from __future__ import annotations
 
-from test_rules_common import ERROR, INFO, WARNING, cand, deputy, findings, first_round, one, party, residents, village
+from helpers import ERROR, INFO, WARNING, cand, deputy, findings, first_round, one, party, residents, village
 
 from pipeline.rules import composition
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from test_rules_common import (
+from helpers import (
     ERROR,
     INFO,
     WARNING,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from test_rules_common import WARNING, cand, deputy, findings, ids, make, one, profile_with, village
+from helpers import WARNING, cand, deputy, findings, ids, make, one, profile_with, village
 
 from pipeline.rules import CHECKS, names
 

@@ -1,9 +1,12 @@
-"""委托投票: cap per holder (summed over entries), candidates, methods, the Party, relatives (2018),
-a holder who is also a principal (O4), a principal entrusted twice, holders off the roll."""
+"""委托投票 checks: the cap per holder, who may hold or give a proxy, and entries that conflict or are off the roll.
+
+Cap per holder (summed over entries), candidates, methods, the Party, relatives (2018), a holder who is also a
+principal (O4), a principal entrusted twice, holders off the roll.
+"""
 
 from __future__ import annotations
 
-from test_rules_common import ERROR, WARNING, building, findings, first_round, ids, one, party, residents, village
+from helpers import ERROR, WARNING, building, findings, first_round, ids, one, party, residents, village
 
 from pipeline.rules import proxies
 

@@ -6,6 +6,7 @@ import datetime as dt
 import re
 
 import yaml
+from helpers import evaluated
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -163,7 +164,8 @@ def test_rule_checks_never_raise(data):
     record, problems = records.parse(text, "t.yaml")
     assert record is not None and not problems
     assume(not any(f.severity is Severity.ERROR for f in schema.validate(record)))
-    for finding in run_checks(record, select(record.data)):
+    profile = select(record.data)
+    for finding in run_checks(record, profile, *evaluated(record, profile)):
         assert re.fullmatch(r"[A-Z]+(-[A-Z]+)+", finding.id), finding.id
         assert isinstance(finding.severity, Severity)
         assert finding.message.endswith(("。", "）")), finding.message

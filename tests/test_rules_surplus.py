@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from test_rules_common import ERROR, WARNING, cand, deputy, findings, first_round, ids, one, party, village
+from helpers import ERROR, WARNING, cand, deputy, findings, first_round, ids, one, party, village
 
 from pipeline.rules import surplus
 

@@ -1,10 +1,13 @@
-"""Turnout with the right base and strictness (exactly half, exactly 2/3, exactly 4/5), the turnout
-base exclusions (O5), and what the tally leaves to do (ties, 另行选举, vacancies)."""
+"""Turnout checks: the right base and strictness, base exclusions, and what the tally leaves to do.
+
+Turnout with the right base and strictness (exactly half, exactly 2/3, exactly 4/5), the turnout base exclusions
+(O5), and what the tally leaves to do (ties, 另行选举, vacancies).
+"""
 
 from __future__ import annotations
 
 import pytest
-from test_rules_common import ERROR, INFO, WARNING, first_round, make, one, party, residents, village
+from helpers import ERROR, INFO, WARNING, evaluated, first_round, make, one, party, residents, village
 
 from pipeline.rules import run_checks, turnout
 from pipeline.rules.profile import select
@@ -324,7 +327,8 @@ def test_runoff_for_a_post_already_filled():
 
 def test_an_invalid_round_does_not_report_shortfalls():
     data = village_turnout(30)
-    found = run_checks(make(data), select(data))
+    record = make(data)
+    found = run_checks(record, select(data), *evaluated(record, select(data)))
     assert [f.id for f in found if f.id.startswith("MAJORITY")] == []
 
 

@@ -11,10 +11,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .. import formatting, strokes
-from ..model import Contest, contests, parse_date
-from ..outcome import ContestOutcome, Outcome, RoundResult, compute, labels
-from ..rules.profile import Profile, select
-from ..stats import Stats, compute_stats
+from ..check import CheckResult, check_data
+from ..errors import HuanjieError
+from ..model import Contest, parse_date
+from ..outcome import ContestOutcome, Outcome, RoundResult, labels
+from ..rules.profile import Profile
+from ..stats import Stats
 
 BLANK_DATE = "　　　　年　　月　　日"  # for a date written by hand (承诺书 signed on paper)
 DASH = "—"
@@ -43,6 +45,15 @@ ASSEMBLY = {
     "deputy": "原选区选民",
     "building_leader": "本楼栋居民",
 }
+
+
+class NotEvaluated(HuanjieError):
+    """A check result without outcome (unreadable, schema errors, unknown profile): no documents can be made."""
+
+    def __init__(self, file: str = ""):
+        where = f"{file}：" if file else ""
+        super().__init__(f"{where}记录未通过格式校验，无法计算选举结果，不能生成文书；请先按校验提示改正。")
+        self.file = file
 
 
 class Waiting(Exception):
@@ -159,25 +170,31 @@ class Election:
     views: list[Contest] = field(default_factory=list)
 
     @classmethod
-    def from_data(
-        cls,
-        data: dict,
-        file: str = "",
-        profile: Profile | None = None,
-        outcome: Outcome | None = None,
-        stats: Stats | None = None,
-    ) -> Election:
-        profile = profile or select(data)
-        outcome = outcome or compute(data, profile)
-        stats = stats or compute_stats(data, outcome)
-        return cls(data=data, profile=profile, outcome=outcome, stats=stats, file=file, views=contests(data))
+    def from_check(cls, result: CheckResult) -> Election:
+        """The election of a `check.CheckResult`, reusing its profile, outcome, statistics and views.
+
+        This is the only way to an `Election`: a result that is not evaluated (unreadable, schema errors, unknown
+        profile) raises `NotEvaluated`; rule errors do not (drafts are made from such results).
+        """
+        if result.record is None or result.profile is None or result.outcome is None or result.stats is None:
+            raise NotEvaluated(result.file)
+        return cls(
+            data=result.record.data,
+            profile=result.profile,
+            outcome=result.outcome,
+            stats=result.stats,
+            file=result.file,
+            views=list(result.views),
+        )
 
     @classmethod
-    def from_check(cls, result) -> Election:
-        """From a `check.CheckResult` of a clean record, reusing its profile, outcome and statistics."""
-        return cls.from_data(
-            result.record.data, file=result.file, profile=result.profile, outcome=result.outcome, stats=result.stats
-        )
+    def from_data(cls, data: dict, file: str = "") -> Election:
+        """Transitional, for `render._election` only: the election of data already read, through `check`.
+
+        Goes the one way (`check.check_data` → `from_check`); it computes nothing itself. Remove it once
+        `render.render_record` takes an `Election` only.
+        """
+        return cls.from_check(check_data(data, file))
 
     # --- record parts --------------------------------------------------------------------------
     @property

@@ -16,8 +16,7 @@ from dataclasses import asdict, dataclass, field, fields
 
 from .. import formatting
 from ..model import parse_date
-from ..outcome import ContestOutcome
-from ..stats import AGE_BANDS, EDUCATION_GROUPS, SEXES, UNKNOWN, Stats, aggregate
+from ..stats import AGE_BANDS, EDUCATION_GROUPS, SEXES, UNKNOWN, Stats, aggregate, first_round_turnout
 from .common import Election, Instance, Waiting, cdate, heading_number, split_title
 
 METHOD_TEXT = {
@@ -33,13 +32,6 @@ PUBLICITY = (
     ("letters", "发放致选民的一封信{n}份"),
     ("meetings", "召开动员会{n}次"),
 )
-
-
-def _first_turnout(result: ContestOutcome) -> tuple[int, int] | None:
-    firsts = [
-        r for r in result.rounds if r.type == "first" and r.turnout_value is not None and r.turnout_base is not None
-    ]
-    return (firsts[-1].turnout_value, firsts[-1].turnout_base) if firsts else None
 
 
 def _row(
@@ -67,7 +59,7 @@ def _row(
 def _contest_rows(e: Election, label_unit: bool) -> list[list[str]]:
     rows = []
     for view, result in e.pairs():
-        turnout = _first_turnout(result)
+        turnout = first_round_turnout(result)
         label = e.unit_short if label_unit else view.name
         if label_unit and e.multi and len(e.views) > 1:
             label = f"{e.unit_short}{view.name}"
@@ -390,7 +382,7 @@ def digest(e: Election) -> Digest:
         raise Waiting("rounds[].votes", "尚无计票结果，无法统计选举基本情况")
     rows = []
     for view, result in e.pairs():
-        turnout = _first_turnout(result)
+        turnout = first_round_turnout(result)
         rows.append(
             [
                 view.name if e.multi and len(e.views) > 1 else "",

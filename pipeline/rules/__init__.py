@@ -1,10 +1,11 @@
 """Legal rule checks of a schema-valid record, one module per concern.
 
-`run_checks(record, profile)` runs them all and returns every finding (never only the first).
+`run_checks(record, profile, outcome, stats)` runs them all and returns every finding (never only the first).
 Each finding has a stable id, a severity, a Chinese message with the actual numbers and the
 threshold, the citation from the profile (`Profile.cite`) and the path of the field to fix.
-The vote outcome (`pipeline.outcome.compute`) is computed once here and shared by the checks
-that need to know who is elected.
+The rules never compute the vote outcome or the statistics themselves: all four arguments are
+required, and `pipeline.check.check_record` (the only way to an evaluated election) computes
+them once and passes them in to the checks that need to know who is elected.
 """
 
 from __future__ import annotations
@@ -34,21 +35,16 @@ CHECKS = (
 )
 
 
-def run_checks(
-    record: Record, profile: Profile, result: Outcome | None = None, figures: Stats | None = None
-) -> list[Finding]:
-    """All rule findings of a record under a profile; pass the outcome and statistics when already computed."""
-    # Imported here: pipeline.outcome (and stats, reported through it) import pipeline.rules.profile.
-    from .. import outcome as tally
-    from .. import stats
+def run_checks(record: Record, profile: Profile, outcome: Outcome, stats: Stats) -> list[Finding]:
+    """All rule findings of a record under a profile, given its outcome and statistics (all required)."""
+    # Imported here while the profile lives in rules/: `reported` imports pipeline.outcome, which imports
+    # pipeline.rules.profile (and so this package). Once profile.py is on the ground floor it can move up top.
     from . import reported
 
     findings: list[Finding] = []
     for check in CHECKS:
         findings += check(record, profile)
-    result = result or tally.compute(record.data, profile)
-    figures = figures or stats.compute_stats(record.data, result)
-    findings += turnout.check(record, profile, result)
-    findings += composition.elected_checks(record, profile, result)
-    findings += reported.check(record, profile, result, figures)
+    findings += turnout.check(record, profile, outcome)
+    findings += composition.elected_checks(record, profile, outcome)
+    findings += reported.check(record, profile, outcome, stats)
     return findings
