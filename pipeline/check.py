@@ -9,7 +9,7 @@ from . import outcome as tally
 from . import records, rules, schema
 from . import stats as statistics
 from .findings import Finding, Severity, has_errors
-from .rules.profile import Profile, ProfileError, select
+from .profile import Profile, ProfileError, select
 
 
 @dataclass

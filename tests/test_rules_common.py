@@ -18,8 +18,8 @@ import yaml
 
 from pipeline import records, schema
 from pipeline.findings import Finding, Severity
+from pipeline.profile import Profile, load_profile, profile_data, select
 from pipeline.rules import run_checks
-from pipeline.rules.profile import Profile, select
 
 SAMPLES = sorted((Path(__file__).resolve().parent.parent / "samples").glob("*.yaml"))
 ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
@@ -65,7 +65,7 @@ def ids(found: list[Finding]) -> list[str]:
 def profile_with(record_data: dict, **overrides: Any) -> Profile:
     """The record's profile with some top-level keys replaced (for rules no shipped profile combines)."""
     base = select(record_data)
-    return Profile(data={**copy.deepcopy(base.data), **overrides}, province=base.province)
+    return load_profile({**profile_data(base.id, base.province), **overrides}, base.province)
 
 
 def cand(name: str, post: str, gender: str = "男", **more: Any) -> dict:
@@ -239,7 +239,7 @@ def test_make_accepts_yaml_text():
 
 
 def test_every_profile_has_every_key_the_checks_read():
-    from pipeline.rules.profile import base_profiles
+    from pipeline.profile import base_profiles
 
     keys = {
         "law",

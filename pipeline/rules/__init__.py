@@ -12,9 +12,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..findings import Finding
+from ..profile import Profile
 from ..records import Record
 from . import ballots, completeness, composition, deadlines, names, proxies, surplus, turnout
-from .profile import Profile
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..outcome import Outcome
