@@ -151,6 +151,8 @@ class Deadline:
 
 @dataclass(frozen=True)
 class Deadlines:
+    """The publication deadlines of the voter list and the initial and formal candidate lists."""
+
     voter_list: Deadline | None
     initial_candidates: Deadline | None
     formal_candidates: Deadline | None
@@ -264,6 +266,8 @@ class MobileBoxRule:
 
 @dataclass(frozen=True)
 class TellersRule:
+    """监票人: whether a candidate may serve as one."""
+
     candidates_barred: bool
     article: str
 
@@ -278,6 +282,8 @@ class NominationCap:
 
 @dataclass(frozen=True)
 class MinElected:
+    """The fewest members a body may have once the tally is final (fewer: elect again)."""
+
     count: int
     article: str
 
@@ -773,7 +779,9 @@ def provinces() -> dict[str, dict[str, Any]]:
     for entry in folder.iterdir():
         if entry.name.endswith(".yaml"):
             data = _read_yaml(f"provinces/{entry.name}")
-            out[entry.name[:-5]] = data if isinstance(data, dict) else {"": data}
+            if not isinstance(data, dict):
+                raise InvalidProfile(f"provinces/{entry.name}", [("", "应为键值表：基础规则配置的 id → 要覆盖的键")])
+            out[entry.name[:-5]] = data
     return out
 
 

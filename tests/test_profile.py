@@ -189,6 +189,20 @@ def test_not_a_mapping():
     assert build_profile(["kind"]) == [("", "应为键值表，实为“['kind']”")]
 
 
+def test_a_province_file_may_only_name_base_profiles(monkeypatch):
+    monkeypatch.setattr(prof, "provinces", lambda: {"somewhere": {"village_committee-2030": {"law": "x"}}})
+    with pytest.raises(InvalidProfile) as caught:
+        profile_data(VILLAGE, "somewhere")
+    assert caught.value.problems == [("village_committee-2030", "没有这个基础规则配置")]
+
+
+def test_a_province_override_is_checked_like_a_profile(monkeypatch):
+    monkeypatch.setattr(prof, "provinces", lambda: {"somewhere": {VILLAGE: {"turnout": {"base": "present"}}}})
+    assert build_profile(profile_data(VILLAGE, "somewhere"), "somewhere") == [
+        ("turnout.base", "应为以下之一：registered、expected；实为“present”")
+    ]
+
+
 def test_profiles_are_built_once():
     record = {"kind": "deputy", "schedule": {"election_day": "2026-11-30"}}
     assert select(record) is select(dict(record))
