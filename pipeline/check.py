@@ -16,7 +16,7 @@ from . import records, rules, schema
 from . import stats as statistics
 from .findings import Finding, Severity, has_errors
 from .model import Contest, contests
-from .rules.profile import Profile, ProfileError, select
+from .profile import Profile, ProfileError, select
 
 
 @dataclass

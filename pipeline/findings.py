@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from enum import Enum
+from typing import Any
 
 
 class Severity(str, Enum):
@@ -41,14 +42,14 @@ class Finding:
                 parts.append(str(self.column))
         return ":".join(parts)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["severity"] = self.severity.value
         data["severity_label"] = self.severity.label
         return data
 
     @classmethod
-    def from_dict(cls, data: dict) -> Finding:
+    def from_dict(cls, data: dict[str, Any]) -> Finding:
         """The inverse of `to_dict` (extra keys such as ``severity_label`` are ignored)."""
         return cls(
             id=str(data["id"]),
@@ -92,5 +93,5 @@ def has_errors(findings: Iterable[Finding]) -> bool:
     return any(f.severity is Severity.ERROR for f in findings)
 
 
-def sort_key(finding: Finding) -> tuple:
+def sort_key(finding: Finding) -> tuple[str, int, int, str]:
     return (finding.file, finding.line or 0, finding.column or 0, finding.id)

@@ -1,7 +1,7 @@
 """The tally: who is elected, which ties need a revote, which seats go to 另行选举.
 
 Pure functions of (record data, rule profile): no I/O, no printing, and no exception for a
-schema-valid record. Every threshold comes from the profile (`Profile.threshold`, `Threshold`
+schema-valid record. Every threshold comes from the profile (`profile.turnout.threshold(method)`, `Threshold`
 with exact fractions); nothing here is specific to an election kind.
 
 How each round is decided
@@ -44,8 +44,9 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from .model import Contest, contests
-from .rules.profile import Profile, Threshold
+from .profile import Profile, Threshold
 from .strokes import name_key
+from .words import ROUND_NAMES, TURNOUT_LABELS
 
 __all__ = [
     "PostResult",
@@ -56,9 +57,6 @@ __all__ = [
     "outcome_to_dict",
     "ROUND_NAMES",
 ]
-
-ROUND_NAMES = {"first": "选举", "runoff": "另行选举", "revote": "重新投票"}
-STAGE_NAMES = {"no_candidates": "尚未确定正式候选人", "candidates": "已确定候选人，尚未投票", "counted": "已计票"}
 
 
 # --------------------------------------------------------------------------------------------
@@ -179,13 +177,11 @@ class Labels:
 
 
 def labels(profile: Profile, method: str | None) -> Labels:
-    if profile["turnout"].get("measure") == "present":
-        return Labels("实到会有选举权的党员", "应到会", "人", "到会率")
-    if method == "household_representative":
-        return Labels("参加投票的户代表", "登记户数", "户", "参选率")
-    if method == "resident_representative":
-        return Labels("参加投票的居民代表", "居民代表总数", "人", "参选率")
-    return Labels("参加投票", "登记选民", "人", "参选率")
+    if profile.turnout.measure == "present":
+        return Labels(*TURNOUT_LABELS["present"])
+    if method in ("household_representative", "resident_representative"):
+        return Labels(*TURNOUT_LABELS[method])
+    return Labels(*TURNOUT_LABELS["all_voters"])
 
 
 # --------------------------------------------------------------------------------------------
@@ -217,10 +213,10 @@ def _turnout(
     contest: Contest, rnd: dict, nums: _Numbers, profile: Profile, method: str | None, missing: list[str]
 ) -> tuple[bool, str | None, int | None, int | None, int | None]:
     """(passes, reason, value, base, needed) of the turnout rule."""
-    spec = profile["turnout"]
-    threshold = profile.threshold("turnout", method)
+    spec = profile.turnout
+    threshold = spec.threshold(method)
     lab = labels(profile, method)
-    if spec.get("measure") == "present":
+    if spec.measure == "present":
         value = nums.present
         if value is None:
             missing.append("present")
@@ -235,7 +231,7 @@ def _turnout(
         return False, None, value, None, None
     base_note = ""
     base = registered
-    if spec.get("base") == "expected":
+    if spec.base == "expected":
         excluded = _count(contest.electorate.get("excluded")) or 0
         base = max(0, registered - excluded)
         if excluded:
@@ -252,7 +248,7 @@ def _turnout(
 
 
 def _reconciliation(rnd: dict, nums: _Numbers, profile: Profile, missing: list[str]) -> tuple[bool, str | None]:
-    rule = (profile.get("reconciliation") or {}).get("rule", "returned_le_issued")
+    rule = profile.reconciliation.rule
     if nums.returned is None:
         _need(missing, "ballots.returned")
         return False, None
@@ -318,19 +314,13 @@ def _pick(tally: list[tuple[str, int]], seats: int, minimum: int, exclude: set[s
 def _runoff_candidates(tally: list[tuple[str, int]], seats_left: int, profile: Profile, exclude: set[str]) -> list[str]:
     if seats_left <= 0:
         return []
-    extra = (profile.get("runoff") or {}).get("extra_candidates", 1)
-    if extra == "ratio":
-        extra = max(1, math.ceil(seats_left / 3))
-    wanted = seats_left + int(extra)
+    extra = profile.runoff.extra_candidates
+    wanted = seats_left + (max(1, math.ceil(seats_left / 3)) if extra == "ratio" else extra)
     pool = [(n, v) for n, v in tally if n not in exclude]
     if len(pool) <= wanted:
         return [n for n, _ in pool]
     boundary = pool[wanted - 1][1]
     return [n for n, v in pool if v >= boundary]
-
-
-def _runoff_floor(profile: Profile) -> Threshold:
-    return Threshold.from_spec(profile["runoff"]["floor"])
 
 
 @dataclass
@@ -408,7 +398,7 @@ def _decide_post(
     method: str | None,
     elected_anywhere: set[str],
 ) -> PostResult:
-    convention = profile.get("strokes_convention", "surname")
+    convention = profile.strokes_convention
     seats = _seats_in_play(rnd, rtype, post, st)
     names = _post_names(contest, rtype, post, st)
     tally, written = _tally(
@@ -458,7 +448,7 @@ def _rule_bases_missing(rtype: str, nums: _Numbers, profile: Profile) -> list[st
     """Fields the winning rule of `rtype` needs that the round lacks (the turnout check names its own)."""
     if rtype == "revote":
         return []
-    base = profile["runoff"]["floor"].get("base") if rtype == "runoff" else profile["win"].get("base")
+    base = profile.runoff.floor.base if rtype == "runoff" else profile.win.base
     if base == "present":
         return ["present"] if nums.present is None else []
     if rtype == "runoff":
@@ -471,9 +461,8 @@ def _post_rule(rtype: str, nums: _Numbers, profile: Profile, method: str | None)
     if rtype == "revote":
         return 1, "对票数相等的候选人重新投票，以得票多的当选"
     if rtype == "runoff":
-        floor = _runoff_floor(profile)
-        spec = profile["runoff"]["floor"]
-        if spec.get("base") == "present":
+        floor = profile.runoff.floor.threshold
+        if profile.runoff.floor.base == "present":
             base, label = nums.present, f"实到会 {nums.present} 人"
         else:
             base, label = nums.returned, f"已投选票 {nums.returned} 张"
@@ -482,8 +471,8 @@ def _post_rule(rtype: str, nums: _Numbers, profile: Profile, method: str | None)
         verb, _, name = _phrase(floor)
         minimum = floor.minimum(base)
         return minimum, f"以得票多的当选，但得票须{verb}{label}的{name}，即至少 {minimum} 票"
-    win = profile.threshold("win", method)
-    if profile["win"].get("base") == "present":
+    win = profile.win.threshold(method)
+    if profile.win.base == "present":
         base, label = nums.present, f"实到会有选举权的 {nums.present} 人"
     else:
         unit = labels(profile, method).unit

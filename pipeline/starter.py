@@ -5,29 +5,11 @@ from __future__ import annotations
 from importlib import resources
 
 from .errors import HuanjieError
+from .words import KIND_ALIASES, KIND_NAMES
 
-KINDS = {
-    "village_committee": "村民委员会",
-    "residents_committee": "居民委员会",
-    "party_branch": "党支部委员会",
-    "deputy": "县乡人大代表",
-    "building_leader": "楼栋长/居民小组长",
-}
-
-# What a secretary may type instead of the identifier.
-ALIASES = {
-    "村委会": "village_committee",
-    "村民委员会": "village_committee",
-    "居委会": "residents_committee",
-    "居民委员会": "residents_committee",
-    "党支部": "party_branch",
-    "党支部委员会": "party_branch",
-    "人大代表": "deputy",
-    "人大": "deputy",
-    "县乡人大代表": "deputy",
-    "楼栋长": "building_leader",
-    "居民小组长": "building_leader",
-}
+# The kinds (identifier -> Chinese name) and what a secretary may type instead: `pipeline.words`.
+KINDS = KIND_NAMES
+ALIASES = KIND_ALIASES
 
 
 class UnknownKind(HuanjieError, ValueError):

@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, settings
 
+from pipeline import words
 from pipeline.cli import main
 
 # Fuzzing: quick by default; `pytest --hypothesis-profile=fuzz` for a long run. No example
@@ -24,14 +25,9 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
 BAD = Path(__file__).resolve().parent / "data" / "bad"
 
-KINDS = ["village_committee", "residents_committee", "party_branch", "deputy", "building_leader"]
-ALIASES = {
-    "村委会": "village_committee",
-    "居委会": "residents_committee",
-    "党支部": "party_branch",
-    "人大代表": "deputy",
-    "楼栋长": "building_leader",
-}
+# The election kinds and their Chinese aliases, from the one table the program uses (pinned in test_words.py).
+KINDS = list(words.KIND_NAMES)
+ALIASES = dict(words.KIND_ALIASES)
 
 # One human-readable finding line: `路径:行:列  错误  ID  说明`.
 HUMAN_LINE = re.compile(

@@ -22,8 +22,8 @@ from pipeline import outcome as tally
 from pipeline import stats as statistics
 from pipeline.documents import Election
 from pipeline.findings import Finding, Severity
+from pipeline.profile import Profile, load_profile, profile_data, select
 from pipeline.rules import run_checks
-from pipeline.rules.profile import Profile, select
 
 ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 
@@ -87,7 +87,7 @@ def ids(found: list[Finding]) -> list[str]:
 def profile_with(record_data: dict, **overrides: Any) -> Profile:
     """The record's profile with some top-level keys replaced (for rules no shipped profile combines)."""
     base = select(record_data)
-    return Profile(data={**copy.deepcopy(base.data), **overrides}, province=base.province)
+    return load_profile({**profile_data(base.id, base.province), **overrides}, base.province)
 
 
 def cand(name: str, post: str, gender: str = "男", **more: Any) -> dict:

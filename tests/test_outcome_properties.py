@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from pipeline import outcome as oc
 from pipeline.cli.text import render_text
-from pipeline.rules.profile import Threshold, select
+from pipeline.profile import select
 
 NAMES = [
     "王芳",
@@ -160,10 +160,10 @@ def test_first_round_invariants(data):
     contest = result.contests[0]
     rnd = contest.rounds[0]
     check_round(rnd)
-    win = profile.threshold("win", data.get("method"))
+    win = profile.win.threshold(data.get("method"))
     for post in rnd.posts:
         if rnd.valid:
-            base = data["rounds"][0].get("present") if profile["win"]["base"] == "present" else rnd.turnout_value
+            base = data["rounds"][0].get("present") if profile.win.base == "present" else rnd.turnout_value
             assert post.threshold == win.minimum(base)
             for name in post.elected:
                 assert win.passes(_votes(post)[name], base)
@@ -217,7 +217,7 @@ def test_follow_up_rounds_never_overfill(data, draw):
             data["rounds"].append({"type": rtype, "posts": sorted(votes), **follow, "votes": votes})
     profile, result = compute(data)
     contest = result.contests[0]
-    floor = Threshold.from_spec(profile["runoff"]["floor"])
+    floor = profile.runoff.floor.threshold
     earlier: set[str] = set()
     for rnd in contest.rounds:
         check_round(rnd, earlier)

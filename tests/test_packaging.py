@@ -26,8 +26,8 @@ def test_wheel_holds_packages_templates_schema_and_profiles(tmp_path):
         "pipeline/rules/surplus.py",
         "pipeline/schemas/election-record.schema.json",
         "pipeline/templates/fonts.conf",
-        "pipeline/rules/profiles/village_committee-2025.yaml",
-        "pipeline/rules/profiles/provinces/sichuan.yaml",
+        "pipeline/profiles/village_committee-2025.yaml",
+        "pipeline/profiles/provinces/sichuan.yaml",
         "pipeline/starters/deputy.yaml",
         "pipeline/data/strokes.tsv",
     }

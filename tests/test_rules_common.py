@@ -21,8 +21,8 @@ from helpers import (
 )
 
 from pipeline import records
+from pipeline.profile import select
 from pipeline.rules import run_checks
-from pipeline.rules.profile import select
 
 SAMPLES = sorted((Path(__file__).resolve().parent.parent / "samples").glob("*.yaml"))
 
@@ -72,7 +72,7 @@ def test_make_accepts_yaml_text():
 
 
 def test_every_profile_has_every_key_the_checks_read():
-    from pipeline.rules.profile import base_profiles
+    from pipeline.profile import base_profiles
 
     keys = {
         "law",

@@ -8,8 +8,9 @@ It does not import click: the commands print what it returns.
 from __future__ import annotations
 
 from ..formatting import chinese_date
-from ..outcome import ROUND_NAMES, STAGE_NAMES, ContestOutcome, Outcome, PostResult, RoundResult
+from ..outcome import ContestOutcome, Outcome, PostResult, RoundResult
 from ..stats import UNKNOWN, Stats
+from ..words import ROUND_NAMES, STAGE_NAMES
 
 __all__ = ["render_text", "summary_lines"]
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from ..model import Contest
-from ..outcome import ROUND_NAMES, ContestOutcome
+from ..outcome import ContestOutcome
+from ..words import ROUND_NAMES
 from .common import Election, Instance, Waiting, cdate, common_context, no_formal_candidates, split_title
 
 

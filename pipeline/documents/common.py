@@ -15,36 +15,12 @@ from ..check import CheckResult, check_data
 from ..errors import HuanjieError
 from ..model import Contest, parse_date
 from ..outcome import ContestOutcome, Outcome, RoundResult, labels
-from ..rules.profile import Profile
+from ..profile import Profile
 from ..stats import Stats
+from ..words import ELECTOR, KIND_BODY, ORDER_NAMES, REPRESENTATIVES, SUPERVISORS
 
 BLANK_DATE = "　　　　年　　月　　日"  # for a date written by hand (承诺书 signed on paper)
 DASH = "—"
-
-KIND_BODY = {
-    "village_committee": "村民委员会",
-    "residents_committee": "居民委员会",
-    "party_branch": "支部委员会",
-    "deputy": "人民代表大会",
-    "building_leader": "",
-}
-
-# (noun for one elector, unit) by method.
-ELECTOR = {
-    "all_voters": ("选民", "人"),
-    "household_representative": ("户代表", "户"),
-    "resident_representative": ("居民代表", "人"),
-    "party_meeting": ("有选举权的党员", "人"),
-}
-
-# Where the elected report back (当选履职承诺书).
-ASSEMBLY = {
-    "village_committee": "村民会议或村民代表会议",
-    "residents_committee": "居民会议",
-    "party_branch": "党员大会",
-    "deputy": "原选区选民",
-    "building_leader": "本楼栋居民",
-}
 
 
 class NotEvaluated(HuanjieError):
@@ -240,15 +216,15 @@ class Election:
 
     @property
     def law(self) -> str:
-        return self.profile.get("law", "")
+        return self.profile.law
 
     @property
     def convention(self) -> str:
-        return self.profile.get("strokes_convention", "surname")
+        return self.profile.strokes_convention
 
     @property
     def order_words(self) -> str:
-        return "姓氏笔画" if self.convention == "surname" else "姓名笔画"
+        return ORDER_NAMES[self.profile.strokes_convention]
 
     def sort(self, names: list[str]) -> list[str]:
         return strokes.sort_names(list(names), convention=self.convention)
@@ -307,29 +283,20 @@ class Election:
         """Who votes, in pledges: 选民, 户代表, 居民代表 or 党员 (a 党支部 has no 选民)."""
         if self.kind == "party_branch" or self.method == "party_meeting":
             return "党员"
-        return {"household_representative": "户代表", "resident_representative": "居民代表"}.get(
-            self.method or "", "选民"
-        )
+        return REPRESENTATIVES.get(self.method or "", "选民")
 
     @property
     def supervisors(self) -> str:
         """Whose supervision a candidate accepts: 党员和群众, 村民和社会, 居民和社会, 选民和社会."""
-        return {
-            "party_branch": "党员和群众",
-            "village_committee": "村民和社会",
-            "residents_committee": "居民和社会",
-            "building_leader": "居民和社会",
-        }.get(self.kind, "选民和社会")
+        return SUPERVISORS[self.kind]
 
     @property
     def procedures(self) -> str:
         """The procedures the committee organises: a 党支部 registers no 选民."""
         if self.kind == "party_branch" or self.method == "party_meeting":
             return "党员选举资格审查、候选人推荐、投票选举"
-        registration = {"household_representative": "户代表登记", "resident_representative": "居民代表登记"}.get(
-            self.method or "", "选民登记"
-        )
-        return f"{registration}、候选人提名、投票选举"
+        registration = REPRESENTATIVES.get(self.method or "", "选民")
+        return f"{registration}登记、候选人提名、投票选举"
 
     @property
     def committee_name(self) -> str:

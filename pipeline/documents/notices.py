@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from .. import formatting
-from ..outcome import ROUND_NAMES, PostResult, RoundResult
-from ..rules.profile import Threshold
+from ..outcome import PostResult, RoundResult
+from ..words import REPRESENTATIVES, ROUND_ACTIONS, ROUND_NAMES
 from .common import (
     Election,
     Instance,
@@ -55,7 +55,7 @@ def committee(e: Election) -> list[Instance]:
     duties = [
         f"{e.committee_name}负责主持{e.election_name}工作，{'按照规定' if e.kind == 'party_branch' else '依法'}组织{e.procedures}等事项。"
     ]
-    if e.profile.get("committee_withdraws"):
+    if e.profile.committee_withdraws:
         duties.append(f"{e.committee_name}成员被提名为候选人的，应当退出{e.committee_name}，所缺名额依照规定递补。")
     contact = e.settings.get("contact")
     duties.append(
@@ -182,12 +182,7 @@ def voters(e: Election) -> list[Instance]:
     where = f"，投票地点为{e.place}" if e.place else ""
     notes.append(f"选举日为{e.date('election_day')}{where}。请{noun}按时参加投票。")
     title_noun = (
-        "党员名单公告"
-        if e.kind == "party_branch"
-        else {
-            "household_representative": "户代表名单公告",
-            "resident_representative": "居民代表名单公告",
-        }.get(e.method or "", "选民名单公告")
+        "党员名单公告" if e.kind == "party_branch" else f"{REPRESENTATIVES.get(e.method or '', '选民')}名单公告"
     )
     date_raw = e.raw_date("voter_list_published")
     ctx = common_context(e) | {
@@ -383,7 +378,7 @@ def _turnout_text(e: Election, rnd: RoundResult) -> str:
     lab = e.turnout_labels()
     if rnd.turnout_value is None or rnd.turnout_base is None:
         return ""
-    threshold = e.profile.threshold("turnout", e.method).describe()
+    threshold = e.profile.turnout.threshold(e.method).describe()
     base_label = {"应到会": "应到会有选举权的党员"}.get(lab.base, lab.base)
     text = (
         f"{base_label}{rnd.turnout_base}{lab.unit}，{lab.measure}{rnd.turnout_value}{lab.unit}，"
@@ -437,13 +432,13 @@ def _win_rule(e: Election, rnd: RoundResult, threshold: int | None) -> str:
     """The winning rule with its numbers: 得票超过参加投票的户代表1398户的半数（至少700票）."""
     lab = e.turnout_labels()
     if rnd.type == "runoff":
-        spec = e.profile["runoff"]["floor"]
-        verb, share = _split(Threshold.from_spec(spec).describe())
-        if spec.get("base") == "present":
+        floor = e.profile.runoff.floor
+        verb, share = _split(floor.threshold.describe())
+        if floor.base == "present":
             return f"得票多且{verb}实到会人数的{share}（至少{threshold}票）"
         return f"得票多且{verb}已投选票{rnd.returned}张的{share}（至少{threshold}票）"
-    verb, share = _split(e.profile.threshold("win", e.method).describe())
-    if e.profile["win"].get("base") == "present":
+    verb, share = _split(e.profile.win.threshold(e.method).describe())
+    if e.profile.win.base == "present":
         base = f"实到会有选举权的党员{rnd.turnout_value}人"
     else:
         measure = lab.measure if lab.measure.startswith("参加投票的") else "参加投票的选民"
@@ -484,10 +479,6 @@ def _round_outcome(e: Election, rnd: RoundResult) -> list[str]:
         if not post.elected and not post.revote_among and not post.seats_left and not post.vacant:
             out.append(f"{post.post}本轮无人当选。")
     return out
-
-
-def _round_word(rtype: str) -> str:
-    return {"first": "投票选举", "runoff": "另行选举", "revote": "重新投票"}[rtype]
 
 
 def results(e: Election) -> list[Instance]:
@@ -546,7 +537,7 @@ def results(e: Election) -> list[Instance]:
         date = next((d for d in dates if d), None) or e.schedule.get("election_day")
         where = f"在{e.place}" if e.place else ""
         intro = (
-            f"{e.election_name}于{cdate(date)}{where}进行{_round_word(rtype)}。"
+            f"{e.election_name}于{cdate(date)}{where}进行{ROUND_ACTIONS[rtype]}。"
             f"根据{_counted_by(e)}计票结果，现将选举结果公告如下："
         )
         notes = []

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from ..words import ASSEMBLY
 from .common import (
-    ASSEMBLY,
     BLANK_DATE,
     Election,
     Instance,

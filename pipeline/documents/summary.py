@@ -17,14 +17,8 @@ from dataclasses import asdict, dataclass, field, fields
 from .. import formatting
 from ..model import parse_date
 from ..stats import AGE_BANDS, EDUCATION_GROUPS, SEXES, UNKNOWN, Stats, aggregate, first_round_turnout
+from ..words import KIND_SHORT, LATER_ROUND_ACTIONS, METHOD_TEXT
 from .common import Election, Instance, Waiting, cdate, heading_number, split_title
-
-METHOD_TEXT = {
-    "all_voters": "全体选民直接投票",
-    "household_representative": "每户派代表投票",
-    "resident_representative": "居民代表投票",
-    "party_meeting": "党员大会选举",
-}
 
 PUBLICITY = (
     ("banners", "悬挂横幅{n}条"),
@@ -124,7 +118,7 @@ def _process_sentence(e: Election) -> str:
         text = f"{where}首次投票选出{first_elected}名"
         for rnd in later:
             got = sum(len(p.elected) for p in rnd.posts)
-            kind = {"runoff": "另行选举", "revote": "重新投票", "first": "重新选举"}[rnd.type]
+            kind = LATER_ROUND_ACTIONS[rnd.type]
             date = parse_date(rnd.date)
             when = "当日" if date and first.date and rnd.date == first.date else (cdate(rnd.date, "") or "随后")
             text += f"，{when}{kind}选出{got}名"
@@ -326,13 +320,6 @@ def build(elections: list[Election], title: str | None = None, author: str | Non
 # --------------------------------------------------------------------------------------------
 # Many records: digests and the township / county summary
 # --------------------------------------------------------------------------------------------
-KIND_WORD = {
-    "village_committee": "村委会",
-    "residents_committee": "居委会",
-    "party_branch": "党支部",
-    "deputy": "人大代表",
-    "building_leader": "楼栋长",
-}
 
 
 def stats_from_dict(data: dict) -> Stats:
@@ -399,7 +386,7 @@ def digest(e: Election) -> Digest:
     return Digest(
         label=e.unit_short,
         stats=e.stats,
-        kind_word=KIND_WORD.get(e.kind, ""),
+        kind_word=KIND_SHORT.get(e.kind, ""),
         parents=[str(p) for p in e.unit.get("parents") or []],
         bodies=[e.body],
         units=1,

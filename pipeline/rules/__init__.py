@@ -13,9 +13,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..findings import Finding
+from ..profile import Profile
 from ..records import Record
-from . import ballots, completeness, composition, deadlines, names, proxies, surplus, turnout
-from .profile import Profile
+from . import ballots, completeness, composition, deadlines, names, proxies, reported, surplus, turnout
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..outcome import Outcome
@@ -37,10 +37,6 @@ CHECKS = (
 
 def run_checks(record: Record, profile: Profile, outcome: Outcome, stats: Stats) -> list[Finding]:
     """All rule findings of a record under a profile, given its outcome and statistics (all required)."""
-    # Imported here while the profile lives in rules/: `reported` imports pipeline.outcome, which imports
-    # pipeline.rules.profile (and so this package). Once profile.py is on the ground floor it can move up top.
-    from . import reported
-
     findings: list[Finding] = []
     for check in CHECKS:
         findings += check(record, profile)

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from ..findings import Finding, Severity
 from ..model import Contest, contests
+from ..profile import MobileBoxRule, Profile
 from ..records import Record
 from .completeness import electorate_words, label, round_label, round_seats, valid_ballots
-from .profile import Profile
 
 # reconciliation rule -> (the field returned ballots are compared with, its name)
 RECONCILE = {
@@ -46,8 +46,8 @@ def _figure(rnd: dict, field: str) -> int | None:
 
 def _reconcile(record: Record, profile: Profile, contest: Contest, i: int, rnd: dict, title: str) -> list[Finding]:
     """Returned ballots against the profile's base (void when more), and never more than issued."""
-    spec = profile["reconciliation"]
-    field, name = RECONCILE[spec["rule"]]
+    spec = profile.reconciliation
+    field, name = RECONCILE[spec.rule]
     returned, base = _figure(rnd, "returned"), _figure(rnd, field)
     unit = "张" if field == "issued" else electorate_words(record.data, profile)[0]
     path = contest.at("rounds", i, "ballots", "returned")
@@ -60,7 +60,7 @@ def _reconcile(record: Record, profile: Profile, contest: Contest, i: int, rnd: 
                 f"{title}收回选票 {returned} 张，多于{name} {base} {unit}；收回（所投）的选票多于{name}的，本次选举无效，"
                 "应重新投票。请先核对数字是否录错。",
                 path,
-                citation=profile.cite(spec["article"]),
+                citation=profile.cite(spec.article),
             )
         )
     issued = _figure(rnd, "issued")
@@ -72,7 +72,7 @@ def _reconcile(record: Record, profile: Profile, contest: Contest, i: int, rnd: 
                 f"{title}收回选票 {returned} 张，多于发出选票 {issued} 张，不可能出现；请核对数字，如确有多出的选票，"
                 "本次选举应认定无效。",
                 path,
-                citation=profile.cite(spec["article"]),
+                citation=profile.cite(spec.article),
             )
         )
     return out
@@ -130,7 +130,7 @@ def _people(record: Record, profile: Profile, contest: Contest, i: int, rnd: dic
     returned = _figure(rnd, "returned")
     given = rnd.get("participants")
     if (
-        profile["reconciliation"]["rule"] != "returned_le_participants"
+        profile.reconciliation.rule != "returned_le_participants"
         and given is not None
         and returned is not None
         and returned > given
@@ -199,9 +199,9 @@ def _mobile_boxes(record: Record, profile: Profile, contest: Contest, i: int, rn
     boxes = rnd.get("mobile_boxes") or []
     if not boxes:
         return []
-    spec = profile["mobile_box"]
-    citation = profile.cite(spec["article"])
-    if not spec.get("allowed") or record.data.get("method") in (spec.get("forbidden_methods") or []):
+    spec = profile.mobile_box
+    citation = profile.cite(spec.article)
+    if not spec.allowed or record.data.get("method") in spec.forbidden_methods:
         return [
             record.finding(
                 "BALLOT-MOBILE-FORBIDDEN",
@@ -219,7 +219,7 @@ def _mobile_boxes(record: Record, profile: Profile, contest: Contest, i: int, rn
 
 
 def _box(
-    record: Record, spec: dict, contest: Contest, i: int, b: int, box: dict, title: str, citation: str
+    record: Record, spec: MobileBoxRule, contest: Contest, i: int, b: int, box: dict, title: str, citation: str
 ) -> list[Finding]:
     name = box.get("name") or f"第 {b + 1} 个流动票箱"
     out = []
@@ -233,7 +233,7 @@ def _box(
             )
         )
     tellers = box.get("tellers")
-    need = spec.get("min_tellers") or 0
+    need = spec.min_tellers
     if tellers is None and need:
         out.append(
             record.finding(

@@ -10,18 +10,9 @@ from collections import Counter
 
 from ..findings import Finding, Severity
 from ..model import Contest, contests
+from ..profile import Profile
 from ..records import Record
-from .profile import Profile
-
-# The words for the electorate, by 选举方式: (unit, what `registered` counts).
-METHOD_WORDS = {
-    "all_voters": ("人", "登记选民"),
-    "household_representative": ("户", "登记户代表"),
-    "resident_representative": ("名", "居民代表"),
-    "party_meeting": ("名", "应到会有选举权的党员"),
-}
-ROUND_TYPES = {"first": "首次选举", "revote": "重新投票", "runoff": "另行选举"}
-
+from ..words import ELECTORATE, ROUND_TITLES
 
 # ---------------------------------------------------------------- shared helpers
 
@@ -37,7 +28,7 @@ def round_type(rnd: dict) -> str:
 
 def round_title(index: int, rnd: dict) -> str:
     """ "第 2 轮（另行选举）"."""
-    return f"第 {index + 1} 轮（{ROUND_TYPES[round_type(rnd)]}）"
+    return f"第 {index + 1} 轮（{ROUND_TITLES[round_type(rnd)]}）"
 
 
 def round_label(contest: Contest, index: int, rnd: dict) -> str:
@@ -64,11 +55,11 @@ def round_seats(contest: Contest, rnd: dict) -> dict[str, int]:
 def electorate_words(data: dict, profile: Profile) -> tuple[str, str]:
     """(unit, noun) for the electorate of this record's method."""
     method = data.get("method")
-    if method in METHOD_WORDS:
-        return METHOD_WORDS[method]
-    if profile["turnout"]["measure"] == "present":
-        return METHOD_WORDS["party_meeting"]
-    return METHOD_WORDS["all_voters"]
+    if method in ELECTORATE:
+        return ELECTORATE[method]
+    if profile.turnout.measure == "present":
+        return ELECTORATE["party_meeting"]
+    return ELECTORATE["all_voters"]
 
 
 def valid_ballots(rnd: dict) -> int | None:
@@ -276,14 +267,14 @@ def _round_figures(record: Record, profile: Profile, contest: Contest, i: int, r
                 contest.at("electorate") if contest.electorate else contest.at("rounds", i),
             )
         )
-    if profile["turnout"]["measure"] == "present" and rnd.get("present") is None:
+    if profile.turnout.measure == "present" and rnd.get("present") is None:
         out.append(
             record.finding(
                 "ROUND-PRESENT-MISSING",
                 Severity.WARNING,
                 f"{title}已录入得票，但没有填写实到会有选举权的人数（present），无法核对到会人数和当选所需票数。",
                 contest.at("rounds", i),
-                citation=profile.cite(profile["turnout"]["article"]),
+                citation=profile.cite(profile.turnout.article),
             )
         )
     return out

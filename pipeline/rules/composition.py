@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING
 
 from ..findings import Finding, Severity
 from ..model import Contest, contests
+from ..profile import Profile
 from ..records import Record
 from .completeness import label, names_cn, round_label
-from .profile import Profile
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..outcome import ContestOutcome, Outcome
@@ -35,28 +35,28 @@ def check(record: Record, profile: Profile) -> list[Finding]:
 
 def _size(record: Record, profile: Profile, contest: Contest, where: str) -> list[Finding]:
     """Seats of the body between the profile's minimum and maximum."""
-    spec = profile.get("size")
+    spec = profile.size
     total = contest.total_seats
-    if not spec or not total or spec["min"] <= total <= spec["max"]:
+    if not spec or not total or spec.min <= total <= spec.max:
         return []
-    if spec.get("min_registered") and (contest.registered or 0) < spec["min_registered"]:
+    if spec.min_registered and (contest.registered or 0) < spec.min_registered:
         return []
     parts = "、".join(f"{post} {n} 名" for post, n in contest.seats.items())
     return [
         record.finding(
             "COMPOSITION-SIZE",
-            Severity(spec.get("severity", "error")),
-            f"{where}应选名额共 {total} 名（{parts}），按规定应为 {spec['min']} 至 {spec['max']} 名。"
+            Severity(spec.severity),
+            f"{where}应选名额共 {total} 名（{parts}），按规定应为 {spec.min} 至 {spec.max} 名。"
             "请核对 seats 中的应选名额。",
             contest.at("seats"),
-            citation=profile.cite(spec["article"]),
+            citation=profile.cite(spec.article),
         )
     ]
 
 
 def _women_candidates(record: Record, profile: Profile, contest: Contest, where: str) -> list[Finding]:
     """A woman among the formal candidates where the body must have a woman member."""
-    spec = profile.get("women_required")
+    spec = profile.women_required
     formal = [c for _, c in contest.formal_candidates()]
     if not spec or not formal or any(c.get("gender") == "女" for c in formal):
         return []
@@ -69,7 +69,7 @@ def _women_candidates(record: Record, profile: Profile, contest: Contest, where:
                 f"{where}正式候选人中没有填写为女性的人，另有 {unknown} 名候选人未填写性别，无法核对是否有女性候选人。"
                 "成员中应当有妇女成员，请补填候选人的性别（gender）。",
                 contest.at("candidates"),
-                citation=profile.cite(spec["article"]),
+                citation=profile.cite(spec.article),
             )
         ]
     return [
@@ -79,7 +79,7 @@ def _women_candidates(record: Record, profile: Profile, contest: Contest, where:
             f"{where}正式候选人 {len(formal)} 名中没有女性。成员中应当有妇女成员，候选人中没有女性就无法选出女性成员；"
             "请在正式候选人中安排女性候选人。",
             contest.at("candidates"),
-            citation=profile.cite(spec["article"]),
+            citation=profile.cite(spec.article),
         )
     ]
 
@@ -123,11 +123,11 @@ def _duplicates(record: Record, contest: Contest, where: str) -> list[Finding]:
 
 def _nomination_cap(record: Record, profile: Profile, contest: Contest, where: str) -> list[Finding]:
     """One party or group nominating more candidates than the contest's seats."""
-    spec = profile.get("nomination_cap")
+    spec = profile.nomination_cap
     seats = contest.total_seats
     if not spec or not seats:
         return []
-    exempt = spec.get("exempt_nominators") or []
+    exempt = spec.exempt_nominators
     by_nominator = Counter(
         c["nominated_by"].strip()
         for c in contest.candidates
@@ -146,7 +146,7 @@ def _nomination_cap(record: Record, profile: Profile, contest: Contest, where: s
                     f"{where}“{nominator}”推荐了 {count} 名候选人，超过本选区应选名额 {seats} 名。"
                     "各政党、各人民团体推荐的候选人人数不得超过应选名额；请核对推荐方式（nominated_by）或推荐人数。",
                     contest.at("candidates", first, "nominated_by"),
-                    citation=profile.cite(spec["article"]),
+                    citation=profile.cite(spec.article),
                 )
             )
     return out
@@ -154,8 +154,8 @@ def _nomination_cap(record: Record, profile: Profile, contest: Contest, where: s
 
 def _tellers(record: Record, profile: Profile, contest: Contest, where: str) -> list[Finding]:
     """A candidate may not serve as 监票人 (nor in a 流动票箱 team)."""
-    spec = profile.get("tellers")
-    if not spec or not spec.get("candidates_barred"):
+    spec = profile.tellers
+    if not spec or not spec.candidates_barred:
         return []
     standing = {c["name"] for c in contest.candidates if not c.get("withdrawn")}
     out = []
@@ -175,7 +175,7 @@ def _tellers(record: Record, profile: Profile, contest: Contest, where: str) -> 
                         f"{where}{round_label(contest, i, rnd)}监票人员 {name} 是候选人。候选人及其近亲属不得担任监票人、计票人，"
                         "请另行推选监票人员。",
                         path,
-                        citation=profile.cite(spec["article"]),
+                        citation=profile.cite(spec.article),
                     )
                 )
     return out
@@ -183,7 +183,7 @@ def _tellers(record: Record, profile: Profile, contest: Contest, where: str) -> 
 
 def _committee(record: Record, profile: Profile, all_contests: list[Contest]) -> list[Finding]:
     """A 选举委员会 member nominated as a candidate must leave the committee."""
-    spec = profile.get("committee_withdraws")
+    spec = profile.committee_withdraws
     committee = record.data.get("committee", {})
     if not spec or not committee:
         return []
@@ -204,7 +204,7 @@ def _committee(record: Record, profile: Profile, all_contests: list[Contest]) ->
             f"选举委员会{role} {name} 被提名为{names_cn(standing[name])}候选人，应当退出选举委员会。"
             "请在 committee 中删去其姓名（按规定补足成员），或在其退出候选后标记 withdrawn: true。",
             path,
-            citation=profile.cite(spec["article"]),
+            citation=profile.cite(spec.article),
         )
         for path, name, role in members
         if standing.get(name)
@@ -240,7 +240,7 @@ def _pending(result: ContestOutcome) -> bool:
 
 
 def _women_elected(record: Record, profile: Profile, contest: Contest, elected: list[str], where: str) -> list[Finding]:
-    spec = profile.get("women_required")
+    spec = profile.women_required
     if not spec or not elected:
         return []
     gender = {c["name"]: c.get("gender") for c in contest.candidates}
@@ -256,7 +256,7 @@ def _women_elected(record: Record, profile: Profile, contest: Contest, elected: 
                 f"{where}当选人中没有填写为女性的人，其中{names_cn(unknown)}的性别未知（未填写或为另选他人），无法核对是否有女性成员。"
                 "成员中应当有妇女成员，请补填性别。",
                 path,
-                citation=profile.cite(spec["article"]),
+                citation=profile.cite(spec.article),
             )
         ]
     return [
@@ -266,22 +266,22 @@ def _women_elected(record: Record, profile: Profile, contest: Contest, elected: 
             f"{where}当选的 {len(elected)} 名成员（{names_cn(elected)}）中没有女性，成员中应当有妇女成员。"
             "请按本省选举办法处理：通常由得票过半的女性候选人中得票最多的确定为委员，或为女性另行选举一个委员名额。",
             path,
-            citation=profile.cite(spec["article"]),
+            citation=profile.cite(spec.article),
         )
     ]
 
 
 def _min_elected(record: Record, profile: Profile, contest: Contest, elected: list[str], where: str) -> list[Finding]:
-    spec = profile.get("min_elected")
-    if not spec or len(elected) >= spec["count"]:
+    spec = profile.min_elected
+    if not spec or len(elected) >= spec.count:
         return []
     return [
         record.finding(
             "COMPOSITION-ELECTED",
             Severity.WARNING,
-            f"{where}投票结束后共选出 {len(elected)} 名成员，少于法定最少的 {spec['count']} 名。"
+            f"{where}投票结束后共选出 {len(elected)} 名成员，少于法定最少的 {spec.count} 名。"
             "应按本省选举办法在规定期限内再行选举，补足成员。",
             contest.at("rounds", len(contest.rounds) - 1),
-            citation=profile.cite(spec["article"]),
+            citation=profile.cite(spec.article),
         )
     ]

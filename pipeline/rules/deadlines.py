@@ -12,9 +12,9 @@ import datetime as dt
 from ..findings import Finding, Severity
 from ..formatting import chinese_date as cn
 from ..model import contests, election_day, parse_date
+from ..profile import Profile
 from ..records import Record
 from .completeness import label, round_label
-from .profile import Profile
 
 # (profile deadline key, schedule field, finding id, what is published)
 LISTS = (
@@ -51,8 +51,8 @@ def _date(schedule: dict, field: str) -> dt.date | None:
 
 def _latest(profile: Profile, key: str, day: dt.date) -> dt.date | None:
     """The last day a list may be published under the profile's deadline, or None without one."""
-    spec = (profile.get("deadlines") or {}).get(key)
-    return day - dt.timedelta(days=spec["days"]) if spec else None
+    spec = profile.deadlines.get(key)
+    return day - dt.timedelta(days=spec.days) if spec else None
 
 
 def _no_election_day(record: Record, schedule: dict) -> list[Finding]:
@@ -72,12 +72,12 @@ def _deadline(
     record: Record, profile: Profile, schedule: dict, day: dt.date, key: str, field: str, rule_id: str, title: str
 ) -> list[Finding]:
     """A list published fewer than N days before 选举日."""
-    spec = (profile.get("deadlines") or {}).get(key)
+    spec = profile.deadlines.get(key)
     published = _date(schedule, field)
     latest = _latest(profile, key, day)
-    if latest is None or published is None or published <= latest or published > day:
+    if spec is None or latest is None or published is None or published <= latest or published > day:
         return []  # after 选举日 itself: DEADLINE-ORDER says so
-    days = spec["days"]
+    days = spec.days
     gap = (day - published).days
     return [
         record.finding(
@@ -87,33 +87,33 @@ def _deadline(
             f"（最迟 {cn(latest)}）。请核对公布日期；如确实公布晚了，选举日应推迟到 "
             f"{cn(published + dt.timedelta(days=days))} 或以后。",
             ("schedule", field),
-            citation=profile.cite(spec["article"]),
+            citation=profile.cite(spec.article),
         )
     ]
 
 
 def _objection(record: Record, profile: Profile, schedule: dict, day: dt.date) -> list[Finding]:
     """The voter-list objection window and decision must end before 选举日 (counted from the next day)."""
-    spec = profile.get("objection")
+    spec = profile.objection
     published = _date(schedule, "voter_list_published")
     if not spec or published is None or published > day:
         return []
     latest = _latest(profile, "voter_list", day)
     if latest is not None and published > latest:
         return []  # DEADLINE-VOTER-LIST already says the list is late
-    window_end = published + dt.timedelta(days=spec["days"])
-    decided_by = window_end + dt.timedelta(days=spec["decision_days"])
+    window_end = published + dt.timedelta(days=spec.days)
+    decided_by = window_end + dt.timedelta(days=spec.decision_days)
     if decided_by < day:
         return []
     return [
         record.finding(
             "DEADLINE-OBJECTION",
             Severity.WARNING,
-            f"选民名单于 {cn(published)} 公布，异议期从次日起算 {spec['days']} 日，至 {cn(window_end)} 届满；"
-            f"对最后一天提出的异议，选举委员会最迟可在 {spec['decision_days']} 日后即 {cn(decided_by)} 作出处理决定，"
+            f"选民名单于 {cn(published)} 公布，异议期从次日起算 {spec.days} 日，至 {cn(window_end)} 届满；"
+            f"对最后一天提出的异议，选举委员会最迟可在 {spec.decision_days} 日后即 {cn(decided_by)} 作出处理决定，"
             f"而选举日是 {cn(day)}，异议可能来不及在选举前处理完毕。请提前公布选民名单，或推迟选举日。",
             ("schedule", "voter_list_published"),
-            citation=profile.cite(spec["article"]),
+            citation=profile.cite(spec.article),
         )
     ]
 

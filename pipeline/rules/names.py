@@ -17,15 +17,15 @@ import unicodedata
 
 from ..findings import Finding, Severity
 from ..model import contests
+from ..profile import Profile
 from ..records import Record
 from ..strokes import unknown_chars
+from ..words import ORDER_NAMES
 from .completeness import label
-from .profile import Profile
 
 __all__ = ["check", "CITATION"]
 
 CITATION = "GF 3003-1999《姓氏笔画排序规则》"
-CONVENTION_NAMES = {"surname": "姓氏笔画", "fullname": "姓名笔画"}
 
 
 def _unknown(name: str) -> list[str]:
@@ -35,8 +35,8 @@ def _unknown(name: str) -> list[str]:
 
 def check(record: Record, profile: Profile) -> list[Finding]:
     all_contests = contests(record.data)
-    order = CONVENTION_NAMES.get(profile.get("strokes_convention", "surname"), "姓氏笔画")
-    if profile.get("list_order", "strokes") == "strokes":
+    order = ORDER_NAMES[profile.strokes_convention]
+    if profile.list_order == "strokes":
         where_sorted = f"名单按{order}排序时"
     else:
         where_sorted = f"得票相等的候选人按{order}排列时"

@@ -8,9 +8,10 @@ from collections import defaultdict
 
 from ..findings import Finding, Severity
 from ..model import Contest, contests
+from ..profile import Profile
 from ..records import Record
-from .completeness import METHOD_WORDS, label, names_cn, roll, round_label
-from .profile import Profile
+from ..words import ELECTORATE, METHOD_NAMES
+from .completeness import label, names_cn, roll, round_label
 
 # 近亲属 as the 民法典 (第一千零四十五条) defines it, with the everyday words for each relation.
 CLOSE_RELATIVES = {
@@ -49,12 +50,6 @@ CLOSE_RELATIVES = {
     "外孙",
     "外孙女",
 }
-METHOD_NAMES = {
-    "all_voters": "全体选民直接选举",
-    "household_representative": "户代表选举",
-    "resident_representative": "居民代表选举",
-    "party_meeting": "党员大会选举",
-}
 
 
 def check(record: Record, profile: Profile) -> list[Finding]:
@@ -80,13 +75,13 @@ def check(record: Record, profile: Profile) -> list[Finding]:
 
 
 def _forbidden(record: Record, profile: Profile, contest: Contest, i: int, title: str) -> list[Finding]:
-    spec = profile["proxy"]
+    spec = profile.proxy
     method = record.data.get("method")
-    if spec.get("allowed") and method not in (spec.get("forbidden_methods") or []):
+    if spec.allowed and method not in spec.forbidden_methods:
         return []
     why = (
         f"采取{METHOD_NAMES.get(method, method)}方式的，不实行委托投票"
-        if spec.get("allowed")
+        if spec.allowed
         else "本类选举不实行委托投票，因故不能参加投票的人不能委托他人代为投票"
     )
     return [
@@ -95,7 +90,7 @@ def _forbidden(record: Record, profile: Profile, contest: Contest, i: int, title
             Severity.ERROR,
             f"{title}登记了委托投票，但{why}。请删去 proxies，委托票不能计入。",
             contest.at("rounds", i, "proxies"),
-            citation=profile.cite(spec["article"]),
+            citation=profile.cite(spec.article),
         )
     ]
 
@@ -109,8 +104,8 @@ def _by_holder(entries: list[dict]) -> dict[str, list[int]]:
 
 def _cap(record: Record, profile: Profile, contest: Contest, i: int, entries: list[dict], title: str) -> list[Finding]:
     """Principals per holder, summed over all the holder's entries in the round."""
-    spec = profile["proxy"]
-    cap = spec.get("max_per_holder")
+    spec = profile.proxy
+    cap = spec.max_per_holder
     if cap is None:
         return []
     out = []
@@ -126,7 +121,7 @@ def _cap(record: Record, profile: Profile, contest: Contest, i: int, entries: li
                 f"{title}受委托人 {holder} 接受了 {len(principals)} 人的委托（{names_cn(principals)}{split}），"
                 f"每人接受委托不得超过 {cap} 人。请核对委托名单，超出部分的委托无效。",
                 contest.at("rounds", i, "proxies", places[0], "principals"),
-                citation=profile.cite(spec["article"]),
+                citation=profile.cite(spec.article),
             )
         )
     return out
@@ -135,8 +130,8 @@ def _cap(record: Record, profile: Profile, contest: Contest, i: int, entries: li
 def _candidates(
     record: Record, profile: Profile, contest: Contest, i: int, entries: list[dict], title: str
 ) -> list[Finding]:
-    spec = profile["proxy"]
-    if spec.get("candidates_may_hold", True):
+    spec = profile.proxy
+    if spec.candidates_may_hold:
         return []
     standing = {c["name"]: c["post"] for _, c in contest.formal_candidates()}
     return [
@@ -146,7 +141,7 @@ def _candidates(
             f"{title}受委托人 {e['holder']} 是{standing[e['holder']]}职位的候选人，候选人不得接受委托投票。"
             "请由委托人另行委托其他选民，或删去这项委托。",
             contest.at("rounds", i, "proxies", j, "holder"),
-            citation=profile.cite(spec["article"]),
+            citation=profile.cite(spec.article),
         )
         for j, e in enumerate(entries)
         if e["holder"] in standing
@@ -156,8 +151,8 @@ def _candidates(
 def _relatives(
     record: Record, profile: Profile, contest: Contest, i: int, entries: list[dict], title: str
 ) -> list[Finding]:
-    spec = profile["proxy"]
-    if not spec.get("relatives_only"):
+    spec = profile.proxy
+    if not spec.relatives_only:
         return []
     return [
         record.finding(
@@ -167,7 +162,7 @@ def _relatives(
             "（配偶、父母、子女、兄弟姐妹、祖父母、外祖父母、孙子女、外孙子女）。只能委托有选举权的近亲属代为投票；"
             "请核对关系，或由委托人改为委托近亲属。",
             contest.at("rounds", i, "proxies", j, "relation"),
-            citation=profile.cite(spec["article"]),
+            citation=profile.cite(spec.article),
         )
         for j, e in enumerate(entries)
         if e.get("relation") and e["relation"].strip() not in CLOSE_RELATIVES
@@ -178,7 +173,7 @@ def _logic(
     record: Record, profile: Profile, contest: Contest, i: int, entries: list[dict], title: str
 ) -> list[Finding]:
     """A holder is present, so cannot also be an absent principal; a principal has one proxy."""
-    citation = profile.cite(profile["proxy"]["article"])
+    citation = profile.cite(profile.proxy.article)
     holders = {e["holder"] for e in entries}
     out = []
     seen: dict[str, int] = {}
@@ -217,7 +212,7 @@ def _not_voters(record: Record, contest: Contest, i: int, entries: list[dict], t
     voters = {name for _, name in roll(contest)}
     if not voters:
         return []
-    unit = METHOD_WORDS.get(record.data.get("method"), METHOD_WORDS["all_voters"])[1]
+    unit = ELECTORATE.get(record.data.get("method"), ELECTORATE["all_voters"])[1]
     out = []
     for j, entry in enumerate(entries):
         people = [(contest.at("rounds", i, "proxies", j, "holder"), entry["holder"], "受委托人")]

@@ -14,9 +14,9 @@ from decimal import Decimal, InvalidOperation
 from ..findings import Finding, Severity
 from ..formatting import percent, ratio
 from ..outcome import Outcome, labels
+from ..profile import Profile
 from ..records import Record
 from ..stats import Stats
-from .profile import Profile
 
 __all__ = ["check", "TOLERANCE"]
 

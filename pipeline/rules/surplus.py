@@ -22,18 +22,12 @@ from fractions import Fraction
 
 from ..findings import Finding, Severity
 from ..model import Contest, contests
+from ..profile import Profile, SurplusRule
 from ..records import Record
+from ..words import RATIO_NAMES, fraction_name
 from .completeness import label, round_seats, round_title, round_type
-from .profile import Profile
 
 RULE_IDS = {"ratio_range": "SURPLUS-RATIO", "min_percent": "SURPLUS-PERCENT", "more_than_seats": "SURPLUS-COUNT"}
-FRACTION_WORDS = {
-    Fraction(1, 3): "三分之一",
-    Fraction(1, 2): "二分之一",
-    Fraction(2, 3): "三分之二",
-    Fraction(1): "一倍",
-    Fraction(2): "两倍",
-}
 
 
 @dataclass(frozen=True)
@@ -57,15 +51,15 @@ class Band:
 
 
 def _words(value: Fraction) -> str:
-    return FRACTION_WORDS.get(value, f"{value.numerator}/{value.denominator}")
+    return fraction_name(value, RATIO_NAMES)
 
 
-def band(spec: dict, post: str, seats: int) -> Band | None:
-    """The band a post must meet under a surplus spec, or None when the post is exempt."""
-    if post in (spec.get("exempt_posts") or []):
+def band(spec: SurplusRule, post: str, seats: int) -> Band | None:
+    """The band a post must meet under a surplus rule, or None when the post is exempt."""
+    if post in spec.exempt_posts:
         return None
-    per_post = (spec.get("per_post_extra") or {}).get(post)
-    if per_post and spec.get("scope") == "per_post":
+    per_post = spec.per_post_extra.get(post)
+    if per_post and spec.scope == "per_post":
         low, high = per_post
         return Band(
             low,
@@ -73,17 +67,17 @@ def band(spec: dict, post: str, seats: int) -> Band | None:
             "SURPLUS-PER-POST",
             f"按规定应比应选名额多 {low} 至 {high} 名" if low != high else f"按规定应比应选名额多 {low} 名",
         )
-    rule = spec["rule"]
-    if rule == "ratio_range":
-        lo, hi = (Fraction(str(x)) for x in spec["ratio"])
+    rule = spec.rule
+    if rule == "ratio_range" and spec.ratio is not None:
+        lo, hi = spec.ratio
         return Band(
             math.ceil(seats * lo),
             math.floor(seats * hi),
             RULE_IDS[rule],
             f"候选人应多于应选名额的{_words(lo)}至{_words(hi)}",
         )
-    if rule == "min_percent":
-        pct = Fraction(str(spec["percent"]))
+    if rule == "min_percent" and spec.percent is not None:
+        pct = spec.percent
         return Band(
             math.ceil(seats * pct / 100), None, RULE_IDS[rule], f"差额应不少于应选人数的 {pct}%，不足一名按一名计"
         )
@@ -93,8 +87,7 @@ def band(spec: dict, post: str, seats: int) -> Band | None:
 
 
 def check(record: Record, profile: Profile) -> list[Finding]:
-    spec = profile["surplus"]
-    if spec["rule"] == "none":
+    if profile.surplus.rule == "none":
         return []
     all_contests = contests(record.data)
     out: list[Finding] = []
@@ -114,11 +107,11 @@ def _counts(contest: Contest) -> dict[str, tuple[int, int, int]]:
 
 
 def _contest(record: Record, profile: Profile, contest: Contest, where: str) -> list[Finding]:
-    spec = profile["surplus"]
-    citation = profile.cite(spec["article"])
+    spec = profile.surplus
+    citation = profile.cite(spec.article)
     counts = _counts(contest)
-    if spec.get("scope") == "overall" and spec["rule"] == "more_than_seats":
-        exempt = set(spec.get("exempt_posts") or [])
+    if spec.scope == "overall" and spec.rule == "more_than_seats":
+        exempt = set(spec.exempt_posts)
         seats = sum(s for p, (_, s, _) in counts.items() if p not in exempt)
         formal = sum(c for p, (_, _, c) in counts.items() if p not in exempt)
         if formal <= seats:
@@ -176,20 +169,18 @@ def _post_finding(
 
 def _runoffs(record: Record, profile: Profile, contest: Contest, where: str) -> list[Finding]:
     """Candidates of a 另行选举: the profile's extra number, or the same ratio as the first election."""
-    spec = profile["runoff"]
-    extra_rule = spec.get("extra_candidates")
-    if extra_rule is None:
-        return []
+    spec = profile.runoff
+    extra_rule = spec.extra_candidates
     out = []
     for i, rnd in enumerate(contest.rounds):
         if round_type(rnd) != "runoff":
             continue
         for post, seats in round_seats(contest, rnd).items():
             names = list((rnd.get("votes") or {}).get(post, {}))
-            if not names or post in (profile["surplus"].get("exempt_posts") or []):
+            if not names or post in profile.surplus.exempt_posts:
                 continue
             if extra_rule == "ratio":
-                rule = band(profile["surplus"], post, seats)
+                rule = band(profile.surplus, post, seats)
                 severity = Severity.ERROR
             else:
                 rule = Band(extra_rule, extra_rule, "SURPLUS-RUNOFF", f"另行选举的候选人应比应选名额多 {extra_rule} 名")
@@ -204,7 +195,7 @@ def _runoffs(record: Record, profile: Profile, contest: Contest, where: str) -> 
                     f"{rule.wording}（候选人{rule.candidates_text(seats)}），按首次选举未当选人的得票多少确定。"
                     "请核对本轮的候选人和应选名额。",
                     contest.at("rounds", i, "votes", post),
-                    citation=profile.cite(spec["article"]),
+                    citation=profile.cite(spec.article),
                 )
             )
     return out

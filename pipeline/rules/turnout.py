@@ -8,24 +8,17 @@ a value exactly on the bound fails and the message says so, since some guides wr
 
 from __future__ import annotations
 
-from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from ..findings import Finding, Severity
 from ..model import Contest, contests
+from ..profile import Profile
 from ..records import Record
+from ..words import VOID_ROUND, fraction_name
 from .completeness import electorate_words, label, names_cn, round_label, round_type
-from .profile import Profile
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..outcome import ContestOutcome, Outcome, RoundResult
-
-FRACTION_NAMES = {
-    Fraction(1, 2): "半数",
-    Fraction(2, 3): "三分之二",
-    Fraction(4, 5): "五分之四",
-    Fraction(1, 3): "三分之一",
-}
 
 
 def check(record: Record, profile: Profile, outcome: Outcome) -> list[Finding]:
@@ -41,10 +34,6 @@ def check(record: Record, profile: Profile, outcome: Outcome) -> list[Finding]:
     return out
 
 
-def _fraction_name(value: Fraction) -> str:
-    return FRACTION_NAMES.get(value, f"{value.numerator}/{value.denominator}")
-
-
 def _excluded(record: Record, profile: Profile, contest: Contest, where: str) -> list[Finding]:
     """`excluded` only lowers the base where the profile counts from the expected attendance (O5)."""
     excluded = contest.electorate.get("excluded")
@@ -52,7 +41,7 @@ def _excluded(record: Record, profile: Profile, contest: Contest, where: str) ->
     if not excluded:
         return []
     path = contest.at("electorate", "excluded")
-    citation = profile.cite(profile["turnout"]["article"])
+    citation = profile.cite(profile.turnout.article)
     unit, noun = electorate_words(record.data, profile)
     if registered is not None and excluded > registered:
         return [
@@ -64,7 +53,7 @@ def _excluded(record: Record, profile: Profile, contest: Contest, where: str) ->
                 citation=citation,
             )
         ]
-    if profile["turnout"]["base"] == "expected":
+    if profile.turnout.base == "expected":
         return []
     return [
         record.finding(
@@ -83,11 +72,11 @@ def _turnout(record: Record, profile: Profile, contest: Contest, rnd: RoundResul
     value, base, needed = rnd.turnout_value, rnd.turnout_base, rnd.turnout_needed
     if value is None or base is None or needed is None or value >= needed:
         return []
-    spec = profile["turnout"]
-    threshold = profile.threshold("turnout", record.data.get("method"))
+    spec = profile.turnout
+    threshold = spec.threshold(record.data.get("method"))
     record_round = contest.rounds[rnd.index]
     unit, measure, noun, field = _turnout_words(record, profile, contest, record_round, base)
-    name = _fraction_name(threshold.fraction)
+    name = fraction_name(threshold.fraction)
     verb = "不足" if threshold.inclusive else "未超过"
     text = (
         f"{where}{round_label(contest, rnd.index, record_round)}{measure} {value} {unit}，"
@@ -95,7 +84,7 @@ def _turnout(record: Record, profile: Profile, contest: Contest, rnd: RoundResul
     )
     if not threshold.inclusive and value * threshold.fraction.denominator == base * threshold.fraction.numerator:
         text += f"恰好{name}不算“超过{name}”"
-        text += "（有的辅导材料认为达到即可，但规定是“超过”）。" if spec.get("boundary_disputed") else "。"
+        text += "（有的辅导材料认为达到即可，但规定是“超过”）。" if spec.boundary_disputed else "。"
     text += _what_follows(record_round)
     return [
         record.finding(
@@ -103,7 +92,7 @@ def _turnout(record: Record, profile: Profile, contest: Contest, rnd: RoundResul
             Severity.ERROR,
             text,
             contest.at("rounds", rnd.index, *field),
-            citation=profile.cite(spec["article"]),
+            citation=profile.cite(spec.article),
         )
     ]
 
@@ -112,26 +101,23 @@ def _turnout_words(
     record: Record, profile: Profile, contest: Contest, record_round: dict, base: int
 ) -> tuple[str, str, str, tuple]:
     """(unit, what was counted, the base in words with its number, path of the counted field)."""
-    spec = profile["turnout"]
+    spec = profile.turnout
     unit, noun = electorate_words(record.data, profile)
-    if spec["measure"] == "present":
+    if spec.measure == "present":
         measure, field, noun = "实到会有选举权的人数", ("present",), "应到会人数"
     else:
         measure = "参加投票"
         field = ("participants",) if record_round.get("participants") is not None else ("ballots", "returned")
     note = ""
-    if spec["base"] == "expected" and base != contest.registered:
+    if spec.base == "expected" and base != contest.registered:
         note = f"（登记 {contest.registered} {unit}，不计入 {contest.registered - base} {unit}）"
-        noun = noun if spec["measure"] == "present" else f"计入基数的{noun}"
+        noun = noun if spec.measure == "present" else f"计入基数的{noun}"
     return unit, measure, f"{noun} {base} {unit}{note}", field
 
 
 def _what_follows(record_round: dict) -> str:
-    if round_type(record_round) == "runoff":
-        return "本次另行选举不能产生当选人，应重新组织另行选举；请先核对人数是否录错。"
-    if round_type(record_round) == "revote":
-        return "本次重新投票不能产生当选人，应重新组织投票；请先核对人数是否录错。"
-    return "本轮不能产生当选人，应重新组织选举；请先核对人数是否录错。"
+    what, again = VOID_ROUND.get(round_type(record_round), VOID_ROUND["first"])
+    return f"{what}不能产生当选人，应重新组织{again}；请先核对人数是否录错。"
 
 
 def _last_by_post(result: ContestOutcome) -> dict[str, tuple]:
@@ -159,7 +145,7 @@ def _pending(record: Record, profile: Profile, contest: Contest, result: Contest
                     f"{title}{post}职位{names_cn(post_result.revote_among)}得票相等，争 {post_result.revote_seats} 个名额，"
                     "须就票数相等的候选人重新投票决定（不得抽签）。请在 rounds 中录入重新投票（type: revote）的结果。",
                     path,
-                    citation=profile.cite(profile["win"]["article"]),
+                    citation=profile.cite(profile.win.article),
                 )
             )
         if post_result.seats_left:
@@ -173,7 +159,7 @@ def _pending(record: Record, profile: Profile, contest: Contest, result: Contest
                     f"应另行选举；候选人为未当选人中得票多的：{names_cn(post_result.runoff_candidates)}。"
                     "请在 rounds 中录入另行选举（type: runoff）的结果。",
                     path,
-                    citation=profile.cite(profile["runoff"]["article"]),
+                    citation=profile.cite(profile.runoff.article),
                 )
             )
         if post_result.vacant and not post_result.revote_among:
@@ -184,7 +170,7 @@ def _pending(record: Record, profile: Profile, contest: Contest, result: Contest
                     f"{title}{post}职位仍缺 {post_result.vacant} 名（{post_result.rule}）。"
                     "该名额暂作缺额，或依本省规定再行选举。",
                     path,
-                    citation=profile.cite(profile["runoff"]["article"]),
+                    citation=profile.cite(profile.runoff.article),
                 )
             )
     return out
@@ -210,7 +196,7 @@ def _runoff_round(
 ) -> list[Finding]:
     out = []
     title = where + round_label(contest, index, record_round)
-    citation = profile.cite(profile["runoff"]["article"])
+    citation = profile.cite(profile.runoff.article)
     posts = list(record_round.get("posts") or record_round.get("seats") or record_round.get("votes") or {})
     for post in posts:
         first = left.get(post)
