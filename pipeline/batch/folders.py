@@ -105,8 +105,8 @@ def recover(parent: str, name: str | None = None) -> None:
         if not os.path.lexists(final):
             complete = [p for mark, p in items if mark == TMP_MARK and os.path.exists(os.path.join(p, STAMP))]
             old = [p for mark, p in items if mark == OLD_MARK and os.path.exists(os.path.join(p, STAMP))]
-            chosen = (complete or old or [None])[0]
-            if chosen is not None:
+            chosen = (complete or old or [""])[0]
+            if chosen:
                 try:
                     os.rename(chosen, final)
                 except OSError:

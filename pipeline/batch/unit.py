@@ -97,7 +97,9 @@ class UnitFinding(Finding):
 
     @classmethod
     def of(cls, finding: Finding | dict) -> UnitFinding:
-        return cls.from_dict(finding if isinstance(finding, dict) else finding.to_dict())
+        found = cls.from_dict(finding if isinstance(finding, dict) else finding.to_dict())
+        assert isinstance(found, cls)
+        return found
 
 
 @dataclass
