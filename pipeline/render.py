@@ -33,6 +33,7 @@ The core never prints and never exits: problems are exceptions with Chinese mess
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import threading
@@ -48,10 +49,13 @@ from jinja2 import meta
 from jinja2.exceptions import TemplateSyntaxError, UndefinedError
 from lxml import etree
 
-from . import docxzip
-from .documents import KINDS, DocumentKind, Election, Instance, Waiting, find_kind
+from . import docxzip, unitrecord
+from .documents import DocumentKind, Election, Waiting, find_kind
+from .documents import plan as planning
 from .documents import summary as summary_doc
+from .documents.plan import Meta, Planned, file_name
 from .errors import DATA, HuanjieError
+from .findings import Finding
 from .fsutil import write_atomic
 from .paths import TEMPLATES_DIR
 
@@ -117,9 +121,20 @@ class DataMissing(RenderError):
 
 @dataclass(frozen=True)
 class WrittenFile:
+    """One file written: its kind, display title, path, catalogue data, SHA-256 and size in bytes."""
+
     kind: str
     title: str
     path: str
+    meta: Meta = field(default_factory=Meta)
+    sha256: str = ""
+    size: int = 0
+
+    def entry(self) -> unitrecord.DocumentEntry:
+        """The file as the unit record lists it (by its name in the folder)."""
+        return unitrecord.DocumentEntry(
+            os.path.basename(self.path), self.kind, self.title, self.sha256, self.size, self.meta
+        )
 
 
 @dataclass(frozen=True)
@@ -136,8 +151,11 @@ class SkippedDocument:
 
 @dataclass
 class RenderReport:
+    """What a render wrote and what it skipped; `record` is the unit record it wrote (None: not asked to)."""
+
     written: list[WrittenFile] = field(default_factory=list)
     skipped: list[SkippedDocument] = field(default_factory=list)
+    record: unitrecord.UnitRecord | None = None
 
     def lines(self) -> list[str]:
         """Chinese lines: one per file written, then one per document skipped."""
@@ -492,16 +510,6 @@ def render_template(
 # --------------------------------------------------------------------------------------------
 # Rendering a record
 # --------------------------------------------------------------------------------------------
-_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
-
-
-def file_name(kind: DocumentKind, suffix: str = "") -> str:
-    """03-正式候选人名单公告.docx, 07-当选证书-王建国.docx: sortable and self-explaining."""
-    text = kind.prefix + (f"-{suffix}" if suffix else "")
-    text = _UNSAFE.sub("_", text).strip(" .")
-    return text[:150] + ".docx"
-
-
 def template_path(kind: DocumentKind, templates_dir: str | os.PathLike | None) -> Path:
     if templates_dir is not None:
         folder = Path(templates_dir)
@@ -520,108 +528,133 @@ def template_path(kind: DocumentKind, templates_dir: str | os.PathLike | None) -
     return path
 
 
-def _election(record: Any) -> Election:
-    if isinstance(record, Election):
-        return record
-    data = getattr(record, "data", record)
-    if not isinstance(data, dict):
-        raise RenderError("选举记录无法读取，不能生成文书。")
-    return Election.from_data(data, file=getattr(record, "file", ""))
+def _require_election(value: Any) -> Election:
+    if not isinstance(value, Election):
+        raise TypeError(
+            f"render_record takes a documents.Election (from check.check_record), not {type(value).__name__}: "
+            "documents are only built from a checked record"
+        )
+    return value
 
 
-def _resolve_only(only: Iterable[str] | str | None) -> list[DocumentKind] | None:
-    if only is None:
-        return None
-    if isinstance(only, str):
-        only = [only]
-    chosen = []
-    for name in only:
-        kind = find_kind(name)
-        if kind not in chosen:
-            chosen.append(kind)
-    return chosen
-
-
-def _write(outdir: Path, kind: DocumentKind, instance: Instance, data: bytes, used: set[str]) -> str:
-    name = file_name(kind, instance.suffix)
-    stem = name[:-5]
-    n = 2
-    while name in used:
-        name = f"{stem}-{n}.docx"
-        n += 1
-    used.add(name)
-    path = outdir / name
+def _write(path: Path, data: bytes) -> tuple[str, int]:
     write_atomic(str(path), data, overwrite=True)
-    return str(path)
+    return hashlib.sha256(data).hexdigest(), len(data)
+
+
+def _unit_record(
+    outdir: Path, report: RenderReport, findings: list[Finding], draft: bool, rel: str, partial: bool
+) -> unitrecord.UnitRecord:
+    """The folder's unit record after this render: what it wrote, plus (for --only) what an earlier one wrote."""
+    from . import __version__
+
+    documents = [w.entry() for w in report.written]
+    skipped = [unitrecord.SkippedEntry(s.kind, s.title, s.field, s.reason) for s in report.skipped]
+    earlier = unitrecord.read(outdir) if partial else None
+    if earlier is not None:
+        names = {d.name for d in documents}
+        kinds = {d.kind for d in documents}
+        kept = [d for d in earlier.documents if d.name not in names and (outdir / d.name).is_file()]
+        documents = sorted(kept + documents, key=lambda d: d.name)
+        skipped = [s for s in earlier.skipped if s.kind not in kinds] + skipped
+    status = "draft" if draft or (earlier is not None and earlier.status == "draft") else "ok"
+    return unitrecord.UnitRecord(
+        status=status, version=__version__, rel=rel, findings=list(findings), documents=documents, skipped=skipped
+    )
 
 
 def render_record(
-    record: Any,
+    election: Election,
     outdir: str | os.PathLike,
     only: Iterable[str] | str | None = None,
     templates_dir: str | os.PathLike | None = None,
     draft: bool = False,
+    findings: Iterable[Finding] = (),
+    record_unit: bool = True,
 ) -> RenderReport:
-    """Render every document of one record (or only the kinds named) into `outdir`.
+    """Render every document of one checked election (or only the kinds named) into `outdir`.
 
-    `record` is a `records.Record`, its data dict or a `documents.Election`. Documents whose data
-    is not in the record yet are skipped and listed in the report; when `only` names such a
+    `election` is a `documents.Election` made from a check (`Election.from_check`); anything else raises
+    TypeError. Exactly the documents of `documents.plan.plan(election, only)` are written. Documents whose
+    data is not in the record yet are skipped and listed in the report; when `only` names such a
     document, `DataMissing` is raised instead. `only` takes keys (`results`), titles (`选举结果公告`)
     or numbers (`06`); an unknown name raises `documents.UnknownKind`. `templates_dir` holds a
     district's own templates (same file names as in templates/); kinds it lacks use the defaults.
-    `draft` marks every page 草稿（未通过校验）.
+    `draft` marks every page 草稿（未通过校验）. Unless `record_unit` is false, the folder's unit record
+    (`unitrecord`, with `findings`, the check's findings) is written last, as batch writes it.
     """
-    election = _election(record)
-    chosen = _resolve_only(only)
-    kinds = chosen if chosen is not None else KINDS
+    election = _require_election(election)
+    plan = planning.plan(election, only)
     outdir = Path(outdir)
-    report = RenderReport()
-    used: set[str] = set()
+    report = RenderReport(skipped=[SkippedDocument(s.kind.key, s.kind.title, s.field, s.reason) for s in plan.skipped])
     # Every template is read before the first document is written: a broken template must not
     # leave the folder with only some of the documents updated.
-    for kind in kinds:
-        compile_template(template_path(kind, templates_dir))
-    for kind in kinds:
-        try:
-            instances = kind.build(election)
-        except Waiting as waiting:
-            if chosen is not None:
-                raise DataMissing(kind, waiting.field, waiting.reason) from None
-            report.skipped.append(SkippedDocument(kind.key, kind.title, waiting.field, waiting.reason))
-            continue
-        compiled = compile_template(template_path(kind, templates_dir))
-        for instance in instances:
-            title = kind.title + (f"-{instance.suffix}" if instance.suffix else "")
-            data = render_template(compiled, instance.context, draft=draft, title=title)
-            path = _write(outdir, kind, instance, data, used)
-            report.written.append(WrittenFile(kind.key, title, path))
+    kinds = planning.kinds(only)
+    compiled = {kind.key: compile_template(template_path(kind, templates_dir)) for kind in kinds}
+    missing = plan.skipped[0] if only is not None and plan.skipped else None
+    for planned in plan:
+        if missing is not None and kinds.index(planned.kind) > kinds.index(missing.kind):
+            break  # a document asked for explicitly lacks its data: the ones before it are written, as it is reached
+        report.written.append(_render_planned(planned, compiled[planned.kind.key], outdir, draft))
+    if missing is not None:
+        raise DataMissing(missing.kind, missing.field, missing.reason)
+    if record_unit:
+        os.makedirs(outdir, exist_ok=True)
+        rel = os.path.basename(election.file) if election.file else ""
+        report.record = _unit_record(outdir, report, list(findings), draft, rel, partial=only is not None)
+        unitrecord.write(outdir, report.record)
     return report
 
 
+def _render_planned(planned: Planned, compiled: CompiledTemplate, outdir: Path, draft: bool) -> WrittenFile:
+    data = render_template(compiled, planned.instance.context, draft=draft, title=planned.title)
+    path = outdir / planned.file_name
+    sha, size = _write(path, data)
+    return WrittenFile(planned.kind.key, planned.title, str(path), planned.meta, sha, size)
+
+
+def _summary_elections(items: Iterable[Any]) -> list[Election]:
+    """Evaluated elections of `items`: Elections as they are, check results that passed; nothing unchecked."""
+    elections = []
+    for item in items:
+        if isinstance(item, Election):
+            elections.append(item)
+        elif hasattr(item, "outcome") and hasattr(item, "findings") and hasattr(item, "record"):
+            if item.ok and item.outcome is not None:
+                elections.append(Election.from_check(item))
+        else:
+            raise TypeError(
+                f"render_summary takes documents.Election or check.CheckResult items, not {type(item).__name__}"
+            )
+    return elections
+
+
 def render_summary(
-    records: Iterable[Any],
+    elections: Iterable[Any],
     outdir: str | os.PathLike,
     templates_dir: str | os.PathLike | None = None,
     draft: bool = False,
     title: str | None = None,
     author: str | None = None,
 ) -> RenderReport:
-    """One 换届选举工作总结 for many records (a township or county), written into `outdir`.
+    """One 换届选举工作总结 for many checked records (a township or county), written into `outdir`.
 
-    Records without any count are left out of the figures; if none has one, `DataMissing` is raised.
+    `elections` are `documents.Election` or `check.CheckResult` items (a result with errors is left
+    out); a dict or a `records.Record` raises TypeError. Records without any count are left out of
+    the figures; if none has one, `DataMissing` is raised.
     """
     kind = find_kind("summary")
-    elections = [_election(r) for r in records]
+    chosen = _summary_elections(elections)
     try:
-        instance = summary_doc.build(elections, title=title, author=author)
+        instance = summary_doc.build(chosen, title=title, author=author)
     except Waiting as waiting:
         raise DataMissing(kind, waiting.field, waiting.reason) from None
     compiled = compile_template(template_path(kind, templates_dir))
     data = render_template(compiled, instance.context, draft=draft, title=kind.title)
-    report = RenderReport()
-    path = _write(Path(outdir), kind, instance, data, set())
-    report.written.append(WrittenFile(kind.key, kind.title, path))
-    return report
+    path = Path(outdir) / file_name(kind, instance.suffix)
+    sha, size = _write(path, data)
+    meta = planning.describe(kind, instance.context)
+    return RenderReport(written=[WrittenFile(kind.key, kind.title, str(path), meta, sha, size)])
 
 
 def list_templates(kind: str | None = None):

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from conftest import SAMPLES
 from test_batch import BAD, make_tree
 
-from pipeline import aggregate, check, records
+from pipeline import aggregate, check
 from pipeline.aggregate import TreeFold, common_root, discover
 from pipeline.batch import run_batch
 from pipeline.cli import main
@@ -268,9 +268,11 @@ def test_discover_and_common_root(tmp_path):
 
 
 def test_render_summary_of_records_still_works(tmp_path):
+    from pipeline import check
     from pipeline.render import render_summary
 
-    chosen = [records.load(str(SAMPLES / f"{n}.yaml"))[0] for n in ("village-liulin-runoff", "residents-yangguang")]
+    # render_summary takes checked records (check results or elections), never an unchecked Record.
+    chosen = [check.check_file(str(SAMPLES / f"{n}.yaml")) for n in ("village-liulin-runoff", "residents-yangguang")]
     report = render_summary(chosen, tmp_path)
     text = paragraphs(Path(report.written[0].path))
     assert "青石县村民委员会、居民委员会" in text.replace("\n", "") and "登记3846人（户）" in text

@@ -26,6 +26,7 @@ from xml.etree import ElementTree
 
 import pytest
 from conftest import SAMPLES, run_cli
+from helpers import election_of
 
 from pipeline import archive, pdf, records, sm3
 from pipeline.batch import run_batch
@@ -391,7 +392,7 @@ def test_render_folder_needs_its_record(tmp_path):
     require_tools()
     folder = tmp_path / "r"
     record, _ = records.load(str(SAMPLES / "residents-yangguang.yaml"))
-    render_record(record, folder, only=["committee"])
+    render_record(election_of(record.data, record.file), folder, only=["committee"])
     run = run_cli("archive", str(folder), "-o", str(tmp_path / "x.zip"))
     assert run.exit_code == 2 and "--record" in run.stderr
 
@@ -402,7 +403,7 @@ def test_render_folder_with_settings_file_and_force(tmp_path):
     folder = tmp_path / "阳光社区"
     sample = SAMPLES / "residents-yangguang.yaml"
     record, _ = records.load(str(sample))
-    render_record(record, folder, only=["committee", "results"])
+    render_record(election_of(record.data, record.file), folder, only=["committee", "results"])
     settings = tmp_path / "档号设置.yaml"
     settings.write_text(
         textwrap.dedent("""\
@@ -456,7 +457,7 @@ def test_drafts_and_records_with_errors_are_refused(tmp_path):
     sample = SAMPLES / "residents-yangguang.yaml"
     record, _ = records.load(str(sample))
     drafts = tmp_path / "drafts"
-    render_record(record, drafts, only=["committee"], draft=True)
+    render_record(election_of(record.data, record.file), drafts, only=["committee"], draft=True)
     run = run_cli("archive", str(drafts), "--record", str(sample), "-o", str(tmp_path / "d.zip"))
     assert run.exit_code == 1 and "草稿" in run.stderr and "未生成数据包" in run.stderr, run.output
     assert not (tmp_path / "d.zip").exists()

@@ -22,6 +22,7 @@ from conftest import ROOT, SAMPLES
 
 from pipeline import batch
 from pipeline.batch import MANIFEST, REPORT_JSON, REPORT_XLSX, STAMP, UnitTask, process_unit, run_batch
+from pipeline.batch import unit as batch_unit
 from pipeline.cli import main
 
 BAD_ID = "DEADLINE-VOTER-LIST"
@@ -284,7 +285,7 @@ def test_deleted_documents_and_removed_records_are_noticed(tmp_path):
 # --------------------------------------------------------------------------------------------
 def _crash_after(monkeypatch, unit: str, exc: BaseException, files: int = 3):
     """render_record writes `files` documents of `unit`, then raises `exc` (others render normally)."""
-    real = batch.render_record
+    real = batch_unit.render_record
 
     def flaky(record, outdir, **kw):
         if unit in str(getattr(record, "file", "")):
@@ -295,7 +296,7 @@ def _crash_after(monkeypatch, unit: str, exc: BaseException, files: int = 3):
             raise exc
         return real(record, outdir, **kw)
 
-    monkeypatch.setattr(batch, "render_record", flaky)
+    monkeypatch.setattr(batch_unit, "render_record", flaky)
 
 
 def test_interrupt_mid_unit_keeps_the_old_folder_and_leaves_nothing_half_written(tmp_path, monkeypatch):
@@ -409,14 +410,14 @@ def test_parallel_and_serial_runs_give_the_same_files(tmp_path):
 def test_a_worker_that_dies_fails_only_its_unit(tmp_path, monkeypatch):
     tree = make_tree(tmp_path / "tree", bad=False)
     out = tmp_path / "out"
-    real = batch.render_record
+    real = batch_unit.render_record
 
     def deadly(record, outdir, **kw):
         if "阳光社区" in str(getattr(record, "file", "")):
             os._exit(9)
         return real(record, outdir, **kw)
 
-    monkeypatch.setattr(batch, "render_record", deadly)
+    monkeypatch.setattr(batch_unit, "render_record", deadly)
     result = run_batch(str(tree), str(out), jobs=2)
     assert (result.ok, result.failed) == (4, 1)
     assert "进程意外退出" in units_by_path(out)["青石县/东城街道/阳光社区.yaml"]["error"]

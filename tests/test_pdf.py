@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from conftest import SAMPLES
+from helpers import election_of
 
 from pipeline import check, records
 from pipeline.documents import Election, find_kind
@@ -91,7 +92,7 @@ def pdfs(tmp_path_factory) -> dict[str, Path]:
     files = []
     for sample in sorted(SAMPLES.glob("*.yaml")):
         record, _ = records.load(str(sample))
-        report = render_record(record, root / "docx" / sample.stem)
+        report = render_record(election_of(record.data, record.file), root / "docx" / sample.stem)
         files.extend(Path(w.path) for w in report.written)
     out = root / "pdf"
     converted = {}

@@ -14,10 +14,12 @@ import pytest
 from conftest import SAMPLES
 from docx.oxml.ns import qn
 from docx.shared import Twips
+from helpers import checked, election_of
 
-from pipeline import records, render, strokes
+from pipeline import check, records, render, strokes
 from pipeline.documents import KINDS, UnknownKind
 from pipeline.render import DRAFT_MARK, TEMPLATES_DIR, DataMissing, TemplateProblem, render_record, render_summary
+from pipeline.unitrecord import STAMP
 
 SAMPLE_NAMES = sorted(p.stem for p in SAMPLES.glob("*.yaml"))
 
@@ -34,7 +36,7 @@ def out(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("render")
     for name in SAMPLE_NAMES:
         record, _ = records.load(str(SAMPLES / f"{name}.yaml"))
-        render_record(record, root / name)
+        render_record(election_of(record.data, f"{name}.yaml"), root / name)
     return root
 
 
@@ -74,13 +76,14 @@ def test_every_kind_is_rendered_for_some_sample(out):
 
 
 def test_documents_waiting_for_data_are_skipped_with_the_field(tmp_path):
-    report = render_record(load("party-qinghe-branch"), tmp_path)
+    report = render_record(election_of(load("party-qinghe-branch")), tmp_path)
     skipped = {s.kind: s for s in report.skipped}
     assert set(skipped) == {"results", "certificate", "winner_pledge", "summary"}
     assert skipped["results"].field == "rounds[].votes"
     assert skipped["results"].line == "跳过 选举结果公告：尚无计票结果（等待 rounds[].votes）。"
-    assert sorted(os.listdir(tmp_path)) == sorted(Path(w.path).name for w in report.written)
-    deputy = render_record(load("deputy-hewan-district7"), tmp_path / "d")
+    # The documents written, and the unit record saying so (as batch writes it).
+    assert sorted(os.listdir(tmp_path)) == sorted([STAMP, *(Path(w.path).name for w in report.written)])
+    deputy = render_record(election_of(load("deputy-hewan-district7")), tmp_path / "d")
     assert [s.line for s in deputy.skipped] == [
         "跳过 严肃换届纪律承诺书：记录中没有列出签订纪律承诺书的人员（等待 documents.discipline_signers）。"
     ]
@@ -104,26 +107,26 @@ def test_file_names_sort_and_explain_themselves(out):
 
 
 def test_only_renders_the_kinds_named(tmp_path):
-    report = render_record(load("residents-yangguang"), tmp_path, only=["当选证书", "06"])
+    report = render_record(election_of(load("residents-yangguang")), tmp_path, only=["当选证书", "06"])
     assert {w.kind for w in report.written} == {"certificate", "results"}
     assert len(report.written) == 6 and not report.skipped
 
 
 def test_only_on_a_document_without_its_data_is_an_error(tmp_path):
     with pytest.raises(DataMissing) as info:
-        render_record(load("party-qinghe-branch"), tmp_path, only=["results"])
+        render_record(election_of(load("party-qinghe-branch")), tmp_path, only=["results"])
     assert info.value.field == "rounds[].votes"
     assert str(info.value) == "无法生成选举结果公告：尚无计票结果（需要记录中的 rounds[].votes）。"
     assert not list(tmp_path.iterdir())
     with pytest.raises(UnknownKind):
-        render_record(load("party-qinghe-branch"), tmp_path, only=["海报"])
+        render_record(election_of(load("party-qinghe-branch")), tmp_path, only=["海报"])
 
 
 def test_rendering_again_replaces_the_files_and_gives_the_same_bytes(tmp_path):
     data = load("village-liulin-runoff")
-    first = render_record(data, tmp_path, only=["results"])
+    first = render_record(election_of(data), tmp_path, only=["results"])
     before = {w.path: Path(w.path).read_bytes() for w in first.written}
-    render_record(data, tmp_path, only=["results"])
+    render_record(election_of(data), tmp_path, only=["results"])
     assert {p: Path(p).read_bytes() for p in before} == before
     assert not [n for n in os.listdir(tmp_path) if n.startswith(".~")]
 
@@ -475,7 +478,7 @@ def test_large_roll_is_names_in_columns_not_a_table_row_per_voter(tmp_path):
     ]
     data["electorate"]["registered"] = 12 * 16 * len(base)
     started = time.perf_counter()
-    report = render_record(data, tmp_path, only=["voters"])
+    report = render_record(election_of(data), tmp_path, only=["voters"])
     assert time.perf_counter() - started < 5
     path = Path(report.written[0].path)
     document = docx.Document(str(path))
@@ -495,7 +498,7 @@ def test_special_characters_come_out_intact(tmp_path):
     data["candidates"][0]["workplace"] = "A&B <公司> \"甲\" '乙'"
     data["rounds"][0]["votes"]["主任"] = {"张三 & 李四 <x>": 1102, "林美华": 268}
     data["unit"]["short_name"] = "阳光&<社区>"
-    report = render_record(data, tmp_path, only=["candidates_formal", "results", "certificate"])
+    report = render_record(election_of(data), tmp_path, only=["candidates_formal", "results", "certificate"])
     formal = text(tmp_path / "03-正式候选人名单公告.docx")
     assert "张三 & 李四 <x>" in formal
     assert "A&B <公司> \"甲\" '乙'" in formal
@@ -518,7 +521,12 @@ def _custom_template(folder: Path, name: str, extra: str) -> Path:
 def test_a_missing_top_level_variable_names_template_and_variable(tmp_path):
     _custom_template(tmp_path / "tpl", "选举委员会成员公告.docx", "联系人：{{ contact_person }}")
     with pytest.raises(TemplateProblem) as info:
-        render_record(load("residents-yangguang"), tmp_path / "out", only=["committee"], templates_dir=tmp_path / "tpl")
+        render_record(
+            election_of(load("residents-yangguang")),
+            tmp_path / "out",
+            only=["committee"],
+            templates_dir=tmp_path / "tpl",
+        )
     assert info.value.template == "选举委员会成员公告.docx"
     assert info.value.variable == "contact_person"
     assert "模板“选举委员会成员公告.docx”使用了变量“contact_person”" in str(info.value)
@@ -533,7 +541,10 @@ def test_a_missing_nested_variable_names_its_full_path(tmp_path):
     )
     with pytest.raises(TemplateProblem) as info:
         render_record(
-            load("residents-yangguang"), tmp_path / "out", only=["candidates_formal"], templates_dir=tmp_path / "tpl"
+            election_of(load("residents-yangguang")),
+            tmp_path / "out",
+            only=["candidates_formal"],
+            templates_dir=tmp_path / "tpl",
         )
     assert info.value.variable == "contests[0].posts[0].candidates[1].phone"
     assert "候选人名单公告.docx" in str(info.value)
@@ -543,7 +554,10 @@ def test_a_missing_variable_in_a_branch_not_taken_is_still_an_error(tmp_path):
     _custom_template(tmp_path / "tpl", "当选证书.docx", "{% if false %}{{ seal_number }}{% endif %}")
     with pytest.raises(TemplateProblem) as info:
         render_record(
-            load("residents-yangguang"), tmp_path / "out", only=["certificate"], templates_dir=tmp_path / "tpl"
+            election_of(load("residents-yangguang")),
+            tmp_path / "out",
+            only=["certificate"],
+            templates_dir=tmp_path / "tpl",
         )
     assert info.value.variable == "seal_number"
 
@@ -552,7 +566,10 @@ def test_a_template_syntax_error_is_reported_in_chinese(tmp_path):
     _custom_template(tmp_path / "tpl", "当选证书.docx", "{% if name %}没有结束标签")
     with pytest.raises(TemplateProblem) as info:
         render_record(
-            load("residents-yangguang"), tmp_path / "out", only=["certificate"], templates_dir=tmp_path / "tpl"
+            election_of(load("residents-yangguang")),
+            tmp_path / "out",
+            only=["certificate"],
+            templates_dir=tmp_path / "tpl",
         )
     assert "模板“当选证书.docx”的标签写法有误" in str(info.value)
 
@@ -560,13 +577,16 @@ def test_a_template_syntax_error_is_reported_in_chinese(tmp_path):
 def test_custom_templates_replace_only_the_kinds_they_provide(tmp_path):
     _custom_template(tmp_path / "tpl", "当选证书.docx", "本证书由{{ issuer }}制发。")
     report = render_record(
-        load("residents-yangguang"), tmp_path / "out", only=["certificate", "results"], templates_dir=tmp_path / "tpl"
+        election_of(load("residents-yangguang")),
+        tmp_path / "out",
+        only=["certificate", "results"],
+        templates_dir=tmp_path / "tpl",
     )
     assert len(report.written) == 6
     assert "本证书由东城街道办事处制发。" in text(tmp_path / "out" / "07-当选证书-王建国.docx")
     assert "本证书由" not in text(tmp_path / "out" / "06-选举结果公告.docx")
     with pytest.raises(TemplateProblem) as info:
-        render_record(load("residents-yangguang"), tmp_path / "x", templates_dir=tmp_path / "nowhere")
+        render_record(election_of(load("residents-yangguang")), tmp_path / "x", templates_dir=tmp_path / "nowhere")
     assert "模板文件夹" in str(info.value) and "不存在" in str(info.value)
 
 
@@ -575,7 +595,9 @@ def test_not_a_docx_template(tmp_path):
     folder.mkdir()
     (folder / "当选证书.docx").write_bytes(b"not a zip")
     with pytest.raises(TemplateProblem) as info:
-        render_record(load("residents-yangguang"), tmp_path / "out", only=["certificate"], templates_dir=folder)
+        render_record(
+            election_of(load("residents-yangguang")), tmp_path / "out", only=["certificate"], templates_dir=folder
+        )
     assert "不是有效的 Word 文档" in str(info.value)
 
 
@@ -593,27 +615,27 @@ def test_each_template_is_compiled_once_per_process(tmp_path, monkeypatch):
     monkeypatch.setattr(render, "_compile", counting)
     monkeypatch.setattr(render, "_CACHE", {})
     data = load("village-liulin-runoff")
-    render_record(data, tmp_path / "a")
-    render_record(data, tmp_path / "b")
+    render_record(election_of(data), tmp_path / "a")
+    render_record(election_of(data), tmp_path / "b")
     assert sorted(calls) == sorted({k.template for k in KINDS})
     # An edited template is picked up.
     tpl = _custom_template(tmp_path / "tpl", "当选证书.docx", "第一版")
-    render_record(data, tmp_path / "c", only=["certificate"], templates_dir=tmp_path / "tpl")
-    render_record(data, tmp_path / "c", only=["certificate"], templates_dir=tmp_path / "tpl")
+    render_record(election_of(data), tmp_path / "c", only=["certificate"], templates_dir=tmp_path / "tpl")
+    render_record(election_of(data), tmp_path / "c", only=["certificate"], templates_dir=tmp_path / "tpl")
     assert calls.count("当选证书.docx") == 2
     _custom_template(tmp_path / "tpl", "当选证书.docx", "第二版：更长的一段文字")
     os.utime(tpl, ns=(time.time_ns(), time.time_ns() + 10**9))
-    render_record(data, tmp_path / "d", only=["certificate"], templates_dir=tmp_path / "tpl")
+    render_record(election_of(data), tmp_path / "d", only=["certificate"], templates_dir=tmp_path / "tpl")
     assert calls.count("当选证书.docx") == 3
     assert "第二版" in text(tmp_path / "d" / "07-当选证书-刘建华.docx")
 
 
 def test_rendering_is_fast_once_compiled(tmp_path):
     data = load("residents-yangguang")
-    render_record(data, tmp_path, only=["committee"])
+    render_record(election_of(data), tmp_path, only=["committee"])
     started = time.perf_counter()
     for _ in range(20):
-        render_record(data, tmp_path, only=["committee"])
+        render_record(election_of(data), tmp_path, only=["committee"])
     assert (time.perf_counter() - started) / 20 < 0.05
 
 
@@ -621,7 +643,7 @@ def test_rendering_is_fast_once_compiled(tmp_path):
 # Draft mode
 # --------------------------------------------------------------------------------------------
 def test_draft_marks_every_page(tmp_path):
-    report = render_record(load("village-liulin-runoff"), tmp_path, draft=True)
+    report = render_record(election_of(load("village-liulin-runoff")), tmp_path, draft=True)
     for written in report.written:
         parts = xml_parts(Path(written.path))
         document = parts["word/document.xml"]
@@ -634,7 +656,7 @@ def test_draft_marks_every_page(tmp_path):
                 part = "word/" + (target.group(1) or target.group(2))
                 assert DRAFT_MARK in re.sub(r"<[^>]+>", "", parts[part]), (written.path, part)
         docx.Document(written.path)  # still opens
-    clean = render_record(load("village-liulin-runoff"), tmp_path / "clean", only=["results"])
+    clean = render_record(election_of(load("village-liulin-runoff")), tmp_path / "clean", only=["results"])
     assert all(DRAFT_MARK not in "".join(xml_parts(Path(w.path)).values()) for w in clean.written)
 
 
@@ -643,7 +665,7 @@ def test_draft_marks_every_page(tmp_path):
 # --------------------------------------------------------------------------------------------
 def test_render_summary_of_many_records(tmp_path):
     chosen = [
-        records.load(str(SAMPLES / f"{n}.yaml"))[0]
+        check.check_file(str(SAMPLES / f"{n}.yaml"))
         for n in ("village-liulin-runoff", "residents-yangguang", "building-leaders-chenguang")
     ]
     report = render_summary(chosen, tmp_path, author="青石县民政局")
@@ -666,7 +688,59 @@ def test_render_summary_of_many_records(tmp_path):
         ],
     )
     with pytest.raises(DataMissing):
-        render_summary([records.load(str(SAMPLES / "party-qinghe-branch.yaml"))[0]], tmp_path)
+        render_summary([check.check_file(str(SAMPLES / "party-qinghe-branch.yaml"))], tmp_path)
+
+
+def test_render_summary_takes_only_checked_records(tmp_path):
+    record = records.load(str(SAMPLES / "village-liulin-runoff.yaml"))[0]
+    for unchecked in (record, record.data):
+        with pytest.raises(TypeError):
+            render_summary([unchecked], tmp_path)
+    assert not list(tmp_path.iterdir())
+    # Elections and check results are both accepted and give the same document.
+    one = render_summary([election_of(record.data)], tmp_path / "a")
+    two = render_summary([checked(record.data)], tmp_path / "b")
+    assert one.written[0].sha256 == two.written[0].sha256 and one.written[0].meta.genre == "总结"
+
+
+def test_render_record_takes_only_an_evaluated_election(tmp_path):
+    record = records.load(str(SAMPLES / "village-liulin-runoff.yaml"))[0]
+    for unchecked in (record, record.data):
+        with pytest.raises(TypeError):
+            render_record(unchecked, tmp_path)
+    assert not list(tmp_path.iterdir())
+
+
+def test_render_writes_a_unit_record_matching_the_files_and_the_plan(tmp_path):
+    import hashlib
+
+    from pipeline import unitrecord
+    from pipeline.documents.plan import plan
+
+    election = election_of(load("village-liulin-runoff"), "柳林村.yaml")
+    report = render_record(election, tmp_path, findings=checked(load("village-liulin-runoff")).findings)
+    stamp = unitrecord.read(tmp_path)
+    assert stamp is not None and stamp == report.record and stamp.format == unitrecord.FORMAT
+    assert stamp.status == "ok" and stamp.rel == "柳林村.yaml" and stamp.key == ""
+    files = sorted(p.name for p in tmp_path.glob("*.docx"))
+    assert [d.name for d in stamp.documents] == [p.file_name for p in plan(election)]
+    assert sorted(d.name for d in stamp.documents) == files
+    for doc in stamp.documents:
+        data = (tmp_path / doc.name).read_bytes()
+        assert doc.sha256 == hashlib.sha256(data).hexdigest() and doc.size == len(data)
+    metas = {p.file_name: p.meta for p in plan(election)}
+    assert {d.name: d.meta for d in stamp.documents} == metas
+    assert [(w.kind, w.meta) for w in report.written] == [(p.kind.key, p.meta) for p in plan(election)]
+    assert [s.kind for s in stamp.skipped] == [s.kind for s in report.skipped]
+    # --only adds to what an earlier render recorded instead of forgetting it.
+    (tmp_path / "01-选举委员会成员公告.docx").unlink()
+    render_record(election, tmp_path, only=["results"])
+    again = unitrecord.read(tmp_path)
+    assert [d.name for d in again.documents] == sorted(p.name for p in tmp_path.glob("*.docx"))
+    assert "01-选举委员会成员公告.docx" not in [d.name for d in again.documents]
+    # A draft is recorded as one.
+    render_record(election, tmp_path / "draft", draft=True)
+    assert unitrecord.read(tmp_path / "draft").status == "draft"
 
 
 def test_list_templates_is_reexported():

@@ -266,6 +266,7 @@ def render_command(file: str, outdir: str, only: tuple[str, ...], templates_dir:
                 only=_split_kinds(only) or None,
                 templates_dir=templates_dir,
                 draft=bool(errors),
+                findings=result.findings,
             )
         except UnknownDocument as exc:  # an unknown --only is a usage error, not a data problem
             raise click.UsageError(str(exc)) from None

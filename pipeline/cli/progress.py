@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from ..findings import Finding, Severity
+from ..findings import Severity
 
 __all__ = ["BatchProgress", "ArchiveProgress", "unit_line"]
 
@@ -40,16 +40,11 @@ class BatchProgress:
             self.bar = None
 
 
-def _finding(item) -> Finding:
-    """A unit's finding, whether the batch hands it over as a `Finding` or as its `to_dict()` form."""
-    return item if isinstance(item, Finding) else Finding.from_dict(item)
-
-
 def unit_line(unit) -> str:
     """What became of one unit of a batch, in a few Chinese words (after its path)."""
     from ..batch import FAILED, SKIPPED
 
-    findings = [_finding(f) for f in unit.findings]
+    findings = unit.findings
     if unit.status == SKIPPED:
         return f"未改变，跳过（{len(unit.documents)} 份）"
     if unit.status == FAILED:

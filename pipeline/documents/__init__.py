@@ -29,6 +29,8 @@ __all__ = [
     "TemplateInfo",
     "list_templates",
     "PER_NAMES",
+    "GENRE",
+    "PERSONAL",
 ]
 
 PER_NAMES = {
@@ -58,6 +60,23 @@ class DocumentKind:
     def prefix(self) -> str:
         return f"{self.number:02d}-{self.title}"
 
+
+# 文种 of each kind, as the archive catalogue lists it (DA/T 22-2015).
+GENRE = {
+    "committee": "公告",
+    "voters": "公告",
+    "candidates_initial": "公告",
+    "candidates_formal": "公告",
+    "results": "公告",
+    "ballot": "选票",
+    "certificate": "证书",
+    "candidate_pledge": "承诺书",
+    "winner_pledge": "承诺书",
+    "discipline_pledge": "承诺书",
+    "summary": "总结",
+}
+# Kinds signed by one person, who is their 责任者.
+PERSONAL = frozenset({"candidate_pledge", "winner_pledge", "discipline_pledge"})
 
 _NOTICE = COMMON_VARIABLES | NOTICE_VARIABLES
 _PERSONAL = COMMON_VARIABLES

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .. import formatting, strokes
-from ..check import CheckResult, check_data
+from ..check import CheckResult
 from ..errors import HuanjieError
 from ..model import Contest, parse_date
 from ..outcome import ContestOutcome, Outcome, RoundResult, labels
@@ -162,15 +162,6 @@ class Election:
             file=result.file,
             views=list(result.views),
         )
-
-    @classmethod
-    def from_data(cls, data: dict, file: str = "") -> Election:
-        """Transitional, for `render._election` only: the election of data already read, through `check`.
-
-        Goes the one way (`check.check_data` → `from_check`); it computes nothing itself. Remove it once
-        `render.render_record` takes an `Election` only.
-        """
-        return cls.from_check(check_data(data, file))
 
     # --- record parts --------------------------------------------------------------------------
     @property

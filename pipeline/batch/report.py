@@ -1,0 +1,372 @@
+"""The batch report: report.json (streamed), 批量报告.xlsx, manifest.json, and `read_report`, its typed reading.
+
+report.json is the contract between batch and archive. Its keys (all kept from 0.1.0; ``meta`` added)::
+
+    {"program": "huanjie", "version", "source" (absolute DIR), "output" (absolute OUT), "started", "jobs",
+     "force", "templates": {"dir", "sha256"},
+     "units": [{"path" (record rel), "folder" (null when failed), "status", "error",
+                "findings": [Finding.to_dict() …],
+                "documents": [{"path" (rel in OUT), "kind", "title", "sha256", "meta"} …],
+                "skipped_documents": [{"kind", "title", "field", "reason"} …], "durations"} …],
+     "summaries": [{"path", "units", "sha256", "meta"} …], "totals": {…}, "finished"}
+
+``meta`` is `unitrecord.Meta.to_dict()` (English keys: title 题名, author 责任者, date 日期, number 文号,
+genre 文种, note 备注); a 0.1.0 report has none, and `read_report` gives ``meta=None`` then.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field
+
+from ..errors import HuanjieError
+from ..findings import Finding, Severity
+from ..fsutil import mode_for, write_atomic
+from ..unitrecord import Meta, SkippedEntry
+from .folders import MANIFEST, REPORT_JSON, REPORT_XLSX
+from .unit import FAILED, STATUS_TEXT, UnitResult, hash_file
+
+__all__ = [
+    "REPORT_JSON",
+    "REPORT_XLSX",
+    "MANIFEST",
+    "SUMMARY_HEADER",
+    "FINDINGS_HEADER",
+    "ReportWriter",
+    "SummaryEntry",
+    "BatchReport",
+    "ReportHeader",
+    "ReportUnit",
+    "ReportDocument",
+    "ReportSummary",
+    "ReportProblem",
+    "read_report",
+]
+
+
+# --------------------------------------------------------------------------------------------
+# Writing: report.json streamed, the workbook, the manifest
+# --------------------------------------------------------------------------------------------
+class _AtomicStream:
+    """A text file written in pieces to a temp file beside it, renamed into place on `commit`."""
+
+    def __init__(self, path: str):
+        self.path = path
+        handle, self.temp = tempfile.mkstemp(prefix=".~", suffix=".tmp", dir=os.path.dirname(path))
+        os.chmod(self.temp, mode_for(path))
+        self.handle = os.fdopen(handle, "w", encoding="utf-8")
+
+    def write(self, text: str) -> None:
+        self.handle.write(text)
+
+    def commit(self) -> None:
+        self.handle.flush()
+        os.fsync(self.handle.fileno())
+        self.handle.close()
+        os.replace(self.temp, self.path)
+
+    def discard(self) -> None:
+        if not self.handle.closed:
+            self.handle.close()
+        if os.path.exists(self.temp):
+            os.unlink(self.temp)
+
+
+SUMMARY_HEADER = ["单位", "状态", "错误", "警告", "提示", "已生成文书", "跳过文书", "用时（秒）", "说明"]
+SUMMARY_WIDTHS = [44, 16, 8, 8, 8, 12, 10, 12, 60]
+FINDINGS_HEADER = ["单位", "文件:行:列", "严重程度", "编号", "说明", "依据"]
+FINDINGS_WIDTHS = [44, 56, 10, 28, 80, 50]
+
+
+class _Workbook:
+    """批量报告.xlsx: sheet 汇总 (a row per unit) and 问题 (a row per finding), streamed (write-only)."""
+
+    def __init__(self, path: str):
+        from openpyxl import Workbook
+        from openpyxl.cell import WriteOnlyCell
+        from openpyxl.styles import Alignment, Font, PatternFill
+
+        self.path = path
+        self._cell = WriteOnlyCell
+        self.book = Workbook(write_only=True)
+        fixed = dt.datetime(2026, 1, 1)
+        self.book.properties.creator = "huanjie"
+        self.book.properties.created = fixed
+        self.book.properties.modified = fixed
+        self._bold = Font(bold=True)
+        self._fill = PatternFill("solid", fgColor="DDEBF7")
+        self._wrap = Alignment(wrap_text=True, vertical="top")
+        self.units = self._sheet("汇总", SUMMARY_HEADER, SUMMARY_WIDTHS)
+        self.problems = self._sheet("问题", FINDINGS_HEADER, FINDINGS_WIDTHS)
+
+    def _sheet(self, title: str, header: list[str], widths: list[int]):
+        from openpyxl.utils import get_column_letter
+
+        sheet = self.book.create_sheet(title)
+        for i, width in enumerate(widths, 1):
+            sheet.column_dimensions[get_column_letter(i)].width = width
+        sheet.freeze_panes = "A2"
+        cells = []
+        for text in header:
+            cell = self._cell(sheet, value=text)
+            cell.font = self._bold
+            cell.fill = self._fill
+            cells.append(cell)
+        sheet.append(cells)
+        return sheet
+
+    def add(self, result: UnitResult) -> None:
+        note = result.error
+        if not note and result.status != FAILED and result.skipped:
+            note = "；".join(f"{s['title']}：等待 {s['field']}" for s in result.skipped)
+        if not note and result.status == FAILED:
+            note = "；".join(sorted({f.id for f in result.findings if f.severity is Severity.ERROR}))
+        self.units.append(
+            [
+                result.rel,
+                STATUS_TEXT[result.status],
+                result.count("error"),
+                result.count("warning"),
+                result.count("info"),
+                len(result.documents),
+                len(result.skipped),
+                result.durations.get("total", 0.0),
+                note,
+            ]
+        )
+        if result.error:
+            self.problems.append([result.rel, result.rel, "错误", "", f"生成失败：{result.error}", ""])
+        for f in result.findings:
+            message = f.message + (f"（字段 {f.path}）" if f.path else "")
+            self.problems.append([result.rel, f.location(), f.severity.label, f.id, message, f.citation])
+
+    def discard(self) -> None:
+        """Close the streamed sheets and remove their temp files (an interrupted run)."""
+        for sheet in (self.units, self.problems):
+            try:
+                sheet.close()
+                sheet._writer.cleanup()
+            except Exception:  # noqa: BLE001 - best effort while stopping
+                pass
+
+    def save(self) -> None:
+        handle, temp = tempfile.mkstemp(prefix=".~", suffix=".tmp", dir=os.path.dirname(self.path))
+        os.close(handle)
+        try:
+            self.book.save(temp)
+            os.chmod(temp, mode_for(self.path))
+            os.replace(temp, self.path)
+        finally:
+            if os.path.exists(temp):
+                os.unlink(temp)
+
+
+@dataclass(frozen=True)
+class SummaryEntry:
+    """A level summary written by the run: its path in OUT, the units in its figures, its hash and catalogue data."""
+
+    path: str
+    units: int
+    sha256: str
+    meta: Meta
+
+    def to_dict(self) -> dict:
+        return {"path": self.path, "units": self.units, "sha256": self.sha256, "meta": self.meta.to_dict()}
+
+
+def _unit_entry(unit: UnitResult) -> dict:
+    documents = []
+    for d in unit.documents:
+        doc = {"path": f"{unit.folder}/{d['name']}", "kind": d["kind"], "title": d["title"], "sha256": d["sha256"]}
+        if d.get("meta") is not None:
+            doc["meta"] = d["meta"]
+        documents.append(doc)
+    return {
+        "path": unit.rel,
+        "folder": unit.folder if unit.status != FAILED else None,
+        "status": unit.status,
+        "error": unit.error,
+        "findings": [f.to_dict() for f in unit.findings],
+        "documents": documents,
+        "skipped_documents": [dict(s) for s in unit.skipped],
+        "durations": unit.durations,
+    }
+
+
+class ReportWriter:
+    """Writes one run's report.json (streamed, unit by unit), 批量报告.xlsx and, last, manifest.json."""
+
+    def __init__(self, out: str, head: dict):
+        self.out = out
+        self.version = head.get("version", "")
+        self.manifest: list[tuple[str, str]] = []
+        self.summaries: list[SummaryEntry] = []
+        self.report = _AtomicStream(os.path.join(out, REPORT_JSON))
+        self.book = _Workbook(os.path.join(out, REPORT_XLSX))
+        self.report.write(json.dumps(head, ensure_ascii=False, indent=1)[:-2] + ',\n "units": [')
+        self._first = True
+
+    def add_unit(self, unit: UnitResult) -> None:
+        if unit.status != FAILED:
+            for doc in unit.documents:
+                self.manifest.append((f"{unit.folder}/{doc['name']}", doc["sha256"]))
+        entry = _unit_entry(unit)
+        self.report.write(("\n  " if self._first else ",\n  ") + json.dumps(entry, ensure_ascii=False))
+        self._first = False
+        self.book.add(unit)
+
+    def add_summary(self, summary: SummaryEntry) -> None:
+        self.manifest.append((summary.path, summary.sha256))
+        self.summaries.append(summary)
+
+    def finish(self, totals: dict) -> None:
+        tail = {
+            "summaries": [s.to_dict() for s in self.summaries],
+            "totals": totals,
+            "finished": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+        }
+        self.report.write("\n ],\n" + json.dumps(tail, ensure_ascii=False, indent=1)[2:] + "\n")
+        self.report.commit()
+        self.book.save()
+        for name in (REPORT_JSON, REPORT_XLSX):
+            self.manifest.append((name, hash_file(os.path.join(self.out, name))[0]))
+        files = dict(sorted(self.manifest))
+        manifest = {"program": "huanjie", "version": self.version, "algorithm": "sha256", "files": files}
+        write_atomic(
+            os.path.join(self.out, MANIFEST),
+            (json.dumps(manifest, ensure_ascii=False, indent=1) + "\n").encode("utf-8"),
+            overwrite=True,
+        )
+
+    def abort(self) -> None:
+        self.report.discard()
+        self.book.discard()
+
+
+# --------------------------------------------------------------------------------------------
+# Reading: the typed report
+# --------------------------------------------------------------------------------------------
+class ReportProblem(HuanjieError, ValueError):
+    """report.json is missing, not JSON, or lacks what a finished run writes; str() is Chinese."""
+
+
+@dataclass(frozen=True)
+class ReportHeader:
+    """Who made the output, from what: program version, absolute DIR and OUT, the templates used."""
+
+    program: str
+    version: str
+    source: str
+    output: str
+    templates_dir: str | None
+    templates_sha256: str
+    started: str = ""
+    jobs: int = 0
+    force: bool = False
+
+
+@dataclass(frozen=True)
+class ReportDocument:
+    """One document of a unit: its path in OUT, kind, display title, SHA-256 and catalogue data (None: 0.1.0)."""
+
+    path: str
+    kind: str
+    title: str
+    sha256: str
+    meta: Meta | None = None
+
+
+@dataclass(frozen=True)
+class ReportUnit:
+    """One unit as the report lists it."""
+
+    rel: str
+    folder: str | None  # None when the unit failed (it has no folder in OUT)
+    status: str
+    error: str
+    findings: list[Finding] = field(default_factory=list)
+    documents: list[ReportDocument] = field(default_factory=list)
+    skipped: list[SkippedEntry] = field(default_factory=list)
+    durations: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ReportSummary:
+    """One level summary: its path in OUT, the units in its figures, SHA-256 and catalogue data (None: 0.1.0)."""
+
+    path: str
+    units: int
+    sha256: str
+    meta: Meta | None = None
+
+
+@dataclass(frozen=True)
+class BatchReport:
+    """report.json of a finished run, typed (see the module docstring)."""
+
+    header: ReportHeader
+    units: list[ReportUnit]
+    summaries: list[ReportSummary]
+    totals: dict
+    finished: str = ""
+
+    @property
+    def version(self) -> str:
+        return self.header.version
+
+
+def _meta(data: dict) -> Meta | None:
+    return Meta.from_dict(data["meta"]) if isinstance(data.get("meta"), dict) else None
+
+
+def _read_unit(data: dict) -> ReportUnit:
+    return ReportUnit(
+        rel=str(data["path"]),
+        folder=data.get("folder"),
+        status=str(data["status"]),
+        error=str(data.get("error") or ""),
+        findings=[Finding.from_dict(f) for f in data.get("findings") or []],
+        documents=[
+            ReportDocument(
+                str(d["path"]),
+                str(d.get("kind") or ""),
+                str(d.get("title") or ""),
+                str(d.get("sha256") or ""),
+                _meta(d),
+            )
+            for d in data.get("documents") or []
+        ],
+        skipped=[SkippedEntry.from_dict(s) for s in data.get("skipped_documents") or []],
+        durations=dict(data.get("durations") or {}),
+    )
+
+
+def read_report(out: str | os.PathLike) -> BatchReport:
+    """The typed report.json of the batch output `out` (made by this version or by 0.1.0); ReportProblem if none."""
+    path = os.path.join(out, REPORT_JSON)
+    try:
+        with open(path, "rb") as handle:
+            data = json.loads(handle.read().decode("utf-8"))
+        templates = data.get("templates") or {}
+        header = ReportHeader(
+            program=str(data.get("program") or ""),
+            version=str(data.get("version") or ""),
+            source=str(data.get("source") or ""),
+            output=str(data.get("output") or ""),
+            templates_dir=templates.get("dir"),
+            templates_sha256=str(templates.get("sha256") or ""),
+            started=str(data.get("started") or ""),
+            jobs=int(data.get("jobs") or 0),
+            force=bool(data.get("force", False)),
+        )
+        units = [_read_unit(u) for u in data["units"]]
+        summaries = [
+            ReportSummary(str(s["path"]), int(s.get("units") or 0), str(s.get("sha256") or ""), _meta(s))
+            for s in data.get("summaries") or []
+        ]
+        return BatchReport(header, units, summaries, dict(data.get("totals") or {}), str(data.get("finished") or ""))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise ReportProblem(f"{path} 无法读取或不完整（{exc}）；请重新运行 huanjie batch。") from exc

@@ -1,0 +1,225 @@
+"""`run_batch`: every document of every unit of a tree of records, in parallel and resumable, told step by step.
+
+A run (``huanjie batch DIR -o OUT``): find the units (`tree.discover`, tree order) and their folders; check OUT
+and the templates; repair and clean OUT (`folders.prepare_out`); then each unit is skipped when its unit
+record says nothing changed (`unit.skip_if_unchanged`) or handed to `unit.process_unit` (in this process for
+``jobs=1``, else through `runner.Runner`); as results come in, in tree order, the report, the workbook
+(`report.ReportWriter`) and the level summaries (`summaries.LevelSummaries`) are written; the manifest last.
+This module never prints (progress goes through a callback) and never exits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+from ..documents import KINDS
+from ..documents.summary import Digest
+from ..fsutil import os_reason
+from ..render import RenderError, compile_template, template_path
+from ..unitrecord import Meta
+from . import unit as units
+from .folders import BatchError, check_out, prepare_out, recover, unit_folders
+from .report import ReportWriter, SummaryEntry
+from .runner import Runner
+from .summaries import LevelSummaries
+from .tree import common_root, discover
+from .unit import FAILED, OK, SKIPPED, Settings, UnitResult, UnitTask, templates_fingerprint
+
+__all__ = ["ProgressEvent", "BatchResult", "run_batch"]
+
+
+@dataclass(frozen=True)
+class ProgressEvent:
+    """One step of a run, for the caller's progress display.
+
+    kind "unit": a unit is done (`done` of `total`, its `result`); kind "summary": a work summary
+    was written (`path` relative to OUT, `units` in it).
+    """
+
+    kind: str
+    done: int
+    total: int
+    result: UnitResult | None = None
+    path: str = ""
+    units: int = 0
+
+
+@dataclass
+class BatchResult:
+    out: str
+    total: int = 0
+    ok: int = 0
+    failed: int = 0
+    skipped: int = 0
+    documents: int = 0  # documents of ok and skipped units
+    rendered: int = 0  # documents written by this run
+    summaries: list[str] = field(default_factory=list)
+    failures: list[UnitResult] = field(default_factory=list)  # failed units (findings, error)
+    seconds: float = 0.0
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.failed else 0
+
+    def count(self, unit: UnitResult) -> None:
+        if unit.status == OK:
+            self.ok += 1
+            self.rendered += len(unit.documents)
+        elif unit.status == SKIPPED:
+            self.skipped += 1
+        else:
+            self.failed += 1
+            self.failures.append(unit)
+        if unit.status != FAILED:
+            self.documents += len(unit.documents)
+
+    def totals(self) -> dict:
+        return {
+            "units": self.total,
+            "ok": self.ok,
+            "failed": self.failed,
+            "skipped-unchanged": self.skipped,
+            "documents": self.documents,
+            "rendered": self.rendered,
+            "summaries": len(self.summaries),
+            "seconds": round(self.seconds, 3),
+        }
+
+
+def _program_version() -> str:
+    from .. import __version__  # read when the run starts (tests and tools may change it)
+
+    return __version__
+
+
+def _settings(templates_dir: str | None) -> Settings:
+    """Every template compiled once (a broken one stops the run before anything is written), and their fingerprint."""
+    try:
+        for kind in KINDS:
+            compile_template(template_path(kind, templates_dir))
+        return Settings(
+            templates_dir=os.path.abspath(templates_dir) if templates_dir else None,
+            templates_hash=templates_fingerprint(templates_dir),
+            version=_program_version(),
+        )
+    except RenderError as exc:
+        raise BatchError(str(exc)) from None
+    except OSError as exc:
+        raise BatchError(f"无法读取模板（{os_reason(exc)}）。") from None
+
+
+class _Outputs:
+    """Consumes unit results in tree order: tallies, report and workbook, level summaries, progress."""
+
+    def __init__(self, src, out, units_, settings, jobs, force, progress, old_summaries):
+        self.out = out
+        self.progress = progress
+        self.old_summaries = old_summaries
+        self.result = BatchResult(out=out, total=len(units_))
+        self.done = 0
+        head = {
+            "program": "huanjie",
+            "version": settings.version,
+            "source": os.path.abspath(src),
+            "output": os.path.abspath(out),
+            "started": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+            "jobs": jobs,
+            "force": force,
+            "templates": {"dir": settings.templates_dir, "sha256": settings.templates_hash},
+        }
+        self.writer = ReportWriter(out, head)
+        self.levels = LevelSummaries(src, out, common_root(units_), settings.templates_dir, self._summary)
+
+    def _summary(self, rel: str, count: int, sha: str, meta: Meta) -> None:
+        self.writer.add_summary(SummaryEntry(rel, count, sha, meta))
+        self.result.summaries.append(rel)
+        if self.progress is not None:
+            self.progress(ProgressEvent("summary", self.done, self.result.total, path=rel, units=count))
+
+    def add(self, unit: UnitResult) -> None:
+        self.done += 1
+        self.result.count(unit)
+        self.writer.add_unit(unit)
+        if self.progress is not None:
+            self.progress(ProgressEvent("unit", self.done, self.result.total, result=unit))
+        digest = Digest.from_dict(unit.digest) if unit.digest and unit.status != FAILED else None
+        self.levels.add(unit.rel, digest)
+
+    def finish(self, seconds: float) -> BatchResult:
+        self.levels.finish()
+        for stale in self.old_summaries - set(self.result.summaries):
+            try:
+                os.unlink(os.path.join(self.out, *stale.split("/")))
+            except OSError:
+                pass
+        self.result.seconds = seconds
+        self.writer.finish(self.result.totals())
+        return self.result
+
+    def abort(self) -> None:
+        self.writer.abort()
+
+
+def _tasks(src: str, out: str, rels: list[str], folders: list[str], settings: Settings) -> Iterator[UnitTask]:
+    for rel, folder in zip(rels, folders, strict=False):
+        yield UnitTask(
+            source=os.path.join(src, *rel.split("/")),
+            rel=rel,
+            outdir=os.path.join(out, *folder.split("/")),
+            settings=settings,
+        )
+
+
+def _in_this_process(tasks: Iterator[UnitTask], force: bool, in_flight: list[UnitTask]) -> Iterator[UnitResult]:
+    for task in tasks:
+        in_flight[:] = [task]
+        yield units.skip_if_unchanged(task, force) or units.process_unit(task)
+        in_flight.clear()
+
+
+def run_batch(
+    src: str,
+    out: str,
+    jobs: int | None = None,
+    force: bool = False,
+    templates_dir: str | None = None,
+    progress: Callable[[ProgressEvent], None] | None = None,
+) -> BatchResult:
+    """Check and render every record under `src` into `out` (see the module docstring).
+
+    `jobs`: worker processes (None: os.cpu_count(); 1: in this process). `force`: re-render
+    units even when unchanged. `progress` receives a `ProgressEvent` per unit and per summary.
+    Raises `SourceProblem` / `BatchError` when the run cannot start (exit code 2); a failing unit
+    is only counted in the result. KeyboardInterrupt stops the workers, repairs the unit folders
+    being written, and propagates; no report or manifest is written then.
+    """
+    started = time.perf_counter()
+    rels = discover(src, exclude=[os.path.abspath(out)])
+    folders = unit_folders(rels)
+    jobs = min(max(1, jobs or os.cpu_count() or 1), len(rels))
+    check_out(src, out)
+    settings = _settings(templates_dir)
+    old_summaries = prepare_out(out, set(folders))
+    outputs = _Outputs(src, out, rels, settings, jobs, force, progress, old_summaries)
+    tasks = _tasks(src, out, rels, folders, settings)
+    runner = Runner(jobs, force) if jobs > 1 else None
+    in_flight: list[UnitTask] = []
+    try:
+        for unit in runner.ordered(tasks) if runner is not None else _in_this_process(tasks, force, in_flight):
+            outputs.add(unit)
+        return outputs.finish(time.perf_counter() - started)
+    except BaseException:
+        outputs.abort()
+        if runner is not None:
+            runner.stop()
+            in_flight = runner.in_flight
+        for task in in_flight:
+            recover(os.path.dirname(task.outdir), os.path.basename(task.outdir))
+        raise
+    finally:
+        if runner is not None:
+            runner.close()

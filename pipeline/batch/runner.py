@@ -1,0 +1,140 @@
+"""Running unit tasks in a process pool: a bounded window, results in tree order, a crashed worker isolated.
+
+Ctrl-C reaches the whole process group: only the parent handles it (it stops the workers and repairs what
+they leave). When a worker process dies (BrokenProcessPool), every unit that was in flight and not yet finished
+is re-run alone in a fresh process, so only a unit that itself kills its process fails; then a new pool takes
+over. Another executor (Dask, Ray, a cluster) needs only ``submit(process_unit, task)`` and the results fed
+back in tree order.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+from collections import deque
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any
+
+from . import unit as units
+from .folders import recover
+from .unit import FAILED, UnitResult, UnitTask
+
+__all__ = ["Runner", "init_worker", "isolated", "stop_pool"]
+
+
+def init_worker() -> None:
+    """In a worker: ignore SIGINT (the parent handles Ctrl-C), die on SIGTERM without running Python code."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def _process(task: UnitTask) -> UnitResult:
+    # Looked up at call time, so a test (or a wrapper) that replaces unit.process_unit is honoured.
+    return units.process_unit(task)
+
+
+def isolated(task: UnitTask) -> UnitResult:
+    """Run one task alone in a fresh process (after a worker died): its own crash only fails it."""
+    pool = ProcessPoolExecutor(max_workers=1, initializer=init_worker)
+    try:
+        return pool.submit(_process, task).result()
+    except BrokenProcessPool:
+        recover(os.path.dirname(task.outdir), os.path.basename(task.outdir))
+        return UnitResult(
+            rel=task.rel,
+            folder=task.rel.rsplit(".", 1)[0],
+            status=FAILED,
+            error="处理该单位时工作进程意外退出（可能内存不足或被终止）。",
+        )
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def stop_pool(pool: ProcessPoolExecutor | None) -> None:
+    """Stop a pool now: pending work cancelled, its processes terminated and joined."""
+    if pool is None:
+        return
+    processes = list(getattr(pool, "_processes", {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+    for process in processes:
+        process.join(timeout=10)
+
+
+class Runner:
+    """A process pool fed through a bounded window; results come back in tree order (see the module docstring)."""
+
+    def __init__(self, jobs: int, force: bool):
+        self.jobs = jobs
+        self.force = force
+        self.window = max(4 * jobs, 16)
+        self.pool: ProcessPoolExecutor | None = self._new_pool()
+        self.in_flight: list[UnitTask] = []
+
+    def _new_pool(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(max_workers=self.jobs, initializer=init_worker)
+
+    def _fill(self, queue: deque[list[Any]], tasks: Iterator[UnitTask]) -> bool:
+        """Top the window up from `tasks`; False when they are exhausted."""
+        while len(queue) < self.window:
+            task = next(tasks, None)
+            if task is None:
+                return False
+            skipped = units.skip_if_unchanged(task, self.force)
+            if skipped is not None:
+                queue.append([task, None, skipped, False])
+            else:
+                self.in_flight.append(task)
+                assert self.pool is not None
+                queue.append([task, self.pool.submit(_process, task), None, False])
+        return True
+
+    def ordered(self, tasks: Iterator[UnitTask]) -> Iterator[UnitResult]:
+        queue: deque[list[Any]] = deque()  # [task, future | None, result | None, run alone]
+        more = True
+        while True:
+            if more:
+                more = self._fill(queue, tasks)
+            if not queue:
+                return
+            entry = queue.popleft()
+            task, future, result, alone = entry
+            if result is None:
+                if alone:
+                    result = isolated(task)
+                else:
+                    try:
+                        result = future.result()
+                    except BrokenProcessPool:
+                        self._broken([entry, *queue])
+                        queue.appendleft(entry)
+                        continue
+                self.in_flight.remove(task)
+            yield result
+
+    def _broken(self, items: list[list[Any]]) -> None:
+        stop_pool(self.pool)
+        self.pool = self._new_pool()
+        for item in items:
+            future = item[1]
+            if future is None or item[2] is not None:
+                continue
+            if future.done() and not future.cancelled() and future.exception() is None:
+                item[2] = future.result()
+                self.in_flight.remove(item[0])
+                continue
+            recover(os.path.dirname(item[0].outdir), os.path.basename(item[0].outdir))
+            item[1], item[3] = None, True
+
+    def stop(self) -> None:
+        stop_pool(self.pool)
+        self.pool = None
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True)
+            self.pool = None

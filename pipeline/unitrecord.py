@@ -1,0 +1,199 @@
+"""What was produced for one unit: the stamp file ``.huanjie-unit.json`` in its folder, typed, written and read.
+
+Ground floor: imports only `findings` and `fsutil`. `huanjie render` writes it into its output folder and
+`huanjie batch` into every unit folder (written last: a unit folder is complete when its record is there), so
+a render folder is a one-unit batch output and the archive has one kind of input.
+
+The file (JSON, UTF-8)::
+
+    {"format": 2, "key": "<stamp key or ''>", "version": "0.1.0",
+     "result": {"rel": …, "folder": …, "status": "ok", "key": …, "findings": [Finding.to_dict() …],
+                "documents": [{"name", "kind", "title", "sha256", "size", "meta": Meta.to_dict()} …],
+                "skipped": [{"kind", "title", "field", "reason"} …], "error": "", "durations": {…},
+                "digest": {…} | null}}
+
+Format 1 (huanjie 0.1.0) has the same shape without ``meta``; `read` accepts it (documents without meta,
+``format`` 1) and callers that resume work re-render such a unit.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass, field
+
+from .findings import Finding
+from .fsutil import write_atomic
+
+__all__ = [
+    "STAMP",
+    "FORMAT",
+    "READABLE_FORMATS",
+    "Meta",
+    "DocumentEntry",
+    "SkippedEntry",
+    "UnitRecord",
+    "write",
+    "read",
+    "read_json",
+]
+
+STAMP = ".huanjie-unit.json"
+FORMAT = 2  # 2: documents carry their catalogue data (meta); 1: huanjie 0.1.0
+READABLE_FORMATS = (1, 2)
+
+
+@dataclass(frozen=True)
+class Meta:
+    """题名 title, 责任者 author, 日期 date (YYYYMMDD), 文号 number, 文种 genre, 备注 note of one document.
+
+    Made by `documents.plan` (which re-exports it); kept here so the unit record stays on the ground floor.
+    """
+
+    title: str = ""
+    author: str = ""
+    date: str = ""
+    number: str = ""
+    genre: str = ""
+    note: str = ""
+
+    def to_dict(self) -> dict[str, str]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict | None) -> Meta:
+        """The inverse of `to_dict`; missing keys are empty, unknown keys are ignored."""
+        data = data or {}
+        return cls(**{name: str(data.get(name) or "") for name in cls.__dataclass_fields__})
+
+
+@dataclass(frozen=True)
+class DocumentEntry:
+    """One document written: its file name in the unit folder, kind, display title, hash, size and catalogue data."""
+
+    name: str
+    kind: str
+    title: str
+    sha256: str
+    size: int
+    meta: Meta | None = None  # None: written by huanjie 0.1.0 (format 1)
+
+    def to_dict(self) -> dict:
+        data: dict = {"name": self.name, "kind": self.kind, "title": self.title, "sha256": self.sha256}
+        data["size"] = self.size
+        if self.meta is not None:
+            data["meta"] = self.meta.to_dict()
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict) -> DocumentEntry:
+        return cls(
+            name=str(data["name"]),
+            kind=str(data.get("kind") or ""),
+            title=str(data.get("title") or ""),
+            sha256=str(data.get("sha256") or ""),
+            size=int(data.get("size") or 0),
+            meta=Meta.from_dict(data["meta"]) if isinstance(data.get("meta"), dict) else None,
+        )
+
+
+@dataclass(frozen=True)
+class SkippedEntry:
+    """A document kind not written because the record lacks its data: the field it waits for and why."""
+
+    kind: str
+    title: str
+    field: str
+    reason: str
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> SkippedEntry:
+        return cls(**{name: str(data.get(name) or "") for name in cls.__dataclass_fields__})
+
+
+@dataclass
+class UnitRecord:
+    """The typed content of one stamp file (see the module docstring)."""
+
+    status: str  # ok | draft (render --draft) | failed | skipped-unchanged
+    key: str = ""  # batch's stamp key (record, templates, version); "" for huanjie render
+    version: str = ""  # the huanjie that wrote the documents
+    rel: str = ""  # the record relative to the batch's DIR ("" or the record's file name for render)
+    folder: str = ""  # the unit folder relative to OUT ("" for render)
+    findings: list[Finding] = field(default_factory=list)
+    documents: list[DocumentEntry] = field(default_factory=list)
+    skipped: list[SkippedEntry] = field(default_factory=list)
+    error: str = ""
+    durations: dict = field(default_factory=dict)
+    digest: dict | None = None  # documents.summary.Digest.to_dict() when counted
+    format: int = FORMAT
+
+    def to_dict(self) -> dict:
+        result = {
+            "rel": self.rel,
+            "folder": self.folder,
+            "status": self.status,
+            "key": self.key,
+            "findings": [f.to_dict() for f in self.findings],
+            "documents": [d.to_dict() for d in self.documents],
+            "skipped": [s.to_dict() for s in self.skipped],
+            "error": self.error,
+            "durations": dict(self.durations),
+            "digest": self.digest,
+        }
+        return {"format": FORMAT, "key": self.key, "version": self.version, "result": result}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> UnitRecord:
+        """The record of a stamp's JSON (format 1 or 2); KeyError, TypeError or ValueError when it is not one."""
+        if data.get("format") not in READABLE_FORMATS:
+            raise ValueError(f"unknown unit record format {data.get('format')!r}")
+        result = data["result"]
+        return cls(
+            status=str(result.get("status") or ""),
+            key=str(data.get("key") or result.get("key") or ""),
+            version=str(data.get("version") or ""),
+            rel=str(result.get("rel") or ""),
+            folder=str(result.get("folder") or ""),
+            findings=[Finding.from_dict(f) for f in result.get("findings") or []],
+            documents=[DocumentEntry.from_dict(d) for d in result.get("documents") or []],
+            skipped=[SkippedEntry.from_dict(s) for s in result.get("skipped") or []],
+            error=str(result.get("error") or ""),
+            durations=dict(result.get("durations") or {}),
+            digest=result.get("digest"),
+            format=int(data["format"]),
+        )
+
+
+def write(folder: str | os.PathLike, record: UnitRecord) -> str:
+    """Write `record` as the stamp of `folder` (atomically, replacing an older one); its path."""
+    path = os.path.join(folder, STAMP)
+    data = json.dumps(record.to_dict(), ensure_ascii=False, indent=1).encode("utf-8")
+    write_atomic(path, data, overwrite=True)
+    return path
+
+
+def read_json(folder: str | os.PathLike) -> dict | None:
+    """The stamp of `folder` as JSON when it is a readable unit record (format 1 or 2), else None."""
+    try:
+        with open(os.path.join(folder, STAMP), "rb") as handle:
+            data = json.loads(handle.read().decode("utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("format") not in READABLE_FORMATS:
+        return None
+    return data
+
+
+def read(folder: str | os.PathLike) -> UnitRecord | None:
+    """The unit record of `folder`, or None when there is none or it cannot be read."""
+    data = read_json(folder)
+    if data is None:
+        return None
+    try:
+        return UnitRecord.from_dict(data)
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
