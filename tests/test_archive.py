@@ -27,7 +27,9 @@ from xml.etree import ElementTree
 import pytest
 from conftest import SAMPLES, run_cli
 
-from pipeline import archive, pdf, records, sm3
+from pipeline import archive, records
+from pipeline.archive import pdf, sm3
+from pipeline.archive.contents import to_xml
 from pipeline.batch import run_batch
 from pipeline.render import render_record
 
@@ -299,7 +301,7 @@ def test_metadata_disagreeing_with_the_file_is_found_even_with_fresh_manifests(b
     edited = dict(built["blobs"])
     edited[meta_name] = json.dumps(meta, ensure_ascii=False).encode()
     xml_name = meta_name[:-5] + ".xml"
-    edited[xml_name] = archive._to_xml("文件", meta, {"档号": dh})
+    edited[xml_name] = to_xml("文件", meta, {"档号": dh})
     own = set(archive.MANIFESTS.values()) | set(archive.TAGMANIFESTS.values())
     for algorithm, manifest in archive.MANIFESTS.items():
         fn = (lambda b: hashlib.sha256(b).hexdigest()) if algorithm == "sha256" else (lambda b: sm3.new(b).hexdigest())
