@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -60,6 +61,14 @@ _RETENTION_WORDS = {
 }
 
 
+class _Invalid(Exception):
+    """One setting is unusable: its Chinese messages (without the source in front)."""
+
+    def __init__(self, *messages: str):
+        super().__init__(*messages)
+        self.messages = list(messages)
+
+
 @dataclass(frozen=True)
 class ArchiveSettings:
     """How items are numbered (DA/T 22-2015 档号) and who produced them."""
@@ -75,65 +84,22 @@ class ArchiveSettings:
 
     @classmethod
     def make(cls, data: dict | None = None, source: str = "命令行", **overrides: Any) -> ArchiveSettings:
-        """Settings from a mapping (a settings file, Chinese or English keys) and options (override)."""
-        data = dict(data or {})
-        values: dict[str, Any] = {}
-        known = {alias: key for key, aliases in _KEYS.items() for alias in aliases}
-        for name, value in data.items():
-            if name not in known:
-                raise SettingsError(
-                    f"{source}：不认识的设置“{name}”。可用："
-                    + "、".join(f"{a[1]}（{a[0]}）" for a in _KEYS.values())
-                    + "。"
-                )
-            values[known[name]] = value
-        for name, value in overrides.items():
-            if value is not None:
-                values[name] = value
-        defaulted = tuple(k for k in ("fonds",) if k not in values)
-        fonds = str(values.get("fonds", DEFAULT_FONDS)).strip().upper()
-        if not re.fullmatch(r"[0-9A-Z]{4}", fonds):
-            raise SettingsError(f"{source}：全宗号“{fonds}”应为 4 位字母或数字，如 J012。")
-        year = values.get("year")
-        if year is not None and year != "":
+        """Settings from a mapping (a settings file, Chinese or English keys) and options (override).
+
+        Every setting is checked before anything is raised: one `SettingsError` lists all the
+        problems found (its `problems` holds them as (key, message) pairs).
+        """
+        problems: list[tuple[str, str]] = []
+        values = _named_values(dict(data or {}), overrides, problems)
+        parsed: dict[str, Any] = {}
+        for key, parse in _PARSERS.items():
             try:
-                year = int(str(year).strip())
-            except ValueError:
-                year = -1
-            if not 1900 <= year <= 2999:
-                raise SettingsError(f"{source}：年度“{values.get('year')}”应为 4 位年份，如 2026。")
-        else:
-            year = None
-        retention = _retention(values.get("retention", "Y"), source, "保管期限")
-        org = str(values.get("org") or "").strip().upper()
-        if org and not re.fullmatch(r"[0-9A-Z]{1,10}", org):
-            raise SettingsError(f"{source}：机构代码“{org}”应为 1 至 10 位字母或数字，如 BGS。")
-        try:
-            start = int(str(values.get("start", 1)).strip())
-        except ValueError:
-            start = 0
-        if not 1 <= start <= 9999:
-            raise SettingsError(f"{source}：起始件号“{values.get('start')}”应为 1 至 9999 的整数。")
-        by_kind_raw = values.get("retention_by_kind") or {}
-        if not isinstance(by_kind_raw, dict):
-            raise SettingsError(f"{source}：各类保管期限应写成“文书种类: 保管期限”的对照表。")
-        by_kind = {}
-        for name, value in by_kind_raw.items():
-            try:
-                kind = find_kind(str(name))
-            except UnknownKind as exc:
-                raise SettingsError(f"{source}：各类保管期限中：{exc}") from None
-            by_kind[kind.key] = _retention(value, source, f"{name} 的保管期限")
-        return cls(
-            fonds=fonds,
-            year=year,
-            retention=retention,
-            org=org,
-            start=start,
-            producer=str(values.get("producer") or "").strip(),
-            retention_by_kind=by_kind,
-            defaulted=defaulted,
-        )
+                parsed[key] = parse(values)
+            except _Invalid as exc:
+                problems += [(key, message) for message in exc.messages]
+        if problems:
+            raise SettingsError(_settings_message(source, problems), problems)
+        return cls(**parsed, defaulted=tuple(k for k in ("fonds",) if k not in values))
 
     def retention_for(self, kind: str) -> str:
         return self.retention_by_kind.get(kind, self.retention)
@@ -153,11 +119,113 @@ class ArchiveSettings:
         return head + yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
 
 
-def _retention(value: Any, source: str, what: str) -> str:
+def _named_values(data: dict, overrides: dict[str, Any], problems: list[tuple[str, str]]) -> dict[str, Any]:
+    """The settings under their English keys, options over the file; unknown names go to `problems`."""
+    known = {alias: key for key, aliases in _KEYS.items() for alias in aliases}
+    values: dict[str, Any] = {}
+    unknown = []
+    for name, value in data.items():
+        if name in known:
+            values[known[name]] = value
+        else:
+            unknown.append(name)
+    if unknown:
+        problems.append(
+            (
+                str(unknown[0]),
+                "不认识的设置"
+                + "、".join(f"“{name}”" for name in unknown)
+                + "。可用："
+                + "、".join(f"{a[1]}（{a[0]}）" for a in _KEYS.values())
+                + "。",
+            )
+        )
+    for name, value in overrides.items():
+        if value is not None:
+            values[name] = value
+    return values
+
+
+def _settings_message(source: str, problems: list[tuple[str, str]]) -> str:
+    if len(problems) == 1:
+        return f"{source}：{problems[0][1]}"
+    return f"{source}：有 {len(problems)} 处设置不对：" + "".join(f"\n  {message}" for _, message in problems)
+
+
+def _fonds(values: dict[str, Any]) -> str:
+    fonds = str(values.get("fonds", DEFAULT_FONDS)).strip().upper()
+    if not re.fullmatch(r"[0-9A-Z]{4}", fonds):
+        raise _Invalid(f"全宗号“{fonds}”应为 4 位字母或数字，如 J012。")
+    return fonds
+
+
+def _year(values: dict[str, Any]) -> int | None:
+    year = values.get("year")
+    if year is None or year == "":
+        return None
+    try:
+        number = int(str(year).strip())
+    except ValueError:
+        number = -1
+    if not 1900 <= number <= 2999:
+        raise _Invalid(f"年度“{year}”应为 4 位年份，如 2026。")
+    return number
+
+
+def _org(values: dict[str, Any]) -> str:
+    org = str(values.get("org") or "").strip().upper()
+    if org and not re.fullmatch(r"[0-9A-Z]{1,10}", org):
+        raise _Invalid(f"机构代码“{org}”应为 1 至 10 位字母或数字，如 BGS。")
+    return org
+
+
+def _start(values: dict[str, Any]) -> int:
+    try:
+        start = int(str(values.get("start", 1)).strip())
+    except ValueError:
+        start = 0
+    if not 1 <= start <= 9999:
+        raise _Invalid(f"起始件号“{values.get('start')}”应为 1 至 9999 的整数。")
+    return start
+
+
+def _retention_by_kind(values: dict[str, Any]) -> dict[str, str]:
+    raw = values.get("retention_by_kind") or {}
+    if not isinstance(raw, dict):
+        raise _Invalid("各类保管期限应写成“文书种类: 保管期限”的对照表。")
+    by_kind, messages = {}, []
+    for name, value in raw.items():
+        try:
+            kind = find_kind(str(name))
+        except UnknownKind as exc:
+            messages.append(f"各类保管期限中：{exc}")
+            continue
+        try:
+            by_kind[kind.key] = _retention(value, f"{name} 的保管期限")
+        except _Invalid as exc:
+            messages += exc.messages
+    if messages:
+        raise _Invalid(*messages)
+    return by_kind
+
+
+def _retention(value: Any, what: str) -> str:
     code = _RETENTION_WORDS.get(str(value).strip().upper() if str(value).strip()[:1] in "YyDd" else str(value).strip())
     if code is None:
-        raise SettingsError(f"{source}：{what}“{value}”应为 Y（永久）、D30（定期30年）或 D10（定期10年）。")
+        raise _Invalid(f"{what}“{value}”应为 Y（永久）、D30（定期30年）或 D10（定期10年）。")
     return code
+
+
+# Checked in this order, so that the problems are listed as the settings are in SETTINGS_HELP.
+_PARSERS: dict[str, Callable[[dict[str, Any]], Any]] = {
+    "fonds": _fonds,
+    "year": _year,
+    "retention": lambda values: _retention(values.get("retention", "Y"), "保管期限"),
+    "org": _org,
+    "start": _start,
+    "producer": lambda values: str(values.get("producer") or "").strip(),
+    "retention_by_kind": _retention_by_kind,
+}
 
 
 def load_settings(path: str, **overrides: Any) -> ArchiveSettings:
