@@ -304,7 +304,7 @@ def _batch_unit(entry: dict, out: str, records_root: str, settings: batch.Settin
         unit.refuse(changed, "校验")
         return unit, digest
     unit.findings, election, reason = recheck(unit.record_path)
-    if reason:
+    if reason or election is None:
         unit.refuse(reason, "校验")
         return unit, digest
     if digest is None:

@@ -531,4 +531,4 @@ def _manifests(files: Files) -> Files:
     for algorithm, name in TAGMANIFESTS.items():
         h = (lambda b: hashlib.sha256(b).hexdigest()) if algorithm == "sha256" else (lambda b: sm3.new(b).hexdigest())
         out[name] = "".join(f"{h(out[m])}  {m}\n" for m in sorted(MANIFESTS.values())).encode("utf-8")
-    return out
+    return dict(out)

@@ -179,7 +179,7 @@ class _Converter:
         self.result = ConvertResult()
         self.attempts = [0] * len(jobs)
         self.lock = threading.Lock()
-        self.queue: queue.Queue[_Batch | None] = queue.Queue()
+        self.queue: queue.Queue[_Batch] = queue.Queue()
         self.pending = 0  # batches queued or running
         self.done: set[int] = set()
         self.seen: set[int] = set()
@@ -504,9 +504,11 @@ def _objects(data: bytes) -> Iterable[tuple[bytes, bytes, bytes | None]]:
         yield match.group(1), body, stream
 
 
-def pdf_pages(path: str | os.PathLike, data: bytes | None = None) -> int | None:
+def pdf_pages(path: str | os.PathLike | None, data: bytes | None = None) -> int | None:
     """Page count: /Count of the root page tree node; pdfinfo when the tree cannot be read here."""
     if data is None:
+        if path is None:
+            raise ValueError("pdf_pages needs the path or the data of the PDF")
         data = Path(path).read_bytes()
     counts = []
     for _, body, _ in _objects(data):

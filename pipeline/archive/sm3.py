@@ -68,7 +68,7 @@ class SM3:
     block_size = 64
 
     def __init__(self, data: bytes = b""):
-        self._v = _IV
+        self._v: tuple[int, ...] = _IV
         self._buffer = b""
         self._length = 0
         if data:

@@ -383,7 +383,7 @@ def _check_item_files(item: _Item) -> list[Problem]:
 
 def _read_metadata(item: _Item, blobs: _Reader) -> tuple[dict | None, list[Problem]]:
     path = item.files.get("json")
-    if path not in blobs:
+    if path is None or path not in blobs:
         return None, []
     try:
         return json.loads(blobs.get(path).decode("utf-8")), []
@@ -394,7 +394,7 @@ def _read_metadata(item: _Item, blobs: _Reader) -> tuple[dict | None, list[Probl
 def _check_item_xml(item: _Item, blobs: _Reader, meta: dict | None) -> list[Problem]:
     """<档号>.xml: valid, the same metadata as the JSON, the 档号 on its root."""
     path = item.files.get("xml")
-    if path not in blobs:
+    if path is None or path not in blobs:
         return []
     problems = []
     try:
@@ -410,7 +410,7 @@ def _check_item_xml(item: _Item, blobs: _Reader, meta: dict | None) -> list[Prob
 
 def _check_pdf(path: str | None, blobs: _Reader) -> tuple[int | None, list[Problem]]:
     """A complete PDF claiming PDF/A-2b, and its page count (None when unknown)."""
-    if path not in blobs:
+    if path is None or path not in blobs:
         return None, []
     data = blobs.get(path)
     problems = []
@@ -433,7 +433,7 @@ def _check_pdf(path: str | None, blobs: _Reader) -> tuple[int | None, list[Probl
 
 
 def _check_docx(path: str | None, blobs: _Reader) -> list[Problem]:
-    if path not in blobs:
+    if path is None or path not in blobs:
         return []
     try:
         with zipfile.ZipFile(io.BytesIO(blobs.get(path))) as docx:
