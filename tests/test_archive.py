@@ -28,7 +28,9 @@ import pytest
 from conftest import SAMPLES, run_cli
 from helpers import election_of
 
-from pipeline import archive, pdf, records, sm3
+from pipeline import archive, records
+from pipeline.archive import pdf, sm3
+from pipeline.archive.contents import to_xml
 from pipeline.batch import run_batch
 from pipeline.render import render_record
 
@@ -300,7 +302,7 @@ def test_metadata_disagreeing_with_the_file_is_found_even_with_fresh_manifests(b
     edited = dict(built["blobs"])
     edited[meta_name] = json.dumps(meta, ensure_ascii=False).encode()
     xml_name = meta_name[:-5] + ".xml"
-    edited[xml_name] = archive._to_xml("文件", meta, {"档号": dh})
+    edited[xml_name] = to_xml("文件", meta, {"档号": dh})
     own = set(archive.MANIFESTS.values()) | set(archive.TAGMANIFESTS.values())
     for algorithm, manifest in archive.MANIFESTS.items():
         fn = (lambda b: hashlib.sha256(b).hexdigest()) if algorithm == "sha256" else (lambda b: sm3.new(b).hexdigest())
@@ -619,3 +621,53 @@ def test_settings_and_dang_hao():
         archive.ArchiveSettings.make({"档案馆": "x"})
     with pytest.raises(archive.SettingsError, match="没有名为"):
         archive.ArchiveSettings.make({"各类保管期限": {"不存在": "Y"}})
+
+
+def test_one_bad_setting_keeps_its_message():
+    with pytest.raises(archive.SettingsError) as caught:
+        archive.ArchiveSettings.make({"全宗号": "12345"}, source="设置文件 a.yaml")
+    assert str(caught.value) == "设置文件 a.yaml：全宗号“12345”应为 4 位字母或数字，如 J012。"
+    assert caught.value.problems == [("fonds", "全宗号“12345”应为 4 位字母或数字，如 J012。")]
+    with pytest.raises(archive.SettingsError) as caught:
+        archive.ArchiveSettings.make({"档案馆": "x"})
+    assert str(caught.value) == (
+        "命令行：不认识的设置“档案馆”。可用：全宗号（fonds）、年度（year）、保管期限（retention）、"
+        "机构代码（org）、起始件号（start）、立档单位（producer）、各类保管期限（retention_by_kind）。"
+    )
+
+
+def test_every_bad_setting_is_reported_at_once():
+    data = {"全宗号": "12345", "档案馆": "x", "各类保管期限": {"不存在": "Y", "选票": "D20"}}
+    with pytest.raises(archive.SettingsError) as caught:
+        archive.ArchiveSettings.make(data, source="设置文件 a.yaml", start="0")
+    assert [key for key, _ in caught.value.problems] == [
+        "档案馆",
+        "fonds",
+        "start",
+        "retention_by_kind",
+        "retention_by_kind",
+    ]
+    lines = str(caught.value).splitlines()
+    assert lines[0] == "设置文件 a.yaml：有 5 处设置不对："
+    assert lines[1].startswith("  不认识的设置“档案馆”。可用：全宗号（fonds）")
+    assert lines[2:4] == ["  全宗号“12345”应为 4 位字母或数字，如 J012。", "  起始件号“0”应为 1 至 9999 的整数。"]
+    assert lines[4].startswith("  各类保管期限中：") and "不存在" in lines[4]
+    assert lines[5] == "  选票 的保管期限“D20”应为 Y（永久）、D30（定期30年）或 D10（定期10年）。"
+
+
+def test_two_bad_options_are_both_named_on_the_command_line(built, tmp_path):
+    run = run_cli("archive", str(built["out"]), "-o", str(tmp_path / "x.zip"), "--fonds", "12345", "--start", "0")
+    assert run.exit_code == 2 and "有 2 处设置不对" in run.stderr, run.output
+    assert "全宗号“12345”" in run.stderr and "起始件号“0”" in run.stderr
+    assert not (tmp_path / "x.zip").exists()
+
+
+LEGACY = Path(__file__).parent / "data" / "legacy-0.1.0"
+
+
+def test_a_package_made_by_0_1_0_still_verifies(tmp_path):
+    package = tmp_path / "batch.zip"
+    shutil.copyfile(LEGACY / "batch.zip", package)
+    result = archive.verify_package(str(package))
+    assert result.problems == [] and result.ok
+    assert result.items > 0 and result.files > result.items

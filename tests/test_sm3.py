@@ -8,7 +8,7 @@ import os
 
 import pytest
 
-from pipeline import sm3
+from pipeline.archive import sm3
 
 # GB/T 32905-2016, 附录 A: example 1 ("abc") and example 2 ("abcd" × 16, 512 bits).
 VECTORS = [

@@ -1,0 +1,215 @@
+"""huanjie archive: `build_package`, the story of one run (gather, convert, inspect, number, describe, write)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from .. import fsutil
+from . import pdf
+from .collect import collect
+from .contents import package_files
+from .errors import ArchiveError, NothingToArchive, PackageExists
+from .items import ArchiveEvent, ArchiveResult, Doc, Input, Item, Unit
+from .layout import tree_key, write_zip, zip_time
+from .settings import DEFAULT_FONDS, ArchiveSettings, dang_hao
+
+__all__ = ["build_package"]
+
+Tell = Callable[[str, int, int], None]
+
+
+def build_package(
+    source: str,
+    package: str,
+    settings: ArchiveSettings | None = None,
+    *,
+    force: bool = False,
+    workers: int | None = None,
+    timeout: float = 120.0,
+    records: str | None = None,
+    record: str | None = None,
+    made_on: dt.date | None = None,
+    progress: Callable[[ArchiveEvent], None] | None = None,
+) -> ArchiveResult:
+    """Convert, describe, number and package the documents of `source` into the zip `package`.
+
+    `source`: a batch output folder (with report.json) or a render output folder (then `record`
+    names its record). `records`: the records folder when report.json's source has moved.
+    `workers`/`timeout`: LibreOffice processes and seconds per document. `made_on`: the 制作日期
+    of the 说明文件 (default today). Raises `ArchiveError` (and subclasses) when no package can
+    be made; refused units are only listed in the result.
+    """
+    started = time.perf_counter()
+    settings = settings or ArchiveSettings.make()
+
+    def tell(stage: str, done: int, total: int) -> None:
+        if progress is not None:
+            progress(ArchiveEvent(stage, done, total))
+
+    package = _check_places(source, package, force)
+    soffice = pdf.find_tool("soffice", "libreoffice")
+    pdf.find_tool("pdffonts")
+    data = collect(source, records, record, tell)
+    docs = sorted((d for u in data.units if not u.refusal for d in u.documents), key=lambda d: tree_key(d.rel))
+    if not docs:
+        raise NothingToArchive(data.refusals())
+    result = ArchiveResult(package=package, settings=settings)
+    fsutil.make_dirs(os.path.dirname(package))
+    work = tempfile.mkdtemp(prefix=".~huanjie-archive-", dir=os.path.dirname(package))
+    try:
+        result.libreoffice = pdf.soffice_version(soffice)
+        by_unit = {u.rel: u for u in data.units}
+        items = _convert(docs, by_unit, result, work, soffice, workers, timeout, tell)
+        _inspect(items, workers, tell, by_unit)
+        items = [it for it in items if not by_unit[it.doc.unit].refusal]
+        if not items:
+            raise NothingToArchive(data.refusals())
+        _number(items, settings)
+        _summarise(result, data, items, settings)
+        entries = package_files(data, items, settings, result, made_on or dt.date.today())
+        tell("写入数据包", 0, len(entries))
+        stamp = zip_time([it.doc.date for it in items])
+        write_zip(entries, package, stamp, force, lambda done: tell("写入数据包", done, len(entries)))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _check_places(source: str, package: str, force: bool) -> str:
+    """The package's absolute path, once `source` is a folder and `package` can be written."""
+    if os.path.exists(source) and not os.path.isdir(source):
+        raise ArchiveError(f"{source} 是文件，不是文件夹；请给出 huanjie batch 或 huanjie render 的输出文件夹。")
+    if not os.path.isdir(source):
+        raise ArchiveError(f"找不到文件夹 {source}。")
+    package = os.path.abspath(package)
+    blocker = fsutil.file_in_path(os.path.dirname(package))
+    if blocker is not None:
+        raise ArchiveError(f"无法写入数据包 {package}：路径中的 {blocker} 是文件，不是文件夹。")
+    if os.path.isdir(package):
+        raise ArchiveError(f"{package} 是文件夹；请给出数据包文件名，如 青石县.zip。")
+    if not force and os.path.exists(package):
+        raise PackageExists(package)
+    return package
+
+
+def _convert(
+    docs: list[Doc],
+    by_unit: dict[str, Unit],
+    result: ArchiveResult,
+    work: str,
+    soffice: str,
+    workers: int | None,
+    timeout: float,
+    tell: Tell,
+) -> list[Item]:
+    """PDF/A-2b of every document; a unit with a document that fails is refused at stage 转换."""
+    jobs = [pdf.Job(d.path, os.path.join(work, "pdf", f"{i:06d}.pdf")) for i, d in enumerate(docs)]
+    converted = pdf.convert(
+        jobs,
+        workers=workers,
+        timeout=timeout,
+        soffice=soffice,
+        progress=lambda done, total: tell("转换 PDF", done, total),
+        workdir=work,
+    )
+    result.convert_seconds = converted.seconds
+    for index, reason in sorted(converted.failed.items()):
+        unit = by_unit[docs[index].unit]
+        if not unit.refusal:
+            unit.refuse(f"{docs[index].rel} 无法转换为 PDF/A（{reason}）", "转换")
+    return [Item(d, jobs[i].target) for i, d in enumerate(docs) if not by_unit[d.unit].refusal]
+
+
+def _inspect(items: list[Item], workers: int | None, tell: Tell, by_unit: dict[str, Unit]) -> None:
+    """Pages, PDF version, fonts and the PDF/A claim of every converted PDF."""
+    done = 0
+
+    def one(item: Item) -> str:
+        data = Path(item.pdf).read_bytes()
+        item.version = pdf.pdf_version(data)
+        item.pages = pdf.pdf_pages(item.pdf, data) or 0
+        claim = pdf.pdfa_claim(data)
+        item.fonts = pdf.pdf_fonts(item.pdf)
+        if claim != ("2", "B"):
+            return f"{item.doc.rel} 转换后的 PDF 没有 PDF/A-2b 声明（XMP pdfaid：{claim}）"
+        if not item.pages:
+            return f"{item.doc.rel} 转换后的 PDF 无法读取页数"
+        return ""
+
+    with ThreadPoolExecutor(max_workers=max(1, workers or os.cpu_count() or 1)) as pool:
+        for item, problem in zip(items, pool.map(one, items), strict=False):
+            done += 1
+            tell("检查 PDF", done, len(items))
+            unit = by_unit[item.doc.unit]
+            if problem and not unit.refusal:
+                unit.refuse(problem, "转换")
+
+
+def _number(items: list[Item], settings: ArchiveSettings) -> None:
+    """Year, retention and 件号 of every item, counted per (year, retention) from the settings' start."""
+    counters: dict[tuple[int, str], int] = {}
+    fallback_year = max((int(it.doc.date[:4]) for it in items if it.doc.date), default=dt.date.today().year)
+    for item in items:
+        item.year = settings.year or (int(item.doc.date[:4]) if item.doc.date else fallback_year)
+        item.retention = settings.retention_for(item.doc.kind)
+        key = (item.year, item.retention)
+        counters[key] = counters.get(key, settings.start - 1) + 1
+        if counters[key] > 9999:
+            raise ArchiveError(
+                f"{item.year} 年度保管期限 {item.retention} 的文书超过 9999 件，件号不够用；"
+                "请分批归档（用起始件号续编）。"
+            )
+        item.number = counters[key]
+        item.dh = dang_hao(settings, item.year, item.retention, item.number)
+
+
+def _summarise(result: ArchiveResult, data: Input, items: list[Item], settings: ArchiveSettings) -> None:
+    """Counts, 档号 range, refusals, fonts and warnings of the run, into `result`."""
+    result.refused = data.refusals()
+    result.items = len(items)
+    archived = {it.doc.unit for it in items}
+    result.units = sum(1 for u in data.units if u.rel in archived and not u.level)
+    result.summaries = sum(1 for u in data.units if u.rel in archived and u.level)
+    result.first, result.last = items[0].dh, items[-1].dh
+    result.fonts = _font_table(items)
+    result.warnings = _font_warnings(result.fonts)
+    if settings.defaulted:
+        result.warnings.insert(
+            0,
+            f"未设置全宗号，使用了演示用的默认值 {DEFAULT_FONDS}；正式移交前请用 --fonds "
+            "或设置文件填写档案馆分配的全宗号。",
+        )
+
+
+def _font_table(items: list[Item]) -> dict[str, dict]:
+    table: dict[str, dict] = {}
+    for item in items:
+        for family in sorted({font.family for font in item.fonts}):
+            table.setdefault(family, {"type": "", "documents": 0, "embedded": True})["documents"] += 1
+        for font in item.fonts:
+            row = table[font.family]
+            row["type"] = row["type"] or font.type
+            row["embedded"] = row["embedded"] and font.embedded
+    return dict(sorted(table.items()))
+
+
+def _font_warnings(fonts: dict[str, dict]) -> list[str]:
+    warnings = []
+    missing = [name for name, row in fonts.items() if not row["embedded"]]
+    if missing:
+        warnings.append(f"有字体未嵌入 PDF：{'、'.join(missing)}；这些 PDF 不符合 PDF/A。")
+    dejavu = [name for name in fonts if "DejaVu" in name]
+    if dejavu:
+        warnings.append(
+            f"PDF 中用了 {'、'.join(dejavu)}：字体替换（templates/fonts.conf）可能未生效，"
+            f"中文可能未用中文字体排版。请安装：{pdf.INSTALL_HINT}"
+        )
+    return warnings

@@ -1,0 +1,575 @@
+"""Word → PDF/A-2b with LibreOffice headless, and what poppler and the PDF itself say about the result.
+
+Conversion (`convert`)
+----------------------
+* Documents are converted in batches: one ``soffice --convert-to`` call converts many documents
+  (LibreOffice's start-up, about a second, is paid once per call, not per document).
+* ``workers`` calls run in parallel, each with its own LibreOffice profile directory
+  (``-env:UserInstallation=file://…``): two LibreOffice processes sharing a profile hand their
+  work to each other or fail. A worker keeps its profile for all its batches.
+* Every call runs with ``FONTCONFIG_FILE=templates/fonts.conf`` (see that file): the documents name
+  the fonts of a Chinese Windows installation (仿宋_GB2312, 方正小标宋简体 …); without the aliases
+  fontconfig answers DejaVu Sans and the Chinese text is set in a fallback face.
+* The export filter asks for PDF/A-2b (``SelectPdfVersion`` 2, JSON filter options: LibreOffice
+  silently ignores the legacy ``SelectPdfVersion=2`` form).
+* Inputs are staged under short ASCII names (``000017.docx``), so documents of different units
+  with the same file name cannot collide, then the PDFs are moved to their destinations.
+* Timeout and retry: LibreOffice prints one ``convert … ->`` line per document as it goes; a call
+  that prints nothing for ``timeout`` seconds (plus a start-up allowance for the first document)
+  is killed (its whole process group). The first document without a valid PDF after a killed or
+  crashed call is the culprit: it is retried once on its own; the documents after it, never
+  attempted, go back into the queue. After a call that ended normally, every document without a
+  valid PDF is retried once on its own. A document failing its retry is reported, never raised.
+* ``progress(done, total)`` is called as documents are converted (from worker threads, serialised).
+
+Inspection: `pdf_fonts` (pdffonts), `pdf_pages` (the page tree, else pdfinfo), `pdfa_claim` (the
+XMP ``pdfaid`` part and conformance), `pdf_version`. Missing programs raise `ToolMissing` with
+the Debian packages to install.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import re
+import shutil
+import signal
+import subprocess
+import tempfile
+import threading
+import time
+import zlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from xml.etree import ElementTree
+
+from ..errors import HuanjieError
+from ..fsutil import os_reason
+from ..paths import TEMPLATES_DIR
+
+__all__ = [
+    "ToolMissing",
+    "Job",
+    "ConvertResult",
+    "convert",
+    "find_tool",
+    "soffice_version",
+    "poppler_version",
+    "lo_env",
+    "pdf_fonts",
+    "FontInfo",
+    "pdf_pages",
+    "pdfa_claim",
+    "pdf_version",
+    "is_complete_pdf",
+    "FONTS_CONF",
+    "PDFA_FILTER",
+    "INSTALL_HINT",
+    "SYSTEM_PACKAGES",
+]
+
+FONTS_CONF = TEMPLATES_DIR / "fonts.conf"
+PDFA_FILTER = 'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"2"}}'
+SYSTEM_PACKAGES = "libreoffice-writer-nogui poppler-utils fonts-noto-cjk fonts-arphic-ukai fonts-liberation2"
+INSTALL_HINT = f"sudo apt-get install {SYSTEM_PACKAGES}（或运行 bash tools/system-deps.sh）"
+STARTUP_ALLOWANCE = 60.0  # seconds added to the timeout of a call's first document (profile creation)
+MAX_BATCH = 200  # documents per soffice call at most
+
+
+class ToolMissing(HuanjieError):
+    """A program the conversion or the checks need is not installed; str() says how to install it."""
+
+    def __init__(self, names: Iterable[str]):
+        self.names = list(names)
+        super().__init__(f"找不到 {' 或 '.join(self.names)}。请安装：{INSTALL_HINT}")
+
+
+def find_tool(*names: str) -> str:
+    for name in names:
+        found = shutil.which(name)
+        if found:
+            return found
+    raise ToolMissing(names)
+
+
+def lo_env(profile: str | os.PathLike | None = None) -> dict[str, str]:
+    """The environment of a LibreOffice process: the font aliases, and HOME inside its profile."""
+    env = dict(os.environ, FONTCONFIG_FILE=str(FONTS_CONF))
+    if profile is not None:
+        env["HOME"] = str(profile)
+    return env
+
+
+def soffice_version(soffice: str | None = None) -> str:
+    """“LibreOffice 7.4.7.2 40(Build:2)”."""
+    exe = soffice or find_tool("soffice", "libreoffice")
+    with tempfile.TemporaryDirectory(prefix="huanjie-lo-") as home:
+        out = subprocess.run([exe, "--version"], capture_output=True, text=True, env=lo_env(home), timeout=120)
+    lines = [line.strip() for line in out.stdout.splitlines() if line.strip().startswith("LibreOffice")]
+    return lines[0] if lines else (out.stdout.strip().splitlines() or ["LibreOffice（版本未知）"])[-1]
+
+
+def poppler_version() -> str:
+    exe = find_tool("pdffonts")
+    out = subprocess.run([exe, "-v"], capture_output=True, text=True, timeout=30)
+    match = re.search(r"version\s+([\d.]+)", out.stderr + out.stdout)
+    return f"poppler-utils {match.group(1)}" if match else "poppler-utils"
+
+
+# --------------------------------------------------------------------------------------------
+# Conversion
+# --------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Job:
+    source: str  # the .docx
+    target: str  # where its PDF goes
+
+
+@dataclass
+class ConvertResult:
+    converted: list[int] = field(default_factory=list)  # indexes of the jobs converted
+    failed: dict[int, str] = field(default_factory=dict)  # index → why (Chinese)
+    calls: int = 0  # soffice calls made
+    seconds: float = 0.0
+    version: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+
+def is_complete_pdf(path: str | os.PathLike) -> bool:
+    """A whole PDF: starts with %PDF- and has %%EOF near its end (a killed writer leaves neither)."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(5)
+            handle.seek(0, os.SEEK_END)
+            size = handle.tell()
+            handle.seek(max(0, size - 1024))
+            tail = handle.read()
+    except OSError:
+        return False
+    return head == b"%PDF-" and b"%%EOF" in tail
+
+
+@dataclass
+class _Batch:
+    items: list[int]
+    alone: bool = False  # a retry: exactly one document
+
+
+class _Converter:
+    def __init__(
+        self,
+        jobs: list[Job],
+        workers: int,
+        timeout: float,
+        soffice: str,
+        pdfa: bool,
+        progress: Callable[[int, int], None] | None,
+        batch_size: int | None,
+    ):
+        self.jobs = jobs
+        self.workers = workers
+        self.timeout = timeout
+        self.soffice = soffice
+        self.filter = PDFA_FILTER if pdfa else "pdf"
+        self.progress = progress
+        self.result = ConvertResult()
+        self.attempts = [0] * len(jobs)
+        self.lock = threading.Lock()
+        self.queue: queue.Queue[_Batch] = queue.Queue()
+        self.pending = 0  # batches queued or running
+        self.done: set[int] = set()
+        self.seen: set[int] = set()
+        self.stop = threading.Event()
+        self.procs: set[subprocess.Popen] = set()
+        self.error: BaseException | None = None
+        size = batch_size or max(1, min(MAX_BATCH, -(-len(jobs) // max(1, workers))))
+        for start in range(0, len(jobs), size):
+            self._put(_Batch(list(range(start, min(len(jobs), start + size)))))
+
+    def abort(self) -> None:
+        self.stop.set()
+        with self.lock:
+            procs = list(self.procs)
+        for proc in procs:
+            _kill_group(proc)
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                pass
+
+    def _put(self, batch: _Batch) -> None:
+        with self.lock:
+            self.pending += 1
+        self.queue.put(batch)
+
+    def _tick(self, index: int) -> None:
+        with self.lock:
+            if index in self.seen:
+                return
+            self.seen.add(index)
+            done = len(self.seen)
+        if self.progress is not None:
+            self.progress(done, len(self.jobs))
+
+    def run(self, root: str) -> ConvertResult:
+        start = time.perf_counter()
+        threads = [
+            threading.Thread(target=self._worker, args=(os.path.join(root, f"w{n}"),), daemon=True)
+            for n in range(max(1, min(self.workers, self.queue.qsize())))
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        if self.error is not None:
+            raise self.error
+        self.result.converted = sorted(self.done)
+        self.result.seconds = time.perf_counter() - start
+        return self.result
+
+    def _worker(self, home: str) -> None:
+        profile = os.path.join(home, "profile")
+        os.makedirs(profile, exist_ok=True)
+        call = 0
+        try:
+            while not self.stop.is_set():
+                with self.lock:
+                    if self.pending == 0:
+                        return
+                try:
+                    batch = self.queue.get(timeout=0.2)
+                except queue.Empty:
+                    continue
+                call += 1
+                try:
+                    self._convert(batch, os.path.join(home, f"c{call}"), profile)
+                finally:
+                    with self.lock:
+                        self.pending -= 1
+        except BaseException as exc:  # noqa: BLE001 - surfaced by run()
+            self.error = exc
+            self.stop.set()
+
+    def _convert(self, batch: _Batch, work: str, profile: str) -> None:
+        indir, outdir = os.path.join(work, "in"), os.path.join(work, "out")
+        os.makedirs(indir)
+        os.makedirs(outdir)
+        staged: dict[str, int] = {}
+        unreadable = []
+        for index in batch.items:
+            name = f"{index:06d}"
+            path = os.path.join(indir, name + ".docx")
+            try:
+                try:
+                    os.link(self.jobs[index].source, path)
+                except OSError:
+                    shutil.copyfile(self.jobs[index].source, path)
+            except OSError as exc:
+                unreadable.append(index)
+                with self.lock:
+                    self.result.failed[index] = f"无法读取 {self.jobs[index].source}（{os_reason(exc)}）"
+                self._tick(index)
+                continue
+            staged[name] = index
+        batch = _Batch([i for i in batch.items if i not in unreadable], batch.alone)
+        if not batch.items:
+            shutil.rmtree(work, ignore_errors=True)
+            return
+        order = [os.path.join(indir, f"{i:06d}.docx") for i in batch.items]
+        if batch.alone:
+            self.attempts[batch.items[0]] += 1
+        normal, message = self._soffice(order, outdir, profile, staged)
+        with self.lock:
+            self.result.calls += 1
+        missing = []
+        for index in batch.items:
+            pdf = os.path.join(outdir, f"{index:06d}.pdf")
+            if is_complete_pdf(pdf):
+                target = self.jobs[index].target
+                os.makedirs(os.path.dirname(os.path.abspath(target)), exist_ok=True)
+                shutil.move(pdf, target)
+                with self.lock:
+                    self.done.add(index)
+                    self.result.failed.pop(index, None)
+                self._tick(index)
+            else:
+                if os.path.exists(pdf):
+                    os.unlink(pdf)
+                missing.append(index)
+        shutil.rmtree(work, ignore_errors=True)
+        if not missing:
+            return
+        if batch.alone:
+            index = missing[0]
+            if self.attempts[index] >= 2:
+                with self.lock:
+                    self.result.failed[index] = message or "LibreOffice 未生成 PDF"
+                self._tick(index)
+            else:
+                self._put(_Batch([index], alone=True))
+            return
+        if normal:
+            # Every document was attempted: each missing one gets its retry alone.
+            for index in missing:
+                self.attempts[index] += 1
+                self._put(_Batch([index], alone=True))
+            return
+        # Killed or crashed: the first missing document is the culprit; the rest were not reached.
+        culprit, rest = missing[0], missing[1:]
+        self.attempts[culprit] += 1
+        self._put(_Batch([culprit], alone=True))
+        if rest:
+            self._put(_Batch(rest))
+
+    def _soffice(self, files: list[str], outdir: str, profile: str, staged: dict[str, int]) -> tuple[bool, str]:
+        """Run one call; (ended normally, a Chinese reason when it did not)."""
+        command = [
+            self.soffice,
+            "--headless",
+            "--norestore",
+            "--nologo",
+            "--nodefault",
+            "--nolockcheck",
+            f"-env:UserInstallation={Path(profile).as_uri()}",
+            "--convert-to",
+            self.filter,
+            "--outdir",
+            outdir,
+            *files,
+        ]
+        proc = subprocess.Popen(
+            command,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            env=lo_env(profile),
+            start_new_session=True,
+        )
+        lines: queue.Queue[bytes | None] = queue.Queue()
+
+        def read() -> None:
+            assert proc.stdout is not None
+            for raw in proc.stdout:
+                lines.put(raw)
+            lines.put(None)
+
+        reader = threading.Thread(target=read, daemon=True)
+        reader.start()
+        output: list[str] = []
+        deadline = time.monotonic() + self.timeout + STARTUP_ALLOWANCE
+        killed = ""
+        with self.lock:
+            self.procs.add(proc)
+        while True:
+            if self.stop.is_set():
+                killed = "已中止"
+                _kill_group(proc)
+                break
+            try:
+                raw = lines.get(timeout=max(0.05, min(0.5, deadline - time.monotonic())))
+            except queue.Empty:
+                if time.monotonic() >= deadline:
+                    killed = f"LibreOffice 超过 {self.timeout:g} 秒没有完成，已终止"
+                    _kill_group(proc)
+                    break
+                continue
+            if raw is None:
+                break
+            line = raw.decode("utf-8", "replace").rstrip()
+            output.append(line)
+            match = re.match(r"convert (.*?) -> ", line)
+            if match:
+                index = staged.get(Path(match.group(1)).stem)
+                deadline = time.monotonic() + self.timeout
+                if index is not None:
+                    self._tick(index)
+        try:
+            code = proc.wait(timeout=max(5.0, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            _kill_group(proc)
+            code = proc.wait()
+            killed = killed or f"LibreOffice 超过 {self.timeout:g} 秒没有退出，已终止"
+        reader.join(timeout=5)
+        with self.lock:
+            self.procs.discard(proc)
+        if killed:
+            return False, killed
+        if code != 0:
+            tail = "；".join(line for line in output[-3:] if line and not line.startswith("convert "))
+            return False, f"LibreOffice 异常退出（退出码 {code}）" + (f"：{tail}" if tail else "")
+        errors = [line for line in output if line.lower().startswith("error")]
+        return True, ("；".join(errors[-2:]) if errors else "LibreOffice 未生成 PDF")
+
+
+def _kill_group(proc: subprocess.Popen) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)  # the group this call started (soffice → oosplash → soffice.bin)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def convert(
+    jobs: list[Job],
+    workers: int | None = None,
+    timeout: float = 120.0,
+    pdfa: bool = True,
+    progress: Callable[[int, int], None] | None = None,
+    soffice: str | None = None,
+    batch_size: int | None = None,
+    workdir: str | None = None,
+) -> ConvertResult:
+    """Convert every job's .docx to its target PDF (PDF/A-2b unless `pdfa` is false).
+
+    `workers` LibreOffice processes in parallel (default: the CPU count); documents are split into
+    batches of at most `batch_size` (default: an even share per worker, at most 200). `timeout`:
+    seconds a document may take. Never raises for a document that fails (see `ConvertResult.failed`);
+    raises `ToolMissing` when LibreOffice is not installed.
+    """
+    exe = soffice or find_tool("soffice", "libreoffice")
+    result = ConvertResult()
+    if not jobs:
+        return result
+    workers = max(1, workers or os.cpu_count() or 1)
+    converter = _Converter(list(jobs), workers, timeout, exe, pdfa, progress, batch_size)
+    with tempfile.TemporaryDirectory(prefix="huanjie-pdf-", dir=workdir) as root:
+        try:
+            return converter.run(root)
+        except BaseException:
+            # Ctrl-C, SIGTERM (as KeyboardInterrupt) or an error: no LibreOffice outlives the call.
+            converter.abort()
+            raise
+
+
+# --------------------------------------------------------------------------------------------
+# Inspection
+# --------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class FontInfo:
+    name: str  # as in the PDF, subset tag included: BAAAAA+NotoSerifCJKjp-Regular
+    type: str
+    embedded: bool
+    subset: bool
+
+    @property
+    def family(self) -> str:
+        """The name without the subset tag."""
+        return re.sub(r"^[A-Z]{6}\+", "", self.name)
+
+
+def pdf_fonts(path: str | os.PathLike) -> list[FontInfo]:
+    """The fonts of a PDF as pdffonts lists them."""
+    exe = find_tool("pdffonts")
+    out = subprocess.run([exe, str(path)], capture_output=True, text=True, timeout=120)
+    if out.returncode != 0:
+        raise ValueError(out.stderr.strip() or f"pdffonts 无法读取 {path}")
+    fonts = []
+    for line in out.stdout.splitlines()[2:]:
+        cols = line.split()
+        if len(cols) < 7:
+            continue
+        fonts.append(
+            FontInfo(name=cols[0], type=" ".join(cols[1:-6]), embedded=cols[-5] == "yes", subset=cols[-4] == "yes")
+        )
+    return fonts
+
+
+def pdf_version(data: bytes) -> str:
+    match = re.match(rb"%PDF-(\d\.\d)", data[:16])
+    return match.group(1).decode() if match else ""
+
+
+def _objects(data: bytes) -> Iterable[tuple[bytes, bytes, bytes | None]]:
+    """(object number, dictionary text, raw stream or None) of each plain object of a PDF."""
+    for match in re.finditer(rb"(\d+)\s+\d+\s+obj\b", data):
+        start = match.end()
+        end = data.find(b"endobj", start)
+        if end < 0:
+            continue
+        body = data[start:end]
+        stream = None
+        at = body.find(b"stream")
+        if at >= 0 and body[:at].rstrip().endswith(b">>"):
+            begin = at + len(b"stream")
+            if body[begin : begin + 2] == b"\r\n":
+                begin += 2
+            elif body[begin : begin + 1] in (b"\n", b"\r"):
+                begin += 1
+            stop = body.rfind(b"endstream")
+            stream = body[begin : stop if stop >= 0 else len(body)]
+            body = body[:at]
+        yield match.group(1), body, stream
+
+
+def pdf_pages(path: str | os.PathLike | None, data: bytes | None = None) -> int | None:
+    """Page count: /Count of the root page tree node; pdfinfo when the tree cannot be read here."""
+    if data is None:
+        if path is None:
+            raise ValueError("pdf_pages needs the path or the data of the PDF")
+        data = Path(path).read_bytes()
+    counts = []
+    for _, body, _ in _objects(data):
+        if re.search(rb"/Type\s*/Pages\b", body) and b"/Parent" not in body:
+            match = re.search(rb"/Count\s+(\d+)", body)
+            if match:
+                counts.append(int(match.group(1)))
+    if len(counts) == 1:
+        return counts[0]
+    exe = shutil.which("pdfinfo")
+    if exe is None:
+        return None
+    if path is None or not os.path.exists(str(path)):
+        with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
+            handle.write(data)
+            handle.flush()
+            return _pdfinfo_pages(exe, handle.name)
+    return _pdfinfo_pages(exe, str(path))
+
+
+def _pdfinfo_pages(exe: str, path: str) -> int | None:
+    out = subprocess.run([exe, path], capture_output=True, text=True, timeout=120)
+    match = re.search(r"^Pages:\s+(\d+)", out.stdout, re.M)
+    return int(match.group(1)) if match else None
+
+
+PDFAID = "http://www.aiim.org/pdfa/ns/id/"
+
+
+def _xmp_packets(data: bytes) -> list[bytes]:
+    packets = re.findall(rb"<x:xmpmeta\b.*?</x:xmpmeta>", data, re.S)
+    if packets:
+        return packets
+    for _, body, stream in _objects(data):
+        if stream is not None and re.search(rb"/Type\s*/Metadata\b", body):
+            if b"/FlateDecode" in body:
+                try:
+                    stream = zlib.decompress(stream)
+                except zlib.error:
+                    continue
+            packets += re.findall(rb"<x:xmpmeta\b.*?</x:xmpmeta>", stream, re.S)
+    return packets
+
+
+def pdfa_claim(data: bytes) -> tuple[str, str] | None:
+    """(part, conformance) from the PDF's XMP pdfaid entries, e.g. ("2", "B"); None without a claim."""
+    for packet in _xmp_packets(data):
+        try:
+            root = ElementTree.fromstring(packet)
+        except ElementTree.ParseError:
+            continue
+        part = conformance = None
+        for element in root.iter():
+            for key in ("part", "conformance"):
+                attr = element.get(f"{{{PDFAID}}}{key}")
+                if attr is not None:
+                    part, conformance = (attr, conformance) if key == "part" else (part, attr)
+            if element.tag == f"{{{PDFAID}}}part":
+                part = (element.text or "").strip()
+            elif element.tag == f"{{{PDFAID}}}conformance":
+                conformance = (element.text or "").strip()
+        if part is not None:
+            return part, conformance or ""
+    return None

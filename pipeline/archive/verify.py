@@ -1,0 +1,538 @@
+"""huanjie verify: re-hash every file of a package and check its layout, catalogue, PDF/A claims and metadata.
+
+Each check is a small function returning the `Problem`s it found (a file in the package, a Chinese
+message), run in a fixed order so that the report reads the same every time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import re
+import zipfile
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from xml.etree import ElementTree
+
+from ..fsutil import os_reason
+from . import pdf, sm3
+from .errors import PackageUnreadable
+from .layout import ALGORITHM_NAMES, CATALOGUE, ITEM_FILE, ITEMS_DIR, MANIFESTS, OTHER_DIR, TAGMANIFESTS, TOP_FILES
+from .settings import SEP
+
+__all__ = ["verify_package", "VerifyResult", "Problem"]
+
+ITEM_SUFFIXES = ("pdf", "docx", "xml", "json")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a package."""
+
+    path: str  # the file in the package ("" for the package as a whole)
+    message: str  # Chinese
+
+    def line(self) -> str:
+        return f"{self.path}：{self.message}" if self.path else self.message
+
+
+@dataclass
+class VerifyResult:
+    """What `verify_package` found: counts and every problem."""
+
+    package: str
+    files: int = 0
+    items: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def exit_code(self) -> int:
+        return 0 if self.ok else 1
+
+
+_MANIFEST_LINE = re.compile(r"^([0-9a-f]{64})  (\S.*)$")
+
+
+class _Reader:
+    """The package's files: every digest computed in one streamed pass, the bytes of small files kept."""
+
+    KEEP = 4 << 20
+
+    def __init__(self, archive: zipfile.ZipFile):
+        self.archive = archive
+        self.digests: dict[str, dict[str, str]] = {}
+        self.sizes: dict[str, int] = {}
+        self.cache: dict[str, bytes] = {}
+
+    def scan(self, info: zipfile.ZipInfo) -> None:
+        hashers = {"sha256": hashlib.sha256(), "sm3": sm3.new()}
+        size = 0
+        keep = info.file_size <= self.KEEP and not info.filename.endswith((".pdf", ".docx"))
+        parts = []
+        with self.archive.open(info) as handle:
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                size += len(chunk)
+                for h in hashers.values():
+                    h.update(chunk)
+                if keep:
+                    parts.append(chunk)
+        self.digests[info.filename] = {k: h.hexdigest() for k, h in hashers.items()}
+        self.sizes[info.filename] = size
+        if keep:
+            self.cache[info.filename] = b"".join(parts)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.digests
+
+    def get(self, name: str) -> bytes:
+        if name in self.cache:
+            return self.cache[name]
+        return self.archive.read(name)
+
+
+@dataclass
+class _Item:
+    """The files of one 件 found in the package: 档号, its folder, suffix → path."""
+
+    dh: str
+    folder: str
+    files: dict[str, str] = field(default_factory=dict)
+
+
+def verify_package(path: str, progress: Callable[[int, int], None] | None = None) -> VerifyResult:
+    """Re-hash every file of the package and check its layout, PDF/A claims and metadata.
+
+    Raises `PackageUnreadable` when `path` is not a readable zip; every other problem is a
+    `Problem` (file, Chinese message) in the result. Large files are streamed, not held in memory.
+    """
+    result = VerifyResult(package=path)
+    try:
+        archive = zipfile.ZipFile(path)
+    except FileNotFoundError:
+        raise PackageUnreadable(f"找不到数据包 {path}。") from None
+    except IsADirectoryError:
+        raise PackageUnreadable(f"{path} 是文件夹，不是数据包（.zip）。") from None
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        reason = (
+            os_reason(exc)
+            if isinstance(exc, OSError) and exc.errno
+            else "文件内容不是 zip 格式，可能已损坏或误选了其他文件"
+        )
+        raise PackageUnreadable(f"无法读取数据包 {path}：不是有效的 zip 文件（{reason}）。") from None
+    with archive:
+        _verify(archive, result, progress)
+    return result
+
+
+def _verify(archive: zipfile.ZipFile, result: VerifyResult, progress: Callable[[int, int], None] | None) -> None:
+    infos = [i for i in archive.infolist() if not i.is_dir()]
+    names = [i.filename for i in infos]
+    result.files = len(names)
+    problems = result.problems
+    problems += _check_entries(infos)
+    files = _Reader(archive)
+    problems += _read_all(files, infos, progress)
+    problems += _check_top_files(names)
+    problems += _check_manifests(files, names)
+    problems += _check_tag_manifests(files)
+    items, layout_problems = _find_items(names)
+    problems += layout_problems
+    result.items = len(items)
+    catalogue, catalogue_problems = _read_catalogue(files)
+    problems += catalogue_problems
+    problems += _check_catalogue(catalogue, items)
+    by_dh = {str(e.get("档号", "")): e for e in catalogue}
+    for dh in sorted(items):
+        problems += _verify_item(items[dh], files, by_dh.get(dh))
+
+
+# --------------------------------------------------------------------------------------------
+# The zip entries and the manifests
+# --------------------------------------------------------------------------------------------
+def _check_entries(infos: list[zipfile.ZipInfo]) -> list[Problem]:
+    """Each name once, a safe relative path, nothing encrypted."""
+    problems = []
+    seen: set[str] = set()
+    for info in infos:
+        name = info.filename
+        if name in seen:
+            problems.append(Problem(name, "在数据包中出现了不止一次"))
+        seen.add(name)
+        if name.startswith("/") or ".." in name.split("/") or "\\" in name:
+            problems.append(Problem(name, "路径不安全（绝对路径或含 ..）"))
+        if info.flag_bits & 0x1:
+            problems.append(Problem(name, "文件被加密；归档数据包不得加密"))
+    return problems
+
+
+def _read_all(
+    files: _Reader, infos: list[zipfile.ZipInfo], progress: Callable[[int, int], None] | None
+) -> list[Problem]:
+    """Stream every entry once (digests, sizes); an entry that cannot be read is a problem."""
+    problems = []
+    for done, info in enumerate(infos, 1):
+        try:
+            files.scan(info)
+        except (zipfile.BadZipFile, zlib.error, OSError, RuntimeError, NotImplementedError, EOFError) as exc:
+            problems.append(Problem(info.filename, f"无法读出（zip 数据损坏：{exc}）"))
+        if progress is not None:
+            progress(done, len(infos))
+    return problems
+
+
+def _check_top_files(names: list[str]) -> list[Problem]:
+    present = set(names)
+    return [Problem(name, "缺少这个文件（数据包结构不完整）") for name in TOP_FILES if name not in present]
+
+
+def _parse_manifest(text: str, name: str) -> tuple[dict[str, str], list[Problem]]:
+    """path → digest of a manifest's "<hex>  <path>" lines, and its malformed or repeated lines."""
+    out: dict[str, str] = {}
+    problems = []
+    for n, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        match = _MANIFEST_LINE.match(line)
+        if not match:
+            problems.append(Problem(name, f"第 {n} 行格式不对（应为“64 位十六进制摘要、两个空格、路径”）：{line[:80]}"))
+            continue
+        if match.group(2) in out:
+            problems.append(Problem(name, f"第 {n} 行重复列出 {match.group(2)}"))
+        out[match.group(2)] = match.group(1)
+    return out, problems
+
+
+def _check_manifests(files: _Reader, names: list[str]) -> list[Problem]:
+    """Both manifests read first, then every file against each: listed, same digest, present."""
+    problems = []
+    manifests: dict[str, dict[str, str]] = {}
+    for algorithm, name in MANIFESTS.items():
+        if name in files:
+            manifests[algorithm], found = _parse_manifest(files.get(name).decode("utf-8", "replace"), name)
+            problems += found
+    for algorithm, listed in manifests.items():
+        problems += _check_manifest(files, names, algorithm, listed)
+    return problems
+
+
+def _check_manifest(files: _Reader, names: list[str], algorithm: str, listed: dict[str, str]) -> list[Problem]:
+    problems = []
+    name = MANIFESTS[algorithm]
+    label = ALGORITHM_NAMES[algorithm]
+    own = set(MANIFESTS.values()) | set(TAGMANIFESTS.values())
+    for file in names:
+        if file in own:
+            continue
+        if file not in listed:
+            problems.append(Problem(file, f"没有列入 {name}（来历不明的文件，或清单被改动）"))
+        elif file in files:
+            actual = files.digests[file][algorithm]
+            if actual != listed[file]:
+                problems.append(
+                    Problem(
+                        file,
+                        f"{label} 摘要与 {name} 不符（清单 {listed[file][:16]}…，实际 {actual[:16]}…）：文件已被改动或损坏",
+                    )
+                )
+    present = set(names)
+    problems += [Problem(file, f"{name} 中列出了这个文件，但数据包中没有") for file in listed if file not in present]
+    return problems
+
+
+def _check_tag_manifests(files: _Reader) -> list[Problem]:
+    """Each tag manifest lists both manifests with their digests."""
+    problems = []
+    for algorithm, name in TAGMANIFESTS.items():
+        if name not in files:
+            continue
+        listed, found = _parse_manifest(files.get(name).decode("utf-8", "replace"), name)
+        problems += found
+        for manifest in MANIFESTS.values():
+            if manifest not in listed:
+                problems.append(Problem(manifest, f"没有列入 {name}"))
+            elif manifest in files and files.digests[manifest][algorithm] != listed[manifest]:
+                problems.append(Problem(manifest, f"{ALGORITHM_NAMES[algorithm]} 摘要与 {name} 不符：清单文件已被改动"))
+    return problems
+
+
+# --------------------------------------------------------------------------------------------
+# Layout and catalogue
+# --------------------------------------------------------------------------------------------
+def _find_items(names: list[str]) -> tuple[dict[str, _Item], list[Problem]]:
+    """The 件 of the package by 档号, and the files that are neither an item's nor under 其他/."""
+    items: dict[str, _Item] = {}
+    problems = []
+    for file in names:
+        if file in TOP_FILES or file.startswith(f"{OTHER_DIR}/"):
+            continue
+        match = ITEM_FILE.match(file)
+        if not match:
+            problems.append(
+                Problem(file, f"不在规定的位置（应在 {ITEMS_DIR}/<年度>/<保管期限>/<档号>/ 或 {OTHER_DIR}/ 下）")
+            )
+            continue
+        _, _, dh, base = match.groups()
+        stem, _, suffix = base.rpartition(".")
+        if stem != dh or suffix not in ITEM_SUFFIXES:
+            problems.append(Problem(file, f"文件名应为 {dh}.pdf、{dh}.docx、{dh}.xml 或 {dh}.json"))
+            continue
+        item = items.setdefault(dh, _Item(dh, file.rsplit("/", 1)[0]))
+        item.files[suffix] = file
+        item.folder = file.rsplit("/", 1)[0]
+    return items, problems
+
+
+def _read_catalogue(files: _Reader) -> tuple[list[dict], list[Problem]]:
+    """The entries of 文件目录.json, and whether 文件目录.xml says the same."""
+    catalogue: list[dict] = []
+    problems = []
+    if f"{CATALOGUE}.json" in files:
+        try:
+            catalogue = json.loads(files.get(f"{CATALOGUE}.json").decode("utf-8"))["文件"]
+        except (ValueError, KeyError, TypeError) as exc:
+            problems.append(Problem(f"{CATALOGUE}.json", f"无法读取（{exc}）"))
+    if f"{CATALOGUE}.xml" in files:
+        try:
+            root = ElementTree.fromstring(files.get(f"{CATALOGUE}.xml"))
+            xml_entries = [_xml_to_data(e, frozenset()) for e in root.findall("文件")]
+            if [_stringify(e) for e in catalogue] != xml_entries:
+                problems.append(Problem(f"{CATALOGUE}.xml", f"与 {CATALOGUE}.json 的内容不一致"))
+        except ElementTree.ParseError as exc:
+            problems.append(Problem(f"{CATALOGUE}.xml", f"不是有效的 XML（{exc}）"))
+    return catalogue, problems
+
+
+def _check_catalogue(catalogue: list[dict], items: dict[str, _Item]) -> list[Problem]:
+    """Entries numbered 1, 2, …, one per item folder, every item listed."""
+    problems = []
+    listed = []
+    for n, entry in enumerate(catalogue, 1):
+        dh = str(entry.get("档号", ""))
+        listed.append(dh)
+        if entry.get("顺序号") != n:
+            problems.append(Problem(f"{CATALOGUE}.json", f"第 {n} 条的顺序号是 {entry.get('顺序号')}，应为 {n}"))
+        if dh not in items:
+            problems.append(Problem(f"{CATALOGUE}.json", f"第 {n} 条（档号 {dh}）在 {ITEMS_DIR}/ 中没有对应的文件夹"))
+    for dh in sorted(set(items) - set(listed)):
+        problems.append(Problem(items[dh].folder + "/", f"档号 {dh} 没有列入{CATALOGUE}"))
+    return problems
+
+
+def _xml_to_data(element: ElementTree.Element, lists: frozenset[str]) -> dict:
+    data: dict[str, Any] = {}
+    for child in element:
+        value: Any = _xml_to_data(child, lists) if len(child) else (child.text or "")
+        if child.tag in lists:
+            data.setdefault(child.tag, []).append(value)
+        else:
+            data[child.tag] = value
+    return data
+
+
+def _stringify(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _stringify(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_stringify(v) for v in value]
+    return "" if value is None else str(value)
+
+
+# --------------------------------------------------------------------------------------------
+# One 件
+# --------------------------------------------------------------------------------------------
+def _verify_item(item: _Item, blobs: _Reader, entry: dict | None) -> list[Problem]:
+    """Its four files, each readable as what it claims to be, and its metadata against them and the catalogue."""
+    problems = _check_item_files(item)
+    meta, found = _read_metadata(item, blobs)
+    problems += found
+    problems += _check_item_xml(item, blobs, meta)
+    pages, found = _check_pdf(item.files.get("pdf"), blobs)
+    problems += found
+    problems += _check_docx(item.files.get("docx"), blobs)
+    if meta is None:
+        return problems
+    where = item.files["json"]
+    try:
+        code, content, form, electronic = meta["档号"], meta["内容描述"], meta["形式特征"], meta["电子属性"]
+    except (KeyError, TypeError):
+        return problems + [Problem(where, "缺少 DA/T 46 元素（档号、内容描述、形式特征、电子属性）")]
+    problems += _check_code(item, code, where)
+    problems += _check_content(content, where)
+    if pages is not None and form.get("页数") != pages:
+        problems.append(Problem(where, f"页数为 {form.get('页数')}，而 {item.dh}.pdf 有 {pages} 页"))
+    problems += _check_electronic(item, blobs, electronic, where)
+    if entry is not None:
+        problems += _check_entry(item, entry, content, form)
+    return problems
+
+
+def _check_item_files(item: _Item) -> list[Problem]:
+    return [
+        Problem(f"{item.folder}/{item.dh}.{suffix}", "缺少这个文件（每件应有 PDF、原始 .docx、XML 和 JSON 元数据）")
+        for suffix in ITEM_SUFFIXES
+        if suffix not in item.files
+    ]
+
+
+def _read_metadata(item: _Item, blobs: _Reader) -> tuple[dict | None, list[Problem]]:
+    path = item.files.get("json")
+    if path is None or path not in blobs:
+        return None, []
+    try:
+        return json.loads(blobs.get(path).decode("utf-8")), []
+    except ValueError as exc:
+        return None, [Problem(path, f"不是有效的 JSON（{exc}）")]
+
+
+def _check_item_xml(item: _Item, blobs: _Reader, meta: dict | None) -> list[Problem]:
+    """<档号>.xml: valid, the same metadata as the JSON, the 档号 on its root."""
+    path = item.files.get("xml")
+    if path is None or path not in blobs:
+        return []
+    problems = []
+    try:
+        root = ElementTree.fromstring(blobs.get(path))
+        if meta is not None and _xml_to_data(root, frozenset({"电子属性"})) != _stringify(meta):
+            problems.append(Problem(path, f"与 {item.dh}.json 的元数据不一致"))
+        if root.get("档号") != item.dh:
+            problems.append(Problem(path, f"根元素的档号为 {root.get('档号')}，应为 {item.dh}"))
+    except ElementTree.ParseError as exc:
+        problems.append(Problem(path, f"不是有效的 XML（{exc}）"))
+    return problems
+
+
+def _check_pdf(path: str | None, blobs: _Reader) -> tuple[int | None, list[Problem]]:
+    """A complete PDF claiming PDF/A-2b, and its page count (None when unknown)."""
+    if path is None or path not in blobs:
+        return None, []
+    data = blobs.get(path)
+    problems = []
+    if not data.startswith(b"%PDF-") or b"%%EOF" not in data[-1024:]:
+        problems.append(Problem(path, "不是完整的 PDF 文件"))
+    claim = pdf.pdfa_claim(data)
+    if claim is None:
+        problems.append(Problem(path, "XMP 元数据中没有 PDF/A 声明（pdfaid:part、pdfaid:conformance）"))
+    elif claim != ("2", "B"):
+        problems.append(
+            Problem(
+                path,
+                f"PDF/A 声明为 part={claim[0]}、conformance={claim[1]}，应为 PDF/A-2b（part=2、conformance=B）",
+            )
+        )
+    pages = pdf.pdf_pages(None, data)
+    if pages is None:
+        problems.append(Problem(path, "无法读取页数"))
+    return pages, problems
+
+
+def _check_docx(path: str | None, blobs: _Reader) -> list[Problem]:
+    if path is None or path not in blobs:
+        return []
+    try:
+        with zipfile.ZipFile(io.BytesIO(blobs.get(path))) as docx:
+            docx.getinfo("word/document.xml")
+    except (zipfile.BadZipFile, KeyError):
+        return [Problem(path, "不是有效的 Word 文档（.docx）")]
+    return []
+
+
+def _check_code(item: _Item, code: dict, where: str) -> list[Problem]:
+    """The 档号 element: the folder's 档号, year and retention, and its parts joined make the 档号."""
+    dh = item.dh
+    year, retention = item.folder.split("/")[1:3]
+    problems = []
+    if code.get("档号") != dh:
+        problems.append(Problem(where, f"档号为 {code.get('档号')}，与文件夹 {dh} 不符"))
+    if str(code.get("年度")) != year or code.get("保管期限") != retention:
+        problems.append(
+            Problem(
+                where, f"年度 {code.get('年度')}、保管期限 {code.get('保管期限')} 与所在文件夹 {year}/{retention} 不符"
+            )
+        )
+    parts = [
+        code.get("全宗号"),
+        f"{code.get('门类代码')}{SEP}{code.get('年度')}",
+        code.get("保管期限"),
+        code.get("机构或问题"),
+        code.get("件号"),
+    ]
+    expected = "-".join(p for p in parts if p)
+    if expected != dh:
+        problems.append(Problem(where, f"档号各项（{expected}）与档号 {dh} 不符"))
+    return problems
+
+
+def _check_content(content: dict, where: str) -> list[Problem]:
+    problems = [
+        Problem(where, f"缺少元素“{element}”")
+        for element in ("题名", "责任者", "日期", "文种")
+        if not content.get(element)
+    ]
+    if content.get("日期") and not re.fullmatch(r"\d{8}", str(content["日期"])):
+        problems.append(Problem(where, f"日期“{content['日期']}”应为 8 位数字，如 20260418"))
+    return problems
+
+
+def _check_electronic(item: _Item, blobs: _Reader, electronic: Any, where: str) -> list[Problem]:
+    """电子属性: one row for the PDF and one for the .docx, with their sizes and digests; no other row."""
+    dh = item.dh
+    described = {}
+    for row in electronic if isinstance(electronic, list) else []:
+        described[row.get("计算机文件名")] = row
+    problems = []
+    for suffix in ("pdf", "docx"):
+        name = f"{dh}.{suffix}"
+        row = described.get(name)
+        if row is None:
+            problems.append(Problem(where, f"电子属性中没有计算机文件名为 {name} 的文件"))
+            continue
+        path = item.files.get(suffix, "")
+        if path in blobs:
+            problems += _check_file_row(row, name, path, blobs, where)
+    for name in described:
+        if name not in (f"{dh}.pdf", f"{dh}.docx"):
+            problems.append(Problem(where, f"电子属性中的计算机文件名 {name} 在文件夹中没有对应的文件"))
+    return problems
+
+
+def _check_file_row(row: dict, name: str, path: str, blobs: _Reader, where: str) -> list[Problem]:
+    problems = []
+    size = blobs.sizes[path]
+    if row.get("计算机文件大小") != size:
+        problems.append(
+            Problem(where, f"{name} 的计算机文件大小记为 {row.get('计算机文件大小')} 字节，实际为 {size} 字节")
+        )
+    if row.get("SHA256") != blobs.digests[path]["sha256"]:
+        problems.append(Problem(where, f"{name} 的 SHA256 与文件不符"))
+    if row.get("SM3") != blobs.digests[path]["sm3"]:
+        problems.append(Problem(where, f"{name} 的 SM3 与文件不符"))
+    if not row.get("格式信息") or not row.get("文档创建程序"):
+        problems.append(Problem(where, f"{name} 缺少格式信息或文档创建程序"))
+    return problems
+
+
+def _check_entry(item: _Item, entry: dict, content: dict, form: dict) -> list[Problem]:
+    """The item's catalogue entry says what its metadata says."""
+    dh = item.dh
+    pairs = {
+        "题名": content.get("题名"),
+        "责任者": content.get("责任者"),
+        "日期": content.get("日期"),
+        "文号": content.get("文件编号", ""),
+        "页数": form.get("页数"),
+    }
+    problems = [
+        Problem(f"{CATALOGUE}.json", f"档号 {dh} 的{key}为“{entry.get(key)}”，与元数据“{value}”不符")
+        for key, value in pairs.items()
+        if entry.get(key) != value
+    ]
+    if entry.get("电子档案名称") != f"{item.folder}/{dh}.pdf":
+        problems.append(Problem(f"{CATALOGUE}.json", f"档号 {dh} 的电子档案名称应为 {item.folder}/{dh}.pdf"))
+    return problems
