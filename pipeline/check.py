@@ -2,8 +2,8 @@
 
 `check_record` is the one place that selects the profile and computes the outcome and the statistics of a record;
 the rules get them as arguments and the documents are made only from its `CheckResult`
-(`documents.Election.from_check`). `check_file`/`check_files` read records first; `exit_code` maps results to the
-CLI's exit code, `expand_inputs` turns folders into record files.
+(`documents.Election.from_check`). `check_file`/`check_files` read records first, `expand_inputs` turns folders into record files. Exit codes are
+the CLI's business (`cli.commands.check_exit_code`).
 """
 
 from __future__ import annotations
@@ -83,17 +83,6 @@ def check_file(file: str) -> CheckResult:
 
 def check_files(files: Iterable[str]) -> list[CheckResult]:
     return [check_file(file) for file in files]
-
-
-def exit_code(results: Iterable[CheckResult], strict: bool = False) -> int:
-    """0 clean, 1 findings in the data, 2 some input could not be read at all."""
-    results = list(results)
-    if any(r.unreadable for r in results):
-        return 2
-    failing = {Severity.ERROR, Severity.WARNING} if strict else {Severity.ERROR}
-    if any(f.severity in failing for r in results for f in r.findings):
-        return 1
-    return 0
 
 
 def expand_inputs(inputs: Iterable[str]) -> list[str]:

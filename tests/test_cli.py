@@ -214,18 +214,6 @@ def test_json_output_keeps_chinese_readable(cli):
     assert run.exit_code == 1
 
 
-def test_strict_turns_warnings_into_failure():
-    from pipeline.check import CheckResult, exit_code
-    from pipeline.findings import Finding, Severity
-
-    warning = CheckResult("a.yaml", None, [Finding("W", Severity.WARNING, "注意")])
-    info = CheckResult("b.yaml", None, [Finding("I", Severity.INFO, "提示")])
-    assert exit_code([warning, info]) == 0
-    assert exit_code([warning], strict=True) == 1
-    assert exit_code([info], strict=True) == 0
-    assert exit_code([]) == 0
-
-
 def test_real_console_script_runs():
     """Outside click's test runner too: the installed entry point, real stdout and exit code."""
     command = [

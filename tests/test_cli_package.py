@@ -70,6 +70,7 @@ def test_check_exit_codes():
     assert check_exit_code([warning, info]) == 0
     assert check_exit_code([warning], strict=True) == 1
     assert check_exit_code([info], strict=True) == 0
+    assert check_exit_code([]) == 0
     assert check_exit_code([warning, error]) == 1
     assert check_exit_code([error, unreadable]) == 2
     assert check_exit_code([]) == 0

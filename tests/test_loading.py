@@ -15,6 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pipeline import check, records
+from pipeline.cli.commands import check_exit_code
 from pipeline.findings import Finding, Severity, format_human
 
 
@@ -255,7 +256,7 @@ def test_corpus_check_file(case):
     assert not result.ok
     assert len(result.findings) == 1, [f.message for f in result.findings]
     _assert_case(case, result.findings[0])
-    assert check.exit_code([result]) == case.exit_code
+    assert check_exit_code([result]) == case.exit_code
     assert result.unreadable == (case.exit_code == 2)
 
 
@@ -706,7 +707,7 @@ def test_unreadable_file(tmp_path, monkeypatch, error, finding_id, message):
     monkeypatch.setattr(records, "open", refuse, raising=False)  # shadows the builtin in that module only
     result = check.check_file(str(path))
     assert [(f.id, f.message, f.unreadable) for f in result.findings] == [(finding_id, message, True)]
-    assert check.exit_code([result]) == 2
+    assert check_exit_code([result]) == 2
 
 
 @pytest.mark.parametrize(
@@ -891,7 +892,7 @@ def test_check_file_never_raises(tmp_path_factory, raw):
     else:
         assert result.ok == (result.findings == [])
         assert () in result.record.positions
-    assert check.exit_code([result]) in (0, 1, 2)
+    assert check_exit_code([result]) in (0, 1, 2)
 
 
 _KEYS = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1, max_size=8)

@@ -135,7 +135,3 @@ class ArchiveResult:
     @property
     def conversion_failed(self) -> bool:
         return any(r.stage == "转换" for r in self.refused)
-
-    @property
-    def exit_code(self) -> int:
-        return 1 if self.conversion_failed else 0

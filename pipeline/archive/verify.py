@@ -52,10 +52,6 @@ class VerifyResult:
     def ok(self) -> bool:
         return not self.problems
 
-    @property
-    def exit_code(self) -> int:
-        return 0 if self.ok else 1
-
 
 _MANIFEST_LINE = re.compile(r"^([0-9a-f]{64})  (\S.*)$")
 

@@ -61,10 +61,6 @@ class BatchResult:
     failures: list[UnitResult] = field(default_factory=list)  # failed units (findings, error)
     seconds: float = 0.0
 
-    @property
-    def exit_code(self) -> int:
-        return 1 if self.failed else 0
-
     def count(self, unit: UnitResult) -> None:
         if unit.status == OK:
             self.ok += 1
