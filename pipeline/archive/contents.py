@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any
 from xml.etree import ElementTree
 
 from .. import __version__
-from ..aggregate import common_root
-from ..documents import KINDS, DocumentKind
+from ..batch.tree import common_root
+from ..documents import KINDS, PERSONAL, DocumentKind
 from ..render import TemplateProblem, template_path
 from . import pdf, sm3
 from .layout import (
@@ -37,8 +37,6 @@ if TYPE_CHECKING:
     from .items import ArchiveResult, Input, Item
 
 __all__ = [
-    "GENRE",
-    "PERSONAL",
     "STANDARDS",
     "CATALOGUE_COLUMNS",
     "package_files",
@@ -46,20 +44,6 @@ __all__ = [
     "to_xml",
 ]
 
-GENRE = {
-    "committee": "公告",
-    "voters": "公告",
-    "candidates_initial": "公告",
-    "candidates_formal": "公告",
-    "results": "公告",
-    "ballot": "选票",
-    "certificate": "证书",
-    "candidate_pledge": "承诺书",
-    "winner_pledge": "承诺书",
-    "discipline_pledge": "承诺书",
-    "summary": "总结",
-}
-PERSONAL = {"candidate_pledge", "winner_pledge", "discipline_pledge"}
 
 STANDARDS = [
     "GB/T 9704-2012《党政机关公文格式》（文书版式）",
@@ -193,7 +177,7 @@ def _content(item: Item) -> dict:
     content = {"题名": doc.title}
     if doc.number:
         content["文件编号"] = doc.number
-    return content | {"责任者": doc.author, "日期": doc.date, "文种": GENRE.get(doc.kind, "")}
+    return content | {"责任者": doc.author, "日期": doc.date, "文种": doc.genre}
 
 
 def _notes(item: Item) -> dict:
@@ -342,7 +326,7 @@ def _unit_files(data: Input, items: list[Item]) -> Files:
                 "原因": unit.refusal,
                 "环节": unit.stage,
                 "件数": sum(1 for it in items if it.doc.unit == unit.rel),
-                "问题": unit.findings,
+                "问题": [f.to_dict() for f in unit.findings],
             }
         )
     files[CHECK_REPORT] = _json(

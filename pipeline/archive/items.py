@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .. import __version__
+from ..findings import Finding, Severity
 from .layout import item_folder
 from .pdf import FontInfo
 from .settings import ArchiveSettings
@@ -24,6 +25,7 @@ class Doc:
     date: str  # 日期, 8 digits
     number: str = ""  # 文件编号（文号）
     note: str = ""  # 备注
+    genre: str = ""  # 文种
     unit: str = ""  # the unit's record (rel) or the level folder
     record: str = ""  # path of the record copy in the package ("" for a level summary)
     template: str = ""
@@ -38,7 +40,7 @@ class Unit:
     record_path: str = ""  # the record on disk
     record_rel: str = ""  # the record's path under 其他/记录/
     documents: list[Doc] = field(default_factory=list)
-    findings: list[dict] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
     refusal: str = ""
     stage: str = ""
     level: bool = False
@@ -51,7 +53,7 @@ class Unit:
             unit=self.label,
             reason=self.refusal,
             stage=self.stage,
-            findings=[f for f in self.findings if f.get("severity") == "error"],
+            findings=[f for f in self.findings if f.severity is Severity.ERROR],
         )
 
 
@@ -62,7 +64,7 @@ class Refusal:
     unit: str
     reason: str
     stage: str  # 校验 | 文书 | 转换
-    findings: list[dict] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
 
     def line(self) -> str:
         return f"{self.unit}：{self.reason}"

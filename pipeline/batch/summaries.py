@@ -31,6 +31,7 @@ __all__ = [
     "render_digests",
     "render_level",
     "level_meta",
+    "describe_levels",
     "UnitDigest",
     "digest_record",
     "SummaryOutcome",
@@ -81,6 +82,26 @@ def render_level(
     data = render_template(compile_template(template_path(kind, templates_dir)), instance.context, title=kind.title)
     write_atomic(str(path), data, overwrite=True)
     return hashlib.sha256(data).hexdigest(), level_meta(instance.context, folder)
+
+
+def describe_levels(units: list[tuple[str, Digest | None]], src: str) -> dict[str, Meta]:
+    """Summary path → catalogue data of every level summary a run over `units` ([(rel, digest)]) writes.
+
+    For output that did not record it (huanjie 0.1.0): the same fold and the same contexts as `LevelSummaries`,
+    without rendering.
+    """
+    metas: dict[str, Meta] = {}
+
+    def level(folder: tuple[str, ...], children: list[Digest]) -> None:
+        instance = summary_doc.build_many(children, **level_names(folder, src))
+        metas["/".join(folder + (SUMMARY_FILE,))] = level_meta(instance.context, folder)
+
+    if units:
+        fold = TreeFold(common_root([rel for rel, _ in units]), level)
+        for rel, digest in units:
+            fold.add(folder_of(rel), digest)
+        fold.finish()
+    return metas
 
 
 def render_digests(
