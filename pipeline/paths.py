@@ -1,5 +1,8 @@
-"""Where the default templates and the schema are: the repository's top-level folders in a
-checkout (where users open and edit them), or inside the package in an installed wheel."""
+"""Where the default templates and the schema are: the checkout's top-level folders, or inside an installed wheel.
+
+In a checkout they are the repository's own `templates/` and `schemas/` (where users open and edit them); an
+installed wheel carries them inside the package.
+"""
 
 from __future__ import annotations
 

@@ -3,70 +3,29 @@ the CLI imports click (docs/design.md, "The floors").
 
 Imports are read from the source with `ast` (lazy imports inside functions included; imports under
 ``if TYPE_CHECKING:`` are not run and are left out). A module belongs to the floor of the longest prefix listed in
-FLOORS; a module of pipeline/ that no prefix covers fails the test, so a new module is placed on purpose.
+FLOORS (tools/module_table.py, which also writes the module table of docs/design.md); a module of pipeline/ that
+no prefix covers fails the test, so a new module is placed on purpose.
 """
 
 from __future__ import annotations
 
 import ast
+import sys
 from pathlib import Path
 
-PACKAGE = Path(__file__).resolve().parent.parent / "pipeline"
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
 
-# Lowest first. A module may import modules on its own floor or below, never above.
-FLOORS: list[tuple[str, list[str]]] = [
-    (
-        "ground",
-        [
-            "pipeline",  # __init__: the version only
-            "pipeline.errors",
-            "pipeline.findings",
-            "pipeline.words",
-            "pipeline.formatting",
-            "pipeline.strokes",
-            "pipeline.fsutil",
-            "pipeline.paths",
-            "pipeline.model",
-            "pipeline.profile",
-            "pipeline.docxzip",
-            "pipeline.starter",
-            "pipeline.unitrecord",
-        ],
-    ),
-    ("record", ["pipeline.records", "pipeline.schema"]),
-    ("election", ["pipeline.outcome", "pipeline.stats"]),
-    ("rules", ["pipeline.rules"]),
-    ("spine", ["pipeline.check"]),
-    ("documents", ["pipeline.documents"]),
-    ("render", ["pipeline.render"]),
-    ("batch", ["pipeline.batch", "pipeline.aggregate"]),
-    ("archive", ["pipeline.archive", "pipeline.pdf", "pipeline.sm3"]),
-    ("face", ["pipeline.cli"]),
-]
-
-
-def _modules(package: Path = PACKAGE) -> dict[str, Path]:
-    found = {}
-    for path in sorted(package.rglob("*.py")):
-        parts = path.relative_to(package.parent).with_suffix("").parts
-        if parts[-1] == "__init__":
-            parts = parts[:-1]
-        found[".".join(parts)] = path
-    return found
-
+from module_table import FLOORS  # noqa: E402  (the floors are the architecture's data, kept there)
+from module_table import floor_of as _floor_index  # noqa: E402
+from module_table import modules as _modules  # noqa: E402
 
 MODULES = _modules()
 
 
 def floor_of(module: str) -> int:
-    best, floor = -1, None
-    for index, (_, prefixes) in enumerate(FLOORS):
-        for prefix in prefixes:
-            # "pipeline" stands for the package's __init__ only, so every other module is placed on purpose.
-            covers = module == prefix or (prefix != "pipeline" and module.startswith(prefix + "."))
-            if covers and len(prefix) > best:
-                best, floor = len(prefix), index
-    assert floor is not None, f"{module} is on no floor: add it to FLOORS in tests/test_layers.py"
+    floor = _floor_index(module)
+    assert floor is not None, f"{module} is on no floor: add it to FLOORS in tools/module_table.py"
     return floor
 
 

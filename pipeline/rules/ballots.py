@@ -1,5 +1,7 @@
-"""Ballot arithmetic of each round: reconciliation (void election), invalid, blank, participants,
-votes per candidate and per post, and the 流动票箱 figures and tellers.
+"""Ballot arithmetic of each round: reconciliation, invalid and blank ballots, votes, the 流动票箱 and its tellers.
+
+Reconciliation may void the election; participants, votes per candidate and per post are checked against the
+ballots.
 
 valid ballots = returned − invalid. Each candidate's votes ≤ valid; the marks of a post (votes
 plus 另选他人) ≤ valid × seats of the post in the round, since a ballot marking more names

@@ -1,5 +1,7 @@
-"""委托投票: allowed at all, per method, cap per holder, candidates as holders, relatives only,
-and the plain logic of a proxy (a holder is not also a principal; a principal is entrusted once).
+"""委托投票: whether and how proxies are allowed, and the plain logic of a proxy.
+
+Allowed at all and per method, the cap per holder, candidates as holders, relatives only; a holder is not also a
+principal, and a principal is entrusted once.
 """
 
 from __future__ import annotations
