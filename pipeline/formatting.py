@@ -114,7 +114,7 @@ def chinese_numeral(n: int) -> str:
         return _DIGITS[0]
     units = ["千", "百", "十", ""]
     digits = [int(d) for d in f"{n:04d}"]
-    out = []
+    out: list[str] = []
     pending_zero = False
     for digit, unit in zip(digits, units, strict=False):
         if digit == 0:

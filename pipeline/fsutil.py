@@ -35,7 +35,7 @@ _REASONS = {
 def os_reason(exc: OSError) -> str:
     """A Chinese reason for an operating-system error, for messages users read."""
     # Never the operating system's own (English) text: users read only Chinese.
-    reason = _REASONS.get(exc.errno)
+    reason = _REASONS.get(exc.errno) if exc.errno is not None else None
     if reason is None:
         name = errno.errorcode.get(exc.errno) if isinstance(exc.errno, int) else None
         reason = f"系统错误 {name}" if name else "系统错误"

@@ -43,9 +43,9 @@ import math
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from .model import Contest, contests
+from .model import Contest, Data, RecordPath, contests
 from .profile import Profile, Threshold
-from .strokes import name_key
+from .strokes import NameKey, name_key
 from .words import ROUND_NAMES, TURNOUT_LABELS
 
 __all__ = [
@@ -62,7 +62,7 @@ __all__ = [
 # --------------------------------------------------------------------------------------------
 # Name order for ties. THE single place that decides how candidates with equal votes are listed.
 # --------------------------------------------------------------------------------------------
-def name_order_key(name: str, convention: str = "surname") -> tuple:
+def name_order_key(name: str, convention: str = "surname") -> tuple[NameKey, str]:
     """Sort key of a name among candidates with equal votes: 姓氏笔画 (GF 3003-1999), then the string."""
     return (name_key(name, convention), name)
 
@@ -107,7 +107,7 @@ class RoundResult:
 @dataclass(frozen=True)
 class ContestOutcome:
     name: str
-    path: tuple
+    path: RecordPath
     rounds: list[RoundResult]
     elected: dict[str, list[str]]  # post -> everyone elected in any round
     vacant: dict[str, int]  # seats still unfilled after the last round
@@ -196,7 +196,7 @@ class _Numbers:
     invalid: int | None
 
 
-def _numbers(rnd: dict) -> _Numbers:
+def _numbers(rnd: Data) -> _Numbers:
     ballots = rnd.get("ballots") or {}
     returned = _count(ballots.get("returned"))
     participants = _count(rnd.get("participants"))
@@ -210,7 +210,7 @@ def _numbers(rnd: dict) -> _Numbers:
 
 
 def _turnout(
-    contest: Contest, rnd: dict, nums: _Numbers, profile: Profile, method: str | None, missing: list[str]
+    contest: Contest, rnd: Data, nums: _Numbers, profile: Profile, method: str | None, missing: list[str]
 ) -> tuple[bool, str | None, int | None, int | None, int | None]:
     """(passes, reason, value, base, needed) of the turnout rule."""
     spec = profile.turnout
@@ -247,7 +247,7 @@ def _turnout(
     return passes, text, value, base, needed
 
 
-def _reconciliation(rnd: dict, nums: _Numbers, profile: Profile, missing: list[str]) -> tuple[bool, str | None]:
+def _reconciliation(rnd: Data, nums: _Numbers, profile: Profile, missing: list[str]) -> tuple[bool, str | None]:
     rule = profile.reconciliation.rule
     if nums.returned is None:
         _need(missing, "ballots.returned")
@@ -274,7 +274,7 @@ def _reconciliation(rnd: dict, nums: _Numbers, profile: Profile, missing: list[s
 # --------------------------------------------------------------------------------------------
 # Deciding one post
 # --------------------------------------------------------------------------------------------
-def _tally(names: list[str], votes: dict, write_ins: dict, convention: str) -> tuple[list[tuple[str, int]], list[str]]:
+def _tally(names: list[str], votes: Data, write_ins: Data, convention: str) -> tuple[list[tuple[str, int]], list[str]]:
     counts: dict[str, int] = {name: 0 for name in names}
     for name, n in (votes or {}).items():
         counts[str(name)] = counts.get(str(name), 0) + (_count(n) or 0)
@@ -340,7 +340,7 @@ class _PostState:
         return max(0, self.seats - len(self.elected))
 
 
-def _posts_in_play(rnd: dict, rtype: str, state: dict[str, _PostState]) -> list[str]:
+def _posts_in_play(rnd: Data, rtype: str, state: dict[str, _PostState]) -> list[str]:
     """The posts a round decides: its `posts`, else by type what is pending, else all open ones.
 
     Not `rules.completeness.round_posts` (the round's `posts`, else every post of the contest): the tally
@@ -359,7 +359,7 @@ def _posts_in_play(rnd: dict, rtype: str, state: dict[str, _PostState]) -> list[
     return list(dict.fromkeys(str(p) for p in named))
 
 
-def _seats_in_play(rnd: dict, rtype: str, post: str, st: _PostState | None) -> int:
+def _seats_in_play(rnd: Data, rtype: str, post: str, st: _PostState | None) -> int:
     """Seats of a post in a round: the round's `seats`, else what is pending; never more than are open.
 
     A post that is not among the contest's seats is not decided (0 seats). Not `rules.completeness.round_seats`
@@ -388,7 +388,7 @@ def _post_names(contest: Contest, rtype: str, post: str, st: _PostState | None) 
 
 def _decide_post(
     contest: Contest,
-    rnd: dict,
+    rnd: Data,
     rtype: str,
     post: str,
     st: _PostState | None,
@@ -404,11 +404,13 @@ def _decide_post(
     tally, written = _tally(
         names, (rnd.get("votes") or {}).get(post) or {}, (rnd.get("write_ins") or {}).get(post) or {}, convention
     )
-    base_result = dict(post=post, seats=seats, tally=tally, write_ins=written)
     minimum, rule = _post_rule(rtype, nums, profile, method) if valid else (None, "")
     if minimum is None:
         return PostResult(
-            **base_result,
+            post=post,
+            seats=seats,
+            tally=tally,
+            write_ins=written,
             threshold=None,
             elected=[],
             revote_among=[],
@@ -432,7 +434,10 @@ def _decide_post(
     else:
         vacant = unfilled
     return PostResult(
-        **base_result,
+        post=post,
+        seats=seats,
+        tally=tally,
+        write_ins=written,
         threshold=minimum,
         elected=pick.elected,
         revote_among=revote_among,
@@ -487,7 +492,7 @@ def _post_rule(rtype: str, nums: _Numbers, profile: Profile, method: str | None)
 # --------------------------------------------------------------------------------------------
 # Rounds and contests
 # --------------------------------------------------------------------------------------------
-def _tally_type(rnd: dict) -> str:
+def _tally_type(rnd: Data) -> str:
     """The type the tally counts a round as: its `type`, a missing (or unknown) one counted as `first`.
 
     Not `rules.completeness.round_type`, which gives the type as written in the record, for the checks."""
@@ -496,7 +501,7 @@ def _tally_type(rnd: dict) -> str:
 
 
 def _decide_round(
-    contest: Contest, index: int, rnd: dict, profile: Profile, method: str | None, state: dict[str, _PostState]
+    contest: Contest, index: int, rnd: Data, profile: Profile, method: str | None, state: dict[str, _PostState]
 ) -> RoundResult:
     rtype = _tally_type(rnd)
     nums = _numbers(rnd)
@@ -641,7 +646,7 @@ def _contest_outcome(contest: Contest, profile: Profile, method: str | None) -> 
     )
 
 
-def compute(data: dict, profile: Profile) -> Outcome:
+def compute(data: Data, profile: Profile) -> Outcome:
     """The outcome of every contest of a record under `profile`."""
     method = data.get("method")
     return Outcome(profile_id=profile.id, contests=[_contest_outcome(c, profile, method) for c in contests(data)])
@@ -650,7 +655,7 @@ def compute(data: dict, profile: Profile) -> Outcome:
 # --------------------------------------------------------------------------------------------
 # Output
 # --------------------------------------------------------------------------------------------
-def outcome_to_dict(outcome: Outcome) -> dict:
+def outcome_to_dict(outcome: Outcome) -> Data:
     """Plain JSON-ready data (tuples become lists)."""
     data = asdict(outcome)
     for contest in data["contests"]:

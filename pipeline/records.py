@@ -13,7 +13,7 @@ import os
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from yaml.constructor import SafeConstructor
@@ -27,6 +27,9 @@ from yaml.events import (
     SequenceStartEvent,
 )
 from yaml.nodes import ScalarNode
+
+if TYPE_CHECKING:
+    from yaml._yaml import Mark as _CMark  # libyaml's marks, on events from the fast parser
 
 from .findings import Finding, Severity, format_path
 from .fsutil import os_reason
@@ -74,7 +77,7 @@ class Record:
     key_positions: Mapping[Path, Position] = field(repr=False)
     # Paths whose value could not be read (a tag, an overlong number, an undefined alias) and
     # stands as None: the loader has said why, so the schema does not report them again.
-    damaged: frozenset = field(default=frozenset(), repr=False)
+    damaged: frozenset[Path] = field(default=frozenset(), repr=False)
 
     def locate(self, path: Path, key: bool = False) -> Position | tuple[None, None]:
         """Position of the value (or its key) at `path`, else of the nearest ancestor."""
@@ -272,13 +275,13 @@ def _syntax_finding(file: str, exc: yaml.MarkedYAMLError, text: str = "") -> Fin
     mark = exc.problem_mark or exc.context_mark
     colon = _full_width_colon(text, mark.line) if text and mark else None
     if colon:
-        line, column, name = colon
+        colon_line, colon_column, name = colon
         return Finding(
             id="YAML-SYNTAX",
             severity=Severity.ERROR,
             file=file,
-            line=line + 1,
-            column=column + 1,
+            line=colon_line + 1,
+            column=colon_column + 1,
             message=f"字段“{name}”后面用了全角冒号“：”，请改为半角冒号“:”，并在冒号后加一个空格。",
         )
     problem = f"{exc.problem or ''} {exc.context or ''}"
@@ -290,6 +293,12 @@ def _syntax_finding(file: str, exc: yaml.MarkedYAMLError, text: str = "") -> Fin
     return Finding(
         id="YAML-SYNTAX", severity=Severity.ERROR, message=message + "。", file=file, line=line, column=column
     )
+
+
+def _at(mark: yaml.error.Mark | _CMark | None) -> Position:
+    """The 1-based (line, column) of a parser event's mark; both parsers give every event one."""
+    assert mark is not None, "the YAML parser gave an event without a position"
+    return mark.line + 1, mark.column + 1
 
 
 def _preview(value: Any) -> str:
@@ -345,10 +354,16 @@ class _Builder:
             self.damaged.add(path)
             return None
         explicit = event.tag not in (None, "!")
-        tag = event.tag if explicit else self.resolver.resolve(ScalarNode, event.value, event.implicit)
+        tag: str
         if event.tag == "!":
             tag = _TAG + "str"
-        node = ScalarNode(tag, event.value, event.start_mark, event.end_mark)
+        elif event.tag is not None:
+            tag = event.tag
+        else:
+            tag = self.resolver.resolve(ScalarNode, event.value, event.implicit)
+        # The yaml stubs type a node's marks as PyYAML's own, but events from libyaml carry libyaml's marks,
+        # which nodes accept at run time (they only show them in error messages).
+        node = ScalarNode(tag, event.value, event.start_mark, event.end_mark)  # type: ignore[arg-type]
         try:
             if tag == _TAG + "int":
                 if not explicit and not _DECIMAL.fullmatch(event.value):
@@ -421,7 +436,7 @@ class _Builder:
                     frame[2] = _BAD_KEY
                     return
                 frame[4][value] = event.start_mark.line + 1
-                self.key_positions[key_path] = (event.start_mark.line + 1, event.start_mark.column + 1)
+                self.key_positions[key_path] = _at(event.start_mark)
                 frame[2] = value
                 return
             key, frame[2] = frame[2], _NO_KEY
@@ -465,7 +480,7 @@ class _Builder:
                 tag_ok = self.check_tag(event, path)
                 container: Any = {} if isinstance(event, MappingStartEvent) else []
                 if not key_slot:
-                    self.positions[path] = (event.start_mark.line + 1, event.start_mark.column + 1)
+                    self.positions[path] = _at(event.start_mark)
                 stack.append([container, path, _NO_KEY, tag_ok, {}, 1, event.anchor, key_slot, event])
                 continue
             if isinstance(event, (MappingEndEvent, SequenceEndEvent)):
@@ -490,7 +505,7 @@ class _Builder:
                     attach(event.value, 1, event)
                     continue
                 value = self.scalar(event, path)
-                self.positions[path] = (event.start_mark.line + 1, event.start_mark.column + 1)
+                self.positions[path] = _at(event.start_mark)
                 if event.anchor:
                     self.anchors[event.anchor] = (value, 1)
                 self.expanded += 1
@@ -512,7 +527,7 @@ class _Builder:
                     if is_key_position():
                         stack[-1][2] = _BAD_KEY
                         continue
-                    self.positions.setdefault(path, (event.start_mark.line + 1, event.start_mark.column + 1))
+                    self.positions.setdefault(path, _at(event.start_mark))
                     self.damaged.add(path)
                     attach(None, 1, event)
                     continue
@@ -530,7 +545,7 @@ class _Builder:
                 if is_key_position():
                     attach(value if isinstance(value, str) else None, size, event)
                 else:
-                    self.positions.setdefault(path, (event.start_mark.line + 1, event.start_mark.column + 1))
+                    self.positions.setdefault(path, _at(event.start_mark))
                     attach(value, size, event)
         return root
 
@@ -594,7 +609,8 @@ def parse(text: str, file: str) -> tuple[Record | None, list[Finding]]:
             )
         return None, findings
     if not isinstance(root, dict):
-        found = {list: "列表", str: "一段文字"}.get(type(root), "一个数字或布尔值")
+        shapes: dict[type, str] = {list: "列表", str: "一段文字"}
+        found = shapes.get(type(root), "一个数字或布尔值")
         hint = "（注意：冒号应为半角“:”，不是全角“：”）" if isinstance(root, str) and "：" in root else ""
         line, column = builder.positions.get((), (1, 1))
         findings.append(

@@ -204,6 +204,7 @@ class _Node:
 
 class _List(list):
     __slots__ = ("_path",)
+    _path: str
 
 
 def _wrap(value: Any, path: str) -> Any:
@@ -502,8 +503,9 @@ def render_template(
         if name in compiled.members and files[name] is originals[name]:
             members.append(compiled.members[name])  # unchanged: deflated once at compile time
         else:
-            info = infos.get(name)
-            members.append(docxzip.Member.of(name, files[name], info.date_time if info else (2026, 1, 1, 0, 0, 0)))
+            original = infos.get(name)  # None for a part the draft mark added
+            date_time = original.date_time if original else (2026, 1, 1, 0, 0, 0)
+            members.append(docxzip.Member.of(name, files[name], date_time))
     return docxzip.build(members)
 
 

@@ -227,7 +227,7 @@ def validate(record: Record) -> list[Finding]:
     schema = load_schema()
     findings = []
     errors = list(_validator().iter_errors(record.data))
-    damaged = getattr(record, "damaged", frozenset())
+    damaged = record.damaged
     # A date that breaks the pattern (2026/3/18) is not also reported as a nonexistent date.
     misshapen = {tuple(e.absolute_path) for e in errors if e.validator == "pattern"}
     for error in errors:

@@ -23,11 +23,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import asdict, dataclass, field, fields
 from fractions import Fraction
 
 from .formatting import percent
-from .model import contests, election_day, parse_date
+from .model import Data, contests, election_day, parse_date
 from .outcome import ContestOutcome, Outcome
 
 __all__ = [
@@ -126,7 +126,7 @@ class Stats:
         """Share of counted contests filled in the first round (一次选举成功率)."""
         return percent(self.filled_first_round, self.contests_counted, self.places)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> Data:
         data = asdict(self)
         fraction = self.turnout_fraction
         data.update(
@@ -176,7 +176,7 @@ def education_group(education: str | None) -> str:
     return _EDUCATION.get(education or "", UNKNOWN)
 
 
-def _reference_day(data: dict) -> dt.date | None:
+def _reference_day(data: Data) -> dt.date | None:
     day = election_day(data)
     if day is not None:
         return day
@@ -188,7 +188,7 @@ def _reference_day(data: dict) -> dt.date | None:
     return None
 
 
-def _find_candidate(candidates: list[dict], name: str, post: str) -> dict | None:
+def _find_candidate(candidates: list[Data], name: str, post: str) -> Data | None:
     same_post = [c for c in candidates if c.get("name") == name and c.get("post") == post]
     any_post = [c for c in candidates if c.get("name") == name]
     found = same_post or any_post
@@ -204,13 +204,10 @@ def first_round_turnout(outcome: ContestOutcome) -> tuple[int, int] | None:
     The one turnout of a contest that the statistics and the 工作总结 both use: a re-run after an invalid first
     round replaces it.
     """
-    firsts = [
-        r for r in outcome.rounds if r.type == "first" and r.turnout_value is not None and r.turnout_base is not None
-    ]
-    if not firsts:
-        return None
-    last = firsts[-1]
-    return last.turnout_value, last.turnout_base
+    for r in reversed(outcome.rounds):
+        if r.type == "first" and r.turnout_value is not None and r.turnout_base is not None:
+            return r.turnout_value, r.turnout_base
+    return None
 
 
 def _filled_first_round(outcome: ContestOutcome) -> bool:
@@ -221,7 +218,7 @@ def _filled_first_round(outcome: ContestOutcome) -> bool:
     return all(elected.get(post, 0) >= n for post, n in outcome.seats.items())
 
 
-def record_places(data: dict) -> int:
+def record_places(data: Data) -> int:
     """Decimals of the shares a record asks for (`documents.percent_places`), else 2."""
     documents = data.get("documents") if isinstance(data, dict) else None
     places = documents.get("percent_places") if isinstance(documents, dict) else None
@@ -230,7 +227,7 @@ def record_places(data: dict) -> int:
     return DEFAULT_PLACES
 
 
-def compute_stats(data: dict, outcome: Outcome, places: int | None = None) -> Stats:
+def compute_stats(data: Data, outcome: Outcome, places: int | None = None) -> Stats:
     """The statistics of one record and its computed outcome.
 
     `places`: decimals of the shares; by default the record's `documents.percent_places`, else 2.
@@ -240,7 +237,7 @@ def compute_stats(data: dict, outcome: Outcome, places: int | None = None) -> St
     day = _reference_day(data)
     views = contests(data)
     sex, age, education = _zeros(SEXES), _zeros(AGE_BANDS), _zeros(EDUCATION_GROUPS)
-    totals = dict(
+    totals: dict[str, int] = dict(
         registered=0,
         turnout_base=0,
         participants=0,
@@ -276,9 +273,10 @@ def compute_stats(data: dict, outcome: Outcome, places: int | None = None) -> St
         totals["contests_with_vacancies"] += bool(vacant)
         for post, names in result.elected.items():
             for name in names:
-                person = _find_candidate(view.candidates, name, post) or {}
+                person: Data = _find_candidate(view.candidates, name, post) or {}
                 totals["elected"] += 1
-                sex[person.get("gender") if person.get("gender") in SEXES else UNKNOWN] += 1
+                gender = person.get("gender")
+                sex[gender if gender in SEXES else UNKNOWN] += 1
                 age[age_band(age_on(person.get("birth"), day))] += 1
                 education[education_group(person.get("education"))] += 1
                 totals["party"] += person.get("politics") in _PARTY
@@ -288,21 +286,28 @@ def compute_stats(data: dict, outcome: Outcome, places: int | None = None) -> St
 
 def aggregate(items: Iterable[Stats], places: int | None = None) -> Stats:
     """Sum the counts of many records; shares are recomputed from the sums."""
-    items = list(items)
+    records = list(items)
     if places is None:
-        places = items[0].places if items else DEFAULT_PLACES
-    out = Stats(places=places)
-    sums: dict = {}
-    for f in fields(Stats):
-        if f.name == "places":
-            continue
-        start = getattr(out, f.name)
-        if isinstance(start, dict):
-            total = dict(start)
-            for item in items:
-                for key, value in getattr(item, f.name).items():
-                    total[key] = total.get(key, 0) + value
-        else:
-            total = start + sum(getattr(item, f.name) for item in items)
-        sums[f.name] = total
-    return replace(out, **sums)
+        places = records[0].places if records else DEFAULT_PLACES
+    # Every field but the places and the three breakdowns is a count (a new breakdown must be added here).
+    counts: dict[str, int] = {
+        f.name: sum(getattr(item, f.name) for item in records)
+        for f in fields(Stats)
+        if f.name not in ("places", "sex", "age", "education")
+    }
+    return Stats(
+        places=places,
+        sex=_merged(_zeros(SEXES), (item.sex for item in records)),
+        age=_merged(_zeros(AGE_BANDS), (item.age for item in records)),
+        education=_merged(_zeros(EDUCATION_GROUPS), (item.education for item in records)),
+        **counts,
+    )
+
+
+def _merged(start: dict[str, int], breakdowns: Iterable[dict[str, int]]) -> dict[str, int]:
+    """The sum of `breakdowns` key by key, in the order of `start` and then of first appearance."""
+    total = dict(start)
+    for breakdown in breakdowns:
+        for key, value in breakdown.items():
+            total[key] = total.get(key, 0) + value
+    return total

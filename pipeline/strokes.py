@@ -65,9 +65,11 @@ import unicodedata
 from collections.abc import Iterable
 from importlib import resources
 
-__all__ = ["CONVENTIONS", "name_key", "sort_names", "stroke_info", "unknown_chars"]
+__all__ = ["CONVENTIONS", "NameKey", "name_key", "sort_names", "stroke_info", "unknown_chars"]
 
 CONVENTIONS = ("surname", "fullname")
+# What name_key returns: (the per-character stroke keys, the characters compared, the name itself).
+NameKey = tuple[tuple[object, ...], str, str]
 
 _MIDDLE_DOTS = frozenset("\u00b7\u2027\u30fb\u2022\uff65\u2219\u22c5")
 
@@ -142,11 +144,12 @@ def stroke_info(ch: str) -> tuple[int, str] | None:
     return None if seq is None else (len(seq), seq)
 
 
-def name_key(name: str, convention: str = "surname") -> tuple:
+def name_key(name: str, convention: str = "surname") -> NameKey:
     """Sort key of ``name`` under ``convention`` ("surname" or "fullname")."""
     _check_convention(convention)
     chars = _compared_chars(name)
     keys = tuple(_char_key(ch) for ch in chars)
+    main: tuple[object, ...]
     if convention == "surname":
         if keys:
             main = (keys[0], len(keys) - 1) + keys[1:]

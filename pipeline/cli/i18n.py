@@ -9,6 +9,11 @@ so merely importing `pipeline.cli` (a test, another program) leaves click as it 
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from click.exceptions import MissingParameter
 
 _TEXTS = {
     "Usage:": "用法：",
@@ -70,14 +75,16 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return _PLURALS.get(singular, _PLURALS.get(chosen, chosen))
 
 
-def _missing_parameter_message(original):
+def _missing_parameter_message(
+    original: Callable[[MissingParameter], str],
+) -> Callable[[MissingParameter], str]:
     """click ends "Missing argument 'X'." with an ASCII full stop; a Chinese sentence ends with 。."""
 
-    def format_message(self) -> str:
+    def format_message(self: MissingParameter) -> str:
         text = original(self)
         return text[:-1] + "。" if text.endswith(".") else text
 
-    format_message.chinese = True
+    vars(format_message)["chinese"] = True  # the mark that makes install() wrap only once
     return format_message
 
 
@@ -86,7 +93,8 @@ def install() -> None:
     from click.exceptions import MissingParameter
 
     if not getattr(MissingParameter.format_message, "chinese", False):
-        MissingParameter.format_message = _missing_parameter_message(  # type: ignore[method-assign]
+        # Replacing a method of click's class: mypy forbids assigning to a method, whatever its type.
+        MissingParameter.format_message = _missing_parameter_message(  # type: ignore[method-assign,assignment]
             MissingParameter.format_message
         )
     for name in ("core", "decorators", "exceptions", "formatting", "parser", "types", "utils", "termui"):

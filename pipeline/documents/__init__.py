@@ -211,7 +211,7 @@ KINDS: list[DocumentKind] = [
     ),
 ]
 
-_BY_NAME = {}
+_BY_NAME: dict[str, DocumentKind] = {}
 for _kind in KINDS:
     for _name in (_kind.key, _kind.title, _kind.prefix, f"{_kind.number:02d}", *_kind.aliases):
         _BY_NAME.setdefault(_name, _kind)

@@ -87,10 +87,12 @@ def ballots(e: Election) -> list[Instance]:
         for rnd in result.rounds:
             if rnd.index == 0:
                 continue
-            for post in rnd.posts:
-                names = [n for n, _ in post.tally if n not in post.write_ins]
+            for post_result in rnd.posts:
+                names = [n for n, _ in post_result.tally if n not in post_result.write_ins]
                 if names:
-                    out.append(_ballot(e, view, post.post, post.seats, names, rnd.type, rnd.index, rnd.date))
+                    out.append(
+                        _ballot(e, view, post_result.post, post_result.seats, names, rnd.type, rnd.index, rnd.date)
+                    )
         # The round the outcome says must come next.
         next_index = (result.rounds[-1].index + 1) if result.rounds else 1
         for post, seats, names, rtype in _pending(result):

@@ -128,17 +128,17 @@ def roll_lines(names: list[str], columns: int = ROLL_COLUMNS, slot: int = ROLL_S
 
 
 def voters(e: Election) -> list[Instance]:
-    registered = [v.registered for v in e.views]
-    if any(r is None for r in registered) or not registered:
+    registered = [v.registered for v in e.views if v.registered is not None]
+    if len(registered) < len(e.views) or not registered:
         raise Waiting("electorate.registered", "记录中还没有登记选民数")
     if not e.schedule.get("election_day"):
         raise Waiting("schedule.election_day", "记录中还没有选举日")
     noun, unit = e.elector
     total = sum(registered)
-    women = [v.electorate.get("women") for v in e.views]
+    women = [v.electorate["women"] for v in e.views if v.electorate.get("women") is not None]
     women_text = (
         f"（其中女性{sum(women)}{unit}）"
-        if all(w is not None for w in women) and e.method != "household_representative"
+        if len(women) == len(e.views) and e.method != "household_representative"
         else ""
     )
     parts = ""
@@ -248,10 +248,10 @@ def _candidate_list(e: Election, formal: bool) -> list[Instance]:
     if not any(view.seats for view in e.views):
         raise Waiting("seats", "记录中还没有职位及应选名额")
     title_noun, noun = _nouns(e, formal)
-    contests_ctx = []
+    contests_ctx: list[dict[str, object]] = []
     totals = []  # (post, seats, count)
     for _ci, view in enumerate(e.views):
-        posts = []
+        posts: list[dict[str, object]] = []
         for _pi, (post, seats) in enumerate(view.seats.items()):
             if formal:
                 people = [c for _, c in view.formal_candidates(post)]
@@ -489,7 +489,7 @@ def results(e: Election) -> list[Instance]:
     out = []
     last_index = indices[-1]
     for index in indices:
-        contests_ctx = []
+        contests_ctx: list[dict[str, object]] = []
         dates = []
         types = []
         for _ci, (view, result) in enumerate(counted):
@@ -501,7 +501,7 @@ def results(e: Election) -> list[Instance]:
             figures = [t for t in (_turnout_text(e, rnd), _ballot_text(rnd)) if t]
             if not rnd.valid:
                 figures.extend(tight(r) for r in rnd.reasons if "无效" in r or "缺少" in r)
-            posts = []
+            posts: list[dict[str, object]] = []
             for post in rnd.posts:
                 level = e.post_level
                 tally = [
@@ -544,9 +544,9 @@ def results(e: Election) -> list[Instance]:
         if index == last_index:
             elected_all = []
             for view, result in counted:
-                for post, names in result.elected.items():
+                for post_name, names in result.elected.items():
                     if names:
-                        where_post = f"{view.name}{post}" if e.multi and len(e.views) > 1 else post
+                        where_post = f"{view.name}{post_name}" if e.multi and len(e.views) > 1 else post_name
                         elected_all.append(f"{where_post}{'、'.join(e.sort(names))}")
             if elected_all and (len(indices) > 1 or len(counted) > 1):
                 notes.append(

@@ -13,6 +13,7 @@ digests, never the records, and a county's summary is made from its townships' d
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, fields
+from typing import TypedDict
 
 from .. import formatting
 from ..model import parse_date
@@ -249,6 +250,14 @@ def _intro(subject: str, first, last, procedures: str = "选民登记、候选�
     return intro + f"，依法完成{procedures}等各项程序。现将有关情况总结如下："
 
 
+class _Section(TypedDict):
+    """One part of the 工作总结 as the template reads it."""
+
+    heading: str
+    blocks: list[dict]
+    name: str
+
+
 def _finish(
     basic: list[dict],
     narrative: dict[str, list[dict]],
@@ -258,7 +267,7 @@ def _finish(
     date_raw,
     units: int,
 ) -> Instance:
-    sections = [{"heading": "", "blocks": basic, "name": "基本情况"}]
+    sections: list[_Section] = [{"heading": "", "blocks": basic, "name": "基本情况"}]
     for key, name in NARRATIVE:
         if narrative.get(key):
             sections.append({"heading": "", "blocks": narrative[key], "name": name})
@@ -466,7 +475,7 @@ def _many_blocks(children: list[Digest], stats: Stats, units: int) -> list[dict]
     labels = _labels(children)
     kinds = {bool(c.contests) for c in children}
     unit_word = "单位" if kinds == {True} else "地区" if kinds == {False} else "单位或地区"
-    rows = []
+    rows: list[list[str]] = []
     for label, c in zip(labels, children, strict=False):
         if c.contests:
             rows.extend(_row(c.label + suffix if suffix else label, *values) for suffix, *values in c.contests)

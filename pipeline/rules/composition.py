@@ -10,7 +10,7 @@ from collections import Counter, defaultdict
 from typing import TYPE_CHECKING
 
 from ..findings import Finding, Severity
-from ..model import Contest, contests
+from ..model import Contest, RecordPath, contests
 from ..profile import Profile
 from ..records import Record
 from .completeness import label, names_cn, round_label
@@ -187,7 +187,7 @@ def _committee(record: Record, profile: Profile, all_contests: list[Contest]) ->
     committee = record.data.get("committee", {})
     if not spec or not committee:
         return []
-    members = []
+    members: list[tuple[RecordPath, str, str]] = []  # (path, name, role)
     if committee.get("chair"):
         members.append((("committee", "chair"), committee["chair"], "主任"))
     members += [(("committee", "vice_chairs", i), n, "副主任") for i, n in enumerate(committee.get("vice_chairs", []))]

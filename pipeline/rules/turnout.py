@@ -99,18 +99,20 @@ def _turnout(record: Record, profile: Profile, contest: Contest, rnd: RoundResul
 
 def _turnout_words(
     record: Record, profile: Profile, contest: Contest, record_round: dict, base: int
-) -> tuple[str, str, str, tuple]:
+) -> tuple[str, str, str, tuple[str, ...]]:
     """(unit, what was counted, the base in words with its number, path of the counted field)."""
     spec = profile.turnout
     unit, noun = electorate_words(record.data, profile)
+    field: tuple[str, ...]
     if spec.measure == "present":
         measure, field, noun = "实到会有选举权的人数", ("present",), "应到会人数"
     else:
         measure = "参加投票"
         field = ("participants",) if record_round.get("participants") is not None else ("ballots", "returned")
     note = ""
-    if spec.base == "expected" and base != contest.registered:
-        note = f"（登记 {contest.registered} {unit}，不计入 {contest.registered - base} {unit}）"
+    registered = contest.registered  # never None here: a turnout base is only computed from a registered count
+    if spec.base == "expected" and registered is not None and base != registered:
+        note = f"（登记 {registered} {unit}，不计入 {registered - base} {unit}）"
         noun = noun if spec.measure == "present" else f"计入基数的{noun}"
     return unit, measure, f"{noun} {base} {unit}{note}", field
 
