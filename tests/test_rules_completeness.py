@@ -23,7 +23,7 @@ def test_unknown_name_in_the_votes():
 
 
 def test_write_ins_are_not_candidates():
-    data = tally(主任={"刘建华": 60}, 委员={"王秀兰": 70, "孙丽娟": 50})
+    data = tally(主任={"刘建华": 60, "陈志强": 0}, 委员={"王秀兰": 70, "孙丽娟": 50, "赵国庆": 0})
     data["rounds"][0]["write_ins"] = {"委员": {"田永福": 6}}
     assert findings(data, completeness.check) == []
 
@@ -35,7 +35,7 @@ def test_name_of_another_post():
 
 
 def test_withdrawn_and_initial_candidates_in_the_votes():
-    data = tally(主任={"刘建华": 60, "陈志强": 10}, 委员={"王秀兰": 70, "孙丽娟": 50})
+    data = tally(主任={"刘建华": 60, "陈志强": 10}, 委员={"王秀兰": 70, "孙丽娟": 50, "赵国庆": 0})
     data["candidates"][1]["withdrawn"] = True
     data["candidates"][4]["formal"] = False
     found = findings(data, completeness.check)
@@ -143,7 +143,8 @@ def test_results_published_without_rounds():
 
 
 def test_round_without_ballots_or_electorate():
-    data = village(rounds=[{"type": "first", "votes": {"主任": {"刘建华": 60}, "委员": {"王秀兰": 60}}}])
+    votes = {"主任": {"刘建华": 60, "陈志强": 0}, "委员": {"王秀兰": 60, "赵国庆": 0, "孙丽娟": 0}}
+    data = village(rounds=[{"type": "first", "votes": votes}])
     del data["electorate"]
     found = findings(data, completeness.check)
     assert [(f.id, f.severity) for f in found] == [("ROUND-BALLOTS-MISSING", WARNING), ("ELECTORATE-MISSING", WARNING)]
@@ -196,6 +197,70 @@ def test_first_round_without_the_votes_of_a_post():
 
 
 def test_round_naming_its_posts_needs_only_those_votes():
-    data = tally(主任={"刘建华": 60})
+    data = tally(主任={"刘建华": 60, "陈志强": 0})
     data["rounds"][0]["posts"] = ["主任"]
     assert findings(data, completeness.check) == []
+
+
+# ---------------------------------------------------------------- issue 11 item 12: names as identity, omissions
+
+
+def test_a_formal_candidate_left_out_of_a_first_round_tally_is_a_warning():
+    data = tally(主任={"刘建华": 60, "陈志强": 18}, 委员={"王秀兰": 70, "孙丽娟": 50})
+    finding = one(findings(data, completeness.check), "TALLY-CANDIDATE-MISSING")
+    assert finding.severity is WARNING
+    assert finding.path == "rounds[0].votes.委员"
+    assert finding.message == (
+        "委员职位的得票中没有正式候选人“赵国庆”，结果公告将显示其得 0 票。"
+        "若是漏录，请补录其得票；若确实未得票，请在 votes.委员 中写上“赵国庆: 0”，请填 0 确认。"
+    )
+    assert finding.message.endswith("请填 0 确认。")
+
+
+def test_a_typed_zero_withdrawn_and_initial_candidates_and_later_rounds_need_nothing():
+    assert (
+        ids(
+            findings(
+                tally(主任={"刘建华": 60, "陈志强": 0}, 委员={"王秀兰": 70, "孙丽娟": 50, "赵国庆": 0}),
+                completeness.check,
+            )
+        )
+        == []
+    )
+    data = tally(主任={"刘建华": 60, "陈志强": 18}, 委员={"王秀兰": 70, "孙丽娟": 50})
+    data["candidates"][3]["withdrawn"] = True  # 赵国庆
+    assert "TALLY-CANDIDATE-MISSING" not in ids(findings(data, completeness.check))
+    data["candidates"][3] = {**data["candidates"][3], "withdrawn": False, "formal": False}
+    assert "TALLY-CANDIDATE-MISSING" not in ids(findings(data, completeness.check))
+    runoff = village(rounds=[first_round(), {"type": "runoff", "posts": ["委员"], "votes": {"委员": {"赵国庆": 40}}}])
+    assert "TALLY-CANDIDATE-MISSING" not in ids(findings(runoff, completeness.check))
+
+
+def test_a_name_in_the_tally_that_differs_only_by_spaces_or_width_gets_the_hint():
+    for typed in ("赵 国庆", "赵　国庆"):
+        data = tally(主任={"刘建华": 60, "陈志强": 18}, 委员={"王秀兰": 70, "孙丽娟": 50, typed: 30})
+        finding = one(findings(data, completeness.check), "VOTES-UNKNOWN-CANDIDATE")
+        assert finding.message == (
+            f"委员职位的得票中有“{typed}”，但候选人名单中写的是“赵国庆”，两处只差空格或全角、半角字符。"
+            "请把两处写成完全一样（建议都不加空格）。请在 candidates 中补充该候选人（或改正姓名），"
+            "若是选民另选的人，请把这项得票移到 write_ins 下。"
+        )
+        # the same person is not also said to be missing from the tally
+        assert "TALLY-CANDIDATE-MISSING" not in ids(findings(data, completeness.check))
+
+
+def test_name_key_removes_every_space_and_normalises_width():
+    assert completeness.name_key("廖  燕") == completeness.name_key("廖燕") == "廖燕"
+    assert completeness.name_key("张　志刚") == "张志刚"  # full-width space
+    assert completeness.name_key("ＬＩ Ｍｉｎｇ") == "LIMing"
+    assert completeness.name_key("王芳（大）") == "王芳(大)"
+
+
+def test_roll_duplicates_are_found_through_spaces():
+    data = village(electorate={"registered": 3, "groups": roll(["廖燕", "杨志"], ["廖  燕"])})
+    finding = one(findings(data, completeness.check), "ROLL-DUPLICATE")
+    assert finding.path == "electorate.groups[0].voters[0]"
+    assert finding.message == (
+        "选民名单中“廖燕”出现 2 次（写法：“廖燕”、“廖  燕”，只差空格或全角、半角字符）。"
+        "若是同名的不同选民可不改（建议在姓名后加注区分）；若是同一人重复登记，请删去多余的一处。"
+    )

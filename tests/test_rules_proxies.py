@@ -150,3 +150,42 @@ def test_holder_not_on_the_roll():
         finding.message
         == "委托人 张无名 不在选民名单（electorate.groups）中。委托人和受委托人都应是登记选民；请核对姓名或选民名单。"
     )
+
+
+# ---------------------------------------------------------------- names compared without spaces, NFKC (issue 11)
+
+
+def test_a_candidate_holder_is_found_through_a_space():
+    entries = [{"holder": "赵 国庆", "principals": ["赵明"]}]
+    finding = one(findings(with_proxies(village(), entries), proxies.check), "PROXY-CANDIDATE")
+    assert finding.message == (
+        "受委托人 赵 国庆 是委员职位的候选人，候选人不得接受委托投票。请由委托人另行委托其他选民，或删去这项委托。"
+    )
+
+
+def test_a_principal_entrusted_twice_is_found_through_spaces_and_width():
+    entries = [{"holder": "刘桂花", "principals": ["刘明"]}, {"holder": "宋国富", "principals": ["刘　明"]}]
+    finding = one(findings(with_proxies(village(), entries), proxies.check), "PROXY-DUPLICATE")
+    assert finding.path == "rounds[0].proxies[1].principals[0]"
+    assert finding.message.startswith("委托人 刘　明 出现了不止一次（又见于 刘桂花 名下）。")
+
+
+def test_a_holder_who_is_a_principal_and_the_cap_see_one_person():
+    entries = [
+        {"holder": "宋国富", "principals": ["宋晓东", "宋晓雪"]},
+        {"holder": "宋 国富", "principals": ["李翠英", "宋大川"]},
+        {"holder": "刘桂花", "principals": ["宋国富"]},
+    ]
+    found = findings(with_proxies(village(), entries), proxies.check)
+    assert one(found, "PROXY-CAP").message.startswith(
+        "受委托人 宋国富 接受了 4 人的委托（宋晓东、宋晓雪、李翠英、宋大川，分列在 2 处）"
+    )
+    assert one(found, "PROXY-HOLDER-PRINCIPAL").path == "rounds[0].proxies[2].principals[0]"
+
+
+def test_the_roll_is_matched_without_spaces():
+    data = village(electorate={"registered": 3, "groups": [{"name": "第一组", "voters": ["刘桂花", "刘  明", "马兰"]}]})
+    data = with_proxies(
+        data, [{"holder": "刘桂花", "principals": ["刘明"]}], participants=3, ballots={"issued": 3, "returned": 3}
+    )
+    assert "PROXY-NOT-VOTER" not in ids(findings(data, proxies.check))

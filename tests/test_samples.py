@@ -7,6 +7,7 @@ import yaml
 from conftest import ALIASES, KINDS, SAMPLES, run_cli
 
 from pipeline import check, records, starter
+from pipeline.findings import Severity
 
 SAMPLE_FILES = sorted(SAMPLES.glob("*.yaml"))
 
@@ -59,11 +60,15 @@ def test_new_starter_passes_check(tmp_path, kind):
     assert text == starter.starter_text(identifier)
     assert f"\nkind: {identifier}" in text
     result = check.check_file(str(target))
-    assert result.findings == []
+    # issue 11 item 12: the starter still passes (no error), but what is still a sample is flagged to fill
+    placeholders = [f for f in result.findings if f.id == "PLACEHOLDER-TEXT"]
+    assert placeholders and all(f.severity is Severity.WARNING for f in placeholders)
+    assert {f.id for f in result.findings} == {"PLACEHOLDER-TEXT", "PLACEHOLDER-FIGURE"}
     assert result.ok and result.record.data["kind"] == identifier
     check_run = run_cli("check", str(target))
     assert check_run.exit_code == 0
-    assert check_run.stdout == "共检查 1 个文件，1 个通过；错误 0 个，警告 0 个。\n"
+    assert check_run.stderr == f"共检查 1 个文件，1 个通过；错误 0 个，警告 {len(placeholders)} 个。\n"
+    assert check_run.stdout.count("警告  PLACEHOLDER-TEXT  ") == len(placeholders)
 
 
 @pytest.mark.parametrize("kind", KINDS)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from ..findings import Finding
 from ..profile import Profile
 from ..records import Record
-from . import ballots, completeness, composition, deadlines, names, proxies, reported, surplus, turnout
+from . import ballots, completeness, composition, deadlines, names, placeholders, proxies, reported, surplus, turnout
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..outcome import Outcome
@@ -32,6 +32,7 @@ CHECKS = (
     proxies.check,
     ballots.check,
     names.check,
+    placeholders.check,
 )
 
 

@@ -6,6 +6,7 @@ posts and seats of a round, the words for the electorate of each method).
 
 from __future__ import annotations
 
+import unicodedata
 from collections import Counter
 
 from ..findings import Finding, Severity
@@ -82,6 +83,16 @@ def roll(contest: Contest) -> list[tuple[tuple, str]]:
 
 def names_cn(names) -> str:
     return "、".join(names)
+
+
+def name_key(name: str) -> str:
+    """A name as identity compares it: NFKC-normalised, every space (ASCII, full-width, tab) removed.
+
+    "张 志刚", "张　志刚" and "张志刚" are the same person; so are "ＬＩ" and "LI". Every rule that
+    asks whether two names are one person (duplicates in the roll, candidate vs tally, committee
+    members and tellers who stand, proxies) compares these keys, never the typed text.
+    """
+    return "".join(unicodedata.normalize("NFKC", name).split())
 
 
 # ---------------------------------------------------------------- checks
@@ -229,12 +240,47 @@ def _round_votes(record: Record, contest: Contest, i: int, rnd: dict, title: str
                         key=True,
                     )
                 )
+    out += _left_out(record, contest, i, rnd, title)
+    return out
+
+
+def _left_out(record: Record, contest: Contest, i: int, rnd: dict, title: str) -> list[Finding]:
+    """A first round's tally of a post lists every formal candidate of it, a 0 typed as 0.
+
+    A name left out is printed as 0 votes on the results notice; it is more often a line lost
+    while typing than a real 0, so it is asked for. Later rounds (revotes, 另行选举) are left
+    out: they are between some of the candidates only.
+    """
+    if round_type(rnd) != "first":
+        return []
+    out = []
+    for post, tally in (rnd.get("votes") or {}).items():
+        typed = {name_key(name) for name in tally}
+        for _, c in contest.formal_candidates(post):
+            if name_key(c["name"]) in typed:
+                continue
+            out.append(
+                record.finding(
+                    "TALLY-CANDIDATE-MISSING",
+                    Severity.WARNING,
+                    f"{title}{post}职位的得票中没有正式候选人“{c['name']}”，结果公告将显示其得 0 票。"
+                    f"若是漏录，请补录其得票；若确实未得票，请在 votes.{post} 中写上“{c['name']}: 0”，请填 0 确认。",
+                    contest.at("rounds", i, "votes", post),
+                    key=True,
+                )
+            )
     return out
 
 
 def _why_not_candidate(contest: Contest, post: str, name: str) -> str:
     same = [c for c in contest.candidates if c["name"] == name]
     if not same:
+        alike = [c["name"] for c in contest.candidates if name_key(c["name"]) == name_key(name)]
+        if alike:
+            return (
+                f"但候选人名单中写的是“{alike[0]}”，两处只差空格或全角、半角字符。"
+                "请把两处写成完全一样（建议都不加空格）。"
+            )
         return "但候选人名单中没有此人。"
     if all(c["post"] != post for c in same):
         return f"但此人是{'、'.join(c['post'] for c in same)}职位的候选人，不是{post}职位的候选人。"
@@ -315,16 +361,19 @@ def _roll(record: Record, contest: Contest, where: str) -> list[Finding]:
                 contest.at("electorate", "groups"),
             )
         )
-    counts = Counter(name for _, name in voters)
+    counts = Counter(name_key(name) for _, name in voters)
     reported = set()
     for path, name in voters:
-        if counts[name] > 1 and name not in reported:
-            reported.add(name)
+        key = name_key(name)
+        if counts[key] > 1 and key not in reported:
+            reported.add(key)
+            spellings = list(dict.fromkeys(f"“{n}”" for _, n in voters if name_key(n) == key))
+            alike = f"（写法：{'、'.join(spellings)}，只差空格或全角、半角字符）" if len(spellings) > 1 else ""
             out.append(
                 record.finding(
                     "ROLL-DUPLICATE",
                     Severity.INFO,
-                    f"{where}选民名单中“{name}”出现 {counts[name]} 次。若是同名的不同选民可不改（建议在姓名后加注区分）；"
+                    f"{where}选民名单中“{name}”出现 {counts[key]} 次{alike}。若是同名的不同选民可不改（建议在姓名后加注区分）；"
                     "若是同一人重复登记，请删去多余的一处。",
                     path,
                 )

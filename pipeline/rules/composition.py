@@ -13,7 +13,7 @@ from ..findings import Finding, Severity
 from ..model import Contest, RecordPath, contests
 from ..profile import Profile
 from ..records import Record
-from .completeness import label, names_cn, round_label
+from .completeness import label, name_key, names_cn, round_label
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..outcome import ContestOutcome, Outcome
@@ -91,7 +91,7 @@ def _duplicates(record: Record, contest: Contest, where: str) -> list[Finding]:
     seen: dict[tuple[str, str], int] = {}
     posts: dict[str, list[str]] = defaultdict(list)
     for i, c in active:
-        key = (c["post"], c["name"])
+        key = (c["post"], name_key(c["name"]))
         if key in seen:
             out.append(
                 record.finding(
@@ -104,11 +104,12 @@ def _duplicates(record: Record, contest: Contest, where: str) -> list[Finding]:
             )
             continue
         seen[key] = i
-        if c["post"] not in posts[c["name"]]:
-            posts[c["name"]].append(c["post"])
-    for name, held in posts.items():
+        if c["post"] not in posts[name_key(c["name"])]:
+            posts[name_key(c["name"])].append(c["post"])
+    for key_name, held in posts.items():
         if len(held) > 1:
-            first = next(i for i, c in active if c["name"] == name)
+            first = next(i for i, c in active if name_key(c["name"]) == key_name)
+            name = contest.candidates[first]["name"]
             out.append(
                 record.finding(
                     "CANDIDATE-MULTI-POST",
@@ -157,7 +158,7 @@ def _tellers(record: Record, profile: Profile, contest: Contest, where: str) -> 
     spec = profile.tellers
     if not spec or not spec.candidates_barred:
         return []
-    standing = {c["name"] for c in contest.candidates if not c.get("withdrawn")}
+    standing = {name_key(c["name"]) for c in contest.candidates if not c.get("withdrawn")}
     out = []
     for i, rnd in enumerate(contest.rounds):
         places = [(contest.at("rounds", i, "tellers", j), name) for j, name in enumerate(rnd.get("tellers", []))]
@@ -167,7 +168,7 @@ def _tellers(record: Record, profile: Profile, contest: Contest, where: str) -> 
             for j, name in enumerate(box.get("tellers", []))
         ]
         for path, name in places:
-            if name in standing:
+            if name_key(name) in standing:
                 out.append(
                     record.finding(
                         "TELLER-CANDIDATE",
@@ -195,19 +196,19 @@ def _committee(record: Record, profile: Profile, all_contests: list[Contest]) ->
     standing: dict[str, list[str]] = defaultdict(list)
     for contest in all_contests:
         for c in contest.candidates:
-            if not c.get("withdrawn") and c["post"] not in standing[c["name"]]:
-                standing[c["name"]].append(c["post"])
+            if not c.get("withdrawn") and c["post"] not in standing[name_key(c["name"])]:
+                standing[name_key(c["name"])].append(c["post"])
     return [
         record.finding(
             "COMMITTEE-CANDIDATE",
             Severity.ERROR,
-            f"选举委员会{role} {name} 被提名为{names_cn(standing[name])}候选人，应当退出选举委员会。"
+            f"选举委员会{role} {name} 被提名为{names_cn(standing[name_key(name)])}候选人，应当退出选举委员会。"
             "请在 committee 中删去其姓名（按规定补足成员），或在其退出候选后标记 withdrawn: true。",
             path,
             citation=profile.cite(spec.article),
         )
         for path, name, role in members
-        if standing.get(name)
+        if standing.get(name_key(name))
     ]
 
 

@@ -13,7 +13,7 @@ from ..model import Contest, contests
 from ..profile import Profile
 from ..records import Record
 from ..words import ELECTORATE, METHOD_NAMES
-from .completeness import label, names_cn, roll, round_label
+from .completeness import label, name_key, names_cn, roll, round_label
 
 # 近亲属 as the 民法典 (第一千零四十五条) defines it, with the everyday words for each relation.
 CLOSE_RELATIVES = {
@@ -100,7 +100,7 @@ def _forbidden(record: Record, profile: Profile, contest: Contest, i: int, title
 def _by_holder(entries: list[dict]) -> dict[str, list[int]]:
     out: dict[str, list[int]] = defaultdict(list)
     for j, entry in enumerate(entries):
-        out[entry["holder"]].append(j)
+        out[name_key(entry["holder"])].append(j)
     return out
 
 
@@ -111,7 +111,8 @@ def _cap(record: Record, profile: Profile, contest: Contest, i: int, entries: li
     if cap is None:
         return []
     out = []
-    for holder, places in _by_holder(entries).items():
+    for _, places in _by_holder(entries).items():
+        holder = entries[places[0]]["holder"]
         principals = [p for j in places for p in entries[j]["principals"]]
         if len(principals) <= cap:
             continue
@@ -135,18 +136,18 @@ def _candidates(
     spec = profile.proxy
     if spec.candidates_may_hold:
         return []
-    standing = {c["name"]: c["post"] for _, c in contest.formal_candidates()}
+    standing = {name_key(c["name"]): c["post"] for _, c in contest.formal_candidates()}
     return [
         record.finding(
             "PROXY-CANDIDATE",
             Severity.ERROR,
-            f"{title}受委托人 {e['holder']} 是{standing[e['holder']]}职位的候选人，候选人不得接受委托投票。"
+            f"{title}受委托人 {e['holder']} 是{standing[name_key(e['holder'])]}职位的候选人，候选人不得接受委托投票。"
             "请由委托人另行委托其他选民，或删去这项委托。",
             contest.at("rounds", i, "proxies", j, "holder"),
             citation=profile.cite(spec.article),
         )
         for j, e in enumerate(entries)
-        if e["holder"] in standing
+        if name_key(e["holder"]) in standing
     ]
 
 
@@ -176,13 +177,13 @@ def _logic(
 ) -> list[Finding]:
     """A holder is present, so cannot also be an absent principal; a principal has one proxy."""
     citation = profile.cite(profile.proxy.article)
-    holders = {e["holder"] for e in entries}
+    holders = {name_key(e["holder"]) for e in entries}
     out = []
     seen: dict[str, int] = {}
     for j, entry in enumerate(entries):
         for k, name in enumerate(entry["principals"]):
             path = contest.at("rounds", i, "proxies", j, "principals", k)
-            if name in holders:
+            if name_key(name) in holders:
                 out.append(
                     record.finding(
                         "PROXY-HOLDER-PRINCIPAL",
@@ -193,25 +194,25 @@ def _logic(
                         citation=citation,
                     )
                 )
-            if name in seen:
+            if name_key(name) in seen:
                 out.append(
                     record.finding(
                         "PROXY-DUPLICATE",
                         Severity.ERROR,
-                        f"{title}委托人 {name} 出现了不止一次（又见于 {entries[seen[name]]['holder']} 名下）。"
+                        f"{title}委托人 {name} 出现了不止一次（又见于 {entries[seen[name_key(name)]]['holder']} 名下）。"
                         "每人只有一个投票权，只能委托一人代为投票；请删去重复的委托。",
                         path,
                         citation=citation,
                     )
                 )
             else:
-                seen[name] = j
+                seen[name_key(name)] = j
     return out
 
 
 def _not_voters(record: Record, contest: Contest, i: int, entries: list[dict], title: str) -> list[Finding]:
     """Holders and principals must be on the roll, when the record has one."""
-    voters = {name for _, name in roll(contest)}
+    voters = {name_key(name) for _, name in roll(contest)}
     if not voters:
         return []
     unit = ELECTORATE.get(record.data.get("method"), ELECTORATE["all_voters"])[1]
@@ -223,7 +224,7 @@ def _not_voters(record: Record, contest: Contest, i: int, entries: list[dict], t
             for k, name in enumerate(entry["principals"])
         ]
         for path, name, role in people:
-            if name not in voters:
+            if name_key(name) not in voters:
                 out.append(
                     record.finding(
                         "PROXY-NOT-VOTER",
