@@ -877,7 +877,8 @@ def select(record: Mapping[str, Any]) -> Profile:
     profile_id = f"{kind}-{basis}"
     built = profiles()
     if profile_id not in built:
-        available = "、".join(str(p.legal_basis) for p in built.values() if p.kind == kind)
+        same_kind = sorted((p for p in built.values() if p.kind == kind), key=lambda p: p.applies_from)
+        available = "、".join(str(p.legal_basis) for p in same_kind)
         raise ProfileError(
             f"{KIND_NAMES[kind]}选举没有 {basis} 版规则；可用的法律依据版本：{available}。", "legal_basis"
         )

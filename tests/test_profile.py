@@ -228,7 +228,7 @@ def test_default_basis_by_election_day():
 def test_select_keeps_its_messages():
     with pytest.raises(ProfileError) as caught:
         select({"kind": "deputy", "legal_basis": 2010})
-    assert str(caught.value) == "县乡人大代表选举没有 2010 版规则；可用的法律依据版本：2020。"
+    assert str(caught.value) == "县乡人大代表选举没有 2010 版规则；可用的法律依据版本：2015、2020。"
     assert caught.value.field == "legal_basis"
     with pytest.raises(ProfileError) as caught:
         select({"kind": "deputy", "profile": "hubei"})
