@@ -478,3 +478,16 @@ def test_exclusion_reasons_are_free_where_the_profile_names_none():
 
 def test_the_plain_count_stays_valid():
     assert turnout_findings(party_turnout(40)) == []
+
+
+def test_an_exclusion_without_a_reason_fails_the_schema():
+    import yaml
+
+    from pipeline import records, schema
+
+    data = party(electorate={"registered": 47, "excluded": 2, "exclusions": [{"count": 2}]})
+    record, _ = records.parse(yaml.safe_dump(data, allow_unicode=True), "t.yaml")
+    found = schema.validate(record)
+    assert [(f.id, f.path, f.message) for f in found] == [
+        ("SCHEMA-REQUIRED", "electorate.exclusions[0]", "缺少必填字段 reason（原因类别）。")
+    ]
