@@ -137,3 +137,15 @@ def test_the_2015_citations_follow_the_2015_text():
     # Numbers the reference does not give are not guessed: the law alone.
     assert result.profile.cite(result.profile.proxy.article) == LAW_2015
     assert result.profile.cite(result.profile.deadlines.voter_list.article) == LAW_2015
+
+
+def test_before_every_rule_set_without_a_known_earlier_text():
+    data = village(legal_basis=2018)
+    data["schedule"] = {"election_day": "1998-11-03"}
+    finding = one(basis_findings(data), "BASIS-BEFORE")
+    assert finding.message == (
+        "选举日1998年11月3日早于本程序所收村民委员会选举的各版规则（最早的《中华人民共和国村民委员会组织法》（2018年修正）"
+        "自1998年11月4日起施行）。当时施行的规定本程序未收录；本次按《中华人民共和国村民委员会组织法》（2018年修正）检查，"
+        "引用的条文序号和部分要求可能与当时的规定不同，请对照当时的规定人工核对。"
+    )
+    assert finding.citation == "《中华人民共和国村民委员会组织法》（2018年修正）"
