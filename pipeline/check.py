@@ -17,6 +17,7 @@ from . import stats as statistics
 from .findings import Finding, Severity, has_errors
 from .model import Contest, contests
 from .profile import Profile, ProfileError, select
+from .rules import basis
 
 
 @dataclass
@@ -61,6 +62,7 @@ def check_record(record: records.Record, findings: list[Finding] | None = None) 
     except ProfileError as exc:
         findings.append(record.finding("PROFILE-UNKNOWN", Severity.ERROR, str(exc), (exc.field,)))
         return result
+    findings += basis.check(record, profile)  # the named basis against the law in force on the day
     outcome = tally.compute(record.data, profile)
     stats = statistics.compute_stats(record.data, outcome, places=statistics.record_places(record.data))
     findings += rules.run_checks(record, profile, outcome, stats)

@@ -57,6 +57,9 @@ __all__ = [
     "profiles",
     "profile_data",
     "default_basis",
+    "in_force",
+    "earliest",
+    "election_day",
     "select",
 ]
 
@@ -325,6 +328,10 @@ class Profile:
     list_order: Literal["strokes", "votes"] = "strokes"
     strokes_convention: Literal["surname", "fullname"] = "surname"
     province: str = "default"
+    # The text in force before `applies_from` that no shipped profile models ("": none known).
+    preceded_by: str = ""
+    # Reason categories of members left out of the expected attendance (`electorate.exclusions`); empty: any.
+    exclusion_reasons: tuple[str, ...] = ()
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], province: str = "default") -> Profile:
@@ -704,7 +711,7 @@ _SECTIONS: dict[str, Callable[[_Section], Any]] = {
     "reconciliation": _reconciliation,
 }
 _TOP = ("id", "kind", "legal_basis", "law", "short_law", "applies_from", "applies_until", *_SECTIONS)
-_TOP += ("list_order", "strokes_convention")
+_TOP += ("list_order", "strokes_convention", "preceded_by", "exclusion_reasons")
 
 
 def build_profile(data: object, province: str = "default") -> Profile | list[Problem]:
@@ -735,6 +742,8 @@ def build_profile(data: object, province: str = "default") -> Profile | list[Pro
             Literal["surname", "fullname"], p.choice("strokes_convention", ("surname", "fullname"), "surname")
         ),
         province=province,
+        preceded_by=p.text("preceded_by", ""),
+        exclusion_reasons=p.words("exclusion_reasons"),
         **sections,
     )
     return problems or profile
@@ -824,19 +833,31 @@ def _resolved(profile_id: str, province: str) -> Profile:
     return load_profile(profile_data(profile_id, province), province)
 
 
+def in_force(kind: str, day: dt.date) -> Profile | None:
+    """The shipped base profile of `kind` whose `applies_from`…`applies_until` covers `day` (None: no such)."""
+    for p in profiles().values():
+        if p.kind == kind and p.applies_from <= day <= (p.applies_until or dt.date.max):
+            return p
+    return None
+
+
+def earliest(kind: str) -> Profile:
+    """The shipped base profile of `kind` that applies from the earliest day."""
+    return min((p for p in profiles().values() if p.kind == kind), key=lambda p: p.applies_from)
+
+
 def default_basis(kind: str, day: dt.date | None) -> int | str:
     """The legal basis that applies to an election of `kind` held on `day`."""
     candidates = [p for p in profiles().values() if p.kind == kind]
     if day is not None:
-        for p in candidates:
-            end = p.applies_until or dt.date.max
-            if p.applies_from <= day <= end:
-                return p.legal_basis
+        found = in_force(kind, day)
+        if found is not None:
+            return found.legal_basis
     # No date yet: the newest rules.
     return max(candidates, key=lambda p: p.applies_from).legal_basis
 
 
-def _election_day(record: Mapping[str, Any]) -> dt.date | None:
+def election_day(record: Mapping[str, Any]) -> dt.date | None:
     """`schedule.election_day` as a date (read as `model.election_day` does; this floor stays below model)."""
     value = (record.get("schedule") or {}).get("election_day")
     if not value:
@@ -852,11 +873,12 @@ def _election_day(record: Mapping[str, Any]) -> dt.date | None:
 def select(record: Mapping[str, Any]) -> Profile:
     """The profile a record names (kind, legal_basis, profile), with defaults by kind and date."""
     kind = record["kind"]
-    basis = record.get("legal_basis") or default_basis(kind, _election_day(record))
+    basis = record.get("legal_basis") or default_basis(kind, election_day(record))
     profile_id = f"{kind}-{basis}"
     built = profiles()
     if profile_id not in built:
-        available = "、".join(str(p.legal_basis) for p in built.values() if p.kind == kind)
+        same_kind = sorted((p for p in built.values() if p.kind == kind), key=lambda p: p.applies_from)
+        available = "、".join(str(p.legal_basis) for p in same_kind)
         raise ProfileError(
             f"{KIND_NAMES[kind]}选举没有 {basis} 版规则；可用的法律依据版本：{available}。", "legal_basis"
         )

@@ -228,7 +228,7 @@ def test_default_basis_by_election_day():
 def test_select_keeps_its_messages():
     with pytest.raises(ProfileError) as caught:
         select({"kind": "deputy", "legal_basis": 2010})
-    assert str(caught.value) == "县乡人大代表选举没有 2010 版规则；可用的法律依据版本：2020。"
+    assert str(caught.value) == "县乡人大代表选举没有 2010 版规则；可用的法律依据版本：2015、2020。"
     assert caught.value.field == "legal_basis"
     with pytest.raises(ProfileError) as caught:
         select({"kind": "deputy", "profile": "hubei"})
@@ -241,3 +241,40 @@ def test_the_old_import_path_still_works():
 
     assert old.select is select and old.Profile is Profile and old.Threshold is Threshold
     assert old.ProfileError is ProfileError and old.base_profiles is base_profiles
+
+
+# ---------------------------------------------------------------- issue 11 item 7/8: earlier texts, exclusions
+
+
+def test_preceded_by_and_exclusion_reasons_are_optional_and_typed():
+    p = load_profile(village_data())
+    assert (p.preceded_by, p.exclusion_reasons) == ("", ())
+    party = select({"kind": "party_branch", "legal_basis": 2020})
+    assert party.preceded_by == "《中国共产党基层组织选举工作暂行条例》（1990）"
+    assert party.exclusion_reasons[:2] == ("患病不能表达本人意志", "自费出国半年以上")
+    data = village_data()
+    data["preceded_by"] = 1987
+    data["exclusion_reasons"] = "外出"
+    assert build_profile(data) == [
+        ("preceded_by", "应为文字，实为“1987”"),
+        ("exclusion_reasons", "应为文字的列表，实为“外出”"),
+    ]
+
+
+def test_in_force_and_earliest():
+    assert prof.in_force("village_committee", dt.date(2025, 12, 31)).id == "village_committee-2018"
+    assert prof.in_force("village_committee", dt.date(2026, 1, 1)).id == VILLAGE
+    assert prof.in_force("village_committee", dt.date(1998, 11, 3)) is None
+    assert prof.in_force("party_branch", dt.date(2020, 7, 12)) is None
+    assert prof.earliest("deputy").id == "deputy-2015"
+    assert prof.earliest("party_branch").id == "party_branch-2020"
+
+
+def test_shipped_periods_of_a_kind_do_not_overlap():
+    by_kind: dict[str, list[Profile]] = {}
+    for p in prof.profiles().values():
+        by_kind.setdefault(p.kind, []).append(p)
+    for periods in by_kind.values():
+        periods.sort(key=lambda p: p.applies_from)
+        for before, after in zip(periods, periods[1:], strict=False):
+            assert before.applies_until is not None and before.applies_until < after.applies_from, (before.id, after.id)

@@ -350,3 +350,144 @@ def test_runoff_floor_of_exactly_one_third_is_enough(votes, vacant):
     assert bool(found) is vacant
     if vacant:
         assert "得票须不少于已投选票 81 张的三分之一，即至少 27 票" in found[0].message
+
+
+# ---------------------------------------------------------------- item 8: attendance and exclusions
+
+
+def test_every_member_excluded_is_an_error():
+    finding = one(turnout_findings(party(electorate={"registered": 5, "excluded": 5})), "TURNOUT-EXCLUDED")
+    assert finding.severity is ERROR
+    assert finding.path == "electorate.excluded"
+    assert finding.citation == "《中国共产党基层组织选举工作条例》（2020）"
+    assert finding.message == (
+        "不计入人数 5 名，等于登记人数 5 名：全部应到会有选举权的党员都不计入，没有人可以参加选举。"
+        "请核对 electorate 中的数字。"
+    )
+
+
+def test_every_member_excluded_fails_the_whole_check():
+    from helpers import checked
+
+    result = checked(party(electorate={"registered": 5, "excluded": 5}))
+    assert not result.ok
+
+
+def test_all_but_one_excluded_is_not_an_exclusion_error():
+    found = turnout_findings(party(electorate={"registered": 5, "excluded": 4}))
+    assert [f for f in found if f.id == "TURNOUT-EXCLUDED"] == []
+
+
+def test_excluded_more_than_registered_keeps_its_message():
+    finding = one(turnout_findings(party(electorate={"registered": 5, "excluded": 6})), "TURNOUT-EXCLUDED")
+    assert finding.message == "不计入人数 6 名，多于登记人数 5 名。请核对 electorate 中的数字。"
+
+
+def test_present_beyond_the_expected_attendance():
+    finding = one(turnout_findings(party_turnout(46)), "TURNOUT-PRESENT")  # 47 registered, 2 excluded: 45
+    assert finding.severity is ERROR
+    assert finding.path == "rounds[0].present"
+    assert finding.citation == "《中国共产党基层组织选举工作条例》（2020）"
+    assert finding.message == (
+        "实到会 46 名，多于应到会人数 45 名（登记 47 名，不计入 2 名）。不计入的人员不应到会投票；"
+        "请核对 present 和不计入人数 excluded。"
+    )
+
+
+def test_present_equal_to_the_expected_attendance_passes():
+    assert turnout_findings(party_turnout(45)) == []
+
+
+def test_present_beyond_registered_is_left_to_the_ballot_check():
+    assert [f.id for f in turnout_findings(party_turnout(48)) if f.id == "TURNOUT-PRESENT"] == []
+
+
+def test_sichuan_voters_beyond_the_deducted_base():
+    data = village_turnout(91)
+    data["electorate"]["excluded"] = 10
+    data["profile"] = "sichuan"
+    finding = one(turnout_findings(data), "TURNOUT-PRESENT")
+    assert finding.path == "rounds[0].participants"
+    assert finding.message == (
+        "参加投票 91 人，多于计入基数的登记选民 90 人（登记 100 人，不计入 10 人）。不计入的人员不应到会投票；"
+        "请核对 participants 和不计入人数 excluded。"
+    )
+    data = village_turnout(90)
+    data["electorate"]["excluded"] = 10
+    data["profile"] = "sichuan"
+    assert turnout_findings(data) == []
+
+
+def party_exclusions(entries: list, excluded: int | None = 2) -> dict:
+    electorate: dict = {"registered": 47, "exclusions": entries}
+    if excluded is not None:
+        electorate["excluded"] = excluded
+    data = party_turnout(40)
+    data["electorate"] = electorate
+    return data
+
+
+def test_exclusions_by_reason_category_pass():
+    entries = [{"reason": "自费出国半年以上", "count": 1}, {"reason": "正在服刑", "name": "段某某"}]
+    assert turnout_findings(party_exclusions(entries)) == []
+
+
+def test_exclusion_with_an_unknown_reason():
+    entries = [{"reason": "外出务工", "count": 2}]
+    finding = one(turnout_findings(party_exclusions(entries)), "TURNOUT-EXCLUSIONS")
+    assert finding.severity is WARNING
+    assert finding.path == "electorate.exclusions[0].reason"
+    assert finding.message == (
+        "不计入原因“外出务工”不是规定的原因类别。可不计入的情形：患病不能表达本人意志、自费出国半年以上、正在服刑、"
+        "年老体弱卧床不起或长期患病生活不能自理、外出半年以上应转未转组织关系。请改用其中之一，或核对此人是否应计入。"
+    )
+
+
+def test_exclusions_that_do_not_add_up():
+    entries = [{"reason": "正在服刑", "count": 3}]
+    finding = one(turnout_findings(party_exclusions(entries)), "TURNOUT-EXCLUSIONS")
+    assert finding.severity is ERROR
+    assert finding.path == "electorate.excluded"
+    assert finding.message == "不计入明细共 3 名，与不计入人数 excluded 2 名不符。请核对两处数字。"
+
+
+def test_exclusions_without_the_count():
+    entries = [{"reason": "正在服刑", "name": "段某某"}, {"reason": "正在服刑", "name": "龙某某"}]
+    finding = one(turnout_findings(party_exclusions(entries, excluded=None)), "TURNOUT-EXCLUSIONS")
+    assert finding.path == "electorate.exclusions"
+    assert finding.message == (
+        "填写了不计入明细（共 2 名），但没有填写不计入人数。请在 electorate 中填写 excluded: 2。"
+    )
+
+
+def test_a_named_exclusion_counts_one():
+    entries = [{"reason": "正在服刑", "name": "段某某", "count": 2}]
+    found = turnout_findings(party_exclusions(entries))
+    named = [f for f in found if f.path == "electorate.exclusions[0].count"]
+    assert [f.message for f in named] == [
+        "不计入明细第 1 项写了姓名段某某，人数却是 2。写姓名的一项只算一人：请删去 count，或分项填写。"
+    ]
+
+
+def test_exclusion_reasons_are_free_where_the_profile_names_none():
+    data = village_turnout(46)
+    data["electorate"].update(excluded=10, exclusions=[{"reason": "外出务工联系不上", "count": 10}])
+    data["profile"] = "sichuan"
+    assert turnout_findings(data) == []
+
+
+def test_the_plain_count_stays_valid():
+    assert turnout_findings(party_turnout(40)) == []
+
+
+def test_an_exclusion_without_a_reason_fails_the_schema():
+    import yaml
+
+    from pipeline import records, schema
+
+    data = party(electorate={"registered": 47, "excluded": 2, "exclusions": [{"count": 2}]})
+    record, _ = records.parse(yaml.safe_dump(data, allow_unicode=True), "t.yaml")
+    found = schema.validate(record)
+    assert [(f.id, f.path, f.message) for f in found] == [
+        ("SCHEMA-REQUIRED", "electorate.exclusions[0]", "缺少必填字段 reason（原因类别）。")
+    ]

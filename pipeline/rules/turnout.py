@@ -36,26 +36,26 @@ def check(record: Record, profile: Profile, outcome: Outcome) -> list[Finding]:
 
 def _excluded(record: Record, profile: Profile, contest: Contest, where: str) -> list[Finding]:
     """`excluded` only lowers the base where the profile counts from the expected attendance (O5)."""
+    out = _exclusions(record, profile, contest, where)
     excluded = contest.electorate.get("excluded")
     registered = contest.registered
     if not excluded:
-        return []
+        return out
     path = contest.at("electorate", "excluded")
     citation = profile.cite(profile.turnout.article)
     unit, noun = electorate_words(record.data, profile)
-    if registered is not None and excluded > registered:
-        return [
-            record.finding(
-                "TURNOUT-EXCLUDED",
-                Severity.ERROR,
-                f"{where}不计入人数 {excluded} {unit}，多于登记人数 {registered} {unit}。请核对 electorate 中的数字。",
-                path,
-                citation=citation,
-            )
-        ]
+    if registered is not None and excluded >= registered:
+        text = (
+            f"{where}不计入人数 {excluded} {unit}，多于登记人数 {registered} {unit}。请核对 electorate 中的数字。"
+            if excluded > registered
+            else f"{where}不计入人数 {excluded} {unit}，等于登记人数 {registered} {unit}：全部{noun}都不计入，"
+            "没有人可以参加选举。请核对 electorate 中的数字。"
+        )
+        return [*out, record.finding("TURNOUT-EXCLUDED", Severity.ERROR, text, path, citation=citation)]
     if profile.turnout.base == "expected":
-        return []
+        return out + _beyond_expected(record, profile, contest, excluded, where)
     return [
+        *out,
         record.finding(
             "TURNOUT-EXCLUDED",
             Severity.WARNING,
@@ -63,8 +63,93 @@ def _excluded(record: Record, profile: Profile, contest: Contest, where: str) ->
             "如本省条例允许不计入（如联系不上、未委托投票的外出人员），请在 profile 中选用本省的规则配置；否则请删去 excluded。",
             path,
             citation=citation,
-        )
+        ),
     ]
+
+
+def _beyond_expected(record: Record, profile: Profile, contest: Contest, excluded: int, where: str) -> list[Finding]:
+    """Those present (or voting) in a round cannot outnumber the expected attendance (registered − excluded)."""
+    registered = contest.registered
+    if registered is None:
+        return []
+    expected = registered - excluded
+    unit, noun = electorate_words(record.data, profile)
+    field, what, base_name = (
+        ("present", "实到会", "应到会人数")
+        if profile.turnout.measure == "present"
+        else ("participants", "参加投票", f"计入基数的{noun}")
+    )
+    out = []
+    for index, rnd in enumerate(contest.rounds):
+        value = rnd.get(field)
+        if not isinstance(value, int) or isinstance(value, bool) or value <= expected or value > registered:
+            continue  # more than registered: BALLOT-PARTICIPANTS says so
+        out.append(
+            record.finding(
+                "TURNOUT-PRESENT",
+                Severity.ERROR,
+                f"{where}{round_label(contest, index, rnd)}{what} {value} {unit}，多于{base_name} {expected} {unit}"
+                f"（登记 {registered} {unit}，不计入 {excluded} {unit}）。不计入的人员不应到会投票；"
+                f"请核对 {field} 和不计入人数 excluded。",
+                contest.at("rounds", index, field),
+                citation=profile.cite(profile.turnout.article),
+            )
+        )
+    return out
+
+
+def _exclusions(record: Record, profile: Profile, contest: Contest, where: str) -> list[Finding]:
+    """`electorate.exclusions`: each entry has a reason category of the profile; together they make `excluded`."""
+    entries = contest.electorate.get("exclusions")
+    if not entries:
+        return []
+    unit, _ = electorate_words(record.data, profile)
+    citation = profile.cite(profile.turnout.article)
+    out = []
+    reasons = profile.exclusion_reasons
+    for index, entry in enumerate(entries):
+        if reasons and entry["reason"] not in reasons:
+            out.append(
+                record.finding(
+                    "TURNOUT-EXCLUSIONS",
+                    Severity.WARNING,
+                    f"{where}不计入原因“{entry['reason']}”不是规定的原因类别。可不计入的情形：{'、'.join(reasons)}。"
+                    "请改用其中之一，或核对此人是否应计入。",
+                    contest.at("electorate", "exclusions", index, "reason"),
+                    citation=citation,
+                )
+            )
+        if entry.get("name") and entry.get("count", 1) != 1:
+            out.append(
+                record.finding(
+                    "TURNOUT-EXCLUSIONS",
+                    Severity.ERROR,
+                    f"{where}不计入明细第 {index + 1} 项写了姓名{entry['name']}，人数却是 {entry['count']}。"
+                    "写姓名的一项只算一人：请删去 count，或分项填写。",
+                    contest.at("electorate", "exclusions", index, "count"),
+                )
+            )
+    total = sum(entry.get("count", 1) for entry in entries)
+    excluded = contest.electorate.get("excluded")
+    if excluded is None:
+        out.append(
+            record.finding(
+                "TURNOUT-EXCLUSIONS",
+                Severity.ERROR,
+                f"{where}填写了不计入明细（共 {total} {unit}），但没有填写不计入人数。请在 electorate 中填写 excluded: {total}。",
+                contest.at("electorate", "exclusions"),
+            )
+        )
+    elif total != excluded:
+        out.append(
+            record.finding(
+                "TURNOUT-EXCLUSIONS",
+                Severity.ERROR,
+                f"{where}不计入明细共 {total} {unit}，与不计入人数 excluded {excluded} {unit}不符。请核对两处数字。",
+                contest.at("electorate", "excluded"),
+            )
+        )
+    return out
 
 
 def _turnout(record: Record, profile: Profile, contest: Contest, rnd: RoundResult, where: str) -> list[Finding]:
