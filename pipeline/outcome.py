@@ -84,6 +84,12 @@ class PostResult:
     write_ins: list[str] = field(default_factory=list)  # tally names that are 另选他人 only
     vacant: int = 0  # seats a 另行选举 (or revote) could not fill: 暂作缺额
     rule: str = ""  # Chinese: how this round's winners are decided
+    # A tie for the last place(s) of the 另行选举 list that the list's 差额 cannot absorb: these candidates
+    # (all with `runoff_tied_votes`) compete for `runoff_tied_places` places; the list is not complete until
+    # the tie is resolved. Empty when the list is settled (`runoff_candidates` is then the whole list).
+    runoff_tied: list[str] = field(default_factory=list)
+    runoff_tied_places: int = 0
+    runoff_tied_votes: int = 0
 
 
 @dataclass(frozen=True)
@@ -311,16 +317,51 @@ def _pick(tally: list[tuple[str, int]], seats: int, minimum: int, exclude: set[s
     return _Pick(above, tied, seats - len(above), 0)
 
 
-def _runoff_candidates(tally: list[tuple[str, int]], seats_left: int, profile: Profile, exclude: set[str]) -> list[str]:
-    if seats_left <= 0:
-        return []
+@dataclass(frozen=True)
+class _RunoffList:
+    candidates: list[str]  # settled places, by votes
+    tied: list[str] = field(default_factory=list)  # tied for the remaining places (unresolved)
+    tied_places: int = 0
+    tied_votes: int = 0
+
+
+def runoff_size(profile: Profile, post: str, seats: int) -> tuple[int, int | None]:
+    """(wanted, most) candidates of a 另行选举 for `seats` seats: the number the profile asks for, and the most
+    its 差额 rule accepts (None: no upper bound). The same rule `rules.surplus` checks the 另行选举 against:
+    a number (`extra_candidates: 1` → exactly seats + 1), or the §31 ratio (选举法 §45 ¶4: ⌈S/3⌉ … S more,
+    one seat → exactly two candidates). Posts exempt from 差额 have no upper bound."""
     extra = profile.runoff.extra_candidates
-    wanted = seats_left + (max(1, math.ceil(seats_left / 3)) if extra == "ratio" else extra)
+    if extra == "ratio":
+        wanted = seats + max(1, math.ceil(seats / 3))
+        ratio = profile.surplus.ratio
+        most = seats + math.floor(seats * ratio[1]) if ratio is not None else None
+    else:
+        wanted = most = seats + extra
+    if post in profile.surplus.exempt_posts:
+        most = None
+    return wanted, (max(wanted, most) if most is not None else None)
+
+
+def _runoff_candidates(
+    tally: list[tuple[str, int]], seats_left: int, profile: Profile, post: str, exclude: set[str]
+) -> _RunoffList:
+    """The unelected with the most votes, as many as the profile asks for.
+
+    A tie for the last place takes all the tied when the list then still fits the 差额 rule (a tie that does
+    not matter); otherwise the tied are named and the tie must be resolved before the 另行选举."""
+    if seats_left <= 0:
+        return _RunoffList([])
+    wanted, most = runoff_size(profile, post, seats_left)
     pool = [(n, v) for n, v in tally if n not in exclude]
     if len(pool) <= wanted:
-        return [n for n, _ in pool]
+        return _RunoffList([n for n, _ in pool])
     boundary = pool[wanted - 1][1]
-    return [n for n, v in pool if v >= boundary]
+    with_tied = [n for n, v in pool if v >= boundary]
+    if most is None or len(with_tied) <= most:
+        return _RunoffList(with_tied)
+    settled = [n for n, v in pool if v > boundary]
+    tied = [n for n, v in pool if v == boundary]
+    return _RunoffList(settled, tied, wanted - len(settled), boundary)
 
 
 @dataclass
@@ -331,6 +372,7 @@ class _PostState:
     elected: list[str] = field(default_factory=list)
     revote: tuple[list[str], int] | None = None  # (among, seats)
     runoff: tuple[list[str], int] | None = None  # (candidates, seats)
+    runoff_tie: tuple[list[str], int, int] | None = None  # (tied, places, votes) for the 另行选举 list
     vacant_after_runoff: int = 0
     voted: bool = False
     rerun: int | None = None  # index of an invalid round to repeat
@@ -426,11 +468,11 @@ def _decide_post(
         rest = [n for n, _ in tally if n not in pick.elected and n not in elected_anywhere]
         if len(rest) > unfilled:
             revote_among, revote_seats, unfilled = rest, unfilled, 0
-    seats_left, runoff_candidates, vacant = 0, [], 0
+    seats_left, runoff, vacant = 0, _RunoffList([]), 0
     if rtype == "first":
         seats_left = unfilled
         exclude = elected_anywhere | set(pick.elected) | set(revote_among)
-        runoff_candidates = _runoff_candidates(tally, seats_left, profile, exclude)
+        runoff = _runoff_candidates(tally, seats_left, profile, post, exclude)
     else:
         vacant = unfilled
     return PostResult(
@@ -443,9 +485,12 @@ def _decide_post(
         revote_among=revote_among,
         revote_seats=revote_seats,
         seats_left=seats_left,
-        runoff_candidates=runoff_candidates,
+        runoff_candidates=runoff.candidates,
         vacant=vacant,
         rule=rule,
+        runoff_tied=runoff.tied,
+        runoff_tied_places=runoff.tied_places,
+        runoff_tied_votes=runoff.tied_votes,
     )
 
 
@@ -563,12 +608,30 @@ def _apply(state: dict[str, _PostState], result: RoundResult) -> None:
         st.revote = (post_result.revote_among, post_result.revote_seats) if post_result.revote_among else None
         if result.type == "first":
             st.runoff = (post_result.runoff_candidates, post_result.seats_left) if post_result.seats_left else None
+            st.runoff_tie = (
+                (post_result.runoff_tied, post_result.runoff_tied_places, post_result.runoff_tied_votes)
+                if post_result.runoff_tied
+                else None
+            )
             st.vacant_after_runoff = 0
         elif result.type == "runoff":
             st.runoff = None
+            st.runoff_tie = None
             st.vacant_after_runoff = post_result.vacant
         elif post_result.vacant:
             st.vacant_after_runoff += post_result.vacant
+
+
+def runoff_tie_text(post: str, settled: list[str], seats: int, tied: list[str], places: int, votes: int) -> str:
+    """The next step when candidates tie for the last place(s) of a 另行选举 list."""
+    wanted = len(settled) + places
+    head = f"{post}尚缺 {seats} 名，须另行选举，候选人应为 {wanted} 名"
+    if settled:
+        head += f"，按首次选举得票已确定{_names(settled)}"
+    return (
+        f"{head}；{_names(tied)}得票相等（各 {votes} 票），争余下 {places} 个候选人名额，"
+        f"须先解决这一票数相等，从中确定 {places} 名，候选人名单方能确定。"
+    )
 
 
 def _next_steps(state: dict[str, _PostState], rounds: list[RoundResult]) -> list[str]:
@@ -597,7 +660,10 @@ def _next_steps(state: dict[str, _PostState], rounds: list[RoundResult]) -> list
                 f"{post}有 {len(among)} 名候选人得票相等，须就{_names(among)}重新投票，"
                 f"决定 {seats} 个名额（不得抽签）。"
             )
-        if st.runoff:
+        if st.runoff and st.runoff_tie:
+            (settled, seats), (tied, places, votes) = st.runoff, st.runoff_tie
+            steps.append(runoff_tie_text(post, settled, seats, tied, places, votes))
+        elif st.runoff:
             candidates, seats = st.runoff
             steps.append(f"{post}尚缺 {seats} 名，须另行选举，候选人：{_names(candidates)}。")
         elif st.vacant_after_runoff and not st.revote:

@@ -67,7 +67,7 @@ def _pending(result: ContestOutcome) -> list[tuple[str, int, list[str], str]]:
     for post in last.posts:
         if post.revote_among:
             out.append((post.post, post.revote_seats, list(post.revote_among), "revote"))
-        elif last.type == "first" and post.seats_left and post.runoff_candidates:
+        elif last.type == "first" and post.seats_left and post.runoff_candidates and not post.runoff_tied:
             out.append((post.post, post.seats_left, list(post.runoff_candidates), "runoff"))
     return out
 
