@@ -29,6 +29,8 @@ How each round is decided
   majority is required again; a revote winner needs at least one vote (threshold 1). A tie again
   → another revote.
 
+A contest marked `nomination: write_in` (海选) has no candidate list: its first round's votes are all written
+in (under `write_ins` or `votes`), decided like any other, and its 另行选举 list is taken from them.
 Write-ins (`write_ins`, 另选他人) are counted like candidates and can win; a write-in for a formal
 candidate's name is added to that candidate's votes. A round's seats for a post (its `seats` map,
 else what is pending) never exceed the seats still open; posts outside the contest's `seats` are
@@ -120,6 +122,7 @@ class ContestOutcome:
     next_steps: list[str]
     stage: str  # "no_candidates" | "candidates" | "counted"
     seats: dict[str, int] = field(default_factory=dict)
+    write_in: bool = False  # 海选: no candidate list, every vote written in (`nomination: write_in`)
 
 
 @dataclass(frozen=True)
@@ -439,6 +442,7 @@ def _decide_post(
     profile: Profile,
     method: str | None,
     elected_anywhere: set[str],
+    write_in: bool = False,
 ) -> PostResult:
     convention = profile.strokes_convention
     seats = _seats_in_play(rnd, rtype, post, st)
@@ -446,6 +450,8 @@ def _decide_post(
     tally, written = _tally(
         names, (rnd.get("votes") or {}).get(post) or {}, (rnd.get("write_ins") or {}).get(post) or {}, convention
     )
+    if write_in and rtype == "first":
+        written = []  # 海选: every name was written in; none is 另选他人 beside a printed list
     minimum, rule = _post_rule(rtype, nums, profile, method) if valid else (None, "")
     if minimum is None:
         return PostResult(
@@ -546,7 +552,13 @@ def _tally_type(rnd: Data) -> str:
 
 
 def _decide_round(
-    contest: Contest, index: int, rnd: Data, profile: Profile, method: str | None, state: dict[str, _PostState]
+    contest: Contest,
+    index: int,
+    rnd: Data,
+    profile: Profile,
+    method: str | None,
+    state: dict[str, _PostState],
+    write_in: bool = False,
 ) -> RoundResult:
     rtype = _tally_type(rnd)
     nums = _numbers(rnd)
@@ -557,8 +569,9 @@ def _decide_round(
     votes = rnd.get("votes") or {}
     for name in _rule_bases_missing(rtype, nums, profile):
         _need(missing, name)
+    written = rnd.get("write_ins") or {} if write_in else {}
     for post in posts:
-        if post not in votes:
+        if post not in votes and post not in written:
             _need(missing, f"votes.{post}")
     reasons = [t for t in (turnout_text, recon_text) if t]
     if missing:
@@ -568,7 +581,7 @@ def _decide_round(
     results = []
     for post in posts:
         result = _decide_post(
-            contest, rnd, rtype, post, state.get(post), valid, nums, profile, method, elected_anywhere
+            contest, rnd, rtype, post, state.get(post), valid, nums, profile, method, elected_anywhere, write_in
         )
         elected_anywhere |= set(result.elected)
         results.append(result)
@@ -675,12 +688,23 @@ def _next_steps(state: dict[str, _PostState], rounds: list[RoundResult]) -> list
     return steps
 
 
-def _contest_outcome(contest: Contest, profile: Profile, method: str | None) -> ContestOutcome:
+def write_in_only(contest: Contest, data: Data) -> bool:
+    """Whether a contest is voted without a candidate list (海选, `nomination: write_in`): on the contest, or at
+    the top of a single-contest record."""
+    source = contest.data if contest.path else data
+    return source.get("nomination") == "write_in"
+
+
+def _contest_outcome(contest: Contest, profile: Profile, method: str | None, write_in: bool = False) -> ContestOutcome:
     seats = {str(p): n for p, n in contest.seats.items()}
     state = {post: _PostState(seats=n) for post, n in seats.items()}
     if not contest.rounds:
-        stage = "candidates" if contest.formal_candidates() else "no_candidates"
-        step = "尚未投票。" if stage == "candidates" else "尚未确定正式候选人。"
+        stage = "candidates" if contest.formal_candidates() or write_in else "no_candidates"
+        step = "尚未确定正式候选人。"
+        if write_in:
+            step = "不提名候选人，由选举人直接填写所选的人（海选），尚未投票。"
+        elif stage == "candidates":
+            step = "尚未投票。"
         return ContestOutcome(
             name=contest.name,
             path=contest.path,
@@ -690,12 +714,13 @@ def _contest_outcome(contest: Contest, profile: Profile, method: str | None) -> 
             vacant=dict(seats),
             next_steps=[step],
             stage=stage,
+            write_in=write_in,
         )
     rounds = []
     for index, rnd in enumerate(contest.rounds):
         if not isinstance(rnd, dict):
             continue
-        result = _decide_round(contest, index, rnd, profile, method, state)
+        result = _decide_round(contest, index, rnd, profile, method, state, write_in)
         _apply(state, result)
         rounds.append(result)
     elected = {post: list(st.elected) for post, st in state.items()}
@@ -709,13 +734,17 @@ def _contest_outcome(contest: Contest, profile: Profile, method: str | None) -> 
         vacant=vacant,
         next_steps=_next_steps(state, rounds),
         stage="counted",
+        write_in=write_in,
     )
 
 
 def compute(data: Data, profile: Profile) -> Outcome:
     """The outcome of every contest of a record under `profile`."""
     method = data.get("method")
-    return Outcome(profile_id=profile.id, contests=[_contest_outcome(c, profile, method) for c in contests(data)])
+    return Outcome(
+        profile_id=profile.id,
+        contests=[_contest_outcome(c, profile, method, write_in_only(c, data)) for c in contests(data)],
+    )
 
 
 # --------------------------------------------------------------------------------------------

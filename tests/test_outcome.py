@@ -794,3 +794,101 @@ def test_deputy_several_seats_tie_beyond_the_ratio_must_be_resolved():
 def test_village_tie_below_the_runoff_list_does_not_matter():
     post = one_post({"王芳": 40, "李强": 30, "张伟": 20, "刘洋": 20})
     assert post.runoff_candidates == ["王芳", "李强"] and post.runoff_tied == []
+
+
+# --- 海选: no candidate list, every vote written in (issue 11, item 5) ---------------------------
+def write_in_contest(rounds, seats=None):
+    return make(seats=seats or {"委员": 2}, candidates={}, rounds=rounds, nomination="write_in")
+
+
+def test_write_in_contest_is_decided_like_any_other():
+    data = write_in_contest([first(100, {}, write_ins={"委员": {"王芳": 60, "李强": 55, "张伟": 30}})])
+    contest = run(data).contests[0]
+    assert contest.write_in
+    rnd = contest.rounds[0]
+    assert rnd.valid and rnd.missing == []
+    post = rnd.posts[0]
+    assert post.threshold == 51
+    assert post.elected == ["王芳", "李强"]
+    assert post.write_ins == []  # nobody is 另选他人 when there is no printed list
+    assert contest.next_steps == ["全部名额均已选出。"]
+
+
+def test_write_in_contest_votes_may_be_under_votes():
+    data = write_in_contest([first(100, {"委员": {"王芳": 60, "李强": 55, "张伟": 30}})])
+    assert run(data).contests[0].elected == {"委员": ["王芳", "李强"]}
+
+
+def test_write_ins_without_the_mark_stay_undecided():
+    data = make(seats={"委员": 2}, candidates={}, rounds=[first(100, {}, write_ins={"委员": {"王芳": 60}})])
+    rnd = run(data).contests[0].rounds[0]
+    assert not rnd.valid and rnd.missing == ["votes.委员"]
+
+
+def test_write_in_contest_exactly_half_is_not_elected_and_goes_to_a_runoff_among_the_written():
+    data = write_in_contest([first(100, {}, write_ins={"委员": {"王芳": 60, "李强": 50, "张伟": 30, "刘洋": 20}})])
+    contest = run(data).contests[0]
+    post = contest.rounds[0].posts[0]
+    assert post.elected == ["王芳"] and post.seats_left == 1
+    assert post.runoff_candidates == ["李强", "张伟"]
+    assert contest.next_steps == ["委员尚缺 1 名，须另行选举，候选人：李强、张伟。"]
+
+
+def test_write_in_contest_runoff_decides_the_seat():
+    runoff = {
+        "type": "runoff",
+        "participants": 90,
+        "ballots": {"issued": 90, "returned": 90},
+        "votes": {"委员": {"李强": 50, "张伟": 40}},
+    }
+    data = write_in_contest(
+        [first(100, {}, write_ins={"委员": {"王芳": 60, "李强": 50, "张伟": 30, "刘洋": 20}}), runoff]
+    )
+    contest = run(data).contests[0]
+    assert contest.elected == {"委员": ["王芳", "李强"]}
+    assert contest.next_steps == ["全部名额均已选出。"]
+
+
+def test_write_in_contest_tie_at_the_last_seat_is_a_revote_among_the_written():
+    data = write_in_contest([first(100, {}, write_ins={"委员": {"王芳": 70, "李强": 60, "张伟": 60}})])
+    post = run(data).contests[0].rounds[0].posts[0]
+    assert post.elected == ["王芳"]
+    assert post.revote_among == ["李强", "张伟"] and post.revote_seats == 1
+
+
+def test_write_in_contest_before_the_vote():
+    contest = run(write_in_contest(None)).contests[0]
+    assert contest.stage == "candidates"
+    assert contest.next_steps == ["不提名候选人，由选举人直接填写所选的人（海选），尚未投票。"]
+
+
+def test_write_in_contest_has_no_unknown_candidate_findings():
+    from helpers import findings, first_round, ids, village
+
+    data = village(
+        nomination="write_in",
+        candidates=[],
+        rounds=[
+            first_round(
+                votes={},
+                write_ins={"主任": {"刘建华": 60, "陈志强": 18}, "委员": {"王秀兰": 70, "孙丽娟": 50, "赵国庆": 30}},
+            )
+        ],
+    )
+    found = ids(findings(data))
+    assert not {"VOTES-UNKNOWN-CANDIDATE", "TALLY-NO-CANDIDATES", "ROUND-VOTES-MISSING"} & set(found), found
+    data["rounds"][0]["votes"] = data["rounds"][0].pop("write_ins")
+    found = ids(findings(data))
+    assert not {"VOTES-UNKNOWN-CANDIDATE", "TALLY-NO-CANDIDATES", "ROUND-VOTES-MISSING"} & set(found), found
+
+
+def test_write_in_contest_with_candidates_is_an_error():
+    from helpers import ERROR, findings, one, village
+
+    finding = one(findings(village(nomination="write_in")), "WRITE-IN-CANDIDATES")
+    assert finding.severity is ERROR
+    assert finding.path == "candidates"
+    assert finding.message == (
+        "本场次标为不提名候选人的海选（nomination: write_in），却填写了正式候选人刘建华、陈志强、王秀兰、赵国庆、孙丽娟。"
+        "海选的选票不印候选人姓名：如已提名候选人，请删去 nomination: write_in；如确为海选，请删去这些候选人。"
+    )
