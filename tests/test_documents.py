@@ -591,3 +591,52 @@ def test_write_in_ballot_renders(tmp_path):
     report = render_record(election_of(write_in_buildings()), tmp_path, only="ballot")
     names = sorted(p.name for p in tmp_path.glob("*.docx"))
     assert any("2号楼" in n for n in names), (names, report)
+
+
+def test_no_runoff_ballot_while_a_tie_for_the_runoff_list_is_unresolved():
+    """李强 and 张伟 tie for the second 另行选举 place (1 seat → 2 candidates): no list, so no ballot yet."""
+    from helpers import building
+
+    data = building()
+    contest = data["contests"][0]
+    contest["candidates"] = [{"name": n, "post": "楼栋长"} for n in ("王芳", "李强", "张伟")]
+    contest["rounds"] = [
+        {
+            "type": "first",
+            "participants": 40,
+            "ballots": {"issued": 40, "returned": 40},
+            "votes": {"楼栋长": {"王芳": 18, "李强": 11, "张伟": 11}},
+        }
+    ]
+    ballots = build(election_of(data), "ballot")
+    assert [b.suffix for b in ballots] == ["1号楼-楼栋长"]
+    contest["rounds"][0]["votes"]["楼栋长"]["张伟"] = 10
+    ballots = build(election_of(data), "ballot")
+    assert [b.suffix for b in ballots] == ["1号楼-楼栋长", "1号楼-楼栋长-第2轮另行选举"]
+    assert [r["name"] for r in ballots[1].context["rows"] if r["name"]] == ["王芳", "李强"]
+
+
+def test_results_notice_names_a_tie_for_the_runoff_list():
+    from helpers import building
+
+    data = building()
+    contest = data["contests"][0]
+    contest["candidates"] = [{"name": n, "post": "楼栋长"} for n in ("王芳", "李强", "张伟")]
+    contest["rounds"] = [
+        {
+            "type": "first",
+            "participants": 40,
+            "ballots": {"issued": 40, "returned": 40},
+            "votes": {"楼栋长": {"王芳": 18, "李强": 11, "张伟": 11}},
+        }
+    ]
+    ctx = build(election_of(data), "results")[0].context["contests"][0]
+    assert (
+        "楼栋长尚缺1名，须另行选举；另行选举候选人应为2名，按本轮得票已确定王芳，李强、张伟得票相等，"
+        "争余下1个候选人名额，待解决这一票数相等后确定候选人名单。"
+    ) in ctx["outcome"]
+    assert [t["result"] for t in ctx["posts"][0]["tally"]] == [
+        "另行选举候选人",
+        "票数相等，待定另行选举候选人",
+        "票数相等，待定另行选举候选人",
+    ]

@@ -892,3 +892,14 @@ def test_write_in_contest_with_candidates_is_an_error():
         "本场次标为不提名候选人的海选（nomination: write_in），却填写了正式候选人刘建华、陈志强、王秀兰、赵国庆、孙丽娟。"
         "海选的选票不印候选人姓名：如已提名候选人，请删去 nomination: write_in；如确为海选，请删去这些候选人。"
     )
+
+
+def test_outcome_text_names_a_tie_for_the_runoff_list():
+    data = make(
+        kind="deputy",
+        seats={"代表": 1},
+        candidates={"代表": ["王芳", "李强", "张伟"]},
+        rounds=[first(100, {"代表": {"王芳": 40, "李强": 30, "张伟": 30}})],
+    )
+    text = render_text(run(data))
+    assert "      尚缺 1 名，另行选举候选人已确定：王芳；李强、张伟得票相等，争余下 1 个候选人名额，须先解决。" in text
