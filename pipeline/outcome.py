@@ -29,6 +29,8 @@ How each round is decided
   majority is required again; a revote winner needs at least one vote (threshold 1). A tie again
   → another revote.
 
+A contest marked `nomination: write_in` (海选) has no candidate list: its first round's votes are all written
+in (under `write_ins` or `votes`), decided like any other, and its 另行选举 list is taken from them.
 Write-ins (`write_ins`, 另选他人) are counted like candidates and can win; a write-in for a formal
 candidate's name is added to that candidate's votes. A round's seats for a post (its `seats` map,
 else what is pending) never exceed the seats still open; posts outside the contest's `seats` are
@@ -84,6 +86,12 @@ class PostResult:
     write_ins: list[str] = field(default_factory=list)  # tally names that are 另选他人 only
     vacant: int = 0  # seats a 另行选举 (or revote) could not fill: 暂作缺额
     rule: str = ""  # Chinese: how this round's winners are decided
+    # A tie for the last place(s) of the 另行选举 list that the list's 差额 cannot absorb: these candidates
+    # (all with `runoff_tied_votes`) compete for `runoff_tied_places` places; the list is not complete until
+    # the tie is resolved. Empty when the list is settled (`runoff_candidates` is then the whole list).
+    runoff_tied: list[str] = field(default_factory=list)
+    runoff_tied_places: int = 0
+    runoff_tied_votes: int = 0
 
 
 @dataclass(frozen=True)
@@ -114,6 +122,7 @@ class ContestOutcome:
     next_steps: list[str]
     stage: str  # "no_candidates" | "candidates" | "counted"
     seats: dict[str, int] = field(default_factory=dict)
+    write_in: bool = False  # 海选: no candidate list, every vote written in (`nomination: write_in`)
 
 
 @dataclass(frozen=True)
@@ -311,16 +320,51 @@ def _pick(tally: list[tuple[str, int]], seats: int, minimum: int, exclude: set[s
     return _Pick(above, tied, seats - len(above), 0)
 
 
-def _runoff_candidates(tally: list[tuple[str, int]], seats_left: int, profile: Profile, exclude: set[str]) -> list[str]:
-    if seats_left <= 0:
-        return []
+@dataclass(frozen=True)
+class _RunoffList:
+    candidates: list[str]  # settled places, by votes
+    tied: list[str] = field(default_factory=list)  # tied for the remaining places (unresolved)
+    tied_places: int = 0
+    tied_votes: int = 0
+
+
+def runoff_size(profile: Profile, post: str, seats: int) -> tuple[int, int | None]:
+    """(wanted, most) candidates of a 另行选举 for `seats` seats: the number the profile asks for, and the most
+    its 差额 rule accepts (None: no upper bound). The same rule `rules.surplus` checks the 另行选举 against:
+    a number (`extra_candidates: 1` → exactly seats + 1), or the §31 ratio (选举法 §45 ¶4: ⌈S/3⌉ … S more,
+    one seat → exactly two candidates). Posts exempt from 差额 have no upper bound."""
     extra = profile.runoff.extra_candidates
-    wanted = seats_left + (max(1, math.ceil(seats_left / 3)) if extra == "ratio" else extra)
+    if extra == "ratio":
+        wanted = seats + max(1, math.ceil(seats / 3))
+        ratio = profile.surplus.ratio
+        most = seats + math.floor(seats * ratio[1]) if ratio is not None else None
+    else:
+        wanted = most = seats + extra
+    if post in profile.surplus.exempt_posts:
+        most = None
+    return wanted, (max(wanted, most) if most is not None else None)
+
+
+def _runoff_candidates(
+    tally: list[tuple[str, int]], seats_left: int, profile: Profile, post: str, exclude: set[str]
+) -> _RunoffList:
+    """The unelected with the most votes, as many as the profile asks for.
+
+    A tie for the last place takes all the tied when the list then still fits the 差额 rule (a tie that does
+    not matter); otherwise the tied are named and the tie must be resolved before the 另行选举."""
+    if seats_left <= 0:
+        return _RunoffList([])
+    wanted, most = runoff_size(profile, post, seats_left)
     pool = [(n, v) for n, v in tally if n not in exclude]
     if len(pool) <= wanted:
-        return [n for n, _ in pool]
+        return _RunoffList([n for n, _ in pool])
     boundary = pool[wanted - 1][1]
-    return [n for n, v in pool if v >= boundary]
+    with_tied = [n for n, v in pool if v >= boundary]
+    if most is None or len(with_tied) <= most:
+        return _RunoffList(with_tied)
+    settled = [n for n, v in pool if v > boundary]
+    tied = [n for n, v in pool if v == boundary]
+    return _RunoffList(settled, tied, wanted - len(settled), boundary)
 
 
 @dataclass
@@ -331,6 +375,7 @@ class _PostState:
     elected: list[str] = field(default_factory=list)
     revote: tuple[list[str], int] | None = None  # (among, seats)
     runoff: tuple[list[str], int] | None = None  # (candidates, seats)
+    runoff_tie: tuple[list[str], int, int] | None = None  # (tied, places, votes) for the 另行选举 list
     vacant_after_runoff: int = 0
     voted: bool = False
     rerun: int | None = None  # index of an invalid round to repeat
@@ -397,6 +442,7 @@ def _decide_post(
     profile: Profile,
     method: str | None,
     elected_anywhere: set[str],
+    write_in: bool = False,
 ) -> PostResult:
     convention = profile.strokes_convention
     seats = _seats_in_play(rnd, rtype, post, st)
@@ -404,6 +450,8 @@ def _decide_post(
     tally, written = _tally(
         names, (rnd.get("votes") or {}).get(post) or {}, (rnd.get("write_ins") or {}).get(post) or {}, convention
     )
+    if write_in and rtype == "first":
+        written = []  # 海选: every name was written in; none is 另选他人 beside a printed list
     minimum, rule = _post_rule(rtype, nums, profile, method) if valid else (None, "")
     if minimum is None:
         return PostResult(
@@ -426,11 +474,11 @@ def _decide_post(
         rest = [n for n, _ in tally if n not in pick.elected and n not in elected_anywhere]
         if len(rest) > unfilled:
             revote_among, revote_seats, unfilled = rest, unfilled, 0
-    seats_left, runoff_candidates, vacant = 0, [], 0
+    seats_left, runoff, vacant = 0, _RunoffList([]), 0
     if rtype == "first":
         seats_left = unfilled
         exclude = elected_anywhere | set(pick.elected) | set(revote_among)
-        runoff_candidates = _runoff_candidates(tally, seats_left, profile, exclude)
+        runoff = _runoff_candidates(tally, seats_left, profile, post, exclude)
     else:
         vacant = unfilled
     return PostResult(
@@ -443,9 +491,12 @@ def _decide_post(
         revote_among=revote_among,
         revote_seats=revote_seats,
         seats_left=seats_left,
-        runoff_candidates=runoff_candidates,
+        runoff_candidates=runoff.candidates,
         vacant=vacant,
         rule=rule,
+        runoff_tied=runoff.tied,
+        runoff_tied_places=runoff.tied_places,
+        runoff_tied_votes=runoff.tied_votes,
     )
 
 
@@ -501,7 +552,13 @@ def _tally_type(rnd: Data) -> str:
 
 
 def _decide_round(
-    contest: Contest, index: int, rnd: Data, profile: Profile, method: str | None, state: dict[str, _PostState]
+    contest: Contest,
+    index: int,
+    rnd: Data,
+    profile: Profile,
+    method: str | None,
+    state: dict[str, _PostState],
+    write_in: bool = False,
 ) -> RoundResult:
     rtype = _tally_type(rnd)
     nums = _numbers(rnd)
@@ -512,8 +569,9 @@ def _decide_round(
     votes = rnd.get("votes") or {}
     for name in _rule_bases_missing(rtype, nums, profile):
         _need(missing, name)
+    written = rnd.get("write_ins") or {} if write_in else {}
     for post in posts:
-        if post not in votes:
+        if post not in votes and post not in written:
             _need(missing, f"votes.{post}")
     reasons = [t for t in (turnout_text, recon_text) if t]
     if missing:
@@ -523,7 +581,7 @@ def _decide_round(
     results = []
     for post in posts:
         result = _decide_post(
-            contest, rnd, rtype, post, state.get(post), valid, nums, profile, method, elected_anywhere
+            contest, rnd, rtype, post, state.get(post), valid, nums, profile, method, elected_anywhere, write_in
         )
         elected_anywhere |= set(result.elected)
         results.append(result)
@@ -563,12 +621,30 @@ def _apply(state: dict[str, _PostState], result: RoundResult) -> None:
         st.revote = (post_result.revote_among, post_result.revote_seats) if post_result.revote_among else None
         if result.type == "first":
             st.runoff = (post_result.runoff_candidates, post_result.seats_left) if post_result.seats_left else None
+            st.runoff_tie = (
+                (post_result.runoff_tied, post_result.runoff_tied_places, post_result.runoff_tied_votes)
+                if post_result.runoff_tied
+                else None
+            )
             st.vacant_after_runoff = 0
         elif result.type == "runoff":
             st.runoff = None
+            st.runoff_tie = None
             st.vacant_after_runoff = post_result.vacant
         elif post_result.vacant:
             st.vacant_after_runoff += post_result.vacant
+
+
+def runoff_tie_text(post: str, settled: list[str], seats: int, tied: list[str], places: int, votes: int) -> str:
+    """The next step when candidates tie for the last place(s) of a 另行选举 list."""
+    wanted = len(settled) + places
+    head = f"{post}尚缺 {seats} 名，须另行选举，候选人应为 {wanted} 名"
+    if settled:
+        head += f"，按首次选举得票已确定{_names(settled)}"
+    return (
+        f"{head}；{_names(tied)}得票相等（各 {votes} 票），争余下 {places} 个候选人名额，"
+        f"须先解决这一票数相等，从中确定 {places} 名，候选人名单方能确定。"
+    )
 
 
 def _next_steps(state: dict[str, _PostState], rounds: list[RoundResult]) -> list[str]:
@@ -597,7 +673,10 @@ def _next_steps(state: dict[str, _PostState], rounds: list[RoundResult]) -> list
                 f"{post}有 {len(among)} 名候选人得票相等，须就{_names(among)}重新投票，"
                 f"决定 {seats} 个名额（不得抽签）。"
             )
-        if st.runoff:
+        if st.runoff and st.runoff_tie:
+            (settled, seats), (tied, places, votes) = st.runoff, st.runoff_tie
+            steps.append(runoff_tie_text(post, settled, seats, tied, places, votes))
+        elif st.runoff:
             candidates, seats = st.runoff
             steps.append(f"{post}尚缺 {seats} 名，须另行选举，候选人：{_names(candidates)}。")
         elif st.vacant_after_runoff and not st.revote:
@@ -609,12 +688,23 @@ def _next_steps(state: dict[str, _PostState], rounds: list[RoundResult]) -> list
     return steps
 
 
-def _contest_outcome(contest: Contest, profile: Profile, method: str | None) -> ContestOutcome:
+def write_in_only(contest: Contest, data: Data) -> bool:
+    """Whether a contest is voted without a candidate list (海选, `nomination: write_in`): on the contest, or at
+    the top of a single-contest record."""
+    source = contest.data if contest.path else data
+    return source.get("nomination") == "write_in"
+
+
+def _contest_outcome(contest: Contest, profile: Profile, method: str | None, write_in: bool = False) -> ContestOutcome:
     seats = {str(p): n for p, n in contest.seats.items()}
     state = {post: _PostState(seats=n) for post, n in seats.items()}
     if not contest.rounds:
-        stage = "candidates" if contest.formal_candidates() else "no_candidates"
-        step = "尚未投票。" if stage == "candidates" else "尚未确定正式候选人。"
+        stage = "candidates" if contest.formal_candidates() or write_in else "no_candidates"
+        step = "尚未确定正式候选人。"
+        if write_in:
+            step = "不提名候选人，由选举人直接填写所选的人（海选），尚未投票。"
+        elif stage == "candidates":
+            step = "尚未投票。"
         return ContestOutcome(
             name=contest.name,
             path=contest.path,
@@ -624,12 +714,13 @@ def _contest_outcome(contest: Contest, profile: Profile, method: str | None) -> 
             vacant=dict(seats),
             next_steps=[step],
             stage=stage,
+            write_in=write_in,
         )
     rounds = []
     for index, rnd in enumerate(contest.rounds):
         if not isinstance(rnd, dict):
             continue
-        result = _decide_round(contest, index, rnd, profile, method, state)
+        result = _decide_round(contest, index, rnd, profile, method, state, write_in)
         _apply(state, result)
         rounds.append(result)
     elected = {post: list(st.elected) for post, st in state.items()}
@@ -643,13 +734,17 @@ def _contest_outcome(contest: Contest, profile: Profile, method: str | None) -> 
         vacant=vacant,
         next_steps=_next_steps(state, rounds),
         stage="counted",
+        write_in=write_in,
     )
 
 
 def compute(data: Data, profile: Profile) -> Outcome:
     """The outcome of every contest of a record under `profile`."""
     method = data.get("method")
-    return Outcome(profile_id=profile.id, contests=[_contest_outcome(c, profile, method) for c in contests(data)])
+    return Outcome(
+        profile_id=profile.id,
+        contests=[_contest_outcome(c, profile, method, write_in_only(c, data)) for c in contests(data)],
+    )
 
 
 # --------------------------------------------------------------------------------------------

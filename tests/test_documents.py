@@ -529,3 +529,114 @@ def test_wording_follows_the_election_kind(elections):
     assert "接受居民和社会监督" in build(elections["residents-yangguang"], "candidate_pledge")[0].context["closing"]
     discipline = build(elections["residents-yangguang"], "discipline_pledge")[0].context
     assert "妨害户代表投票" in "".join(discipline["items"])
+
+
+# ---------------------------------------------------------------- 海选 (nomination: write_in)
+
+
+def write_in_buildings() -> dict:
+    """Two buildings: 1号楼 votes on its candidates, 2号楼 without nomination (海选) for 2 seats."""
+    from helpers import building
+
+    data = building()
+    data["contests"].append(
+        {
+            "name": "2号楼",
+            "nomination": "write_in",
+            "seats": [{"post": "楼栋长", "count": 2}],
+            "electorate": {"registered": 40},
+        }
+    )
+    return data
+
+
+def test_write_in_ballot_has_blank_rows_only():
+    ballots = build(election_of(write_in_buildings()), "ballot")
+    assert [b.suffix for b in ballots] == ["1号楼-楼栋长", "2号楼-楼栋长"]
+    ctx = ballots[1].context
+    assert ctx["rows"] == [{"number": "1", "name": ""}, {"number": "2", "name": ""}]
+    assert ctx["seats_text"] == "应选楼栋长2名　不提名候选人"
+    assert ctx["name_header"] == "被选人姓名"
+    assert ctx["instructions"] == [
+        "1.本次选举不提名候选人，由选举人直接填写所选的人（海选），应选楼栋长2名。",
+        "2.请在“被选人姓名”栏内写上所选的人的姓名，并在其右侧符号栏内划“○”；不选的，不填写。",
+        "3.所填写的人数多于应选名额2名的，本选票无效；等于或少于应选名额的，有效。",
+        "4.请用黑色或蓝色钢笔、签字笔填写，字迹要清楚；无法辨认的姓名不计票。",
+        "5.选举人不能书写选票的，可以委托他人按照本人意愿代写。",
+    ]
+    # The contest with candidates keeps its printed names and 另选人 rows.
+    assert [r["name"] for r in ballots[0].context["rows"]] == ["王桂芝", "刘永", ""]
+
+
+def test_write_in_runoff_ballot_prints_the_names_taken_from_the_write_ins():
+    data = write_in_buildings()
+    data["contests"][1]["rounds"] = [
+        {
+            "type": "first",
+            "participants": 30,
+            "ballots": {"issued": 30, "returned": 30},
+            "write_ins": {"楼栋长": {"周红": 20, "李明": 15, "赵刚": 10, "孙雪": 5}},
+        }
+    ]
+    ballots = build(election_of(data), "ballot")
+    assert [b.suffix for b in ballots] == ["1号楼-楼栋长", "2号楼-楼栋长", "2号楼-楼栋长-第2轮另行选举"]
+    assert [r["name"] for r in ballots[1].context["rows"]] == ["", ""]
+    runoff = ballots[2].context
+    assert [r["name"] for r in runoff["rows"] if r["name"]] == ["李明", "赵刚"]
+
+
+def test_write_in_ballot_renders(tmp_path):
+    from pipeline.render import render_record
+
+    report = render_record(election_of(write_in_buildings()), tmp_path, only="ballot")
+    names = sorted(p.name for p in tmp_path.glob("*.docx"))
+    assert any("2号楼" in n for n in names), (names, report)
+
+
+def test_no_runoff_ballot_while_a_tie_for_the_runoff_list_is_unresolved():
+    """李强 and 张伟 tie for the second 另行选举 place (1 seat → 2 candidates): no list, so no ballot yet."""
+    from helpers import building
+
+    data = building()
+    contest = data["contests"][0]
+    contest["candidates"] = [{"name": n, "post": "楼栋长"} for n in ("王芳", "李强", "张伟")]
+    contest["rounds"] = [
+        {
+            "type": "first",
+            "participants": 40,
+            "ballots": {"issued": 40, "returned": 40},
+            "votes": {"楼栋长": {"王芳": 18, "李强": 11, "张伟": 11}},
+        }
+    ]
+    ballots = build(election_of(data), "ballot")
+    assert [b.suffix for b in ballots] == ["1号楼-楼栋长"]
+    contest["rounds"][0]["votes"]["楼栋长"]["张伟"] = 10
+    ballots = build(election_of(data), "ballot")
+    assert [b.suffix for b in ballots] == ["1号楼-楼栋长", "1号楼-楼栋长-第2轮另行选举"]
+    assert [r["name"] for r in ballots[1].context["rows"] if r["name"]] == ["王芳", "李强"]
+
+
+def test_results_notice_names_a_tie_for_the_runoff_list():
+    from helpers import building
+
+    data = building()
+    contest = data["contests"][0]
+    contest["candidates"] = [{"name": n, "post": "楼栋长"} for n in ("王芳", "李强", "张伟")]
+    contest["rounds"] = [
+        {
+            "type": "first",
+            "participants": 40,
+            "ballots": {"issued": 40, "returned": 40},
+            "votes": {"楼栋长": {"王芳": 18, "李强": 11, "张伟": 11}},
+        }
+    ]
+    ctx = build(election_of(data), "results")[0].context["contests"][0]
+    assert (
+        "楼栋长尚缺1名，须另行选举；另行选举候选人应为2名，按本轮得票已确定王芳，李强、张伟得票相等，"
+        "争余下1个候选人名额，待解决这一票数相等后确定候选人名单。"
+    ) in ctx["outcome"]
+    assert [t["result"] for t in ctx["posts"][0]["tally"]] == [
+        "另行选举候选人",
+        "票数相等，待定另行选举候选人",
+        "票数相等，待定另行选举候选人",
+    ]

@@ -131,17 +131,21 @@ def test_tie_below_the_threshold_is_not_a_revote():
     assert sorted(post.runoff_candidates) == sorted(["王芳", "李强"])
 
 
-def test_tie_at_the_runoff_candidate_boundary_takes_all_tied():
+def test_tie_at_the_runoff_candidate_boundary_names_the_tied():
+    # 村委会 (2025 profile: 另行选举 with one candidate more than the seats): 1 seat → 2 candidates; taking both
+    # tied would make 3, which the 差额 check of the 另行选举 rejects, so the tie must be resolved first.
     post = one_post({"王芳": 40, "李强": 30, "张伟": 30, "刘洋": 0})
-    assert post.runoff_candidates[0] == "王芳"
-    assert sorted(post.runoff_candidates[1:]) == sorted(["李强", "张伟"])
+    assert post.runoff_candidates == ["王芳"]
+    assert post.runoff_tied == ["李强", "张伟"]  # stroke order: 李 and 张 have 7 strokes, 横 before 横折
+    assert post.runoff_tied_places == 1 and post.runoff_tied_votes == 30
 
 
 def test_zero_votes():
     post = one_post({"王芳": 0, "李强": 0, "张伟": 0})
     assert post.elected == [] and post.revote_among == []
     assert post.seats_left == 1
-    assert len(post.runoff_candidates) == 3  # all tied at 0
+    assert post.runoff_candidates == [] and len(post.runoff_tied) == 3  # all tied at 0 for the 2 places
+    assert post.runoff_tied_places == 2 and post.runoff_tied_votes == 0
     assert post.tally == sorted(post.tally, key=lambda t: name_key(t[0]))
 
 
@@ -726,3 +730,176 @@ def test_someone_elected_to_a_higher_post_is_not_elected_again():
     contest = run(data).contests[0]
     assert contest.elected == {"主任": ["王芳"], "委员": []}
     assert contest.rounds[0].posts[1].runoff_candidates == ["张伟", "刘洋"]
+
+
+# --- ties for the last place of the 另行选举 list (issue 11, item 6) ------------------------------
+def test_deputy_one_seat_tie_for_the_second_runoff_place_must_be_resolved():
+    # 选举法 §45 ¶4: one seat → exactly two candidates; 李强 and 张伟 tie for the second place.
+    data = make(
+        kind="deputy",
+        seats={"代表": 1},
+        candidates={"代表": ["王芳", "李强", "张伟"]},
+        rounds=[first(100, {"代表": {"王芳": 40, "李强": 30, "张伟": 30}})],
+    )
+    contest = run(data).contests[0]
+    post = contest.rounds[0].posts[0]
+    assert post.seats_left == 1
+    assert post.runoff_candidates == ["王芳"]
+    assert post.runoff_tied == ["李强", "张伟"] and post.runoff_tied_places == 1
+    assert contest.next_steps == [
+        "代表尚缺 1 名，须另行选举，候选人应为 2 名，按首次选举得票已确定王芳；李强、张伟得票相等（各 30 票），"
+        "争余下 1 个候选人名额，须先解决这一票数相等，从中确定 1 名，候选人名单方能确定。"
+    ]
+
+
+def test_deputy_one_seat_tie_for_both_runoff_places():
+    data = make(
+        kind="deputy",
+        seats={"代表": 1},
+        candidates={"代表": ["王芳", "李强", "张伟"]},
+        rounds=[first(100, {"代表": {"王芳": 30, "李强": 30, "张伟": 30}})],
+    )
+    contest = run(data).contests[0]
+    post = contest.rounds[0].posts[0]
+    assert post.runoff_candidates == [] and post.runoff_tied_places == 2
+    assert contest.next_steps == [
+        "代表尚缺 1 名，须另行选举，候选人应为 2 名；王芳、李强、张伟得票相等（各 30 票），"
+        "争余下 2 个候选人名额，须先解决这一票数相等，从中确定 2 名，候选人名单方能确定。"
+    ]
+
+
+def test_deputy_two_candidates_tied_within_the_list_is_a_tie_that_does_not_matter():
+    post = one_post({"王芳": 30, "李强": 30, "张伟": 10}, post="代表", kind="deputy")
+    assert post.runoff_candidates == ["王芳", "李强"] and post.runoff_tied == []
+
+
+def test_deputy_several_seats_tie_absorbed_by_the_ratio():
+    # 3 seats: 4 candidates wanted (3 + ⌈3/3⌉), up to 6 allowed (§31: one third to one times more);
+    # 刘洋 and 陈静 tie for the 4th place: both go on the list (5 ≤ 6), no tie to resolve.
+    votes = {"王芳": 40, "李强": 35, "张伟": 30, "刘洋": 20, "陈静": 20, "杨帆": 5}
+    post = one_post(votes, seats=3, post="代表", kind="deputy")
+    assert post.seats_left == 3
+    assert post.runoff_candidates == ["王芳", "李强", "张伟", "刘洋", "陈静"] and post.runoff_tied == []
+
+
+def test_deputy_several_seats_tie_beyond_the_ratio_must_be_resolved():
+    # 3 seats, 4th place tied four ways: 3 + 4 = 7 > 6, so the tie must be resolved for 1 place.
+    votes = {"王芳": 40, "李强": 35, "张伟": 30, "刘洋": 20, "陈静": 20, "杨帆": 20, "赵磊": 20}
+    contest_post = one_post(votes, seats=3, post="代表", kind="deputy")
+    assert contest_post.runoff_candidates == ["王芳", "李强", "张伟"]
+    assert sorted(contest_post.runoff_tied) == sorted(["刘洋", "陈静", "杨帆", "赵磊"])
+    assert contest_post.runoff_tied_places == 1 and contest_post.runoff_tied_votes == 20
+
+
+def test_village_tie_below_the_runoff_list_does_not_matter():
+    post = one_post({"王芳": 40, "李强": 30, "张伟": 20, "刘洋": 20})
+    assert post.runoff_candidates == ["王芳", "李强"] and post.runoff_tied == []
+
+
+# --- 海选: no candidate list, every vote written in (issue 11, item 5) ---------------------------
+def write_in_contest(rounds, seats=None):
+    return make(seats=seats or {"委员": 2}, candidates={}, rounds=rounds, nomination="write_in")
+
+
+def test_write_in_contest_is_decided_like_any_other():
+    data = write_in_contest([first(100, {}, write_ins={"委员": {"王芳": 60, "李强": 55, "张伟": 30}})])
+    contest = run(data).contests[0]
+    assert contest.write_in
+    rnd = contest.rounds[0]
+    assert rnd.valid and rnd.missing == []
+    post = rnd.posts[0]
+    assert post.threshold == 51
+    assert post.elected == ["王芳", "李强"]
+    assert post.write_ins == []  # nobody is 另选他人 when there is no printed list
+    assert contest.next_steps == ["全部名额均已选出。"]
+
+
+def test_write_in_contest_votes_may_be_under_votes():
+    data = write_in_contest([first(100, {"委员": {"王芳": 60, "李强": 55, "张伟": 30}})])
+    assert run(data).contests[0].elected == {"委员": ["王芳", "李强"]}
+
+
+def test_write_ins_without_the_mark_stay_undecided():
+    data = make(seats={"委员": 2}, candidates={}, rounds=[first(100, {}, write_ins={"委员": {"王芳": 60}})])
+    rnd = run(data).contests[0].rounds[0]
+    assert not rnd.valid and rnd.missing == ["votes.委员"]
+
+
+def test_write_in_contest_exactly_half_is_not_elected_and_goes_to_a_runoff_among_the_written():
+    data = write_in_contest([first(100, {}, write_ins={"委员": {"王芳": 60, "李强": 50, "张伟": 30, "刘洋": 20}})])
+    contest = run(data).contests[0]
+    post = contest.rounds[0].posts[0]
+    assert post.elected == ["王芳"] and post.seats_left == 1
+    assert post.runoff_candidates == ["李强", "张伟"]
+    assert contest.next_steps == ["委员尚缺 1 名，须另行选举，候选人：李强、张伟。"]
+
+
+def test_write_in_contest_runoff_decides_the_seat():
+    runoff = {
+        "type": "runoff",
+        "participants": 90,
+        "ballots": {"issued": 90, "returned": 90},
+        "votes": {"委员": {"李强": 50, "张伟": 40}},
+    }
+    data = write_in_contest(
+        [first(100, {}, write_ins={"委员": {"王芳": 60, "李强": 50, "张伟": 30, "刘洋": 20}}), runoff]
+    )
+    contest = run(data).contests[0]
+    assert contest.elected == {"委员": ["王芳", "李强"]}
+    assert contest.next_steps == ["全部名额均已选出。"]
+
+
+def test_write_in_contest_tie_at_the_last_seat_is_a_revote_among_the_written():
+    data = write_in_contest([first(100, {}, write_ins={"委员": {"王芳": 70, "李强": 60, "张伟": 60}})])
+    post = run(data).contests[0].rounds[0].posts[0]
+    assert post.elected == ["王芳"]
+    assert post.revote_among == ["李强", "张伟"] and post.revote_seats == 1
+
+
+def test_write_in_contest_before_the_vote():
+    contest = run(write_in_contest(None)).contests[0]
+    assert contest.stage == "candidates"
+    assert contest.next_steps == ["不提名候选人，由选举人直接填写所选的人（海选），尚未投票。"]
+
+
+def test_write_in_contest_has_no_unknown_candidate_findings():
+    from helpers import findings, first_round, ids, village
+
+    data = village(
+        nomination="write_in",
+        candidates=[],
+        rounds=[
+            first_round(
+                votes={},
+                write_ins={"主任": {"刘建华": 60, "陈志强": 18}, "委员": {"王秀兰": 70, "孙丽娟": 50, "赵国庆": 30}},
+            )
+        ],
+    )
+    found = ids(findings(data))
+    assert not {"VOTES-UNKNOWN-CANDIDATE", "TALLY-NO-CANDIDATES", "ROUND-VOTES-MISSING"} & set(found), found
+    data["rounds"][0]["votes"] = data["rounds"][0].pop("write_ins")
+    found = ids(findings(data))
+    assert not {"VOTES-UNKNOWN-CANDIDATE", "TALLY-NO-CANDIDATES", "ROUND-VOTES-MISSING"} & set(found), found
+
+
+def test_write_in_contest_with_candidates_is_an_error():
+    from helpers import ERROR, findings, one, village
+
+    finding = one(findings(village(nomination="write_in")), "WRITE-IN-CANDIDATES")
+    assert finding.severity is ERROR
+    assert finding.path == "candidates"
+    assert finding.message == (
+        "本场次标为不提名候选人的海选（nomination: write_in），却填写了正式候选人刘建华、陈志强、王秀兰、赵国庆、孙丽娟。"
+        "海选的选票不印候选人姓名：如已提名候选人，请删去 nomination: write_in；如确为海选，请删去这些候选人。"
+    )
+
+
+def test_outcome_text_names_a_tie_for_the_runoff_list():
+    data = make(
+        kind="deputy",
+        seats={"代表": 1},
+        candidates={"代表": ["王芳", "李强", "张伟"]},
+        rounds=[first(100, {"代表": {"王芳": 40, "李强": 30, "张伟": 30}})],
+    )
+    text = render_text(run(data))
+    assert "      尚缺 1 名，另行选举候选人已确定：王芳；李强、张伟得票相等，争余下 1 个候选人名额，须先解决。" in text

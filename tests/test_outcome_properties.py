@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from helpers import findings
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline import outcome as oc
 from pipeline.cli.text import render_text
 from pipeline.profile import select
+from pipeline.rules import surplus
 
 NAMES = [
     "王芳",
@@ -137,20 +139,25 @@ def check_round(rnd: oc.RoundResult, earlier: set[str] = frozenset()):
             assert all(votes[n] <= lowest for n in others)
             assert all(votes[n] < lowest or votes[n] < post.threshold for n in others)
         # 另行选举 candidates: none elected or tied; at least as many as the seats left when possible.
-        if post.runoff_candidates:
+        if post.runoff_candidates or post.runoff_tied:
             assert rnd.type == "first" and post.seats_left > 0
-            assert not set(post.runoff_candidates) & (set(post.elected) | set(post.revote_among))
-            cut = min(votes[n] for n in post.runoff_candidates)
+            listed = post.runoff_candidates + post.runoff_tied
+            assert not set(listed) & (set(post.elected) | set(post.revote_among))
+            cut = min(votes[n] for n in listed)
             rest = [
                 n
                 for n, v in post.tally
-                if n not in post.runoff_candidates
-                and n not in post.elected
-                and n not in post.revote_among
-                and n not in taken
+                if n not in listed and n not in post.elected and n not in post.revote_among and n not in taken
             ]
             assert all(votes[n] <= cut for n in rest)
-            assert len(post.runoff_candidates) > post.seats_left or not rest
+            assert len(post.runoff_candidates) + post.runoff_tied_places > post.seats_left or not rest
+        # A tie for the last places of the 另行选举 list: all at one level below every settled name.
+        if post.runoff_tied:
+            assert {votes[n] for n in post.runoff_tied} == {post.runoff_tied_votes}
+            assert all(votes[n] > post.runoff_tied_votes for n in post.runoff_candidates)
+            assert len(post.runoff_tied) > post.runoff_tied_places > 0
+        else:
+            assert post.runoff_tied_places == 0
 
 
 @SETTINGS
@@ -363,3 +370,27 @@ def test_never_raises_on_schema_shaped_records(data):
         earlier |= {n for p in rnd.posts for n in p.elected}
     for post, names in contest.elected.items():
         assert len(names) <= contest.seats[post]
+
+
+@SETTINGS
+@given(records())
+def test_a_proposed_runoff_list_passes_its_own_surplus_check(data):
+    """The 另行选举 list the tally proposes is never one that the 差额 check of the 另行选举 then rejects."""
+    profile, result = compute(data)
+    first = result.contests[0].rounds[0]
+    for post in first.posts:
+        if not post.seats_left or post.runoff_tied:
+            continue
+        wanted, _ = oc.runoff_size(profile, post.post, post.seats_left)
+        if len(post.runoff_candidates) < wanted:
+            continue  # fewer unelected than the rule asks for: nobody else to take
+        runoff = {
+            "type": "runoff",
+            "posts": [post.post],
+            "seats": {post.post: post.seats_left},
+            "ballots": {"issued": 10, "returned": 10},
+            "votes": {post.post: dict.fromkeys(post.runoff_candidates, 1)},
+        }
+        rounds = [data["rounds"][0], runoff]
+        found = findings({**data, "rounds": rounds}, surplus.check)
+        assert [f.message for f in found if f.id == "SURPLUS-RUNOFF"] == []

@@ -246,3 +246,37 @@ def test_village_runoff_extra_candidates_is_a_warning():
     finding = one(findings(data, surplus.check), "SURPLUS-RUNOFF")
     assert finding.severity is WARNING
     assert "另行选举的候选人应比应选名额多 1 名（候选人应为 2 名）" in finding.message
+
+
+# ---------------------------------------------------------------- a tie for the last place of the 另行选举 list
+
+
+def deputy_tied_runoff(runoff_names: list[str] | None) -> dict:
+    """张德福 and 赵永清 tie for the second of two 另行选举 places (one seat left)."""
+    data = deputy_runoff(runoff_names or [])
+    data["contests"][0]["rounds"][0]["votes"]["代表"]["赵永清"] = 1100
+    if runoff_names is None:
+        del data["contests"][0]["rounds"][1]
+    return data
+
+
+def test_tied_runoff_place_is_named_and_no_list_is_proposed():
+    found = findings(deputy_tied_runoff(None))
+    shortfall = one(found, "MAJORITY-SHORTFALL")
+    assert shortfall.message == (
+        "代表职位应选 2 名，只有 1 名当选（得票须超过参加投票的 3000 人的半数，即至少 1501 票），尚缺 1 名，"
+        "应另行选举；候选人应为 2 名，按得票已确定李春梅，张德福、赵永清得票相等（各 1100 票），争余下 1 个候选人名额，"
+        "须先解决这一票数相等，候选人名单方能确定。请在 rounds 中录入另行选举（type: runoff）的结果。"
+    )
+    assert "SURPLUS-RUNOFF" not in ids(found)
+
+
+@pytest.mark.parametrize("resolved", ["张德福", "赵永清"])
+def test_a_resolved_runoff_tie_passes_every_check(resolved):
+    found = findings(deputy_tied_runoff(["李春梅", resolved]))
+    assert not {"SURPLUS-RUNOFF", "RUNOFF-CANDIDATES"} & set(ids(found)), [(f.id, f.message) for f in found]
+
+
+def test_an_unresolved_runoff_tie_on_the_ballot_is_rejected():
+    found = findings(deputy_tied_runoff(["李春梅", "张德福", "赵永清"]))
+    assert one(found, "SURPLUS-RUNOFF").severity is ERROR

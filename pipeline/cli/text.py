@@ -66,7 +66,12 @@ def _post_lines(post: PostResult) -> list[str]:
         lines.append(f"      当选：{_names(post.elected) if post.elected else '无'}。")
     if post.revote_among:
         lines.append(f"      {_names(post.revote_among)}得票相等，须就 {post.revote_seats} 个名额重新投票。")
-    if post.seats_left:
+    if post.seats_left and post.runoff_tied:
+        lines.append(
+            f"      尚缺 {post.seats_left} 名，另行选举候选人已确定：{_names(post.runoff_candidates) or '无'}；"
+            f"{_names(post.runoff_tied)}得票相等，争余下 {post.runoff_tied_places} 个候选人名额，须先解决。"
+        )
+    elif post.seats_left:
         lines.append(f"      尚缺 {post.seats_left} 名，另行选举候选人：{_names(post.runoff_candidates) or '无'}。")
     if post.vacant:
         lines.append(f"      仍缺 {post.vacant} 名。")

@@ -23,6 +23,29 @@ def _instructions(e: Election, post: str, seats: int, rtype: str, write_ins: int
     return [f"{i + 1}.{line}" for i, line in enumerate(lines)]
 
 
+def _write_in_instructions(post: str, seats: int) -> list[str]:
+    lines = [
+        f"本次选举不提名候选人，由选举人直接填写所选的人（海选），应选{post}{seats}名。",
+        "请在“被选人姓名”栏内写上所选的人的姓名，并在其右侧符号栏内划“○”；不选的，不填写。",
+        f"所填写的人数多于应选名额{seats}名的，本选票无效；等于或少于应选名额的，有效。",
+        "请用黑色或蓝色钢笔、签字笔填写，字迹要清楚；无法辨认的姓名不计票。",
+        "选举人不能书写选票的，可以委托他人按照本人意愿代写。",
+    ]
+    return [f"{i + 1}.{line}" for i, line in enumerate(lines)]
+
+
+def _write_in_ballot(e: Election, view: Contest, post: str, seats: int, date: str | None) -> Instance:
+    """The first-round ballot of a 海选: no printed names, one blank row per seat."""
+    instance = _ballot(e, view, post, seats, [], "first", 0, date)
+    ctx = instance.context | {
+        "rows": [{"number": str(i + 1), "name": ""} for i in range(seats)],
+        "seats_text": f"应选{post}{seats}名　不提名候选人",
+        "name_header": "被选人姓名",
+        "instructions": _write_in_instructions(post, seats),
+    }
+    return Instance(instance.suffix, ctx)
+
+
 def _ballot(
     e: Election, view: Contest, post: str, seats: int, names: list[str], rtype: str, round_index: int, date: str | None
 ) -> Instance:
@@ -67,7 +90,7 @@ def _pending(result: ContestOutcome) -> list[tuple[str, int, list[str], str]]:
     for post in last.posts:
         if post.revote_among:
             out.append((post.post, post.revote_seats, list(post.revote_among), "revote"))
-        elif last.type == "first" and post.seats_left and post.runoff_candidates:
+        elif last.type == "first" and post.seats_left and post.runoff_candidates and not post.runoff_tied:
             out.append((post.post, post.seats_left, list(post.runoff_candidates), "runoff"))
     return out
 
@@ -81,7 +104,9 @@ def ballots(e: Election) -> list[Instance]:
         first_date = next((r.date for r in result.rounds if r.index == 0), None) or e.schedule.get("election_day")
         for post, seats in view.seats.items():
             names = [c["name"] for _, c in view.formal_candidates(post)]
-            if names:
+            if result.write_in:
+                out.append(_write_in_ballot(e, view, post, seats, first_date))
+            elif names:
                 out.append(_ballot(e, view, post, seats, names, "first", 0, first_date))
         # Later rounds in the record: the names on their tally (write-ins excluded).
         for rnd in result.rounds:
@@ -111,7 +136,8 @@ BALLOT_VARIABLES = {
     "seats_text": "应选说明，如 应选主任1名　候选人2名",
     "name_header": "姓名栏表头：候选人姓名",
     "mark_header": "符号栏表头：符号栏",
-    "rows": "选票各行（列表）：先为候选人（按姓氏笔画为序），后为与应选名额同数的另选人空行，每项：",
+    "rows": "选票各行（列表）：先为候选人（按姓氏笔画为序），后为与应选名额同数的另选人空行；"
+    "海选（nomination: write_in）只有与应选名额同数的空行，每项：",
     "rows[].number": "序号；另选人行为“另选人”",
     "rows[].name": "候选人姓名；另选人行为空",
     "instructions_title": "说明标题：填写说明",

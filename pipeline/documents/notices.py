@@ -415,6 +415,8 @@ def _result_mark(post: PostResult, name: str) -> str:
         return "票数相等，须重新投票"
     if name in post.runoff_candidates:
         return "另行选举候选人"
+    if name in post.runoff_tied:
+        return "票数相等，待定另行选举候选人"
     if name in post.write_ins:
         return "另选他人"
     return ""
@@ -468,7 +470,15 @@ def _round_outcome(e: Election, rnd: RoundResult) -> list[str]:
                 f"{post.post}：{'、'.join(post.revote_among)}得票相等，须就{post.revote_seats}个名额"
                 "重新投票，不得以抽签等方式决定。"
             )
-        if post.seats_left:
+        if post.seats_left and post.runoff_tied:
+            settled = f"按本轮得票已确定{'、'.join(post.runoff_candidates)}，" if post.runoff_candidates else ""
+            out.append(
+                f"{post.post}尚缺{post.seats_left}名，须另行选举；另行选举候选人应为"
+                f"{len(post.runoff_candidates) + post.runoff_tied_places}名，{settled}"
+                f"{'、'.join(post.runoff_tied)}得票相等，争余下{post.runoff_tied_places}个候选人名额，"
+                "待解决这一票数相等后确定候选人名单。"
+            )
+        elif post.seats_left:
             cands = "、".join(post.runoff_candidates)
             out.append(
                 f"{post.post}尚缺{post.seats_left}名，须另行选举"

@@ -11,6 +11,7 @@ from collections import Counter
 
 from ..findings import Finding, Severity
 from ..model import Contest, contests
+from ..outcome import write_in_only
 from ..profile import Profile
 from ..records import Record
 from ..words import ELECTORATE, ROUND_TITLES
@@ -104,8 +105,10 @@ def check(record: Record, profile: Profile) -> list[Finding]:
     out: list[Finding] = []
     for contest in all_contests:
         where = label(contest, all_contests)
+        write_in = write_in_only(contest, data)
         out += _posts(record, contest, where)
-        out += _rounds(record, profile, contest, where)
+        out += _write_in_candidates(record, contest, where) if write_in else []
+        out += _rounds(record, profile, contest, where, write_in)
         out += _roll(record, contest, where)
     out += _results_without_rounds(record, all_contests)
     return out
@@ -139,7 +142,30 @@ def _posts(record: Record, contest: Contest, where: str) -> list[Finding]:
     ]
 
 
-def _rounds(record: Record, profile: Profile, contest: Contest, where: str) -> list[Finding]:
+def _write_in_candidates(record: Record, contest: Contest, where: str) -> list[Finding]:
+    """A 海选 (nomination: write_in) has no candidate list."""
+    formal = [c["name"] for _, c in contest.formal_candidates()]
+    if not formal:
+        return []
+    return [
+        record.finding(
+            "WRITE-IN-CANDIDATES",
+            Severity.ERROR,
+            f"{where}本场次标为不提名候选人的海选（nomination: write_in），却填写了正式候选人{names_cn(formal)}。"
+            "海选的选票不印候选人姓名：如已提名候选人，请删去 nomination: write_in；如确为海选，请删去这些候选人。",
+            contest.at("candidates"),
+        )
+    ]
+
+
+def _tallied(rnd: dict, write_in: bool) -> dict:
+    """The posts a round has counted: its `votes`, and in a 海选 its `write_ins` too."""
+    if not write_in:
+        return rnd.get("votes") or {}
+    return (rnd.get("write_ins") or {}) | (rnd.get("votes") or {})
+
+
+def _rounds(record: Record, profile: Profile, contest: Contest, where: str, write_in: bool = False) -> list[Finding]:
     out: list[Finding] = []
     first_seen = False
     for i, rnd in enumerate(contest.rounds):
@@ -156,8 +182,8 @@ def _rounds(record: Record, profile: Profile, contest: Contest, where: str) -> l
             )
         first_seen = first_seen or round_type(rnd) == "first"
         out += _round_posts(record, contest, i, rnd, title)
-        out += _round_votes(record, contest, i, rnd, title)
-        out += _round_figures(record, profile, contest, i, rnd, title)
+        out += _round_votes(record, contest, i, rnd, title, write_in)
+        out += _round_figures(record, profile, contest, i, rnd, title, write_in)
     return out
 
 
@@ -197,10 +223,15 @@ def _unknown_post(record: Record, contest: Contest, title: str, post: str, path:
     )
 
 
-def _round_votes(record: Record, contest: Contest, i: int, rnd: dict, title: str) -> list[Finding]:
-    """Every name in `votes` is a formal candidate of that post; every post is elected in the round."""
+def _round_votes(
+    record: Record, contest: Contest, i: int, rnd: dict, title: str, write_in: bool = False
+) -> list[Finding]:
+    """Every name in `votes` is a formal candidate of that post; every post is elected in the round.
+
+    A 海选 has no candidate list: every name of its first round is written in, so none is unknown; a later round
+    is held among names the tally set (a revote or 另行选举), checked by `rules.turnout`."""
     votes = rnd.get("votes") or {}
-    if votes and not contest.formal_candidates():
+    if votes and not contest.formal_candidates() and not write_in:
         return [
             record.finding(
                 "TALLY-NO-CANDIDATES",
@@ -226,7 +257,7 @@ def _round_votes(record: Record, contest: Contest, i: int, rnd: dict, title: str
                         key=True,
                     )
                 )
-    for post, tally in votes.items():
+    for post, tally in ({} if write_in else votes).items():
         formal = {c["name"] for _, c in contest.formal_candidates(post)}
         for name in tally:
             if name not in formal:
@@ -289,11 +320,14 @@ def _why_not_candidate(contest: Contest, post: str, name: str) -> str:
     return "但此人只是初步候选人（formal: false），不是正式候选人。"
 
 
-def _round_figures(record: Record, profile: Profile, contest: Contest, i: int, rnd: dict, title: str) -> list[Finding]:
+def _round_figures(
+    record: Record, profile: Profile, contest: Contest, i: int, rnd: dict, title: str, write_in: bool = False
+) -> list[Finding]:
     """A tally needs the ballots returned, the electorate, and for a meeting the members present."""
-    if not rnd.get("votes"):
+    tallied = _tallied(rnd, write_in)
+    if not tallied:
         return []
-    out = _missing_posts(record, contest, i, rnd, title)
+    out = _missing_posts(record, contest, i, rnd, title, tallied)
     if rnd.get("ballots", {}).get("returned") is None:
         out.append(
             record.finding(
@@ -326,11 +360,11 @@ def _round_figures(record: Record, profile: Profile, contest: Contest, i: int, r
     return out
 
 
-def _missing_posts(record: Record, contest: Contest, i: int, rnd: dict, title: str) -> list[Finding]:
+def _missing_posts(record: Record, contest: Contest, i: int, rnd: dict, title: str, tallied: dict) -> list[Finding]:
     """A first round (or one naming its posts) needs the votes of every post it elects."""
     if round_type(rnd) != "first" and not rnd.get("posts"):
         return []
-    missing = [post for post in round_seats(contest, rnd) if post not in rnd["votes"]]
+    missing = [post for post in round_seats(contest, rnd) if post not in tallied]
     if not missing:
         return []
     return [

@@ -18,7 +18,7 @@ from ..words import VOID_ROUND, fraction_name
 from .completeness import electorate_words, label, names_cn, round_label, round_type
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..outcome import ContestOutcome, Outcome, RoundResult
+    from ..outcome import ContestOutcome, Outcome, PostResult, RoundResult
 
 
 def check(record: Record, profile: Profile, outcome: Outcome) -> list[Finding]:
@@ -243,7 +243,7 @@ def _pending(record: Record, profile: Profile, contest: Contest, result: Contest
                     "MAJORITY-SHORTFALL",
                     Severity.INFO,
                     f"{title}{post}职位应选 {post_result.seats} 名，{who}（{post_result.rule}），尚缺 {post_result.seats_left} 名，"
-                    f"应另行选举；候选人为未当选人中得票多的：{names_cn(post_result.runoff_candidates)}。"
+                    f"应另行选举；{_runoff_list_text(post_result)}"
                     "请在 rounds 中录入另行选举（type: runoff）的结果。",
                     path,
                     citation=profile.cite(profile.runoff.article),
@@ -261,6 +261,19 @@ def _pending(record: Record, profile: Profile, contest: Contest, result: Contest
                 )
             )
     return out
+
+
+def _runoff_list_text(post_result: PostResult) -> str:
+    """Who stands in the 另行选举: the list, or the tie for its last places that must be resolved first."""
+    if not post_result.runoff_tied:
+        return f"候选人为未当选人中得票多的：{names_cn(post_result.runoff_candidates)}。"
+    settled = f"按得票已确定{names_cn(post_result.runoff_candidates)}，" if post_result.runoff_candidates else ""
+    wanted = len(post_result.runoff_candidates) + post_result.runoff_tied_places
+    return (
+        f"候选人应为 {wanted} 名，{settled}{names_cn(post_result.runoff_tied)}得票相等"
+        f"（各 {post_result.runoff_tied_votes} 票），争余下 {post_result.runoff_tied_places} 个候选人名额，"
+        "须先解决这一票数相等，候选人名单方能确定。"
+    )
 
 
 def _runoff_matches(
@@ -318,7 +331,7 @@ def _runoff_round(
                 )
             )
         names = list((record_round.get("votes") or {}).get(post, {}))
-        strangers = [n for n in names if n not in first.runoff_candidates]
+        strangers = [n for n in names if n not in first.runoff_candidates and n not in first.runoff_tied]
         if first.runoff_candidates and strangers:
             out.append(
                 record.finding(
