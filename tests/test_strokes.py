@@ -422,3 +422,45 @@ def test_empty_slot_only_for_two_character_names():
     assert name_key("马和帕丽") < name_key("马俊峰")
     # The empty slot still puts a two-character name before a longer one.
     assert sort_names(["田大利", "田富", "田大"]) == ["田大", "田富", "田大利"]
+
+
+# ------------------------------------- issue 11: officially published lists
+
+LISTS_DIR = Path(__file__).resolve().parent / "data" / "strokes"
+
+
+def _published(path: Path) -> tuple[str, str, list[str]]:
+    """(source, convention, names) of a list file: '# source:' and '# convention:' header lines."""
+    header: dict[str, str] = {}
+    names = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("#"):
+            key, _, value = line[1:].partition(":")
+            header[key.strip()] = value.strip()
+        elif line.strip():
+            names.append(line.strip())
+    return header["source"], header["convention"], names
+
+
+PUBLISHED = sorted(LISTS_DIR.glob("*.txt"))
+
+
+def test_published_lists_are_there():
+    assert len(PUBLISHED) >= 3
+    for path in PUBLISHED:
+        source, convention, names = _published(path)
+        assert source.startswith("新华社") and convention in CONVENTIONS and len(names) >= 20
+
+
+@pytest.mark.parametrize("path", PUBLISHED, ids=lambda p: p.stem)
+def test_published_list_reproduced_by_huanjie_names(path, cli, tmp_path):
+    _source, convention, names = _published(path)
+    shuffled = list(reversed(names))
+    shuffled = shuffled[1::2] + shuffled[::2]
+    assert sort_names(shuffled, convention) == names
+    infile = tmp_path / "names.txt"
+    infile.write_text("\n".join(shuffled) + "\n", encoding="utf-8")
+    run = cli("names", str(infile), "--convention", convention)
+    assert run.exit_code == 0
+    assert run.stdout.splitlines() == names
+    assert run.stderr == ""
