@@ -148,6 +148,7 @@ def _compared_chars(name: str) -> str:
     return "".join(ch for ch in name if not _is_ignored(ch))
 
 
+@functools.cache
 def _char_key(ch: str) -> tuple[int, ...] | tuple[int, int, str, int]:
     found = _resolve(ch)
     if found is None:
