@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+from pathlib import Path
 
 import pytest
 import yaml
@@ -240,3 +241,13 @@ def test_the_record_is_read_with_positions():
     (read,) = exceptions.read(record)
     assert (read.rule, read.field, read.index, read.file) == ("DEADLINE-VOTER-LIST", "schedule", 0, "t.yaml")
     assert read.line is not None and read.column is not None
+
+
+def test_the_readme_example_is_a_valid_approval():
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    block = next(b for b in readme.split("```yaml\n")[1:] if b.startswith("exceptions:"))
+    example = yaml.safe_load(block.split("```")[0])["exceptions"]
+    example[0]["approved_on"] = str(example[0]["approved_on"])
+    result = checked(late(*example))
+    assert one(result.findings, "DEADLINE-VOTER-LIST").severity is INFO
+    assert one(result.findings, "EXCEPTION-APPLIED").message == APPLIED
