@@ -17,7 +17,7 @@ from . import stats as statistics
 from .findings import Finding, Severity, has_errors
 from .model import Contest, contests
 from .profile import Profile, ProfileError, select
-from .rules import basis
+from .rules import basis, exceptions
 
 
 @dataclass
@@ -66,6 +66,7 @@ def check_record(record: records.Record, findings: list[Finding] | None = None) 
     outcome = tally.compute(record.data, profile)
     stats = statistics.compute_stats(record.data, outcome, places=statistics.record_places(record.data))
     findings += rules.run_checks(record, profile, outcome, stats)
+    result.findings = findings = exceptions.apply(findings, exceptions.read(record), exceptions.catalogue())
     result.profile, result.outcome, result.stats = profile, outcome, stats
     result.views = contests(record.data)
     return result

@@ -671,3 +671,52 @@ def test_a_package_made_by_0_1_0_still_verifies(tmp_path):
     result = archive.verify_package(str(package))
     assert result.problems == [] and result.ok
     assert result.items > 0 and result.files > result.items
+
+
+# --------------------------------------------------------------------------------------------
+# Approved exceptions are listed in the 说明文件 and the check report
+# --------------------------------------------------------------------------------------------
+def test_the_package_lists_every_approved_exception(tmp_path):
+    """大坪村's late voter list, approved by the 街道: archived, and the approval is listed in both places."""
+    require_tools()
+    record = tmp_path / "大坪村村委会.yaml"
+    record.write_text(
+        (COUNTY / BROKEN).read_text(encoding="utf-8")
+        + textwrap.dedent("""\
+        exceptions:
+          - rule: DEADLINE-VOTER-LIST
+            reason: 因春耕农忙，经街道同意推迟公布选民名单
+            approved_by: 河西街道办事处
+            approved_on: 2026-03-01
+            number: 河街〔2026〕5号
+        """),
+        encoding="utf-8",
+    )
+    text = (
+        "已按特批处理检查 DEADLINE-VOTER-LIST 的 1 项结果：河西街道办事处 2026年3月1日 批准，文号 河街〔2026〕5号；"
+        "理由：因春耕农忙，经街道同意推迟公布选民名单。"
+    )
+    out = tmp_path / "out"
+    assert run_cli("render", str(record), "-o", str(out), "--only", "committee").exit_code == 0
+    package = tmp_path / "p.zip"
+    run = run_cli("archive", str(out), "--record", str(record), "-o", str(package))
+    assert run.exit_code == 0, run.output
+    with zipfile.ZipFile(package) as z:
+        readme = z.read("说明文件.txt").decode()
+        report = json.loads(z.read("其他/校验报告.json"))
+    assert "八、特批事项\n以下 1 项特批已生效，所涉检查结果按提示处理（明细见 其他/校验报告.json）：\n" in readme
+    assert f"：{text}\n" in readme
+    (unit,) = report["单位"]
+    assert unit["结论"] == "归档"
+    assert [(e["字段"], e["内容"]) for e in unit["特批"]] == [("exceptions[0]", text)]
+    waived = next(f for f in unit["问题"] if f["id"] == "DEADLINE-VOTER-LIST")
+    assert waived["severity"] == "info" and waived["message"].endswith(
+        "（已特批：河西街道办事处 2026年3月1日 批准，文号 河街〔2026〕5号）"
+    )
+
+
+def test_a_package_without_exceptions_says_so(built):
+    readme = built["blobs"]["说明文件.txt"].decode()
+    assert "八、特批事项\n无。" in readme
+    report = json.loads(built["blobs"]["其他/校验报告.json"])
+    assert all(u["特批"] == [] for u in report["单位"])

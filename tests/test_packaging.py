@@ -30,6 +30,7 @@ def test_wheel_holds_packages_templates_schema_and_profiles(tmp_path):
         "pipeline/profiles/provinces/sichuan.yaml",
         "pipeline/starters/deputy.yaml",
         "pipeline/data/strokes.tsv",
+        "pipeline/rules/catalogue.yaml",
     }
     assert expected <= names, sorted(expected - names)
     templates = {p.name for p in (ROOT / "templates").glob("*.docx")}

@@ -8,14 +8,15 @@ import os
 import shutil
 from pathlib import Path
 
+import openpyxl
 import pytest
 from conftest import ROOT
 from helpers import election_of
-from test_batch import BAD, BAD_ID, make_tree
+from test_batch import BAD, BAD_ID, bad_text, make_tree
 
 import pipeline
 from pipeline import unitrecord
-from pipeline.batch import REPORT_JSON, ReportProblem, read_report, run_batch
+from pipeline.batch import REPORT_JSON, REPORT_XLSX, ReportProblem, read_report, run_batch
 from pipeline.batch.summaries import level_meta
 from pipeline.documents import summary as summary_doc
 from pipeline.documents.plan import plan
@@ -148,3 +149,51 @@ def test_a_unit_record_round_trips(tmp_path):
     assert unitrecord.read(tmp_path) == record
     (tmp_path / unitrecord.STAMP).write_text('{"format": 99, "result": {}}', encoding="utf-8")
     assert unitrecord.read(tmp_path) is None
+
+
+# ---------------------------------------------------------------- approved exceptions in the report
+
+EXCEPTION = """
+exceptions:
+  - rule: DEADLINE-VOTER-LIST
+    reason: 因社区换届与人口普查时间冲突，选民名单推迟公布
+    approved_by: 东城街道办事处
+    approved_on: 2026-02-20
+    number: 东街〔2026〕7号
+"""
+EXCEPTION_TEXT = (
+    "已按特批处理检查 DEADLINE-VOTER-LIST 的 1 项结果：东城街道办事处 2026年2月20日 批准，文号 东街〔2026〕7号；"
+    "理由：因社区换届与人口普查时间冲突，选民名单推迟公布。"
+)
+
+
+def test_the_report_lists_every_approved_exception(tmp_path):
+    tree = make_tree(tmp_path / "tree")
+    (tree / BAD).write_text(bad_text() + EXCEPTION, encoding="utf-8")
+    out = tmp_path / "out"
+    result = run_batch(str(tree), str(out), jobs=1)
+    assert result.failed == 0
+    report = read_report(out)
+    unit = next(u for u in report.units if u.rel == BAD)
+    assert unit.status == "ok" and unit.documents
+    assert [f.message for f in unit.exceptions] == [EXCEPTION_TEXT]
+    assert [u.exceptions for u in report.units if u.rel != BAD] == [[]] * 5
+    waived = next(f for f in unit.findings if f.id == "DEADLINE-VOTER-LIST")
+    assert waived.severity is Severity.INFO
+    assert waived.message.endswith("（已特批：东城街道办事处 2026年2月20日 批准，文号 东街〔2026〕7号）")
+    entry = next(u for u in json.loads((out / REPORT_JSON).read_text(encoding="utf-8"))["units"] if u["path"] == BAD)
+    (listed,) = entry["exceptions"]
+    assert listed["message"] == EXCEPTION_TEXT and listed["path"] == "exceptions[0]"
+    assert listed["location"] == f"{waived.file}:{bad_text().count(chr(10)) + 3}:11"  # the value of its rule
+    book = openpyxl.load_workbook(out / REPORT_XLSX)
+    assert book.sheetnames == ["汇总", "问题", "特批"]
+    rows = list(book["特批"].iter_rows(values_only=True))
+    assert rows[0] == ("单位", "文件:行:列", "字段", "特批内容")
+    assert [(r[0], r[2], r[3]) for r in rows[1:]] == [(BAD, "exceptions[0]", EXCEPTION_TEXT)]
+
+
+def test_a_report_without_exceptions_has_no_exception_sheet(batch_run):
+    _, out, _ = batch_run
+    assert openpyxl.load_workbook(out / REPORT_XLSX).sheetnames == ["汇总", "问题"]
+    units = json.loads((out / REPORT_JSON).read_text(encoding="utf-8"))["units"]
+    assert [u["exceptions"] for u in units] == [[]] * len(units)

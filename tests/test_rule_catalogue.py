@@ -242,7 +242,8 @@ def test_catalogue_entries_are_complete_and_unique():
     assert len(ids) == len(set(ids))
     for entry in entries:
         assert ID_SHAPE.match(entry["id"]), entry
-        assert set(entry) <= {"id", "severity", "what", "source", "profile_key", "profiles"}, entry
+        assert set(entry) <= {"id", "severity", "what", "source", "profile_key", "profiles", "waivable"}, entry
+        assert entry.get("waivable", False) in (True, False), entry["id"]
         for key in ("what", "source"):
             assert isinstance(entry[key], str) and entry[key].strip(), (entry["id"], key)
         assert entry["what"].endswith("。") and entry["what"].count("。") == 1, entry["id"]

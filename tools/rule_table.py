@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Write the table of finding ids (`pipeline/rules/catalogue.yaml`) into README.md.
 
-The table (编号 | 严重程度 | 检查内容 | 依据) goes between the markers
+The table (编号 | 严重程度 | 检查内容 | 依据 | 可特批) goes between the markers
 ``<!-- rule-ids:begin -->`` and ``<!-- rule-ids:end -->``, under the heading “### 检查编号一览”;
 nothing else in README.md changes.
 
@@ -30,6 +30,8 @@ SEVERITIES = ("错误", "警告", "提示")
 INTRO = (
     "`huanjie check` 给出的每个问题都带一个固定的编号。下表列出全部编号、可能的严重程度、检查内容和依据"
     "（依据按选举类型列出，具体条文以所选规则配置为准；“—”表示格式或数字一致性检查，不引用条文）。"
+    "“可特批”为“是”的检查，经批准后可在记录的 `exceptions` 中特批，特批后该项结果改为提示并注明批准单位、日期和文号；"
+    "其他检查（法定门槛、选票数字矛盾、记录格式等）不能特批。"
     "本表由 `tools/rule_table.py` 根据 `pipeline/rules/catalogue.yaml` 生成，请勿手工修改。"
 )
 
@@ -60,10 +62,13 @@ def _cell(text: str) -> str:
 
 def render(entries: list[dict]) -> str:
     """The Markdown block that goes between the markers (heading, note, table)."""
-    lines = [HEADING, "", INTRO, "", "| 编号 | 严重程度 | 检查内容 | 依据 |", "|---|---|---|---|"]
+    lines = [HEADING, "", INTRO, "", "| 编号 | 严重程度 | 检查内容 | 依据 | 可特批 |", "|---|---|---|---|---|"]
     for entry in entries:
         shown = sorted(severities(entry), key=lambda s: SEVERITIES.index(s) if s in SEVERITIES else len(SEVERITIES))
-        lines.append(f"| `{entry['id']}` | {'、'.join(shown)} | {_cell(entry['what'])} | {_cell(entry['source'])} |")
+        waivable = "是" if entry.get("waivable") is True else "否"
+        lines.append(
+            f"| `{entry['id']}` | {'、'.join(shown)} | {_cell(entry['what'])} | {_cell(entry['source'])} | {waivable} |"
+        )
     return "\n".join(lines)
 
 

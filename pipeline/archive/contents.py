@@ -17,6 +17,7 @@ from .. import __version__
 from ..batch.tree import common_root
 from ..documents import KINDS, PERSONAL, DocumentKind
 from ..render import TemplateProblem, template_path
+from ..rules import exceptions as approved
 from . import pdf, sm3
 from .layout import (
     BATCH_DIR,
@@ -327,13 +328,16 @@ def _unit_files(data: Input, items: list[Item]) -> Files:
                 "环节": unit.stage,
                 "件数": sum(1 for it in items if it.doc.unit == unit.rel),
                 "问题": [f.to_dict() for f in unit.findings],
+                "特批": [
+                    {"位置": f.location(), "字段": f.path, "内容": f.message} for f in approved.applied(unit.findings)
+                ],
             }
         )
     files[CHECK_REPORT] = _json(
         {
             "程序": f"huanjie {__version__}",
             "说明": "归档前对每个单位的检查：记录校验结果（错误、警告、"
-            "提示）、文书是否齐全未改动、是否草稿、能否转换为 PDF/A。",
+            "提示）、文书是否齐全未改动、是否草稿、能否转换为 PDF/A；“特批”列出记录中经批准而按提示处理的检查。",
             "单位": units_report,
         }
     )
@@ -404,9 +408,11 @@ def _readme(
         *_readme_again(data),
         "",
         *_readme_refused(data),
+        "",
+        *_readme_exceptions(data),
     ]
     if result.warnings:
-        lines += ["", "八、提示", *[f"  {w}" for w in result.warnings]]
+        lines += ["", "九、提示", *[f"  {w}" for w in result.warnings]]
     return "\n".join(lines) + "\n"
 
 
@@ -499,6 +505,18 @@ def _readme_refused(data: Input) -> list[str]:
         "七、未归档的单位",
         f"以下 {len(refused)} 个单位（或工作总结）未归档，原因见 {CHECK_REPORT}：",
         *[f"  {unit.label}：{unit.refusal}" for unit in refused],
+    ]
+
+
+def _readme_exceptions(data: Input) -> list[str]:
+    """Every approved exception applied to a unit of the package (its ``EXCEPTION-APPLIED`` findings)."""
+    rows = [(unit.label, f) for unit in data.units for f in approved.applied(unit.findings)]
+    if not rows:
+        return ["八、特批事项", "无。"]
+    return [
+        "八、特批事项",
+        f"以下 {len(rows)} 项特批已生效，所涉检查结果按提示处理（明细见 {CHECK_REPORT}）：",
+        *[f"  {label}：{f.message}" for label, f in rows],
     ]
 
 

@@ -7,11 +7,14 @@ report.json is the contract between batch and archive. Its keys (all kept from 0
      "units": [{"path" (record rel), "folder" (null when failed), "status", "error",
                 "findings": [Finding.to_dict() …],
                 "documents": [{"path" (rel in OUT), "kind", "title", "sha256", "meta"} …],
-                "skipped_documents": [{"kind", "title", "field", "reason"} …], "durations"} …],
+                "skipped_documents": [{"kind", "title", "field", "reason"} …], "durations",
+                "exceptions": [{"location", "path", "message"} …]} …],
      "summaries": [{"path", "units", "sha256", "meta"} …], "totals": {…}, "finished"}
 
 ``meta`` is `unitrecord.Meta.to_dict()` (English keys: title 题名, author 责任者, date 日期, number 文号,
 genre 文种, note 备注); a 0.1.0 report has none, and `read_report` gives ``meta=None`` then.
+``exceptions`` (added with approved exceptions) lists the unit's ``EXCEPTION-APPLIED`` findings, one per approval
+that took effect; 批量报告.xlsx lists them on its sheet 特批 (there when some unit has one).
 """
 
 from __future__ import annotations
@@ -21,10 +24,12 @@ import json
 import os
 import tempfile
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..errors import HuanjieError
 from ..findings import Finding, Severity
 from ..fsutil import mode_for, write_atomic
+from ..rules import exceptions as approved
 from ..unitrecord import Meta, SkippedEntry
 from .folders import MANIFEST, REPORT_JSON, REPORT_XLSX
 from .unit import FAILED, STATUS_TEXT, UnitResult, hash_file
@@ -35,6 +40,7 @@ __all__ = [
     "MANIFEST",
     "SUMMARY_HEADER",
     "FINDINGS_HEADER",
+    "EXCEPTIONS_HEADER",
     "ReportWriter",
     "SummaryEntry",
     "BatchReport",
@@ -79,10 +85,12 @@ SUMMARY_HEADER = ["单位", "状态", "错误", "警告", "提示", "已生成�
 SUMMARY_WIDTHS = [44, 16, 8, 8, 8, 12, 10, 12, 60]
 FINDINGS_HEADER = ["单位", "文件:行:列", "严重程度", "编号", "说明", "依据"]
 FINDINGS_WIDTHS = [44, 56, 10, 28, 80, 50]
+EXCEPTIONS_HEADER = ["单位", "文件:行:列", "字段", "特批内容"]
+EXCEPTIONS_WIDTHS = [44, 56, 20, 100]
 
 
 class _Workbook:
-    """批量报告.xlsx: sheet 汇总 (a row per unit) and 问题 (a row per finding), streamed (write-only)."""
+    """批量报告.xlsx: sheets 汇总 (a row per unit), 问题 (a row per finding), 特批 (a row per approved exception, when any)."""
 
     def __init__(self, path: str):
         from openpyxl import Workbook
@@ -101,6 +109,7 @@ class _Workbook:
         self._wrap = Alignment(wrap_text=True, vertical="top")
         self.units = self._sheet("汇总", SUMMARY_HEADER, SUMMARY_WIDTHS)
         self.problems = self._sheet("问题", FINDINGS_HEADER, FINDINGS_WIDTHS)
+        self.exceptions: Any = None  # sheet 特批, made when the first unit with an approved exception comes
 
     def _sheet(self, title: str, header: list[str], widths: list[int]):
         from openpyxl.utils import get_column_letter
@@ -142,10 +151,16 @@ class _Workbook:
         for f in result.findings:
             message = f.message + (f"（字段 {f.path}）" if f.path else "")
             self.problems.append([result.rel, f.location(), f.severity.label, f.id, message, f.citation])
+        for f in approved.applied(result.findings):
+            if self.exceptions is None:
+                self.exceptions = self._sheet("特批", EXCEPTIONS_HEADER, EXCEPTIONS_WIDTHS)
+            self.exceptions.append([result.rel, f.location(), f.path, f.message])
 
     def discard(self) -> None:
         """Close the streamed sheets and remove their temp files (an interrupted run)."""
-        for sheet in (self.units, self.problems):
+        for sheet in (self.units, self.problems, self.exceptions):
+            if sheet is None:
+                continue
             try:
                 sheet.close()
                 sheet._writer.cleanup()
@@ -193,6 +208,9 @@ def _unit_entry(unit: UnitResult) -> dict:
         "documents": documents,
         "skipped_documents": [dict(s) for s in unit.skipped],
         "durations": unit.durations,
+        "exceptions": [
+            {"location": f.location(), "path": f.path, "message": f.message} for f in approved.applied(unit.findings)
+        ],
     }
 
 
@@ -291,6 +309,11 @@ class ReportUnit:
     documents: list[ReportDocument] = field(default_factory=list)
     skipped: list[SkippedEntry] = field(default_factory=list)
     durations: dict = field(default_factory=dict)
+
+    @property
+    def exceptions(self) -> list[Finding]:
+        """The approved exceptions applied to the unit (its ``EXCEPTION-APPLIED`` findings)."""
+        return approved.applied(self.findings)
 
 
 @dataclass(frozen=True)
