@@ -123,6 +123,10 @@ class ContestOutcome:
     stage: str  # "no_candidates" | "candidates" | "counted"
     seats: dict[str, int] = field(default_factory=dict)
     write_in: bool = False  # 海选: no candidate list, every vote written in (`nomination: write_in`)
+    # The final tally elects no woman where the profile requires one (`women_required`): "" (not so, or not yet
+    # final), "qualified" (a woman above half takes a seat), "runoff" (one seat elected again among women) or
+    # "warning" (the law prescribes nothing more). The step itself is among `next_steps`.
+    women_seat: str = ""
 
 
 @dataclass(frozen=True)
@@ -725,6 +729,12 @@ def _contest_outcome(contest: Contest, profile: Profile, method: str | None, wri
         rounds.append(result)
     elected = {post: list(st.elected) for post, st in state.items()}
     vacant = {post: st.open_seats for post, st in state.items()}
+    steps = _next_steps(state, rounds)
+    women_seat, women_text = _women_step(contest, profile, state, rounds)
+    if women_text:
+        if women_seat != "warning":
+            steps = [step for step in steps if step != "全部名额均已选出。"]
+        steps.append(women_text)
     return ContestOutcome(
         name=contest.name,
         path=contest.path,
@@ -732,9 +742,74 @@ def _contest_outcome(contest: Contest, profile: Profile, method: str | None, wri
         seats=seats,
         elected=elected,
         vacant=vacant,
-        next_steps=_next_steps(state, rounds),
+        next_steps=steps,
         stage="counted",
         write_in=write_in,
+        women_seat=women_seat,
+    )
+
+
+def _women_step(
+    contest: Contest, profile: Profile, state: dict[str, _PostState], rounds: list[RoundResult]
+) -> tuple[str, str]:
+    """(`ContestOutcome.women_seat`, the next step) when the final tally elects no woman and one is required.
+
+    Only a final tally is judged (nothing to re-run, revote or elect again); an elected person of unknown
+    gender (not filled in, or a write-in) leaves it undecided (`rules.composition` asks for the gender)."""
+    spec = profile.women_required
+    final = all(st.voted and st.rerun is None and not st.revote and not st.runoff for st in state.values())
+    elected = [name for st in state.values() for name in st.elected]
+    if spec is None or not state or not final or not elected:
+        return "", ""
+    gender = {str(c["name"]): c.get("gender") for c in contest.candidates}
+    if any(gender.get(name) != "男" for name in elected):
+        return "", ""
+    cite = profile.cite(spec.article)
+    head = f"当选的 {len(elected)} 名成员（{_names(elected)}）中没有女性"
+    if spec.remedy == "warning":
+        return "warning", (
+            f"{head}，不符合“成员中应当有妇女成员”的规定（{cite}）；法律对此未再规定另行选举等办法，"
+            "请报乡镇（街道）换届选举工作指导机构研究处理，并在工作总结中说明。"
+        )
+    post = spec.post
+    held = state.get(post)
+    votes: dict[str, int] = {}  # best votes of each name for `post` in a valid first round
+    thresholds: dict[str, int] = {}
+    for rnd in rounds:
+        for result in rnd.posts:
+            if result.post != post or rnd.type != "first" or result.threshold is None:
+                continue
+            for name, n in result.tally:
+                if n > votes.get(name, -1):
+                    votes[name], thresholds[name] = n, result.threshold
+    if held is None or not held.elected:
+        return "runoff", f"{head}（{cite}）；本场次没有{post}名额，请按规定另行选举妇女成员。"
+    yields = held.elected[-1]
+    yielded = f"{yields}（{votes[yields]} 票）" if yields in votes else yields
+    women = [c for _, c in contest.formal_candidates(post) if c.get("gender") == "女"]
+    above = sorted(
+        (
+            (votes[str(c["name"])], str(c["name"]))
+            for c in women
+            if votes.get(str(c["name"]), -1) >= thresholds.get(str(c["name"]), 0) > 0
+        ),
+        key=lambda item: (-item[0], name_order_key(item[1], profile.strokes_convention)),
+    )
+    if spec.remedy == "reserved_seat" and above:
+        best, name = above[0]
+        return "qualified", (
+            f"{head}。按{cite}，{post}的当选人应首先确定获得过半数选票的妇女中得票最多的{name}（{best} 票），"
+            f"其余{post}按得票多少的顺序确定，{yielded}不再当选；请据此更正{post}的当选人。"
+        )
+    among = [str(c["name"]) for c in women]
+    where = (
+        f"在女性候选人{_names(among)}中另行选举"
+        if among
+        else "另行选举妇女成员，本次正式候选人中没有女性，须依法提名女性候选人"
+    )
+    return "runoff", (
+        f"{head}{'，也没有妇女获得过半数选票' if spec.remedy == 'reserved_seat' else ''}。按{cite}，应在{post}的应选名额中确定一个名额{where}，"
+        f"其余{post}按得票多少的顺序确定，{yielded}不再当选。"
     )
 
 

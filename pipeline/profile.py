@@ -34,6 +34,7 @@ __all__ = [
     "InvalidProfile",
     "Threshold",
     "Citing",
+    "WomenRule",
     "SizeRule",
     "Deadline",
     "Deadlines",
@@ -130,6 +131,22 @@ class Citing:
     """A rule that is on or off, with the article it cites (`women_required`, `committee_withdraws`)."""
 
     article: str
+
+
+WomenRemedy = Literal["reserved_seat", "runoff_among_women", "warning"]
+
+
+@dataclass(frozen=True)
+class WomenRule:
+    """`women_required`: at least one woman member, and what follows when the final tally elects none.
+
+    `remedy`: `reserved_seat` (四川 §34: the woman with the most votes above half takes a `post` seat, else one
+    `post` seat is elected again among women), `runoff_among_women` (one `post` seat elected again among
+    women), `warning` (the law says no more: only a warning)."""
+
+    article: str
+    remedy: WomenRemedy = "warning"
+    post: str = "委员"
 
 
 @dataclass(frozen=True)
@@ -311,7 +328,7 @@ class Profile:
     applies_from: dt.date
     applies_until: dt.date | None
     size: SizeRule | None
-    women_required: Citing | None
+    women_required: WomenRule | None
     committee_withdraws: Citing | None
     deadlines: Deadlines
     objection: ObjectionRule | None
@@ -527,6 +544,14 @@ def _citing(p: _Section, name: str) -> Citing | None:
     return None if s is None else Citing(article=s.text("article"))
 
 
+def _women(p: _Section) -> WomenRule | None:
+    s = p.section("women_required", ("article", "remedy", "post"), nullable=True)
+    if s is None:
+        return None
+    remedy = s.choice("remedy", ("reserved_seat", "runoff_among_women", "warning"), "warning")
+    return WomenRule(article=s.text("article"), remedy=cast(WomenRemedy, remedy), post=s.text("post", "委员") or "委员")
+
+
 def _deadlines(p: _Section) -> Deadlines:
     keys = ("voter_list", "initial_candidates", "formal_candidates")
     s = p.section("deadlines", keys)
@@ -695,7 +720,7 @@ def _reconciliation(p: _Section) -> ReconciliationRule:
 
 _SECTIONS: dict[str, Callable[[_Section], Any]] = {
     "size": _size,
-    "women_required": lambda p: _citing(p, "women_required"),
+    "women_required": _women,
     "committee_withdraws": lambda p: _citing(p, "committee_withdraws"),
     "deadlines": _deadlines,
     "objection": _objection,

@@ -91,6 +91,11 @@ class Stats:
     runoffs_held: int = 0  # 另行选举 rounds held
     contests_with_runoff: int = 0
     contests_with_vacancies: int = 0
+    # Contests whose final tally elects no woman where the profile requires one (`ContestOutcome.women_seat`),
+    # and of them: one seat to elect again among women, a woman above half to take a seat (the rest: warning).
+    no_woman: int = 0
+    no_woman_runoff: int = 0
+    no_woman_qualified: int = 0
 
     # -- derived -----------------------------------------------------------------------------
     @property
@@ -252,6 +257,9 @@ def compute_stats(data: Data, outcome: Outcome, places: int | None = None) -> St
         contests_with_runoff=0,
         contests_with_vacancies=0,
         contests_counted=0,
+        no_woman=0,
+        no_woman_runoff=0,
+        no_woman_qualified=0,
     )
     for view, result in zip(views, outcome.contests, strict=False):
         totals["registered"] += view.registered or 0
@@ -271,6 +279,9 @@ def compute_stats(data: Data, outcome: Outcome, places: int | None = None) -> St
         vacant = sum(result.vacant.values())
         totals["vacant"] += vacant
         totals["contests_with_vacancies"] += bool(vacant)
+        totals["no_woman"] += bool(result.women_seat)
+        totals["no_woman_runoff"] += result.women_seat == "runoff"
+        totals["no_woman_qualified"] += result.women_seat == "qualified"
         for post, names in result.elected.items():
             for name in names:
                 person: Data = _find_candidate(view.candidates, name, post) or {}

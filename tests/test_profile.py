@@ -19,6 +19,7 @@ from pipeline.profile import (
     Profile,
     ProfileError,
     Threshold,
+    WomenRule,
     base_profiles,
     build_profile,
     load_profile,
@@ -60,7 +61,7 @@ def test_attributes_say_what_the_yaml_says():
     assert p.short_law == "村民委员会组织法（2025）"
     assert (p.applies_from, p.applies_until) == (dt.date(2026, 1, 1), None)
     assert (p.size.min, p.size.max, p.size.article, p.size.severity) == (3, 7, "第八条", "error")
-    assert p.women_required == Citing("第八条")
+    assert p.women_required == WomenRule("第八条", "warning", "委员")
     assert p.committee_withdraws == Citing("第十五条")
     assert p.deadlines.voter_list == Deadline(20, "第十七条")
     assert p.deadlines.initial_candidates is None and p.deadlines.formal_candidates is None
@@ -278,3 +279,24 @@ def test_shipped_periods_of_a_kind_do_not_overlap():
         periods.sort(key=lambda p: p.applies_from)
         for before, after in zip(periods, periods[1:], strict=False):
             assert before.applies_until is not None and before.applies_until < after.applies_from, (before.id, after.id)
+
+
+def test_women_required_remedy_per_profile_and_province():
+    national = load_profile(village_data())
+    assert national.women_required == WomenRule("第八条", "warning", "委员")
+    sichuan = build_profile(profile_data(VILLAGE, "sichuan"), "sichuan")
+    assert isinstance(sichuan, Profile)
+    assert sichuan.women_required == WomenRule("《四川省村民委员会选举条例》第三十四条", "reserved_seat", "委员")
+    # Written the earlier way, without a remedy: only a warning.
+    data = village_data()
+    data["women_required"] = {"article": "第八条"}
+    assert load_profile(data).women_required == WomenRule("第八条", "warning", "委员")
+
+
+def test_women_required_remedy_must_be_known():
+    data = village_data()
+    data["women_required"] = {"article": "第八条", "remedy": "lots", "seat": 1}
+    assert build_profile(data) == [
+        ("women_required.seat", "未知的键；此处可用的键：article、remedy、post"),
+        ("women_required.remedy", "应为以下之一：reserved_seat、runoff_among_women、warning；实为“lots”"),
+    ]

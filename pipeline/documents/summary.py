@@ -133,6 +133,30 @@ def _text(text: str) -> dict:
     return {"kind": "text", "text": text, "keep": False}
 
 
+def women_sentence(stats: Stats, units: int = 1) -> str:
+    """Units whose final tally elected no woman member where one is required, and what follows ("" if none).
+
+    One record (`units` 1) says what its unit must do; many say how many units, and how many of each step."""
+    if not stats.no_woman:
+        return ""
+    runoff, qualified = stats.no_woman_runoff, stats.no_woman_qualified
+    warned = stats.no_woman - runoff - qualified
+    steps = {
+        "runoff": "须在委员名额中确定一个名额另行选举妇女成员",
+        "qualified": "须首先确定获得过半数选票的妇女中得票最多的一人当选委员",
+        "warning": "须报乡镇（街道）换届选举工作指导机构研究处理（法律未再规定另行选举等办法）",
+    }
+    counts = {"runoff": runoff, "qualified": qualified, "warning": warned}
+    if units == 1 and stats.no_woman == 1:
+        which = next(key for key, n in counts.items() if n)
+        return f"当选成员中没有女性，{steps[which]}。"
+    parts = [f"{n}个{steps[key]}" for key, n in counts.items() if n]
+    if len(parts) == 1:
+        only = next(key for key, n in counts.items() if n)
+        return f"{stats.no_woman}个单位当选成员中没有女性，{steps[only]}。"
+    return f"{stats.no_woman}个单位当选成员中没有女性，其中{'，'.join(parts)}。"
+
+
 def _basic_blocks(e: Election, stats: Stats) -> list[dict]:
     """One record: sentences with the figures, 表1 after the turnout and seats, 表2 after the structure.
 
@@ -170,6 +194,7 @@ def _basic_blocks(e: Election, stats: Stats) -> list[dict]:
     if stats.vacant:
         text += f"，尚缺{stats.vacant}名"
     text += "。" + _process_sentence(e)
+    text += women_sentence(stats)
     if stats.contests > 1:
         text += (
             f"{stats.contests_counted}个场次中，{stats.filled_first_round}个首次投票即选出全部名额，"
@@ -542,6 +567,7 @@ def _many_blocks(children: list[Digest], stats: Stats, units: int) -> list[dict]
         )
         + (f"；{stats.contests_with_vacancies}个场次未选足名额" if stats.contests_with_vacancies else "")
         + "（详见表2）。"
+        + women_sentence(stats, units)
     )
     if not stats.elected:
         return [opening, table1, table2, results]

@@ -224,7 +224,7 @@ def elected_checks(record: Record, profile: Profile, outcome: Outcome) -> list[F
             continue
         where = label(contest, all_contests)
         elected = [name for names in result.elected.values() for name in names]
-        out += _women_elected(record, profile, contest, elected, where)
+        out += _women_elected(record, profile, contest, result, elected, where)
         out += _min_elected(record, profile, contest, elected, where)
     return out
 
@@ -240,7 +240,11 @@ def _pending(result: ContestOutcome) -> bool:
     return any(not rnd.valid or post.revote_among or post.seats_left for rnd, post in last.values())
 
 
-def _women_elected(record: Record, profile: Profile, contest: Contest, elected: list[str], where: str) -> list[Finding]:
+def _women_elected(
+    record: Record, profile: Profile, contest: Contest, result: ContestOutcome, elected: list[str], where: str
+) -> list[Finding]:
+    """No woman among the elected: a warning naming the next step the profile's remedy prescribes (the outcome's
+    last step, `ContestOutcome.women_seat`); the unit is still rendered."""
     spec = profile.women_required
     if not spec or not elected:
         return []
@@ -260,12 +264,13 @@ def _women_elected(record: Record, profile: Profile, contest: Contest, elected: 
                 citation=profile.cite(spec.article),
             )
         ]
+    if not result.women_seat:
+        return []
     return [
         record.finding(
             "COMPOSITION-WOMEN",
-            Severity.ERROR,
-            f"{where}当选的 {len(elected)} 名成员（{names_cn(elected)}）中没有女性，成员中应当有妇女成员。"
-            "请按本省选举办法处理：通常由得票过半的女性候选人中得票最多的确定为委员，或为女性另行选举一个委员名额。",
+            Severity.WARNING,
+            f"{where}{result.next_steps[-1]}",
             path,
             citation=profile.cite(spec.article),
         )
