@@ -640,3 +640,46 @@ def test_results_notice_names_a_tie_for_the_runoff_list():
         "票数相等，待定另行选举候选人",
         "票数相等，待定另行选举候选人",
     ]
+
+
+# --------------------------------------------------------------------------------------------
+# No woman elected: the results notice and the work summaries say what follows
+# --------------------------------------------------------------------------------------------
+def no_woman(wang: int, profile: str | None = "sichuan") -> Election:
+    """柳林村 (helpers.village): 90 vote; 赵国庆 70 and 周文斌 60 are elected 委员 ahead of 王秀兰."""
+    from test_rules_composition import men_first
+
+    return election_of(men_first((wang, 50 - wang), profile=profile))
+
+
+def test_results_notice_names_the_woman_seat_step():
+    contest = build(no_woman(45), "results")[0].context["contests"][0]
+    assert contest["next_steps"] == [
+        "当选的3名成员（刘建华、赵国庆、周文斌）中没有女性，也没有妇女获得过半数选票。"
+        "按《四川省村民委员会选举条例》第三十四条，应在委员的应选名额中确定一个名额在女性候选人王秀兰、孙丽娟中另行选举，"
+        "其余委员按得票多少的顺序确定，周文斌（60票）不再当选。"
+    ]
+
+
+def test_summary_of_one_record_without_a_woman_elected():
+    text = "\n".join(_texts(build(no_woman(45), "summary")[0].context))
+    assert (
+        "选举产生村民委员会成员3名，其中主任1名、委员2名。当选成员中没有女性，须在委员名额中确定一个名额另行选举妇女成员。"
+        in text
+    )
+    text = "\n".join(_texts(build(no_woman(30, profile=None), "summary")[0].context))
+    assert "当选成员中没有女性，须报乡镇（街道）换届选举工作指导机构研究处理（法律未再规定另行选举等办法）。" in text
+
+
+def test_summary_of_many_counts_the_units_without_a_woman(elections):
+    chosen = [no_woman(45), no_woman(46), no_woman(30, profile=None), elections["village-liulin-runoff"]]
+    text = "\n".join(_texts(summary_doc.build(chosen).context))
+    assert (
+        "3个单位当选成员中没有女性，其中1个须在委员名额中确定一个名额另行选举妇女成员，"
+        "1个须首先确定获得过半数选票的妇女中得票最多的一人当选委员，"
+        "1个须报乡镇（街道）换届选举工作指导机构研究处理（法律未再规定另行选举等办法）。"
+    ) in text
+    two = "\n".join(_texts(summary_doc.build([no_woman(45), no_woman(44)]).context))
+    assert "2个单位当选成员中没有女性，须在委员名额中确定一个名额另行选举妇女成员。" in two
+    none = "\n".join(_texts(summary_doc.build([elections["village-liulin-runoff"]]).context))
+    assert "没有女性" not in none

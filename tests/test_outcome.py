@@ -903,3 +903,93 @@ def test_outcome_text_names_a_tie_for_the_runoff_list():
     )
     text = render_text(run(data))
     assert "      尚缺 1 名，另行选举候选人已确定：王芳；李强、张伟得票相等，争余下 1 个候选人名额，须先解决。" in text
+
+
+# --------------------------------------------------------------------------------------------
+# The woman seat: the final tally names what the profile's remedy prescribes
+# --------------------------------------------------------------------------------------------
+def men_first(wang: int, profile: str | None = "sichuan") -> dict:
+    """村委会 2025: 主任 1, 委员 2; 90 vote (half: 46); 赵国庆 70 and 周文斌 60 ahead of 王秀兰 and 孙丽娟 (20)."""
+    data = make(
+        seats={"主任": 1, "委员": 2},
+        candidates={"主任": ["刘建华", "陈志强"], "委员": ["赵国庆", "周文斌", "王秀兰", "孙丽娟"]},
+        rounds=[
+            first(
+                90,
+                {
+                    "主任": {"刘建华": 60, "陈志强": 28},
+                    "委员": {"赵国庆": 70, "周文斌": 60, "王秀兰": wang, "孙丽娟": 4},
+                },
+            )
+        ],
+    )
+    data["legal_basis"] = 2025
+    data["schedule"] = {"election_day": "2026-04-18"}
+    for c in data["candidates"]:
+        c["gender"] = "女" if c["name"] in ("王秀兰", "孙丽娟") else "男"
+    if profile:
+        data["profile"] = profile
+    return data
+
+
+NATIONAL_WOMEN_STEP = (
+    "当选的 3 名成员（刘建华、赵国庆、周文斌）中没有女性，不符合“成员中应当有妇女成员”的规定"
+    "（《中华人民共和国村民委员会组织法》（2025年修正）第八条）；法律对此未再规定另行选举等办法，"
+    "请报乡镇（街道）换届选举工作指导机构研究处理，并在工作总结中说明。"
+)
+
+
+def test_no_woman_elected_national_profile_only_warns():
+    contest = run(men_first(30, profile=None)).contests[0]
+    assert contest.women_seat == "warning"
+    assert contest.next_steps == ["全部名额均已选出。", NATIONAL_WOMEN_STEP]
+    assert contest.elected == {"主任": ["刘建华"], "委员": ["赵国庆", "周文斌"]}  # the tally itself is unchanged
+
+
+def test_no_woman_elected_sichuan_woman_above_half_takes_the_seat():
+    contest = run(men_first(46)).contests[0]
+    assert contest.women_seat == "qualified"
+    assert contest.next_steps == [
+        "当选的 3 名成员（刘建华、赵国庆、周文斌）中没有女性。按《四川省村民委员会选举条例》第三十四条，"
+        "委员的当选人应首先确定获得过半数选票的妇女中得票最多的王秀兰（46 票），其余委员按得票多少的顺序确定，"
+        "周文斌（60 票）不再当选；请据此更正委员的当选人。"
+    ]
+
+
+def test_no_woman_elected_sichuan_none_above_half_one_seat_among_women():
+    contest = run(men_first(45)).contests[0]
+    assert contest.women_seat == "runoff"
+    assert contest.next_steps == [
+        "当选的 3 名成员（刘建华、赵国庆、周文斌）中没有女性，也没有妇女获得过半数选票。"
+        "按《四川省村民委员会选举条例》第三十四条，应在委员的应选名额中确定一个名额在女性候选人王秀兰、孙丽娟中另行选举，"
+        "其余委员按得票多少的顺序确定，周文斌（60 票）不再当选。"
+    ]
+
+
+def test_no_woman_step_while_gender_unknown_or_tally_pending():
+    data = men_first(45)
+    del data["candidates"][1]["gender"]  # 陈志强 not elected: still judged
+    assert run(data).contests[0].women_seat == "runoff"
+    del data["candidates"][0]["gender"]  # 刘建华 elected, gender unknown: not judged
+    assert run(data).contests[0].women_seat == ""
+    pending = men_first(45)
+    pending["rounds"][0]["votes"]["委员"]["周文斌"] = 40  # a 委员 seat goes to 另行选举
+    contest = run(pending).contests[0]
+    assert contest.women_seat == "" and contest.next_steps[0].startswith("委员尚缺 1 名，须另行选举")
+
+
+def test_no_woman_step_in_the_outcome_text():
+    text = render_text(run(men_first(46)))
+    assert "    当选的 3 名成员（刘建华、赵国庆、周文斌）中没有女性。按《四川省村民委员会选举条例》第三十四条" in text
+
+
+def test_units_without_a_woman_are_counted_in_the_statistics():
+    from pipeline.stats import aggregate, compute_stats
+
+    counted = []
+    for data in (men_first(45), men_first(46), men_first(30, profile=None)):
+        counted.append(compute_stats(data, run(data)))
+    assert [(s.no_woman, s.no_woman_runoff, s.no_woman_qualified) for s in counted] == [(1, 1, 0), (1, 0, 1), (1, 0, 0)]
+    total = aggregate(counted)
+    assert (total.no_woman, total.no_woman_runoff, total.no_woman_qualified) == (3, 1, 1)
+    assert compute_stats(men_first(45), run(men_first(45))).to_dict()["no_woman"] == 1

@@ -11,6 +11,7 @@ from helpers import (
     INFO,
     WARNING,
     cand,
+    checked,
     deputy,
     findings,
     first_round,
@@ -255,7 +256,10 @@ SICHUAN_34 = "《四川省村民委员会选举条例》第三十四条"
 
 
 def test_sichuan_a_woman_above_half_takes_the_seat():
-    finding = one(findings(men_first((46, 20))), "COMPOSITION-WOMEN")
+    result = checked(men_first((46, 4)))
+    assert result.ok  # a warning: the unit is rendered
+    assert [(f.id, f.severity) for f in result.findings] == [("COMPOSITION-WOMEN", WARNING)]
+    finding = one(findings(men_first((46, 4))), "COMPOSITION-WOMEN")
     assert finding.severity is WARNING
     assert finding.citation == SICHUAN_34
     assert finding.message == (
@@ -267,7 +271,8 @@ def test_sichuan_a_woman_above_half_takes_the_seat():
 
 def test_sichuan_no_woman_above_half_one_seat_is_elected_again_among_women():
     # 45 of 90 is not more than half: the woman seat goes to a 另行选举 among the women candidates.
-    finding = one(findings(men_first((45, 20))), "COMPOSITION-WOMEN")
+    assert [f.id for f in checked(men_first((45, 5))).findings] == ["COMPOSITION-WOMEN"]
+    finding = one(findings(men_first((45, 5))), "COMPOSITION-WOMEN")
     assert finding.severity is WARNING
     assert finding.citation == SICHUAN_34
     assert finding.message == (
@@ -278,7 +283,7 @@ def test_sichuan_no_woman_above_half_one_seat_is_elected_again_among_women():
 
 
 def test_sichuan_no_woman_candidate_at_all():
-    data = men_first((40, 20))
+    data = men_first((40, 10))
     for c in data["candidates"]:
         c["gender"] = "男"
     found = findings(data)
@@ -303,7 +308,7 @@ def test_sichuan_residents_cite_their_own_article():
 
 
 def test_runoff_among_women_does_not_first_take_a_woman_above_half():
-    data = men_first((46, 20), profile=None)
+    data = men_first((46, 4), profile=None)
     rule = {"article": "第八条", "remedy": "runoff_among_women"}
     finding = one(findings(data, profile=profile_with(data, women_required=rule)), "COMPOSITION-WOMEN")
     assert finding.severity is WARNING
@@ -327,7 +332,7 @@ def test_a_woman_candidate_not_elected_under_the_2018_law_is_a_warning():
 
 
 def test_a_woman_elected_in_a_runoff_counts():
-    data = men_first((40, 20))
+    data = men_first((40, 10))
     data["rounds"][0]["votes"]["委员"] = {"赵国庆": 70, "周文斌": 40, "王秀兰": 40, "孙丽娟": 20}
     runoff = {
         "type": "runoff",
