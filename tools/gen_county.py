@@ -519,7 +519,7 @@ ERRORS = (
     ErrorKind("BALLOT-RETURNED", "错误", ("village_committee", "residents_committee", "building_leader")),
     ErrorKind("PROXY-CAP", "错误", ("village_committee", "residents_committee", "building_leader")),
     ErrorKind("BALLOT-MARKS", "错误", ("village_committee", "residents_committee", "party_branch")),
-    ErrorKind("COMPOSITION-WOMEN", "错误", ("village_committee", "residents_committee")),
+    ErrorKind("COMPOSITION-WOMEN", "警告", ("village_committee", "residents_committee")),
 )
 ERROR_IDS = tuple(e.id for e in ERRORS)
 
