@@ -7,6 +7,8 @@ profile's `relatives` setting. A record without relations gets no finding from h
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import yaml
 from helpers import ERROR, WARNING, deputy, findings, first_round, make, one, party, village, with_ids
 
@@ -236,4 +238,17 @@ def test_relation_words_come_from_the_fixed_list():
             "关系应为以下之一：配偶、父母、子女、兄弟姐妹、祖父母、外祖父母、孙子女、外孙子女、其他近亲属"
             "（《中华人民共和国民法典》第一千零四十五条所列近亲属；本省规定的其他近亲属写“其他近亲属”）；实际为文字“表兄弟”。",
         ),
+    ]
+
+
+def test_the_readme_example_is_a_valid_record_part():
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    block = next(b for b in readme.split("```yaml\n")[1:] if b.startswith("candidates:\n  - {name: 刘建华"))
+    example = yaml.safe_load(block.split("```")[0])
+    data = village(rounds=[first_round(tellers=["周明", "吴立"])], relatives=example["relatives"])
+    data["candidates"][0] = example["candidates"][0]
+    found = relative_findings(data)
+    assert [(f.id, f.path) for f in found] == [
+        ("RELATIVE-COMMITTEE", "committee.chair"),
+        ("RELATIVE-TELLER", "rounds[0].tellers[1]"),
     ]
