@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import yaml
-from helpers import ERROR, WARNING, deputy, findings, first_round, make, one, party, village, with_ids
+from helpers import ERROR, WARNING, building, cand, deputy, findings, first_round, make, one, party, village, with_ids
 
 from pipeline import records, schema
 from pipeline.rules.relatives import RELATIONS, relations
@@ -252,3 +252,32 @@ def test_the_readme_example_is_a_valid_record_part():
         ("RELATIVE-COMMITTEE", "committee.chair"),
         ("RELATIVE-TELLER", "rounds[0].tellers[1]"),
     ]
+
+
+def test_tellers_of_one_building_related_to_its_candidates():
+    """Each contest's tellers against its own candidates; the building's message names the building."""
+    data = building()
+    data["contests"].append(
+        {
+            "name": "2号楼",
+            "seats": [{"post": "楼栋长", "count": 1}],
+            "electorate": {"registered": 40},
+            "candidates": [cand("李强", "楼栋长"), cand("张敏", "楼栋长", "女")],
+            "rounds": [
+                {
+                    "type": "first",
+                    "date": "2026-04-25",
+                    "participants": 30,
+                    "ballots": {"issued": 30, "returned": 30},
+                    "tellers": ["王桂芝", "赵兰"],
+                    "votes": {"楼栋长": {"李强": 20, "张敏": 10}},
+                }
+            ],
+        }
+    )
+    data["relatives"] = [{"person": "赵兰", "name": "张敏", "relation": "子女"}]
+    finding = one(findings(data), "RELATIVE-TELLER")
+    assert finding.severity is WARNING
+    assert finding.path == "contests[1].rounds[0].tellers[1]"
+    assert finding.citation == "社区推选方案"
+    assert finding.message == "2号楼：监票人员 赵兰 是楼栋长候选人 张敏 的父母。" + TELLER_TAIL
