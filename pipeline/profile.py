@@ -50,6 +50,8 @@ __all__ = [
     "NominationCap",
     "MinElected",
     "ReconciliationRule",
+    "RelativeCheck",
+    "RelativesRule",
     "Profile",
     "build_profile",
     "load_profile",
@@ -317,6 +319,30 @@ class ReconciliationRule:
 
 
 @dataclass(frozen=True)
+class RelativeCheck:
+    """One 近亲属回避 check: the severity of its finding and the article it cites."""
+
+    severity: Literal["error", "warning"]
+    article: str
+
+
+@dataclass(frozen=True)
+class RelativesRule:
+    """近亲属回避: which checks apply (None: not under this profile).
+
+    `committee`: a 选举委员会 member whose near relative stands must withdraw; `tellers`: a candidate's near
+    relative may not serve as 监票人; `elected`: no two members elected are near relatives, and with
+    `keep_by_post` the province's rule of who keeps the post (no one declared: the higher post, then more votes,
+    then a revote).
+    """
+
+    committee: RelativeCheck | None = None
+    tellers: RelativeCheck | None = None
+    elected: RelativeCheck | None = None
+    keep_by_post: bool = False
+
+
+@dataclass(frozen=True)
 class Profile:
     """One resolved profile (base plus province overrides), checked and typed."""
 
@@ -349,6 +375,8 @@ class Profile:
     preceded_by: str = ""
     # Reason categories of members left out of the expected attendance (`electorate.exclusions`); empty: any.
     exclusion_reasons: tuple[str, ...] = ()
+    # 近亲属回避 (`pipeline.rules.relatives`); None: no relatives checks under this profile.
+    relatives: RelativesRule | None = None
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], province: str = "default") -> Profile:
@@ -718,6 +746,26 @@ def _reconciliation(p: _Section) -> ReconciliationRule:
     return ReconciliationRule(rule=cast(Reconciliation, s.choice("rule", options)), article=s.text("article"))
 
 
+def _relative_check(s: _Section, name: str) -> RelativeCheck | None:
+    entry = s.section(name, ("severity", "article"), nullable=True)
+    if entry is None:
+        return None
+    severity = cast(Literal["error", "warning"], entry.choice("severity", ("error", "warning")))
+    return RelativeCheck(severity=severity, article=entry.text("article"))
+
+
+def _relatives(p: _Section) -> RelativesRule | None:
+    s = p.section("relatives", ("committee", "tellers", "elected", "keep_by_post"), nullable=True)
+    if s is None:
+        return None
+    return RelativesRule(
+        committee=_relative_check(s, "committee"),
+        tellers=_relative_check(s, "tellers"),
+        elected=_relative_check(s, "elected"),
+        keep_by_post=s.flag("keep_by_post", False),
+    )
+
+
 _SECTIONS: dict[str, Callable[[_Section], Any]] = {
     "size": _size,
     "women_required": _women,
@@ -734,6 +782,7 @@ _SECTIONS: dict[str, Callable[[_Section], Any]] = {
     "nomination_cap": _nomination_cap,
     "min_elected": _min_elected,
     "reconciliation": _reconciliation,
+    "relatives": _relatives,
 }
 _TOP = ("id", "kind", "legal_basis", "law", "short_law", "applies_from", "applies_until", *_SECTIONS)
 _TOP += ("list_order", "strokes_convention", "preceded_by", "exclusion_reasons")

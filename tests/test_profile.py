@@ -300,3 +300,39 @@ def test_women_required_remedy_must_be_known():
         ("women_required.seat", "未知的键；此处可用的键：article、remedy、post"),
         ("women_required.remedy", "应为以下之一：reserved_seat、runoff_among_women、warning；实为“lots”"),
     ]
+
+
+def test_relatives_setting_is_optional_and_typed():
+    """近亲属回避 per kind and basis: which checks apply, their severity and article; a province overrides."""
+    data = village_data()
+    del data["relatives"]
+    assert load_profile(data).relatives is None
+    village = select({"kind": "village_committee", "legal_basis": 2025})
+    assert village.relatives == prof.RelativesRule(
+        committee=prof.RelativeCheck("error", "第十五条"),
+        tellers=prof.RelativeCheck("warning", "省级选举办法"),
+        elected=prof.RelativeCheck("warning", "第八条"),
+        keep_by_post=False,
+    )
+    old = select({"kind": "village_committee", "legal_basis": 2018})
+    assert old.relatives is not None and (old.relatives.committee, old.relatives.elected) == (None, None)
+    deputy = select({"kind": "deputy", "legal_basis": 2020})
+    assert deputy.relatives == prof.RelativesRule(tellers=prof.RelativeCheck("error", "第四十三条"))
+    assert select({"kind": "party_branch", "legal_basis": 2020}).relatives is None
+    sichuan = select({"kind": "residents_committee", "legal_basis": 2025, "profile": "sichuan"})
+    assert sichuan.relatives is not None and sichuan.relatives.keep_by_post
+    assert sichuan.relatives.tellers == prof.RelativeCheck("error", "《四川省城市居民委员会选举条例》第二十六条")
+    data = village_data()
+    data["relatives"] = {
+        "committee": {"severity": "fatal", "article": 15},
+        "elected": [],
+        "keep_by_post": "yes",
+        "x": 1,
+    }
+    assert build_profile(data) == [
+        ("relatives.x", "未知的键；此处可用的键：committee、tellers、elected、keep_by_post"),
+        ("relatives.committee.severity", "应为以下之一：error、warning；实为“fatal”"),
+        ("relatives.committee.article", "应为文字，实为“15”"),
+        ("relatives.elected", "应为键值表或 null，实为“[]”"),
+        ("relatives.keep_by_post", "应为 true 或 false，实为“yes”"),
+    ]

@@ -16,6 +16,7 @@ from ..findings import Finding
 from ..profile import Profile
 from ..records import Record
 from . import ballots, completeness, composition, deadlines, names, placeholders, proxies, reported, surplus, turnout
+from .relatives import check as relatives_check
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..outcome import Outcome
@@ -43,5 +44,6 @@ def run_checks(record: Record, profile: Profile, outcome: Outcome, stats: Stats)
         findings += check(record, profile)
     findings += turnout.check(record, profile, outcome)
     findings += composition.elected_checks(record, profile, outcome)
+    findings += relatives_check(record, profile, outcome)
     findings += reported.check(record, profile, outcome, stats)
     return findings
