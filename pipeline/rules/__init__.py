@@ -15,7 +15,19 @@ from typing import TYPE_CHECKING
 from ..findings import Finding
 from ..profile import Profile
 from ..records import Record
-from . import ballots, completeness, composition, deadlines, names, placeholders, proxies, reported, surplus, turnout
+from . import (
+    appointments,
+    ballots,
+    completeness,
+    composition,
+    deadlines,
+    names,
+    placeholders,
+    proxies,
+    reported,
+    surplus,
+    turnout,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..outcome import Outcome
@@ -44,4 +56,5 @@ def run_checks(record: Record, profile: Profile, outcome: Outcome, stats: Stats)
     findings += turnout.check(record, profile, outcome)
     findings += composition.elected_checks(record, profile, outcome)
     findings += reported.check(record, profile, outcome, stats)
+    findings += appointments.check(record, profile, outcome)
     return findings
