@@ -15,19 +15,8 @@ from typing import TYPE_CHECKING
 from ..findings import Finding
 from ..profile import Profile
 from ..records import Record
-from . import (
-    appointments,
-    ballots,
-    completeness,
-    composition,
-    deadlines,
-    names,
-    placeholders,
-    proxies,
-    reported,
-    surplus,
-    turnout,
-)
+from . import ballots, completeness, composition, deadlines, names, placeholders, proxies, reported, surplus, turnout
+from .appointments import check as appointments_check
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..outcome import Outcome
@@ -56,5 +45,5 @@ def run_checks(record: Record, profile: Profile, outcome: Outcome, stats: Stats)
     findings += turnout.check(record, profile, outcome)
     findings += composition.elected_checks(record, profile, outcome)
     findings += reported.check(record, profile, outcome, stats)
-    findings += appointments.check(record, profile, outcome)
+    findings += appointments_check(record, profile, outcome)
     return findings
