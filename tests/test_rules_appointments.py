@@ -203,6 +203,15 @@ def test_a_top_level_appointment_in_a_single_contest_record():
     assert result.outcome.contests[0].next_steps == ["未选举，由组织委派鲍建国暂代楼栋长。"]
 
 
+def test_a_top_level_appointment_beside_contests_is_read_by_no_contest():
+    data = three_buildings()
+    data["appointment"] = {"name": "鲍建国", "appointed_by": "组织"}
+    found = one(findings(data), "RECORD-CONTESTS-MIXED")
+    assert found.severity is ERROR
+    assert found.path == "appointment"
+    assert found.message == "记录已用 contests 分场次，顶层不能再写 appointment；请把它移到相应场次下。"
+
+
 def test_the_readme_example_is_a_valid_contest():
     readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
     block = re.search(r"\*\*组织委派（`appointment`.*?```yaml\n(.*?)```", readme, re.S)

@@ -5,7 +5,8 @@ appointed someone temporarily (`appointment`: one mapping or a list). The tally 
 each appointment against the seats still open, never as elected. Here: an appointment without the appointee's
 name or the appointing body is an error (`APPOINTMENT-INCOMPLETE`: it would be printed as "由…委派…"); an
 appointment with no open seat to take (the contest elected everyone, or its post is not one of the contest's)
-is a warning (`APPOINTMENT-UNNEEDED`), since it is left out of every figure.
+is a warning (`APPOINTMENT-UNNEEDED`), since it is left out of every figure. A top-level `appointment` in a
+record that has `contests` would be read by no contest: `RECORD-CONTESTS-MIXED`, as for the other contest fields.
 """
 
 from __future__ import annotations
@@ -35,6 +36,17 @@ def _who(appointment: dict, index: int) -> str:
 def check(record: Record, profile: Profile, outcome: Outcome) -> list[Finding]:
     """Findings on every contest's `appointment`."""
     out: list[Finding] = []
+    if "contests" in record.data and "appointment" in record.data:
+        # The schema's own check of the two forms (schema._CONTEST_FIELDS) predates this field: the same finding.
+        out.append(
+            record.finding(
+                "RECORD-CONTESTS-MIXED",
+                Severity.ERROR,
+                "记录已用 contests 分场次，顶层不能再写 appointment；请把它移到相应场次下。",
+                ("appointment",),
+                key=True,
+            )
+        )
     all_contests = contests(record.data)
     for contest, result in zip(all_contests, outcome.contests, strict=False):
         appointments = contest.appointments
