@@ -60,6 +60,16 @@ class Contest:
         ]
 
     @property
+    def appointments(self) -> list[Data]:
+        """The people the organisation appointed temporarily (`appointment`: one mapping or a list), as written."""
+        value = self.data.get("appointment")
+        if isinstance(value, dict):
+            return [value]
+        if isinstance(value, list):
+            return [a for a in value if isinstance(a, dict)]
+        return []
+
+    @property
     def rounds(self) -> list[Data]:
         rounds: list[Data] = self.data.get("rounds", [])
         return rounds
@@ -140,7 +150,8 @@ def contests(data: Data) -> list[Contest]:
             Contest(name=c.get("name", f"第{i + 1}场"), path=("contests", i), data=c)
             for i, c in enumerate(data["contests"])
         ]
-    single: Data = {k: data[k] for k in ("seats", "electorate", "candidates", "rounds") if k in data}
+    keys = ("seats", "electorate", "candidates", "rounds", "appointment")
+    single: Data = {k: data[k] for k in keys if k in data}
     short = data.get("unit", {}).get("short_name") or data.get("unit", {}).get("name", "")
     return [Contest(name=short, path=(), data=single)]
 

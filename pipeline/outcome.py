@@ -35,7 +35,12 @@ Write-ins (`write_ins`, 另选他人) are counted like candidates and can win; a
 candidate's name is added to that candidate's votes. A round's seats for a post (its `seats` map,
 else what is pending) never exceed the seats still open; posts outside the contest's `seats` are
 not decided. Someone already elected (in an earlier round, or to a post listed earlier — list the
-higher office first) is not elected again nor put on a 另行选举 list. Round indices are 0-based, as in the record
+higher office first) is not elected again nor put on a 另行选举 list.
+
+A contest may record that the organisation appointed someone temporarily (`appointment`, 组织委派): with no
+round held its stage is `appointed`; after rounds that left seats open, each appointment takes one open seat of
+its post. Appointees are in `appointed`, never in `elected`, and the seats they hold are not in `vacant`; the
+next step says who appointed whom (未选举，由…委派…暂代…). An appointment beyond the open seats is left out. Round indices are 0-based, as in the record
 (`rounds[0]`); texts show them 1-based (第1轮).
 """
 
@@ -45,7 +50,8 @@ import math
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from .model import Contest, Data, RecordPath, contests
+from .formatting import chinese_date
+from .model import Contest, Data, RecordPath, contests, parse_date
 from .profile import Profile, Threshold
 from .strokes import NameKey, name_key
 from .words import ROUND_NAMES, TURNOUT_LABELS
@@ -120,13 +126,16 @@ class ContestOutcome:
     elected: dict[str, list[str]]  # post -> everyone elected in any round
     vacant: dict[str, int]  # seats still unfilled after the last round
     next_steps: list[str]
-    stage: str  # "no_candidates" | "candidates" | "counted"
+    stage: str  # "no_candidates" | "candidates" | "counted" | "appointed" (no vote; seats filled by appointment)
     seats: dict[str, int] = field(default_factory=dict)
     write_in: bool = False  # 海选: no candidate list, every vote written in (`nomination: write_in`)
     # The final tally elects no woman where the profile requires one (`women_required`): "" (not so, or not yet
     # final), "qualified" (a woman above half takes a seat), "runoff" (one seat elected again among women) or
     # "warning" (the law prescribes nothing more). The step itself is among `next_steps`.
     women_seat: str = ""
+    # post -> who the organisation appointed to a seat the election left open (组织委派, 暂代): never elected,
+    # and not in `vacant` either ("" for an appointee whose name the record lacks).
+    appointed: dict[str, list[str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -651,12 +660,15 @@ def runoff_tie_text(post: str, settled: list[str], seats: int, tied: list[str], 
     )
 
 
-def _next_steps(state: dict[str, _PostState], rounds: list[RoundResult]) -> list[str]:
+def _next_steps(
+    state: dict[str, _PostState], rounds: list[RoundResult], covered: frozenset[str] = frozenset()
+) -> list[str]:
+    """What is left to do; posts in `covered` (every open seat filled by appointment) have nothing left."""
     steps: list[str] = []
     by_index = {r.index: r for r in rounds}
     reruns: dict[int, list[str]] = {}
     for post, st in state.items():
-        if st.rerun is not None:
+        if st.rerun is not None and post not in covered:
             reruns.setdefault(st.rerun, []).append(post)
     for index, posts in sorted(reruns.items()):
         rnd = by_index[index]
@@ -666,7 +678,7 @@ def _next_steps(state: dict[str, _PostState], rounds: list[RoundResult]) -> list
         else:
             steps.append(f"{label}无效，{_names(posts)}须重新投票。")
     for post, st in state.items():
-        if st.rerun is not None:
+        if st.rerun is not None or post in covered:
             continue
         if not st.voted:
             steps.append(f"{post}尚未投票。")
@@ -692,6 +704,61 @@ def _next_steps(state: dict[str, _PostState], rounds: list[RoundResult]) -> list
     return steps
 
 
+@dataclass(frozen=True)
+class _Appointed:
+    appointed: dict[str, list[str]]  # post -> appointees counted against open seats
+    steps: list[str]  # one sentence per appointee counted
+
+
+def _appointment_post(appointment: Data, open_seats: dict[str, int]) -> str | None:
+    """The post an appointment fills: its `post`, else the contest's only post, else the first one left open."""
+    post = appointment.get("post")
+    if isinstance(post, str) and post:
+        return post
+    if len(open_seats) == 1:
+        return next(iter(open_seats))
+    return next((p for p, n in open_seats.items() if n > 0), None)
+
+
+def appointment_text(appointment: Data, post: str, held: bool, elected: int) -> str:
+    """未选举，由…于…委派…暂代…（原因）。 — or 选举未产生…/…未选足，由…委派… after a vote."""
+    by = str(appointment.get("appointed_by") or "").strip() or "组织"
+    name = str(appointment.get("name") or "").strip() or "一人"
+    day = parse_date(appointment.get("date"))
+    when = f"于{chinese_date(day)}" if day else ""
+    head = "未选举" if not held else (f"选举未产生{post}" if not elected else f"{post}未选足")
+    reason = str(appointment.get("reason") or "").strip()
+    return f"{head}，由{by}{when}委派{name}暂代{post}" + (f"（{reason}）" if reason else "") + "。"
+
+
+def appointment_posts(contest: Contest, open_seats: dict[str, int]) -> list[str | None]:
+    """Per appointment of a contest, in the record's order, the post whose open seat it takes, or None when no
+    seat is left open for it (the one rule `_appoint` and `rules.appointments` share)."""
+    left = dict(open_seats)
+    out: list[str | None] = []
+    for appointment in contest.appointments:
+        post = _appointment_post(appointment, left)
+        if post is None or left.get(post, 0) <= 0:
+            out.append(None)
+            continue
+        left[post] -= 1
+        out.append(post)
+    return out
+
+
+def _appoint(contest: Contest, open_seats: dict[str, int], elected: dict[str, int], held: bool) -> _Appointed:
+    """Appointments counted against the seats the election left open (an appointment beyond them is left out:
+    `rules.appointments` reports it)."""
+    appointed: dict[str, list[str]] = {}
+    steps: list[str] = []
+    for appointment, post in zip(contest.appointments, appointment_posts(contest, open_seats), strict=True):
+        if post is None:
+            continue
+        appointed.setdefault(post, []).append(str(appointment.get("name") or "").strip())
+        steps.append(appointment_text(appointment, post, held, elected.get(post, 0)))
+    return _Appointed(appointed, steps)
+
+
 def write_in_only(contest: Contest, data: Data) -> bool:
     """Whether a contest is voted without a candidate list (海选, `nomination: write_in`): on the contest, or at
     the top of a single-contest record."""
@@ -709,16 +776,21 @@ def _contest_outcome(contest: Contest, profile: Profile, method: str | None, wri
             step = "不提名候选人，由选举人直接填写所选的人（海选），尚未投票。"
         elif stage == "candidates":
             step = "尚未投票。"
+        app = _appoint(contest, seats, {}, held=False)
+        vacant = {p: n - len(app.appointed.get(p, [])) for p, n in seats.items()}
+        if app.appointed:
+            stage = "appointed"
         return ContestOutcome(
             name=contest.name,
             path=contest.path,
             rounds=[],
             seats=seats,
             elected={p: [] for p in seats},
-            vacant=dict(seats),
-            next_steps=[step],
+            vacant=vacant,
+            next_steps=app.steps + ([step] if any(vacant.values()) or not app.steps else []),
             stage=stage,
             write_in=write_in,
+            appointed=app.appointed,
         )
     rounds = []
     for index, rnd in enumerate(contest.rounds):
@@ -728,8 +800,11 @@ def _contest_outcome(contest: Contest, profile: Profile, method: str | None, wri
         _apply(state, result)
         rounds.append(result)
     elected = {post: list(st.elected) for post, st in state.items()}
-    vacant = {post: st.open_seats for post, st in state.items()}
-    steps = _next_steps(state, rounds)
+    open_seats = {post: st.open_seats for post, st in state.items()}
+    app = _appoint(contest, open_seats, {p: len(n) for p, n in elected.items()}, held=True)
+    vacant = {post: n - len(app.appointed.get(post, [])) for post, n in open_seats.items()}
+    covered = frozenset(p for p in app.appointed if open_seats[p] and not vacant[p])
+    steps = _next_steps(state, rounds, covered) + app.steps
     women_seat, women_text = _women_step(contest, profile, state, rounds)
     if women_text:
         if women_seat != "warning":
@@ -746,6 +821,7 @@ def _contest_outcome(contest: Contest, profile: Profile, method: str | None, wri
         stage="counted",
         write_in=write_in,
         women_seat=women_seat,
+        appointed=app.appointed,
     )
 
 

@@ -15,6 +15,8 @@ Conventions (documented because records only give a birth year and month):
 * Shares are shown with the record's `documents.percent_places` decimals (0–4, default 2); the
   places travel with the `Stats`, so every text made from them (the outcome report, the checks
   of typed figures) shows the same rounding.
+* Seats held by an appointee (组织委派, `appointment`) are counted in `appointed` (and the contests in
+  `contests_appointed`), never in `elected`, nor in the shares and the structure, nor in `vacant`.
 * Party members are 中共党员 and 中共预备党员. A write-in winner has no recorded details and is
   counted as unknown in every breakdown.
 """
@@ -96,6 +98,8 @@ class Stats:
     no_woman: int = 0
     no_woman_runoff: int = 0
     no_woman_qualified: int = 0
+    appointed: int = 0  # seats held by someone the organisation appointed (组织委派): never in `elected`
+    contests_appointed: int = 0  # contests with at least one appointee
 
     # -- derived -----------------------------------------------------------------------------
     @property
@@ -260,11 +264,20 @@ def compute_stats(data: Data, outcome: Outcome, places: int | None = None) -> St
         no_woman=0,
         no_woman_runoff=0,
         no_woman_qualified=0,
+        appointed=0,
+        contests_appointed=0,
     )
     for view, result in zip(views, outcome.contests, strict=False):
         totals["registered"] += view.registered or 0
         totals["seats"] += view.total_seats
         totals["candidates"] += len(view.formal_candidates())
+        appointed = sum(len(names) for names in result.appointed.values())
+        totals["appointed"] += appointed
+        totals["contests_appointed"] += bool(appointed)
+        if result.stage == "appointed":  # no vote held: its open seats are vacancies, its appointees not elected
+            vacant = sum(result.vacant.values())
+            totals["vacant"] += vacant
+            totals["contests_with_vacancies"] += bool(vacant)
         if result.stage != "counted":
             continue
         totals["contests_counted"] += 1

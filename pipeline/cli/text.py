@@ -80,7 +80,8 @@ def _post_lines(post: PostResult) -> list[str]:
 
 def _contest_lines(contest: ContestOutcome) -> list[str]:
     seats = "、".join(f"{p} {n} 名" for p, n in contest.seats.items())
-    lines = [f"【{contest.name or '选举'}】应选：{seats or '未填写'}；{STAGE_NAMES[contest.stage]}。"]
+    stage = STAGE_NAMES.get(contest.stage, "未选举，由组织委派")
+    lines = [f"【{contest.name or '选举'}】应选：{seats or '未填写'}；{stage}。"]
     for rnd in contest.rounds:
         lines.append(f"  {_round_title(rnd)}：{'有效' if rnd.valid else '无效或无法判定'}")
         lines.extend(f"    {reason}" for reason in rnd.reasons)
@@ -92,6 +93,9 @@ def _contest_lines(contest: ContestOutcome) -> list[str]:
     elected = [f"{post}：{_names(names)}" for post, names in contest.elected.items() if names]
     if contest.stage == "counted":
         lines.append(f"  当选人员：{'；'.join(elected) if elected else '无'}。")
+    appointed = [f"{post}：{_names([n or '（未填姓名）' for n in names])}" for post, names in contest.appointed.items()]
+    if appointed:
+        lines.append(f"  组织委派（暂代，不计入当选）：{'；'.join(appointed)}。")
     lines.append("  下一步：")
     lines.extend(f"    {step}" for step in contest.next_steps)
     return lines
@@ -122,7 +126,9 @@ def summary_lines(stats: Stats) -> list[str]:
     lines = [
         f"场次 {stats.contests} 个，已计票 {stats.contests_counted} 个；登记 {stats.registered} 人（户）。",
         f"参加投票 {stats.participants}，计算基数 {stats.turnout_base}，参选率（到会率）{stats.turnout}。",
-        f"应选 {stats.seats} 名，正式候选人 {stats.candidates} 名，当选 {stats.elected} 名，缺额 {stats.vacant} 名。",
+        f"应选 {stats.seats} 名，正式候选人 {stats.candidates} 名，当选 {stats.elected} 名，缺额 {stats.vacant} 名"
+        + (f"，组织委派暂代 {stats.appointed} 名（{stats.contests_appointed} 个场次）" if stats.appointed else "")
+        + "。",
     ]
     if stats.elected:
         lines += [

@@ -129,6 +129,33 @@ def _process_sentence(e: Election) -> str:
     return "；".join(parts) + "。" if parts else ""
 
 
+def _appointment_sentence(e: Election) -> str:
+    """，另有1栋楼暂由组织委派一人代楼栋长 (seed 000) — the seats an appointee holds, never counted as elected."""
+    contests_appointed = 0
+    posts: dict[str, int] = {}
+    bodies: list[str] = []
+    for view, result in e.pairs():
+        if not any(result.appointed.values()):
+            continue
+        contests_appointed += 1
+        for post, names in result.appointed.items():
+            posts[post] = posts.get(post, 0) + len(names)
+        for appointment in view.appointments:
+            by = str(appointment.get("appointed_by") or "").strip()
+            if by and by not in bodies:
+                bodies.append(by)
+    if not posts:
+        return ""
+    by = "、".join(bodies) or "组织"
+    people = sum(posts.values())
+    if e.multi and len(e.views) > 1 and all("楼栋" in post for post in posts):
+        who = "一人" if people == 1 else f"{people}人"
+        return f"，另有{contests_appointed}栋楼暂由{by}委派{who}代{'、'.join(posts)}"
+    held = "、".join(f"{post}{n}名" for post, n in posts.items())
+    where = f"{contests_appointed}个场次的" if e.multi and len(e.views) > 1 else ""
+    return f"，另有{where}{held}由{by}委派暂代"
+
+
 def _text(text: str) -> dict:
     return {"kind": "text", "text": text, "keep": False}
 
@@ -193,7 +220,7 @@ def _basic_blocks(e: Election, stats: Stats) -> list[dict]:
         )
     if stats.vacant:
         text += f"，尚缺{stats.vacant}名"
-    text += "。" + _process_sentence(e)
+    text += _appointment_sentence(e) + "。" + _process_sentence(e)
     text += women_sentence(stats)
     if stats.contests > 1:
         text += (
@@ -313,7 +340,8 @@ def _finish(
 
 
 def _counted(e: Election) -> bool:
-    return any(r.rounds for r in e.outcome.contests)
+    """Whether a record has something to summarise: a round held, or a seat filled by appointment."""
+    return any(r.rounds or any(r.appointed.values()) for r in e.outcome.contests)
 
 
 def build(elections: list[Election], title: str | None = None, author: str | None = None) -> Instance:
@@ -557,6 +585,11 @@ def _many_blocks(children: list[Digest], stats: Stats, units: int) -> list[dict]
     results = _text(
         f"应选{stats.seats}名，正式候选人{stats.candidates}名，当选{stats.elected}名"
         + (f"，尚缺{stats.vacant}名" if stats.vacant else "")
+        + (
+            f"，另有{stats.appointed}名由组织委派暂代（{stats.contests_appointed}个场次，不计入当选）"
+            if stats.appointed
+            else ""
+        )
         + "。"
         f"{stats.contests_counted}个选举场次中，{stats.filled_first_round}个首次投票即选出全部名额，"
         f"一次选举成功率{stats.first_round_success}；"

@@ -16,6 +16,7 @@ from ..findings import Finding
 from ..profile import Profile
 from ..records import Record
 from . import ballots, completeness, composition, deadlines, names, placeholders, proxies, reported, surplus, turnout
+from .appointments import check as appointments_check
 from .relatives import check as relatives_check
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -46,4 +47,5 @@ def run_checks(record: Record, profile: Profile, outcome: Outcome, stats: Stats)
     findings += composition.elected_checks(record, profile, outcome)
     findings += relatives_check(record, profile, outcome)
     findings += reported.check(record, profile, outcome, stats)
+    findings += appointments_check(record, profile, outcome)
     return findings
