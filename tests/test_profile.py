@@ -103,7 +103,7 @@ def test_a_province_overrides_key_by_key():
     assert p.province == "sichuan"
     assert p.law == "《中华人民共和国村民委员会组织法》（2025年修正）、《四川省村民委员会选举条例》"
     assert p.deadlines.voter_list == Deadline(20, "第十七条")  # from the base
-    assert p.deadlines.formal_candidates == Deadline(5, "《四川省村民委员会选举条例》第二十一条")
+    assert p.deadlines.formal_candidates == Deadline(5, "《四川省村民委员会选举条例》第二十三条")
     assert p.surplus.scope == "per_post" and p.surplus.rule == "more_than_seats"
     assert p.surplus.per_post_extra == {"主任": (1, 1), "副主任": (1, 1), "委员": (1, 3)}
     assert p.turnout.base == "expected" and p.turnout.measure == "participants"

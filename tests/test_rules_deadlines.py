@@ -84,7 +84,7 @@ def test_province_profile_sets_the_formal_list_deadline():
     data = village(profile="sichuan")
     data["schedule"]["candidates_published"] = "2026-04-14"  # 4 days before; Sichuan wants 5
     finding = one(findings(data, deadlines.check), "DEADLINE-FORMAL-CANDIDATES")
-    assert finding.citation == "《四川省村民委员会选举条例》第二十一条"
+    assert finding.citation == "《四川省村民委员会选举条例》第二十三条"
     assert finding.message.startswith(
         "正式候选人名单于 2026年4月14日 公布，距选举日 2026年4月18日 仅 4 日，应在选举日 5 日前公布（最迟 2026年4月13日）。"
     )
