@@ -232,3 +232,12 @@ def test_a_batch_renders_the_re_elected_unit_and_counts_it(tmp_path):
     summary = next(out.rglob(SUMMARY_FILE))
     text = "\n".join(p.text for p in docx.Document(str(summary)).paragraphs)
     assert "1个场次投票无效，已重新选举" in text
+
+
+def test_outcome_text_says_the_void_round_was_re_run():
+    from pipeline.cli.text import render_text
+
+    result = checked(record(LOW, AGAIN))
+    lines = render_text(result.outcome, result.stats).splitlines()
+    assert "    已于2026年4月25日重新选举（第2轮），以重新选举的结果为准。" in lines
+    assert "  投票无效 1 轮：已重新选举的场次 1 个，尚未重新选举的场次 0 个。" in lines
