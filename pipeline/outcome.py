@@ -54,7 +54,7 @@ from .formatting import chinese_date
 from .model import Contest, Data, RecordPath, contests, parse_date
 from .profile import Profile, Threshold
 from .strokes import NameKey, name_key
-from .words import ROUND_NAMES, TURNOUT_LABELS
+from .words import RERUN_ACTIONS, ROUND_NAMES, TURNOUT_LABELS
 
 __all__ = [
     "PostResult",
@@ -133,6 +133,9 @@ class ContestOutcome:
     # final), "qualified" (a woman above half takes a seat), "runoff" (one seat elected again among women) or
     # "warning" (the law prescribes nothing more). The step itself is among `next_steps`.
     women_seat: str = ""
+    # An invalid round (turnout not reached, more ballots returned than issued, …) repeated by a later valid round
+    # of its type (重新选举): invalid round index -> index of the round that repeats it (`reruns_of`).
+    reruns: dict[int, int] = field(default_factory=dict)
     # post -> who the organisation appointed to a seat the election left open (组织委派, 暂代): never elected,
     # and not in `vacant` either ("" for an appointee whose name the record lacks).
     appointed: dict[str, list[str]] = field(default_factory=dict)
@@ -822,7 +825,34 @@ def _contest_outcome(contest: Contest, profile: Profile, method: str | None, wri
         write_in=write_in,
         women_seat=women_seat,
         appointed=app.appointed,
+        reruns=reruns_of(rounds),
     )
+
+
+def reruns_of(rounds: list[RoundResult]) -> dict[int, int]:
+    """Invalid round index -> the index of the first later valid round of the same type deciding one of its posts
+    (the re-election that repeats it; the tally already carries the invalid round's posts to it)."""
+    out: dict[int, int] = {}
+    for i, failed in enumerate(rounds):
+        if failed.valid:
+            continue
+        posts = {p.post for p in failed.posts}
+        for later in rounds[i + 1 :]:
+            if later.type == failed.type and later.valid and posts & {p.post for p in later.posts}:
+                out[failed.index] = later.index
+                break
+    return out
+
+
+def rerun_text(contest: Contest, failed: int, rerun: int) -> str:
+    """已于2026年3月25日重新选举（第2轮，原因：…）: how the invalid round `failed` was repeated by round `rerun`."""
+    rounds = contest.rounds
+    again = rounds[rerun]
+    day = parse_date(again.get("date"))
+    when = f"已于{chinese_date(day)}" if day else "已"
+    reason = str(again.get("reason") or "").strip()
+    detail = f"第{rerun + 1}轮" + (f"，原因：{reason}" if reason else "")
+    return f"{when}{RERUN_ACTIONS[_tally_type(rounds[failed])]}（{detail}）"
 
 
 def _women_step(

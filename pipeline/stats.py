@@ -17,6 +17,9 @@ Conventions (documented because records only give a birth year and month):
   of typed figures) shows the same rounding.
 * Seats held by an appointee (组织委派, `appointment`) are counted in `appointed` (and the contests in
   `contests_appointed`), never in `elected`, nor in the shares and the structure, nor in `vacant`.
+* A round void by its figures (turnout, more ballots returned than issued) is counted in `invalid_rounds`; a
+  contest that re-ran it validly (重新选举) in `contests_rerun`, one still to re-run in `contests_rerun_pending`.
+  Nobody is elected by a void round: the members come from the valid rounds only.
 * Party members are 中共党员 and 中共预备党员. A write-in winner has no recorded details and is
   counted as unknown in every breakdown.
 """
@@ -100,6 +103,11 @@ class Stats:
     no_woman_qualified: int = 0
     appointed: int = 0  # seats held by someone the organisation appointed (组织委派): never in `elected`
     contests_appointed: int = 0  # contests with at least one appointee
+    # Rounds void by the figures (turnout not reached, more ballots returned than issued; not a round lacking
+    # data), the contests that re-ran such a round validly (重新选举), and those where one is still to re-run.
+    invalid_rounds: int = 0
+    contests_rerun: int = 0
+    contests_rerun_pending: int = 0
 
     # -- derived -----------------------------------------------------------------------------
     @property
@@ -266,6 +274,9 @@ def compute_stats(data: Data, outcome: Outcome, places: int | None = None) -> St
         no_woman_qualified=0,
         appointed=0,
         contests_appointed=0,
+        invalid_rounds=0,
+        contests_rerun=0,
+        contests_rerun_pending=0,
     )
     for view, result in zip(views, outcome.contests, strict=False):
         totals["registered"] += view.registered or 0
@@ -292,6 +303,10 @@ def compute_stats(data: Data, outcome: Outcome, places: int | None = None) -> St
         vacant = sum(result.vacant.values())
         totals["vacant"] += vacant
         totals["contests_with_vacancies"] += bool(vacant)
+        void = [r.index for r in result.rounds if not r.valid and not r.missing]
+        totals["invalid_rounds"] += len(void)
+        totals["contests_rerun"] += any(i in result.reruns for i in void)
+        totals["contests_rerun_pending"] += any(i not in result.reruns for i in void)
         totals["no_woman"] += bool(result.women_seat)
         totals["no_woman_runoff"] += result.women_seat == "runoff"
         totals["no_woman_qualified"] += result.women_seat == "qualified"

@@ -28,6 +28,7 @@ __all__ = [
     "ROUND_ACTIONS",
     "LATER_ROUND_ACTIONS",
     "VOID_ROUND",
+    "RERUN_ACTIONS",
     "STAGE_NAMES",
     "ORDER_NAMES",
     "FRACTION_NAMES",
@@ -166,6 +167,9 @@ VOID_ROUND: Final[dict[str, tuple[str, str]]] = {
     "runoff": ("本次另行选举", "另行选举"),
     "revote": ("本次重新投票", "投票"),
 }
+
+# An invalid round done again (RERUN-HELD, the results notice, the summary): 已于2026年3月25日重新选举.
+RERUN_ACTIONS: Final[dict[str, str]] = {"first": "重新选举", "runoff": "重新另行选举", "revote": "再次重新投票"}
 
 # Where a contest stands (the tally's text report).
 STAGE_NAMES: Final[dict[str, str]] = {

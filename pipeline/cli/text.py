@@ -10,7 +10,7 @@ from __future__ import annotations
 from ..formatting import chinese_date
 from ..outcome import ContestOutcome, Outcome, PostResult, RoundResult
 from ..stats import UNKNOWN, Stats
-from ..words import ROUND_NAMES, STAGE_NAMES
+from ..words import RERUN_ACTIONS, ROUND_NAMES, STAGE_NAMES
 
 __all__ = ["render_text", "summary_lines"]
 
@@ -85,6 +85,11 @@ def _contest_lines(contest: ContestOutcome) -> list[str]:
     for rnd in contest.rounds:
         lines.append(f"  {_round_title(rnd)}：{'有效' if rnd.valid else '无效或无法判定'}")
         lines.extend(f"    {reason}" for reason in rnd.reasons)
+        rerun = contest.reruns.get(rnd.index)
+        if rerun is not None:
+            again = next(r for r in contest.rounds if r.index == rerun)
+            when = f"已于{chinese_date(again.date)}" if again.date else "已"
+            lines.append(f"    {when}{RERUN_ACTIONS[rnd.type]}（第{rerun + 1}轮），以重新选举的结果为准。")
         ballots = _ballot_line(rnd)
         if ballots:
             lines.append(f"    选票：{ballots}")
@@ -143,5 +148,10 @@ def summary_lines(stats: Stats) -> list[str]:
             f"一次选举成功 {stats.filled_first_round} 个场次（{stats.first_round_success}）；"
             f"另行选举 {stats.runoffs_held} 轮（涉及 {stats.contests_with_runoff} 个场次）；"
             f"尚有缺额的场次 {stats.contests_with_vacancies} 个。"
+        )
+    if stats.invalid_rounds:
+        lines.append(
+            f"投票无效 {stats.invalid_rounds} 轮：已重新选举的场次 {stats.contests_rerun} 个，"
+            f"尚未重新选举的场次 {stats.contests_rerun_pending} 个。"
         )
     return lines

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from .. import formatting
-from ..outcome import PostResult, RoundResult
-from ..words import REPRESENTATIVES, ROUND_ACTIONS, ROUND_NAMES
+from ..model import Contest
+from ..outcome import ContestOutcome, PostResult, RoundResult, rerun_text
+from ..words import REPRESENTATIVES, RERUN_ACTIONS, ROUND_ACTIONS, ROUND_NAMES
 from .common import (
     Election,
     Instance,
@@ -491,6 +492,14 @@ def _round_outcome(e: Election, rnd: RoundResult) -> list[str]:
     return out
 
 
+def _rerun_sentence(view: Contest, result: ContestOutcome, rnd: RoundResult) -> list[str]:
+    """An invalid round repeated later: 本轮选举无效，已于2026年4月25日重新选举（第2轮…），以重新选举的结果为准。"""
+    rerun = result.reruns.get(rnd.index)
+    if rerun is None:
+        return []
+    return [f"本轮选举无效，{rerun_text(view, rnd.index, rerun)}，以重新选举的结果为准。"]
+
+
 def results(e: Election) -> list[Instance]:
     counted = [(v, r) for v, r in e.pairs() if r.rounds]
     if not counted:
@@ -502,12 +511,14 @@ def results(e: Election) -> list[Instance]:
         contests_ctx: list[dict[str, object]] = []
         dates = []
         types = []
+        repeats = False  # the round repeats an invalid one (重新选举)
         for _ci, (view, result) in enumerate(counted):
             rnd = next((x for x in result.rounds if x.index == index), None)
             if rnd is None:
                 continue
             dates.append(rnd.date)
             types.append(rnd.type)
+            repeats = repeats or rnd.index in result.reruns.values()
             figures = [t for t in (_turnout_text(e, rnd), _ballot_text(rnd)) if t]
             if not rnd.valid:
                 figures.extend(tight(r) for r in rnd.reasons if "无效" in r or "缺少" in r)
@@ -539,7 +550,7 @@ def results(e: Election) -> list[Instance]:
                     "name": view.name,
                     "figures": figures,
                     "posts": posts,
-                    "outcome": _round_outcome(e, rnd),
+                    "outcome": _round_outcome(e, rnd) + _rerun_sentence(view, result, rnd),
                     "next_steps": steps,
                 }
             )
@@ -547,7 +558,7 @@ def results(e: Election) -> list[Instance]:
         date = next((d for d in dates if d), None) or e.schedule.get("election_day")
         where = f"在{e.place}" if e.place else ""
         intro = (
-            f"{e.election_name}于{cdate(date)}{where}进行{ROUND_ACTIONS[rtype]}。"
+            f"{e.election_name}于{cdate(date)}{where}进行{RERUN_ACTIONS[rtype] if repeats else ROUND_ACTIONS[rtype]}。"
             f"根据{_counted_by(e)}计票结果，现将选举结果公告如下："
         )
         notes = []

@@ -17,9 +17,10 @@ from typing import TypedDict
 
 from .. import formatting
 from ..model import parse_date
+from ..outcome import ContestOutcome, RoundResult
 from ..stats import AGE_BANDS, EDUCATION_GROUPS, SEXES, UNKNOWN, Stats, aggregate, first_round_turnout
 from ..words import KIND_SHORT, LATER_ROUND_ACTIONS, METHOD_TEXT
-from .common import Election, Instance, Waiting, cdate, heading_number, split_title
+from .common import Election, Instance, Waiting, cdate, heading_number, split_title, tight
 
 PUBLICITY = (
     ("banners", "悬挂横幅{n}条"),
@@ -116,17 +117,27 @@ def _process_sentence(e: Election) -> str:
         vacant = sum(result.vacant.values())
         if not later and not vacant:
             continue
-        text = f"{where}首次投票选出{first_elected}名"
+        text = f"{where}首次投票" + (_void_words(first, result) or f"选出{first_elected}名")
         for rnd in later:
             got = sum(len(p.elected) for p in rnd.posts)
             kind = LATER_ROUND_ACTIONS[rnd.type]
             date = parse_date(rnd.date)
             when = "当日" if date and first.date and rnd.date == first.date else (cdate(rnd.date, "") or "随后")
-            text += f"，{when}{kind}选出{got}名"
+            text += f"，{when}{kind}" + (_void_words(rnd, result) or f"选出{got}名")
         if vacant:
             text += f"，尚缺{vacant}名"
         parts.append(text)
     return "；".join(parts) + "。" if parts else ""
+
+
+def _void_words(rnd: RoundResult, result: ContestOutcome) -> str:
+    """因参加投票40人未超过登记选民100人的半数（至少需51人）无效 for a round void by its figures, else ""."""
+    if rnd.valid or rnd.missing:
+        return ""
+    causes = [r.removesuffix("，本轮选举无效。") for r in rnd.reasons if r.endswith("本轮选举无效。")]
+    cause = "；".join(tight(c).replace("，", "") for c in causes)
+    pending = "" if rnd.index in result.reruns else "，尚未重新选举"
+    return (f"因{cause}无效" if cause else "无效") + pending
 
 
 def _appointment_sentence(e: Election) -> str:
@@ -158,6 +169,16 @@ def _appointment_sentence(e: Election) -> str:
 
 def _text(text: str) -> dict:
     return {"kind": "text", "text": text, "keep": False}
+
+
+def rerun_words(stats: Stats) -> str:
+    """；1个场次投票无效，已重新选举 (and those still to re-run) — "" when every round was valid."""
+    parts = []
+    if stats.contests_rerun:
+        parts.append(f"{stats.contests_rerun}个场次投票无效，已重新选举")
+    if stats.contests_rerun_pending:
+        parts.append(f"{stats.contests_rerun_pending}个场次投票无效，尚未重新选举")
+    return "".join(f"；{p}" for p in parts)
 
 
 def women_sentence(stats: Stats, units: int = 1) -> str:
@@ -599,6 +620,7 @@ def _many_blocks(children: list[Digest], stats: Stats, units: int) -> list[dict]
             else "没有场次需要另行选举"
         )
         + (f"；{stats.contests_with_vacancies}个场次未选足名额" if stats.contests_with_vacancies else "")
+        + rerun_words(stats)
         + "（详见表2）。"
         + women_sentence(stats, units)
     )

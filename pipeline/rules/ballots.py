@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from ..findings import Finding, Severity
 from ..model import Contest, contests
+from ..outcome import compute, rerun_text
 from ..profile import MobileBoxRule, Profile
 from ..records import Record
 from .completeness import electorate_words, label, round_label, round_seats, valid_ballots
@@ -55,6 +56,19 @@ def _reconcile(record: Record, profile: Profile, contest: Contest, i: int, rnd: 
     path = contest.at("rounds", i, "ballots", "returned")
     out = []
     if returned is not None and base is not None and returned > base:
+        rerun = _rerun(record, profile, contest, i)
+        if rerun is not None:
+            out.append(
+                record.finding(
+                    "RERUN-HELD",
+                    Severity.INFO,
+                    f"{title}收回选票 {returned} 张，多于{name} {base} {unit}，本次选举无效，"
+                    f"{rerun_text(contest, i, rerun)}，选举结果以重新选举为准。",
+                    path,
+                    citation=profile.cite(spec.article),
+                )
+            )
+            return out  # the repeat decides; more returned than issued is part of the same void round
         out.append(
             record.finding(
                 "BALLOT-RETURNED",
@@ -78,6 +92,15 @@ def _reconcile(record: Record, profile: Profile, contest: Contest, i: int, rnd: 
             )
         )
     return out
+
+
+def _rerun(record: Record, profile: Profile, contest: Contest, i: int) -> int | None:
+    """The later valid round repeating the void round `i` of `contest` (重新选举), if any, from the tally."""
+    outcome = compute(record.data, profile)
+    for view, result in zip(contests(record.data), outcome.contests, strict=False):
+        if view.path == contest.path:
+            return result.reruns.get(i)
+    return None
 
 
 def _counts(record: Record, contest: Contest, i: int, rnd: dict, title: str) -> list[Finding]:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from ..findings import Finding, Severity
 from ..model import Contest, contests
+from ..outcome import rerun_text
 from ..profile import Profile
 from ..records import Record
 from ..words import VOID_ROUND, fraction_name
@@ -28,7 +29,7 @@ def check(record: Record, profile: Profile, outcome: Outcome) -> list[Finding]:
         where = label(contest, all_contests)
         out += _excluded(record, profile, contest, where)
         for rnd in result.rounds:
-            out += _turnout(record, profile, contest, rnd, where)
+            out += _turnout(record, profile, contest, rnd, where, result.reruns.get(rnd.index))
         out += _pending(record, profile, contest, result, where)
         out += _runoff_matches(record, profile, contest, result, where)
     return out
@@ -152,8 +153,12 @@ def _exclusions(record: Record, profile: Profile, contest: Contest, where: str) 
     return out
 
 
-def _turnout(record: Record, profile: Profile, contest: Contest, rnd: RoundResult, where: str) -> list[Finding]:
-    """The round's turnout below the minimum: the round is void; say by how much and what follows."""
+def _turnout(
+    record: Record, profile: Profile, contest: Contest, rnd: RoundResult, where: str, rerun: int | None = None
+) -> list[Finding]:
+    """The round's turnout below the minimum: the round is void; say by how much and what follows.
+
+    Once a later valid round repeats it (`rerun`, 重新选举) the void round is history: a 提示 (RERUN-HELD)."""
     value, base, needed = rnd.turnout_value, rnd.turnout_base, rnd.turnout_needed
     if value is None or base is None or needed is None or value >= needed:
         return []
@@ -170,6 +175,10 @@ def _turnout(record: Record, profile: Profile, contest: Contest, rnd: RoundResul
     if not threshold.inclusive and value * threshold.fraction.denominator == base * threshold.fraction.numerator:
         text += f"恰好{name}不算“超过{name}”"
         text += "（有的辅导材料认为达到即可，但规定是“超过”）。" if spec.boundary_disputed else "。"
+    if rerun is not None:
+        note = f"{text[:-1]}，{rerun_text(contest, rnd.index, rerun)}，选举结果以重新选举为准。"
+        path = contest.at("rounds", rnd.index, *field)
+        return [record.finding("RERUN-HELD", Severity.INFO, note, path, citation=profile.cite(spec.article))]
     text += _what_follows(record_round)
     return [
         record.finding(
