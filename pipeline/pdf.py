@@ -1,43 +1,4 @@
 """Old import path of `pipeline.archive.pdf` (Word → PDF/A-2b with LibreOffice), kept for the CLI and users."""
 
-from .archive.pdf import (
-    FONTS_CONF,
-    INSTALL_HINT,
-    PDFA_FILTER,
-    SYSTEM_PACKAGES,
-    ConvertResult,
-    FontInfo,
-    Job,
-    ToolMissing,
-    convert,
-    find_tool,
-    is_complete_pdf,
-    lo_env,
-    pdf_fonts,
-    pdf_pages,
-    pdf_version,
-    pdfa_claim,
-    poppler_version,
-    soffice_version,
-)
-
-__all__ = [
-    "ToolMissing",
-    "Job",
-    "ConvertResult",
-    "convert",
-    "find_tool",
-    "soffice_version",
-    "poppler_version",
-    "lo_env",
-    "pdf_fonts",
-    "FontInfo",
-    "pdf_pages",
-    "pdfa_claim",
-    "pdf_version",
-    "is_complete_pdf",
-    "FONTS_CONF",
-    "PDFA_FILTER",
-    "INSTALL_HINT",
-    "SYSTEM_PACKAGES",
-]
+from .archive.pdf import *  # noqa: F403 - the same public names, listed once in archive/pdf.py
+from .archive.pdf import __all__  # noqa: F401

@@ -1,5 +1,4 @@
 """Old import path of `pipeline.archive.sm3` (SM3 digests, GB/T 32905-2016), kept for users."""
 
-from .archive.sm3 import HASHLIB_HAS_SM3, SM3, file_digest, new, sm3_hex
-
-__all__ = ["new", "sm3_hex", "SM3", "HASHLIB_HAS_SM3", "file_digest"]
+from .archive.sm3 import *  # noqa: F403 - the same public names, listed once in archive/sm3.py
+from .archive.sm3 import __all__  # noqa: F401

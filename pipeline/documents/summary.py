@@ -52,6 +52,22 @@ def _row(
     ]
 
 
+def _total_row(stats: Stats) -> list[str]:
+    """The 合计 row of 表1: the summed counts, the turnout from them (never an average of shares)."""
+    counted = bool(stats.turnout_base)
+    turnout = formatting.percent(stats.participants, stats.turnout_base) if counted else "—"
+    return [
+        "合计",
+        str(stats.registered),
+        str(stats.participants) if counted else "—",
+        turnout,
+        str(stats.seats),
+        str(stats.candidates),
+        str(stats.elected),
+        str(stats.runoffs_held),
+    ]
+
+
 def _contest_rows(e: Election, label_unit: bool) -> list[list[str]]:
     rows = []
     for view, result in e.pairs():
@@ -251,19 +267,7 @@ def _basic_blocks(e: Election, stats: Stats) -> list[dict]:
     intro.append(_text(text))
     rows = _contest_rows(e, label_unit=False)
     if len(rows) > 1:
-        total_turnout = formatting.percent(stats.participants, stats.turnout_base) if stats.turnout_base else "—"
-        rows.append(
-            [
-                "合计",
-                str(stats.registered),
-                str(stats.participants) if stats.turnout_base else "—",
-                total_turnout,
-                str(stats.seats),
-                str(stats.candidates),
-                str(stats.elected),
-                str(stats.runoffs_held),
-            ]
-        )
+        rows.append(_total_row(stats))
     table1 = {
         "kind": "table",
         "caption": "表1　选举基本情况",
@@ -555,19 +559,7 @@ def _many_blocks(children: list[Digest], stats: Stats, units: int) -> list[dict]
             rows.extend(_row(c.label + suffix if suffix else label, *values) for suffix, *values in c.contests)
         else:
             rows.append(_stats_row(label, c.stats))
-    total_turnout = formatting.percent(stats.participants, stats.turnout_base) if stats.turnout_base else "—"
-    rows.append(
-        [
-            "合计",
-            str(stats.registered),
-            str(stats.participants) if stats.turnout_base else "—",
-            total_turnout,
-            str(stats.seats),
-            str(stats.candidates),
-            str(stats.elected),
-            str(stats.runoffs_held),
-        ]
-    )
+    rows.append(_total_row(stats))
     table1 = {
         "kind": "table",
         "caption": "表1　选举基本情况",
