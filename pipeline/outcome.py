@@ -58,6 +58,7 @@ from .words import RERUN_ACTIONS, ROUND_NAMES, TURNOUT_LABELS
 
 __all__ = [
     "PostResult",
+    "RoundFailure",
     "RoundResult",
     "ContestOutcome",
     "Outcome",
@@ -101,6 +102,21 @@ class PostResult:
 
 
 @dataclass(frozen=True)
+class RoundFailure:
+    """Why a round's figures void it, and by how much: the text of `RoundResult.reasons`, as data.
+
+    `rule`: `turnout` (too few voted: `amount` is how many more were needed) or `reconciliation` (more ballots
+    returned than issued, present or participants: `amount` is the excess); `unit`: 人, 户 or 张; `article`: the
+    profile's article for the rule (cite it with `Profile.cite`)."""
+
+    rule: str
+    text: str
+    amount: int
+    unit: str
+    article: str
+
+
+@dataclass(frozen=True)
 class RoundResult:
     index: int  # 0-based, as rounds[index] in the record
     type: str
@@ -116,6 +132,7 @@ class RoundResult:
     valid_ballots: int | None
     posts: list[PostResult]
     missing: list[str] = field(default_factory=list)  # record fields whose absence left it undecided
+    failures: list[RoundFailure] = field(default_factory=list)  # what in the figures voided it (empty: valid)
 
 
 @dataclass(frozen=True)
@@ -270,6 +287,30 @@ def _turnout(
     )
     text += "。" if passes else "，本轮选举无效。"
     return passes, text, value, base, needed
+
+
+def _turnout_failure(
+    text: str | None, value: int | None, needed: int | None, profile: Profile, method: str | None
+) -> RoundFailure | None:
+    """The turnout failure of a round whose turnout was counted and fell short (else None)."""
+    if text is None or value is None or needed is None or value >= needed:
+        return None
+    return RoundFailure("turnout", text, needed - value, labels(profile, method).unit, profile.turnout.article)
+
+
+def _reconciliation_failure(text: str | None, nums: _Numbers, rnd: Data, profile: Profile) -> RoundFailure | None:
+    """The reconciliation failure of a round with more ballots returned than allowed (else None)."""
+    if text is None or nums.returned is None or "多于" not in text:
+        return None
+    rule = profile.reconciliation.rule
+    other = {
+        "returned_le_present": nums.present,
+        "returned_le_participants": _count(rnd.get("participants")),
+    }.get(rule, nums.issued)
+    if other is None:
+        return None
+    unit = "张" if rule == "returned_le_issued" else "人"
+    return RoundFailure("reconciliation", text, nums.returned - other, unit, profile.reconciliation.article)
 
 
 def _reconciliation(rnd: Data, nums: _Numbers, profile: Profile, missing: list[str]) -> tuple[bool, str | None]:
@@ -590,6 +631,14 @@ def _decide_round(
         if post not in votes and post not in written:
             _need(missing, f"votes.{post}")
     reasons = [t for t in (turnout_text, recon_text) if t]
+    failures = [
+        f
+        for f in (
+            _turnout_failure(turnout_text, value, needed, profile, method),
+            _reconciliation_failure(recon_text, nums, rnd, profile),
+        )
+        if f is not None
+    ]
     if missing:
         reasons.append(f"缺少{missing_text(missing)}，无法判定本轮选举结果。")
     valid = turnout_ok and recon_ok and not missing
@@ -621,6 +670,7 @@ def _decide_round(
         valid_ballots=valid_ballots,
         posts=results,
         missing=missing,
+        failures=failures,
     )
 
 

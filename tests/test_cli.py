@@ -214,6 +214,14 @@ def test_json_output_keeps_chinese_readable(cli):
     assert run.exit_code == 1
 
 
+RERUN_NOTE = [
+    f"{SAMPLES / 'village-shiqiao-rerun.yaml'}:60:19  提示  RERUN-HELD  第 1 轮（首次选举）参加投票 568 人，未超过登记选民 1210 人的半数"
+    "（至少需 606 人），选举无效，已于2026年4月25日重新选举（第2轮，原因：首次投票参加投票的选民未过半数），"
+    "选举结果以重新选举为准。（字段 rounds[0].participants）",
+    "    依据：《中华人民共和国村民委员会组织法》（2025年修正）第十八条",
+]
+
+
 def test_real_console_script_runs():
     """Outside click's test runner too: the installed entry point, real stdout and exit code."""
     command = [
@@ -228,11 +236,11 @@ def test_real_console_script_runs():
     done = subprocess.run(command, capture_output=True, text=True, encoding="utf-8", cwd=ROOT, env=env, timeout=60)
     assert done.returncode == 1
     assert "Traceback" not in done.stdout + done.stderr
-    assert finding_lines(done.stdout) == [
+    assert finding_lines(done.stdout) == RERUN_NOTE + [
         f"{BAD / 'duplicate-key.yaml'}:6:1  错误  YAML-DUPLICATE-KEY  "
         "字段“term”重复出现（第一次在第 3 行）。同一层中每个字段只能写一次，请合并或删除一处。（字段 term）"
     ]
-    assert done.stderr.strip() == "共检查 6 个文件，5 个通过；错误 1 个，警告 0 个。"
+    assert done.stderr.strip() == "共检查 7 个文件，6 个通过；错误 1 个，警告 0 个。"
 
 
 # --- new -----------------------------------------------------------------------------------

@@ -91,6 +91,7 @@ def test_catalogue_has_every_kind_once_with_its_template():
         "candidate_pledge",
         "ballot",
         "results",
+        "invalid",
         "certificate",
         "winner_pledge",
         "discipline_pledge",

@@ -48,7 +48,7 @@ def test_meta_of_one_document_of_each_kind():
     first = {}
     for planned in documents:
         first.setdefault(planned.kind.key, planned)
-    assert set(first) == {k.key for k in KINDS}
+    assert set(first) == {k.key for k in KINDS} - {"invalid"}  # no void vote in this sample
     meta = {key: p.meta for key, p in first.items()}
     assert meta["committee"] == Meta(
         "柳林村村民选举委员会成员名单公告", "柳林村民委员会", "20260306", "柳选委〔2026〕1号", "公告", ""
@@ -80,6 +80,17 @@ def test_meta_of_one_document_of_each_kind():
         assert m.genre == GENRE[key]
         assert (m.author == first[key].instance.context.get("name")) == (key in PERSONAL)
         assert Meta.from_dict(m.to_dict()) == m
+
+
+def test_meta_of_the_invalid_notice_takes_the_void_round_s_number_and_date():
+    documents = plan(election_of(sample("village-shiqiao-rerun")))
+    (void,) = [p for p in documents if p.kind.key == "invalid"]
+    assert void.file_name == "06-选举无效公告.docx"
+    assert void.meta == Meta(
+        "石桥村第十二届村民委员会换届选举无效公告", "石桥村村民选举委员会", "20260418", "石选委〔2026〕5号", "公告", ""
+    )
+    (results,) = [p for p in documents if p.kind.key == "results"]
+    assert results.file_name == "06-选举结果公告-第2轮选举.docx" and results.meta.number == "石选委〔2026〕6号"
 
 
 def test_skipped_kinds_are_part_of_the_plan_and_only_chooses_kinds():

@@ -44,8 +44,8 @@ def test_every_sample_is_clean(path):
     assert [(f.id, f.message) for f in found if f.severity in (ERROR, WARNING)] == []
 
 
-def test_there_are_five_samples():
-    assert len(SAMPLES) == 5
+def test_there_are_six_samples():
+    assert len(SAMPLES) == 6
 
 
 @pytest.mark.parametrize("build", [village, residents, deputy, party, building])

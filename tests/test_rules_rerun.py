@@ -8,12 +8,13 @@ error stays as before.
 
 from __future__ import annotations
 
+import copy
 import re
 from pathlib import Path
 
 import docx
 import yaml
-from helpers import ERROR, INFO, checked, election_of, first_round, one, village
+from helpers import ERROR, INFO, building, checked, election_of, first_round, one, village
 
 from pipeline.batch import SUMMARY_FILE, run_batch
 from pipeline.documents import find_kind
@@ -144,16 +145,113 @@ def test_a_runoff_after_the_re_election_is_not_a_re_election():
 # ---------------------------------------------------------------- documents
 
 
-def test_results_notice_says_the_void_round_was_re_run():
-    first, second = find_kind("results").build(election_of(record(LOW, AGAIN)))
-    void = first.context["contests"][0]
-    assert void["figures"][-1] == "参加投票40人，未超过登记选民100人的半数（至少需51人），本轮选举无效。"
-    assert void["outcome"] == [
-        f"本轮选举无效，已于2026年4月25日重新选举（第2轮，原因：{REASON}），以重新选举的结果为准。"
-    ]
+def test_results_notice_follows_the_re_election_only():
+    (second,) = find_kind("results").build(election_of(record(LOW, AGAIN)))
+    assert second.suffix == "第2轮选举"
     assert second.context["intro"].startswith("柳林村村民委员会换届选举于2026年4月25日进行重新选举。")
     assert second.context["contests"][0]["outcome"] == [
         "按照得票超过参加投票的选民80人的半数（至少41票）始得当选的规定，陈志强当选为主任，王秀兰、赵国庆当选为委员。"
+    ]
+    assert find_kind("06") is find_kind("results")
+
+
+INVALID_FIGURES = [
+    "登记选民100人，参加投票40人，参选率40.00%。",
+    "共发出选票40张，收回选票40张，其中有效票40张、无效票0张。",
+]
+
+
+def test_invalid_notice_says_what_failed_by_how_much_under_which_article_and_when_again():
+    (notice,) = find_kind("invalid").build(election_of(record(LOW, AGAIN)))
+    ctx = notice.context
+    assert notice.suffix == ""
+    assert ctx["title_lines"] == ["柳林村村民委员会换届选举无效公告"]
+    assert ctx["doc_number"] == "（第5号）"
+    assert ctx["intro"] == (
+        "柳林村村民委员会换届选举于2026年4月18日进行投票选举。经柳林村村民选举委员会清点核对，"
+        "现将本轮投票情况公告如下："
+    )
+    (contest,) = ctx["contests"]
+    assert contest["figures"] == INVALID_FIGURES
+    assert contest["failures"] == [
+        "参加投票40人，未超过登记选民100人的半数（至少需51人），相差11人。",
+        f"依照{VILLAGE_CITE}的规定，本轮选举无效，不能产生当选人。",
+    ]
+    assert contest["next_steps"] == ["经柳林村村民选举委员会决定，定于2026年4月25日重新选举，届时请准时参加投票。"]
+    assert ctx["date_text"] == "2026年4月18日"
+
+
+def test_invalid_notice_before_the_re_election_is_recorded():
+    (notice,) = find_kind("invalid").build(election_of(record(LOW)))
+    assert notice.context["contests"][0]["next_steps"] == ["重新选举的时间和地点，由柳林村村民选举委员会另行公告。"]
+    assert find_kind("results").build(election_of(record(LOW))) == []
+
+
+def test_invalid_notice_of_too_many_ballots_counts_the_excess():
+    (notice,) = find_kind("invalid").build(election_of(record(OVER, AGAIN)))
+    assert notice.context["contests"][0]["failures"] == [
+        "收回选票82张，多于发出选票80张，多出2张。",
+        "依照省级选举办法的规定，本轮选举无效，不能产生当选人。",
+    ]
+
+
+def test_no_invalid_notice_for_a_valid_election_or_a_round_that_only_lacks_figures():
+    assert find_kind("invalid").build(election_of(record(first_round()))) == []
+    lacking = first_round()
+    del lacking["ballots"]
+    assert find_kind("invalid").build(election_of(record(lacking))) == []
+
+
+def _two_buildings(first: dict, second: dict) -> dict:
+    data = building()
+    other = copy.deepcopy(data["contests"][0]) | {"name": "2号楼"}
+    data["contests"].append(other)
+    data["contests"][0]["rounds"] = [first]
+    data["contests"][1]["rounds"] = [second]
+    return data
+
+
+def test_one_building_void_the_other_valid_keeps_one_results_notice_with_the_reasons():
+    low = {
+        "type": "first",
+        "date": "2026-04-25",
+        "participants": 20,
+        "ballots": {"issued": 20, "returned": 20, "invalid": 0},
+        "votes": {"楼栋长": {"王桂芝": 12, "刘永": 8}},
+    }
+    good = low | {
+        "participants": 40,
+        "ballots": {"issued": 40, "returned": 40, "invalid": 0},
+        "votes": {"楼栋长": {"王桂芝": 30, "刘永": 10}},
+    }
+    election = election_of(_two_buildings(low, good))
+    assert find_kind("invalid").build(election) == []
+    (notice,) = find_kind("results").build(election)
+    void = notice.context["contests"][0]
+    assert void["figures"][-2:] == [
+        "参加投票的户代表20户，未超过登记户数48户的半数（至少需25户），相差5户。",
+        "依照“双过半”的规定，1号楼本轮选举无效，不能产生当选人。",
+    ], void["figures"]
+
+
+def test_invalid_notice_renders_and_reads_as_posted(tmp_path):
+    from pipeline.render import render_record
+
+    render_record(election_of(record(LOW, AGAIN)), str(tmp_path))
+    names = sorted(p.name for p in tmp_path.glob("06-*.docx"))
+    assert names == ["06-选举无效公告.docx", "06-选举结果公告-第2轮选举.docx"]
+    document = docx.Document(str(tmp_path / "06-选举无效公告.docx"))
+    text = [p.text.strip() for p in document.paragraphs if p.text.strip()]
+    assert text[:2] == ["柳林村村民委员会换届选举无效公告", "（第5号）"]
+    assert text[3:7] == INVALID_FIGURES + [
+        "参加投票40人，未超过登记选民100人的半数（至少需51人），相差11人。",
+        f"依照{VILLAGE_CITE}的规定，本轮选举无效，不能产生当选人。",
+    ]
+    assert text[-4:] == [
+        "经柳林村村民选举委员会决定，定于2026年4月25日重新选举，届时请准时参加投票。",
+        "特此公告。",
+        "柳林村村民选举委员会",
+        "2026年4月18日",
     ]
 
 

@@ -804,6 +804,24 @@ def results_notice() -> Builder:
     return b
 
 
+def invalid_notice() -> Builder:
+    b = Builder("选举无效公告")
+    notice_head(b)
+    b.p("{{ intro }}")
+    b.ctl("{%p for contest in contests %}")
+    b.ctl("{%p if contest.heading %}")
+    b.p("{{ contest.heading }}", style="公文-二级标题")
+    b.ctl("{%p endif %}")
+    b.paragraphs("contest.figures")
+    b.paragraphs("contest.failures")
+    # When the vote is held again ends the notice: keep it with 特此公告 and the signature.
+    b.paragraphs("contest.next_steps", keep_next=True)
+    b.ctl("{%p endfor %}")
+    closing(b)
+    b.signature()
+    return b
+
+
 def certificate() -> Builder:
     # No line grid: the certificate sets its own, larger line spacing.
     b = Builder("当选证书", page_numbers=False, border=True, grid=False)
@@ -886,6 +904,7 @@ TEMPLATES = {
     "候选人名单公告.docx": candidate_list_notice,
     "选票.docx": ballot,
     "选举结果公告.docx": results_notice,
+    "选举无效公告.docx": invalid_notice,
     "当选证书.docx": certificate,
     "候选人竞争承诺书.docx": lambda: pledge("候选人竞争承诺书"),
     "当选履职承诺书.docx": lambda: pledge("当选履职承诺书", extra_lines=True),

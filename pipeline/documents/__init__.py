@@ -68,6 +68,7 @@ GENRE = {
     "candidates_initial": "公告",
     "candidates_formal": "公告",
     "results": "公告",
+    "invalid": "公告",
     "ballot": "选票",
     "certificate": "证书",
     "candidate_pledge": "承诺书",
@@ -166,6 +167,18 @@ KINDS: list[DocumentKind] = [
         ("选举结果公告", "结果公告"),
     ),
     DocumentKind(
+        "invalid",
+        6,
+        "选举无效公告",
+        "选举无效公告.docx",
+        "round",
+        "rounds 中因参加投票人数不足、收回选票多于发出选票等而无效的一轮（选票数、参加投票人数）；"
+        "重新选举的一轮（type 与之相同，date）",
+        notices.invalid,
+        _NOTICE | notices.INVALID_VARIABLES,
+        ("选举无效公告", "无效公告"),
+    ),
+    DocumentKind(
         "certificate",
         7,
         "当选证书",
@@ -211,6 +224,7 @@ KINDS: list[DocumentKind] = [
     ),
 ]
 
+# Kinds sharing a number (03, 06) answer to it with the first listed: 06 stays the 选举结果公告.
 _BY_NAME: dict[str, DocumentKind] = {}
 for _kind in KINDS:
     for _name in (_kind.key, _kind.title, _kind.prefix, f"{_kind.number:02d}", *_kind.aliases):

@@ -1,10 +1,10 @@
-"""Context builders of the posted notices: committee, voter roll, candidate lists, results."""
+"""Context builders of the posted notices: committee, voter roll, candidate lists, results, a void vote."""
 
 from __future__ import annotations
 
 from .. import formatting
 from ..model import Contest
-from ..outcome import ContestOutcome, PostResult, RoundResult, rerun_text
+from ..outcome import ContestOutcome, PostResult, RoundFailure, RoundResult, rerun_text
 from ..words import REPRESENTATIVES, RERUN_ACTIONS, ROUND_ACTIONS, ROUND_NAMES
 from .common import (
     Election,
@@ -508,6 +508,8 @@ def results(e: Election) -> list[Instance]:
     out = []
     last_index = indices[-1]
     for index in indices:
+        if index in void_indices(e):
+            continue  # the 选举无效公告 of this round is published instead
         contests_ctx: list[dict[str, object]] = []
         dates = []
         types = []
@@ -521,7 +523,8 @@ def results(e: Election) -> list[Instance]:
             repeats = repeats or rnd.index in result.reruns.values()
             figures = [t for t in (_turnout_text(e, rnd), _ballot_text(rnd)) if t]
             if not rnd.valid:
-                figures.extend(tight(r) for r in rnd.reasons if "无效" in r or "缺少" in r)
+                figures.extend(failure_lines(e, view, rnd))
+                figures.extend(tight(r) for r in rnd.reasons if "缺少" in r)
             posts: list[dict[str, object]] = []
             for post in rnd.posts:
                 level = e.post_level
@@ -592,6 +595,118 @@ def results(e: Election) -> list[Instance]:
         }
         out.append(Instance(suffix, ctx))
     return out
+
+
+# --------------------------------------------------------------------------------------------
+# 选举无效公告
+# --------------------------------------------------------------------------------------------
+VOIDED = {"first": "本轮选举", "runoff": "本次另行选举", "revote": "本次重新投票"}
+VOTE_OF = {"first": "本轮", "runoff": "本次另行选举的", "revote": "本次重新投票的"}
+BY_HOW_MUCH = {"turnout": "相差", "reconciliation": "多出"}
+
+
+def _failure_line(failure: RoundFailure) -> str:
+    """参加投票40人，未超过登记选民100人的半数（至少需51人），相差11人。"""
+    fact = tight(failure.text).removesuffix("，本轮选举无效。").removesuffix("。")
+    return f"{fact}，{BY_HOW_MUCH[failure.rule]}{failure.amount}{failure.unit}。"
+
+
+def _notice_cite(e: Election, article: str) -> str:
+    """The citation in a notice: 《…》第十八条; a practice named by the profile (“双过半”之一) without its ordinal."""
+    cite = e.profile.cite(article)
+    for ordinal in ("之一", "之二"):
+        cite = cite.removesuffix(ordinal)
+    return cite
+
+
+def failure_lines(e: Election, view: Contest, rnd: RoundResult) -> list[str]:
+    """What voided a round, by how much, and under which article (nothing for a round that lacks data)."""
+    if not rnd.failures:
+        return []
+    cites = "和".join(dict.fromkeys(_notice_cite(e, f.article) for f in rnd.failures))
+    who = view.name if e.multi and len(e.views) > 1 else ""
+    return [_failure_line(f) for f in rnd.failures] + [
+        f"依照{cites}的规定，{who}{VOIDED[rnd.type]}无效，不能产生当选人。"
+    ]
+
+
+def void_indices(e: Election) -> set[int]:
+    """Rounds voided by their figures in every contest that held them: a 选举无效公告 instead of a results notice."""
+    held: dict[int, list[RoundResult]] = {}
+    for _, result in e.pairs():
+        for rnd in result.rounds:
+            held.setdefault(rnd.index, []).append(rnd)
+    return {i for i, rounds in held.items() if all(not r.valid and r.failures for r in rounds)}
+
+
+def _again_line(e: Election, view: Contest, result: ContestOutcome, rnd: RoundResult) -> str:
+    """When the vote is held again: the re-election round of the record, else 另行公告."""
+    again = RERUN_ACTIONS[rnd.type]
+    who = view.name if e.multi and len(e.views) > 1 else ""
+    rerun = result.reruns.get(rnd.index)
+    day = view.rounds[rerun].get("date") if rerun is not None else None
+    if not day:
+        return f"{who}{again}的时间和地点，由{e.signatory}另行公告。"
+    where = f"在{e.place}" if e.place else ""
+    return f"经{e.signatory}决定，{who}定于{cdate(day)}{where}{again}，届时请准时参加投票。"
+
+
+def _checked_by(e: Election) -> str:
+    """Who counted the void round: the 监票人 and 计票人 of a 党支部, else the 选举委员会."""
+    return "监票人、计票人" if e.kind == "party_branch" else e.committee_name
+
+
+def invalid(e: Election) -> list[Instance]:
+    """One notice per round voided by its figures (turnout not reached, more ballots returned than issued, …)."""
+    out = []
+    for index in sorted(void_indices(e)):
+        contests_ctx: list[dict[str, object]] = []
+        dates, types = [], []
+        for view, result in e.pairs():
+            rnd = next((x for x in result.rounds if x.index == index), None)
+            if rnd is None:
+                continue
+            dates.append(rnd.date)
+            types.append(rnd.type)
+            figures = [t for t in (_turnout_text(e, rnd), _ballot_text(rnd)) if t]
+            contests_ctx.append(
+                {
+                    "heading": e.contest_heading(len(contests_ctx), view),
+                    "name": view.name,
+                    "figures": figures,
+                    "failures": failure_lines(e, view, rnd),
+                    "next_steps": [_again_line(e, view, result, rnd)],
+                }
+            )
+        rtype = types[0] if len(set(types)) == 1 else "first"
+        date = next((d for d in dates if d), None) or e.schedule.get("election_day")
+        where = f"在{e.place}" if e.place else ""
+        ctx = common_context(e) | {
+            "title_lines": split_title(titled(e.election_name, f"{ROUND_NAMES[rtype]}无效公告")),
+            "doc_number": e.doc_number("results", date, round_index=index),
+            "round_name": ROUND_NAMES[rtype],
+            "intro": (
+                f"{e.election_name}于{cdate(date)}{where}进行{ROUND_ACTIONS[rtype]}。经{_checked_by(e)}清点核对，"
+                f"现将{VOTE_OF[rtype]}投票情况公告如下："
+            ),
+            "contests": contests_ctx,
+            "date_text": cdate(date),
+            "signatory": e.signatory,
+        }
+        out.append(Instance("" if index == 0 else f"第{index + 1}轮", ctx))
+    return out
+
+
+INVALID_VARIABLES = {
+    "round_name": "无效的一轮：选举、另行选举 或 重新投票",
+    "intro": "导语：选举名称、日期、地点，本轮选举无效",
+    "contests": "投票无效的场次（列表；单场次记录只有一项），每项：",
+    "contests[].heading": "场次标题，如 （一）1号楼；单场次记录为空",
+    "contests[].name": "场次名称",
+    "contests[].figures": "投票情况各段（列表）：登记数、参加投票数、参选率；发出、收回、有效、无效选票数",
+    "contests[].failures": "无效的原因各段（列表）：哪一项不符合、相差（或多出）多少，依照哪一条规定选举无效",
+    "contests[].next_steps": "重新选举的日期和地点，或“另行公告”",
+}
 
 
 RESULTS_VARIABLES = {
