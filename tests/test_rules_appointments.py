@@ -308,3 +308,39 @@ def test_a_building_leader_record_with_an_appointed_building_renders_every_docum
     assert not any(n.startswith("05-选票-3号楼") for n in names)
     summary = _paragraphs(tmp_path / "10-换届选举工作总结.docx")
     assert "选举产生楼栋长2名，另有1栋楼暂由组织委派一人代楼栋长。" in summary
+
+
+def test_the_results_notice_names_the_appointed_building_apart_from_the_elected():
+    (notice,) = find_kind("results").build(election_of(three_buildings()))
+    assert [c["name"] for c in notice.context["contests"]] == ["1号楼", "2号楼"]
+    assert notice.context["notes"] == [
+        "经以上投票，本次选举当选人员如下（同一职位按姓氏笔画为序）：1号楼楼栋长王桂芝；2号楼楼栋长陈国栋。",
+        "3号楼未选举，由新城街道党工委于2019年8月30日委派鲍建国暂代楼栋长（无人报名参选）。",
+    ]
+
+
+def _appointed_after_a_vote() -> dict:
+    data = building()
+    data["contests"][0]["rounds"] = [_round(41, {"王桂芝": 15, "刘永": 14})]
+    data["contests"][0]["appointment"] = {**APPOINTMENT, "reason": "两次投票均未产生当选人"}
+    return data
+
+
+def test_a_seat_filled_by_appointment_gets_no_runoff_ballot_nor_runoff_step():
+    data = _appointed_after_a_vote()
+    assert "MAJORITY-SHORTFALL" not in [f.id for f in checked(data).findings]
+    election = election_of(data)
+    assert [i.suffix for i in find_kind("ballot").build(election)] == ["1号楼-楼栋长"]
+    (notice,) = find_kind("results").build(election)
+    (contest,) = notice.context["contests"]
+    assert contest["outcome"] == ["楼栋长尚缺1名。"]
+    assert contest["next_steps"] == [
+        "选举未产生楼栋长，由新城街道党工委于2019年8月30日委派鲍建国暂代楼栋长（两次投票均未产生当选人）。"
+    ]
+    # Without the appointment the runoff is still due: its ballot, its step and the 提示.
+    del data["contests"][0]["appointment"]
+    assert "MAJORITY-SHORTFALL" in [f.id for f in checked(data).findings]
+    assert [i.suffix for i in find_kind("ballot").build(election_of(data))] == [
+        "1号楼-楼栋长",
+        "1号楼-楼栋长-第2轮另行选举",
+    ]

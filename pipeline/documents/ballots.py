@@ -88,10 +88,12 @@ def _pending(result: ContestOutcome) -> list[tuple[str, int, list[str], str]]:
         return []
     out = []
     for post in last.posts:
+        # Seats the organisation filled by appointment (组织委派) are not elected again.
+        seats_left = post.seats_left - len(result.appointed.get(post.post, []))
         if post.revote_among:
             out.append((post.post, post.revote_seats, list(post.revote_among), "revote"))
-        elif last.type == "first" and post.seats_left and post.runoff_candidates and not post.runoff_tied:
-            out.append((post.post, post.seats_left, list(post.runoff_candidates), "runoff"))
+        elif last.type == "first" and seats_left > 0 and post.runoff_candidates and not post.runoff_tied:
+            out.append((post.post, seats_left, list(post.runoff_candidates), "runoff"))
     return out
 
 

@@ -449,8 +449,9 @@ def _win_rule(e: Election, rnd: RoundResult, threshold: int | None) -> str:
     return f"得票{verb}{base}的{share}（至少{threshold}票）"
 
 
-def _round_outcome(e: Election, rnd: RoundResult) -> list[str]:
-    """Who is elected in this round and why, then what each post still needs."""
+def _round_outcome(e: Election, rnd: RoundResult, appointed: dict[str, list[str]] | None = None) -> list[str]:
+    """Who is elected in this round and why, then what each post still needs (`appointed`: posts whose open
+    seats the organisation filled after this round, which are then not elected again)."""
     if not rnd.valid:
         return []
     out = []
@@ -471,7 +472,9 @@ def _round_outcome(e: Election, rnd: RoundResult) -> list[str]:
                 f"{post.post}：{'、'.join(post.revote_among)}得票相等，须就{post.revote_seats}个名额"
                 "重新投票，不得以抽签等方式决定。"
             )
-        if post.seats_left and post.runoff_tied:
+        if post.seats_left and len((appointed or {}).get(post.post, [])) >= post.seats_left:
+            out.append(f"{post.post}尚缺{post.seats_left}名。")
+        elif post.seats_left and post.runoff_tied:
             settled = f"按本轮得票已确定{'、'.join(post.runoff_candidates)}，" if post.runoff_candidates else ""
             out.append(
                 f"{post.post}尚缺{post.seats_left}名，须另行选举；另行选举候选人应为"
@@ -498,6 +501,16 @@ def _rerun_sentence(view: Contest, result: ContestOutcome, rnd: RoundResult) -> 
     if rerun is None:
         return []
     return [f"本轮选举无效，{rerun_text(view, rnd.index, rerun)}，以重新选举的结果为准。"]
+
+
+def _appointed_notes(e: Election) -> list[str]:
+    """Contests where no vote was held and the organisation appointed someone: 2号楼未选举，由…委派…暂代楼栋长。"""
+    out = []
+    for view, result in e.pairs():
+        if result.stage == "appointed":
+            where = view.name if e.multi and len(e.views) > 1 else ""
+            out.extend(f"{where}{step}" for step in result.next_steps)
+    return out
 
 
 def results(e: Election) -> list[Instance]:
@@ -553,7 +566,8 @@ def results(e: Election) -> list[Instance]:
                     "name": view.name,
                     "figures": figures,
                     "posts": posts,
-                    "outcome": _round_outcome(e, rnd) + _rerun_sentence(view, result, rnd),
+                    "outcome": _round_outcome(e, rnd, result.appointed if rnd is result.rounds[-1] else None)
+                    + _rerun_sentence(view, result, rnd),
                     "next_steps": steps,
                 }
             )
@@ -578,6 +592,7 @@ def results(e: Election) -> list[Instance]:
                     + "；".join(elected_all)
                     + "。"
                 )
+            notes.extend(_appointed_notes(e))
         suffix = "" if index == 0 else f"第{index + 1}轮{ROUND_NAMES.get(rtype, '')}"
         published = e.schedule.get("results_published") if index == 0 else None
         date_raw = published or date

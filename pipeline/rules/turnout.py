@@ -244,7 +244,7 @@ def _pending(record: Record, profile: Profile, contest: Contest, result: Contest
                     citation=profile.cite(profile.win.article),
                 )
             )
-        if post_result.seats_left:
+        if post_result.seats_left > len(result.appointed.get(post, [])):  # appointees fill seats (组织委派)
             elected = len(post_result.elected)
             who = f"只有 {elected} 名当选" if elected else "没有人当选"
             out.append(
