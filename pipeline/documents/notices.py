@@ -505,7 +505,7 @@ def _rerun_sentence(view: Contest, result: ContestOutcome, rnd: RoundResult) -> 
 
 def _appointed_notes(e: Election) -> list[str]:
     """Contests where no vote was held and the organisation appointed someone: 2号楼未选举，由…委派…暂代楼栋长。"""
-    out = []
+    out: list[str] = []
     for view, result in e.pairs():
         if result.stage == "appointed":
             where = view.name if e.multi and len(e.views) > 1 else ""
