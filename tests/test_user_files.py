@@ -333,3 +333,28 @@ def test_kill_9_during_a_forced_re_render_keeps_every_unit_and_every_user_file(t
         assert_complete(folder)
         assert user_files_of(folder, files[folder]) == files[folder], folder
     assert not leftovers(out)
+
+
+def test_recover_puts_user_files_moved_midway_back_in_place(tmp_path):
+    """The two states a kill can leave mid swap, built by hand: user files in the complete temp folder."""
+    tree, out = make_tree(tmp_path / "tree"), tmp_path / "out"
+    run_batch(str(tree), str(out), jobs=1)
+    parent = out / "青石县/河湾镇"
+    # 1. Killed while moving the user's entries into the new folder: the old folder is still in place.
+    files = add_user_files(out / UNIT)
+    tmp = parent / ".huanjie-tmp-柳林村-1-abcd"
+    shutil.copytree(out / UNIT, tmp, ignore=shutil.ignore_patterns("签字扫描件.pdf", "附件"))
+    os.rename(out / UNIT / "签字扫描件.pdf", tmp / "签字扫描件.pdf")
+    # 2. Killed between the two renames: no unit folder, the old one aside, the new one complete with the files.
+    other = parent / "阳光社区"
+    theirs = add_user_files(other)
+    new = parent / ".huanjie-tmp-阳光社区-1-ef01"
+    shutil.copytree(other, new)
+    for name in ("签字扫描件.pdf", "附件"):
+        shutil.rmtree(other / name) if (other / name).is_dir() else (other / name).unlink()
+    os.rename(other, parent / ".huanjie-old-阳光社区-1-ef01")
+    result = run_batch(str(tree), str(out), jobs=1)
+    assert result.skipped == 2 and not leftovers(out)
+    assert user_files_of(out / UNIT, files) == files and user_files_of(other, theirs) == theirs
+    assert_complete(out / UNIT)
+    assert_complete(other)
