@@ -358,3 +358,31 @@ def test_recover_puts_user_files_moved_midway_back_in_place(tmp_path):
     assert user_files_of(out / UNIT, files) == files and user_files_of(other, theirs) == theirs
     assert_complete(out / UNIT)
     assert_complete(other)
+
+
+def test_a_write_error_keeps_the_earlier_documents_listed_as_stale(tmp_path, monkeypatch):
+    """Review C8 (C10b): a unit whose re-render cannot be written keeps its old folder, and the manifest lists it."""
+    import errno
+
+    from pipeline.batch import unit as batch_unit
+
+    tree, out = make_tree(tmp_path / "tree"), tmp_path / "out"
+    run_batch(str(tree), str(out), jobs=1)
+    before = {p.name: p.read_bytes() for p in (out / UNIT).glob("*.docx")}
+    real = batch_unit.render_record
+
+    def denied(election, outdir, **kw):
+        if "柳林村" in str(outdir):
+            raise PermissionError(errno.EACCES, "Permission denied", str(outdir))
+        return real(election, outdir, **kw)
+
+    monkeypatch.setattr(batch_unit, "render_record", denied)
+    result = run_batch(str(tree), str(out), jobs=1, force=True)
+    assert (result.failed, result.stale) == (1, 1)
+    unit = report_units(out)[LIULIN]
+    assert unit["error"].startswith("写入文书时出错：没有权限（") and unit["stale"] is True
+    assert {p.name: p.read_bytes() for p in (out / UNIT).glob("*.docx")} == before
+    listed = manifest(out)
+    assert all(f"{UNIT}/{name}" in listed for name in before) and f"{UNIT}/{NOTE}" in listed
+    assert f"生成失败：{unit['error']}" in (out / UNIT / NOTE).read_text(encoding="utf-8")
+    assert sheet_rows(out)[LIULIN][1] == STALE_TEXT and not leftovers(out)
