@@ -251,7 +251,7 @@ def _failed(task: UnitTask, result: UnitResult, raw: bytes | None, start: float)
     return result
 
 
-class Blocked(Exception):
+class _Blocked(Exception):
     """A file huanjie did not write stands where a document of the unit would go: the unit fails, nothing moves."""
 
 
@@ -267,17 +267,17 @@ def _place(tmp: str, task: UnitTask, result: UnitResult) -> set[str] | None:
     """Name the new documents in `tmp` against the unit folder's files; the documents huanjie owns there.
 
     A document edited by hand is kept: the new version is renamed in `tmp` to ``NAME（新）.docx``. A user's file
-    (or folder) with a planned name raises `Blocked`.
+    (or folder) with a planned name raises `_Blocked`.
     """
     if not os.path.lexists(task.outdir):
         return None
     if not os.path.isdir(task.outdir) or os.path.islink(task.outdir):
-        raise Blocked(_blocked_message(task, os.path.basename(task.outdir)))
+        raise _Blocked(_blocked_message(task, os.path.basename(task.outdir)))
     earlier = unitrecord.read(task.outdir)
     mine = unitrecord.owned(task.outdir, earlier)
     placement = unitrecord.place(task.outdir, [d["name"] for d in result.documents], earlier, mine)
     if placement.blocked:
-        raise Blocked(_blocked_message(task, placement.blocked[0]))
+        raise _Blocked(_blocked_message(task, placement.blocked[0]))
     for doc in result.documents:
         new = placement.names[doc["name"]]
         if new != doc["name"]:
@@ -338,7 +338,7 @@ def process_unit(task: UnitTask) -> UnitResult:
     except Exception as exc:  # noqa: BLE001 - a unit's failure never stops the others
         _undo(task)
         result.status, result.kept = FAILED, []
-        result.error = str(exc) if isinstance(exc, Blocked) else _render_error(exc, task)
+        result.error = str(exc) if isinstance(exc, _Blocked) else _render_error(exc, task)
         _keep_stale(task, result)
         result.durations["total"] = round(_now() - start, 4)
     except BaseException:
