@@ -386,3 +386,17 @@ def test_a_write_error_keeps_the_earlier_documents_listed_as_stale(tmp_path, mon
     assert all(f"{UNIT}/{name}" in listed for name in before) and f"{UNIT}/{NOTE}" in listed
     assert f"生成失败：{unit['error']}" in (out / UNIT / NOTE).read_text(encoding="utf-8")
     assert sheet_rows(out)[LIULIN][1] == STALE_TEXT and not leftovers(out)
+
+
+def test_a_users_file_named_like_a_new_unit_folder_is_left_alone(tmp_path):
+    tree, out = make_tree(tmp_path / "tree"), tmp_path / "out"
+    run_batch(str(tree), str(out), jobs=1)
+    (out / "青石县/河湾镇/新村").write_bytes(b"a file, not a folder")
+    shutil.copyfile(SAMPLES / "village-liulin-runoff.yaml", tree / "青石县/河湾镇/新村.yaml")
+    result = run_batch(str(tree), str(out), jobs=1)
+    assert result.failed == 1
+    assert report_units(out)["青石县/河湾镇/新村.yaml"]["error"] == (
+        "输出文件夹中已有 青石县/河湾镇/新村，但它不是文件夹（或是快捷方式），不是 huanjie 生成的；为免覆盖，该单位未生成。"
+        "请把它移走或改名（或把记录文件改名），然后重新运行。"
+    )
+    assert (out / "青石县/河湾镇/新村").read_bytes() == b"a file, not a folder" and not leftovers(out)

@@ -272,7 +272,11 @@ def _place(tmp: str, task: UnitTask, result: UnitResult) -> set[str] | None:
     if not os.path.lexists(task.outdir):
         return None
     if not os.path.isdir(task.outdir) or os.path.islink(task.outdir):
-        raise _Blocked(_blocked_message(task, os.path.basename(task.outdir)))
+        folder = task.rel.rsplit(".", 1)[0]
+        raise _Blocked(
+            f"输出文件夹中已有 {folder}，但它不是文件夹（或是快捷方式），不是 huanjie 生成的；为免覆盖，该单位未生成。"
+            "请把它移走或改名（或把记录文件改名），然后重新运行。"
+        )
     earlier = unitrecord.read(task.outdir)
     mine = unitrecord.owned(task.outdir, earlier)
     placement = unitrecord.place(task.outdir, [d["name"] for d in result.documents], earlier, mine)
