@@ -24,6 +24,10 @@ Rules every render follows
   loudly instead of giving Word a corrupt file.
 * Files are written with `fsutil.write_atomic` (a reader never sees half a file) and are named so
   that they sort and explain themselves: ``03-正式候选人名单公告.docx``, ``07-当选证书-王建国.docx``.
+* A user's file is never overwritten: `render_record` replaces only documents its folder's unit record
+  lists, unchanged. A recorded document edited by hand is kept and the new version is written beside it
+  (``NAME（新）.docx``, `unitrecord.place`); a same-named file huanjie did not write refuses the render
+  (`ForeignFile`) before anything is written.
 * ``draft=True`` puts “草稿（未通过校验）” in the header of every page (every section, first, odd
   and even pages), whether or not the template has headers of its own.
 
@@ -63,6 +67,7 @@ __all__ = [
     "RenderError",
     "TemplateProblem",
     "DataMissing",
+    "ForeignFile",
     "RenderReport",
     "WrittenFile",
     "SkippedDocument",
@@ -119,6 +124,17 @@ class DataMissing(RenderError):
         self.reason = reason
 
 
+class ForeignFile(RenderError):
+    """A file huanjie did not write has the name of a document to be written: nothing is overwritten."""
+
+    def __init__(self, path: str):
+        super().__init__(
+            f"{path} 已存在，且不是 huanjie 生成的文书（该文件夹的 {unitrecord.STAMP} 中没有它），未覆盖。"
+            "请用 -o 指定另一个文件夹，或先把这个文件移走再生成。"
+        )
+        self.path = path
+
+
 @dataclass(frozen=True)
 class WrittenFile:
     """One file written: its kind, display title, path, catalogue data, SHA-256 and size in bytes."""
@@ -156,10 +172,19 @@ class RenderReport:
     written: list[WrittenFile] = field(default_factory=list)
     skipped: list[SkippedDocument] = field(default_factory=list)
     record: unitrecord.UnitRecord | None = None
+    kept: list[unitrecord.KeptEntry] = field(default_factory=list)  # edited by hand: kept, new version beside
+    folder: str = ""
 
     def lines(self) -> list[str]:
-        """Chinese lines: one per file written, then one per document skipped."""
-        return [f"已生成 {w.path}" for w in self.written] + [s.line for s in self.skipped]
+        """Chinese lines: one per file written, one per document edited by hand and kept, one per document skipped."""
+        kept = [kept_line(k, self.folder) for k in self.kept]
+        return [f"已生成 {w.path}" for w in self.written] + kept + [s.line for s in self.skipped]
+
+
+def kept_line(kept: unitrecord.KeptEntry, folder: str = "") -> str:
+    """The Chinese line saying that a document edited by hand was kept and where the new version went."""
+    where = (lambda name: os.path.join(folder, name)) if folder else (lambda name: name)
+    return f"已保留 {where(kept.name)}：它在生成后被手工修改过，未覆盖；新版本写入 {where(kept.new)}。"
 
 
 # --------------------------------------------------------------------------------------------
@@ -545,23 +570,38 @@ def _write(path: Path, data: bytes) -> tuple[str, int]:
 
 
 def _unit_record(
-    outdir: Path, report: RenderReport, findings: list[Finding], draft: bool, rel: str, partial: bool
+    outdir: Path,
+    report: RenderReport,
+    findings: list[Finding],
+    draft: bool,
+    rel: str,
+    earlier: unitrecord.UnitRecord | None,
 ) -> unitrecord.UnitRecord:
-    """The folder's unit record after this render: what it wrote, plus (for --only) what an earlier one wrote."""
+    """The folder's unit record after this render: what it wrote, plus (for --only, `earlier`) what an earlier one wrote.
+
+    A document kept because it was edited by hand is the user's now: it leaves the documents and is listed in `kept`.
+    """
     from . import __version__
 
     documents = [w.entry() for w in report.written]
     skipped = [unitrecord.SkippedEntry(s.kind, s.title, s.field, s.reason) for s in report.skipped]
-    earlier = unitrecord.read(outdir) if partial else None
+    kept = list(report.kept)
     if earlier is not None:
-        names = {d.name for d in documents}
+        names = {d.name for d in documents} | {k.name for k in kept}
         kinds = {d.kind for d in documents}
-        kept = [d for d in earlier.documents if d.name not in names and (outdir / d.name).is_file()]
-        documents = sorted(kept + documents, key=lambda d: d.name)
+        before = [d for d in earlier.documents if d.name not in names and (outdir / d.name).is_file()]
+        documents = sorted(before + documents, key=lambda d: d.name)
         skipped = [s for s in earlier.skipped if s.kind not in kinds] + skipped
+        kept += [k for k in earlier.kept if k.name not in names and (outdir / k.name).is_file()]
     status = "draft" if draft or (earlier is not None and earlier.status == "draft") else "ok"
     return unitrecord.UnitRecord(
-        status=status, version=__version__, rel=rel, findings=list(findings), documents=documents, skipped=skipped
+        status=status,
+        version=__version__,
+        rel=rel,
+        findings=list(findings),
+        documents=documents,
+        skipped=skipped,
+        kept=kept,
     )
 
 
@@ -583,34 +623,51 @@ def render_record(
     or numbers (`06`); an unknown name raises `documents.UnknownKind`. `templates_dir` holds a
     district's own templates (same file names as in templates/); kinds it lacks use the defaults.
     `draft` marks every page 草稿（未通过校验）. Unless `record_unit` is false, the folder's unit record
-    (`unitrecord`, with `findings`, the check's findings) is written last, as batch writes it.
+    (`unitrecord`, with `findings`, the check's findings) is written last, as batch writes it, and the folder's
+    files are guarded: only documents the unit record lists (unchanged) are replaced; one edited by hand is kept
+    and the new version written beside it (`RenderReport.kept`); a same-named file huanjie did not write raises
+    `ForeignFile` before anything is written. (Batch renders into a fresh folder with `record_unit` false and
+    places the files itself.)
     """
     election = _require_election(election)
     plan = planning.plan(election, only)
     outdir = Path(outdir)
     report = RenderReport(skipped=[SkippedDocument(s.kind.key, s.kind.title, s.field, s.reason) for s in plan.skipped])
+    report.folder = str(outdir)
     # Every template is read before the first document is written: a broken template must not
     # leave the folder with only some of the documents updated.
     kinds = planning.kinds(only)
     compiled = {kind.key: compile_template(template_path(kind, templates_dir)) for kind in kinds}
     missing = plan.skipped[0] if only is not None and plan.skipped else None
-    for planned in plan:
-        if missing is not None and kinds.index(planned.kind) > kinds.index(missing.kind):
-            break  # a document asked for explicitly lacks its data: the ones before it are written, as it is reached
-        report.written.append(_render_planned(planned, compiled[planned.kind.key], outdir, draft))
+    # a document asked for explicitly lacks its data: the ones before it are written, as it is reached
+    todo = [p for p in plan if missing is None or kinds.index(p.kind) <= kinds.index(missing.kind)]
+    earlier = unitrecord.read(outdir) if record_unit else None
+    names = {p.file_name: p.file_name for p in todo}
+    if record_unit:
+        placement = unitrecord.place(outdir, [p.file_name for p in todo], earlier)
+        if placement.blocked:
+            raise ForeignFile(str(outdir / placement.blocked[0]))
+        names, report.kept = placement.names, placement.kept
+    for planned in todo:
+        report.written.append(
+            _render_planned(planned, compiled[planned.kind.key], outdir, draft, names[planned.file_name])
+        )
     if missing is not None:
         raise DataMissing(missing.kind, missing.field, missing.reason)
     if record_unit:
         os.makedirs(outdir, exist_ok=True)
         rel = os.path.basename(election.file) if election.file else ""
-        report.record = _unit_record(outdir, report, list(findings), draft, rel, partial=only is not None)
+        partial = earlier if only is not None else None
+        report.record = _unit_record(outdir, report, list(findings), draft, rel, partial)
         unitrecord.write(outdir, report.record)
     return report
 
 
-def _render_planned(planned: Planned, compiled: CompiledTemplate, outdir: Path, draft: bool) -> WrittenFile:
+def _render_planned(
+    planned: Planned, compiled: CompiledTemplate, outdir: Path, draft: bool, name: str | None = None
+) -> WrittenFile:
     data = render_template(compiled, planned.instance.context, draft=draft, title=planned.title)
-    path = outdir / planned.file_name
+    path = outdir / (name or planned.file_name)
     sha, size = _write(path, data)
     return WrittenFile(planned.kind.key, planned.title, str(path), planned.meta, sha, size)
 

@@ -13,11 +13,19 @@ The file (JSON, UTF-8)::
                 "digest": {…} | null}}
 
 Format 1 (huanjie 0.1.0) has the same shape without ``meta``; `read` accepts it (documents without meta,
-``format`` 1) and callers that resume work re-render such a unit.
+``format`` 1) and callers that resume work re-render such a unit. ``kept`` (optional, added later in format 2)
+lists documents huanjie once wrote that were edited by hand and kept: ``[{"name", "new"}]``, the edited file and
+the name the new version was written under.
+
+The record is also how huanjie knows which files of a folder are its own: `owned` gives the recorded documents
+still as written (same size and SHA-256); everything else in the folder (`foreign`) is the user's and is never
+replaced or removed. `place` decides where each new document goes: its own name, or beside a document edited
+by hand (``NAME（新）.docx``), and which planned names are taken by a file huanjie did not write.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from dataclasses import asdict, dataclass, field
@@ -27,6 +35,7 @@ from .fsutil import write_atomic
 
 __all__ = [
     "STAMP",
+    "STALE_NOTE",
     "FORMAT",
     "READABLE_FORMATS",
     "Meta",
@@ -36,9 +45,18 @@ __all__ = [
     "write",
     "read",
     "read_json",
+    "KeptEntry",
+    "Placement",
+    "hash_file",
+    "matches",
+    "owned",
+    "foreign",
+    "place",
+    "beside",
 ]
 
 STAMP = ".huanjie-unit.json"
+STALE_NOTE = "文书已过期-请勿使用.txt"  # written by batch into the folder of a unit that newly failed
 FORMAT = 2  # 2: documents carry their catalogue data (meta); 1: huanjie 0.1.0
 READABLE_FORMATS = (1, 2)
 
@@ -114,6 +132,21 @@ class SkippedEntry:
         return cls(**{name: str(data.get(name) or "") for name in cls.__dataclass_fields__})
 
 
+@dataclass(frozen=True)
+class KeptEntry:
+    """A document edited by hand and kept under its name; the new version was written as `new`."""
+
+    name: str
+    new: str
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> KeptEntry:
+        return cls(str(data.get("name") or ""), str(data.get("new") or ""))
+
+
 @dataclass
 class UnitRecord:
     """The typed content of one stamp file (see the module docstring)."""
@@ -130,6 +163,7 @@ class UnitRecord:
     durations: dict = field(default_factory=dict)
     digest: dict | None = None  # documents.summary.Digest.to_dict() when counted
     format: int = FORMAT
+    kept: list[KeptEntry] = field(default_factory=list)  # documents edited by hand, kept; new version beside
 
     def to_dict(self) -> dict:
         result = {
@@ -144,6 +178,8 @@ class UnitRecord:
             "durations": dict(self.durations),
             "digest": self.digest,
         }
+        if self.kept:
+            result["kept"] = [k.to_dict() for k in self.kept]
         return {"format": FORMAT, "key": self.key, "version": self.version, "result": result}
 
     @classmethod
@@ -165,6 +201,7 @@ class UnitRecord:
             durations=dict(result.get("durations") or {}),
             digest=result.get("digest"),
             format=int(data["format"]),
+            kept=[KeptEntry.from_dict(k) for k in result.get("kept") or []],
         )
 
 
@@ -197,3 +234,109 @@ def read(folder: str | os.PathLike) -> UnitRecord | None:
         return UnitRecord.from_dict(data)
     except (KeyError, TypeError, ValueError, AttributeError):
         return None
+
+
+# --------------------------------------------------------------------------------------------
+# Which files of a folder huanjie wrote, and where new documents may go
+# --------------------------------------------------------------------------------------------
+def hash_file(path: str | os.PathLike) -> tuple[str, int]:
+    """SHA-256 and size of a file, read in chunks."""
+    h = hashlib.sha256()
+    size = 0
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            h.update(chunk)
+            size += len(chunk)
+    return h.hexdigest(), size
+
+
+def matches(path: str | os.PathLike, entry: DocumentEntry) -> bool:
+    """Whether the file at `path` is still the document `entry` records (a regular file, same size and SHA-256)."""
+    try:
+        if not os.path.isfile(path) or os.path.islink(path) or os.path.getsize(path) != entry.size:
+            return False
+        return hash_file(path)[0] == entry.sha256
+    except OSError:
+        return False
+
+
+def owned(folder: str | os.PathLike, record: UnitRecord | None) -> set[str]:
+    """Names of the documents of `record` that are in `folder` exactly as huanjie wrote them."""
+    if record is None:
+        return set()
+    return {d.name for d in record.documents if matches(os.path.join(folder, d.name), d)}
+
+
+def foreign(folder: str | os.PathLike, record: UnitRecord | None, mine: set[str] | None = None) -> list[str]:
+    """Entries of `folder` huanjie did not write (or that were edited since): never replaced or removed.
+
+    Without a record every entry is foreign. `mine` (the result of `owned`) saves hashing again.
+    """
+    try:
+        entries = sorted(os.listdir(folder))
+    except OSError:
+        return []
+    if record is None:
+        return entries
+    mine = owned(folder, record) if mine is None else mine
+    return [e for e in entries if e not in mine and e not in (STAMP, STALE_NOTE)]
+
+
+def beside(name: str, taken, word: str = "新") -> str:
+    """The name of a new version written beside a kept file: ``NAME（新）.docx``, else ``NAME（新2）.docx`` …"""
+    stem, ext = os.path.splitext(name)
+    n = 1
+    while True:
+        candidate = f"{stem}（{word}{n if n > 1 else ''}）{ext}"
+        if not taken(candidate):
+            return candidate
+        n += 1
+
+
+@dataclass
+class Placement:
+    """Where the new documents of a folder go: `names` planned name → name written, `kept`, and `blocked`.
+
+    `blocked` are planned names (or the unit record's own) taken by a file huanjie did not write: the caller
+    refuses rather than overwrite them.
+    """
+
+    names: dict[str, str] = field(default_factory=dict)
+    kept: list[KeptEntry] = field(default_factory=list)
+    blocked: list[str] = field(default_factory=list)
+
+
+def place(
+    folder: str | os.PathLike, planned: list[str], record: UnitRecord | None, mine: set[str] | None = None
+) -> Placement:
+    """Decide the name of each planned document in `folder` given its unit record (see `Placement`).
+
+    A planned name that is free, or holds the recorded document unchanged, is written as is. One that holds a
+    document huanjie wrote and the user edited (its SHA-256 differs from the record, or an earlier run kept it)
+    is kept: the new version goes beside it (`beside`). Any other file in the way is `blocked`.
+    """
+    mine = owned(folder, record) if mine is None else mine
+    recorded = {d.name for d in record.documents} if record is not None else set()
+    was_kept = {k.name for k in record.kept} if record is not None else set()
+    result = Placement()
+    if record is None:
+        result.blocked = [n for n in (STAMP, STALE_NOTE) if os.path.lexists(os.path.join(folder, n))]
+    chosen: set[str] = set()
+
+    def taken(name: str) -> bool:
+        if name in chosen or name in planned:
+            return True
+        return os.path.lexists(os.path.join(folder, name)) and name not in mine
+
+    for name in planned:
+        if not os.path.lexists(os.path.join(folder, name)) or name in mine:
+            result.names[name] = name
+        elif name in recorded or name in was_kept:
+            new = beside(name, taken)
+            result.names[name] = new
+            result.kept.append(KeptEntry(name, new))
+        else:
+            result.blocked.append(name)
+            result.names[name] = name
+        chosen.add(result.names[name])
+    return result

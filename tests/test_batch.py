@@ -270,13 +270,16 @@ def test_deleted_documents_and_removed_records_are_noticed(tmp_path):
     assert not (out / "青石县/东城街道/阳光社区").exists()
     files = json.loads((out / MANIFEST).read_text(encoding="utf-8"))["files"]
     assert not any(k.startswith("青石县/东城街道/阳光社区/") for k in files)
-    # A record that now has an error: its old documents go too (OUT matches the records).
+    # A record that now has an error: its old documents stay, marked stale (issue 12: never lose them).
     liulin = tree / "青石县/河湾镇/柳林村.yaml"
+    before = sorted(p.name for p in (out / "青石县/河湾镇/柳林村").glob("*.docx"))
     liulin.write_text(
         liulin.read_text(encoding="utf-8").replace("participants: 2205", "participants: 1000"), encoding="utf-8"
     )
     result = run_batch(str(tree), str(out), jobs=1)
-    assert result.failed == 1 and not (out / "青石县/河湾镇/柳林村").exists()
+    assert result.failed == 1 and result.stale == 1
+    assert sorted(p.name for p in (out / "青石县/河湾镇/柳林村").glob("*.docx")) == before
+    assert (out / "青石县/河湾镇/柳林村" / "文书已过期-请勿使用.txt").exists()
     assert not leftovers(out)
 
 

@@ -314,9 +314,10 @@ def _located(doc: ReportDocument, out: str) -> tuple[str, str, str]:
 
 def _failed_reason(entry: ReportUnit) -> str:
     errors = [f.id for f in entry.findings if f.severity is Severity.ERROR]
+    stale = "；保留的上次文书已过期，不归档" if entry.stale else ""
     if errors:
-        return f"记录有错误（{'、'.join(dict.fromkeys(errors))}）"
-    return f"文书未生成（{entry.error or '生成失败'}）"
+        return f"记录有错误（{'、'.join(dict.fromkeys(errors))}）{stale}"
+    return f"文书未生成（{entry.error or '生成失败'}）{stale}"
 
 
 def _record_changed(path: str, stamp: unitrecord.UnitRecord | None, settings: batch.Settings) -> str:

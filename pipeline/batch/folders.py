@@ -1,22 +1,36 @@
-"""The folders of a batch output: unit folders swapped in atomically, leftovers recovered, OUT guarded.
+"""The folders of a batch output: unit folders swapped in atomically, user files kept, leftovers recovered, OUT guarded.
 
-``OUT/青石县/河湾镇/柳林村/`` holds one unit's documents and its unit record ``.huanjie-unit.json``. A unit is
-rendered into ``.huanjie-tmp-柳林村-…`` beside it; the record is written last; then the old folder is renamed
-aside (``.huanjie-old-柳林村-…``), the new one renamed into place and the old one deleted. So after Ctrl-C, a
-kill or a crash a unit folder is the old complete one or the new complete one; for the instant between the two
-renames it is absent, and `recover` puts back the complete folder it finds (the new one if its record is
-there, else the old one). The guards refuse an OUT that is not (or was not) a batch output.
+``OUT/青石县/河湾镇/柳林村/`` holds one unit's documents and its unit record ``.huanjie-unit.json``, and may hold
+files of the user's (a signed scan, a folder of photos, a document edited by hand). Only the documents the unit
+record lists, unchanged (`unitrecord.owned`), the record itself and the stale note are huanjie's; everything
+else is the user's (`unitrecord.foreign`) and is never replaced or deleted.
+
+A unit is rendered into ``.huanjie-tmp-柳林村-…`` beside its folder; `unit.process_unit` names the new documents
+(`unitrecord.place`: beside a document edited by hand, or refused when a user's file has the name) and writes
+the record last. Then `swap_into_place` moves the user's entries of the old folder into the new one (each a
+rename on the same disk), renames the old folder aside (``.huanjie-old-柳林村-…``), the new one into place, and
+removes from the old one only what huanjie wrote (`salvage`: anything else found there is moved over too).
+
+So after Ctrl-C, a kill or a crash the unit folder is the old complete one or the new complete one, and no user
+file is lost: a user's file is in the unit folder or in the unit's complete temp folder, and `recover` (run at
+the start of every batch, and for the units in flight when one is interrupted) moves it back. For the instant
+between the two renames the unit folder is absent, and `recover` puts back the complete folder it finds (the
+new one if its record is there, else the old one). A temp folder without its record holds only half-written
+documents (user files are moved in after the record) and is removed. The guards refuse an OUT that is not (or
+was not) a batch output.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import uuid
 
+from .. import unitrecord
 from ..errors import HuanjieError
 from ..fsutil import make_dirs, os_reason
-from ..unitrecord import STAMP
+from ..unitrecord import STALE_NOTE, STAMP
 from .tree import SUMMARY_FILE, folder_of
 
 __all__ = [
@@ -28,6 +42,8 @@ __all__ = [
     "MANIFEST",
     "side",
     "remove_tree",
+    "remove_unit",
+    "salvage",
     "swap_into_place",
     "recover",
     "prepare_out",
@@ -62,15 +78,77 @@ def remove_tree(path: str) -> None:
     shutil.rmtree(aside, ignore_errors=True)
 
 
-def swap_into_place(tmp: str, outdir: str) -> None:
-    """Put the complete folder `tmp` where `outdir` is, the old one renamed aside and deleted."""
-    old = None
-    if os.path.lexists(outdir):
-        old = side(outdir, OLD_MARK)
-        os.rename(outdir, old)
-    os.rename(tmp, outdir)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+def _free(folder: str, name: str) -> str:
+    """`name` if `folder` has no entry of that name, else ``NAME（恢复）…``: a recovered file never replaces one."""
+    if not os.path.lexists(os.path.join(folder, name)):
+        return name
+    return unitrecord.beside(name, lambda n: os.path.lexists(os.path.join(folder, n)), word="恢复")
+
+
+def salvage(leftover: str, final: str, by_hash: bool = True) -> bool:
+    """Move the user's entries of a temp or old folder into the unit folder `final`, then remove the rest.
+
+    A temp folder without its unit record holds only documents half written by huanjie: it is removed whole.
+    Otherwise the entries its record does not list (with `by_hash`, also those changed since: hashed) are moved
+    into `final` (under a free name). False when some could not be moved: the leftover then stays for the next run.
+    """
+    record = unitrecord.read(leftover)
+    name = os.path.basename(leftover)
+    if record is None and name.startswith(TMP_MARK) and not os.path.lexists(os.path.join(leftover, STAMP)):
+        shutil.rmtree(leftover, ignore_errors=True)
+        return True
+    mine = None if by_hash or record is None else {d.name for d in record.documents}
+    moved = True
+    for entry in unitrecord.foreign(leftover, record, mine):
+        try:
+            make_dirs(final)
+            os.rename(os.path.join(leftover, entry), os.path.join(final, _free(final, entry)))
+        except OSError:
+            moved = False
+    if moved:
+        shutil.rmtree(leftover, ignore_errors=True)
+    return moved
+
+
+def swap_into_place(tmp: str, outdir: str, mine: set[str] | None = None) -> None:
+    """Put the complete folder `tmp` where `outdir` is, keeping every user entry of `outdir` (see the docstring).
+
+    `mine`: the documents of `outdir` huanjie wrote and still owns (`unitrecord.owned`, already hashed by the
+    caller); the other entries (but the unit record and the stale note) move into `tmp` first. The caller made
+    sure no name clashes (`unitrecord.place`).
+    """
+    if not os.path.lexists(outdir):
+        os.rename(tmp, outdir)
+        return
+    record = unitrecord.read(outdir)
+    for entry in unitrecord.foreign(outdir, record, mine):
+        os.rename(os.path.join(outdir, entry), os.path.join(tmp, entry))
+    old = side(outdir, OLD_MARK)
+    os.rename(outdir, old)
+    try:
+        os.rename(tmp, outdir)
+    except OSError:
+        os.rename(old, outdir)
+        raise
+    salvage(old, outdir, by_hash=False)
+
+
+def remove_unit(folder: str) -> None:
+    """Remove what huanjie wrote into a unit folder (its record is gone from DIR); the folder only if then empty.
+
+    The documents the unit record lists and that are unchanged go first, the stale note, the unit record last
+    (a kill midway leaves a folder the next run cleans again); a user's files stay, in place.
+    """
+    record = unitrecord.read(folder)
+    for name in sorted(unitrecord.owned(folder, record)) + [STALE_NOTE, STAMP]:
+        try:
+            os.unlink(os.path.join(folder, name))
+        except FileNotFoundError:
+            pass
+    try:
+        os.rmdir(folder)
+    except OSError:
+        pass  # the user's files are still in it
 
 
 def _leftovers(parent: str, entries: list[str], name: str | None) -> dict[str, list[tuple[str, str]]]:
@@ -105,7 +183,9 @@ def recover(parent: str, name: str | None = None) -> None:
         if not os.path.lexists(final):
             complete = [p for mark, p in items if mark == TMP_MARK and os.path.exists(os.path.join(p, STAMP))]
             old = [p for mark, p in items if mark == OLD_MARK and os.path.exists(os.path.join(p, STAMP))]
-            chosen = (complete or old or [""])[0]
+            # an old folder without a record: a user's folder renamed aside by a swap into it; never lost
+            users = [p for mark, p in items if mark == OLD_MARK and os.path.isdir(p)]
+            chosen = (complete or old or users or [""])[0]
             if chosen:
                 try:
                     os.rename(chosen, final)
@@ -113,7 +193,7 @@ def recover(parent: str, name: str | None = None) -> None:
                     pass
         for _, path in items:
             if os.path.lexists(path):
-                shutil.rmtree(path, ignore_errors=True)
+                salvage(path, final)
 
 
 def prepare_out(out: str, unit_folders: set[str]) -> set[str]:
@@ -134,7 +214,7 @@ def prepare_out(out: str, unit_folders: set[str]) -> set[str]:
             dirs[:] = [d for d in os.listdir(folder) if os.path.isdir(os.path.join(folder, d))]
         if STAMP in files and rel:
             if rel not in unit_folders:
-                remove_tree(folder)  # the unit's record is gone from DIR
+                remove_unit(folder)  # the unit's record is gone from DIR: what huanjie wrote goes, the rest stays
             dirs[:] = []
             continue
         if SUMMARY_FILE in files:
@@ -162,13 +242,29 @@ def check_out(src: str, out: str) -> None:
         raise BatchError(f"没有写入输出文件夹 {out} 的权限。")
 
 
+_OURS = re.compile(r'\A\{\s*"program"\s*:\s*"huanjie"\s*,')
+
+
+def _written_by_huanjie(path: str) -> bool:
+    """Whether the report or manifest at `path` is one huanjie wrote: a JSON object opening with its program key."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(256)
+    except OSError:
+        return False
+    return bool(_OURS.match(head.decode("utf-8", errors="replace")))
+
+
 def is_batch_output(out: str) -> bool:
-    """Empty, or written by an earlier (possibly interrupted) run: a report, a manifest, a stamp or a temp folder."""
+    """Empty, or written by an earlier (possibly interrupted) run: a report, a manifest, a stamp or a temp folder.
+
+    A ``report.json`` or ``manifest.json`` counts only when huanjie wrote it (a user's file of that name does not).
+    """
     try:
         entries = os.listdir(out)
     except OSError:
         return True  # the caller reports what is wrong with the folder
-    if not entries or MANIFEST in entries or REPORT_JSON in entries:
+    if not entries or any(_written_by_huanjie(os.path.join(out, n)) for n in (MANIFEST, REPORT_JSON) if n in entries):
         return True
     for _folder, dirs, files in os.walk(out):
         if STAMP in files or any(d.startswith((TMP_MARK, OLD_MARK)) for d in dirs):

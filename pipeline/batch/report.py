@@ -15,6 +15,12 @@ report.json is the contract between batch and archive. Its keys (all kept from 0
 genre 文种, note 备注); a 0.1.0 report has none, and `read_report` gives ``meta=None`` then.
 ``exceptions`` (added with approved exceptions) lists the unit's ``EXCEPTION-APPLIED`` findings, one per approval
 that took effect; 批量报告.xlsx lists them on its sheet 特批 (there when some unit has one).
+
+``stale`` (added with issue 12; absent, i.e. false, in older reports): the unit failed but the documents of an
+earlier run are kept in its folder; ``documents`` lists them, ``folder`` is set, and ``stale_note`` is the path
+of the note in the folder that says so. Such a unit stays ``failed`` (archive refuses it), its documents and
+note are in the manifest, and 批量报告.xlsx says "未通过（保留上次生成的文书，已过期）". ``kept``: documents
+edited by hand that batch kept, ``[{"path", "new"}]`` (the new version's path beside it).
 """
 
 from __future__ import annotations
@@ -29,10 +35,11 @@ from typing import Any
 from ..errors import HuanjieError
 from ..findings import Finding, Severity
 from ..fsutil import mode_for, write_atomic
+from ..render import kept_line
 from ..rules import exceptions as approved
-from ..unitrecord import Meta, SkippedEntry
+from ..unitrecord import KeptEntry, Meta, SkippedEntry
 from .folders import MANIFEST, REPORT_JSON, REPORT_XLSX
-from .unit import FAILED, STATUS_TEXT, UnitResult, hash_file
+from .unit import FAILED, UnitResult, hash_file
 
 __all__ = [
     "REPORT_JSON",
@@ -133,10 +140,12 @@ class _Workbook:
             note = "；".join(f"{s['title']}：等待 {s['field']}" for s in result.skipped)
         if not note and result.status == FAILED:
             note = "；".join(sorted({f.id for f in result.findings if f.severity is Severity.ERROR}))
+        if result.kept:
+            note = "；".join([note, *(kept_line(KeptEntry.from_dict(k)) for k in result.kept)]).lstrip("；")
         self.units.append(
             [
                 result.rel,
-                STATUS_TEXT[result.status],
+                result.status_text,
                 result.count("error"),
                 result.count("warning"),
                 result.count("info"),
@@ -199,9 +208,9 @@ def _unit_entry(unit: UnitResult) -> dict:
         if d.get("meta") is not None:
             doc["meta"] = d["meta"]
         documents.append(doc)
-    return {
+    entry = {
         "path": unit.rel,
-        "folder": unit.folder if unit.status != FAILED else None,
+        "folder": unit.folder if unit.status != FAILED or unit.stale else None,
         "status": unit.status,
         "error": unit.error,
         "findings": [f.to_dict() for f in unit.findings],
@@ -211,7 +220,13 @@ def _unit_entry(unit: UnitResult) -> dict:
         "exceptions": [
             {"location": f.location(), "path": f.path, "message": f.message} for f in approved.applied(unit.findings)
         ],
+        "stale": unit.stale,
     }
+    if unit.note:
+        entry["stale_note"] = f"{unit.folder}/{unit.note['name']}"
+    if unit.kept:
+        entry["kept"] = [{"path": f"{unit.folder}/{k['name']}", "new": f"{unit.folder}/{k['new']}"} for k in unit.kept]
+    return entry
 
 
 class ReportWriter:
@@ -228,9 +243,11 @@ class ReportWriter:
         self._first = True
 
     def add_unit(self, unit: UnitResult) -> None:
-        if unit.status != FAILED:
+        if unit.status != FAILED or unit.stale:  # a stale unit's kept documents are on disk: listed too
             for doc in unit.documents:
                 self.manifest.append((f"{unit.folder}/{doc['name']}", doc["sha256"]))
+        if unit.note:
+            self.manifest.append((f"{unit.folder}/{unit.note['name']}", unit.note["sha256"]))
         entry = _unit_entry(unit)
         self.report.write(("\n  " if self._first else ",\n  ") + json.dumps(entry, ensure_ascii=False))
         self._first = False
@@ -302,13 +319,16 @@ class ReportUnit:
     """One unit as the report lists it."""
 
     rel: str
-    folder: str | None  # None when the unit failed (it has no folder in OUT)
+    folder: str | None  # None when the unit failed and has no documents in OUT
     status: str
     error: str
     findings: list[Finding] = field(default_factory=list)
     documents: list[ReportDocument] = field(default_factory=list)
     skipped: list[SkippedEntry] = field(default_factory=list)
     durations: dict = field(default_factory=dict)
+    stale: bool = False  # failed; `documents` are an earlier run's, kept on disk but out of date
+    stale_note: str = ""  # path in OUT of the note saying so
+    kept: list[dict] = field(default_factory=list)  # {path, new}: edited by hand and kept, new version beside
 
     @property
     def exceptions(self) -> list[Finding]:
@@ -364,6 +384,9 @@ def _read_unit(data: dict) -> ReportUnit:
         ],
         skipped=[SkippedEntry.from_dict(s) for s in data.get("skipped_documents") or []],
         durations=dict(data.get("durations") or {}),
+        stale=bool(data.get("stale", False)),
+        stale_note=str(data.get("stale_note") or ""),
+        kept=[{"path": str(k.get("path") or ""), "new": str(k.get("new") or "")} for k in data.get("kept") or []],
     )
 
 

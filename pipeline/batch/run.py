@@ -60,6 +60,8 @@ class BatchResult:
     summaries: list[str] = field(default_factory=list)
     failures: list[UnitResult] = field(default_factory=list)  # failed units (findings, error)
     seconds: float = 0.0
+    stale: int = 0  # failed units whose earlier documents are kept, marked stale
+    kept: list[str] = field(default_factory=list)  # documents edited by hand and kept (paths in OUT)
 
     def count(self, unit: UnitResult) -> None:
         if unit.status == OK:
@@ -72,6 +74,8 @@ class BatchResult:
             self.failures.append(unit)
         if unit.status != FAILED:
             self.documents += len(unit.documents)
+        self.stale += unit.stale
+        self.kept += [f"{unit.folder}/{k['name']}" for k in unit.kept]
 
     def totals(self) -> dict:
         return {

@@ -3,16 +3,18 @@
 `process_unit` is the whole per-unit job and a pure function of its inputs: the record file, the template
 files, the settings (template folder, the stamp key) and the program version. It reads the record file once,
 checks it and, when it has no error, renders exactly its documents' plan into a temp folder beside the unit
-folder, writes the unit record (`unitrecord`, last) and swaps the folder into place (`folders`). It returns a
-small picklable/JSON-able `UnitResult`. `plan` (kept under its 0.1.0 name; also `skip_if_unchanged`) decides
-from the stamp alone whether a unit can be skipped.
+folder, names them against the files already there (`unitrecord.place`: a document edited by hand is kept and
+the new version written beside it; a user's file of the same name fails the unit), writes the unit record
+(`unitrecord`, last) and swaps the folder into place keeping the user's files (`folders`). It returns a small
+picklable/JSON-able `UnitResult`. A unit that fails keeps the documents it had (``stale``): they stay, are
+listed, and a note `unitrecord.STALE_NOTE` in the folder says why they are out of date. `plan` (kept under its
+0.1.0 name; also `skip_if_unchanged`) decides from the stamp alone whether a unit can be skipped.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-import shutil
 import time
 from dataclasses import dataclass, field
 
@@ -20,11 +22,11 @@ from .. import __version__, records, unitrecord
 from .. import check as checking
 from ..documents import KINDS, Election, Waiting
 from ..documents import summary as summary_doc
-from ..findings import Finding, has_errors, sort_key
-from ..fsutil import os_reason
+from ..findings import Finding, Severity, has_errors, sort_key
+from ..fsutil import os_reason, write_atomic
 from ..render import RenderError, render_record, template_path
-from ..unitrecord import STAMP, DocumentEntry, SkippedEntry, UnitRecord
-from .folders import TMP_MARK, remove_tree, side, swap_into_place
+from ..unitrecord import STALE_NOTE, STAMP, DocumentEntry, KeptEntry, SkippedEntry, UnitRecord, hash_file
+from .folders import TMP_MARK, recover, side, swap_into_place
 
 __all__ = [
     "OK",
@@ -52,6 +54,7 @@ KEY_FORMAT = 1
 
 OK, FAILED, SKIPPED = "ok", "failed", "skipped-unchanged"
 STATUS_TEXT = {OK: "已生成", FAILED: "未通过", SKIPPED: "未改变，已跳过"}
+STALE_TEXT = "未通过（保留上次生成的文书，已过期）"
 
 
 @dataclass(frozen=True)
@@ -85,6 +88,14 @@ class UnitResult:
     error: str = ""  # why rendering failed (not a finding)
     durations: dict = field(default_factory=dict)  # seconds: check, render, total
     digest: dict | None = None  # documents.summary.Digest.to_dict() when counted
+    stale: bool = False  # failed, but the documents of an earlier run are kept (listed in `documents`)
+    note: dict | None = None  # {name, sha256} of the stale note written into the folder
+    kept: list[dict] = field(default_factory=list)  # {name, new}: edited by hand and kept, new version beside
+
+    @property
+    def status_text(self) -> str:
+        """The status in Chinese, as the workbook and the progress lines say it."""
+        return STALE_TEXT if self.stale else STATUS_TEXT[self.status]
 
     def to_dict(self) -> dict:
         return {
@@ -98,6 +109,9 @@ class UnitResult:
             "error": self.error,
             "durations": dict(self.durations),
             "digest": self.digest,
+            "stale": self.stale,
+            "note": self.note,
+            "kept": [dict(k) for k in self.kept],
         }
 
     @classmethod
@@ -126,6 +140,7 @@ class UnitResult:
             error=self.error,
             durations=dict(self.durations),
             digest=self.digest,
+            kept=[KeptEntry.from_dict(k) for k in self.kept],
         )
 
     @classmethod
@@ -141,6 +156,7 @@ class UnitResult:
             error=record.error,
             durations=dict(record.durations),
             digest=record.digest,
+            kept=[k.to_dict() for k in record.kept],
         )
 
 
@@ -162,17 +178,6 @@ def templates_fingerprint(templates_dir: str | None) -> str:
         with open(path, "rb") as handle:
             h.update(kind.template.encode() + b"\0" + hashlib.sha256(handle.read()).digest())
     return h.hexdigest()
-
-
-def hash_file(path: str) -> tuple[str, int]:
-    """SHA-256 and size of a file, read in chunks."""
-    h = hashlib.sha256()
-    size = 0
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            h.update(chunk)
-            size += len(chunk)
-    return h.hexdigest(), size
 
 
 def _now() -> float:
@@ -202,15 +207,88 @@ def _check(source: str, raw: bytes | None) -> checking.CheckResult:
     return checking.check_record(record, findings)
 
 
+def _note_text(task: UnitTask, result: UnitResult) -> str:
+    """The stale note: which documents are out of date, why (the record's errors or the rendering error), what to do."""
+    why = [f"{f.location()}  {f.id}：{f.message}" for f in result.findings if f.severity is Severity.ERROR]
+    if result.error:
+        why.append(f"生成失败：{result.error}")
+    lines = [
+        "本文件夹中的文书是上次生成的，已经过期，请勿使用。",
+        "",
+        f"记录 {task.rel} 本次未通过，没有重新生成文书；上次生成的 {len(result.documents)} 份文书保留在这里，"
+        "没有删除，但它们与现在的记录不符。原因：",
+        *(f"  {line}" for line in why or ["（见批量报告）"]),
+        "",
+        "请按批量报告（批量报告.xlsx 的“问题”表）改正记录后重新运行 huanjie batch；生成成功后，"
+        "新的文书会替换这些文书，本说明文件也会自动删除。",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _keep_stale(task: UnitTask, result: UnitResult) -> None:
+    """A unit that failed keeps the documents an earlier run made (those still unchanged): listed, marked stale."""
+    earlier = unitrecord.read(task.outdir) if os.path.isdir(task.outdir) else None
+    mine = unitrecord.owned(task.outdir, earlier)
+    documents = [d for d in earlier.documents if d.name in mine] if earlier is not None else []
+    result.documents, result.skipped, result.digest = [d.to_dict() for d in documents], [], None
+    if not documents:
+        return
+    result.stale = True
+    data = _note_text(task, result).encode("utf-8")
+    try:
+        write_atomic(os.path.join(task.outdir, STALE_NOTE), data, overwrite=True)
+        result.note = {"name": STALE_NOTE, "sha256": hashlib.sha256(data).hexdigest()}
+    except OSError as exc:
+        why = f"无法写入说明文件 {STALE_NOTE}（{os_reason(exc)}）"
+        result.error = f"{result.error}；{why}。" if result.error else f"{why}。"
+
+
 def _failed(task: UnitTask, result: UnitResult, raw: bytes | None, start: float) -> UnitResult:
     if raw is None and not result.findings:
         result.error = "无法读取记录文件。"
-    try:
-        remove_tree(task.outdir)  # OUT never keeps documents of a record that no longer passes
-    except OSError as exc:
-        result.error = f"无法删除旧的文书文件夹（{os_reason(exc)}）。"
+    _keep_stale(task, result)  # never deleted: an earlier run's documents stay, marked stale
     result.durations["total"] = round(_now() - start, 4)
     return result
+
+
+class _Blocked(Exception):
+    """A file huanjie did not write stands where a document of the unit would go: the unit fails, nothing moves."""
+
+
+def _blocked_message(task: UnitTask, name: str) -> str:
+    folder = task.rel.rsplit(".", 1)[0]
+    return (
+        f"文书文件夹 {folder} 中已有不是 huanjie 生成的文件 {name}，与要写入的文件同名；为免覆盖，该单位未生成。"
+        "请把这个文件移走或改名（或把记录文件改名），然后重新运行。"
+    )
+
+
+def _place(tmp: str, task: UnitTask, result: UnitResult) -> set[str] | None:
+    """Name the new documents in `tmp` against the unit folder's files; the documents huanjie owns there.
+
+    A document edited by hand is kept: the new version is renamed in `tmp` to ``NAME（新）.docx``. A user's file
+    (or folder) with a planned name raises `_Blocked`.
+    """
+    if not os.path.lexists(task.outdir):
+        return None
+    if not os.path.isdir(task.outdir) or os.path.islink(task.outdir):
+        folder = task.rel.rsplit(".", 1)[0]
+        raise _Blocked(
+            f"输出文件夹中已有 {folder}，但它不是文件夹（或是快捷方式），不是 huanjie 生成的；为免覆盖，该单位未生成。"
+            "请把它移走或改名（或把记录文件改名），然后重新运行。"
+        )
+    earlier = unitrecord.read(task.outdir)
+    mine = unitrecord.owned(task.outdir, earlier)
+    placement = unitrecord.place(task.outdir, [d["name"] for d in result.documents], earlier, mine)
+    if placement.blocked:
+        raise _Blocked(_blocked_message(task, placement.blocked[0]))
+    for doc in result.documents:
+        new = placement.names[doc["name"]]
+        if new != doc["name"]:
+            os.rename(os.path.join(tmp, doc["name"]), os.path.join(tmp, new))
+            doc["name"] = new
+    result.kept = [k.to_dict() for k in placement.kept]
+    return mine
 
 
 def _render_error(exc: Exception, task: UnitTask) -> str:
@@ -236,8 +314,9 @@ def process_unit(task: UnitTask) -> UnitResult:
     """Check one record and, when it has no error, render all its documents into its folder.
 
     Never raises for a problem of the unit (unreadable record, rule errors, a template or
-    rendering error, a write error): the result says `failed` with findings or `error`. Only an
-    interruption (KeyboardInterrupt, SystemExit) propagates, after removing the temp folder.
+    rendering error, a write error, a user's file in the way): the result says `failed` with findings or
+    `error`, and the documents of an earlier run stay (`stale`). Only an interruption (KeyboardInterrupt,
+    SystemExit) propagates, after repairing the unit folder (`folders.recover`).
     """
     start = _now()
     result = UnitResult(rel=task.rel, folder=task.rel.rsplit(".", 1)[0], status=FAILED)
@@ -253,21 +332,28 @@ def process_unit(task: UnitTask) -> UnitResult:
     tmp = side(task.outdir, TMP_MARK)
     try:
         _render_into(tmp, task, checked, result)
+        os.makedirs(tmp, exist_ok=True)  # a record with no document at all still gets its folder
+        mine = _place(tmp, task, result)
         result.status = OK
         result.durations["render"] = round(_now() - render_start, 4)
         result.durations["total"] = round(_now() - start, 4)
-        os.makedirs(tmp, exist_ok=True)  # a record with no document at all still gets its folder
         unitrecord.write(tmp, result.to_record(task.settings.version))  # last: the folder is complete
-        swap_into_place(tmp, task.outdir)
+        swap_into_place(tmp, task.outdir, mine)
     except Exception as exc:  # noqa: BLE001 - a unit's failure never stops the others
-        shutil.rmtree(tmp, ignore_errors=True)
-        result.status, result.documents, result.skipped, result.digest = FAILED, [], [], None
-        result.error = _render_error(exc, task)
+        _undo(task)
+        result.status, result.kept = FAILED, []
+        result.error = str(exc) if isinstance(exc, _Blocked) else _render_error(exc, task)
+        _keep_stale(task, result)
         result.durations["total"] = round(_now() - start, 4)
     except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
+        _undo(task)
         raise
     return result
+
+
+def _undo(task: UnitTask) -> None:
+    """After a failure or an interruption midway: the unit folder complete again, user files moved in go back."""
+    recover(os.path.dirname(task.outdir), os.path.basename(task.outdir))
 
 
 def read_stamp(outdir: str) -> dict | None:
@@ -281,8 +367,8 @@ def skip_if_unchanged(task: UnitTask, force: bool = False) -> UnitResult | None:
     A stamp of an older format (0.1.0: documents without catalogue data) is never reused: the unit is rendered
     again, so every current stamp carries the catalogue data.
     """
-    if force:
-        return None
+    if force or os.path.lexists(os.path.join(task.outdir, STALE_NOTE)):
+        return None  # a stale unit is rendered again, so its note goes when it passes
     record = unitrecord.read(task.outdir)
     if record is None or record.format != STAMP_FORMAT:
         return None

@@ -239,7 +239,7 @@ def names_command(file: str, convention: str) -> None:
 def render_command(file: str, outdir: str, only: tuple[str, ...], templates_dir: str | None, draft: bool) -> None:
     """生成文书：公告、选票、当选证书、承诺书、工作总结等（Word 格式，GB/T 9704 版式）。
 
-    先检查记录；有错误时不生成，除非加 --draft。尚缺数据的文书（如计票前的选举结果公告）会跳过，并说明在等哪一项数据。文件夹中同名的已生成文书会被更新。
+    先检查记录；有错误时不生成，除非加 --draft。尚缺数据的文书（如计票前的选举结果公告）会跳过，并说明在等哪一项数据。文件夹中由 huanjie 生成、未被改动的同名文书会被更新；生成后被手工修改过的保留，新版本另存为“文件名（新）.docx”；同名的其他文件不覆盖（报错，请换一个 -o 或移走该文件）。
 
     退出码：0 已生成；1 记录有错误（或 --draft 生成了草稿）、--only 指定的文书缺少数据；2 命令用法不对、文件或模板无法读取。
     """
@@ -374,7 +374,7 @@ def batch_command(directory: str, outdir: str, jobs: int | None, force: bool, te
     输出文件夹与记录文件夹层级相同：输出/青石县/河湾镇/柳林村/ 中是柳林村的文书；每一级文件夹中有该级的换届选举工作总结；
     最上层有批量报告（批量报告.xlsx、report.json）和文件清单 manifest.json（每个文件的 SHA-256）。
 
-    有错误的记录不生成文书（其旧的文书文件夹会被删除），也不影响其他单位；问题在报告中逐条列出。输出文件夹由程序管理：记录已不存在的单位，其文书文件夹会被删除。
+    有错误的记录不生成文书，也不影响其他单位；问题在报告中逐条列出。上次生成的文书保留，标为已过期（报告中注明，文件夹中另有说明文件）。记录已不存在的单位，删除程序生成的文书。程序只替换或删除它自己生成、且未被改动的文书：文件夹中用户自己的文件不动；生成后被手工修改过的文书保留，新版本另存为“文件名（新）.docx”。
 
     再次运行时，记录、模板和程序版本都未改变的单位直接跳过（加 --force 全部重新生成）。中途中断（Ctrl-C）不会留下写了一半的文件。
 
@@ -405,11 +405,19 @@ def batch_command(directory: str, outdir: str, jobs: int | None, force: bool, te
     if result.skipped:
         parts.append(f"未改变跳过 {result.skipped} 个")
     if result.failed:
-        parts.append(f"未通过 {result.failed} 个")
+        parts.append(
+            f"未通过 {result.failed} 个"
+            + (f"（其中 {result.stale} 个保留了上次的文书，已过期）" if result.stale else "")
+        )
     click.echo(
         f"共 {result.total} 个单位：{'，'.join(parts)}；本次生成文书 {result.rendered} 份，"
         f"工作总结 {len(result.summaries)} 份，用时 {result.seconds:.1f} 秒。"
     )
+    if result.kept:
+        click.echo(
+            f"保留了 {len(result.kept)} 份生成后被手工修改过的文书（未覆盖，新版本另存为“文件名（新）.docx”）："
+            + "、".join(result.kept)
+        )
     click.echo(
         f"报告：{os.path.join(outdir, batch.REPORT_XLSX)}、{os.path.join(outdir, batch.REPORT_JSON)}；"
         f"文件清单：{os.path.join(outdir, batch.MANIFEST)}"
