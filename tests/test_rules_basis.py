@@ -51,19 +51,72 @@ def test_without_a_named_basis_the_day_chooses_and_nothing_is_said():
     assert checked(data).profile.id == "village_committee-2018"
 
 
-def test_a_party_election_before_the_2020_regulation():
+PARTY_1990 = "《中国共产党基层组织选举工作暂行条例》"
+PARTY_2020 = "《中国共产党基层组织选举工作条例》（2020）"
+
+
+def test_a_party_election_before_the_2020_regulation_is_checked_under_the_1990_text():
     data = party(schedule={"election_day": "2020-07-12"})
-    finding = one(basis_findings(data), "BASIS-BEFORE")
+    finding = one(basis_findings(data), "BASIS-DATE")
+    assert finding.severity is ERROR
+    assert finding.message == (
+        f"选举日2020年7月12日施行的是{PARTY_1990}（适用于2020年7月12日以前的选举），"
+        f"但记录的法律依据版本 legal_basis 为 2020（{PARTY_2020}，自2020年7月13日起施行）。"
+        "请将 legal_basis 改为 1990（或删去，按选举日自动选用），或核对选举日。"
+    )
+    assert finding.citation == PARTY_1990
+    assert basis_findings(party(legal_basis=1990, schedule={"election_day": "2020-07-12"})) == []
+    assert basis_findings(party(schedule={"election_day": "2020-07-13"})) == []
+
+
+def test_the_1990_text_is_chosen_by_date_and_cites_its_own_articles():
+    from pipeline.profile import select
+
+    assert select({"kind": "party_branch", "schedule": {"election_day": "2016-06-01"}}).id == "party_branch-1990"
+    assert select({"kind": "party_branch", "schedule": {"election_day": "2020-07-13"}}).id == "party_branch-2020"
+    old = select({"kind": "party_branch", "legal_basis": 1990})
+    assert old.cite(old.surplus.article) == f"{PARTY_1990}第十二条"
+    assert old.cite(old.win.article) == f"{PARTY_1990}第二十二条"
+    assert old.cite(old.reconciliation.article) == f"{PARTY_1990}第十九条"
+    # Numbers the reference does not give are not guessed: the regulation alone.
+    assert old.cite(old.turnout.article) == PARTY_1990
+    assert old.cite(old.tellers.article) == PARTY_1990
+
+
+def _voted(legal_basis: int, ballots: dict) -> dict:
+    return party(
+        legal_basis=legal_basis,
+        schedule={"election_day": "2016-06-01" if legal_basis == 1990 else "2026-05-12"},
+        rounds=[
+            {
+                "type": "first",
+                "present": 40,
+                "ballots": ballots,
+                "votes": {"书记": {"付建明": 38}, "委员": {"温秀梅": 30, "段立强": 29, "龙晓燕": 28, "邱振国": 27}},
+            }
+        ],
+    )
+
+
+def test_the_1990_text_reconciles_ballots_against_those_issued():
+    # 41 ballots returned for 40 present: void under the 2020 条例 (returned ≤ present), valid in 1990 when 41
+    # were issued (§19: 收回的选票等于或少于发出的选票，选举有效); 42 returned of 41 issued is void then too.
+    ballots = {"issued": 41, "returned": 41, "invalid": 1}
+    assert "BALLOT-RETURNED" in ids(checked(_voted(2020, ballots)).findings)
+    assert "BALLOT-RETURNED" not in ids(checked(_voted(1990, ballots)).findings)
+    void = one(checked(_voted(1990, {"issued": 41, "returned": 42, "invalid": 1})).findings, "BALLOT-RETURNED")
+    assert void.citation == f"{PARTY_1990}第十九条"
+
+
+def test_a_party_election_before_the_1990_text():
+    finding = one(basis_findings(party(legal_basis=1990, schedule={"election_day": "1990-06-26"})), "BASIS-BEFORE")
     assert finding.severity is WARNING
     assert finding.message == (
-        "选举日2020年7月12日早于本程序所收党支部委员会选举的各版规则（最早的《中国共产党基层组织选举工作条例》（2020）"
-        "自2020年7月13日起施行）。当时施行的是《中国共产党基层组织选举工作暂行条例》（1990），本程序未收录其规则；"
-        "本次按《中国共产党基层组织选举工作条例》（2020）检查，引用的条文序号和部分要求可能与当时的规定不同，"
+        f"选举日1990年6月26日早于本程序所收党支部委员会选举的各版规则（最早的{PARTY_1990}自1990年6月27日起施行）。"
+        f"当时施行的规定本程序未收录；本次按{PARTY_1990}检查，引用的条文序号和部分要求可能与当时的规定不同，"
         "请对照当时的规定人工核对。"
     )
-    assert finding.citation == "《中国共产党基层组织选举工作暂行条例》（1990）"
     assert finding.path == "schedule.election_day"
-    assert basis_findings(party(schedule={"election_day": "2020-07-13"})) == []
 
 
 def test_the_finding_reaches_the_check_result():
