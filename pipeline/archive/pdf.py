@@ -408,7 +408,19 @@ class _Converter:
 
 
 def _kill_group(proc: subprocess.Popen) -> None:
-    procs.kill_group(proc.pid)  # the group this call started (guard → soffice/oosplash → soffice.bin)
+    """SIGKILL to the group this call started (guard → soffice/oosplash → soffice.bin), and wait until it is gone.
+
+    The guard is reaped here; LibreOffice's processes, its grandchildren, by init: a few moments at most.
+    """
+    procs.kill_group(proc.pid)
+    deadline = time.monotonic() + 5.0
+    while time.monotonic() < deadline:
+        proc.poll()
+        try:
+            os.killpg(proc.pid, 0)
+        except (ProcessLookupError, PermissionError):
+            return
+        time.sleep(0.01)
 
 
 def convert(
