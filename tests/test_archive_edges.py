@@ -152,7 +152,7 @@ def test_only_leftovers_of_dead_runs_and_old_ones_are_removed(tmp_path):
 
 
 def test_archive_onto_a_full_disk_says_the_disk_is_full(out, tmpfs):
-    disk = tmpfs("1m")  # less than the .docx alone: refused before LibreOffice starts
+    disk = tmpfs("512k")  # less than the .docx alone: refused before LibreOffice starts
     start = time.perf_counter()
     run = run_cli("archive", str(out), "-o", str(disk / "p.zip"))
     assert time.perf_counter() - start < BOUND
