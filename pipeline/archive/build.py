@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import os
 import shutil
 import tempfile
@@ -11,7 +12,8 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from .. import fsutil
+from .. import fsutil, procs
+from ..batch.lock import refuse_while_writing
 from . import pdf
 from .collect import collect
 from .contents import package_files
@@ -20,7 +22,12 @@ from .items import ArchiveEvent, ArchiveResult, Doc, Input, Item, Unit
 from .layout import tree_key, write_zip, zip_time
 from .settings import DEFAULT_FONDS, ArchiveSettings, dang_hao
 
-__all__ = ["build_package"]
+__all__ = ["build_package", "DiskFull", "clean_leftovers", "WORK_MARK"]
+
+WORK_MARK = ".~huanjie-archive-"  # + pid + random: the work folder of one run, beside the package
+LEGACY_AGE = 12 * 3600  # seconds untouched after which a leftover without our pid (0.1.0) is removed
+PROFILE_BYTES = 2 << 20  # room for one LibreOffice profile
+MB = 1 << 20
 
 Tell = Callable[[str, int, int], None]
 
@@ -54,6 +61,7 @@ def build_package(
             progress(ArchiveEvent(stage, done, total))
 
     package = _check_places(source, package, force)
+    refuse_while_writing(source, "归档需要完整的批量输出，请等它完成后再运行 huanjie archive。")
     soffice = pdf.find_tool("soffice", "libreoffice")
     pdf.find_tool("pdffonts")
     data = collect(source, records, record, tell)
@@ -61,26 +69,139 @@ def build_package(
     if not docs:
         raise NothingToArchive(data.refusals())
     result = ArchiveResult(package=package, settings=settings)
-    fsutil.make_dirs(os.path.dirname(package))
-    work = tempfile.mkdtemp(prefix=".~huanjie-archive-", dir=os.path.dirname(package))
+    folder = os.path.dirname(package)
+    fsutil.make_dirs(folder)
+    clean_leftovers(folder)
+    space = _Space(folder, docs, workers)
+    space.check()
+    work = tempfile.mkdtemp(prefix=f"{WORK_MARK}{os.getpid()}-", dir=folder)
     try:
         result.libreoffice = pdf.soffice_version(soffice)
         by_unit = {u.rel: u for u in data.units}
         items = _convert(docs, by_unit, result, work, soffice, workers, timeout, tell)
+        if any(by_unit[d.unit].refusal for d in docs) and space.short():
+            raise _NoSpace  # LibreOffice failed (exit code 134 or no PDF) because the disk filled up
         _inspect(items, workers, tell, by_unit)
         items = [it for it in items if not by_unit[it.doc.unit].refusal]
         if not items:
             raise NothingToArchive(data.refusals())
+        space.pdfs = [os.path.getsize(it.pdf) for it in items]
         _number(items, settings)
         _summarise(result, data, items, settings)
         entries = package_files(data, items, settings, result, made_on or dt.date.today())
         tell("写入数据包", 0, len(entries))
         stamp = zip_time([it.doc.date for it in items])
-        write_zip(entries, package, stamp, force, lambda done: tell("写入数据包", done, len(entries)))
+        write_zip(entries, package, stamp, force, lambda done: tell("写入数据包", done, len(entries)), temp_dir=work)
+    except _NoSpace:
+        full = True
+    except OSError as exc:
+        if exc.errno not in (errno.ENOSPC, errno.EDQUOT):
+            raise
+        full = True
+    else:
+        full = False
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    if full:
+        raise space.error()
     result.seconds = time.perf_counter() - started
     return result
+
+
+class _NoSpace(Exception):
+    """Inside a run: the disk is full; raised as `DiskFull` once the work folder is removed."""
+
+
+class DiskFull(ArchiveError):
+    """The package's disk has too little free space (our writes or LibreOffice's failed with ENOSPC)."""
+
+    def __init__(self, folder: str, need_mb: int, free_mb: int):
+        super().__init__(
+            f"磁盘空间不足：在 {folder} 生成数据包需要约 {need_mb} MB，剩余 {free_mb} MB。"
+            "请清理该磁盘，或用 -o 把数据包写到空间更大的磁盘，然后重新运行 huanjie archive。"
+        )
+        self.need_mb = need_mb
+        self.free_mb = free_mb
+
+
+class _Space:
+    """The free space a run needs beside the package: the PDFs in the work folder, the zip (.docx and PDFs)."""
+
+    def __init__(self, folder: str, docs: list[Doc], workers: int | None):
+        self.folder = folder
+        self.docx = sum(_size(d.path) for d in docs)
+        self.count = len(docs)
+        self.workers = max(1, workers or os.cpu_count() or 1)
+        self.pdfs: list[int] = []  # sizes of the PDFs made, once known
+
+    def need(self) -> int:
+        """Bytes: the .docx once, the PDFs twice (work folder and zip), a LibreOffice profile per worker."""
+        pdf_bytes = sum(self.pdfs) * self.count // len(self.pdfs) if self.pdfs else 2 * self.docx
+        return self.docx + 2 * pdf_bytes + self.workers * PROFILE_BYTES
+
+    def free(self) -> int:
+        try:
+            return shutil.disk_usage(self.folder).free
+        except OSError:
+            return 1 << 62
+
+    def check(self) -> None:
+        """Before converting: refuse at once when not even the .docx and the smallest PDFs would fit."""
+        if self.free() < self.docx + self.docx // 2:
+            raise self.error()
+
+    def short(self) -> bool:
+        """After LibreOffice failed: is the disk (nearly) full?"""
+        return self.free() < max(self.need() // 4, 4 * PROFILE_BYTES)
+
+    def error(self) -> DiskFull:
+        return DiskFull(self.folder, -(-self.need() // MB), self.free() // MB)
+
+
+def _size(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
+
+
+def clean_leftovers(folder: str) -> list[str]:
+    """Remove what killed archive runs left in `folder`: work folders of dead pids, and old 0.1.0 leftovers.
+
+    Ours only: ``.~huanjie-archive-<pid>-…`` whose process no longer runs; folders of 0.1.0
+    (``.~huanjie-archive-…``, no pid) and its ``.~….zip.tmp`` files once untouched for `LEGACY_AGE` seconds.
+    """
+    removed: list[str] = []
+    try:
+        entries = os.listdir(folder)
+    except OSError:
+        return removed
+    now = time.time()
+    for entry in entries:
+        path = os.path.join(folder, entry)
+        if entry.startswith(WORK_MARK):
+            pid = entry[len(WORK_MARK) :].split("-", 1)[0]
+            stale = not procs.pid_alive(int(pid)) if pid.isdigit() and "-" in entry[len(WORK_MARK) :] else None
+        elif entry.startswith(".~") and entry.endswith(".zip.tmp"):
+            stale = None
+        else:
+            continue
+        if stale is None:  # not named by this version: only when nobody has touched it for long
+            try:
+                stale = now - os.lstat(path).st_mtime > LEGACY_AGE
+            except OSError:
+                continue
+        if not stale:
+            continue
+        if os.path.isdir(path) and not os.path.islink(path):
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            try:
+                os.unlink(path)
+            except OSError:
+                continue
+        removed.append(entry)
+    return removed
 
 
 def _check_places(source: str, package: str, force: bool) -> str:

@@ -48,6 +48,12 @@ Progress = Callable[[str, int, int], None]
 def collect(source: str, records: str | None, record: str | None, progress: Progress) -> Input:
     """The units of `source`: a batch output (it has report.json) or a render output folder (`record` is its record)."""
     if os.path.isfile(os.path.join(source, batch.REPORT_JSON)):
+        if not os.path.isfile(os.path.join(source, batch.MANIFEST)):
+            # batch writes manifest.json last: without it the run was interrupted and OUT may be half updated.
+            raise ArchiveError(
+                f"{source} 中有 report.json，但没有文件清单 manifest.json：生成它的 huanjie batch 没有运行完"
+                "（被中断或出错）。请用同样的命令再次运行 huanjie batch（已完成的单位会跳过），完成后再归档。"
+            )
         return collect_batch(source, records, progress)
     return collect_render(source, record)
 

@@ -71,14 +71,21 @@ def tree_key(rel: str) -> tuple:
 
 
 def write_zip(
-    entries: dict[str, bytes | str], package: str, stamp: tuple, force: bool, tick: Callable[[int], None]
+    entries: dict[str, bytes | str],
+    package: str,
+    stamp: tuple,
+    force: bool,
+    tick: Callable[[int], None],
+    temp_dir: str | None = None,
 ) -> None:
     """Write the zip beside `package` and rename it into place (never over a package unless `force`).
+
+    `temp_dir`: where the zip is written first (on the package's disk; archive uses its work folder).
 
     `entries`: package path → bytes, or the path of a file on disk (streamed). Entries are sorted
     by path and all carry the time `stamp`; PDFs, .docx and .xlsx are stored, the rest deflated.
     """
-    handle, temp = tempfile.mkstemp(prefix=".~", suffix=".zip.tmp", dir=os.path.dirname(package))
+    handle, temp = tempfile.mkstemp(prefix=".~", suffix=".zip.tmp", dir=temp_dir or os.path.dirname(package))
     os.close(handle)
     try:
         os.chmod(temp, mode_for(package))

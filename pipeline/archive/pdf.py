@@ -33,7 +33,6 @@ import os
 import queue
 import re
 import shutil
-import signal
 import subprocess
 import tempfile
 import threading
@@ -44,6 +43,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree import ElementTree
 
+from .. import procs
 from ..errors import HuanjieError
 from ..fsutil import os_reason
 from ..paths import TEMPLATES_DIR
@@ -341,8 +341,10 @@ class _Converter:
             outdir,
             *files,
         ]
+        # Its own process group, under a guard that kills that group when huanjie dies (even by SIGKILL):
+        # LibreOffice's soffice.bin is a grandchild, out of reach of a death signal set on soffice itself.
         proc = subprocess.Popen(
-            command,
+            procs.guarded(command),
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
@@ -406,10 +408,19 @@ class _Converter:
 
 
 def _kill_group(proc: subprocess.Popen) -> None:
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)  # the group this call started (soffice → oosplash → soffice.bin)
-    except (ProcessLookupError, PermissionError):
-        pass
+    """SIGKILL to the group this call started (guard → soffice/oosplash → soffice.bin), and wait until it is gone.
+
+    The guard is reaped here; LibreOffice's processes, its grandchildren, by init: a few moments at most.
+    """
+    procs.kill_group(proc.pid)
+    deadline = time.monotonic() + 5.0
+    while time.monotonic() < deadline:
+        proc.poll()
+        try:
+            os.killpg(proc.pid, 0)
+        except (ProcessLookupError, PermissionError):
+            return
+        time.sleep(0.01)
 
 
 def convert(

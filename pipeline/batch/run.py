@@ -23,6 +23,7 @@ from ..render import RenderError, compile_template, template_path
 from ..unitrecord import Meta
 from . import unit as units
 from .folders import BatchError, check_out, prepare_out, recover, unit_folders
+from .lock import BatchLock
 from .report import ReportWriter, SummaryEntry
 from .runner import Runner
 from .summaries import LevelSummaries
@@ -59,6 +60,7 @@ class BatchResult:
     rendered: int = 0  # documents written by this run
     summaries: list[str] = field(default_factory=list)
     failures: list[UnitResult] = field(default_factory=list)  # failed units (findings, error)
+    notices: list[str] = field(default_factory=list)  # what the user should know (a stale lock taken over)
     seconds: float = 0.0
     stale: int = 0  # failed units whose earlier documents are kept, marked stale
     kept: list[str] = field(default_factory=list)  # documents edited by hand and kept (paths in OUT)
@@ -193,7 +195,8 @@ def run_batch(
 
     `jobs`: worker processes (None: os.cpu_count(); 1: in this process). `force`: re-render
     units even when unchanged. `progress` receives a `ProgressEvent` per unit and per summary.
-    Raises `SourceProblem` / `BatchError` when the run cannot start (exit code 2); a failing unit
+    Raises `SourceProblem` / `BatchError` when the run cannot start (exit code 2), `lock.BatchLocked` when
+    another batch is writing `out` (nothing is touched then); a failing unit
     is only counted in the result. KeyboardInterrupt stops the workers, repairs the unit folders
     being written, and propagates; no report or manifest is written then.
     """
@@ -201,7 +204,18 @@ def run_batch(
     rels = discover(src, exclude=[os.path.abspath(out)])
     folders = unit_folders(rels)
     jobs = min(max(1, jobs or os.cpu_count() or 1), len(rels))
-    check_out(src, out)
+    lock = BatchLock(out)  # one writer per OUT, taken before anything in OUT is cleaned
+    lock.acquire(lambda: check_out(src, out))
+    try:
+        result = _run(src, out, rels, folders, jobs, force, templates_dir, progress, started)
+    finally:
+        lock.release()
+    if lock.notice:
+        result.notices.append(lock.notice)
+    return result
+
+
+def _run(src, out, rels, folders, jobs, force, templates_dir, progress, started) -> BatchResult:
     settings = _settings(templates_dir)
     old_summaries = prepare_out(out, set(folders))
     outputs = _Outputs(src, out, rels, settings, jobs, force, progress, old_summaries)

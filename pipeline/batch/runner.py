@@ -17,6 +17,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
+from ..procs import die_with_parent
 from . import unit as units
 from .folders import recover
 from .unit import FAILED, UnitResult, UnitTask
@@ -25,9 +26,14 @@ __all__ = ["Runner", "init_worker", "isolated", "stop_pool"]
 
 
 def init_worker() -> None:
-    """In a worker: ignore SIGINT (the parent handles Ctrl-C), die on SIGTERM without running Python code."""
+    """In a worker: ignore SIGINT (the parent handles Ctrl-C), die on SIGTERM, and die with the parent.
+
+    The parent may be killed with SIGKILL (no clean-up runs then): `procs.die_with_parent` ends the worker
+    at once instead of letting it finish its units into OUT and then wait forever for more work.
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    die_with_parent()
 
 
 def _process(task: UnitTask) -> UnitResult:

@@ -396,6 +396,8 @@ def batch_command(directory: str, outdir: str, jobs: int | None, force: bool, te
     finally:
         signal.signal(signal.SIGTERM, previous)
     progress.close()
+    for notice in result.notices:
+        click.echo(f"提示：{notice}", err=True)
     if result.failures:
         click.echo("", err=True)
         for unit in result.failures:
@@ -460,6 +462,7 @@ def summary_command(
     退出码：0 已生成；1 有记录因错误未计入，或没有可汇总的记录；2 文件夹或模板无法使用、无法写入。
     """
     from .. import aggregate
+    from ..batch.lock import refuse_while_writing
 
     if os.path.isdir(output):
         output = os.path.join(output, aggregate.SUMMARY_FILE)
@@ -473,6 +476,7 @@ def summary_command(
         )
         sys.exit(2)
     with _exit_on(output):
+        refuse_while_writing(os.path.dirname(os.path.abspath(output)), "请等它完成后再生成工作总结。")
         outcome = aggregate.summarise(
             directory, output, templates_dir=templates_dir, title=title, author=author, jobs=jobs
         )
