@@ -250,8 +250,9 @@ def test_the_old_import_path_still_works():
 def test_preceded_by_and_exclusion_reasons_are_optional_and_typed():
     p = load_profile(village_data())
     assert (p.preceded_by, p.exclusion_reasons) == ("", ())
-    party = select({"kind": "party_branch", "legal_basis": 2020})
-    assert party.preceded_by == "《中国共产党基层组织选举工作暂行条例》（1990）"
+    deputy = select({"kind": "deputy", "legal_basis": 2015})
+    assert deputy.preceded_by == "《中华人民共和国全国人民代表大会和地方各级人民代表大会选举法》（2010年修正）"
+    party = select({"kind": "party_branch", "legal_basis": 1990})
     assert party.exclusion_reasons[:2] == ("患病不能表达本人意志", "自费出国半年以上")
     data = village_data()
     data["preceded_by"] = 1987
@@ -266,9 +267,10 @@ def test_in_force_and_earliest():
     assert prof.in_force("village_committee", dt.date(2025, 12, 31)).id == "village_committee-2018"
     assert prof.in_force("village_committee", dt.date(2026, 1, 1)).id == VILLAGE
     assert prof.in_force("village_committee", dt.date(1998, 11, 3)) is None
-    assert prof.in_force("party_branch", dt.date(2020, 7, 12)) is None
+    assert prof.in_force("party_branch", dt.date(2020, 7, 12)).id == "party_branch-1990"
+    assert prof.in_force("party_branch", dt.date(1990, 6, 26)) is None
     assert prof.earliest("deputy").id == "deputy-2015"
-    assert prof.earliest("party_branch").id == "party_branch-2020"
+    assert prof.earliest("party_branch").id == "party_branch-1990"
 
 
 def test_shipped_periods_of_a_kind_do_not_overlap():
