@@ -45,6 +45,7 @@ FLOORS: list[tuple[str, str, list[str]]] = [
             "pipeline.docxzip",
             "pipeline.starter",
             "pipeline.unitrecord",
+            "pipeline.safetext",
         ],
     ),
     ("record", "reading a record and checking its form", ["pipeline.records", "pipeline.schema"]),
