@@ -203,7 +203,16 @@ def first_unsafe(text: str, rule: str = NAME) -> tuple[int, str] | None:
 
 
 def file_safe(text: str, by: str = "_") -> str:
-    """`text` with every character a name may not contain replaced by `by` (for file and folder names)."""
+    """`text` with every run of characters a name may not contain replaced by one `by` (file and folder names)."""
     if text.isprintable():
         return text
-    return "".join(by if is_unsafe(c) else c for c in text)
+    out: list[str] = []
+    replaced = False  # whether the last character was replaced
+    for char in text:
+        unsafe = is_unsafe(char)
+        if not unsafe:
+            out.append(char)
+        elif not replaced:
+            out.append(by)
+        replaced = unsafe
+    return "".join(out)
