@@ -196,6 +196,8 @@ def describe_char(char: str) -> str:
 
 def first_unsafe(text: str, rule: str = NAME) -> tuple[int, str] | None:
     """(1-based position, description) of the first character of `text` that `rule` forbids, or None."""
+    if text.isprintable():
+        return None  # the common case, fast (every forbidden character is one str.isprintable refuses)
     for position, char in enumerate(text, 1):
         if is_unsafe(char, rule):
             return position, describe_char(char)

@@ -336,6 +336,8 @@ def _free_text(record: Record, reported: set[str]) -> list[Finding]:
     schema = load_schema()
     out = []
     for path, text, is_key in _strings(record.data):
+        if text.isprintable() or first_unsafe(text, TEXT) is None:
+            continue  # the common case: nothing to say, and no title to look up
         if path in record.damaged or format_path(path) in reported:
             continue
         word = "字段名" if is_key else field_title(path, schema)
