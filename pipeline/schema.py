@@ -259,6 +259,8 @@ _IDS = {
     "maxLength": "SCHEMA-LENGTH",
     "minItems": "SCHEMA-ITEMS",
     "maxItems": "SCHEMA-ITEMS",
+    # A key that is a name or a post (votes: {职位: {姓名: 票数}}); its errors come from the key's own rule.
+    "propertyNames": "SCHEMA-FORMAT",
 }
 
 

@@ -232,10 +232,10 @@ def test_a_finding_quoting_raw_control_characters_is_shown_escaped():
         ('kind: "village\\x01"\n', "t.yaml:1:7  错误  SCHEMA-ENUM  选举类型应为以下之一："),
     ],
 )
-def test_check_on_a_lone_surrogate_or_a_control_character_gives_a_clean_finding(tmp_path, text, line):
+def test_check_on_a_lone_surrogate_or_a_control_character_gives_a_clean_finding(tmp_path, monkeypatch, text, line):
     path = tmp_path / "t.yaml"
     path.write_text(text, encoding="utf-8")
-    os.chdir(tmp_path)
+    monkeypatch.chdir(tmp_path)
     run = run_cli("check", "t.yaml")
     assert run.exit_code == 1
     lines = run.output.splitlines()
@@ -272,10 +272,10 @@ def test_no_raw_control_byte_reaches_the_terminal(tmp_path):
     assert "姓名“罗\\x9b晓梅\\ud800”的第 2 个字符是控制字符 CSI（U+009B），不能出现在姓名中；请删除它。" in shown
 
 
-def test_render_refuses_the_name_in_check_instead_of_blaming_the_template(tmp_path):
+def test_render_refuses_the_name_in_check_instead_of_blaming_the_template(tmp_path, monkeypatch):
     text = (SAMPLES / "residents-yangguang.yaml").read_text(encoding="utf-8")
     (tmp_path / "rec.yaml").write_text(text.replace("罗晓梅", quoted("罗\x00晓梅")), encoding="utf-8")
-    os.chdir(tmp_path)
+    monkeypatch.chdir(tmp_path)
     run = run_cli("render", "rec.yaml", "-o", "out")
     assert run.exit_code == 1
     assert "姓名“罗\\x00晓梅”的第 2 个字符是控制字符 NUL（U+0000），不能出现在姓名中；请删除它。" in run.output
@@ -323,9 +323,9 @@ def written(out: Path) -> tuple[dict, dict[str, dict], list[tuple]]:
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
-def test_a_county_with_hostile_records_is_still_batched_with_report_workbook_and_manifest(tmp_path, jobs):
+def test_a_county_with_hostile_records_is_still_batched_with_report_workbook_and_manifest(tmp_path, monkeypatch, jobs):
     tree, out = hostile_tree(tmp_path / "tree"), tmp_path / "out"
-    os.chdir(tmp_path)
+    monkeypatch.chdir(tmp_path)
     run = run_cli("batch", str(tree), "-o", str(out), "-j", str(jobs))
     assert run.exit_code == 1
     assert "\x1b" not in run.output and "\u202e" not in run.output and "\x01" not in run.output

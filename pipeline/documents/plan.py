@@ -7,8 +7,8 @@ batch's report carry each document's `Meta`, so nobody has to rebuild a context 
 
 File names (``03-正式候选人名单公告.docx``, ``07-当选证书-王建国.docx``) are made here: the kind's prefix, the
 instance's suffix, characters Windows forbids and control or format characters (`safetext.file_safe`: bidi
-overrides, line separators, C1 controls, lone surrogates …, which check refuses in names anyway) replaced by ``_``, and ``-2``, ``-3`` … added to a name that is
-already taken within the same election.
+overrides, line separators, C1 controls, lone surrogates …, which check refuses in names anyway) replaced by
+``_``, and ``-2``, ``-3`` … added to a name that is already taken within the same election.
 
 `Meta` (defined in the ground-floor `unitrecord`, re-exported here) is the catalogue data of one document (DA/T 22-2015 归档文件目录). In JSON (`to_dict`) its keys are
 English: ``title`` 题名, ``author`` 责任者, ``date`` 日期 (YYYYMMDD or ""), ``number`` 文号 (文件编号),
