@@ -8,6 +8,8 @@ from dataclasses import asdict, dataclass, field
 from enum import Enum
 from typing import Any
 
+from .safetext import visible
+
 
 class Severity(str, Enum):
     ERROR = "error"
@@ -76,12 +78,17 @@ def format_path(path: Iterable[str | int]) -> str:
 
 
 def format_human(finding: Finding) -> str:
-    """`路径:行:列  错误  ID  说明` plus an indented citation line."""
+    """`路径:行:列  错误  ID  说明` plus an indented citation line.
+
+    Every part is shown through `safetext.visible`: a control character, bidi override or lone surrogate quoted
+    from a record reaches no terminal, workbook or encoder raw.
+    """
     text = f"{finding.location()}  {finding.severity.label}  {finding.id}  {finding.message}"
     if finding.path:
         text += f"（字段 {finding.path}）"
+    text = visible(text)
     if finding.citation:
-        text += f"\n    依据：{finding.citation}"
+        text += f"\n    依据：{visible(finding.citation)}"
     return text
 
 

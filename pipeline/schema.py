@@ -10,11 +10,12 @@ from functools import cache
 from typing import Any
 
 import jsonschema
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, FormatChecker
 
 from .findings import Finding, Severity
 from .paths import SCHEMAS_DIR
 from .records import Record
+from .safetext import NAME, TEXT, first_unsafe, visible
 
 SCHEMA_FILE = SCHEMAS_DIR / "election-record.schema.json"
 
@@ -32,12 +33,24 @@ _TYPE_NAMES = {
 _PATTERN_HINTS = {
     "^[0-9]{4}-[0-9]{2}-[0-9]{2}$": "日期应写作 2026-03-18（年-月-日，半角数字，月日补足两位）",
     "^(19|20)[0-9]{2}-(0[1-9]|1[0-2])$": "出生年月应写作 1972-05（年-月，半角数字，月份补足两位）",
-    "^[^\\s\\d０-９].*$": "姓名应以汉字或字母开头，不能以空格或数字开头",
+    "^[^\\s\\d０-９]": "姓名应以汉字或字母开头，不能以空格或数字开头",
     "^.{1,10}族$": "民族应写全称，如“汉族”“回族”",
     "^[a-z][a-z0-9_-]{0,39}$": "规则配置名应由小写英文字母、数字、- 或 _ 组成，如 default、sichuan",
 }
 
 _FULL_WIDTH_DIGITS = re.compile("[０-９]")
+
+# The schema's own formats for names (safetext's name rule): "huanjie-name" for a person's name (the message says
+# 姓名), "huanjie-label" for posts, units, places and the like (the message uses the field's title).
+NAME_FORMATS = ("huanjie-name", "huanjie-label")
+
+
+def _formats() -> FormatChecker:
+    checker = FormatChecker()
+    checker.checkers = dict(Draft202012Validator.FORMAT_CHECKER.checkers)
+    for name in NAME_FORMATS:
+        checker.checks(name)(lambda value: not isinstance(value, str) or first_unsafe(value, NAME) is None)
+    return checker
 
 
 @cache
@@ -50,7 +63,7 @@ def load_schema(path: str = str(SCHEMA_FILE)) -> dict:
 def _validator(path: str = str(SCHEMA_FILE)) -> Draft202012Validator:
     schema = load_schema(path)
     Draft202012Validator.check_schema(schema)
-    return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    return Draft202012Validator(schema, format_checker=_formats())
 
 
 def _resolve(schema: dict, node: Any) -> Any:
@@ -97,7 +110,7 @@ def describe(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:g}"
     if isinstance(value, str):
-        shown = value if len(value) <= 40 else value[:40] + "…"
+        shown = visible(value if len(value) <= 40 else value[:40] + "…")
         text = f"文字“{shown}”"
         if _FULL_WIDTH_DIGITS.search(value):
             text += "（含全角数字，请改用半角数字 0-9）"
@@ -153,9 +166,38 @@ def _messages(error: jsonschema.ValidationError, schema: dict) -> list[tuple[str
             else:
                 guess = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
                 hint = f"是否应为“{guess[0]}”？" if guess else f"此处可用的字段：{'、'.join(allowed)}。"
-            out.append((f"未知字段“{key}”。{hint}", path + (key,), True))
+            out.append((f"未知字段“{visible(str(key))}”。{hint}", path + (key,), True))
         return out
+    if keyword == "format" and error.validator_value in NAME_FORMATS:
+        return [_character_message(error, schema)]
     return [_message(error, schema)]
+
+
+def character_message(word: str, value: str, rule: str = NAME) -> str | None:
+    """姓名“王\\x1b建国”的第 2 个字符是控制字符 ESC（U+001B），不能出现在姓名中；请删除它。 (None: nothing wrong)."""
+    found = first_unsafe(value, rule)
+    if found is None:
+        return None
+    position, what = found
+    if len(value) > 40:  # show the part around the character
+        start = max(0, position - 11)
+        shown = ("…" if start else "") + visible(value[start : start + 20]) + "…"
+    else:
+        shown = visible(value)
+    return f"{word}“{shown}”的第 {position} 个字符是{what}，不能出现在{word}中；请删除它。"
+
+
+def _character_message(error: jsonschema.ValidationError, schema: dict) -> tuple[str, tuple, bool]:
+    """A name (or a post, a unit's name …) holding a control or format character: which one, where."""
+    path = tuple(error.absolute_path)
+    value = str(error.instance)
+    is_key = "propertyNames" in error.absolute_schema_path
+    where = path + (value,) if is_key else path
+    if error.validator_value == "huanjie-name":
+        word = "姓名"
+    else:
+        word = error.schema.get("title") or field_title(where, schema)
+    return character_message(word, value) or f"{word}中有不允许的字符。", where, is_key
 
 
 def _missing_name(error: jsonschema.ValidationError) -> str:
@@ -217,7 +259,16 @@ _IDS = {
     "maxLength": "SCHEMA-LENGTH",
     "minItems": "SCHEMA-ITEMS",
     "maxItems": "SCHEMA-ITEMS",
+    # A key that is a name or a post (votes: {职位: {姓名: 票数}}); its errors come from the key's own rule.
+    "propertyNames": "SCHEMA-FORMAT",
 }
+
+
+def _finding_id(error: jsonschema.ValidationError) -> str:
+    if error.validator == "format" and error.validator_value in NAME_FORMATS:
+        return "SCHEMA-FORMAT"  # a character a name may not hold, like any other misshapen name
+    return _IDS.get(str(error.validator), "SCHEMA-OTHER")
+
 
 _CONTEST_FIELDS = ("seats", "electorate", "candidates", "rounds")
 
@@ -230,16 +281,20 @@ def validate(record: Record) -> list[Finding]:
     damaged = record.damaged
     # A date that breaks the pattern (2026/3/18) is not also reported as a nonexistent date.
     misshapen = {tuple(e.absolute_path) for e in errors if e.validator == "pattern"}
+    # A name with a control character is reported for that character only (not also as "starts with a space").
+    bad_characters = {
+        tuple(e.absolute_path) for e in errors if e.validator == "format" and e.validator_value in NAME_FORMATS
+    }
     for error in errors:
         path = tuple(error.absolute_path)
         if path in damaged:
             continue  # the loader has already said why this value could not be read
-        if error.validator == "format" and path in misshapen:
+        if error.validator == "format" and error.validator_value not in NAME_FORMATS and path in misshapen:
+            continue
+        if error.validator == "pattern" and path in bad_characters:
             continue
         for message, where, key in _messages(error, schema):
-            findings.append(
-                record.finding(_IDS.get(error.validator, "SCHEMA-OTHER"), Severity.ERROR, message, where, key=key)
-            )
+            findings.append(record.finding(_finding_id(error), Severity.ERROR, message, where, key=key))
     data = record.data
     if isinstance(data, dict) and "contests" in data:
         for name in _CONTEST_FIELDS:
@@ -253,5 +308,42 @@ def validate(record: Record) -> list[Finding]:
                         key=True,
                     )
                 )
+    findings.extend(_free_text(record, {f.path for f in findings}))
     findings.sort(key=lambda f: (f.line or 0, f.column or 0, f.id))
     return findings
+
+
+def _strings(value: Any, path: tuple = ()) -> Iterable[tuple[tuple, str, bool]]:
+    """(path, text, whether it is a key) of every string in the record, keys included, in file order."""
+    if isinstance(value, str):
+        yield path, value, False
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if isinstance(key, str):
+                yield path + (key,), key, True
+            yield from _strings(item, path + (key,))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _strings(item, path + (index,))
+
+
+def _free_text(record: Record, reported: set[str]) -> list[Finding]:
+    """Every other string (free text, keys, values the schema refused) with a character no text may hold.
+
+    Free text may keep tabs, line feeds and invisible joiners, never other control characters, line separators,
+    bidi controls, lone surrogates or noncharacters (they break the documents, the report or the terminal).
+    """
+    from .findings import format_path
+
+    schema = load_schema()
+    out = []
+    for path, text, is_key in _strings(record.data):
+        if text.isprintable() or first_unsafe(text, TEXT) is None:
+            continue  # the common case: nothing to say, and no title to look up
+        if path in record.damaged or format_path(path) in reported:
+            continue
+        word = "字段名" if is_key else field_title(path, schema)
+        message = character_message(word, text, TEXT)
+        if message is not None:
+            out.append(record.finding("SCHEMA-FORMAT", Severity.ERROR, message, path, key=is_key))
+    return out

@@ -46,6 +46,7 @@ FLOORS: list[tuple[str, str, list[str]]] = [
             "pipeline.starter",
             "pipeline.unitrecord",
             "pipeline.procs",
+            "pipeline.safetext",
         ],
     ),
     ("record", "reading a record and checking its form", ["pipeline.records", "pipeline.schema"]),

@@ -37,6 +37,7 @@ from ..findings import Finding, Severity
 from ..fsutil import mode_for, write_atomic
 from ..render import kept_line
 from ..rules import exceptions as approved
+from ..safetext import visible_data
 from ..unitrecord import KeptEntry, Meta, SkippedEntry
 from .folders import MANIFEST, REPORT_JSON, REPORT_XLSX
 from .unit import FAILED, UnitResult, hash_file
@@ -239,7 +240,7 @@ class ReportWriter:
         self.summaries: list[SummaryEntry] = []
         self.report = _AtomicStream(os.path.join(out, REPORT_JSON))
         self.book = _Workbook(os.path.join(out, REPORT_XLSX))
-        self.report.write(json.dumps(head, ensure_ascii=False, indent=1)[:-2] + ',\n "units": [')
+        self.report.write(json.dumps(visible_data(head), ensure_ascii=False, indent=1)[:-2] + ',\n "units": [')
         self._first = True
 
     def add_unit(self, unit: UnitResult) -> None:
@@ -248,10 +249,10 @@ class ReportWriter:
                 self.manifest.append((f"{unit.folder}/{doc['name']}", doc["sha256"]))
         if unit.note:
             self.manifest.append((f"{unit.folder}/{unit.note['name']}", unit.note["sha256"]))
-        entry = _unit_entry(unit)
+        entry = visible_data(_unit_entry(unit))  # no raw control character or lone surrogate in JSON or xlsx
         self.report.write(("\n  " if self._first else ",\n  ") + json.dumps(entry, ensure_ascii=False))
         self._first = False
-        self.book.add(unit)
+        self.book.add(UnitResult.from_dict(visible_data(unit.to_dict())))
 
     def add_summary(self, summary: SummaryEntry) -> None:
         self.manifest.append((summary.path, summary.sha256))
@@ -263,7 +264,7 @@ class ReportWriter:
             "totals": totals,
             "finished": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
         }
-        self.report.write("\n ],\n" + json.dumps(tail, ensure_ascii=False, indent=1)[2:] + "\n")
+        self.report.write("\n ],\n" + json.dumps(visible_data(tail), ensure_ascii=False, indent=1)[2:] + "\n")
         self.report.commit()
         self.book.save()
         for name in (REPORT_JSON, REPORT_XLSX):

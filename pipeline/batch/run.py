@@ -21,11 +21,10 @@ from ..documents.summary import Digest
 from ..fsutil import os_reason
 from ..render import RenderError, compile_template, template_path
 from ..unitrecord import Meta
-from . import unit as units
 from .folders import BatchError, check_out, prepare_out, recover, unit_folders
 from .lock import BatchLock
 from .report import ReportWriter, SummaryEntry
-from .runner import Runner
+from .runner import Runner, process, skip
 from .summaries import LevelSummaries
 from .tree import common_root, discover
 from .unit import FAILED, OK, SKIPPED, Settings, UnitResult, UnitTask, templates_fingerprint
@@ -179,7 +178,7 @@ def _tasks(src: str, out: str, rels: list[str], folders: list[str], settings: Se
 def _in_this_process(tasks: Iterator[UnitTask], force: bool, in_flight: list[UnitTask]) -> Iterator[UnitResult]:
     for task in tasks:
         in_flight[:] = [task]
-        yield units.skip_if_unchanged(task, force) or units.process_unit(task)
+        yield skip(task, force) or process(task)
         in_flight.clear()
 
 

@@ -3,8 +3,13 @@
 Ctrl-C reaches the whole process group: only the parent handles it (it stops the workers and repairs what
 they leave). When a worker process dies (BrokenProcessPool), every unit that was in flight and not yet finished
 is re-run alone in a fresh process, so only a unit that itself kills its process fails; then a new pool takes
-over. Another executor (Dask, Ray, a cluster) needs only ``submit(process_unit, task)`` and the results fed
+over. Another executor (Dask, Ray, a cluster) needs only ``submit(process, task)`` and the results fed
 back in tree order.
+
+`process` is the boundary of a unit's task, in a worker and in the parent alike (``jobs=1``): any exception
+inside it becomes that unit's failure with a Chinese message, so the rest of the tree, the report, the workbook
+and the manifest are still written. A record whose file name holds a control or format character fails there
+too, before any folder is made from that name.
 """
 
 from __future__ import annotations
@@ -18,11 +23,14 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from ..procs import die_with_parent
+from ..safetext import NAME, first_unsafe, visible
 from . import unit as units
 from .folders import recover
 from .unit import FAILED, UnitResult, UnitTask
 
-__all__ = ["Runner", "init_worker", "isolated", "stop_pool"]
+__all__ = ["Runner", "init_worker", "isolated", "process", "skip", "stop_pool", "CRASHED"]
+
+CRASHED = "处理该单位时程序出错（{what}）；其他单位不受影响。请把此记录文件发给维护人员。"
 
 
 def init_worker() -> None:
@@ -36,16 +44,56 @@ def init_worker() -> None:
     die_with_parent()
 
 
-def _process(task: UnitTask) -> UnitResult:
-    # Looked up at call time, so a test (or a wrapper) that replaces unit.process_unit is honoured.
-    return units.process_unit(task)
+def _failure(task: UnitTask, error: str) -> UnitResult:
+    return UnitResult(rel=task.rel, folder=task.rel.rsplit(".", 1)[0], status=FAILED, error=error)
+
+
+def _unsafe_file_name(task: UnitTask) -> UnitResult | None:
+    """A failed result when the record's path holds a character no file or folder name may hold, else None."""
+    found = first_unsafe(task.rel, NAME)
+    if found is None:
+        return None
+    position, what = found
+    return _failure(
+        task,
+        f"记录文件名“{visible(task.rel)}”的第 {position} 个字符是{what}，不能出现在文件名中；"
+        "请给这个文件（或它所在的文件夹）改名，其他单位不受影响。",
+    )
+
+
+def crashed(task: UnitTask, exc: BaseException) -> UnitResult:
+    """The failed result of a unit whose task raised `exc`; the unit's half-written folder, if any, repaired."""
+    try:
+        recover(os.path.dirname(task.outdir), os.path.basename(task.outdir))
+    except Exception:  # noqa: BLE001 - the unit has failed already; what it left is reported by the next run
+        pass
+    detail = visible(str(exc))
+    detail = detail if len(detail) <= 200 else detail[:200] + "…"
+    return _failure(task, CRASHED.format(what=f"{type(exc).__name__}：{detail}" if detail else type(exc).__name__))
+
+
+def process(task: UnitTask) -> UnitResult:
+    """`unit.process_unit(task)`, never raising for the unit: every exception becomes the unit's failure."""
+    try:
+        # Looked up at call time, so a test (or a wrapper) that replaces unit.process_unit is honoured.
+        return _unsafe_file_name(task) or units.process_unit(task)
+    except Exception as exc:  # noqa: BLE001 - one unit's bug never takes down the run
+        return crashed(task, exc)
+
+
+def skip(task: UnitTask, force: bool) -> UnitResult | None:
+    """`unit.skip_if_unchanged`, never raising: a stamp that cannot be judged means the unit is processed again."""
+    try:
+        return units.skip_if_unchanged(task, force)
+    except Exception:  # noqa: BLE001 - process() then decides, and reports any failure
+        return None
 
 
 def isolated(task: UnitTask) -> UnitResult:
     """Run one task alone in a fresh process (after a worker died): its own crash only fails it."""
     pool = ProcessPoolExecutor(max_workers=1, initializer=init_worker)
     try:
-        return pool.submit(_process, task).result()
+        return pool.submit(process, task).result()
     except BrokenProcessPool:
         recover(os.path.dirname(task.outdir), os.path.basename(task.outdir))
         return UnitResult(
@@ -90,13 +138,13 @@ class Runner:
             task = next(tasks, None)
             if task is None:
                 return False
-            skipped = units.skip_if_unchanged(task, self.force)
+            skipped = skip(task, self.force)
             if skipped is not None:
                 queue.append([task, None, skipped, False])
             else:
                 self.in_flight.append(task)
                 assert self.pool is not None
-                queue.append([task, self.pool.submit(_process, task), None, False])
+                queue.append([task, self.pool.submit(process, task), None, False])
         return True
 
     def ordered(self, tasks: Iterator[UnitTask]) -> Iterator[UnitResult]:

@@ -30,7 +30,9 @@ from ..findings import Severity, format_human, sort_key
 from ..fsutil import OutputExists, os_reason, write_atomic
 from ..outcome import outcome_to_dict
 from ..records import decode, read_text
+from ..safetext import visible, visible_data
 from . import i18n
+from .echo import echo
 from .progress import ArchiveProgress, BatchProgress
 from .text import render_text
 
@@ -50,7 +52,7 @@ def _exit_on(target: str, cleanup=None, interrupted: str = "", verb: str = "写�
     def fail(code: int, message: str) -> None:
         if cleanup is not None:
             cleanup()
-        click.echo(message, err=True)
+        echo(message, err=True)
         sys.exit(code)
 
     try:
@@ -127,14 +129,14 @@ def check_command(files: tuple[str, ...], output_format: str, strict: bool) -> N
     findings = sorted((f for r in results for f in r.findings), key=sort_key)
     if output_format == "json":
         payload = [{"file": r.file, "ok": r.ok, "findings": [f.to_dict() for f in r.findings]} for r in results]
-        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        echo(json.dumps(visible_data(payload), ensure_ascii=False, indent=2))
     else:
         for finding in findings:
-            click.echo(format_human(finding))
+            echo(format_human(finding))
         errors = sum(f.severity is Severity.ERROR for f in findings)
         warnings = sum(f.severity is Severity.WARNING for f in findings)
         passed = sum(r.ok for r in results)
-        click.echo(
+        echo(
             f"共检查 {len(results)} 个文件，{passed} 个通过；错误 {errors} 个，警告 {warnings} 个。", err=bool(findings)
         )
     sys.exit(check_exit_code(results, strict=strict))
@@ -142,7 +144,7 @@ def check_command(files: tuple[str, ...], output_format: str, strict: bool) -> N
 
 def _print_findings(findings, err: bool = False) -> None:
     for finding in sorted(findings, key=sort_key):
-        click.echo(format_human(finding), err=err)
+        echo(format_human(finding), err=err)
 
 
 @main.command("outcome", **COMMAND)
@@ -172,11 +174,11 @@ def outcome_command(file: str, output_format: str) -> None:
             "stats": result.stats.to_dict(),
             "findings": [f.to_dict() for f in result.findings],
         }
-        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        echo(json.dumps(visible_data(payload), ensure_ascii=False, indent=2))
     else:
-        click.echo(render_text(result.outcome, result.stats))
+        echo(render_text(result.outcome, result.stats))
         if result.findings:
-            click.echo("", err=True)
+            echo("", err=True)
             _print_findings(result.findings, err=True)
     sys.exit(check_exit_code([result]))
 
@@ -196,28 +198,28 @@ def names_command(file: str, convention: str) -> None:
     笔画表中没有的字会在标准错误输出中提示，这些字排在同位置已知字之后。
     """
     if file != "-" and os.path.isdir(file):
-        click.echo(f"错误：{file} 是文件夹；请给出每行一个姓名的文本文件。", err=True)
+        echo(f"错误：{file} 是文件夹；请给出每行一个姓名的文本文件。", err=True)
         sys.exit(2)
     if file == "-":
         if sys.stdin.isatty():
-            click.echo("请输入姓名，每行一个；输入完毕后按 Ctrl-D（Windows 上按 Ctrl-Z 再回车）。", err=True)
+            echo("请输入姓名，每行一个；输入完毕后按 Ctrl-D（Windows 上按 Ctrl-Z 再回车）。", err=True)
         text, problems = decode(sys.stdin.buffer.read(), "<标准输入>")
     else:
         text, problems = read_text(file)
     if text is None:
         for finding in problems:
-            click.echo(format_human(finding), err=True)
+            echo(format_human(finding), err=True)
         sys.exit(2)
     names = [line.strip() for line in text.splitlines() if line.strip()]
     if not names:
         source = "标准输入" if file == "-" else f"文件 {file} "
-        click.echo(f"错误：{source}中没有姓名；请每行写一个姓名。", err=True)
+        echo(f"错误：{source}中没有姓名；请每行写一个姓名。", err=True)
         sys.exit(1)
     for name in strokes.sort_names(names, convention):
-        click.echo(name)
+        echo(name)
     unknown = strokes.unknown_chars(names)
     if unknown:
-        click.echo(
+        echo(
             f"警告：笔画表中没有这些字：{'、'.join(unknown)}。含这些字的姓名已排在同位置已知字之后，请人工核对顺序。",
             err=True,
         )
@@ -250,9 +252,9 @@ def render_command(file: str, outdir: str, only: tuple[str, ...], templates_dir:
         if result.unreadable:
             sys.exit(2)
         if result.outcome is None:
-            click.echo("记录格式有误，无法生成文书；请先按上面的提示改正。", err=True)
+            echo("记录格式有误，无法生成文书；请先按上面的提示改正。", err=True)
         else:
-            click.echo(
+            echo(
                 f"记录有 {len(errors)} 个错误，未生成文书。请改正后重试，或加 --draft 生成草稿"
                 "（每页标注“草稿（未通过校验）”）。",
                 err=True,
@@ -269,12 +271,12 @@ def render_command(file: str, outdir: str, only: tuple[str, ...], templates_dir:
                 findings=result.findings,
             )
         except UnknownDocument as exc:  # an unknown --only is a usage error, not a data problem
-            raise click.UsageError(str(exc)) from None
+            raise click.UsageError(visible(str(exc))) from None
     if errors:
         _print_findings(result.findings, err=True)
     for line in report.lines():
-        click.echo(line)
-    click.echo(
+        echo(line)
+    echo(
         f"共生成 {len(report.written)} 份文书"
         + (f"，跳过 {len(report.skipped)} 种。" if report.skipped else "。")
         + ("（草稿）" if errors else "")
@@ -297,12 +299,12 @@ def templates_command(kind: str | None) -> None:
     try:
         infos = list_templates(kind)
     except UnknownDocument as exc:
-        raise click.UsageError(str(exc)) from None
+        raise click.UsageError(visible(str(exc))) from None
     for index, info in enumerate(infos):
         if index:
-            click.echo("")
+            echo("")
         for line in info.lines():
-            click.echo(line)
+            echo(line)
 
 
 @main.command("new", **COMMAND)
@@ -322,7 +324,7 @@ def new_command(kind: str, output: str, force: bool) -> None:
     if not output.strip():
         raise click.UsageError("-o 后面应写要生成的记录文件名，如 -o 柳林村.yaml。")
     if os.path.isdir(output):
-        click.echo(
+        echo(
             f"错误：{output} 是文件夹；请在 -o 后写要生成的记录文件名，如 {os.path.join(output, '柳林村.yaml')}。",
             err=True,
         )
@@ -330,14 +332,12 @@ def new_command(kind: str, output: str, force: bool) -> None:
     try:
         write_atomic(output, text.encode("utf-8"), overwrite=force)
     except OutputExists:
-        click.echo(f"错误：文件 {output} 已存在，未覆盖。如确需覆盖，请加 --force。", err=True)
+        echo(f"错误：文件 {output} 已存在，未覆盖。如确需覆盖，请加 --force。", err=True)
         sys.exit(2)
     except OSError as exc:
-        click.echo(f"错误：无法写入 {output}（{os_reason(exc)}）。", err=True)
+        echo(f"错误：无法写入 {output}（{os_reason(exc)}）。", err=True)
         sys.exit(2)
-    click.echo(
-        f"已生成 {output}（{starter.KINDS[starter.resolve_kind(kind)]}记录样板）。修改后运行：huanjie check {output}"
-    )
+    echo(f"已生成 {output}（{starter.KINDS[starter.resolve_kind(kind)]}记录样板）。修改后运行：huanjie check {output}")
 
 
 class _Terminated(KeyboardInterrupt):
@@ -397,12 +397,12 @@ def batch_command(directory: str, outdir: str, jobs: int | None, force: bool, te
         signal.signal(signal.SIGTERM, previous)
     progress.close()
     for notice in result.notices:
-        click.echo(f"提示：{notice}", err=True)
+        echo(f"提示：{notice}", err=True)
     if result.failures:
-        click.echo("", err=True)
+        echo("", err=True)
         for unit in result.failures:
             for line in batch.finding_lines(unit):
-                click.echo(line, err=True)
+                echo(line, err=True)
     parts = [f"已生成 {result.ok} 个"]
     if result.skipped:
         parts.append(f"未改变跳过 {result.skipped} 个")
@@ -411,16 +411,16 @@ def batch_command(directory: str, outdir: str, jobs: int | None, force: bool, te
             f"未通过 {result.failed} 个"
             + (f"（其中 {result.stale} 个保留了上次的文书，已过期）" if result.stale else "")
         )
-    click.echo(
+    echo(
         f"共 {result.total} 个单位：{'，'.join(parts)}；本次生成文书 {result.rendered} 份，"
         f"工作总结 {len(result.summaries)} 份，用时 {result.seconds:.1f} 秒。"
     )
     if result.kept:
-        click.echo(
+        echo(
             f"保留了 {len(result.kept)} 份生成后被手工修改过的文书（未覆盖，新版本另存为“文件名（新）.docx”）："
             + "、".join(result.kept)
         )
-    click.echo(
+    echo(
         f"报告：{os.path.join(outdir, batch.REPORT_XLSX)}、{os.path.join(outdir, batch.REPORT_JSON)}；"
         f"文件清单：{os.path.join(outdir, batch.MANIFEST)}"
     )
@@ -469,7 +469,7 @@ def summary_command(
     elif not output.lower().endswith(".docx"):
         raise click.UsageError("输出文件应为 Word 文件（以 .docx 结尾）。")
     if os.path.exists(output) and not force and not aggregate.made_by_huanjie(output):
-        click.echo(
+        echo(
             f"错误：文件 {output} 已存在，且不是 huanjie 生成的工作总结，未覆盖。请换一个文件名；"
             "如确需覆盖，请加 --force。",
             err=True,
@@ -481,11 +481,11 @@ def summary_command(
             directory, output, templates_dir=templates_dir, title=title, author=author, jobs=jobs
         )
     for unit in outcome.left_out:
-        click.echo(f"未计入：{unit.rel}（{unit.reason}）", err=True)
+        echo(f"未计入：{unit.rel}（{unit.reason}）", err=True)
         for finding in sorted(unit.findings, key=sort_key):
             if finding.severity is Severity.ERROR:
-                click.echo("    " + format_human(finding).replace("\n", "\n    "), err=True)
-    click.echo(
+                echo("    " + format_human(finding).replace("\n", "\n    "), err=True)
+    echo(
         f"已生成 {output}（汇总 {outcome.units} 个单位"
         + (f"，{len(outcome.left_out)} 个记录未计入）。" if outcome.left_out else "）。")
     )
@@ -599,20 +599,20 @@ def archive_command(
             except archive.NothingToArchive as exc:
                 progress.close()
                 for refusal in exc.refused:
-                    click.echo(f"未归档：{refusal.line()}", err=True)
-                click.echo(f"错误：{exc}", err=True)
+                    echo(f"未归档：{refusal.line()}", err=True)
+                echo(f"错误：{exc}", err=True)
                 sys.exit(exc.code)
     finally:
         signal.signal(signal.SIGTERM, previous)
     progress.close()
     if result.refused:
-        click.echo(f"未归档 {len(result.refused)} 个单位（详见数据包中的说明文件和 其他/校验报告.json）：", err=True)
+        echo(f"未归档 {len(result.refused)} 个单位（详见数据包中的说明文件和 其他/校验报告.json）：", err=True)
         for refusal in result.refused:
-            click.echo(f"  {refusal.line()}", err=True)
+            echo(f"  {refusal.line()}", err=True)
     for warning in result.warnings:
-        click.echo(f"提示：{warning}", err=True)
+        echo(f"提示：{warning}", err=True)
     parts = f"单位 {result.units} 个" + (f"，工作总结 {result.summaries} 份" if result.summaries else "")
-    click.echo(
+    echo(
         f"已生成归档数据包 {output}：{result.items} 件（{parts}），文件 {result.files} 个；"
         f"档号 {result.first} 至 {result.last}；用时 {result.seconds:.1f} 秒（转换 PDF {result.convert_seconds:.1f} 秒）。"
     )
@@ -649,15 +649,15 @@ def verify_command(package: str, output_format: str) -> None:
             "items": result.items,
             "problems": [{"path": p.path, "message": p.message} for p in result.problems],
         }
-        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        echo(json.dumps(visible_data(payload), ensure_ascii=False, indent=2))
     else:
         for problem in result.problems:
-            click.echo(problem.line())
+            echo(problem.line())
         if result.ok:
-            click.echo(
+            echo(
                 f"校验通过：{package}，{result.items} 件、{result.files} 个文件，SHA-256 和 SM3 摘要、目录结构、"
                 "PDF/A-2b 声明和元数据均一致。"
             )
         else:
-            click.echo(f"校验未通过：{package} 有 {len(result.problems)} 处问题。", err=True)
+            echo(f"校验未通过：{package} 有 {len(result.problems)} 处问题。", err=True)
     sys.exit(0 if result.ok else 1)

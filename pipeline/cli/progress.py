@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from ..findings import Severity
+from .echo import echo
 
 __all__ = ["BatchProgress", "ArchiveProgress", "unit_line"]
 
@@ -22,7 +23,7 @@ class BatchProgress:
     def __call__(self, event) -> None:
         if event.kind == "summary":
             if not self.use_bar:
-                click.echo(f"已生成汇总 {event.path}（{event.units} 个单位）")
+                echo(f"已生成汇总 {event.path}（{event.units} 个单位）")
             return
         if self.use_bar:
             if self.bar is None:
@@ -32,7 +33,7 @@ class BatchProgress:
                 self.bar.__enter__()
             self.bar.update(1)
             return
-        click.echo(f"[{event.done}/{event.total}] {event.result.rel} {unit_line(event.result)}")
+        echo(f"[{event.done}/{event.total}] {event.result.rel} {unit_line(event.result)}")
 
     def close(self) -> None:
         if self.bar is not None:
@@ -87,7 +88,7 @@ class ArchiveProgress:
             return
         step = max(1, event.total // 4)
         if event.total and (event.done == event.total or event.done // step > self.shown // step):
-            click.echo(f"{event.stage}：{event.done}/{event.total}", err=True)
+            echo(f"{event.stage}：{event.done}/{event.total}", err=True)
         self.shown = max(self.shown, event.done)
 
     def close(self) -> None:

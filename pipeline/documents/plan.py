@@ -6,8 +6,9 @@ is not in the record yet (the `Waiting` signal). Render writes exactly the plan;
 batch's report carry each document's `Meta`, so nobody has to rebuild a context to learn a title.
 
 File names (``03-正式候选人名单公告.docx``, ``07-当选证书-王建国.docx``) are made here: the kind's prefix, the
-instance's suffix, characters Windows forbids replaced by ``_``, and ``-2``, ``-3`` … added to a name that is
-already taken within the same election.
+instance's suffix, characters Windows forbids and control or format characters (`safetext.file_safe`: bidi
+overrides, line separators, C1 controls, lone surrogates …, which check refuses in names anyway) replaced by
+``_``, and ``-2``, ``-3`` … added to a name that is already taken within the same election.
 
 `Meta` (defined in the ground-floor `unitrecord`, re-exported here) is the catalogue data of one document (DA/T 22-2015 归档文件目录). In JSON (`to_dict`) its keys are
 English: ``title`` 题名, ``author`` 责任者, ``date`` 日期 (YYYYMMDD or ""), ``number`` 文号 (文件编号),
@@ -22,6 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from ..safetext import file_safe
 from ..unitrecord import Meta
 from . import GENRE, KINDS, PERSONAL, DocumentKind, Election, Instance, Waiting, find_kind
 
@@ -71,7 +73,7 @@ class Plan(list[Planned]):
 def file_name(kind: DocumentKind, suffix: str = "") -> str:
     """03-正式候选人名单公告.docx, 07-当选证书-王建国.docx: sortable and self-explaining."""
     text = kind.prefix + (f"-{suffix}" if suffix else "")
-    text = _UNSAFE.sub("_", text).strip(" .")
+    text = _UNSAFE.sub("_", file_safe(text)).strip(" .")
     return text[:150] + ".docx"
 
 
