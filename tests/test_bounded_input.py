@@ -164,3 +164,29 @@ def test_a_dangling_record_link_says_so(tmp_path):
         "FILE-NOT-FOUND",
         "这是一个符号链接（快捷方式），但它指向的文件不存在；请检查链接。",
     )
+
+
+LONG = "青石县鹤田镇" + "白马村" * 24 + "党支部"  # 81 characters, 243 bytes: a name the file system accepts
+
+
+def test_a_long_record_name_render_accepts_is_batched_too(tmp_path):
+    src = tmp_path / "src" / "县" / "镇"
+    src.mkdir(parents=True)
+    record = src / f"{LONG}.yaml"
+    shutil.copyfile(GOOD, record)
+    assert len(record.name.encode()) == 248
+    run = run_cli("render", str(record), "-o", str(tmp_path / "r" / LONG))
+    assert run.exit_code == 0, run.output
+    result = run_batch(str(tmp_path / "src"), str(tmp_path / "out"), jobs=1)  # today: 文件名太长 (the temp sibling)
+    assert (result.ok, result.failed) == (1, 0), [u.error for u in result.failures]
+    unit = tmp_path / "out" / "县" / "镇" / LONG
+    assert sorted(p.name for p in unit.iterdir()) == sorted(p.name for p in (tmp_path / "r" / LONG).iterdir())
+    # the side folders of such a unit fit in 255 bytes, and an interrupted swap is still repaired under the full name
+    from pipeline.batch import folders
+
+    aside = folders.side(str(unit), folders.OLD_MARK)
+    assert len(os.path.basename(aside).encode()) <= 255
+    os.rename(unit, aside)
+    folders.recover(str(unit.parent))
+    assert unit.is_dir() and not os.path.exists(aside)
+    assert run_batch(str(tmp_path / "src"), str(tmp_path / "out"), jobs=1).skipped == 1
