@@ -199,8 +199,25 @@ def read_bytes(file: str) -> tuple[bytes | None, list[Finding]]:
                     "无法读取：路径中的符号链接循环引用（链接最终又指向自己），请删除或改正这个链接。",
                 )
             ]
+        if exc.errno == errno.ENAMETOOLONG:
+            return None, [_file_finding(file, "FILE-UNREADABLE", name_too_long(file))]
         return None, [_file_finding(file, "FILE-UNREADABLE", f"无法读取该文件（{os_reason(exc)}）。")]
     return raw, []
+
+
+NAME_MAX = 255  # bytes of one path component (Linux, and most file systems)
+
+
+def name_too_long(path: str) -> str:
+    """The message for a path the file system refuses as too long: its longest component and the limit."""
+    longest = max(path.replace(os.sep, "/").split("/"), key=lambda part: len(part.encode("utf-8", "surrogateescape")))
+    size = len(longest.encode("utf-8", "surrogateescape"))
+    if size > NAME_MAX:
+        return (
+            f"文件名太长：“{longest[:20]}…”有 {size} 字节（UTF-8 中一个汉字占 3 字节），"
+            f"超过文件系统每一级名称 {NAME_MAX} 字节的上限（约 85 个汉字）；请缩短文件名。"
+        )
+    return "路径太长：各级文件夹加起来超过了文件系统的上限；请把记录移到层级较浅的文件夹中。"
 
 
 def read_text(file: str) -> tuple[str | None, list[Finding]]:

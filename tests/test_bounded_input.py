@@ -190,3 +190,17 @@ def test_a_long_record_name_render_accepts_is_batched_too(tmp_path):
     folders.recover(str(unit.parent))
     assert unit.is_dir() and not os.path.exists(aside)
     assert run_batch(str(tmp_path / "src"), str(tmp_path / "out"), jobs=1).skipped == 1
+
+
+def test_a_name_over_the_file_system_limit_is_named_with_its_size(tmp_path):
+    name = "白马村" * 29 + ".yaml"  # 87 characters, 266 bytes: no file system stores it
+    path = tmp_path / name
+    message = (
+        "文件名太长：“白马村白马村白马村白马村白马村白马村白马…”有 266 字节（UTF-8 中一个汉字占 3 字节），"
+        "超过文件系统每一级名称 255 字节的上限（约 85 个汉字）；请缩短文件名。"
+    )
+    [finding] = check.check_file(str(path)).findings
+    assert (finding.id, finding.message) == ("FILE-UNREADABLE", message)
+    run = run_cli("render", str(path), "-o", str(tmp_path / "r"))
+    assert run.exit_code == 2
+    assert f"{path}  错误  FILE-UNREADABLE  {message}" in run.output
