@@ -9,8 +9,10 @@ duplicate keys) and records where each value stands in the file.
 
 from __future__ import annotations
 
+import errno
 import os
 import re
+import stat
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -119,10 +121,45 @@ def _file_finding(
     )
 
 
-def read_text(file: str) -> tuple[str | None, list[Finding]]:
-    """Read a record file as text, or say in Chinese why it cannot be read."""
+_TOO_LARGE = "记录文件不能超过 5 MB。请检查是否误选了其他文件；选民名单过长时可分到多个场次或多个记录。"
+
+
+def _kind_of(mode: int) -> str:
+    """What a file that is not a regular file is, in the words of a user."""
+    if stat.S_ISFIFO(mode):
+        return "命名管道（FIFO）"
+    if stat.S_ISSOCK(mode):
+        return "套接字"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "设备文件"
+    return "特殊文件"
+
+
+def _not_regular(file: str, mode: int) -> Finding:
+    return _file_finding(
+        file,
+        "FILE-UNREADABLE",
+        f"不是普通文件：这是一个{_kind_of(mode)}，未读取。记录须为普通的 .yaml 文本文件；"
+        "请检查该路径是否误指向了管道、设备或其他特殊文件。",
+    )
+
+
+def _opener(path: str, flags: int) -> int:
+    """Open without blocking (a FIFO put in place after the stat) and without taking a terminal."""
+    return os.open(path, flags | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+
+
+def read_bytes(file: str) -> tuple[bytes | None, list[Finding]]:
+    """The bytes of a record file, at most `MAX_BYTES`, or say in Chinese why it cannot be read.
+
+    The one bounded way to read a record (check, render and batch's stamp key all come here): the file type and
+    size are looked at with os.stat before anything is opened, so a FIFO, a device (a link to /dev/zero), a
+    socket or a symlink loop is refused without reading; the file is opened non-blocking as a second guard and
+    never more than ``MAX_BYTES + 1`` bytes are read.
+    """
     try:
-        if os.path.isdir(file):
+        info = os.stat(file)
+        if stat.S_ISDIR(info.st_mode):
             return None, [
                 _file_finding(
                     file,
@@ -130,33 +167,64 @@ def read_text(file: str) -> tuple[str | None, list[Finding]]:
                     "这是一个文件夹，其中没有 .yaml 记录文件；请指定记录文件，或含记录文件的文件夹。",
                 )
             ]
-        size = os.path.getsize(file)
-        if size > MAX_BYTES:
+        if not stat.S_ISREG(info.st_mode):
+            return None, [_not_regular(file, info.st_mode)]
+        if info.st_size > MAX_BYTES:
             return None, [
-                _file_finding(
-                    file,
-                    "FILE-TOO-LARGE",
-                    f"文件过大：{size / 1024 / 1024:.1f} MB，记录文件不能超过 5 MB。"
-                    "请检查是否误选了其他文件；选民名单过长时可分到多个场次或多个记录。",
-                )
+                _file_finding(file, "FILE-TOO-LARGE", f"文件过大：{info.st_size / 1024 / 1024:.1f} MB，{_TOO_LARGE}")
             ]
-        with open(file, "rb") as handle:
+        with open(file, "rb", opener=_opener) as handle:
+            mode = os.fstat(handle.fileno()).st_mode
+            if not stat.S_ISREG(mode):  # replaced between the stat and the open
+                return None, [_not_regular(file, mode)]
             raw = handle.read(MAX_BYTES + 1)
-        if len(raw) > MAX_BYTES:  # a pipe or special file whose size was not known beforehand
+        if len(raw) > MAX_BYTES:  # grew after the stat
+            return None, [_file_finding(file, "FILE-TOO-LARGE", f"文件过大：超过 5 MB，{_TOO_LARGE}")]
+    except FileNotFoundError:
+        if os.path.islink(file):
             return None, [
                 _file_finding(
-                    file,
-                    "FILE-TOO-LARGE",
-                    "文件过大：超过 5 MB，记录文件不能超过 5 MB。"
-                    "请检查是否误选了其他文件；选民名单过长时可分到多个场次或多个记录。",
+                    file, "FILE-NOT-FOUND", "这是一个符号链接（快捷方式），但它指向的文件不存在；请检查链接。"
                 )
             ]
-    except FileNotFoundError:
         return None, [_file_finding(file, "FILE-NOT-FOUND", "找不到该文件，请检查路径和文件名。")]
     except PermissionError:
         return None, [_file_finding(file, "FILE-UNREADABLE", "没有读取该文件的权限。")]
     except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return None, [
+                _file_finding(
+                    file,
+                    "FILE-UNREADABLE",
+                    "无法读取：路径中的符号链接循环引用（链接最终又指向自己），请删除或改正这个链接。",
+                )
+            ]
+        if exc.errno == errno.ENAMETOOLONG:
+            return None, [_file_finding(file, "FILE-UNREADABLE", name_too_long(file))]
         return None, [_file_finding(file, "FILE-UNREADABLE", f"无法读取该文件（{os_reason(exc)}）。")]
+    return raw, []
+
+
+NAME_MAX = 255  # bytes of one path component (Linux, and most file systems)
+
+
+def name_too_long(path: str) -> str:
+    """The message for a path the file system refuses as too long: its longest component and the limit."""
+    longest = max(path.replace(os.sep, "/").split("/"), key=lambda part: len(part.encode("utf-8", "surrogateescape")))
+    size = len(longest.encode("utf-8", "surrogateescape"))
+    if size > NAME_MAX:
+        return (
+            f"文件名太长：“{longest[:20]}…”有 {size} 字节（UTF-8 中一个汉字占 3 字节），"
+            f"超过文件系统每一级名称 {NAME_MAX} 字节的上限（约 85 个汉字）；请缩短文件名。"
+        )
+    return "路径太长：各级文件夹加起来超过了文件系统的上限；请把记录移到层级较浅的文件夹中。"
+
+
+def read_text(file: str) -> tuple[str | None, list[Finding]]:
+    """Read a record file as text (bounded, see `read_bytes`), or say in Chinese why it cannot be read."""
+    raw, findings = read_bytes(file)
+    if raw is None:
+        return None, findings
     return decode(raw, file)
 
 

@@ -409,10 +409,24 @@ def test_size_limit_boundary(tmp_path, monkeypatch):
 
 
 @pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="needs /dev/zero")
-def test_size_limit_holds_for_files_of_unknown_size(monkeypatch):
-    # /dev/zero reports size 0; what is read must still be bounded.
+def test_size_limit_holds_for_files_of_unknown_size(monkeypatch, tmp_path):
+    # /dev/zero reports size 0: it is not a regular file and is refused before anything is read.
     monkeypatch.setattr(records, "MAX_BYTES", 1000)
     text, findings = records.read_text("/dev/zero")
+    assert text is None
+    assert [f.id for f in findings] == ["FILE-UNREADABLE"]
+    assert findings[0].message.startswith("不是普通文件：这是一个设备文件，未读取。")
+    # a file larger than its size said when it was looked at (it grew): what is read is still bounded
+    grown = tmp_path / "grown.yaml"
+    grown.write_bytes(b"#" * 5000)
+    real_stat = os.stat
+
+    def stale_stat(path, *args, **kwargs):
+        info = real_stat(path, *args, **kwargs)
+        return os.stat_result((info.st_mode, *info[1:6], 0, *info[7:10])) if str(path) == str(grown) else info
+
+    monkeypatch.setattr(records.os, "stat", stale_stat)
+    text, findings = records.read_text(str(grown))
     assert text is None
     assert [f.id for f in findings] == ["FILE-TOO-LARGE"]
 

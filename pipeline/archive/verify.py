@@ -9,7 +9,9 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
 import re
+import stat
 import zipfile
 import zlib
 from collections.abc import Callable
@@ -56,8 +58,43 @@ class VerifyResult:
 _MANIFEST_LINE = re.compile(r"^([0-9a-f]{64})  (\S.*)$")
 
 
+# The caps of verify: a package is hostile input. Nothing huanjie writes comes near them (a county's largest
+# files, its catalogue and manifests, are tens of MB; its PDFs a few MB, each PDF/docx member deflated ~1:1).
+MEMBER_LIMIT = 1 << 30  # bytes one member may inflate to: hashing a bigger one is refused
+RATIO_LIMIT = 100  # inflated : compressed, for members inflating beyond RATIO_FLOOR
+RATIO_FLOOR = 16 << 20  # a small member may compress as well as it likes
+DOCUMENT_LIMIT = 64 << 20  # a PDF or .docx read into memory to look inside it
+TEXT_LIMIT = 256 << 20  # a manifest, catalogue or metadata file read into memory
+_MiB = 1 << 20
+
+
+def _mb(size: int) -> str:
+    return f"{size / _MiB:.0f} MB" if size >= _MiB else f"{size} 字节"
+
+
+def _refusal(info: zipfile.ZipInfo) -> str | None:
+    """Why a member is not even opened (its central-directory sizes break a cap), or None."""
+    if info.file_size > MEMBER_LIMIT:
+        return f"解压后有 {_mb(info.file_size)}，超过单个文件 {_mb(MEMBER_LIMIT)} 的上限，未读取（疑似“zip 炸弹”）"
+    if info.file_size > RATIO_FLOOR and info.file_size > RATIO_LIMIT * max(info.compress_size, 1):
+        return (
+            f"压缩比过高：压缩后 {_mb(info.compress_size)}，解压后 {_mb(info.file_size)}，超过 {RATIO_LIMIT}:1 的上限，"
+            "未读取（疑似“zip 炸弹”）"
+        )
+    return None
+
+
+class _TooLarge(Exception):
+    """A member is bigger than what may be read of it."""
+
+
 class _Reader:
-    """The package's files: every digest computed in one streamed pass, the bytes of small files kept."""
+    """The package's files: every digest computed in one streamed pass, the bytes of small files kept.
+
+    Nothing is read beyond the caps above: a member that would inflate past `MEMBER_LIMIT` or `RATIO_LIMIT` is
+    never opened (and the stream is cut at the same point should the sizes lie), and `get` holds a member in
+    memory only up to `DOCUMENT_LIMIT` (PDF, .docx) or `TEXT_LIMIT` (everything else).
+    """
 
     KEEP = 4 << 20
 
@@ -66,31 +103,49 @@ class _Reader:
         self.digests: dict[str, dict[str, str]] = {}
         self.sizes: dict[str, int] = {}
         self.cache: dict[str, bytes] = {}
+        self.infos: dict[str, zipfile.ZipInfo] = {}
 
     def scan(self, info: zipfile.ZipInfo) -> None:
         hashers = {"sha256": hashlib.sha256(), "sm3": sm3.new()}
         size = 0
+        limit = min(MEMBER_LIMIT, max(RATIO_FLOOR, RATIO_LIMIT * max(info.compress_size, 1)))
         keep = info.file_size <= self.KEEP and not info.filename.endswith((".pdf", ".docx"))
         parts = []
         with self.archive.open(info) as handle:
             for chunk in iter(lambda: handle.read(1 << 20), b""):
                 size += len(chunk)
+                if size > limit:  # the central directory lied about the size
+                    raise _TooLarge(f"解压后超过 {_mb(limit)}（超过大小或压缩比的上限），未读完（疑似“zip 炸弹”）")
                 for h in hashers.values():
                     h.update(chunk)
                 if keep:
                     parts.append(chunk)
         self.digests[info.filename] = {k: h.hexdigest() for k, h in hashers.items()}
         self.sizes[info.filename] = size
+        self.infos[info.filename] = info
         if keep:
             self.cache[info.filename] = b"".join(parts)
 
     def __contains__(self, name: object) -> bool:
         return name in self.digests
 
+    def limit(self, name: str) -> int:
+        return DOCUMENT_LIMIT if name.endswith((".pdf", ".docx")) else TEXT_LIMIT
+
+    def fits(self, name: str) -> bool:
+        """Whether `name` may be read into memory."""
+        return self.sizes[name] <= self.limit(name)
+
+    def too_large(self, name: str) -> Problem:
+        return Problem(name, f"有 {_mb(self.sizes[name])}，超过可检查内容的 {_mb(self.limit(name))} 上限，未检查其内容")
+
     def get(self, name: str) -> bytes:
         if name in self.cache:
             return self.cache[name]
-        return self.archive.read(name)
+        if not self.fits(name):
+            raise _TooLarge(self.too_large(name).message)
+        with self.archive.open(self.infos[name]) as handle:
+            return handle.read(self.limit(name) + 1)
 
 
 @dataclass
@@ -110,6 +165,9 @@ def verify_package(path: str, progress: Callable[[int, int], None] | None = None
     """
     result = VerifyResult(package=path)
     try:
+        kind = os.stat(path).st_mode
+        if not (stat.S_ISREG(kind) or stat.S_ISDIR(kind)):  # a FIFO or a device: opening it could block forever
+            raise PackageUnreadable(f"{path} 不是普通文件（是命名管道、设备或套接字），不是数据包（.zip），未读取。")
         archive = zipfile.ZipFile(path)
     except FileNotFoundError:
         raise PackageUnreadable(f"找不到数据包 {path}。") from None
@@ -132,9 +190,10 @@ def _verify(archive: zipfile.ZipFile, result: VerifyResult, progress: Callable[[
     names = [i.filename for i in infos]
     result.files = len(names)
     problems = result.problems
-    problems += _check_entries(infos)
+    found, unsafe = _check_entries(infos)
+    problems += found  # before anything is hashed: a repeated or overlapping entry is read at most once
     files = _Reader(archive)
-    problems += _read_all(files, infos, progress)
+    problems += _read_all(files, [i for i in infos if id(i) not in unsafe], progress)
     problems += _check_top_files(names)
     problems += _check_manifests(files, names)
     problems += _check_tag_manifests(files)
@@ -152,19 +211,45 @@ def _verify(archive: zipfile.ZipFile, result: VerifyResult, progress: Callable[[
 # --------------------------------------------------------------------------------------------
 # The zip entries and the manifests
 # --------------------------------------------------------------------------------------------
-def _check_entries(infos: list[zipfile.ZipInfo]) -> list[Problem]:
-    """Each name once, a safe relative path, nothing encrypted."""
+def _check_entries(infos: list[zipfile.ZipInfo]) -> tuple[list[Problem], set[int]]:
+    """Each name once, its own bytes, a safe relative path, nothing encrypted; and the entries never to read.
+
+    A repeated name is reported once per repetition and only its first entry is read; an entry whose data
+    starts inside another's (central-directory records pointing at one deflated member: each would be
+    inflated and hashed again) is reported and not read; nor is one whose sizes break the caps.
+    """
     problems = []
+    unsafe: set[int] = set()
     seen: set[str] = set()
     for info in infos:
         name = info.filename
         if name in seen:
             problems.append(Problem(name, "在数据包中出现了不止一次"))
+            unsafe.add(id(info))
         seen.add(name)
         if name.startswith("/") or ".." in name.split("/") or "\\" in name:
             problems.append(Problem(name, "路径不安全（绝对路径或含 ..）"))
         if info.flag_bits & 0x1:
             problems.append(Problem(name, "文件被加密；归档数据包不得加密"))
+        refusal = _refusal(info)
+        if refusal is not None:
+            problems.append(Problem(name, refusal))
+            unsafe.add(id(info))
+    problems += _overlaps([i for i in infos if id(i) not in unsafe], unsafe)
+    return problems, unsafe
+
+
+def _overlaps(infos: list[zipfile.ZipInfo], unsafe: set[int]) -> list[Problem]:
+    """Entries whose data begins inside the data of the entry before them in the file (added to `unsafe`)."""
+    problems = []
+    end, owner = -1, ""
+    for info in sorted(infos, key=lambda i: i.header_offset):
+        if info.header_offset < end:
+            problems.append(Problem(info.filename, f"与 {owner} 共用数据包中的同一段数据（数据包被篡改），未读取"))
+            unsafe.add(id(info))
+            continue
+        end = info.header_offset + 30 + info.compress_size  # the least a local header and its data take
+        owner = info.filename
     return problems
 
 
@@ -176,6 +261,8 @@ def _read_all(
     for done, info in enumerate(infos, 1):
         try:
             files.scan(info)
+        except _TooLarge as exc:
+            problems.append(Problem(info.filename, str(exc)))
         except (zipfile.BadZipFile, zlib.error, OSError, RuntimeError, NotImplementedError, EOFError) as exc:
             problems.append(Problem(info.filename, f"无法读出（zip 数据损坏：{exc}）"))
         if progress is not None:
@@ -211,6 +298,9 @@ def _check_manifests(files: _Reader, names: list[str]) -> list[Problem]:
     manifests: dict[str, dict[str, str]] = {}
     for algorithm, name in MANIFESTS.items():
         if name in files:
+            if not files.fits(name):
+                problems.append(files.too_large(name))
+                continue
             manifests[algorithm], found = _parse_manifest(files.get(name).decode("utf-8", "replace"), name)
             problems += found
     for algorithm, listed in manifests.items():
@@ -247,6 +337,9 @@ def _check_tag_manifests(files: _Reader) -> list[Problem]:
     problems = []
     for algorithm, name in TAGMANIFESTS.items():
         if name not in files:
+            continue
+        if not files.fits(name):
+            problems.append(files.too_large(name))
             continue
         listed, found = _parse_manifest(files.get(name).decode("utf-8", "replace"), name)
         problems += found
@@ -289,6 +382,9 @@ def _read_catalogue(files: _Reader) -> tuple[list[dict], list[Problem]]:
     """The entries of 文件目录.json, and whether 文件目录.xml says the same."""
     catalogue: list[dict] = []
     problems = []
+    for name in (f"{CATALOGUE}.json", f"{CATALOGUE}.xml"):
+        if name in files and not files.fits(name):
+            return catalogue, [files.too_large(name)]
     if f"{CATALOGUE}.json" in files:
         try:
             catalogue = json.loads(files.get(f"{CATALOGUE}.json").decode("utf-8"))["文件"]
@@ -381,6 +477,8 @@ def _read_metadata(item: _Item, blobs: _Reader) -> tuple[dict | None, list[Probl
     path = item.files.get("json")
     if path is None or path not in blobs:
         return None, []
+    if not blobs.fits(path):
+        return None, [blobs.too_large(path)]
     try:
         return json.loads(blobs.get(path).decode("utf-8")), []
     except ValueError as exc:
@@ -392,6 +490,8 @@ def _check_item_xml(item: _Item, blobs: _Reader, meta: dict | None) -> list[Prob
     path = item.files.get("xml")
     if path is None or path not in blobs:
         return []
+    if not blobs.fits(path):
+        return [blobs.too_large(path)]
     problems = []
     try:
         root = ElementTree.fromstring(blobs.get(path))
@@ -408,6 +508,8 @@ def _check_pdf(path: str | None, blobs: _Reader) -> tuple[int | None, list[Probl
     """A complete PDF claiming PDF/A-2b, and its page count (None when unknown)."""
     if path is None or path not in blobs:
         return None, []
+    if not blobs.fits(path):
+        return None, [blobs.too_large(path)]
     data = blobs.get(path)
     problems = []
     if not data.startswith(b"%PDF-") or b"%%EOF" not in data[-1024:]:
@@ -422,7 +524,7 @@ def _check_pdf(path: str | None, blobs: _Reader) -> tuple[int | None, list[Probl
                 f"PDF/A 声明为 part={claim[0]}、conformance={claim[1]}，应为 PDF/A-2b（part=2、conformance=B）",
             )
         )
-    pages = pdf.pdf_pages(None, data)
+    pages = pdf.pdf_pages(None, data, fallback=False)  # bounded work: the page tree, never pdfinfo on hostile bytes
     if pages is None:
         problems.append(Problem(path, "无法读取页数"))
     return pages, problems
@@ -431,6 +533,8 @@ def _check_pdf(path: str | None, blobs: _Reader) -> tuple[int | None, list[Probl
 def _check_docx(path: str | None, blobs: _Reader) -> list[Problem]:
     if path is None or path not in blobs:
         return []
+    if not blobs.fits(path):
+        return [blobs.too_large(path)]
     try:
         with zipfile.ZipFile(io.BytesIO(blobs.get(path))) as docx:
             docx.getinfo("word/document.xml")

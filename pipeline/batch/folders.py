@@ -22,6 +22,8 @@ was not) a batch output.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import re
 import shutil
@@ -63,10 +65,30 @@ class BatchError(HuanjieError):
     """The batch cannot run at all (unusable DIR or OUT, broken templates); str() is Chinese."""
 
 
+NAME_MAX = 255  # bytes of one path component (Linux, and most file systems)
+_SIDE_TAIL = 1 + 10 + 1 + 8  # "-<pid>-<8 hex>"
+_CUT = re.compile(r"~[0-9a-f]{8}$")
+
+
+def side_name(name: str) -> str:
+    """The unit's name as it appears in its side folders: itself, or cut by bytes and tagged with its hash.
+
+    Any name a record file can have fits as a side folder: a name too long for ``mark + name + tail`` within
+    `NAME_MAX` bytes is cut at a character boundary and ends in ``~<8 hex of its SHA-256>``.
+    """
+    room = NAME_MAX - len(TMP_MARK.encode()) - _SIDE_TAIL
+    raw = name.encode("utf-8", "surrogateescape")
+    if len(raw) <= room:
+        return name
+    tag = "~" + hashlib.sha256(raw).hexdigest()[:8]
+    cut = raw[: room - len(tag)].decode("utf-8", "ignore")
+    return cut + tag
+
+
 def side(outdir: str, mark: str) -> str:
-    """A fresh sibling of `outdir` named with `mark` (temp or old), unique to this process."""
+    """A fresh sibling of `outdir` named with `mark` (temp or old), unique to this process, at most NAME_MAX bytes."""
     parent, name = os.path.split(outdir)
-    return os.path.join(parent, f"{mark}{name}-{os.getpid()}-{uuid.uuid4().hex[:8]}")
+    return os.path.join(parent, f"{mark}{side_name(name)}-{os.getpid()}-{uuid.uuid4().hex[:8]}")
 
 
 def remove_tree(path: str) -> None:
@@ -151,12 +173,31 @@ def remove_unit(folder: str) -> None:
         pass  # the user's files are still in it
 
 
+def _unit_of(parent: str, entry: str, short: str, names: dict[str, str]) -> str:
+    """The unit name behind a side folder's `short` name: itself, a sibling folder's, or its stamp's."""
+    if short in names:
+        return names[short]
+    if not _CUT.search(short):
+        return short
+    try:
+        with open(os.path.join(parent, entry, STAMP), encoding="utf-8") as handle:
+            data = json.load(handle)
+        folder = str((data.get("result") or data).get("folder") or "")
+    except (OSError, ValueError, AttributeError):
+        return short
+    unit = folder.rsplit("/", 1)[-1]
+    return unit if unit and side_name(unit) == short else short
+
+
 def _leftovers(parent: str, entries: list[str], name: str | None) -> dict[str, list[tuple[str, str]]]:
     found: dict[str, list[tuple[str, str]]] = {}
+    names = {side_name(e): e for e in entries if not e.startswith((TMP_MARK, OLD_MARK))}
+    if name is not None:
+        names[side_name(name)] = name
     for entry in entries:
         for mark in (TMP_MARK, OLD_MARK):
             if entry.startswith(mark):
-                unit = entry[len(mark) :].rsplit("-", 2)[0]
+                unit = _unit_of(parent, entry, entry[len(mark) :].rsplit("-", 2)[0], names)
                 if name is None or unit == name:
                     found.setdefault(unit, []).append((mark, os.path.join(parent, entry)))
         if name is None and entry.startswith(".~") and entry.endswith(".tmp"):

@@ -33,7 +33,11 @@ def discover(src: str, exclude: Iterable[str] = ()) -> list[str]:
 
     Tree order: in each folder its record files (sorted), then its sub-folders (sorted), depth
     first, so every folder's records are contiguous. Hidden files and folders (".…") and the
-    folders in `exclude` (e.g. an output folder inside `src`) are skipped.
+    folders in `exclude` (e.g. an output folder inside `src`) are skipped. Symbolic links to folders
+    are not followed (as ``huanjie check DIR``, whose os.walk does not follow them either): a link may
+    lead out of the tree or round in a circle. A record file is listed whatever it is (a link, a FIFO,
+    a device, a link loop): `records.read_bytes` refuses what is not a regular file without opening
+    it, and that unit fails with the reason while the rest of the tree runs.
     """
     if not os.path.exists(src):
         raise SourceProblem(f"找不到文件夹 {src}。")
@@ -51,11 +55,11 @@ def discover(src: str, exclude: Iterable[str] = ()) -> list[str]:
         for entry in entries:
             if entry.name.startswith("."):
                 continue
-            if entry.is_dir():
+            if entry.is_dir(follow_symlinks=False):  # never a link: it may lead out of the tree or in a circle
                 if os.path.realpath(entry.path) not in skip:
                     dirs.append(entry)
-            elif entry.name.endswith(SUFFIXES):
-                out.append("/".join(rel + (entry.name,)))
+            elif entry.name.endswith(SUFFIXES) and not _links_to_folder(entry):
+                out.append("/".join(rel + (entry.name,)))  # a FIFO, a device or a loop becomes a failed unit
         for entry in dirs:
             walk(entry.path, rel + (entry.name,))
 
@@ -63,6 +67,11 @@ def discover(src: str, exclude: Iterable[str] = ()) -> list[str]:
     if not out:
         raise SourceProblem(f"文件夹 {src} 中没有选举记录（.yaml 文件）。")
     return out
+
+
+def _links_to_folder(entry: os.DirEntry) -> bool:
+    """A symbolic link that leads to a folder (not followed, not a record); a broken or looping link is not."""
+    return entry.is_symlink() and os.path.isdir(entry.path)
 
 
 def folder_of(rel: str) -> tuple[str, ...]:

@@ -1,0 +1,211 @@
+"""Hostile packages: zip bombs, crafted PDFs, repeated entries and a FIFO never make verify hang or blow up."""
+
+from __future__ import annotations
+
+import json
+import os
+import struct
+import subprocess
+import sys
+import textwrap
+import time
+import zipfile
+import zlib
+from pathlib import Path
+
+from conftest import ROOT
+
+from pipeline.archive import pdf, verify
+
+LEGACY = Path(__file__).parent / "data" / "legacy-0.1.0" / "batch.zip"  # a clean package, verified in ~1 s
+GiB, MiB = 1 << 30, 1 << 20
+MEMORY = 1 * GiB  # the child's address space: today's code needed 3-4 GB for these packages
+SECONDS = 20  # today: minutes to hours
+
+
+def verify_in_child(package: Path, timeout: float = 90) -> tuple[list[str], float]:
+    """The problem lines of `verify_package(package)` run under RLIMIT_AS, and how long it took."""
+    code = f"""
+        import json, resource, time
+        resource.setrlimit(resource.RLIMIT_AS, ({MEMORY}, {MEMORY}))
+        from pipeline.archive import verify_package
+        start = time.monotonic()
+        result = verify_package({str(package)!r})
+        print(json.dumps({{"lines": [p.line() for p in result.problems], "seconds": time.monotonic() - start}}))
+    """
+    run = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)], cwd=ROOT, capture_output=True, text=True, timeout=timeout
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    got = json.loads(run.stdout.strip().splitlines()[-1])
+    return got["lines"], got["seconds"]
+
+
+def package_size() -> int:
+    return LEGACY.stat().st_size
+
+
+def first_pdf() -> str:
+    with zipfile.ZipFile(LEGACY) as zf:
+        return next(n for n in zf.namelist() if n.endswith(".pdf"))
+
+
+def package_with(dst: Path, name: str, chunks, compress: int = zipfile.ZIP_DEFLATED) -> Path:
+    """LEGACY with member `name` (replaced or added) written from `chunks`, streamed so nothing big is in memory."""
+    with zipfile.ZipFile(LEGACY) as src, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in src.infolist():
+            if info.filename != name:
+                out.writestr(info, src.read(info))
+        info = zipfile.ZipInfo(name, date_time=(2026, 4, 28, 0, 0, 0))
+        info.compress_type = compress
+        with out.open(info, "w", force_zip64=True) as handle:
+            for chunk in chunks:
+                handle.write(chunk)
+    return dst
+
+
+def zeros(total: int, step: int = 16 * MiB):
+    block = bytes(step)
+    for _ in range(total // step):
+        yield block
+
+
+def ratio_message(package: Path, name: str) -> str:
+    with zipfile.ZipFile(package) as zf:
+        info = zf.getinfo(name)
+    assert info.compress_size < MiB
+    return (
+        f"{name}：压缩比过高：压缩后 {info.compress_size} 字节，解压后 {info.file_size // MiB} MB，"
+        "超过 100:1 的上限，未读取（疑似“zip 炸弹”）"
+    )
+
+
+def test_d6a_a_member_of_zeros_is_refused_by_its_ratio_unread(tmp_path):
+    package = package_with(tmp_path / "a.zip", "其他/bomb.bin", zeros(64 * MiB))
+    assert package.stat().st_size < package_size() + 1 * MiB
+    lines, seconds = verify_in_child(package)
+    assert ratio_message(package, "其他/bomb.bin") in lines
+    assert "其他/bomb.bin：没有列入 manifest-sha256.txt（来历不明的文件，或清单被改动）" in lines
+    assert seconds < SECONDS
+
+
+def test_d6b_an_item_pdf_of_zeros_is_neither_inflated_nor_written_to_disk(tmp_path):
+    name = first_pdf()
+    package = package_with(tmp_path / "b.zip", name, [b"%PDF-1.7\n", *zeros(80 * MiB)])
+    lines, seconds = verify_in_child(package)
+    assert ratio_message(package, name) in lines
+    assert seconds < SECONDS
+
+
+def test_the_pdfinfo_fallback_writes_no_large_pdf_to_tmp(monkeypatch):
+    monkeypatch.setattr(pdf, "PDFINFO_LIMIT", 1 * MiB)
+    written = []
+    monkeypatch.setattr(pdf.tempfile, "NamedTemporaryFile", lambda *a, **k: written.append(a) or 1 / 0)
+    assert pdf.pdf_pages(None, b"%PDF-1.7\n" + bytes(pdf.PDFINFO_LIMIT)) is None
+    assert written == []
+
+
+def xmp_bomb(inflated: int) -> bytes:
+    """A PDF whose one /Metadata FlateDecode stream inflates to `inflated` zero bytes (a valid zlib stream)."""
+    step = 16 * MiB
+    block = bytes(step)
+    deflate = zlib.compressobj(9)
+    first = deflate.compress(block) + deflate.flush(zlib.Z_FULL_FLUSH)
+    again = deflate.compress(block) + deflate.flush(zlib.Z_FULL_FLUSH)  # the same bytes for every later block
+    last = deflate.flush()
+    adler = (inflated % 65521) << 16 | 1  # Adler-32 of `inflated` zero bytes: a = 1, b = n mod 65521
+    stream = first + again * (inflated // step - 1) + last[:-4] + struct.pack(">I", adler)
+    head = b"%PDF-1.7\n1 0 obj\n<< /Type /Metadata /Subtype /XML /Filter /FlateDecode /Length %d >>\nstream\n"
+    return head.replace(b"%d", str(len(stream)).encode()) + stream + b"\nendstream\nendobj\n%%EOF\n"
+
+
+def test_d6c_an_xmp_zlib_bomb_is_inflated_only_up_to_its_cap(tmp_path):
+    name = first_pdf()
+    bomb = xmp_bomb(1536 * MiB)
+    assert len(bomb) < 2 * MiB
+    package = package_with(tmp_path / "c.zip", name, [bomb], compress=zipfile.ZIP_STORED)
+    lines, seconds = verify_in_child(package)  # today: 1.5 GiB inflated in one piece (a MemoryError here)
+    assert f"{name}：XMP 元数据中没有 PDF/A 声明（pdfaid:part、pdfaid:conformance）" in lines
+    assert seconds < SECONDS
+
+
+def test_d6d_many_unclosed_xmp_tags_take_linear_time(tmp_path):
+    name = first_pdf()
+    package = package_with(tmp_path / "d.zip", name, [b"%PDF-1.7\n" + b"<x:xmpmeta " * 100_000 + b"\n%%EOF\n"])
+    lines, seconds = verify_in_child(package, timeout=60)  # today: quadratic, ~72 s at 40,000
+    assert f"{name}：XMP 元数据中没有 PDF/A 声明（pdfaid:part、pdfaid:conformance）" in lines
+    assert seconds < SECONDS
+
+
+def test_d6e_many_objects_without_endobj_and_long_digit_runs_take_linear_time(tmp_path):
+    name = first_pdf()
+    body = b"1 0 obj " * 100_000 + b"7" * 200_000 + b" " + b"endobj"
+    package = package_with(tmp_path / "e.zip", name, [b"%PDF-1.7\n" + body + b"\n%%EOF\n"])
+    lines, seconds = verify_in_child(package, timeout=60)  # today: quadratic, 11 s at 40,000
+    assert f"{name}：无法读取页数" in lines
+    assert seconds < SECONDS
+
+
+def repeat_central_record(src: Path, dst: Path, name: str, copies: int, renamed: int) -> None:
+    """`src` with the central-directory record of `name` repeated `copies` times, and `renamed` more under new names."""
+    data = src.read_bytes()
+    eocd = data.rindex(b"PK\x05\x06")
+    entries, size, offset = struct.unpack("<HII", data[eocd + 10 : eocd + 20])
+    directory = data[offset : offset + size]
+    encoded = name.encode("utf-8")
+    at = 0
+    record = b""
+    while at < len(directory):
+        n, m, k = struct.unpack("<HHH", directory[at + 28 : at + 34])
+        if directory[at + 46 : at + 46 + n] == encoded:
+            record = directory[at : at + 46 + n + m + k]
+        at += 46 + n + m + k
+    assert record
+    n, m, k = struct.unpack("<HHH", record[28:34])
+    others = []
+    for i in range(renamed):
+        other = f"其他/副本{i:05d}.bin".encode()
+        others.append(record[:28] + struct.pack("<H", len(other)) + record[30:46] + other + record[46 + n :])
+    extra = record * copies + b"".join(others)
+    directory += extra
+    total = entries + copies + renamed
+    tail = data[eocd : eocd + 8] + struct.pack("<HHII", total, total, len(directory), offset) + data[eocd + 20 :]
+    dst.write_bytes(data[:offset] + directory + tail)
+
+
+def test_d6f_repeated_central_directory_records_are_refused_before_hashing(tmp_path):
+    # 16 MiB of zeros stays under the ratio cap, so it is hashed: once, not once per record
+    single = package_with(tmp_path / "one.zip", "其他/zeros.bin", zeros(16 * MiB))
+    package = tmp_path / "f.zip"
+    repeat_central_record(single, package, "其他/zeros.bin", copies=3000, renamed=3000)
+    assert package.stat().st_size < package_size() + 1 * MiB
+    with zipfile.ZipFile(package) as zf:
+        assert len(zf.infolist()) > 6000
+    lines, seconds = verify_in_child(package, timeout=120)  # today: 96 GiB inflated and hashed, hours
+    assert lines.count("其他/zeros.bin：在数据包中出现了不止一次") == 3000
+    assert "其他/副本00000.bin：与 其他/zeros.bin 共用数据包中的同一段数据（数据包被篡改），未读取" in lines
+    assert sum("共用数据包中的同一段数据" in line for line in lines) == 3000
+    assert seconds < SECONDS
+
+
+def test_a_fifo_given_as_the_package_is_refused_without_hanging(tmp_path):
+    fifo = tmp_path / "P.zip"
+    os.mkfifo(fifo)
+    start = time.monotonic()
+    run = subprocess.run(
+        [sys.executable, "-m", "pipeline.cli", "verify", str(fifo)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=30,  # today: hangs in open()
+    )
+    assert time.monotonic() - start < SECONDS
+    assert run.returncode == 2
+    assert f"{fifo} 不是普通文件（是命名管道、设备或套接字），不是数据包（.zip），未读取。" in run.stderr
+
+
+def test_a_member_over_the_size_cap_is_not_read(tmp_path, monkeypatch):
+    monkeypatch.setattr(verify, "MEMBER_LIMIT", 1 * MiB)
+    package = package_with(tmp_path / "g.zip", "其他/big.bin", [os.urandom(2 * MiB)])
+    lines = [p.line() for p in verify.verify_package(str(package)).problems]
+    assert "其他/big.bin：解压后有 2 MB，超过单个文件 1 MB 的上限，未读取（疑似“zip 炸弹”）" in lines
