@@ -427,6 +427,32 @@ def test_a_worker_that_dies_fails_only_its_unit(tmp_path, monkeypatch):
     assert not leftovers(out)
 
 
+@pytest.mark.skipif(multiprocessing.get_start_method() != "fork", reason="the crash is planted by monkeypatching")
+def test_a_unit_whose_worker_dies_on_a_re_run_keeps_its_documents_marked_stale(tmp_path, monkeypatch):
+    tree = make_tree(tmp_path / "tree", bad=False)
+    out = tmp_path / "out"
+    run_batch(str(tree), str(out), jobs=2)
+    folder = out / "青石县" / "东城街道" / "阳光社区"
+    before = sorted(p.name for p in folder.glob("*.docx"))
+    real = batch_unit.render_record
+
+    def deadly(record, outdir, **kw):
+        if "阳光社区" in str(getattr(record, "file", "")):
+            os._exit(9)
+        return real(record, outdir, **kw)
+
+    monkeypatch.setattr(batch_unit, "render_record", deadly)
+    result = run_batch(str(tree), str(out), jobs=2, force=True)
+    assert (result.ok, result.failed) == (4, 1)
+    unit = units_by_path(out)["青石县/东城街道/阳光社区.yaml"]
+    assert unit["stale"] is True
+    assert sorted(p.name for p in folder.glob("*.docx")) == before
+    assert (folder / "文书已过期-请勿使用.txt").exists()
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["files"]
+    assert all(f"青石县/东城街道/阳光社区/{name}" in manifest for name in before)
+    assert not leftovers(out)
+
+
 def test_process_unit_is_a_pure_task(tmp_path):
     source = tmp_path / "in" / "柳林村.yaml"
     source.parent.mkdir()

@@ -48,6 +48,13 @@ def _failure(task: UnitTask, error: str) -> UnitResult:
     return UnitResult(rel=task.rel, folder=task.rel.rsplit(".", 1)[0], status=FAILED, error=error)
 
 
+def _stale_failure(task: UnitTask, error: str) -> UnitResult:
+    """A failed unit whose folder was repaired: an earlier run's documents in it stay, marked stale."""
+    result = _failure(task, error)
+    units.keep_stale(task, result)
+    return result
+
+
 def _unsafe_file_name(task: UnitTask) -> UnitResult | None:
     """A failed result when the record's path holds a character no file or folder name may hold, else None."""
     found = first_unsafe(task.rel, NAME)
@@ -69,7 +76,9 @@ def crashed(task: UnitTask, exc: BaseException) -> UnitResult:
         pass
     detail = visible(str(exc))
     detail = detail if len(detail) <= 200 else detail[:200] + "…"
-    return _failure(task, CRASHED.format(what=f"{type(exc).__name__}：{detail}" if detail else type(exc).__name__))
+    return _stale_failure(
+        task, CRASHED.format(what=f"{type(exc).__name__}：{detail}" if detail else type(exc).__name__)
+    )
 
 
 def process(task: UnitTask) -> UnitResult:
@@ -96,12 +105,7 @@ def isolated(task: UnitTask) -> UnitResult:
         return pool.submit(process, task).result()
     except BrokenProcessPool:
         recover(os.path.dirname(task.outdir), os.path.basename(task.outdir))
-        return UnitResult(
-            rel=task.rel,
-            folder=task.rel.rsplit(".", 1)[0],
-            status=FAILED,
-            error="处理该单位时工作进程意外退出（可能内存不足或被终止）。",
-        )
+        return _stale_failure(task, "处理该单位时工作进程意外退出（可能内存不足或被终止）。")
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 

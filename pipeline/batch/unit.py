@@ -221,6 +221,15 @@ def _note_text(task: UnitTask, result: UnitResult) -> str:
     return "\n".join(lines) + "\n"
 
 
+def keep_stale(task: UnitTask, result: UnitResult) -> None:
+    """`_keep_stale` for the pool boundary (`runner`): a unit whose task crashed or whose worker died keeps the
+    documents of an earlier run too, listed and marked stale; never raises."""
+    try:
+        _keep_stale(task, result)
+    except Exception:  # noqa: BLE001 - the unit has failed already; its documents stay on disk either way
+        pass
+
+
 def _keep_stale(task: UnitTask, result: UnitResult) -> None:
     """A unit that failed keeps the documents an earlier run made (those still unchanged): listed, marked stale."""
     earlier = unitrecord.read(task.outdir) if os.path.isdir(task.outdir) else None
