@@ -115,6 +115,10 @@ def test_every_unit_is_rendered_and_in_the_summary(tmp_path):
         assert any(n.startswith("10-换届选举工作总结") for n in names), unit.rel
     ids = {unit.rel.rsplit("/", 1)[-1]: {f.id for f in unit.findings} for unit in report.units}
     assert "RERUN-HELD" in ids["重选村.yaml"] and "TURNOUT-MAJORITY" not in ids["重选村.yaml"]
+    rerun = next(u for u in report.units if u.rel.endswith("重选村.yaml"))
+    void = [Path(d.path).name for d in rerun.documents if Path(d.path).name.startswith("06-选举无效公告")]
+    assert void == ["06-选举无效公告.docx"]
+    assert "重新选举" in _text(tmp_path / "out" / rerun.folder / void[0])
     assert "COMPOSITION-WOMEN" in ids["无女村.yaml"]
     certificates = {
         Path(d.path).name for unit in report.units if unit.rel.endswith("委派社区.yaml") for d in unit.documents
