@@ -28,6 +28,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import zipfile
 from dataclasses import asdict, dataclass, field
 
 from .findings import Finding
@@ -306,6 +307,26 @@ class Placement:
     blocked: list[str] = field(default_factory=list)
 
 
+# What huanjie writes in docProps/core.xml of every document (the templates' fixed properties): Word, WPS and
+# LibreOffice replace both when they save, so a file that still has them was not edited since huanjie wrote it.
+_UNTOUCHED = (b"<cp:lastModifiedBy>huanjie</cp:lastModifiedBy>", b">2026-01-01T00:00:00Z</dcterms:modified>")
+
+
+def untouched_document(path: str | os.PathLike) -> bool:
+    """A .docx as an earlier huanjie (0.1.0, which kept no unit record) wrote it and nobody saved since."""
+    try:
+        if not os.path.isfile(path) or os.path.islink(path) or not str(path).endswith(".docx"):
+            return False
+        with zipfile.ZipFile(path) as archive:
+            info = archive.getinfo("docProps/core.xml")
+            if info.file_size > 64 * 1024:
+                return False
+            core = archive.read(info)
+    except (OSError, KeyError, zipfile.BadZipFile, RuntimeError, ValueError):
+        return False
+    return all(mark in core for mark in _UNTOUCHED)
+
+
 def place(
     folder: str | os.PathLike, planned: list[str], record: UnitRecord | None, mine: set[str] | None = None
 ) -> Placement:
@@ -316,6 +337,8 @@ def place(
     is kept: the new version goes beside it (`beside`). Any other file in the way is `blocked`.
     """
     mine = owned(folder, record) if mine is None else mine
+    if record is None:  # a 0.1.0 render folder: its documents, if nobody edited them, are huanjie's too
+        mine = mine | {n for n in planned if untouched_document(os.path.join(folder, n))}
     recorded = {d.name for d in record.documents} if record is not None else set()
     was_kept = {k.name for k in record.kept} if record is not None else set()
     result = Placement()

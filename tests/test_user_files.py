@@ -400,3 +400,37 @@ def test_a_users_file_named_like_a_new_unit_folder_is_left_alone(tmp_path):
         "请把它移走或改名（或把记录文件改名），然后重新运行。"
     )
     assert (out / "青石县/河湾镇/新村").read_bytes() == b"a file, not a folder" and not leftovers(out)
+
+
+LEGACY = ROOT / "tests" / "data" / "legacy-0.1.0"
+LEGACY_RECORD = LEGACY / "src" / "青石县" / "鹤田镇" / "白马村党支部.yaml"
+
+
+def test_render_into_a_0_1_0_render_folder_replaces_its_untouched_documents(tmp_path):
+    folder = tmp_path / "render-out"
+    shutil.copytree(LEGACY / "render-out", folder)
+    (folder / "我的说明.txt").write_text("mine", encoding="utf-8")
+    run = run_cli("render", str(LEGACY_RECORD), "-o", str(folder))
+    assert run.exit_code == 0, run.stdout + run.stderr
+    record = unitrecord.read(folder)
+    assert record is not None and "01-选举委员会成员公告.docx" in {d.name for d in record.documents}
+    assert (folder / "我的说明.txt").read_text(encoding="utf-8") == "mine"
+
+
+def test_a_0_1_0_document_saved_by_word_since_is_not_overwritten(tmp_path):
+    import zipfile
+
+    folder = tmp_path / "render-out"
+    shutil.copytree(LEGACY / "render-out", folder)
+    edited = folder / "01-选举委员会成员公告.docx"
+    with zipfile.ZipFile(LEGACY / "render-out" / edited.name) as old, zipfile.ZipFile(edited, "w") as new:
+        for info in old.infolist():
+            data = old.read(info)
+            if info.filename == "docProps/core.xml":
+                data = data.replace(b"<cp:lastModifiedBy>huanjie<", b"<cp:lastModifiedBy>\xe5\xbc\xa0\xe4\xb8\x89<")
+            new.writestr(info, data)
+    before = edited.read_bytes()
+    run = run_cli("render", str(LEGACY_RECORD), "-o", str(folder))
+    assert run.exit_code == 2
+    assert f"{edited} 已存在，且不是 huanjie 生成的文书" in run.stderr
+    assert edited.read_bytes() == before
