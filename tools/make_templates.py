@@ -557,16 +557,19 @@ class Builder:
         """A paragraph holding only a docxtpl structural tag ({%p ... %}); it vanishes on render."""
         return self.p(tag, style="Normal")
 
-    def paragraphs(self, seq: str, var: str = "para", keep_next: bool | None = None, keep_last: bool = False):
+    def paragraphs(
+        self, seq: str, var: str = "para", keep_next: bool | None = None, keep_last: bool = False, keep_when: str = ""
+    ):
         """One body paragraph per item of the list `seq`; `keep_last` keeps only the last one with what follows.
 
         A notice's last body paragraph goes with 特此公告 and the 署名 (its last two lines at least, by widow
         control), so a page never holds only the closing lines (GB/T 9704 §7.3.5.4), without chaining the
-        whole end of the notice onto the next page.
+        whole end of the notice onto the next page. `keep_when` narrows it (a Jinja condition besides
+        ``loop.last``), e.g. only when no later list follows.
         """
         self.ctl(f"{{%p for {var} in {seq} %}}")
         if keep_last:
-            self.ctl("{%p if loop.last %}")
+            self.ctl(f"{{%p if loop.last{' and ' + keep_when if keep_when else ''} %}}")
             self.p(f"{{{{ {var} }}}}", keep_next=True)
             self.ctl("{%p else %}")
             self.p(f"{{{{ {var} }}}}", keep_next=keep_next)
@@ -866,7 +869,7 @@ def results_notice() -> Builder:
     b.p("", style="公文-表后空行")
     b.paragraphs("contest.outcome")
     # Only the last paragraph goes with 特此公告 and the signature (no chain pushing the whole end over).
-    b.paragraphs("contest.next_steps", keep_last=True)
+    b.paragraphs("contest.next_steps", keep_last=True, keep_when="not notes")
     b.ctl("{%p endfor %}")
     b.paragraphs("notes", keep_last=True)
     closing(b)
