@@ -558,7 +558,13 @@ class Builder:
         return self.p(tag, style="Normal")
 
     def paragraphs(
-        self, seq: str, var: str = "para", keep_next: bool | None = None, keep_last: bool = False, keep_when: str = ""
+        self,
+        seq: str,
+        var: str = "para",
+        keep_next: bool | None = None,
+        keep_last: bool = False,
+        keep_when: str = "",
+        align=None,
     ):
         """One body paragraph per item of the list `seq`; `keep_last` keeps only the last one with what follows.
 
@@ -570,12 +576,12 @@ class Builder:
         self.ctl(f"{{%p for {var} in {seq} %}}")
         if keep_last:
             self.ctl(f"{{%p if loop.last{' and ' + keep_when if keep_when else ''} %}}")
-            self.p(f"{{{{ {var} }}}}", keep_next=True)
+            self.p(f"{{{{ {var} }}}}", keep_next=True, align=align)
             self.ctl("{%p else %}")
-            self.p(f"{{{{ {var} }}}}", keep_next=keep_next)
+            self.p(f"{{{{ {var} }}}}", keep_next=keep_next, align=align)
             self.ctl("{%p endif %}")
         else:
-            self.p(f"{{{{ {var} }}}}", keep_next=keep_next)
+            self.p(f"{{{{ {var} }}}}", keep_next=keep_next, align=align)
         self.ctl("{%p endfor %}")
 
     def blank(self):
@@ -850,7 +856,9 @@ def results_notice() -> Builder:
     b.ctl("{%p if contest.heading %}")
     b.p("{{ contest.heading }}", style="公文-二级标题")
     b.ctl("{%p endif %}")
-    b.paragraphs("contest.figures")
+    # Figures lines are full of numbers that cannot break ("85.42%，"): set left, so a justified line is
+    # never letter-spaced to fill the measure (review §1 #7, the building-leader notice).
+    b.paragraphs("contest.figures", align=WD_ALIGN_PARAGRAPH.LEFT)
     b.p("", style="公文-表后空行")
     b.table(
         [48, 32, 26, 50],
@@ -885,7 +893,9 @@ def invalid_notice() -> Builder:
     b.ctl("{%p if contest.heading %}")
     b.p("{{ contest.heading }}", style="公文-二级标题")
     b.ctl("{%p endif %}")
-    b.paragraphs("contest.figures")
+    # Figures lines are full of numbers that cannot break ("85.42%，"): set left, so a justified line is
+    # never letter-spaced to fill the measure (review §1 #7, the building-leader notice).
+    b.paragraphs("contest.figures", align=WD_ALIGN_PARAGRAPH.LEFT)
     b.paragraphs("contest.failures")
     # When the vote is held again ends the notice: its last paragraph goes with 特此公告 and the signature.
     b.paragraphs("contest.next_steps", keep_last=True)
