@@ -675,8 +675,10 @@ class Builder:
             tblpr.remove(existing)
         tblpr.insert(1, width)
         # autofit=False has written w:tblLayout type=fixed in its schema place; add none of our own.
+        # Padding above and below, except in rows of a set height (the ballot's), which have their own air.
+        pad = 0 if row_height_mm else CELL_PAD
         margins = OxmlElement("w:tblCellMar")
-        for edge, value in (("top", CELL_PAD), ("left", 40), ("bottom", CELL_PAD), ("right", 40)):
+        for edge, value in (("top", pad), ("left", 40), ("bottom", pad), ("right", 40)):
             el = OxmlElement(f"w:{edge}")
             el.set(qn("w:w"), str(value))
             el.set(qn("w:type"), "dxa")
