@@ -53,6 +53,37 @@ def stress_text() -> str:
     return text.replace("ethnicity: 汉族, education: 中专", "ethnicity: 哈萨克族, education: 中专")
 
 
+EXTRA = [
+    "丁一平",
+    "王二林",
+    "石三金",
+    "田四海",
+    "白五洲",
+    "冯六合",
+    "朱七星",
+    "任八方",
+    "华九龙",
+    "刘十全",
+    "江天明",
+    "许地平",
+    "孙和平",
+]
+
+
+def many_text() -> str:
+    """Review §5 stress case 2: the village sample with 18 委员 candidates for 3 seats."""
+    text = (SAMPLES / "village-liulin-runoff.yaml").read_text(encoding="utf-8")
+    extra = "".join(
+        f"  - {{name: {name}, gender: 男, birth: 1970-01, ethnicity: 汉族, education: 高中, politics: 群众,\n"
+        "     nominated_by: 选民提名, nomination_votes: 300, post: 委员, incumbent: false}\n"
+        for name in EXTRA
+    )
+    at = text.index("\nrounds:")
+    text = text[:at] + "\n" + extra.rstrip("\n") + text[at:]
+    votes = "委员: {孙丽娟: 1420, 周文斌: 1188, 吴海涛: 1050, 郑小燕: 890, 马德胜: 760"
+    return text.replace(votes, votes + "".join(f", {name}: {10 + i}" for i, name in enumerate(EXTRA)))
+
+
 @dataclass
 class Line:
     page: int
@@ -100,6 +131,7 @@ VILLAGE = SAMPLES / "village-liulin-runoff.yaml"
 VILLAGE_DOCS = ["06-选举结果公告-第2轮另行选举"]
 BUILDING = SAMPLES / "building-leaders-chenguang.yaml"
 BUILDING_DOCS = ["06-选举结果公告"]
+MANY_DOCS = ["03-正式候选人名单公告", "06-选举结果公告"]
 
 
 @pytest.fixture(scope="module")
@@ -108,10 +140,17 @@ def pdfs(tmp_path_factory) -> dict[str, Path]:
     root = tmp_path_factory.mktemp("layout")
     source = root / "stress.yaml"
     source.write_text(stress_text(), encoding="utf-8")
+    many = root / "many.yaml"
+    many.write_text(many_text(), encoding="utf-8")
     staged = root / "docx"
     staged.mkdir()
     chosen = {}
-    samples = ((source, STRESS_DOCS, ""), (VILLAGE, VILLAGE_DOCS, "village-"), (BUILDING, BUILDING_DOCS, "building-"))
+    samples = (
+        (source, STRESS_DOCS, ""),
+        (VILLAGE, VILLAGE_DOCS, "village-"),
+        (BUILDING, BUILDING_DOCS, "building-"),
+        (many, MANY_DOCS, "many-"),
+    )
     for path, names, prefix in samples:
         record, _ = records.load(str(path))
         render_record(election_of(record.data, record.file), root / path.stem, record_unit=False)
@@ -165,7 +204,7 @@ def test_a_split_table_takes_the_merged_post_label_with_its_rows(pdfs):
 
 
 def test_no_page_holds_only_the_closing_lines(pdfs):
-    for name in [*STRESS_DOCS[:3], *(f"village-{name}" for name in VILLAGE_DOCS)]:
+    for name in [*STRESS_DOCS[:3], *(f"village-{n}" for n in VILLAGE_DOCS), *(f"many-{n}" for n in MANY_DOCS)]:
         found = lines(pdfs[name])
         end = [line.text for line in found].index("特此公告。")
         body = [line.text for line in found[:end] if line.page == found[end].page]

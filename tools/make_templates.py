@@ -877,7 +877,7 @@ def results_notice() -> Builder:
         nowrap=frozenset({1, 2}),
     )
     b.p("", style="公文-表后空行")
-    b.paragraphs("contest.outcome")
+    b.paragraphs("contest.outcome", keep_last=True, keep_when="not contest.next_steps and not notes")
     # Only the last paragraph goes with 特此公告 and the signature (no chain pushing the whole end over).
     b.paragraphs("contest.next_steps", keep_last=True, keep_when="not notes")
     b.ctl("{%p endfor %}")
