@@ -53,7 +53,7 @@ from jinja2 import meta
 from jinja2.exceptions import TemplateSyntaxError, UndefinedError
 from lxml import etree
 
-from . import docxzip, unitrecord
+from . import docxzip, tablefit, unitrecord
 from .documents import DocumentKind, Election, Waiting, find_kind
 from .documents import plan as planning
 from .documents import summary as summary_doc
@@ -333,15 +333,22 @@ def _finish(xml: str, part: _Part, name: str) -> str:
     try:
         if part.fix_tables:
             tree = _DOCXTPL.fix_tables(xml)
-            xml = etree.tostring(tree, encoding="unicode")
         else:
-            etree.fromstring(xml.encode("utf-8"))
+            tree = etree.fromstring(xml.encode("utf-8"))
+        xml = _fit_tables(tree, xml, changed=part.fix_tables)
     except etree.XMLSyntaxError as exc:
         raise TemplateProblem(
             f"模板“{name}”生成的文书结构无效（{exc}）。请检查模板中的标签是否成对、"
             "{%p %}、{%tr %} 是否各自单独占一段或一行。",
             name,
         ) from None
+    return xml
+
+
+def _fit_tables(tree: Any, xml: str, changed: bool) -> str:
+    """The part after `tablefit` fitted its tables to the values written (`xml` when nothing changed)."""
+    if tablefit.fit_tree(tree) or changed:
+        return etree.tostring(tree, encoding="unicode")
     return xml
 
 

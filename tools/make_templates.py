@@ -56,6 +56,9 @@ CHAR = 320  # one 三号 character, twips (16 pt)
 # (The reference's −0.25 pt also gives 28, but LibreOffice 7.4 then drops a comma that falls
 # at the very end of a justified line from its PDF export; −0.3 pt leaves room for it.)
 BODY_CHAR_SPACING = -6
+DATE_W = 2100  # "2026年12月18日" at 三号 (Times digits), twips: the axis the 署名 is centred on
+# Tables: cell padding above and below (1 mm) so text never touches the rules.
+CELL_PAD = 57
 
 # --- fonts ---------------------------------------------------------------------------------------
 LATIN = "Times New Roman"
@@ -259,6 +262,7 @@ def define_styles(doc) -> None:
         char_spacing=None,
         line=Pt(36),
         keep_next=True,
+        grid=False,
     )
     paragraph_style(
         doc, "公文-文号", "GwDocNo", FANGSONG, 16, align=WD_ALIGN_PARAGRAPH.CENTER, char_spacing=None, keep_next=True
@@ -268,10 +272,10 @@ def define_styles(doc) -> None:
     paragraph_style(doc, "公文-二级标题", "GwH2", KAITI, 16, first_chars=2, outline=1, keep_next=True)
     paragraph_style(doc, "公文-三级标题", "GwH3", FANGSONG, 16, first_chars=2, outline=2, keep_next=True)
     paragraph_style(doc, "公文-四级标题", "GwH4", FANGSONG, 16, first_chars=2, outline=3, keep_next=True)
-    # 落款: a centre tab at the axis of the date written 右空四字, so 署名 and 日期 share one centre.
+    # 落款: the date right-aligned 右空四字, the 署名 centred over it or, when too long, set right (see signature()).
+    # The ballot still uses the centre tab at the date's axis.
     sign = paragraph_style(doc, "公文-落款", "GwSign", FANGSONG, 16, align=WD_ALIGN_PARAGRAPH.LEFT, char_spacing=None)
-    date_width = 2100  # "2026年12月18日" at 三号 (Times digits), twips
-    sign.paragraph_format.tab_stops.add_tab_stop(Twips(TEXT_W - 4 * CHAR - date_width // 2), WD_TAB_ALIGNMENT.CENTER)
+    sign.paragraph_format.tab_stops.add_tab_stop(Twips(TEXT_W - 4 * CHAR - DATE_W // 2), WD_TAB_ALIGNMENT.CENTER)
     sign.paragraph_format.keep_together = True
     sign.paragraph_format.keep_with_next = True
     # 承诺人 signature lines: a left tab a little right of the middle.
@@ -553,10 +557,31 @@ class Builder:
         """A paragraph holding only a docxtpl structural tag ({%p ... %}); it vanishes on render."""
         return self.p(tag, style="Normal")
 
-    def paragraphs(self, seq: str, var: str = "para", keep_next: bool | None = None):
-        """One body paragraph per item of the list `seq` in the context."""
+    def paragraphs(
+        self,
+        seq: str,
+        var: str = "para",
+        keep_next: bool | None = None,
+        keep_last: bool = False,
+        keep_when: str = "",
+        align=None,
+    ):
+        """One body paragraph per item of the list `seq`; `keep_last` keeps only the last one with what follows.
+
+        A notice's last body paragraph goes with 特此公告 and the 署名 (its last two lines at least, by widow
+        control), so a page never holds only the closing lines (GB/T 9704 §7.3.5.4), without chaining the
+        whole end of the notice onto the next page. `keep_when` narrows it (a Jinja condition besides
+        ``loop.last``), e.g. only when no later list follows.
+        """
         self.ctl(f"{{%p for {var} in {seq} %}}")
-        self.p(f"{{{{ {var} }}}}", keep_next=keep_next)
+        if keep_last:
+            self.ctl(f"{{%p if loop.last{' and ' + keep_when if keep_when else ''} %}}")
+            self.p(f"{{{{ {var} }}}}", keep_next=True, align=align)
+            self.ctl("{%p else %}")
+            self.p(f"{{{{ {var} }}}}", keep_next=keep_next, align=align)
+            self.ctl("{%p endif %}")
+        else:
+            self.p(f"{{{{ {var} }}}}", keep_next=keep_next, align=align)
         self.ctl("{%p endfor %}")
 
     def blank(self):
@@ -572,11 +597,48 @@ class Builder:
         self.p("{{ doc_number }}", style="公文-文号")
         self.ctl("{%p endif %}")
 
-    def signature(self, signatory: str = "signatory", date: str = "date_text", blank_before: bool = True):
+    def signature(
+        self,
+        signatory: str = "signatory",
+        date: str = "date_text",
+        blank_before: bool = True,
+        size: float = 16,
+        line=None,
+        suffix: str = "",
+    ):
+        """落款: the date 右空四字; the 署名 centred over it, else right-aligned, else smaller, else wrapped.
+
+        GB/T 9704 §7.3.5: the 署名 is centred on the date; a 署名 too long for that is set flush right in the
+        type area, then one size smaller (三号 → 小三, or 二号-like certificate sizes → 三号 → 四号), and only a
+        署名 too long for one line even then wraps (right-aligned, inside the type area). The choice is made
+        by the template from the 署名's length in characters (Latin letters and digits count as whole
+        characters, so the estimate errs on the safe side). `suffix` (e.g. "（印）") counts towards it.
+        """
+        char = int(size * 20)
+        date_w = DATE_W * char // CHAR
+        right = 4 * char  # 右空四字
+        centre_room = 2 * (right + date_w // 2)  # a 署名 this wide centred on the date ends at the type area's edge
+        # Sizes to try, each one step down: 三号 → 小三; the certificate's 18 pt → 三号 → 四号.
+        sizes = [size, *{18: [16, 14], 16: [15]}.get(int(size), [size - 2])]
+        n = f"({signatory}|string|length + {len(suffix)})"
+        text = f"{{{{ {signatory} }}}}{suffix}"
+        kw = {"style": "公文-落款", "line": line}
         if blank_before:
-            self.p("", style="公文-落款")
-        self.p(f"\t{{{{ {signatory} }}}}", style="公文-落款")
-        last = self.p(f"\t{{{{ {date} }}}}", style="公文-落款")
+            self.p("", **kw)
+        self.ctl(f"{{%p if {n} <= {centre_room // char} %}}")
+        para = self.p(text, size=size if size != 16 else None, align=WD_ALIGN_PARAGRAPH.CENTER, **kw)
+        set_indent_chars(para._p.get_or_add_pPr())
+        para.paragraph_format.left_indent = Twips(TEXT_W - centre_room)
+        for step in sizes[:-1]:
+            self.ctl(f"{{%p elif {n} <= {TEXT_W // int(step * 20)} %}}")
+            self.p(text, size=step if step != 16 else None, align=WD_ALIGN_PARAGRAPH.RIGHT, **kw)
+        self.ctl("{%p else %}")
+        # The smallest size; a 署名 too long for one line even so wraps, right-aligned, inside the type area.
+        self.p(text, size=sizes[-1], align=WD_ALIGN_PARAGRAPH.RIGHT, **kw)
+        self.ctl("{%p endif %}")
+        last = self.p(f"{{{{ {date} }}}}", size=size if size != 16 else None, align=WD_ALIGN_PARAGRAPH.RIGHT, **kw)
+        set_indent_chars(last._p.get_or_add_pPr(), right_chars=4 if char == CHAR else 0)
+        last.paragraph_format.right_indent = Twips(right)
         last.paragraph_format.keep_with_next = False
 
     def table(
@@ -588,6 +650,7 @@ class Builder:
         text_style="公文-表格文字",
         head_style="公文-表格标题行",
         keep_next: bool = False,
+        nowrap: frozenset[int] = frozenset(),
     ):
         """A table: a header row repeated on every page, then `body` rows.
 
@@ -595,7 +658,9 @@ class Builder:
         gets a row of its own (docxtpl removes that row), or a list of cell texts (a data row).
         A first cell starting with docxtpl's ``{% vm %}`` is merged down the rows of its loop
         (render.py puts the vMerge docxtpl adds back in schema order). `keep_next` keeps the data rows with what
-        follows (so a table at the end is never separated from the signature).
+        follows (so a table at the end is never separated from the signature). Data cells of the
+        columns in `nowrap` get ``w:noWrap``: render (`pipeline.tablefit`) widens such a column to its
+        longest value, so a name or a 民族 is never broken inside its cell.
         """
         table = self.doc.add_table(rows=1 + len(body), cols=len(widths_mm))
         table.style = self.doc.styles["公文-表格"]
@@ -609,9 +674,16 @@ class Builder:
         if existing is not None:
             tblpr.remove(existing)
         tblpr.insert(1, width)
-        layout = OxmlElement("w:tblLayout")
-        layout.set(qn("w:type"), "fixed")
-        tblpr.append(layout)
+        # autofit=False has written w:tblLayout type=fixed in its schema place; add none of our own.
+        # Padding above and below, except in rows of a set height (the ballot's), which have their own air.
+        pad = 0 if row_height_mm else CELL_PAD
+        margins = OxmlElement("w:tblCellMar")
+        for edge, value in (("top", pad), ("left", 40), ("bottom", pad), ("right", 40)):
+            el = OxmlElement(f"w:{edge}")
+            el.set(qn("w:w"), str(value))
+            el.set(qn("w:type"), "dxa")
+            margins.append(el)
+        tblpr.insert_element_before(margins, "w:tblLook", "w:tblCaption", "w:tblDescription", "w:tblPrChange")
         grid = table._tbl.tblGrid
         for col, w in zip(grid.findall(qn("w:gridCol")), widths_mm, strict=False):
             col.set(qn("w:w"), str(int(w * 56.693)))
@@ -627,6 +699,11 @@ class Builder:
                     para.add_run(text)
                 if keep_next and data_row:
                     para.paragraph_format.keep_with_next = True
+                if data_row and i in nowrap:
+                    tcpr = cell._tc.get_or_add_tcPr()
+                    tcpr.insert_element_before(
+                        OxmlElement("w:noWrap"), "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign", "w:hideMark"
+                    )
             trpr = tr._tr.get_or_add_trPr()
             trpr.append(OxmlElement("w:cantSplit"))
 
@@ -679,7 +756,7 @@ def committee_notice() -> Builder:
     b.ctl("{%p for m in roles %}")
     b.p("{{ m.role }}：{{ m.names }}", first_chars=2)
     b.ctl("{%p endfor %}")
-    b.paragraphs("duties")
+    b.paragraphs("duties", keep_last=True)
     closing(b)
     b.signature()
     return b
@@ -695,7 +772,7 @@ def voter_list_notice() -> Builder:
     b.p("{{ line }}", style="公文-名单")
     b.ctl("{%p endfor %}")
     b.ctl("{%p endfor %}")
-    b.paragraphs("notes")
+    b.paragraphs("notes", keep_last=True)
     closing(b)
     b.signature()
     return b
@@ -712,6 +789,8 @@ CANDIDATE_COLUMNS = [
     (25, "工作单位及职务", "{{ c.workplace }}"),
     (26, "推荐方式", "{{ c.nominated_by }}"),
 ]
+# Cells that must never break (names, 民族, dates): marked w:noWrap; render widens their column to fit.
+NOWRAP_CANDIDATE_COLUMNS = frozenset({0, 1, 2, 3})
 
 
 def post_heading(b: Builder, var: str = "post"):
@@ -736,11 +815,12 @@ def candidate_list_notice() -> Builder:
         [w for w, _, _ in CANDIDATE_COLUMNS],
         [h for _, h, _ in CANDIDATE_COLUMNS],
         ["{%tr for c in post.candidates %}", [v for _, _, v in CANDIDATE_COLUMNS], "{%tr endfor %}"],
+        nowrap=NOWRAP_CANDIDATE_COLUMNS,
     )
     b.p("", style="公文-表后空行")
     b.ctl("{%p endfor %}")
     b.ctl("{%p endfor %}")
-    b.paragraphs("notes")
+    b.paragraphs("notes", keep_last=True)
     closing(b)
     b.signature()
     return b
@@ -778,7 +858,9 @@ def results_notice() -> Builder:
     b.ctl("{%p if contest.heading %}")
     b.p("{{ contest.heading }}", style="公文-二级标题")
     b.ctl("{%p endif %}")
-    b.paragraphs("contest.figures")
+    # Figures lines are full of numbers that cannot break ("85.42%，"): set left, so a justified line is
+    # never letter-spaced to fill the measure (review §1 #7, the building-leader notice).
+    b.paragraphs("contest.figures", align=WD_ALIGN_PARAGRAPH.LEFT)
     b.p("", style="公文-表后空行")
     b.table(
         [48, 32, 26, 50],
@@ -792,13 +874,14 @@ def results_notice() -> Builder:
         ],
         text_style="公文-表格文字（四号）",
         head_style="公文-表格标题行（四号）",
+        nowrap=frozenset({1, 2}),
     )
     b.p("", style="公文-表后空行")
-    b.paragraphs("contest.outcome")
-    # What follows the election ends the notice: keep it with 特此公告 and the signature.
-    b.paragraphs("contest.next_steps", keep_next=True)
+    b.paragraphs("contest.outcome", keep_last=True, keep_when="not contest.next_steps and not notes")
+    # Only the last paragraph goes with 特此公告 and the signature (no chain pushing the whole end over).
+    b.paragraphs("contest.next_steps", keep_last=True, keep_when="not notes")
     b.ctl("{%p endfor %}")
-    b.paragraphs("notes", keep_next=True)
+    b.paragraphs("notes", keep_last=True)
     closing(b)
     b.signature()
     return b
@@ -812,10 +895,12 @@ def invalid_notice() -> Builder:
     b.ctl("{%p if contest.heading %}")
     b.p("{{ contest.heading }}", style="公文-二级标题")
     b.ctl("{%p endif %}")
-    b.paragraphs("contest.figures")
+    # Figures lines are full of numbers that cannot break ("85.42%，"): set left, so a justified line is
+    # never letter-spaced to fill the measure (review §1 #7, the building-leader notice).
+    b.paragraphs("contest.figures", align=WD_ALIGN_PARAGRAPH.LEFT)
     b.paragraphs("contest.failures")
-    # When the vote is held again ends the notice: keep it with 特此公告 and the signature.
-    b.paragraphs("contest.next_steps", keep_next=True)
+    # When the vote is held again ends the notice: its last paragraph goes with 特此公告 and the signature.
+    b.paragraphs("contest.next_steps", keep_last=True)
     b.ctl("{%p endfor %}")
     closing(b)
     b.signature()
@@ -832,9 +917,8 @@ def certificate() -> Builder:
     b.p("{{ text }}", style="公文-正文", **big)
     b.p("特发此证。", style="公文-正文", **big)
     b.p("", style="公文-正文", line=Pt(90))
-    b.p("\t{{ issuer }}", style="公文-落款", size=18, line=Pt(40))
-    date = b.p("\t{{ date_text }}", style="公文-落款", size=18, line=Pt(40))
-    date.paragraph_format.keep_with_next = False
+    # The issuer stays inside the type area, and so inside the border drawn 24 pt outside it.
+    b.signature(signatory="issuer", blank_before=False, size=18, line=Pt(40))
     return b
 
 

@@ -58,7 +58,7 @@ FLOORS: list[tuple[str, str, list[str]]] = [
     ("rules", "the legal checks, given outcome and statistics", ["pipeline.rules"]),
     ("spine", "the only way to an evaluated election", ["pipeline.check"]),
     ("documents", "what documents an election has, and their ready values", ["pipeline.documents"]),
-    ("render", "writing .docx files from templates", ["pipeline.render"]),
+    ("render", "writing .docx files from templates", ["pipeline.render", "pipeline.tablefit"]),
     ("batch", "many units at once, and the typed report", ["pipeline.batch", "pipeline.aggregate"]),
     ("archive", "the archival package and its verification", ["pipeline.archive", "pipeline.pdf", "pipeline.sm3"]),
     ("face", "the command line: parse, call the core, print, exit codes", ["pipeline.cli"]),

@@ -1,0 +1,274 @@
+"""Table layout fixed when a document is rendered: columns widened so no name breaks, small tables kept together.
+
+Render calls `fit` on every rendered part with a table (``word/document.xml``); it works on the values
+actually written, which only render knows:
+
+* **No name broken in a cell.** A data cell the template marks ``w:noWrap`` (姓名, 民族, 性别, 出生年月,
+  得票数) must hold its text on one line. Its column is widened to the longest such value (width
+  estimated from the characters: CJK and full-width 1 em, Latin, digits and the name dot ``·`` ½ em,
+  plus the cell's side margins and a little slack); the width comes from the spare room of the other
+  no-wrap columns and from the columns that may wrap (文化程度, 工作单位, 推荐方式 …), none of which goes
+  below `MIN_CHARS` characters; the smallest needs (民族, dates) are met first. A no-wrap column grows to
+  `MAX_SHARE` of the table at most; a value still too wide (a long ·-name) is set smaller, never below
+  `MIN_SIZE`. The table keeps its total width.
+* **Small tables kept together.** In a table of at most `KEEP_ROWS` rows every paragraph of every row
+  but the last keeps with the next one (rows are ``cantSplit`` already), so the table moves to the next
+  page whole instead of leaving one row behind. In a longer table each group of rows merged down its
+  first column (``w:vMerge``: one 职位) is kept together the same way, so the merged label is never lost
+  on a continuation page; the header row repeats (``w:tblHeader``) on every page.
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+
+from lxml import etree
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_W = f"{{{W}}}"
+
+KEEP_ROWS = 6  # a table (or a merged group) of at most this many rows, header included, is never split
+MIN_SIZE = 9.0  # pt: the smallest size a cell is shrunk to
+SLACK = 120  # twips (6 pt) of room besides the cell margins, for rounding and kerning
+MAX_SHARE = 0.28  # a no-wrap column grows to at most this share of the table; longer values are set smaller
+AUTOSPACE = 0.2  # em added where CJK meets Latin letters or digits ("1977年12月")
+MIN_CHARS = 2  # a column that may wrap keeps at least this many characters
+DEFAULT_MARGIN = 108  # twips: Word's default left/right cell margin when the table sets none
+# The sizes (pt) of the table styles of the templates (tools/make_templates.py).
+STYLE_SIZES = {
+    "GwTableText": 12.0,
+    "GwTableHead": 12.0,
+    "GwTableText14": 14.0,
+    "GwTableHead14": 14.0,
+    "GwBallotText": 16.0,
+    "GwBallotHead": 16.0,
+}
+DEFAULT_SIZE = 12.0
+
+__all__ = ["fit", "fit_tree", "text_width", "KEEP_ROWS", "MIN_SIZE"]
+
+
+def _q(tag: str) -> str:
+    return _W + tag
+
+
+def text_width(text: str, size: float) -> int:
+    """Estimated width in twips of `text` set at `size` pt (CJK 1 em; Latin, digits and ``·`` ½ em)."""
+    ems = 0.0
+    last: bool | None = None
+    for ch in text:
+        wide = unicodedata.east_asian_width(ch) in "WF"
+        ems += 1.0 if wide else 0.5
+        if last is not None and wide != last and not ch.isspace():
+            ems += AUTOSPACE  # LibreOffice (and Word's autoSpaceDE/DN) space CJK from Latin and digits
+        last = wide
+    return math.ceil(ems * size * 20)
+
+
+def fit(xml: str) -> str:
+    """The part `xml` with its tables fitted (see the module text); unchanged when it has no table."""
+    if "<w:tbl>" not in xml and "<w:tbl " not in xml:
+        return xml
+    root = etree.fromstring(xml.encode("utf-8"))
+    if not fit_tree(root):
+        return xml
+    return etree.tostring(root, encoding="unicode")
+
+
+def fit_tree(root: etree._Element) -> bool:
+    """Fits every table under `root` in place; True when anything changed."""
+    changed = False
+    for tbl in root.iter(_q("tbl")):
+        changed |= _fit_widths(tbl)
+        changed |= _keep_together(tbl)
+    return changed
+
+
+# --- widths --------------------------------------------------------------------------------------
+def _margins(tbl: etree._Element) -> int:
+    mar = tbl.find(f"{_q('tblPr')}/{_q('tblCellMar')}")
+    total = 0
+    for edge in ("left", "right"):
+        el = mar.find(_q(edge)) if mar is not None else None
+        total += int(el.get(_q("w"), DEFAULT_MARGIN)) if el is not None else DEFAULT_MARGIN
+    return total
+
+
+def _cells(tbl: etree._Element):
+    """(row, grid column, tc) of every cell spanning one grid column."""
+    for tr in tbl.iterchildren(_q("tr")):
+        col = 0
+        for tc in tr.iterchildren(_q("tc")):
+            span_el = tc.find(f"{_q('tcPr')}/{_q('gridSpan')}")
+            span = int(span_el.get(_q("val"), "1")) if span_el is not None else 1
+            yield tr, col, span, tc
+            col += span
+
+
+def _size(p: etree._Element) -> float:
+    sz = p.find(f".//{_q('r')}/{_q('rPr')}/{_q('sz')}")
+    if sz is not None:
+        return int(sz.get(_q("val"), "24")) / 2
+    style = p.find(f"{_q('pPr')}/{_q('pStyle')}")
+    return STYLE_SIZES.get(style.get(_q("val"), "") if style is not None else "", DEFAULT_SIZE)
+
+
+def _no_wrap(tc: etree._Element) -> bool:
+    return tc.find(f"{_q('tcPr')}/{_q('noWrap')}") is not None
+
+
+def _paragraph_widths(tc: etree._Element) -> list[tuple[etree._Element, float, int]]:
+    out = []
+    for p in tc.iterchildren(_q("p")):
+        text = "".join(t.text or "" for t in p.iter(_q("t")))
+        if text:
+            size = _size(p)
+            out.append((p, size, text_width(text, size)))
+    return out
+
+
+def _fit_widths(tbl: etree._Element) -> bool:
+    grid = tbl.find(_q("tblGrid"))
+    if grid is None:
+        return False
+    cols = [int(c.get(_q("w"), "0")) for c in grid.iterchildren(_q("gridCol"))]
+    if not cols:
+        return False
+    margins = _margins(tbl) + SLACK
+    need = [0] * len(cols)
+    nowrap_cols = {col for _tr, col, span, tc in _cells(tbl) if span == 1 and _no_wrap(tc)}
+    size = 0.0
+    cap = int(sum(cols) * MAX_SHARE)
+    for _tr, col, span, tc in _cells(tbl):
+        if span != 1 or col not in nowrap_cols or col >= len(cols):
+            continue
+        for _p, size_pt, width in _paragraph_widths(tc):  # the header cell of such a column too
+            need[col] = max(need[col], min(cap, width + margins))
+            size = max(size, size_pt)
+    deficit = {c: need[c] - cols[c] for c in nowrap_cols if need[c] > cols[c]}
+    if not deficit:
+        return False
+    least = math.ceil(MIN_CHARS * size * 20) + margins
+    floor = [need[c] if c in nowrap_cols else min(cols[c], least) for c in range(len(cols))]
+    donors = {c: cols[c] - floor[c] for c in range(len(cols)) if c not in deficit and cols[c] > floor[c]}
+    wanted = sum(deficit.values())
+    room = sum(donors.values())
+    give = min(wanted, room)
+    new = list(cols)
+    for c, r in donors.items():
+        new[c] -= math.floor(give * r / room) if room else 0
+    spare = sum(cols) - sum(new)
+    for c, d in sorted(deficit.items(), key=lambda item: item[1]):  # small needs (民族, dates) in full first
+        grant = min(d, spare)
+        new[c] += grant
+        spare -= grant
+    new[max(range(len(new)), key=lambda c: new[c])] += sum(cols) - sum(new)  # keep the total exact
+    for el, w in zip(grid.iterchildren(_q("gridCol")), new, strict=False):
+        el.set(_q("w"), str(w))
+    for _tr, col, span, tc in _cells(tbl):
+        tcw = tc.find(f"{_q('tcPr')}/{_q('tcW')}")
+        if tcw is not None and col + span <= len(new):
+            tcw.set(_q("w"), str(sum(new[col : col + span])))
+            tcw.set(_q("type"), "dxa")
+        if span == 1 and col in deficit:
+            _shrink(tc, new[col] - margins)
+    return True
+
+
+def _shrink(tc: etree._Element, room: int) -> None:
+    """Sets a smaller size on the runs of each paragraph of `tc` wider than `room` twips."""
+    for p, size, width in _paragraph_widths(tc):
+        if width <= room:
+            continue
+        smaller = max(MIN_SIZE, math.floor(size * room / width * 2) / 2)
+        for r in p.iter(_q("r")):
+            rpr = r.find(_q("rPr"))
+            if rpr is None:
+                rpr = etree.Element(_q("rPr"))
+                r.insert(0, rpr)
+            for tag in ("sz", "szCs"):
+                el = rpr.find(_q(tag))
+                if el is None:
+                    el = etree.Element(_q(tag))
+                    _insert_rpr(rpr, el)
+                el.set(_q("val"), str(int(smaller * 2)))
+
+
+# CT_RPr children after w:sz and w:szCs, for inserting them in schema order.
+_RPR_AFTER_SZ = (
+    "szCs",
+    "highlight",
+    "u",
+    "effect",
+    "bdr",
+    "shd",
+    "fitText",
+    "vertAlign",
+    "rtl",
+    "cs",
+    "em",
+    "lang",
+    "eastAsianLayout",
+    "specVanish",
+    "oMath",
+)
+
+
+def _insert_rpr(rpr: etree._Element, el: etree._Element) -> None:
+    after = _RPR_AFTER_SZ[_RPR_AFTER_SZ.index("szCs") + 1 :] if el.tag == _q("szCs") else _RPR_AFTER_SZ
+    for child in rpr:
+        if child.tag in {_q(t) for t in after}:
+            child.addprevious(el)
+            return
+    rpr.append(el)
+
+
+# --- keeping rows together -----------------------------------------------------------------------
+def _keep_next(p: etree._Element) -> bool:
+    ppr = p.find(_q("pPr"))
+    if ppr is None:
+        ppr = etree.SubElement(p, _q("pPr"))
+        p.insert(0, ppr)
+    if ppr.find(_q("keepNext")) is not None:
+        return False
+    el = etree.Element(_q("keepNext"))
+    style = ppr.find(_q("pStyle"))
+    if style is not None:
+        style.addnext(el)
+    else:
+        ppr.insert(0, el)
+    return True
+
+
+def _keep_rows(rows: list[etree._Element]) -> bool:
+    changed = False
+    for tr in rows[:-1]:
+        for p in tr.iter(_q("p")):
+            changed |= _keep_next(p)
+    return changed
+
+
+def _merge_state(tr: etree._Element) -> str:
+    tc = tr.find(_q("tc"))
+    vm = tc.find(f"{_q('tcPr')}/{_q('vMerge')}") if tc is not None else None
+    if vm is None:
+        return ""
+    return vm.get(_q("val"), "continue")
+
+
+def _keep_together(tbl: etree._Element) -> bool:
+    rows = list(tbl.iterchildren(_q("tr")))
+    if len(rows) <= KEEP_ROWS:
+        return _keep_rows(rows)
+    changed = False
+    group: list[etree._Element] = []
+    for tr in rows + [None]:
+        state = _merge_state(tr) if tr is not None else ""
+        if state == "continue":
+            group.append(tr)
+            continue
+        if 1 < len(group) <= KEEP_ROWS:
+            changed |= _keep_rows(group)
+        group = [tr] if state == "restart" else []
+    return changed
