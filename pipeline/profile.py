@@ -377,6 +377,9 @@ class Profile:
     exclusion_reasons: tuple[str, ...] = ()
     # 近亲属回避 (`pipeline.rules.relatives`); None: no relatives checks under this profile.
     relatives: RelativesRule | None = None
+    # The basis as a posted document names it ("" : `law`): `law` may carry notes for people who keep the data
+    # (地方实践, a year tag) that a notice must not print.
+    law_cited: str = ""
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], province: str = "default") -> Profile:
@@ -785,7 +788,7 @@ _SECTIONS: dict[str, Callable[[_Section], Any]] = {
     "relatives": _relatives,
 }
 _TOP = ("id", "kind", "legal_basis", "law", "short_law", "applies_from", "applies_until", *_SECTIONS)
-_TOP += ("list_order", "strokes_convention", "preceded_by", "exclusion_reasons")
+_TOP += ("list_order", "strokes_convention", "preceded_by", "exclusion_reasons", "law_cited")
 
 
 def build_profile(data: object, province: str = "default") -> Profile | list[Problem]:
@@ -818,6 +821,7 @@ def build_profile(data: object, province: str = "default") -> Profile | list[Pro
         province=province,
         preceded_by=p.text("preceded_by", ""),
         exclusion_reasons=p.words("exclusion_reasons"),
+        law_cited=p.text("law_cited", ""),
         **sections,
     )
     return problems or profile

@@ -893,7 +893,8 @@ def invalid_notice() -> Builder:
 def certificate() -> Builder:
     # No line grid: the certificate sets its own, larger line spacing.
     b = Builder("当选证书", page_numbers=False, border=True, grid=False)
-    b.p("", style="公文-正文", line=Pt(110))
+    b.p("{{ number_text }}", style="公文-正文", size=14, line=Pt(24), first_chars=0, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    b.p("", style="公文-正文", line=Pt(86))
     b.p("当 选 证 书", style="公文-标题", size=36, after=54, line=Pt(60))
     big = dict(size=18, line=Pt(40))
     b.p("{{ name }}同志：", style="公文-正文", first_chars=0, **big)

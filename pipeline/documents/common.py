@@ -207,7 +207,8 @@ class Election:
 
     @property
     def law(self) -> str:
-        return self.profile.law
+        """The basis as a notice prints it: the profile's `law_cited`, else its `law`."""
+        return self.profile.law_cited or self.profile.law
 
     @property
     def convention(self) -> str:

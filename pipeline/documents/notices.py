@@ -47,22 +47,25 @@ def committee(e: Election) -> list[Instance]:
         note = f"（按{e.order_words}为序）" if len(members) > 1 else ""
         roles.append({"role": _pad_role(member_role), "names": "　".join(members) + note})
     count = (1 if c.get("chair") else 0) + len(c.get("vice_chairs") or []) + len(c.get("members") or [])
-    formed = ""
-    if c.get("formed_by"):
-        formed = f"经{c['formed_by']}"
-    if c.get("formed_on"):
-        formed = f"{cdate(c['formed_on'])}，{formed or '经推选'}"
-    intro = f"根据{e.law}和有关规定，{formed or '经推选'}，{e.committee_name}由以下{count}名成员组成。现予公告："
+    intro = f"根据{e.law}和有关规定，{_formed(e)}，{e.committee_name}由以下{count}名成员组成。现予公告："
     duties = [
         f"{e.committee_name}负责主持{e.election_name}工作，{'按照规定' if e.kind == 'party_branch' else '依法'}组织{e.procedures}等事项。"
     ]
-    if e.profile.committee_withdraws:
+    if e.kind == "deputy":
+        duties.append(f"{e.committee_name}的组成人员被提名为代表候选人的，应当辞去选举委员会的职务。")
+    elif e.profile.committee_withdraws:
         duties.append(f"{e.committee_name}成员被提名为候选人的，应当退出{e.committee_name}，所缺名额依照规定递补。")
     contact = e.settings.get("contact")
-    duties.append(
-        "对以上成员有不同意见的，可以自本公告发布之日起五日内向"
-        f"{_committee_issuer(e)}反映" + (f"，联系电话：{contact}。" if contact else "。")
-    )
+    # Only a committee chosen by the voters (村/居/楼栋) invites objections to its members: a 人大 选举委员会 is
+    # appointed by the 县级人大常委会 (选举法第十条), a Party 工作小组 is set up by the branch with the higher
+    # organisation's approval.
+    if e.kind in ("village_committee", "residents_committee", "building_leader"):
+        duties.append(
+            "对以上成员有不同意见的，可以自本公告发布之日起五日内向"
+            f"{_committee_issuer(e)}反映" + (f"，联系电话：{contact}。" if contact else "。")
+        )
+    elif contact:
+        duties.append(f"联系电话：{contact}。")
     date_raw = e.raw_date("committee_published") if (e.schedule.get("committee_published")) else c.get("formed_on")
     date_text = (
         e.date("committee_published")
@@ -79,6 +82,19 @@ def committee(e: Election) -> list[Instance]:
         "signatory": _committee_issuer(e),
     }
     return [Instance("", ctx)]
+
+
+def _formed(e: Election) -> str:
+    """How the committee came to be: appointed (人大), set up (党支部) or chosen (村/居/楼栋), with its date."""
+    c = e.committee
+    if e.kind == "deputy":
+        given = c.get("formed_by") or ""
+        how = f"经{given}" if "任命" in given else f"经{e.county}人民代表大会常务委员会任命"
+    elif e.kind == "party_branch":
+        how = f"经{c['formed_by']}" if c.get("formed_by") else "经支部委员会研究并报上级党组织同意"
+    else:
+        how = f"经{c['formed_by']}" if c.get("formed_by") else "经推选"
+    return f"{cdate(c['formed_on'])}，{how}" if c.get("formed_on") else how
 
 
 def _counted_by(e: Election) -> str:
@@ -179,6 +195,13 @@ def voters(e: Election) -> list[Instance]:
         notes.append(
             "对公布的名单有不同意见的，可以自名单公布之日起五日内向选举委员会提出申诉，"
             "选举委员会应当自收到申诉之日起三日内作出处理决定。"
+            + (
+                # 选举法（2020年修正）第二十九条第二款.
+                "申诉人对处理决定不服的，可以在选举日的五日以前向人民法院起诉，人民法院应当在选举日以前作出判决，"
+                "人民法院的判决为最后决定。"
+                if e.kind == "deputy"
+                else ""
+            )
         )
     where = f"，投票地点为{e.place}" if e.place else ""
     notes.append(f"选举日为{e.date('election_day')}{where}。请{noun}按时参加投票。")

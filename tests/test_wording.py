@@ -1,0 +1,117 @@
+"""The right words for each election kind (issue 13, review §1 #4, #9, §2 rows 01–07, S3).
+
+Each test builds the context the way render does and then renders the document, asserting the exact Chinese text
+on both: a wording fixed in the builder but lost in the template would otherwise pass.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+from helpers import building, deputy, election_of, first_round, party, village
+
+from pipeline.documents import find_kind
+from pipeline.render import render_record
+
+COMMITTEE = {"name": "青石县河湾镇选举委员会", "chair": "潘志刚", "members": ["田建伟", "姜海燕"]}
+
+
+def built(data: dict, kind: str) -> list:
+    return find_kind(kind).build(election_of(data))
+
+
+def rendered(data: dict, kind: str, tmp_path: Path) -> dict[str, str]:
+    """{file name: body text, one paragraph a line} of the documents of `kind`."""
+    render_record(election_of(data), tmp_path, only=kind)
+    out = {}
+    for path in sorted(tmp_path.glob("*.docx")):
+        xml = zipfile.ZipFile(path).read("word/document.xml").decode("utf-8")
+        out[path.name] = "\n".join(
+            "".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", p))
+            for p in re.findall(r"<w:p[ >].*?</w:p>", xml, re.S)
+        )
+    return out
+
+
+def deputy_record(**changes) -> dict:
+    return deputy(unit={"name": "青石县河湾镇选举委员会", "parents": ["青石县"]}, committee=COMMITTEE, **changes)
+
+
+def test_a_township_deputy_committee_is_appointed_by_the_county_standing_committee(tmp_path):
+    ctx = built(deputy_record(), "committee")[0].context
+    assert ctx["intro"] == (
+        "根据《中华人民共和国全国人民代表大会和地方各级人民代表大会选举法》（2020年修正）和有关规定，"
+        "经青石县人民代表大会常务委员会任命，青石县河湾镇选举委员会由以下3名成员组成。现予公告："
+    )
+    assert ctx["duties"][1] == "青石县河湾镇选举委员会的组成人员被提名为代表候选人的，应当辞去选举委员会的职务。"
+    assert not any("不同意见" in d for d in ctx["duties"])
+    text = rendered(deputy_record(), "committee", tmp_path)["01-选举委员会成员公告.docx"]
+    assert "经青石县人民代表大会常务委员会任命，青石县河湾镇选举委员会由以下3名成员组成。" in text
+    assert "经推选" not in text and "五日内" not in text
+
+
+def test_a_party_working_group_notice_has_no_village_objection_clause(tmp_path):
+    data = party(committee={"name": "中共清河社区支部委员会换届选举工作小组", "chair": "付建明", "members": ["温秀梅"]})
+    ctx = built(data, "committee")[0].context
+    assert ctx["intro"] == (
+        "根据《中国共产党基层组织选举工作条例》和有关规定，经支部委员会研究并报上级党组织同意，"
+        "中共清河社区支部委员会换届选举工作小组由以下2名成员组成。现予公告："
+    )
+    assert not any("五日内" in d for d in ctx["duties"])
+    text = rendered(data, "committee", tmp_path)["01-选举委员会成员公告.docx"]
+    assert "五日内" not in text and "（2020）" not in text
+
+
+def test_a_village_committee_still_invites_objections():
+    ctx = built(village(committee={"name": "柳林村村民选举委员会", "chair": "杨德明"}), "committee")[0].context
+    assert ctx["duties"][-1] == "对以上成员有不同意见的，可以自本公告发布之日起五日内向柳林村民委员会反映。"
+
+
+def test_a_deputy_voter_list_names_the_peoples_court(tmp_path):
+    ctx = built(deputy_record(), "voters")[0].context
+    clause = (
+        "对公布的名单有不同意见的，可以自名单公布之日起五日内向选举委员会提出申诉，"
+        "选举委员会应当自收到申诉之日起三日内作出处理决定。申诉人对处理决定不服的，可以在选举日的五日以前"
+        "向人民法院起诉，人民法院应当在选举日以前作出判决，人民法院的判决为最后决定。"
+    )
+    assert clause in ctx["notes"]
+    assert clause in rendered(deputy_record(), "voters", tmp_path)["02-选民名单公告.docx"]
+    # A village roll has no court clause (村委会组织法 knows none).
+    assert not any("人民法院" in n for n in built(village(), "voters")[0].context["notes"])
+
+
+def test_building_notices_cite_the_law_by_its_full_title_and_no_internal_note(tmp_path):
+    data = building(committee={"name": "晨光社区楼栋长推选工作小组", "chair": "李红梅"})
+    law = "《中华人民共和国城市居民委员会组织法》、社区楼栋长（居民小组长）推选办法"
+    assert built(data, "committee")[0].context["intro"].startswith(f"根据{law}和有关规定，")
+    texts = rendered(data, "committee", tmp_path / "c") | rendered(data, "candidates_formal", tmp_path / "f")
+    for name, text in texts.items():
+        assert "地方实践" not in text, name
+        assert f"根据{law}和有关规定" in text, name
+
+
+def test_a_party_pledge_speaks_party_language(tmp_path):
+    ctx = built(party(), "candidate_pledge")[0].context
+    assert ctx["heading"] == "候选人承诺书"
+    assert ctx["items"][0] == "一、遵守党章党规、国家法律法规和选举工作各项规定，服从中共清河社区支部委员会的组织安排。"
+    assert ctx["closing"] == "以上承诺接受党员和群众监督。如有违反，本人自愿接受党组织按照有关规定作出的处理。"
+    text = next(iter(rendered(party(), "candidate_pledge", tmp_path).values()))
+    assert "竞争" not in text and "（2020）" not in text
+    assert text.startswith("候选人承诺书\n")
+    # Other kinds keep the 竞争承诺书.
+    assert built(village(), "candidate_pledge")[0].context["heading"] == "候选人竞争承诺书"
+
+
+def test_certificates_carry_a_number_from_the_records_settings(tmp_path):
+    data = village(rounds=[first_round()], documents={"certificate_prefix": "柳选证", "certificate_first_number": 7})
+    numbers = [(i.suffix, i.context["number_text"]) for i in built(data, "certificate")]
+    assert numbers == [
+        ("刘建华", "编号：柳选证〔2026〕7号"),
+        ("王秀兰", "编号：柳选证〔2026〕8号"),
+        ("孙丽娟", "编号：柳选证〔2026〕9号"),
+    ]
+    assert rendered(data, "certificate", tmp_path)["07-当选证书-王秀兰.docx"].startswith("编号：柳选证〔2026〕8号\n")
+    plain = built(village(rounds=[first_round()]), "certificate")
+    assert [i.context["number_text"] for i in plain] == ["编号：第1号", "编号：第2号", "编号：第3号"]
