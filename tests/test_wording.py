@@ -115,3 +115,54 @@ def test_certificates_carry_a_number_from_the_records_settings(tmp_path):
     assert rendered(data, "certificate", tmp_path)["07-当选证书-王秀兰.docx"].startswith("编号：柳选证〔2026〕8号\n")
     plain = built(village(rounds=[first_round()]), "certificate")
     assert [i.context["number_text"] for i in plain] == ["编号：第1号", "编号：第2号", "编号：第3号"]
+
+
+def with_profile(data: dict, **changes):
+    """The election of `data` under its profile with `changes` (a province's setting)."""
+    import dataclasses
+
+    e = election_of(data)
+    e.profile = dataclasses.replace(e.profile, **changes)
+    return e
+
+
+def test_a_province_that_posts_candidates_by_votes_gets_them_by_votes(tmp_path):
+    data = village()
+    for c, votes in zip(data["candidates"], (50, 80, 30, 90, 60), strict=True):
+        c["nomination_votes"] = votes
+    e = with_profile(data, list_order="votes")
+    ctx = find_kind("candidates_formal").build(e)[0].context
+    posts = ctx["contests"][0]["posts"]
+    assert [c["name"] for c in posts[0]["candidates"]] == ["陈志强", "刘建华"]
+    assert [c["name"] for c in posts[1]["candidates"]] == ["赵国庆", "孙丽娟", "王秀兰"]
+    assert ctx["intro"].endswith("现将正式候选人名单及基本情况公告如下（按得票多少为序，得票相等的以姓氏笔画为序）：")
+    # The default stays 姓氏笔画.
+    default = find_kind("candidates_formal").build(election_of(data))[0].context
+    assert [c["name"] for c in default["contests"][0]["posts"][1]["candidates"]] == ["王秀兰", "孙丽娟", "赵国庆"]
+    render_record(e, tmp_path, only="candidates_formal")
+    text = rendered_files(tmp_path)["03-正式候选人名单公告.docx"]
+    assert "（按得票多少为序，得票相等的以姓氏笔画为序）" in text
+    assert text.index("赵国庆") < text.index("孙丽娟") < text.index("王秀兰")
+
+
+def test_the_results_notice_states_the_publicity_period_where_the_profile_says_so(tmp_path):
+    from pipeline.profile import Publicity
+
+    data = village(rounds=[first_round()], documents={"contact": "0730-1234567"})
+    e = with_profile(data, results_publicity=Publicity(days=7, to="柳林镇人民政府", article="本省选举办法"))
+    line = "本公告自发布之日起公示七日。公示期间，对选举结果有异议的，可以向柳林镇人民政府（联系电话：0730-1234567）实名反映。"
+    assert find_kind("results").build(e)[0].context["notes"][-1] == line
+    render_record(e, tmp_path, only="results")
+    assert line in rendered_files(tmp_path)["06-选举结果公告.docx"]
+    assert not any("公示" in n for n in built(data, "results")[0].context["notes"])
+
+
+def rendered_files(folder: Path) -> dict[str, str]:
+    out = {}
+    for path in sorted(folder.glob("*.docx")):
+        xml = zipfile.ZipFile(path).read("word/document.xml").decode("utf-8")
+        out[path.name] = "\n".join(
+            "".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", p))
+            for p in re.findall(r"<w:p[ >].*?</w:p>", xml, re.S)
+        )
+    return out

@@ -14,6 +14,7 @@ from .common import (
     common_context,
     heading_number,
     no_formal_candidates,
+    numeral,
     or_dash,
     split_title,
     tight,
@@ -268,6 +269,16 @@ def _candidate_row(e: Election, c: dict, formal: bool = True) -> dict:
     }
 
 
+def _by_votes(e: Election, formal: bool, people: list[dict]) -> bool:
+    """A formal list ordered by votes: the profile says so (list_order: votes) and every candidate has a count."""
+    return (
+        formal
+        and e.profile.list_order == "votes"
+        and bool(people)
+        and all(c.get("nomination_votes") is not None for c in people)
+    )
+
+
 def _candidate_list(e: Election, formal: bool) -> list[Instance]:
     if not any(view.seats for view in e.views):
         raise Waiting("seats", "记录中还没有职位及应选名额")
@@ -285,6 +296,9 @@ def _candidate_list(e: Election, formal: bool) -> list[Instance]:
                 continue
             by_name = {c["name"]: c for c in people}
             ordered = [by_name[n] for n in e.sort(list(by_name))]
+            if _by_votes(e, formal, people):
+                # 按得票多少的顺序张榜公布 (the province's rule); equal counts keep 姓氏笔画 order.
+                ordered.sort(key=lambda c: -int(c["nomination_votes"]))
             level = e.post_level
             extra = f"，{_difference(seats, len(ordered))}" if formal else ""
             posts.append(
@@ -309,11 +323,15 @@ def _candidate_list(e: Election, formal: bool) -> list[Instance]:
         raise Waiting("candidates", "记录中还没有候选人")
     seats_total = sum(s for _, s, _ in totals)
     count_total = sum(n for _, _, n in totals)
+    voted = formal and all(
+        _by_votes(e, formal, [c for _, c in view.formal_candidates()]) for view in e.views if view.candidates
+    )
+    order = f"按得票多少为序，得票相等的以{e.order_words}为序" if voted else f"以{e.order_words}为序"
     if formal:
         verb = "经审查、酝酿和协商" if e.kind != "party_branch" else "经上级党组织审查同意"
         intro = (
             f"根据{e.law}和有关规定，{verb}，{e.election_name}{title_noun}已经确定。"
-            f"现将{title_noun}名单及基本情况公告如下（以{e.order_words}为序）："
+            f"现将{title_noun}名单及基本情况公告如下（{order}）："
         )
     else:
         intro = (
@@ -536,6 +554,17 @@ def _appointed_notes(e: Election) -> list[str]:
     return out
 
 
+def _publicity_lines(e: Election) -> list[str]:
+    """The 公示期 and where to object, where the profile says the results are posted for a time."""
+    rule = e.profile.results_publicity
+    if rule is None:
+        return []
+    to = rule.to or e.committee_name
+    contact = e.settings.get("contact")
+    phone = f"（联系电话：{contact}）" if contact else ""
+    return [f"本公告自发布之日起公示{numeral(rule.days)}日。公示期间，对选举结果有异议的，可以向{to}{phone}实名反映。"]
+
+
 def results(e: Election) -> list[Instance]:
     counted = [(v, r) for v, r in e.pairs() if r.rounds]
     if not counted:
@@ -616,6 +645,7 @@ def results(e: Election) -> list[Instance]:
                     + "。"
                 )
             notes.extend(_appointed_notes(e))
+            notes.extend(_publicity_lines(e))
         suffix = "" if index == 0 else f"第{index + 1}轮{ROUND_NAMES.get(rtype, '')}"
         published = e.schedule.get("results_published") if index == 0 else None
         date_raw = published or date
