@@ -166,3 +166,98 @@ def rendered_files(folder: Path) -> dict[str, str]:
             for p in re.findall(r"<w:p[ >].*?</w:p>", xml, re.S)
         )
     return out
+
+
+def three_districts() -> dict:
+    """A township's 人大 record with three 选区 (1, 3 and 2 seats), each voting in its own place."""
+    data = deputy_record(documents={"number_prefix": "河选", "place": "河湾镇人民政府礼堂"})
+    names = iter(["王志刚", "李春梅", "张德福", "赵永清", "钱学军", "孙桂兰", "周立新", "吴海燕", "郑国强"])
+    contests = []
+    for name, seats, count, place in (
+        ("第五选区", 1, 2, "第五选区五里村村委会"),
+        ("第六选区", 3, 4, "第六选区河湾中学"),
+        ("第七选区", 2, 3, None),
+    ):
+        contest = {
+            "name": name,
+            "seats": [{"post": "代表", "count": seats}],
+            "electorate": {"registered": 1000 * seats},
+            "candidates": [
+                {"name": next(names), "post": "代表", "nominated_by": "选民十人以上联名推荐"} for _ in range(count)
+            ],
+        }
+        if place:
+            contest["place"] = place
+        contests.append(contest)
+    data["contests"] = contests
+    return data
+
+
+def test_several_districts_get_one_voter_list_each_with_its_own_place_and_number(tmp_path):
+    notices = built(three_districts(), "voters")
+    assert [n.suffix for n in notices] == ["第五选区", "第六选区", "第七选区"]
+    assert ["".join(n.context["title_lines"]) for n in notices] == [
+        f"青石县人民代表大会代表选举{d}选民名单公告" for d in ("第五选区", "第六选区", "第七选区")
+    ]
+    assert [n.context["doc_number"] for n in notices] == ["河选〔2026〕2号", "河选〔2026〕3号", "河选〔2026〕4号"]
+    assert [n.context["notes"][-1] for n in notices] == [
+        "选举日为2026年11月20日，投票地点为第五选区五里村村委会。请选民按时参加投票。",
+        "选举日为2026年11月20日，投票地点为第六选区河湾中学。请选民按时参加投票。",
+        "选举日为2026年11月20日，投票地点为河湾镇人民政府礼堂。请选民按时参加投票。",
+    ]
+    texts = rendered(three_districts(), "voters", tmp_path)
+    assert set(texts) == {
+        "02-选民名单公告-第五选区.docx",
+        "02-选民名单公告-第六选区.docx",
+        "02-选民名单公告-第七选区.docx",
+    }
+    assert "投票地点为第六选区河湾中学" in texts["02-选民名单公告-第六选区.docx"]
+    assert "第五选区五里村村委会" not in texts["02-选民名单公告-第六选区.docx"]
+
+
+def test_several_districts_get_one_candidate_list_each_numbered_after_the_voter_lists():
+    notices = built(three_districts(), "candidates_formal")
+    assert [(n.suffix, n.context["doc_number"]) for n in notices] == [
+        ("第五选区", "河选〔2026〕8号"),
+        ("第六选区", "河选〔2026〕9号"),
+        ("第七选区", "河选〔2026〕10号"),
+    ]
+    # Each list holds its own 选区 only, under that 选区's name.
+    assert [[c["name"] for c in n.context["contests"]] for n in notices] == [["第五选区"], ["第六选区"], ["第七选区"]]
+    assert [len(n.context["contests"][0]["posts"][0]["candidates"]) for n in notices] == [2, 4, 3]
+
+
+def test_county_deputies_results_are_confirmed_and_signed_by_the_county_committee(tmp_path):
+    data = deputy_record()
+    data["contests"][0]["rounds"] = [
+        {
+            "type": "first",
+            "date": "2026-11-20",
+            "participants": 2900,
+            "ballots": {"issued": 2900, "returned": 2900, "invalid": 10},
+            "votes": {"代表": {"王志刚": 2000, "李春梅": 1800, "张德福": 900}},
+        }
+    ]
+    ctx = built(data, "results")[0].context
+    assert ctx["signatory"] == "青石县选举委员会"
+    three = three_districts()
+    for contest in three["contests"]:
+        seats = contest["seats"][0]["count"]
+        names = [c["name"] for c in contest["candidates"]]
+        contest["rounds"] = [
+            {
+                "type": "first",
+                "participants": 900 * seats,
+                "ballots": {"issued": 900 * seats, "returned": 900 * seats},
+                "votes": {"代表": {n: 800 * seats - 10 * i for i, n in enumerate(names)}},
+            }
+        ]
+    titles = ["".join(n.context["title_lines"]) for n in built(three, "results")]
+    assert titles == [f"青石县人民代表大会代表选举{d}选举结果公告" for d in ("第五选区", "第六选区", "第七选区")]
+    assert ctx["intro"] == (
+        "青石县人民代表大会代表选举于2026年11月20日进行投票选举。"
+        "根据青石县河湾镇选举委员会的计票结果，经青石县选举委员会确认有效，现将选举结果公告如下："
+    )
+    text = rendered(data, "results", tmp_path)["06-选举结果公告.docx"]
+    assert "经青石县选举委员会确认有效，现将选举结果公告如下：" in text
+    assert text.rstrip().endswith("青石县选举委员会\n2026年11月20日")

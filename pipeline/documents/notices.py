@@ -124,6 +124,40 @@ COMMITTEE_VARIABLES = {
 # 选民名单公告
 # --------------------------------------------------------------------------------------------
 
+
+def _posted(e: Election, build) -> list[Instance]:
+    """`build(e)`, or one notice per 选区 where the law posts them so (`Election.posted_per_contest`): each
+    titled with its 选区, numbered apart, with its own 投票地点, in a file named after it."""
+    if not e.posted_per_contest:
+        return build(e)
+    out = []
+    for view, one in e.per_contest():
+        try:
+            instances = build(one)
+        except Waiting:
+            continue
+        for instance in instances:
+            ctx = dict(instance.context)
+            title = "".join(ctx.get("title_lines") or [])
+            if title.startswith(e.election_name):
+                rest = title[len(e.election_name) :]
+                # `titled` dropped the 选举 of 选举结果公告 after “…选举”; after the 选区's name it is needed again.
+                rest = "选举结果公告" if rest == "结果公告" else rest
+                ctx["title_lines"] = split_title([e.election_name + view.name, rest])
+            suffix = "-".join(p for p in (view.name, instance.suffix) if p)
+            out.append(Instance(suffix, ctx, instance.title))
+    return out or build(e)
+
+
+def _places(e: Election) -> str:
+    """ "，投票地点为…" for one place; each contest's own place when the contests vote in different places."""
+    places = {view.name: e.place_of(view) for view in e.views}
+    if len(e.views) > 1 and len(set(places.values())) > 1:
+        return "，投票地点：" + "；".join(f"{name}为{place}" for name, place in places.items() if place)
+    place = e.place
+    return f"，投票地点为{place}" if place else ""
+
+
 ROLL_COLUMNS = 5  # names per line (tab stops of 公文-名单 at fifths of the line)
 ROLL_SLOT = 5  # characters that fit one column at 三号
 
@@ -146,6 +180,10 @@ def roll_lines(names: list[str], columns: int = ROLL_COLUMNS, slot: int = ROLL_S
 
 
 def voters(e: Election) -> list[Instance]:
+    return _posted(e, _voters)
+
+
+def _voters(e: Election) -> list[Instance]:
     registered = [v.registered for v in e.views if v.registered is not None]
     if len(registered) < len(e.views) or not registered:
         raise Waiting("electorate.registered", "记录中还没有登记选民数")
@@ -204,8 +242,7 @@ def voters(e: Election) -> list[Instance]:
                 else ""
             )
         )
-    where = f"，投票地点为{e.place}" if e.place else ""
-    notes.append(f"选举日为{e.date('election_day')}{where}。请{noun}按时参加投票。")
+    notes.append(f"选举日为{e.date('election_day')}{_places(e)}。请{noun}按时参加投票。")
     title_noun = (
         "党员名单公告" if e.kind == "party_branch" else f"{REPRESENTATIVES.get(e.method or '', '选民')}名单公告"
     )
@@ -354,7 +391,7 @@ def _candidate_list(e: Election, formal: bool) -> list[Instance]:
             if short:
                 text += f"；{'、'.join(dict.fromkeys(short))}候选人少于应选名额"
             notes.append(text + "。")
-        where = f"，投票地点为{e.place}" if e.place else ""
+        where = _places(e)
         notes.append(f"选举日为{e.date('election_day')}{where}。")
         slot, date_key = "candidates_formal", "candidates_published"
     else:
@@ -378,11 +415,11 @@ def candidates_initial(e: Election) -> list[Instance]:
     has_initial = any(c.get("formal") is False for v in e.views for c in v.candidates)
     if not e.schedule.get("initial_candidates_published") and not has_initial:
         raise Waiting("schedule.initial_candidates_published", "记录中没有初步候选人名单的公布日期")
-    return _candidate_list(e, formal=False)
+    return _posted(e, lambda one: _candidate_list(one, formal=False))
 
 
 def candidates_formal(e: Election) -> list[Instance]:
-    return _candidate_list(e, formal=True)
+    return _posted(e, lambda one: _candidate_list(one, formal=True))
 
 
 CANDIDATES_VARIABLES = {
@@ -566,6 +603,10 @@ def _publicity_lines(e: Election) -> list[str]:
 
 
 def results(e: Election) -> list[Instance]:
+    return _posted(e, _results)
+
+
+def _results(e: Election) -> list[Instance]:
     counted = [(v, r) for v, r in e.pairs() if r.rounds]
     if not counted:
         raise Waiting("rounds[].votes", "尚无计票结果")
@@ -626,9 +667,11 @@ def results(e: Election) -> list[Instance]:
         rtype = types[0] if len(set(types)) == 1 else "first"
         date = next((d for d in dates if d), None) or e.schedule.get("election_day")
         where = f"在{e.place}" if e.place else ""
+        # County deputies: the county/district 选举委员会 confirms the result and announces it (选举法 §46).
+        confirmed = f"经{e.results_issuer}确认有效，" if e.county_level else ""
         intro = (
             f"{e.election_name}于{cdate(date)}{where}进行{RERUN_ACTIONS[rtype] if repeats else ROUND_ACTIONS[rtype]}。"
-            f"根据{_counted_by(e)}计票结果，现将选举结果公告如下："
+            f"根据{_counted_by(e)}计票结果，{confirmed}现将选举结果公告如下："
         )
         notes = []
         if index == last_index:
@@ -659,7 +702,7 @@ def results(e: Election) -> list[Instance]:
             "contests": contests_ctx,
             "notes": notes,
             "date_text": cdate(date_raw),
-            "signatory": e.signatory,
+            "signatory": e.results_issuer,
         }
         out.append(Instance(suffix, ctx))
     return out
