@@ -87,9 +87,10 @@ def test_the_signature_stays_inside_the_sheet(long_ballots):
     bbox = subprocess.run(
         [tool("pdftotext"), "-bbox-layout", str(long_ballots[30]), "-"], capture_output=True, text=True, check=True
     ).stdout
-    words = re.findall(r'<word xMin="[\d.]+" yMin="[\d.]+" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', bbox)
+    first_page = bbox.split("</page>")[0]
+    words = re.findall(r'<word xMin="[\d.]+" yMin="[\d.]+" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', first_page)
     assert max(float(y) for _, y, _ in words) <= 841.89 - 20 * 72 / 25.4
-    assert words[-1][2] == "日"  # the date is the last line
+    assert words[-1][2] == "日"  # the date (2026年4月18日) ends the first and only page
     for x, _, text in words:
         hang = 12 if text[-1] in "，。；：、”）" else 0
         assert float(x) <= 521.6 + 1 + hang, text
@@ -181,9 +182,7 @@ def test_a_combined_ballot_puts_every_post_on_one_sheet(tmp_path):
     text = docx_text(tmp_path / "05-选票.docx")
     assert "2.副主任（应选1名，候选人2名）\n序号\n候选人姓名\n符号栏" in text
     assert text.index("2.副主任") < text.index("周文斌") < text.index("3.委员")
-
-
-def test_the_default_stays_one_ballot_per_post():
+    # Without the setting, the default stays one ballot per post.
     assert [b.suffix for b in ballot_builder.ballots(election_of(village()))] == ["主任", "委员"]
 
 

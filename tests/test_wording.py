@@ -62,9 +62,7 @@ def test_a_party_working_group_notice_has_no_village_objection_clause(tmp_path):
     assert not any("五日内" in d for d in ctx["duties"])
     text = rendered(data, "committee", tmp_path)["01-选举委员会成员公告.docx"]
     assert "五日内" not in text and "（2020）" not in text
-
-
-def test_a_village_committee_still_invites_objections():
+    # A committee the villagers chose still invites objections.
     ctx = built(village(committee={"name": "柳林村村民选举委员会", "chair": "杨德明"}), "committee")[0].context
     assert ctx["duties"][-1] == "对以上成员有不同意见的，可以自本公告发布之日起五日内向柳林村民委员会反映。"
 
