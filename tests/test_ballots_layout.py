@@ -53,12 +53,24 @@ def long_ballots(tmp_path_factory) -> dict[int, Path]:
     """The 委员 ballots of 18 and 30 candidates, rendered and converted in one LibreOffice run."""
     root = tmp_path_factory.mktemp("long-ballots")
     files = {}
-    for n in (18, 30):
-        render_record(election_of(many(n)), root / f"n{n}", only="ballot")
-        files[n] = root / f"n{n}" / "05-选票-委员.docx"
-        files[n] = files[n].rename(root / f"ballot-{n}.docx")
+    for n, data in ((18, many(18)), (30, many(30)), (-30, long_party())):
+        render_record(election_of(data), root / f"n{n}", only="ballot")
+        files[n] = (root / f"n{n}" / "05-选票-委员.docx").rename(root / f"ballot{n}.docx")
     convert(list(files.values()), root / "pdf", tmp_path_factory.mktemp("lo-profile"))
-    return {n: root / "pdf" / f"ballot-{n}.pdf" for n in files}
+    return {n: root / "pdf" / f"ballot{n}.pdf" for n in files}
+
+
+LONG_NAMES = ["迪丽娜尔·吐尔逊", "热合曼·阿不都热依木"]
+
+
+def long_party() -> dict:
+    """A Party ballot of 30 委员 candidates (two columns, three mark columns) with two long ·-names."""
+    names = LONG_NAMES + [SURNAMES[i] + GIVEN[i % len(GIVEN)] for i in range(28)]
+    data = party()
+    data["seats"] = [{"post": "书记", "count": 1}, {"post": "委员", "count": 6}]
+    data["candidates"] = [cand("付建明", "书记")] + [cand(n, "委员") for n in names]
+    data["electorate"] = {"registered": 300}
+    return data
 
 
 def page_texts(pdf: Path) -> list[str]:
@@ -96,6 +108,18 @@ def test_the_signature_stays_inside_the_sheet(long_ballots):
         assert float(x) <= 521.6 + 1 + hang, text
 
 
+def test_a_long_name_keeps_one_line_on_a_two_column_party_ballot(long_ballots):
+    """The cell of a ·-name gets a smaller size of its own; the other names keep the layout's size."""
+    pdf = long_ballots[-30]
+    assert pages(pdf) == 1
+    lines = page_texts(pdf)[0].replace(" ", "").splitlines()
+    for name in LONG_NAMES:
+        assert any(name in line for line in lines), (name, lines)
+    rows = ballot(long_party(), "委员")["sections"][0]["rows"]
+    sizes = {r["name"]: r["sz"] for r in rows}
+    assert (sizes["热合曼·阿不都热依木"], sizes["迪丽娜尔·吐尔逊"], sizes["王建国"]) == ("14", "17", "24")
+
+
 def test_long_lists_get_two_columns_and_short_ones_keep_one():
     assert ballot(many(3, seats=2), "委员")["layout"]["columns"] == 1
     wide = ballot(many(30), "委员")
@@ -103,7 +127,7 @@ def test_long_lists_get_two_columns_and_short_ones_keep_one():
     pairs = wide["sections"][0]["pairs"]
     assert len(pairs) == 18  # 30 candidates + 5 另选人, read down the left column first
     assert pairs[0]["left"]["number"] == "1" and pairs[0]["right"]["number"] == "19"
-    assert pairs[-1]["right"] == {"number": "", "name": ""}
+    assert (pairs[-1]["right"]["number"], pairs[-1]["right"]["name"]) == ("", "")
 
 
 def test_a_ballot_no_sheet_can_hold_is_refused_in_chinese():

@@ -779,6 +779,16 @@ def ballot() -> Builder:
                 # The 序号 column also holds "另选人": it has a size of its own.
                 text = "".join(t.text or "" for t in tc.iter(qn("w:t")))
                 cell_size = "layout.number_sz" if r and "number" in text else size
+                if r and ".name }}" in text:
+                    # A name cell: its own size (a long name is set smaller) and 0.5 mm side margins.
+                    cell_size = text.strip("{} ").replace(".name", ".sz")
+                    margins = OxmlElement("w:tcMar")
+                    for side in ("w:left", "w:right"):
+                        edge = OxmlElement(side)
+                        edge.set(qn("w:w"), "28")
+                        edge.set(qn("w:type"), "dxa")
+                        margins.append(edge)
+                    tc.tcPr.find(qn("w:vAlign")).addprevious(margins)
                 for para in tc.iter(qn("w:p")):
                     if r:
                         spacing = {"w:line": "{{ layout.name_line }}", "w:lineRule": "exact"}

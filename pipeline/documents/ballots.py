@@ -27,11 +27,17 @@ class Layout:
     name_pt: float
     note_pt: float
 
-    def context(self, marks: int, longest: int) -> dict:
-        # The name column (see the template): a name is never broken, so a long one gets a smaller size.
-        name_mm = {(1, 1): 84, (1, 3): 64, (2, 1): 37, (2, 3): 26}[(self.columns, marks)]
-        fit = (name_mm - 3.8) * MM / max(longest, 1)
-        name_pt = max(9.0, min(self.name_pt, int(fit * 2) / 2))
+    def name_mm(self, marks: int) -> float:
+        """Width of the name column (see the template `ballot` in tools/make_templates.py)."""
+        return {(1, 1): 84, (1, 3): 64, (2, 1): 36, (2, 3): 26}[(self.columns, marks)]
+
+    def name_size(self, marks: int, name: str) -> float:
+        """The size (pt) that keeps `name` on one line of its cell: the layout's, or smaller for a long name,
+        down to 小六 (6.5 pt). The name cells have 0.5 mm side margins."""
+        fit = (self.name_mm(marks) - 1.2) * MM / max(len(name), 1)
+        return max(6.5, min(self.name_pt, int(fit * 2) / 2))
+
+    def context(self, marks: int) -> dict:
         number_mm = {(1, 1): 22, (1, 3): 20, (2, 1): 17, (2, 3): 16}[(self.columns, marks)]
         number_pt = min(self.name_pt, int((number_mm - 3.8) * MM / 3 * 2) / 2)
         # The header of a two-column Party ballot holds 不赞成 in 14 mm.
@@ -40,10 +46,10 @@ class Layout:
             "columns": self.columns,
             "marks": marks,
             "row_tw": str(round(self.row_mm * 56.693)),
-            "name_sz": str(int(name_pt * 2)),
+            "name_sz": str(int(self.name_pt * 2)),
             "number_sz": str(int(number_pt * 2)),
             "head_sz": str(int(head_pt * 2)),
-            "name_line": str(int(min(name_pt * 1.3, self.row_mm * MM) * 20)),
+            "name_line": str(int(min(self.name_pt * 1.3, self.row_mm * MM) * 20)),
             "note_sz": str(int(self.note_pt * 2)),
             "note_line": str(int(self.note_pt * 1.5 * 20)),
         }
@@ -175,7 +181,7 @@ def _rows(names: list[str], write_ins: int) -> list[dict]:
 def _pairs(rows: list[dict]) -> list[dict]:
     """Two columns read down, then across: the left column holds the first half."""
     half = -(-len(rows) // 2)
-    blank = {"number": "", "name": ""}
+    blank = {"number": "", "name": "", "sz": rows[0]["sz"] if rows else "24"}
     return [{"left": rows[i], "right": rows[half + i] if half + i < len(rows) else blank} for i in range(half)]
 
 
@@ -191,10 +197,14 @@ def _laid_out(e: Election, what: str, ctx: dict) -> dict:
     if layout is None:
         raise BallotTooLong(e.file, what, sum(rows for _, rows in shape))
     marks = 3 if e.kind == "party_branch" else 1
-    longest = max((len(r["name"]) for s in sections for r in s["rows"]), default=0)
+    # Each name cell has its own size: a long (·-)name is set smaller rather than broken.
+    sections = [
+        s | {"rows": [r | {"sz": str(int(layout.name_size(marks, r["name"]) * 2))} for r in s["rows"]]}
+        for s in sections
+    ]
     if layout.columns == 2:
         sections = [s | {"pairs": _pairs(s["rows"])} for s in sections]
-    return ctx | {"sections": sections, "layout": layout.context(marks, longest)}
+    return ctx | {"sections": sections, "layout": layout.context(marks)}
 
 
 def _base(e: Election, subtitle: str, date: str | None) -> dict:
@@ -346,11 +356,12 @@ BALLOT_VARIABLES = {
     "sections[].pairs": "两栏排版时的各行（列表），每项 left、right 各为一行（左栏为前一半）；一栏排版时为空",
     "sections[].rows[].number": "序号；另选人行为“另选人”",
     "sections[].rows[].name": "候选人姓名；另选人行为空",
+    "sections[].rows[].sz": "该姓名的字号（半磅）：通常同 layout.name_sz，长姓名缩小（不小于小六）以免在格内折行",
     "layout": "版式：选票始终为一张，候选人多时改为两栏、减小行高和字号，每项：",
     "layout.columns": "栏数：1 或 2（两栏时先排满左栏）",
     "layout.marks": "符号栏数：1（符号栏），党组织选举为 3（赞成、不赞成、弃权）",
     "layout.row_tw": "行高（缇，1/20 磅）",
-    "layout.name_sz": "姓名字号（半磅，如 32 为三号）；长姓名再缩小，不在格内折行",
+    "layout.name_sz": "姓名字号（半磅，如 32 为三号）；长姓名见 sections[].rows[].sz",
     "layout.number_sz": "序号栏字号（半磅）",
     "layout.head_sz": "表头字号（半磅）",
     "layout.name_line": "姓名行距（缇）",
