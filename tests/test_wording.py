@@ -259,3 +259,18 @@ def test_county_deputies_results_are_confirmed_and_signed_by_the_county_committe
     text = rendered(data, "results", tmp_path)["06-选举结果公告.docx"]
     assert "经青石县选举委员会确认有效，现将选举结果公告如下：" in text
     assert text.rstrip().endswith("青石县选举委员会\n2026年11月20日")
+
+
+def test_a_party_candidate_list_shows_the_date_of_joining_instead_of_an_all_party_column(tmp_path):
+    data = party()
+    joined_dates = ("1995-06", "2002-07", "2008-05", "2013-06", "1990-07", "2010-12")
+    for c, joined in zip(data["candidates"], joined_dates, strict=True):
+        c["politics"], c["joined_party"] = "中共党员", joined
+    ctx = built(data, "candidates_formal")[0].context
+    assert ctx["politics_header"] == "入党时间"
+    assert ctx["contests"][0]["posts"][0]["candidates"][0]["politics"] == "1995年6月"
+    text = rendered(data, "candidates_formal", tmp_path)["03-正式候选人名单公告.docx"]
+    assert "出生年月\n文化程度\n入党时间\n" in text and "1995年6月" in text
+    assert "政治面貌" not in text and "中共党员" not in text
+    # Other kinds keep 政治面貌.
+    assert built(village(), "candidates_formal")[0].context["politics_header"] == "政治面貌"

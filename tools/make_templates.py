@@ -708,7 +708,7 @@ CANDIDATE_COLUMNS = [
     (11, "民族", "{{ c.ethnicity }}"),
     (27, "出生年月", "{{ c.birth }}"),
     (20, "文化程度", "{{ c.education }}"),
-    (20, "政治面貌", "{{ c.politics }}"),
+    (20, "{{ politics_header }}", "{{ c.politics }}"),
     (25, "工作单位及职务", "{{ c.workplace }}"),
     (26, "推荐方式", "{{ c.nominated_by }}"),
 ]

@@ -299,11 +299,17 @@ def _candidate_row(e: Election, c: dict, formal: bool = True) -> dict:
         "ethnicity": or_dash(c.get("ethnicity")),
         "birth": year_month(c.get("birth")),
         "education": or_dash(c.get("education")),
-        "politics": or_dash(c.get("politics")),
+        # A Party list shows 入党时间 (`_joined_column`): 政治面貌 would say 中共党员 for everyone.
+        "politics": year_month(c.get("joined_party")) if _joined_column(e) else or_dash(c.get("politics")),
         "workplace": or_dash(c.get("workplace")),
         "nominated_by": nominated,
         "post": c.get("post", ""),
     }
+
+
+def _joined_column(e: Election) -> bool:
+    """A Party list whose record gives 入党时间 (candidates[].joined_party) shows it instead of 政治面貌."""
+    return e.kind == "party_branch" and any(c.get("joined_party") for v in e.views for c in v.candidates)
 
 
 def _by_votes(e: Election, formal: bool, people: list[dict]) -> bool:
@@ -402,6 +408,7 @@ def _candidate_list(e: Election, formal: bool) -> list[Instance]:
         "title_lines": split_title([e.election_name, f"{title_noun}名单公告"]),
         "doc_number": e.doc_number(slot, date_raw),
         "list_stage": "正式" if formal else "初步",
+        "politics_header": "入党时间" if _joined_column(e) else "政治面貌",
         "intro": intro,
         "contests": contests_ctx,
         "notes": notes,
@@ -424,6 +431,7 @@ def candidates_formal(e: Election) -> list[Instance]:
 
 CANDIDATES_VARIABLES = {
     "list_stage": "名单阶段：初步 或 正式",
+    "politics_header": "基本情况表第六栏的表头：政治面貌；党组织选举为 入党时间",
     "intro": "导语：依据、产生方式、排序方式",
     "contests": "按选举场次分列（列表；单场次记录只有一项），每项：",
     "contests[].heading": "场次标题，如 （一）1号楼；单场次记录为空",
@@ -441,7 +449,7 @@ CANDIDATES_VARIABLES = {
     "contests[].posts[].candidates[].ethnicity": "民族",
     "contests[].posts[].candidates[].birth": "出生年月，如 1972年5月",
     "contests[].posts[].candidates[].education": "文化程度",
-    "contests[].posts[].candidates[].politics": "政治面貌",
+    "contests[].posts[].candidates[].politics": "政治面貌；党组织选举为入党时间（candidates[].joined_party），如 2001年7月",
     "contests[].posts[].candidates[].workplace": "工作单位及职务",
     "contests[].posts[].candidates[].nominated_by": "推荐方式；初步名单中有推荐票数时附在后面，如 村党组织提名（1712票）",
     "contests[].posts[].candidates[].post": "参选职位",
