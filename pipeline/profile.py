@@ -135,6 +135,15 @@ class Citing:
     article: str
 
 
+@dataclass(frozen=True)
+class Publicity:
+    """The results are posted for a set time (公示期) in which objections go to `to`, citing `article`."""
+
+    days: int
+    to: str
+    article: str
+
+
 WomenRemedy = Literal["reserved_seat", "runoff_among_women", "warning"]
 
 
@@ -377,6 +386,11 @@ class Profile:
     exclusion_reasons: tuple[str, ...] = ()
     # 近亲属回避 (`pipeline.rules.relatives`); None: no relatives checks under this profile.
     relatives: RelativesRule | None = None
+    # The basis as a posted document names it ("" : `law`): `law` may carry notes for people who keep the data
+    # (地方实践, a year tag) that a notice must not print.
+    law_cited: str = ""
+    # 公示期 of the results notice (`results_publicity`); None: the notice states none.
+    results_publicity: Publicity | None = None
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], province: str = "default") -> Profile:
@@ -570,6 +584,13 @@ def _size(p: _Section) -> SizeRule | None:
 def _citing(p: _Section, name: str) -> Citing | None:
     s = p.section(name, ("article",), nullable=True)
     return None if s is None else Citing(article=s.text("article"))
+
+
+def _publicity(p: _Section) -> Publicity | None:
+    s = p.section("results_publicity", ("days", "to", "article"), nullable=True)
+    if s is None:
+        return None
+    return Publicity(days=s.integer("days", low=1) or 1, to=s.text("to", ""), article=s.text("article", ""))
 
 
 def _women(p: _Section) -> WomenRule | None:
@@ -785,7 +806,7 @@ _SECTIONS: dict[str, Callable[[_Section], Any]] = {
     "relatives": _relatives,
 }
 _TOP = ("id", "kind", "legal_basis", "law", "short_law", "applies_from", "applies_until", *_SECTIONS)
-_TOP += ("list_order", "strokes_convention", "preceded_by", "exclusion_reasons")
+_TOP += ("list_order", "strokes_convention", "preceded_by", "exclusion_reasons", "law_cited", "results_publicity")
 
 
 def build_profile(data: object, province: str = "default") -> Profile | list[Problem]:
@@ -818,6 +839,8 @@ def build_profile(data: object, province: str = "default") -> Profile | list[Pro
         province=province,
         preceded_by=p.text("preceded_by", ""),
         exclusion_reasons=p.words("exclusion_reasons"),
+        law_cited=p.text("law_cited", ""),
+        results_publicity=_publicity(p),
         **sections,
     )
     return problems or profile

@@ -785,7 +785,7 @@ CANDIDATE_COLUMNS = [
     (11, "民族", "{{ c.ethnicity }}"),
     (27, "出生年月", "{{ c.birth }}"),
     (20, "文化程度", "{{ c.education }}"),
-    (20, "政治面貌", "{{ c.politics }}"),
+    (20, "{{ politics_header }}", "{{ c.politics }}"),
     (25, "工作单位及职务", "{{ c.workplace }}"),
     (26, "推荐方式", "{{ c.nominated_by }}"),
 ]
@@ -827,24 +827,102 @@ def candidate_list_notice() -> Builder:
 
 
 def ballot() -> Builder:
+    """The ballot: one sheet whatever the number of candidates.
+
+    The builder (pipeline/documents/ballots.py) chooses the layout: `layout.columns` (1, or 2 for long lists),
+    `layout.marks` (1 符号栏, or 3 for 赞成/不赞成/弃权 on a Party ballot), the row height `layout.row_tw` and the
+    type sizes `layout.name_sz`/`layout.note_sz` (half-points) with the note's line pitch `layout.note_line`.
+    Those values go into attributes of the XML, so one template covers every layout. `sections` holds one
+    table per post: a single post for the per-post ballot, every post for the combined ballot.
+    """
     b = Builder("选票", page_numbers=False, compact=True)
     b.title()
     b.p("{{ subtitle }}", style="公文-文号")
-    b.p("{{ seats_text }}", style="公文-文号", bold=True, after=8)
-    b.table(
-        [22, 84, 50],
-        ["序号", "{{ name_header }}", "{{ mark_header }}"],
-        ["{%tr for row in rows %}", ["{{ row.number }}", "{{ row.name }}", ""], "{%tr endfor %}"],
-        row_height_mm=9,
-        text_style="公文-选票文字",
-        head_style="公文-选票表头",
-    )
+    b.p("{{ seats_text }}", style="公文-文号", bold=True, after=6)
+
+    def templated(element, tag: str, **attrs: str) -> None:
+        """Set (or add) child `tag` of `element` with Jinja attribute values."""
+        child = element.find(qn(tag))
+        if child is None:
+            child = OxmlElement(tag)
+            element.append(child)
+        for name, value in attrs.items():
+            child.set(qn(name), value)
+
+    def sized(table) -> None:
+        """Row height and type sizes of the header and the data row from the layout."""
+        for r, size in ((0, "layout.head_sz"), (2, "layout.name_sz")):
+            tr = table.rows[r]._tr
+            if r:
+                templated(tr.get_or_add_trPr(), "w:trHeight", **{"w:val": "{{ layout.row_tw }}"})
+            for tc in tr.iter(qn("w:tc")):
+                # The 序号 column also holds "另选人": it has a size of its own.
+                text = "".join(t.text or "" for t in tc.iter(qn("w:t")))
+                cell_size = "layout.number_sz" if r and "number" in text else size
+                if r and ".name }}" in text:
+                    # A name cell: its own size (a long name is set smaller) and 0.5 mm side margins.
+                    cell_size = text.strip("{} ").replace(".name", ".sz")
+                    margins = OxmlElement("w:tcMar")
+                    for side in ("w:left", "w:right"):
+                        edge = OxmlElement(side)
+                        edge.set(qn("w:w"), "28")
+                        edge.set(qn("w:type"), "dxa")
+                        margins.append(edge)
+                    tc.tcPr.find(qn("w:vAlign")).addprevious(margins)
+                for para in tc.iter(qn("w:p")):
+                    if r:
+                        spacing = {"w:line": "{{ layout.name_line }}", "w:lineRule": "exact"}
+                        templated(para.get_or_add_pPr(), "w:spacing", **spacing)
+                    for run in para.iter(qn("w:r")):
+                        rpr = run.get_or_add_rPr()
+                        templated(rpr, "w:sz", **{"w:val": "{{ " + cell_size + " }}"})
+                        templated(rpr, "w:szCs", **{"w:val": "{{ " + cell_size + " }}"})
+
+    one = ["{{ row.number }}", "{{ row.name }}"]
+    left = ["{{ row.left.number }}", "{{ row.left.name }}"]
+    right = ["{{ row.right.number }}", "{{ row.right.name }}"]
+    variants = [
+        ("layout.columns == 1 and layout.marks == 1", [22, 84, 50], ["{{ mark_header }}"], one + [""]),
+        ("layout.columns == 1", [20, 64, 24, 24, 24], ["赞成", "不赞成", "弃权"], one + ["", "", ""]),
+        ("layout.marks == 1", [17, 36, 25] * 2, ["{{ mark_header }}"], left + [""] + right + [""]),
+        ("True", [16, 26, 11, 14, 11] * 2, ["赞成", "不赞成", "弃权"], left + [""] * 3 + right + [""] * 3),
+    ]
+    b.ctl("{%p for section in sections %}")
+    b.ctl("{%p if section.heading %}")
+    b.p("{{ section.heading }}", style="公文-选票说明", bold=True, keep_next=True, before=4, after=2)
+    b.ctl("{%p endif %}")
+    for i, (condition, widths, marks, cells) in enumerate(variants):
+        b.ctl(("{%p if " if i == 0 else "{%p elif ") + condition + " %}")
+        halves = 1 if len(widths) <= 5 else 2
+        header = (["序号", "{{ name_header }}", *marks]) * halves
+        loop = "section.rows" if halves == 1 else "section.pairs"
+        table = b.table(
+            widths,
+            header,
+            ["{%tr for row in " + loop + " %}", cells, "{%tr endfor %}"],
+            row_height_mm=9,
+            text_style="公文-选票文字",
+            head_style="公文-选票表头",
+        )
+        sized(table)
+    b.ctl("{%p endif %}")
+    b.ctl("{%p endfor %}")
     b.p("", style="公文-表后空行")
     b.p("{{ instructions_title }}", style="公文-选票说明", bold=True, keep_next=True)
     b.ctl("{%p for line in instructions %}")
-    b.p("{{ line }}", style="公文-选票说明")
+    note = b.p("{{ line }}", style="公文-选票说明")
     b.ctl("{%p endfor %}")
-    b.p("\t{{ signatory }}（印）", style="公文-落款", before=12, line=Pt(26))
+    ppr = note._p.get_or_add_pPr()
+    templated(ppr, "w:spacing", **{"w:line": "{{ layout.note_line }}", "w:lineRule": "exact"})
+    for run in note.runs:
+        rpr = run._r.get_or_add_rPr()
+        # "×", "○" and the quotes are ambiguous-width: set them in the Chinese face, not the Latin one.
+        fonts = rpr.get_or_add_rFonts()
+        fonts.set(qn("w:hint"), "eastAsia")
+        templated(rpr, "w:sz", **{"w:val": "{{ layout.note_sz }}"})
+        templated(rpr, "w:szCs", **{"w:val": "{{ layout.note_sz }}"})
+    # No printed "（印）": the committee's seal is pressed on the signature.
+    b.p("\t{{ signatory }}", style="公文-落款", before=10, line=Pt(26))
     date = b.p("\t{{ date_text }}", style="公文-落款", line=Pt(26))
     date.paragraph_format.keep_with_next = False
     return b
@@ -910,7 +988,8 @@ def invalid_notice() -> Builder:
 def certificate() -> Builder:
     # No line grid: the certificate sets its own, larger line spacing.
     b = Builder("当选证书", page_numbers=False, border=True, grid=False)
-    b.p("", style="公文-正文", line=Pt(110))
+    b.p("{{ number_text }}", style="公文-正文", size=14, line=Pt(24), first_chars=0, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    b.p("", style="公文-正文", line=Pt(86))
     b.p("当 选 证 书", style="公文-标题", size=36, after=54, line=Pt(60))
     big = dict(size=18, line=Pt(40))
     b.p("{{ name }}同志：", style="公文-正文", first_chars=0, **big)

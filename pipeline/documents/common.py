@@ -6,6 +6,7 @@ names in 姓氏笔画 order, counts and percentages already formatted. Templates
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -144,6 +145,8 @@ class Election:
     stats: Stats
     file: str = ""
     views: list[Contest] = field(default_factory=list)
+    # (contests of the record, this one's index) when the election is seen from one 选区 (`per_contest`).
+    spread: tuple[int, int] = (1, 0)
 
     @classmethod
     def from_check(cls, result: CheckResult) -> Election:
@@ -207,7 +210,8 @@ class Election:
 
     @property
     def law(self) -> str:
-        return self.profile.law
+        """The basis as a notice prints it: the profile's `law_cited`, else its `law`."""
+        return self.profile.law_cited or self.profile.law
 
     @property
     def convention(self) -> str:
@@ -299,7 +303,40 @@ class Election:
 
     @property
     def place(self) -> str:
+        """Where the vote is held: the contest's own `place` when the election has one contest, else
+        documents.place (a notice for several contests names each contest's place with `place_of`)."""
+        if len(self.views) == 1 and self.views[0].data.get("place"):
+            return str(self.views[0].data["place"])
         return self.settings.get("place", "")
+
+    def place_of(self, view: Contest) -> str:
+        return str(view.data.get("place") or self.settings.get("place", ""))
+
+    @property
+    def posted_per_contest(self) -> bool:
+        """人大 notices of several 选区 are posted per 选区 (选举法 §28, §31: lists and results by 选区)."""
+        return self.kind == "deputy" and self.multi and len(self.views) > 1
+
+    def per_contest(self) -> list[tuple[Contest, Election]]:
+        """(选区, the election seen from that 选区 alone), numbered apart (`doc_number`)."""
+        out = []
+        for index, (view, result) in enumerate(self.pairs()):
+            one = dataclasses.replace(self, views=[view], outcome=dataclasses.replace(self.outcome, contests=[result]))
+            one.spread = (len(self.views), index)
+            out.append((view, one))
+        return out
+
+    @property
+    def county_level(self) -> bool:
+        """Deputies of a county or district 人大, elected in a township's 选区 (the unit names its parents)."""
+        return self.kind == "deputy" and bool(self.unit.get("parents")) and self.county != self.unit_short
+
+    @property
+    def results_issuer(self) -> str:
+        """Who confirms and announces the results: the county/district 选举委员会 for its deputies."""
+        if self.settings.get("results_signatory"):
+            return str(self.settings["results_signatory"])
+        return f"{self.county}选举委员会" if self.county_level else self.signatory
 
     def date(self, *keys: str) -> str:
         """The first schedule date among `keys`, then documents.issue_date, as 2026年3月18日 (or blank)."""
@@ -322,6 +359,10 @@ class Election:
         """阳选委〔2026〕3号, or （第3号） when the record sets no number prefix."""
         start = self.settings.get("first_number") or 1
         n = start + self.NUMBER_SLOTS[slot] + round_index
+        count, index = self.spread
+        if count > 1 and slot != "committee":
+            # One notice per 选区: each slot holds `count` consecutive numbers, in the record's 选区 order.
+            n = start + 1 + (self.NUMBER_SLOTS[slot] - 1 + round_index) * count + index
         prefix = self.settings.get("number_prefix")
         day = parse_date(date) if date else None
         if day is None:

@@ -14,6 +14,7 @@ from .common import (
     common_context,
     heading_number,
     no_formal_candidates,
+    numeral,
     or_dash,
     split_title,
     tight,
@@ -47,22 +48,25 @@ def committee(e: Election) -> list[Instance]:
         note = f"（按{e.order_words}为序）" if len(members) > 1 else ""
         roles.append({"role": _pad_role(member_role), "names": "　".join(members) + note})
     count = (1 if c.get("chair") else 0) + len(c.get("vice_chairs") or []) + len(c.get("members") or [])
-    formed = ""
-    if c.get("formed_by"):
-        formed = f"经{c['formed_by']}"
-    if c.get("formed_on"):
-        formed = f"{cdate(c['formed_on'])}，{formed or '经推选'}"
-    intro = f"根据{e.law}和有关规定，{formed or '经推选'}，{e.committee_name}由以下{count}名成员组成。现予公告："
+    intro = f"根据{e.law}和有关规定，{_formed(e)}，{e.committee_name}由以下{count}名成员组成。现予公告："
     duties = [
         f"{e.committee_name}负责主持{e.election_name}工作，{'按照规定' if e.kind == 'party_branch' else '依法'}组织{e.procedures}等事项。"
     ]
-    if e.profile.committee_withdraws:
+    if e.kind == "deputy":
+        duties.append(f"{e.committee_name}的组成人员被提名为代表候选人的，应当辞去选举委员会的职务。")
+    elif e.profile.committee_withdraws:
         duties.append(f"{e.committee_name}成员被提名为候选人的，应当退出{e.committee_name}，所缺名额依照规定递补。")
     contact = e.settings.get("contact")
-    duties.append(
-        "对以上成员有不同意见的，可以自本公告发布之日起五日内向"
-        f"{_committee_issuer(e)}反映" + (f"，联系电话：{contact}。" if contact else "。")
-    )
+    # Only a committee chosen by the voters (村/居/楼栋) invites objections to its members: a 人大 选举委员会 is
+    # appointed by the 县级人大常委会 (选举法第十条), a Party 工作小组 is set up by the branch with the higher
+    # organisation's approval.
+    if e.kind in ("village_committee", "residents_committee", "building_leader"):
+        duties.append(
+            "对以上成员有不同意见的，可以自本公告发布之日起五日内向"
+            f"{_committee_issuer(e)}反映" + (f"，联系电话：{contact}。" if contact else "。")
+        )
+    elif contact:
+        duties.append(f"联系电话：{contact}。")
     date_raw = e.raw_date("committee_published") if (e.schedule.get("committee_published")) else c.get("formed_on")
     date_text = (
         e.date("committee_published")
@@ -79,6 +83,19 @@ def committee(e: Election) -> list[Instance]:
         "signatory": _committee_issuer(e),
     }
     return [Instance("", ctx)]
+
+
+def _formed(e: Election) -> str:
+    """How the committee came to be: appointed (人大), set up (党支部) or chosen (村/居/楼栋), with its date."""
+    c = e.committee
+    if e.kind == "deputy":
+        given = c.get("formed_by") or ""
+        how = f"经{given}" if "任命" in given else f"经{e.county}人民代表大会常务委员会任命"
+    elif e.kind == "party_branch":
+        how = f"经{c['formed_by']}" if c.get("formed_by") else "经支部委员会研究并报上级党组织同意"
+    else:
+        how = f"经{c['formed_by']}" if c.get("formed_by") else "经推选"
+    return f"{cdate(c['formed_on'])}，{how}" if c.get("formed_on") else how
 
 
 def _counted_by(e: Election) -> str:
@@ -107,6 +124,40 @@ COMMITTEE_VARIABLES = {
 # 选民名单公告
 # --------------------------------------------------------------------------------------------
 
+
+def _posted(e: Election, build) -> list[Instance]:
+    """`build(e)`, or one notice per 选区 where the law posts them so (`Election.posted_per_contest`): each
+    titled with its 选区, numbered apart, with its own 投票地点, in a file named after it."""
+    if not e.posted_per_contest:
+        return build(e)
+    out = []
+    for view, one in e.per_contest():
+        try:
+            instances = build(one)
+        except Waiting:
+            continue
+        for instance in instances:
+            ctx = dict(instance.context)
+            title = "".join(ctx.get("title_lines") or [])
+            if title.startswith(e.election_name):
+                rest = title[len(e.election_name) :]
+                # `titled` dropped the 选举 of 选举结果公告 after “…选举”; after the 选区's name it is needed again.
+                rest = "选举结果公告" if rest == "结果公告" else rest
+                ctx["title_lines"] = split_title([e.election_name + view.name, rest])
+            suffix = "-".join(p for p in (view.name, instance.suffix) if p)
+            out.append(Instance(suffix, ctx, instance.title))
+    return out or build(e)
+
+
+def _places(e: Election) -> str:
+    """ "，投票地点为…" for one place; each contest's own place when the contests vote in different places."""
+    places = {view.name: e.place_of(view) for view in e.views}
+    if len(e.views) > 1 and len(set(places.values())) > 1:
+        return "，投票地点：" + "；".join(f"{name}为{place}" for name, place in places.items() if place)
+    place = e.place
+    return f"，投票地点为{place}" if place else ""
+
+
 ROLL_COLUMNS = 5  # names per line (tab stops of 公文-名单 at fifths of the line)
 ROLL_SLOT = 5  # characters that fit one column at 三号
 
@@ -129,6 +180,10 @@ def roll_lines(names: list[str], columns: int = ROLL_COLUMNS, slot: int = ROLL_S
 
 
 def voters(e: Election) -> list[Instance]:
+    return _posted(e, _voters)
+
+
+def _voters(e: Election) -> list[Instance]:
     registered = [v.registered for v in e.views if v.registered is not None]
     if len(registered) < len(e.views) or not registered:
         raise Waiting("electorate.registered", "记录中还没有登记选民数")
@@ -179,9 +234,15 @@ def voters(e: Election) -> list[Instance]:
         notes.append(
             "对公布的名单有不同意见的，可以自名单公布之日起五日内向选举委员会提出申诉，"
             "选举委员会应当自收到申诉之日起三日内作出处理决定。"
+            + (
+                # 选举法（2020年修正）第二十九条第二款.
+                "申诉人对处理决定不服的，可以在选举日的五日以前向人民法院起诉，人民法院应当在选举日以前作出判决，"
+                "人民法院的判决为最后决定。"
+                if e.kind == "deputy"
+                else ""
+            )
         )
-    where = f"，投票地点为{e.place}" if e.place else ""
-    notes.append(f"选举日为{e.date('election_day')}{where}。请{noun}按时参加投票。")
+    notes.append(f"选举日为{e.date('election_day')}{_places(e)}。请{noun}按时参加投票。")
     title_noun = (
         "党员名单公告" if e.kind == "party_branch" else f"{REPRESENTATIVES.get(e.method or '', '选民')}名单公告"
     )
@@ -238,11 +299,27 @@ def _candidate_row(e: Election, c: dict, formal: bool = True) -> dict:
         "ethnicity": or_dash(c.get("ethnicity")),
         "birth": year_month(c.get("birth")),
         "education": or_dash(c.get("education")),
-        "politics": or_dash(c.get("politics")),
+        # A Party list shows 入党时间 (`_joined_column`): 政治面貌 would say 中共党员 for everyone.
+        "politics": year_month(c.get("joined_party")) if _joined_column(e) else or_dash(c.get("politics")),
         "workplace": or_dash(c.get("workplace")),
         "nominated_by": nominated,
         "post": c.get("post", ""),
     }
+
+
+def _joined_column(e: Election) -> bool:
+    """A Party list whose record gives 入党时间 (candidates[].joined_party) shows it instead of 政治面貌."""
+    return e.kind == "party_branch" and any(c.get("joined_party") for v in e.views for c in v.candidates)
+
+
+def _by_votes(e: Election, formal: bool, people: list[dict]) -> bool:
+    """A formal list ordered by votes: the profile says so (list_order: votes) and every candidate has a count."""
+    return (
+        formal
+        and e.profile.list_order == "votes"
+        and bool(people)
+        and all(c.get("nomination_votes") is not None for c in people)
+    )
 
 
 def _candidate_list(e: Election, formal: bool) -> list[Instance]:
@@ -262,6 +339,9 @@ def _candidate_list(e: Election, formal: bool) -> list[Instance]:
                 continue
             by_name = {c["name"]: c for c in people}
             ordered = [by_name[n] for n in e.sort(list(by_name))]
+            if _by_votes(e, formal, people):
+                # 按得票多少的顺序张榜公布 (the province's rule); equal counts keep 姓氏笔画 order.
+                ordered.sort(key=lambda c: -int(c["nomination_votes"]))
             level = e.post_level
             extra = f"，{_difference(seats, len(ordered))}" if formal else ""
             posts.append(
@@ -286,11 +366,15 @@ def _candidate_list(e: Election, formal: bool) -> list[Instance]:
         raise Waiting("candidates", "记录中还没有候选人")
     seats_total = sum(s for _, s, _ in totals)
     count_total = sum(n for _, _, n in totals)
+    voted = formal and all(
+        _by_votes(e, formal, [c for _, c in view.formal_candidates()]) for view in e.views if view.candidates
+    )
+    order = f"按得票多少为序，得票相等的以{e.order_words}为序" if voted else f"以{e.order_words}为序"
     if formal:
         verb = "经审查、酝酿和协商" if e.kind != "party_branch" else "经上级党组织审查同意"
         intro = (
             f"根据{e.law}和有关规定，{verb}，{e.election_name}{title_noun}已经确定。"
-            f"现将{title_noun}名单及基本情况公告如下（以{e.order_words}为序）："
+            f"现将{title_noun}名单及基本情况公告如下（{order}）："
         )
     else:
         intro = (
@@ -313,7 +397,7 @@ def _candidate_list(e: Election, formal: bool) -> list[Instance]:
             if short:
                 text += f"；{'、'.join(dict.fromkeys(short))}候选人少于应选名额"
             notes.append(text + "。")
-        where = f"，投票地点为{e.place}" if e.place else ""
+        where = _places(e)
         notes.append(f"选举日为{e.date('election_day')}{where}。")
         slot, date_key = "candidates_formal", "candidates_published"
     else:
@@ -324,6 +408,7 @@ def _candidate_list(e: Election, formal: bool) -> list[Instance]:
         "title_lines": split_title([e.election_name, f"{title_noun}名单公告"]),
         "doc_number": e.doc_number(slot, date_raw),
         "list_stage": "正式" if formal else "初步",
+        "politics_header": "入党时间" if _joined_column(e) else "政治面貌",
         "intro": intro,
         "contests": contests_ctx,
         "notes": notes,
@@ -337,15 +422,16 @@ def candidates_initial(e: Election) -> list[Instance]:
     has_initial = any(c.get("formal") is False for v in e.views for c in v.candidates)
     if not e.schedule.get("initial_candidates_published") and not has_initial:
         raise Waiting("schedule.initial_candidates_published", "记录中没有初步候选人名单的公布日期")
-    return _candidate_list(e, formal=False)
+    return _posted(e, lambda one: _candidate_list(one, formal=False))
 
 
 def candidates_formal(e: Election) -> list[Instance]:
-    return _candidate_list(e, formal=True)
+    return _posted(e, lambda one: _candidate_list(one, formal=True))
 
 
 CANDIDATES_VARIABLES = {
     "list_stage": "名单阶段：初步 或 正式",
+    "politics_header": "基本情况表第六栏的表头：政治面貌；党组织选举为 入党时间",
     "intro": "导语：依据、产生方式、排序方式",
     "contests": "按选举场次分列（列表；单场次记录只有一项），每项：",
     "contests[].heading": "场次标题，如 （一）1号楼；单场次记录为空",
@@ -363,7 +449,7 @@ CANDIDATES_VARIABLES = {
     "contests[].posts[].candidates[].ethnicity": "民族",
     "contests[].posts[].candidates[].birth": "出生年月，如 1972年5月",
     "contests[].posts[].candidates[].education": "文化程度",
-    "contests[].posts[].candidates[].politics": "政治面貌",
+    "contests[].posts[].candidates[].politics": "政治面貌；党组织选举为入党时间（candidates[].joined_party），如 2001年7月",
     "contests[].posts[].candidates[].workplace": "工作单位及职务",
     "contests[].posts[].candidates[].nominated_by": "推荐方式；初步名单中有推荐票数时附在后面，如 村党组织提名（1712票）",
     "contests[].posts[].candidates[].post": "参选职位",
@@ -513,7 +599,22 @@ def _appointed_notes(e: Election) -> list[str]:
     return out
 
 
+def _publicity_lines(e: Election) -> list[str]:
+    """The 公示期 and where to object, where the profile says the results are posted for a time."""
+    rule = e.profile.results_publicity
+    if rule is None:
+        return []
+    to = rule.to or e.committee_name
+    contact = e.settings.get("contact")
+    phone = f"（联系电话：{contact}）" if contact else ""
+    return [f"本公告自发布之日起公示{numeral(rule.days)}日。公示期间，对选举结果有异议的，可以向{to}{phone}实名反映。"]
+
+
 def results(e: Election) -> list[Instance]:
+    return _posted(e, _results)
+
+
+def _results(e: Election) -> list[Instance]:
     counted = [(v, r) for v, r in e.pairs() if r.rounds]
     if not counted:
         raise Waiting("rounds[].votes", "尚无计票结果")
@@ -574,9 +675,11 @@ def results(e: Election) -> list[Instance]:
         rtype = types[0] if len(set(types)) == 1 else "first"
         date = next((d for d in dates if d), None) or e.schedule.get("election_day")
         where = f"在{e.place}" if e.place else ""
+        # County deputies: the county/district 选举委员会 confirms the result and announces it (选举法 §46).
+        confirmed = f"经{e.results_issuer}确认有效，" if e.county_level else ""
         intro = (
             f"{e.election_name}于{cdate(date)}{where}进行{RERUN_ACTIONS[rtype] if repeats else ROUND_ACTIONS[rtype]}。"
-            f"根据{_counted_by(e)}计票结果，现将选举结果公告如下："
+            f"根据{_counted_by(e)}计票结果，{confirmed}现将选举结果公告如下："
         )
         notes = []
         if index == last_index:
@@ -593,6 +696,7 @@ def results(e: Election) -> list[Instance]:
                     + "。"
                 )
             notes.extend(_appointed_notes(e))
+            notes.extend(_publicity_lines(e))
         suffix = "" if index == 0 else f"第{index + 1}轮{ROUND_NAMES.get(rtype, '')}"
         published = e.schedule.get("results_published") if index == 0 else None
         date_raw = published or date
@@ -606,7 +710,7 @@ def results(e: Election) -> list[Instance]:
             "contests": contests_ctx,
             "notes": notes,
             "date_text": cdate(date_raw),
-            "signatory": e.signatory,
+            "signatory": e.results_issuer,
         }
         out.append(Instance(suffix, ctx))
     return out

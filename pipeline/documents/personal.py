@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from .. import formatting
+from ..model import parse_date
 from ..words import ASSEMBLY
 from .common import (
     BLANK_DATE,
@@ -43,7 +45,7 @@ def certificates(e: Election) -> list[Instance]:
         counts[name] = counts.get(name, 0) + 1
     issuer = e.settings.get("certificate_issuer") or e.signatory
     out = []
-    for view, post, name, rnd in winners:
+    for index, (view, post, name, rnd) in enumerate(winners):
         date = rnd.date if rnd and rnd.date else e.schedule.get("election_day")
         office = e.post_full(post, view)
         if e.kind == "deputy":
@@ -57,9 +59,21 @@ def certificates(e: Election) -> list[Instance]:
             "text": text,
             "issuer": issuer,
             "date_text": cdate(e.schedule.get("results_published") or date),
+            "number_text": certificate_number(e, index, date),
         }
         out.append(Instance(_name_suffix(e, view, name, counts), ctx))
     return out
+
+
+def certificate_number(e: Election, index: int, date: str | None) -> str:
+    """编号：柳选证〔2026〕3号 (documents.certificate_prefix), or 编号：第3号: the certificates of an election are
+    numbered from documents.certificate_first_number (default 1) in the order they are made (post, then 姓氏笔画)."""
+    n = (e.settings.get("certificate_first_number") or 1) + index
+    prefix = e.settings.get("certificate_prefix")
+    day = parse_date(date) if date else None
+    if prefix and day is not None:
+        return f"编号：{formatting.doc_number(prefix, day.year, n)}"
+    return f"编号：第{n}号"
 
 
 CERTIFICATE_VARIABLES = {
@@ -69,6 +83,7 @@ CERTIFICATE_VARIABLES = {
     "text": "证书正文：选举日期、选举名称和当选职务",
     "issuer": "颁证机关（documents.certificate_issuer，未填时为落款单位）",
     "date_text": "颁证日期",
+    "number_text": "证书编号，如 编号：柳选证〔2026〕3号（documents.certificate_prefix；未设时为 编号：第3号）",
 }
 
 # --------------------------------------------------------------------------------------------
@@ -106,17 +121,21 @@ def candidate_pledges(e: Election) -> list[Instance]:
             + (f"，{about}" if about else "")
             + f"，是{e.election_name}{where}{c['post']}候选人。为维护选举的公平公正，本人郑重承诺："
         )
+        party = e.kind == "party_branch"
+        # Party documents speak Party language: no 竞争, and the Party's own rules before the law.
+        rules = "党章党规、国家法律法规" if party else "法律法规"
         items = [
-            f"一、遵守法律法规和选举工作各项规定，服从{e.committee_name}的组织安排。",
+            f"一、遵守{rules}和选举工作各项规定，服从{e.committee_name}的组织安排。",
             "二、通过正当途径介绍本人情况和工作设想，不作脱离实际、无法兑现的承诺。",
             "三、不以请客送礼、发放钱物、许诺好处等方式拉票，不委托亲友代为拉票。",
             "四、不编造散布虚假信息，不诋毁其他候选人，不组织或煽动他人干扰选举。",
             f"五、不借助宗族、宗教或其他势力影响{e.voter_noun}，不妨碍{e.voter_noun}依法自由投票。",
             "六、尊重选举结果。当选后依法履职，落选后支持新一届班子开展工作。",
         ]
-        closing = f"以上承诺接受{e.supervisors}监督。如有违反，本人自愿接受取消候选人资格或确认当选无效等处理。"
+        consequence = "党组织按照有关规定作出的处理" if party else "取消候选人资格或确认当选无效等处理"
+        closing = f"以上承诺接受{e.supervisors}监督。如有违反，本人自愿接受{consequence}。"
         ctx = common_context(e) | {
-            "heading": "候选人竞争承诺书",
+            "heading": "候选人承诺书" if party else "候选人竞争承诺书",
             "name": c["name"],
             "post": c["post"],
             "intro": intro,
