@@ -53,7 +53,7 @@ def long_ballots(tmp_path_factory) -> dict[int, Path]:
     """The 委员 ballots of 18 and 30 candidates, rendered and converted in one LibreOffice run."""
     root = tmp_path_factory.mktemp("long-ballots")
     files = {}
-    for n, data in ((18, many(18)), (30, many(30)), (-30, long_party())):
+    for n, data in ((18, many(18)), (30, many(30)), (-30, long_party()), (29, long_signatory())):
         render_record(election_of(data), root / f"n{n}", only="ballot")
         files[n] = (root / f"n{n}" / "05-选票-委员.docx").rename(root / f"ballot{n}.docx")
     convert(list(files.values()), root / "pdf", tmp_path_factory.mktemp("lo-profile"))
@@ -61,6 +61,14 @@ def long_ballots(tmp_path_factory) -> dict[int, Path]:
 
 
 LONG_NAMES = ["迪丽娜尔·吐尔逊", "热合曼·阿不都热依木"]
+LONG_COMMITTEE = "青石县河湾镇柳林村第十二届村民委员会换届选举村民选举委员会"  # 29 characters
+
+
+def long_signatory() -> dict:
+    """Review §1 #1: a 29-character committee name, the 署名 of the ballot."""
+    data = many(6)
+    data["committee"]["name"] = LONG_COMMITTEE
+    return data
 
 
 def long_party() -> dict:
@@ -104,6 +112,21 @@ def test_the_signature_stays_inside_the_sheet(long_ballots):
     assert max(float(y) for _, y, _ in words) <= 841.89 - 20 * 72 / 25.4
     assert words[-1][2] == "日"  # the date (2026年4月18日) ends the first and only page
     for x, _, text in words:
+        hang = 12 if text[-1] in "，。；：、”）" else 0
+        assert float(x) <= 521.6 + 1 + hang, text
+
+
+def test_a_29_character_committee_name_stays_in_the_type_area_of_the_ballot(long_ballots):
+    """The ballot's 落款 is set as every notice's: flush right, then one size smaller, never past the margin."""
+    assert len(LONG_COMMITTEE) == 29
+    pdf = long_ballots[29]
+    assert pages(pdf) == 1
+    bbox = subprocess.run(
+        [tool("pdftotext"), "-bbox-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    words = re.findall(r'<word xMin="[\d.]+" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>', bbox)
+    assert LONG_COMMITTEE in "".join(text for _, text in words)
+    for x, text in words:
         hang = 12 if text[-1] in "，。；：、”）" else 0
         assert float(x) <= 521.6 + 1 + hang, text
 

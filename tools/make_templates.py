@@ -922,9 +922,8 @@ def ballot() -> Builder:
         templated(rpr, "w:sz", **{"w:val": "{{ layout.note_sz }}"})
         templated(rpr, "w:szCs", **{"w:val": "{{ layout.note_sz }}"})
     # No printed "（印）": the committee's seal is pressed on the signature.
-    b.p("\t{{ signatory }}", style="公文-落款", before=10, line=Pt(26))
-    date = b.p("\t{{ date_text }}", style="公文-落款", line=Pt(26))
-    date.paragraph_format.keep_with_next = False
+    # The 落款 as on every notice (date 右空四字; a long 署名 flush right, then smaller, then wrapped).
+    b.signature(line=Pt(26), blank_before=False)
     return b
 
 
