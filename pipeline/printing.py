@@ -305,13 +305,15 @@ class PrintStep:
         pdf = [pdf_name(n) for n in [p.file_name for p in planned] + bundles] if self.pdf else []
         return bundles + pdf + [LIST_NAME]
 
-    def write(
-        self, planned: list[Planned], report: render.RenderReport, names: dict[str, str]
-    ) -> list[render.WrittenFile]:
-        """Write the bundles, the PDFs and the 打印清单 of the documents `report` wrote (`names`: planned → name)."""
+    def write(self, planned: list[Planned], report: render.RenderReport, names: dict[str, str]) -> None:
+        """Write the bundles, the PDFs and the 打印清单 of the documents `report` wrote (`names`: planned → name).
+
+        Each file goes into `report.prints` as soon as it is in place, so a failure half-way (`PrintFailed`) still
+        leaves every file written owned by the unit record render writes next.
+        """
         outdir = Path(report.folder)
         docs = dict(zip((p.file_name for p in planned), report.written, strict=True))
-        written: list[render.WrittenFile] = []
+        written = report.prints
         bundles: dict[str, str] = {}
         for key, group in self._groups(planned).items():
             kind = find_kind(key)
@@ -322,16 +324,20 @@ class PrintStep:
             written.append(_write(path, data, key, title, group[0].meta))
             bundles[key] = os.path.basename(path)
         if self.pdf:
-            sources = [(p.file_name, docs[p.file_name]) for p in planned] + [(bundle_name(w.kind), w) for w in written]
-            written += self._pdfs(outdir, sources, names)
+            sources = [(p.file_name, docs[p.file_name]) for p in planned]
+            sources += [(bundle_name(w.kind), w) for w in list(written)]
+            self._pdfs(outdir, sources, names, written)
         rows = print_rows(self.election, ((p, os.path.basename(docs[p.file_name].path)) for p in planned), bundles)
         data = print_list_xlsx(rows, str(self.election.unit.get("name") or ""))
         written.append(_write(outdir / names[LIST_NAME], data, "print_list", "打印清单", Meta(title="打印清单")))
-        return written
 
     def _pdfs(
-        self, outdir: Path, sources: list[tuple[str, render.WrittenFile]], names: dict[str, str]
-    ) -> list[render.WrittenFile]:
+        self,
+        outdir: Path,
+        sources: list[tuple[str, render.WrittenFile]],
+        names: dict[str, str],
+        written: list[render.WrittenFile],
+    ) -> None:
         work = tempfile.mkdtemp(prefix=f".~huanjie-print-{os.getpid()}-", dir=outdir)
         try:
             jobs = [pdfs.Job(w.path, os.path.join(work, f"{i:06d}.pdf")) for i, (_, w) in enumerate(sources)]
@@ -344,13 +350,10 @@ class PrintStep:
                     f"{jobs[index].source} 转换为 PDF 失败：{why}。Word 文书已生成；"
                     "请检查 LibreOffice 是否可用（make sysdeps），然后重新运行 huanjie render --pdf。"
                 )
-            out = []
             for (name, source), job in zip(sources, jobs, strict=True):
                 path = outdir / names[pdf_name(name)]
                 os.replace(job.target, path)
-                meta = source.meta
-                out.append(_written(path, source.kind, f"{source.title}（PDF）", meta))
-            return out
+                written.append(_written(path, source.kind, f"{source.title}（PDF）", source.meta))
         finally:
             shutil.rmtree(work, ignore_errors=True)
 

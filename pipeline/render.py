@@ -188,7 +188,8 @@ class PrintStep(Protocol):
 
     def names(self, planned: list[Planned]) -> list[str]: ...
 
-    def write(self, planned: list[Planned], report: RenderReport, names: dict[str, str]) -> list[WrittenFile]: ...
+    def write(self, planned: list[Planned], report: RenderReport, names: dict[str, str]) -> None:
+        """Write the files, appending each to `report.prints` as soon as it is in place."""
 
 
 def kept_line(kept: unitrecord.KeptEntry, folder: str = "") -> str:
@@ -673,8 +674,12 @@ def render_record(
         )
     if missing is not None:
         raise DataMissing(missing.kind, missing.field, missing.reason)
+    failure: HuanjieError | None = None
     if printing is not None:
-        report.prints = printing.write(todo, report, names)
+        try:
+            printing.write(todo, report, names)
+        except HuanjieError as exc:  # the documents are written: the unit record must still say so
+            failure = exc
     if record_unit:
         if only is None and earlier is not None:
             _drop_stale_prints(outdir, earlier, {os.path.basename(w.path) for w in report.prints})
@@ -683,6 +688,8 @@ def render_record(
         partial = earlier if only is not None else None
         report.record = _unit_record(outdir, report, list(findings), draft, rel, partial)
         unitrecord.write(outdir, report.record)
+    if failure is not None:
+        raise failure
     return report
 
 

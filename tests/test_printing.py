@@ -205,3 +205,27 @@ def test_pdf_without_libreoffice_says_how_to_install(tmp_path, monkeypatch):
         "请运行 make sysdeps（或 bash tools/system-deps.sh）安装 LibreOffice 和字体后重试，或去掉 --pdf。"
     )
     assert not out.exists()
+
+
+def test_a_failed_conversion_leaves_the_folder_owned(tmp_path, monkeypatch):
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    (fake / "soffice").write_text("#!/bin/sh\nexit 1\n", encoding="utf-8")
+    (fake / "soffice").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{fake}:{__import__('os').environ['PATH']}")
+    out = tmp_path / "out"
+    run = run_cli("render", str(SAMPLE), "-o", str(out), "--only", "07", "--pdf", "--bundle")
+    assert run.exit_code == 2
+    first = out / f"07-当选证书-{WINNERS[0]}.docx"
+    assert run.stderr.strip() == (
+        f"错误：{first} 转换为 PDF 失败：LibreOffice 异常退出（退出码 1）。Word 文书已生成；"
+        "请检查 LibreOffice 是否可用（make sysdeps），然后重新运行 huanjie render --pdf。"
+    )
+    result = stamp(out)
+    assert sorted(d["name"] for d in result["documents"]) == sorted(f"07-当选证书-{n}.docx" for n in WINNERS)
+    assert [p["name"] for p in result["prints"]] == ["07-当选证书-合订.docx"]
+    assert not list(out.glob("*.pdf")) and not list(out.glob(".~huanjie-print-*"))
+    # The next render replaces everything huanjie wrote: nothing is taken for a document edited by hand.
+    again = run_cli("render", str(SAMPLE), "-o", str(out), "--only", "07", "--bundle")
+    assert again.exit_code == 0, again.output
+    assert "已保留" not in again.output and not list(out.glob("*（新）*"))
