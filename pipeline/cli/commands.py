@@ -291,6 +291,7 @@ def render_command(
         echo(line)
     echo(
         f"共生成 {len(report.written)} 份文书"
+        + (f"，另有 PDF、合订本和打印清单 {len(report.prints)} 个文件" if report.prints else "")
         + (f"，跳过 {len(report.skipped)} 种。" if report.skipped else "。")
         + ("（草稿）" if errors else "")
     )
