@@ -45,6 +45,7 @@ __all__ = [
     "bundle_docx",
     "bundle_name",
     "pdf_name",
+    "paper_of",
     "print_rows",
     "print_list_xlsx",
 ]
@@ -213,12 +214,33 @@ def _ballot_copies(election: Election, context: dict, reserve: int | None) -> tu
     return registered + extra, note + "。"
 
 
-def print_rows(election: Election, files: Iterable[tuple[Planned, str]], bundles: dict[str, str]) -> list[PrintRow]:
+_PAPERS = {(210, 297): "A4", (297, 420): "A3", (176, 250): "B5", (148, 210): "A5"}
+
+
+def paper_of(docx: str | os.PathLike) -> str:
+    """The paper of a document's first section: A4, A3 … (横向 when landscape), else its size in millimetres."""
+    try:
+        with zipfile.ZipFile(docx) as z:
+            tree = etree.fromstring(z.read("word/document.xml"))
+        size = tree.find(f".//{_W}pgSz")
+        w, h = (round(int(size.get(f"{_W}{a}") or 0) / 56.6929) for a in ("w", "h"))  # type: ignore[union-attr]
+    except (OSError, KeyError, ValueError, AttributeError, zipfile.BadZipFile, etree.XMLSyntaxError):
+        return "A4"
+    name = _PAPERS.get((min(w, h), max(w, h)))
+    if name is None:
+        return f"{w}×{h} 毫米"
+    return name + ("横向" if w > h else "")
+
+
+def print_rows(
+    election: Election, files: Iterable[tuple[Planned, str]], bundles: dict[str, str], folder: str = ""
+) -> list[PrintRow]:
     """The 打印清单 of the documents written (`files`: planned document, file name), in the order they are needed.
 
     公告: one per posting place of the record (``documents.posting_places``), else 1 with a note. 选票: the
     contest's registered voters plus ``documents.ballot_reserve`` (0 when not set), per post and round. Certificates,
-    pledges and the summary: one each (`bundles`: kind → bundle file, named in the note).
+    pledges and the summary: one each (`bundles`: kind → bundle file, named in the note). The paper is read from
+    each document in `folder` (its page size), A4 without one.
     """
     places, reserve = _settings(election)
     rows: list[tuple[int, int, int, PrintRow]] = []
@@ -239,7 +261,8 @@ def print_rows(election: Election, files: Iterable[tuple[Planned, str]], bundles
             note = f"每人 1 份；也可直接打印合订本 {bundles[key]}。"
         elif key == "summary":
             note = "存档 1 份；需要报送上级的另行加印。"
-        row = PrintRow(STAGES[_STAGE.get(key, 2)], planned.title, name, copies, "A4", note)
+        paper = paper_of(os.path.join(folder, name)) if folder else "A4"
+        row = PrintRow(STAGES[_STAGE.get(key, 2)], planned.title, name, copies, paper, note)
         rows.append((_STAGE.get(key, 2), planned.kind.number, order, row))
     return [row for *_, row in sorted(rows, key=lambda item: item[:3])]
 
@@ -327,7 +350,8 @@ class PrintStep:
             sources = [(p.file_name, docs[p.file_name]) for p in planned]
             sources += [(bundle_name(w.kind), w) for w in list(written)]
             self._pdfs(outdir, sources, names, written)
-        rows = print_rows(self.election, ((p, os.path.basename(docs[p.file_name].path)) for p in planned), bundles)
+        files = ((p, os.path.basename(docs[p.file_name].path)) for p in planned)
+        rows = print_rows(self.election, files, bundles, str(outdir))
         data = print_list_xlsx(rows, str(self.election.unit.get("name") or ""))
         written.append(_write(outdir / names[LIST_NAME], data, "print_list", "打印清单", Meta(title="打印清单")))
 
