@@ -45,7 +45,7 @@ import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import jinja2
 from docxtpl import DocxTemplate
@@ -174,11 +174,22 @@ class RenderReport:
     record: unitrecord.UnitRecord | None = None
     kept: list[unitrecord.KeptEntry] = field(default_factory=list)  # edited by hand: kept, new version beside
     folder: str = ""
+    prints: list[WrittenFile] = field(default_factory=list)  # PDFs, bundles, 打印清单 (render --pdf/--bundle)
 
     def lines(self) -> list[str]:
         """Chinese lines: one per file written, one per document edited by hand and kept, one per document skipped."""
         kept = [kept_line(k, self.folder) for k in self.kept]
-        return [f"已生成 {w.path}" for w in self.written] + kept + [s.line for s in self.skipped]
+        written = [f"已生成 {w.path}" for w in [*self.written, *self.prints]]
+        return written + kept + [s.line for s in self.skipped]
+
+
+class PrintStep(Protocol):
+    """Files made from the rendered documents (`printing.PrintStep`): named before, written after the documents."""
+
+    def names(self, planned: list[Planned]) -> list[str]: ...
+
+    def write(self, planned: list[Planned], report: RenderReport, names: dict[str, str]) -> None:
+        """Write the files, appending each to `report.prints` as soon as it is in place."""
 
 
 def kept_line(kept: unitrecord.KeptEntry, folder: str = "") -> str:
@@ -600,6 +611,10 @@ def _unit_record(
         documents = sorted(before + documents, key=lambda d: d.name)
         skipped = [s for s in earlier.skipped if s.kind not in kinds] + skipped
         kept += [k for k in earlier.kept if k.name not in names and (outdir / k.name).is_file()]
+    prints = [w.entry() for w in report.prints]
+    if earlier is not None:
+        printed = {p.name for p in prints}
+        prints += [p for p in earlier.prints if p.name not in printed and unitrecord.matches(outdir / p.name, p)]
     status = "draft" if draft or (earlier is not None and earlier.status == "draft") else "ok"
     return unitrecord.UnitRecord(
         status=status,
@@ -609,6 +624,7 @@ def _unit_record(
         documents=documents,
         skipped=skipped,
         kept=kept,
+        prints=sorted(prints, key=lambda p: p.name),
     )
 
 
@@ -620,6 +636,7 @@ def render_record(
     draft: bool = False,
     findings: Iterable[Finding] = (),
     record_unit: bool = True,
+    printing: PrintStep | None = None,
 ) -> RenderReport:
     """Render every document of one checked election (or only the kinds named) into `outdir`.
 
@@ -634,7 +651,9 @@ def render_record(
     files are guarded: only documents the unit record lists (unchanged) are replaced; one edited by hand is kept
     and the new version written beside it (`RenderReport.kept`); a same-named file huanjie did not write raises
     `ForeignFile` before anything is written. (Batch renders into a fresh folder with `record_unit` false and
-    places the files itself.)
+    places the files itself.) `printing` (`printing.PrintStep`) names its files before and writes them after the
+    documents (PDFs, bundles, 打印清单); they are guarded like documents and listed as the unit record's `prints`.
+    A full render removes the print files of an earlier one it did not write again (they no longer match).
     """
     election = _require_election(election)
     plan = planning.plan(election, only)
@@ -649,9 +668,10 @@ def render_record(
     # a document asked for explicitly lacks its data: the ones before it are written, as it is reached
     todo = [p for p in plan if missing is None or kinds.index(p.kind) <= kinds.index(missing.kind)]
     earlier = unitrecord.read(outdir) if record_unit else None
-    names = {p.file_name: p.file_name for p in todo}
+    extra = printing.names(todo) if printing is not None else []
+    names = {name: name for name in [p.file_name for p in todo] + extra}
     if record_unit:
-        placement = unitrecord.place(outdir, [p.file_name for p in todo], earlier)
+        placement = unitrecord.place(outdir, [p.file_name for p in todo] + extra, earlier)
         if placement.blocked:
             raise ForeignFile(str(outdir / placement.blocked[0]))
         names, report.kept = placement.names, placement.kept
@@ -661,13 +681,30 @@ def render_record(
         )
     if missing is not None:
         raise DataMissing(missing.kind, missing.field, missing.reason)
+    failure: HuanjieError | None = None
+    if printing is not None:
+        try:
+            printing.write(todo, report, names)
+        except HuanjieError as exc:  # the documents are written: the unit record must still say so
+            failure = exc
     if record_unit:
+        if only is None and earlier is not None:
+            _drop_stale_prints(outdir, earlier, {os.path.basename(w.path) for w in report.prints})
         os.makedirs(outdir, exist_ok=True)
         rel = os.path.basename(election.file) if election.file else ""
         partial = earlier if only is not None else None
         report.record = _unit_record(outdir, report, list(findings), draft, rel, partial)
         unitrecord.write(outdir, report.record)
+    if failure is not None:
+        raise failure
     return report
+
+
+def _drop_stale_prints(outdir: Path, earlier: unitrecord.UnitRecord, written: set[str]) -> None:
+    """Remove the print files of an earlier render not written again, if still as huanjie wrote them."""
+    for entry in earlier.prints:
+        if entry.name not in written and unitrecord.matches(outdir / entry.name, entry):
+            os.remove(outdir / entry.name)
 
 
 def _render_planned(

@@ -15,7 +15,9 @@ The file (JSON, UTF-8)::
 Format 1 (huanjie 0.1.0) has the same shape without ``meta``; `read` accepts it (documents without meta,
 ``format`` 1) and callers that resume work re-render such a unit. ``kept`` (optional, added later in format 2)
 lists documents huanjie once wrote that were edited by hand and kept: ``[{"name", "new"}]``, the edited file and
-the name the new version was written under.
+the name the new version was written under. ``prints`` (optional, format 2) lists the print files
+huanjie wrote beside the documents (``render --pdf``/``--bundle``: PDFs, 合订 bundles, the 打印清单), with the
+same fields as ``documents``: they are owned like documents but are not documents to archive.
 
 The record is also how huanjie knows which files of a folder are its own: `owned` gives the recorded documents
 still as written (same size and SHA-256); everything else in the folder (`foreign`) is the user's and is never
@@ -165,6 +167,7 @@ class UnitRecord:
     digest: dict | None = None  # documents.summary.Digest.to_dict() when counted
     format: int = FORMAT
     kept: list[KeptEntry] = field(default_factory=list)  # documents edited by hand, kept; new version beside
+    prints: list[DocumentEntry] = field(default_factory=list)  # PDFs, bundles, 打印清单: owned, never archived
 
     def to_dict(self) -> dict:
         result = {
@@ -181,6 +184,8 @@ class UnitRecord:
         }
         if self.kept:
             result["kept"] = [k.to_dict() for k in self.kept]
+        if self.prints:
+            result["prints"] = [p.to_dict() for p in self.prints]
         return {"format": FORMAT, "key": self.key, "version": self.version, "result": result}
 
     @classmethod
@@ -203,6 +208,7 @@ class UnitRecord:
             digest=result.get("digest"),
             format=int(data["format"]),
             kept=[KeptEntry.from_dict(k) for k in result.get("kept") or []],
+            prints=[DocumentEntry.from_dict(p) for p in result.get("prints") or []],
         )
 
 
@@ -262,10 +268,10 @@ def matches(path: str | os.PathLike, entry: DocumentEntry) -> bool:
 
 
 def owned(folder: str | os.PathLike, record: UnitRecord | None) -> set[str]:
-    """Names of the documents of `record` that are in `folder` exactly as huanjie wrote them."""
+    """Names of the documents (and print files) of `record` that are in `folder` exactly as huanjie wrote them."""
     if record is None:
         return set()
-    return {d.name for d in record.documents if matches(os.path.join(folder, d.name), d)}
+    return {d.name for d in [*record.documents, *record.prints] if matches(os.path.join(folder, d.name), d)}
 
 
 def foreign(folder: str | os.PathLike, record: UnitRecord | None, mine: set[str] | None = None) -> list[str]:
@@ -339,7 +345,7 @@ def place(
     mine = owned(folder, record) if mine is None else mine
     if record is None:  # a 0.1.0 render folder: its documents, if nobody edited them, are huanjie's too
         mine = mine | {n for n in planned if untouched_document(os.path.join(folder, n))}
-    recorded = {d.name for d in record.documents} if record is not None else set()
+    recorded = {d.name for d in [*record.documents, *record.prints]} if record is not None else set()
     was_kept = {k.name for k in record.kept} if record is not None else set()
     result = Placement()
     if record is None:

@@ -61,6 +61,7 @@ FLOORS: list[tuple[str, str, list[str]]] = [
     ("render", "writing .docx files from templates", ["pipeline.render", "pipeline.tablefit"]),
     ("batch", "many units at once, and the typed report", ["pipeline.batch", "pipeline.aggregate"]),
     ("archive", "the archival package and its verification", ["pipeline.archive", "pipeline.pdf", "pipeline.sm3"]),
+    ("print", "printable output of a render: PDFs, 合订 bundles, the 打印清单", ["pipeline.printing"]),
     ("face", "the command line: parse, call the core, print, exit codes", ["pipeline.cli"]),
 ]
 

@@ -20,7 +20,7 @@ from typing import Any
 
 import click
 
-from .. import __version__, starter, strokes
+from .. import __version__, printing, starter, strokes
 from .. import check as checking
 from .. import render as rendering
 from ..documents import Election, list_templates
@@ -238,10 +238,20 @@ def names_command(file: str, convention: str) -> None:
 )
 @click.option("--templates", "templates_dir", metavar="文件夹", help="使用本地的模板文件夹；其中没有的模板用默认模板。")
 @click.option("--draft", is_flag=True, help="记录有错误时仍然生成，每页标注“草稿（未通过校验）”。")
-def render_command(file: str, outdir: str, only: tuple[str, ...], templates_dir: str | None, draft: bool) -> None:
+@click.option("--pdf", is_flag=True, help="每份 Word 文书旁另存一份 PDF（需要 LibreOffice），并写打印清单.xlsx。")
+@click.option(
+    "--bundle",
+    is_flag=True,
+    help="当选证书和各承诺书每种另合订成一份（每人一页，如 07-当选证书-合订.docx），并写打印清单.xlsx。",
+)
+def render_command(
+    file: str, outdir: str, only: tuple[str, ...], templates_dir: str | None, draft: bool, pdf: bool, bundle: bool
+) -> None:
     """生成文书：公告、选票、当选证书、承诺书、工作总结等（Word 格式，GB/T 9704 版式）。
 
     先检查记录；有错误时不生成，除非加 --draft。尚缺数据的文书（如计票前的选举结果公告）会跳过，并说明在等哪一项数据。文件夹中由 huanjie 生成、未被改动的同名文书会被更新；生成后被手工修改过的保留，新版本另存为“文件名（新）.docx”；同名的其他文件不覆盖（报错，请换一个 -o 或移走该文件）。
+
+    加 --pdf、--bundle 时另写 PDF、合订本和“打印清单.xlsx”（印什么、印几份、何时用）；它们和文书一样归 huanjie 管理，重新生成时更新，同名的其他文件不覆盖。
 
     退出码：0 已生成；1 记录有错误（或 --draft 生成了草稿）、--only 指定的文书缺少数据；2 命令用法不对、文件或模板无法读取。
     """
@@ -261,14 +271,17 @@ def render_command(file: str, outdir: str, only: tuple[str, ...], templates_dir:
             )
         sys.exit(1)
     with _exit_on(outdir):
+        election = Election.from_check(result)
+        step = printing.PrintStep(election, pdf=pdf, bundle=bundle) if pdf or bundle else None
         try:
             report = rendering.render_record(
-                Election.from_check(result),
+                election,
                 outdir,
                 only=_split_kinds(only) or None,
                 templates_dir=templates_dir,
                 draft=bool(errors),
                 findings=result.findings,
+                printing=step,
             )
         except UnknownDocument as exc:  # an unknown --only is a usage error, not a data problem
             raise click.UsageError(visible(str(exc))) from None
@@ -278,6 +291,7 @@ def render_command(file: str, outdir: str, only: tuple[str, ...], templates_dir:
         echo(line)
     echo(
         f"共生成 {len(report.written)} 份文书"
+        + (f"，另有 PDF、合订本和打印清单 {len(report.prints)} 个文件" if report.prints else "")
         + (f"，跳过 {len(report.skipped)} 种。" if report.skipped else "。")
         + ("（草稿）" if errors else "")
     )
