@@ -21,15 +21,18 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree import ElementTree
 
-from . import model
+from . import model, records
 from .archive import pdf as lo
+from .batch import report as batch_report
 from .findings import Finding, Severity
 
 __all__ = [
@@ -46,7 +49,16 @@ __all__ = [
     "LayoutResult",
     "check_documents",
     "printed_names",
+    "record_names",
+    "available",
+    "check_pdfs",
+    "check_batch",
+    "RENDER_DEFAULT",
 ]
+
+# `huanjie render` checks the layout only when asked (--check-layout) until the layout fixes are merged; then set
+# this to True: render checks by default wherever LibreOffice and poppler are installed (--no-check-layout skips).
+RENDER_DEFAULT = False
 
 OUTSIDE = "LAYOUT-OUTSIDE-AREA"
 BALLOT_SHEETS = "LAYOUT-BALLOT-SHEETS"
@@ -373,14 +385,57 @@ def check_documents(
         jobs = [lo.Job(item.docx, os.path.join(root, f"{n:06d}.pdf")) for n, item in enumerate(items)]
         converted = lo.convert(jobs, workers=workers, timeout=timeout, progress=progress, workdir=root)
         result.seconds_convert = converted.seconds
+        todo = []
         for n, item in enumerate(items):
             document = item.document or os.path.basename(item.docx)
             if n in converted.failed:
                 result.findings.append(not_checked(document, converted.failed[n]))
-                continue
-            result.findings += check_pdf(jobs[n].target, item.kind, names=item.names, document=document)
-            result.checked += 1
+            else:
+                todo.append((jobs[n].target, Item(item.docx, item.kind, item.names, document)))
+        result.findings += check_pdfs(todo, workers)
+        result.checked = len(todo)
     return result
+
+
+def check_pdfs(pairs: Sequence[tuple[str, Item]], workers: int | None = None) -> list[Finding]:
+    """`check_pdf` of each (PDF, item), `workers` poppler calls at a time; findings in the order of `pairs`."""
+
+    def one(pair: tuple[str, Item]) -> list[Finding]:
+        pdf, item = pair
+        document = item.document or os.path.basename(item.docx)
+        try:
+            return check_pdf(pdf, item.kind, names=item.names, document=document)
+        except (ValueError, ElementTree.ParseError, OSError, subprocess.SubprocessError) as exc:
+            return [not_checked(document, f"无法读取 PDF：{exc}")]
+
+    with ThreadPoolExecutor(max_workers=max(1, workers or os.cpu_count() or 1)) as pool:
+        return [f for found in pool.map(one, pairs) for f in found]
+
+
+def available() -> bool:
+    """Whether LibreOffice and poppler are installed (the check can run)."""
+    return bool((shutil.which("soffice") or shutil.which("libreoffice")) and shutil.which("pdftotext"))
+
+
+def record_names(path: str) -> tuple[str, ...]:
+    """`printed_names` of the record file at `path`; () when it cannot be read (its unit failed anyway)."""
+    record, _ = records.load(path)
+    return printed_names(record.data) if record is not None and isinstance(record.data, dict) else ()
+
+
+def check_batch(
+    out: str, workers: int | None = None, progress: Callable[[int, int], None] | None = None
+) -> LayoutResult:
+    """Check the documents of the units a batch output's last run rendered (status ok), by its report.json."""
+    report = batch_report.read_report(out)
+    items = []
+    for unit in report.units:
+        if unit.status != "ok":
+            continue
+        names = record_names(os.path.join(report.header.source, unit.rel))
+        for doc in unit.documents:
+            items.append(Item(os.path.join(out, doc.path), doc.kind, names, doc.path))
+    return check_documents(items, workers=workers, progress=progress)
 
 
 def not_checked(document: str, why: str) -> Finding:

@@ -219,6 +219,7 @@ def test_check_documents_converts_and_checks_in_one_call(tmp_path):
     os.symlink(tmp_path / "missing.docx", tmp_path / "c.docx")
     items = [lc.Item(str(tmp_path / n), "results", (), n) for n in ("a.docx", "b.docx", "c.docx")]
     result = lc.check_documents(items, workers=1)
+    result.findings.sort(key=lambda f: f.file)
     assert [(f.file, f.id) for f in result.findings] == [
         ("a.docx", lc.OUTSIDE),
         ("c.docx", lc.NOT_CHECKED),
