@@ -238,7 +238,14 @@ def names_command(file: str, convention: str) -> None:
 )
 @click.option("--templates", "templates_dir", metavar="文件夹", help="使用本地的模板文件夹；其中没有的模板用默认模板。")
 @click.option("--draft", is_flag=True, help="记录有错误时仍然生成，每页标注“草稿（未通过校验）”。")
-def render_command(file: str, outdir: str, only: tuple[str, ...], templates_dir: str | None, draft: bool) -> None:
+@click.option(
+    "--check-layout/--no-check-layout",
+    default=None,
+    help="生成后转成 PDF 检查版式（文字超出版心、选票超过一页、姓名拆行、末页只有落款、正文不是仿宋）；需要 LibreOffice。",
+)
+def render_command(
+    file: str, outdir: str, only: tuple[str, ...], templates_dir: str | None, draft: bool, check_layout: bool | None
+) -> None:
     """生成文书：公告、选票、当选证书、承诺书、工作总结等（Word 格式，GB/T 9704 版式）。
 
     先检查记录；有错误时不生成，除非加 --draft。尚缺数据的文书（如计票前的选举结果公告）会跳过，并说明在等哪一项数据。文件夹中由 huanjie 生成、未被改动的同名文书会被更新；生成后被手工修改过的保留，新版本另存为“文件名（新）.docx”；同名的其他文件不覆盖（报错，请换一个 -o 或移走该文件）。
@@ -281,7 +288,23 @@ def render_command(file: str, outdir: str, only: tuple[str, ...], templates_dir:
         + (f"，跳过 {len(report.skipped)} 种。" if report.skipped else "。")
         + ("（草稿）" if errors else "")
     )
-    sys.exit(1 if errors else 0)
+    sys.exit(1 if _render_layout(report, result, check_layout) or errors else 0)
+
+
+def _render_layout(report, result, check_layout: bool | None) -> bool:
+    """The layout check of the documents just written (when asked, or by default where it can run); any error."""
+    from .. import layoutcheck
+
+    wanted = check_layout if check_layout is not None else layoutcheck.RENDER_DEFAULT and layoutcheck.available()
+    if not wanted or not report.written:
+        return False
+    names = layoutcheck.printed_names(result.record.data) if result.record is not None else ()
+    items = [layoutcheck.Item(w.path, w.kind, names, os.path.basename(w.path)) for w in report.written]
+    with _exit_on(report.folder):
+        layout = layoutcheck.check_documents(items)
+    _print_findings(layout.findings, err=True)
+    echo(f"版式检查：检查了 {layout.checked} 份文书，发现 {len(layout.findings)} 个问题。")
+    return any(f.severity is Severity.ERROR for f in layout.findings)
 
 
 def _split_kinds(values: tuple[str, ...]) -> list[str]:
