@@ -60,7 +60,11 @@ FLOORS: list[tuple[str, str, list[str]]] = [
     ("documents", "what documents an election has, and their ready values", ["pipeline.documents"]),
     ("render", "writing .docx files from templates", ["pipeline.render", "pipeline.tablefit"]),
     ("batch", "many units at once, and the typed report", ["pipeline.batch", "pipeline.aggregate"]),
-    ("archive", "the archival package and its verification", ["pipeline.archive", "pipeline.pdf", "pipeline.sm3"]),
+    (
+        "archive",
+        "the archival package and its verification",
+        ["pipeline.archive", "pipeline.pdf", "pipeline.sm3", "pipeline.layoutcheck"],
+    ),
     ("print", "printable output of a render: PDFs, 合订 bundles, the 打印清单", ["pipeline.printing"]),
     ("face", "the command line: parse, call the core, print, exit codes", ["pipeline.cli"]),
 ]

@@ -244,8 +244,20 @@ def names_command(file: str, convention: str) -> None:
     is_flag=True,
     help="当选证书和各承诺书每种另合订成一份（每人一页，如 07-当选证书-合订.docx），并写打印清单.xlsx。",
 )
+@click.option(
+    "--check-layout/--no-check-layout",
+    default=None,
+    help="生成后转成 PDF 检查版式（文字超出版心、选票超过一页、姓名拆行、末页只有落款、正文不是仿宋）；需要 LibreOffice。",
+)
 def render_command(
-    file: str, outdir: str, only: tuple[str, ...], templates_dir: str | None, draft: bool, pdf: bool, bundle: bool
+    file: str,
+    outdir: str,
+    only: tuple[str, ...],
+    templates_dir: str | None,
+    draft: bool,
+    pdf: bool,
+    bundle: bool,
+    check_layout: bool | None,
 ) -> None:
     """生成文书：公告、选票、当选证书、承诺书、工作总结等（Word 格式，GB/T 9704 版式）。
 
@@ -295,7 +307,23 @@ def render_command(
         + (f"，跳过 {len(report.skipped)} 种。" if report.skipped else "。")
         + ("（草稿）" if errors else "")
     )
-    sys.exit(1 if errors else 0)
+    sys.exit(1 if _render_layout(report, result, check_layout) or errors else 0)
+
+
+def _render_layout(report, result, check_layout: bool | None) -> bool:
+    """The layout check of the documents just written (when asked, or by default where it can run); any error."""
+    from .. import layoutcheck
+
+    wanted = check_layout if check_layout is not None else layoutcheck.RENDER_DEFAULT and layoutcheck.available()
+    if not wanted or not report.written:
+        return False
+    names = layoutcheck.printed_names(result.record.data) if result.record is not None else ()
+    items = [layoutcheck.Item(w.path, w.kind, names, os.path.basename(w.path)) for w in report.written]
+    with _exit_on(report.folder):
+        layout = layoutcheck.check_documents(items)
+    _print_findings(layout.findings, err=True)
+    echo(f"版式检查：检查了 {layout.checked} 份文书，发现 {len(layout.findings)} 个问题。")
+    return any(f.severity is Severity.ERROR for f in layout.findings)
 
 
 def _split_kinds(values: tuple[str, ...]) -> list[str]:
