@@ -21,3 +21,16 @@ def test_every_document_of_the_sample_passes_the_layout_check(tmp_path, sample):
     assert re.search(rf"^版式检查：检查了 {written} 份文书，发现 0 个问题。$", run.stdout, re.M), (
         run.stdout + run.stderr
     )
+
+
+def test_with_pdf_the_check_reads_the_pdfs_render_made_instead_of_converting_again(tmp_path, monkeypatch):
+    from pipeline import layoutcheck
+
+    def again(*args, **kwargs):
+        raise AssertionError("converted a second time")
+
+    monkeypatch.setattr(layoutcheck, "check_documents", again)
+    sample = SAMPLES / "party-qinghe-branch.yaml"
+    run = run_cli("render", str(sample), "-o", str(tmp_path / "out"), "--pdf", "--check-layout")
+    assert run.exit_code == 0, run.stdout + run.stderr
+    assert "版式检查：检查了 18 份文书，发现 0 个问题。" in run.stdout

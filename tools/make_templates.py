@@ -927,10 +927,8 @@ def ballot() -> Builder:
     return b
 
 
-def results_notice() -> Builder:
-    b = Builder("选举结果公告")
-    notice_head(b)
-    b.p("{{ intro }}")
+def contest_opening(b: Builder):
+    """The start of each contest of a results or void-vote notice: its heading (several contests), its figures."""
     b.ctl("{%p for contest in contests %}")
     b.ctl("{%p if contest.heading %}")
     b.p("{{ contest.heading }}", style="公文-二级标题")
@@ -938,6 +936,13 @@ def results_notice() -> Builder:
     # Figures lines are full of numbers that cannot break ("85.42%，"): set left, so a justified line is
     # never letter-spaced to fill the measure (review §1 #7, the building-leader notice).
     b.paragraphs("contest.figures", align=WD_ALIGN_PARAGRAPH.LEFT)
+
+
+def results_notice() -> Builder:
+    b = Builder("选举结果公告")
+    notice_head(b)
+    b.p("{{ intro }}")
+    contest_opening(b)
     b.p("", style="公文-表后空行")
     b.table(
         [48, 32, 26, 50],
@@ -968,13 +973,7 @@ def invalid_notice() -> Builder:
     b = Builder("选举无效公告")
     notice_head(b)
     b.p("{{ intro }}")
-    b.ctl("{%p for contest in contests %}")
-    b.ctl("{%p if contest.heading %}")
-    b.p("{{ contest.heading }}", style="公文-二级标题")
-    b.ctl("{%p endif %}")
-    # Figures lines are full of numbers that cannot break ("85.42%，"): set left, so a justified line is
-    # never letter-spaced to fill the measure (review §1 #7, the building-leader notice).
-    b.paragraphs("contest.figures", align=WD_ALIGN_PARAGRAPH.LEFT)
+    contest_opening(b)
     b.paragraphs("contest.failures")
     # When the vote is held again ends the notice: its last paragraph goes with 特此公告 and the signature.
     b.paragraphs("contest.next_steps", keep_last=True)

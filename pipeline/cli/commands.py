@@ -319,8 +319,13 @@ def _render_layout(report, result, check_layout: bool | None) -> bool:
         return False
     names = layoutcheck.printed_names(result.record.data) if result.record is not None else ()
     items = [layoutcheck.Item(w.path, w.kind, names, os.path.basename(w.path)) for w in report.written]
+    pdfs = {w.path for w in report.prints if w.path.endswith(".pdf")}
+    made = [(item.docx.removesuffix(".docx") + ".pdf", item) for item in items]
     with _exit_on(report.folder):
-        layout = layoutcheck.check_documents(items)
+        if all(pdf in pdfs for pdf, _ in made):  # --pdf converted them already: check those, not a second copy
+            layout = layoutcheck.LayoutResult(layoutcheck.check_pdfs(made), len(made))
+        else:
+            layout = layoutcheck.check_documents(items)
     _print_findings(layout.findings, err=True)
     echo(f"版式检查：检查了 {layout.checked} 份文书，发现 {len(layout.findings)} 个问题。")
     return any(f.severity is Severity.ERROR for f in layout.findings)
