@@ -1059,6 +1059,22 @@ def work_summary() -> Builder:
     return b
 
 
+# ---- templates: before the vote: 选举办法、选举公告、选民证、委托投票证、工作人员名单 (issue 14.1) ----
+# ---- end before ----
+
+# ---- templates: voting day and reporting upward: 计票单、清点报告、议程、报告单、花名册、备案表 (issue 14.2-3) ----
+# ---- end dayof ----
+
+# ---- templates: the other bodies of the 换届: 监督委员会、小组长、代表、楼栋长→小组长 (issue 14.4) ----
+# ---- end bodies ----
+
+# ---- templates: Party 公推直选 (issue 14.5) ----
+# ---- end party ----
+
+# ---- templates: 人大 选区 work (issue 14.6) ----
+# ---- end deputy ----
+
+
 TEMPLATES = {
     "选举委员会成员公告.docx": committee_notice,
     "选民名单公告.docx": voter_list_notice,
@@ -1071,6 +1087,11 @@ TEMPLATES = {
     "当选履职承诺书.docx": lambda: pledge("当选履职承诺书", extra_lines=True),
     "严肃换届纪律承诺书.docx": lambda: pledge("严肃换届纪律承诺书"),
     "换届选举工作总结.docx": work_summary,
+    # files: before
+    # files: dayof
+    # files: bodies
+    # files: party
+    # files: deputy
 }
 
 

@@ -75,6 +75,11 @@ GENRE = {
     "winner_pledge": "承诺书",
     "discipline_pledge": "承诺书",
     "summary": "总结",
+    # genres: before
+    # genres: dayof
+    # genres: bodies
+    # genres: party
+    # genres: deputy
 }
 # Kinds signed by one person, who is their 责任者.
 PERSONAL = frozenset({"candidate_pledge", "winner_pledge", "discipline_pledge"})
@@ -222,6 +227,11 @@ KINDS: list[DocumentKind] = [
         summary.SUMMARY_VARIABLES,
         ("换届选举工作总结", "工作总结", "总结"),
     ),
+    # kinds: before the vote: 选举办法、选举公告、选民证、委托投票证、工作人员名单 (issue 14.1)
+    # kinds: voting day and reporting upward: 计票单、清点报告、议程、报告单、花名册、备案表 (issue 14.2-3)
+    # kinds: the other bodies of the 换届: 监督委员会、小组长、代表、楼栋长→小组长 (issue 14.4)
+    # kinds: Party 公推直选 (issue 14.5)
+    # kinds: 人大 选区 work (issue 14.6)
 ]
 
 # Kinds sharing a number (03, 06) answer to it with the first listed: 06 stays the 选举结果公告.
