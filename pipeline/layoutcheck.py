@@ -33,6 +33,7 @@ from xml.etree import ElementTree
 from . import model, records
 from .archive import pdf as lo
 from .batch import report as batch_report
+from .batch.unit import OK, SKIPPED
 from .findings import Finding, Severity
 
 __all__ = [
@@ -56,9 +57,9 @@ __all__ = [
     "RENDER_DEFAULT",
 ]
 
-# `huanjie render` checks the layout only when asked (--check-layout) until the layout fixes are merged; then set
-# this to True: render checks by default wherever LibreOffice and poppler are installed (--no-check-layout skips).
-RENDER_DEFAULT = False
+# `huanjie render` checks the layout by default wherever LibreOffice and poppler are installed (--no-check-layout
+# skips it); the test suite turns the default off for the tests that only look at the .docx (tests/conftest.py).
+RENDER_DEFAULT = True
 
 OUTSIDE = "LAYOUT-OUTSIDE-AREA"
 BALLOT_SHEETS = "LAYOUT-BALLOT-SHEETS"
@@ -426,15 +427,17 @@ def record_names(path: str) -> tuple[str, ...]:
 def check_batch(
     out: str, workers: int | None = None, progress: Callable[[int, int], None] | None = None
 ) -> LayoutResult:
-    """Check the documents of the units a batch output's last run rendered (status ok), by its report.json."""
+    """Check the current documents of a batch output, by its report.json: those of every unit rendered now or
+    left unchanged (a failed unit's documents are stale and not checked) and the level summaries."""
     report = batch_report.read_report(out)
     items = []
     for unit in report.units:
-        if unit.status != "ok":
+        if unit.status not in (OK, SKIPPED):
             continue
         names = record_names(os.path.join(report.header.source, unit.rel))
         for doc in unit.documents:
             items.append(Item(os.path.join(out, doc.path), doc.kind, names, doc.path))
+    items += [Item(os.path.join(out, s.path), "summary", (), s.path) for s in report.summaries]
     return check_documents(items, workers=workers, progress=progress)
 
 

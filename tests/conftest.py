@@ -65,6 +65,16 @@ def run_cli(*args: str) -> Run:
     return run
 
 
+@pytest.fixture(autouse=True)
+def _layout_check_default(request, monkeypatch):
+    """`huanjie render` converts and checks every document by default; tests that only read the .docx run without
+    it (a test marked `layout_default`, and any test passing --check-layout, still checks)."""
+    if request.node.get_closest_marker("layout_default") is None:
+        from pipeline import layoutcheck
+
+        monkeypatch.setattr(layoutcheck, "RENDER_DEFAULT", False)
+
+
 @pytest.fixture
 def cli():
     return run_cli

@@ -121,6 +121,7 @@ def test_summary_line_and_timing(built):
     run = built["run"]
     docs = len(item_names(built["names"], ".pdf"))
     assert f"{docs} 件" in run.stdout and "单位 2 个" in run.stdout and "工作总结 2 份" in run.stdout
+    assert f"版式检查 {docs} 件，发现 0 个问题；" in run.stdout  # every archived PDF checked, no second conversion
     assert built["seconds"] < 60, built["seconds"]
 
 

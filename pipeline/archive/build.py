@@ -12,8 +12,9 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from .. import fsutil, procs
+from .. import fsutil, layoutcheck, procs
 from ..batch.lock import refuse_while_writing
+from ..findings import Finding
 from . import pdf
 from .collect import collect
 from .contents import package_files
@@ -85,6 +86,8 @@ def build_package(
         items = [it for it in items if not by_unit[it.doc.unit].refusal]
         if not items:
             raise NothingToArchive(data.refusals())
+        result.layout = _layout(items, by_unit, workers, tell)
+        result.layout_checked = len(items)
         space.pdfs = [os.path.getsize(it.pdf) for it in items]
         _number(items, settings)
         _summarise(result, data, items, settings)
@@ -272,6 +275,22 @@ def _inspect(items: list[Item], workers: int | None, tell: Tell, by_unit: dict[s
             unit = by_unit[item.doc.unit]
             if problem and not unit.refusal:
                 unit.refuse(problem, "转换")
+
+
+def _layout(items: list[Item], by_unit: dict[str, Unit], workers: int | None, tell: Tell) -> list[Finding]:
+    """The layout check of the PDFs just converted (no second conversion): what was posted is archived as it is,
+    so its findings are reported, never a reason to refuse a unit."""
+    names: dict[str, tuple[str, ...]] = {}
+    pairs = []
+    for item in items:
+        unit = by_unit[item.doc.unit]
+        if unit.rel not in names:
+            names[unit.rel] = layoutcheck.record_names(unit.record_path) if unit.record_path else ()
+        pairs.append((item.pdf, layoutcheck.Item(item.doc.path, item.doc.kind, names[unit.rel], item.doc.rel)))
+    tell("检查版式", 0, len(pairs))
+    found = layoutcheck.check_pdfs(pairs, workers)
+    tell("检查版式", len(pairs), len(pairs))
+    return found
 
 
 def _number(items: list[Item], settings: ArchiveSettings) -> None:

@@ -129,6 +129,8 @@ class ArchiveResult:
     last: str = ""
     fonts: dict[str, dict] = field(default_factory=dict)  # font (no subset tag) → {documents, embedded}
     warnings: list[str] = field(default_factory=list)
+    layout: list[Finding] = field(default_factory=list)  # the layout check of the archived PDFs (never blocks)
+    layout_checked: int = 0
     libreoffice: str = ""
     seconds: float = 0.0
     convert_seconds: float = 0.0

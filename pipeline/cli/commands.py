@@ -33,7 +33,7 @@ from ..records import decode, read_text
 from ..safetext import visible, visible_data
 from . import i18n
 from .echo import echo
-from .progress import ArchiveProgress, BatchProgress
+from .progress import ArchiveProgress, BatchProgress, StageEvent
 from .text import render_text
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -314,8 +314,11 @@ def _render_layout(report, result, check_layout: bool | None) -> bool:
     """The layout check of the documents just written (when asked, or by default where it can run); any error."""
     from .. import layoutcheck
 
-    wanted = check_layout if check_layout is not None else layoutcheck.RENDER_DEFAULT and layoutcheck.available()
-    if not wanted or not report.written:
+    if check_layout is None:  # by default where it can run, and said when it cannot
+        check_layout = layoutcheck.RENDER_DEFAULT and layoutcheck.available()
+        if layoutcheck.RENDER_DEFAULT and not check_layout and report.written:
+            echo("提示：未找到 LibreOffice，未检查版式；安装后（make sysdeps）生成时会自动检查。", err=True)
+    if not check_layout or not report.written:
         return False
     names = layoutcheck.printed_names(result.record.data) if result.record is not None else ()
     items = [layoutcheck.Item(w.path, w.kind, names, os.path.basename(w.path)) for w in report.written]
@@ -415,7 +418,14 @@ def _on_sigterm(signum, frame):  # pragma: no cover - exercised through a subpro
 )
 @click.option("--force", is_flag=True, help="不论记录、模板是否改变，全部重新生成。")
 @click.option("--templates", "templates_dir", metavar="文件夹", help="使用本地的模板文件夹；其中没有的模板用默认模板。")
-def batch_command(directory: str, outdir: str, jobs: int | None, force: bool, templates_dir: str | None) -> None:
+@click.option(
+    "--check-layout",
+    is_flag=True,
+    help="生成后把各单位的文书转成 PDF 检查版式（需要 LibreOffice；一个县有上万份文书，较慢，故默认不检查）。",
+)
+def batch_command(
+    directory: str, outdir: str, jobs: int | None, force: bool, templates_dir: str | None, check_layout: bool
+) -> None:
     """批量生成：检查文件夹中所有选举记录（如 县/乡镇/单位.yaml），为通过校验的单位生成全部文书。
 
     输出文件夹与记录文件夹层级相同：输出/青石县/河湾镇/柳林村/ 中是柳林村的文书；每一级文件夹中有该级的换届选举工作总结；
@@ -471,7 +481,25 @@ def batch_command(directory: str, outdir: str, jobs: int | None, force: bool, te
         f"报告：{os.path.join(outdir, batch.REPORT_XLSX)}、{os.path.join(outdir, batch.REPORT_JSON)}；"
         f"文件清单：{os.path.join(outdir, batch.MANIFEST)}"
     )
-    sys.exit(1 if result.failed else 0)
+    layout_errors = _batch_layout(outdir, jobs) if check_layout else False
+    sys.exit(1 if result.failed or layout_errors else 0)
+
+
+def _batch_layout(outdir: str, jobs: int | None) -> bool:
+    """`batch --check-layout`: the layout check of the documents of every unit rendered; any error."""
+    from .. import layoutcheck
+
+    progress = ArchiveProgress(bar=sys.stderr.isatty())
+
+    def tell(done: int, total: int) -> None:
+        progress(StageEvent("检查版式", done, total))
+
+    with _exit_on(outdir, cleanup=progress.close, interrupted="已中断：版式检查未完成；文书都已生成。"):
+        layout = layoutcheck.check_batch(outdir, workers=jobs, progress=tell)
+    progress.close()
+    _print_findings(layout.findings, err=True)
+    echo(f"版式检查：检查了 {layout.checked} 份文书，发现 {len(layout.findings)} 个问题。")
+    return any(f.severity is Severity.ERROR for f in layout.findings)
 
 
 @main.command("summary", **COMMAND)
@@ -544,6 +572,8 @@ _ARCHIVE_HELP = """生成归档数据包：把批量生成（或单个单位 ren
 文件夹是 huanjie batch 的输出文件夹（含 report.json；选举记录从报告中的记录文件夹读取，移动过时用 --records 指定），或 huanjie render 的输出文件夹（用 --record 指定其记录）。
 
 记录有错误、文书为草稿或生成后被改动、无法转换为 PDF 的单位不归档，在标准错误输出和数据包的说明文件中列出。数据包先写入临时文件再改名，已存在时不覆盖（加 --force 覆盖）。
+
+转换出的每份 PDF 同时做版式检查（文字超出版心、选票超过一页、姓名拆行、末页只有落款、正文不是仿宋），发现的问题作为提示列出；文书照原样归档，不因版式问题拒收。
 
 \b
 {settings}
@@ -658,10 +688,16 @@ def archive_command(
             echo(f"  {refusal.line()}", err=True)
     for warning in result.warnings:
         echo(f"提示：{warning}", err=True)
+    if result.layout:
+        echo(
+            f"提示：版式检查发现 {len(result.layout)} 个问题（文书照原样归档；请在原文书中改正后重新生成）：", err=True
+        )
+        _print_findings(result.layout, err=True)
     parts = f"单位 {result.units} 个" + (f"，工作总结 {result.summaries} 份" if result.summaries else "")
     echo(
         f"已生成归档数据包 {output}：{result.items} 件（{parts}），文件 {result.files} 个；"
-        f"档号 {result.first} 至 {result.last}；用时 {result.seconds:.1f} 秒（转换 PDF {result.convert_seconds:.1f} 秒）。"
+        f"档号 {result.first} 至 {result.last}；版式检查 {result.layout_checked} 件，发现 {len(result.layout)} 个问题；"
+        f"用时 {result.seconds:.1f} 秒（转换 PDF {result.convert_seconds:.1f} 秒）。"
     )
     # Some documents could not be converted to PDF (their units are left out): the package is incomplete.
     sys.exit(1 if result.conversion_failed else 0)

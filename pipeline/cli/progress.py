@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass
 from typing import Any
 
 import click
@@ -10,7 +11,7 @@ import click
 from ..findings import Severity
 from .echo import echo
 
-__all__ = ["BatchProgress", "ArchiveProgress", "unit_line"]
+__all__ = ["BatchProgress", "ArchiveProgress", "StageEvent", "unit_line"]
 
 
 class BatchProgress:
@@ -56,6 +57,15 @@ def unit_line(unit) -> str:
         return f"生成失败：{unit.error}"
     warnings = sum(f.severity is Severity.WARNING for f in findings)
     return f"已生成 {len(unit.documents)} 份" + (f"（警告 {warnings} 个）" if warnings else "")
+
+
+@dataclass(frozen=True)
+class StageEvent:
+    """One step of a staged run that is not an archive (e.g. the layout check after a batch)."""
+
+    stage: str
+    done: int
+    total: int
 
 
 class ArchiveProgress:
