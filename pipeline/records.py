@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 
 from .findings import Finding, Severity, format_path
 from .fsutil import os_reason
+from .words import KIND_ALIASES, METHOD_ALIASES
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 40
@@ -339,8 +340,35 @@ def _full_width_colon(text: str, upto: int) -> tuple[int, int, str] | None:
     return None
 
 
+# A field name glued to its value: `registered:1486` (YAML reads it as text, and stumbles on the next field).
+_NO_SPACE = re.compile(r"^(\s*(?:-\s+)?)([A-Za-z_][A-Za-z0-9_]*):(?=[^\s/])(.*)$")
+
+
+def _missing_space(file: str, text: str, upto: int) -> Finding | None:
+    """The `name:value` line among line `upto` (0-based) and the one before it, as a finding at its colon."""
+    lines = text.splitlines()
+    for number in range(min(upto, len(lines) - 1), max(upto - 1, 0) - 1, -1):
+        match = _NO_SPACE.match(lines[number])
+        if match:
+            name, rest = match[2], match[3].split(" #")[0].strip()
+            return Finding(
+                id="YAML-SYNTAX",
+                severity=Severity.ERROR,
+                file=file,
+                line=number + 1,
+                column=len(match[1]) + len(name) + 1,
+                message=f"字段“{name}”的冒号后缺空格：请写作“{name}: {rest}”（冒号为半角，后跟一个空格）。",
+            )
+    return None
+
+
 def _syntax_finding(file: str, exc: yaml.MarkedYAMLError, text: str = "") -> Finding:
     mark = exc.problem_mark or exc.context_mark
+    glued_problems = ("mapping values are not allowed here", "could not find expected ':'")
+    if text and mark and any(problem in f"{exc.problem}" for problem in glued_problems):
+        glued = _missing_space(file, text, mark.line)
+        if glued is not None:
+            return glued
     colon = _full_width_colon(text, mark.line) if text and mark else None
     if colon:
         colon_line, colon_column, name = colon
@@ -692,6 +720,7 @@ def parse(text: str, file: str) -> tuple[Record | None, list[Finding]]:
             )
         )
         return None, findings
+    _identifiers(root)
     return Record(
         file=file,
         data=root,
@@ -699,6 +728,16 @@ def parse(text: str, file: str) -> tuple[Record | None, list[Finding]]:
         key_positions=builder.key_positions,
         damaged=frozenset(builder.damaged),
     ), findings
+
+
+def _identifiers(root: dict) -> None:
+    """`kind: 居委会`, `method: 户代表`: the Chinese words `huanjie new` knows stand for their identifiers."""
+    if isinstance(root.get("kind"), str):
+        root["kind"] = KIND_ALIASES.get(root["kind"].strip(), root["kind"])
+    places = [root] + [c for c in root.get("contests") or [] if isinstance(c, dict)]
+    for place in places:
+        if isinstance(place.get("method"), str):
+            place["method"] = METHOD_ALIASES.get(place["method"].strip(), place["method"])
 
 
 def load(file: str) -> tuple[Record | None, list[Finding]]:

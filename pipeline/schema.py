@@ -12,6 +12,7 @@ from typing import Any
 import jsonschema
 from jsonschema import Draft202012Validator, FormatChecker
 
+from . import suggest
 from .findings import Finding, Severity
 from .paths import SCHEMAS_DIR
 from .records import Record
@@ -29,10 +30,13 @@ _TYPE_NAMES = {
     "null": "空值",
 }
 
+DATE_PATTERN = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+MONTH_PATTERN = "^(19|20)[0-9]{2}-(0[1-9]|1[0-2])$"
+
 # Pattern -> what the value should look like, for the messages.
 _PATTERN_HINTS = {
-    "^[0-9]{4}-[0-9]{2}-[0-9]{2}$": "日期应写作 2026-03-18（年-月-日，半角数字，月日补足两位）",
-    "^(19|20)[0-9]{2}-(0[1-9]|1[0-2])$": "出生年月应写作 1972-05（年-月，半角数字，月份补足两位）",
+    DATE_PATTERN: "日期应写作 2026-03-18（年-月-日，半角数字，月日补足两位）",
+    MONTH_PATTERN: "出生年月应写作 1972-05（年-月，半角数字，月份补足两位）",
     "^[^\\s\\d０-９]": "姓名应以汉字或字母开头，不能以空格或数字开头",
     "^.{1,10}族$": "民族应写全称，如“汉族”“回族”",
     "^[a-z][a-z0-9_-]{0,39}$": "规则配置名应由小写英文字母、数字、- 或 _ 组成，如 default、sichuan",
@@ -133,15 +137,43 @@ def _enum_text(schema_node: dict) -> str:
     return shown + (f"（{description}）" if description and any(str(v) in description for v in values) else "")
 
 
-def _type_hint(value: Any, expected: list[str]) -> str:
-    """A hint for the usual slips behind a type error: a number in quotes, a full-width colon."""
+def _type_hint(value: Any, expected: list[str], node: dict | None = None, title: str = "") -> str:
+    """A hint for the usual slips behind a type error: a number in quotes, a full-width colon, a value YAML read as
+    a number (an Excel date serial, 1975.4 for a month, 12 for a 届次, a phone number), a count with its unit."""
     if isinstance(value, str) and {"integer", "number"} & set(expected):
         if re.fullmatch(r"[-+]?0[0-9]+", value):
             return "（数字不要以 0 开头）"
         if re.fullmatch(r"[-+]?[0-9]+(?:\.[0-9]+)?", value):
             return "（数字不要加引号）"
-    if isinstance(value, str) and "object" in expected and "：" in value:
-        return "（注意：冒号应为半角“:”，后跟一个空格，不是全角“：”）"
+        with_unit = suggest.unit_suffix(value)
+        if with_unit:
+            return f"（去掉“{with_unit[1]}”，写作 {with_unit[0]}）"
+    if isinstance(value, str) and "object" in expected:
+        if "：" in value:
+            return "（注意：冒号应为半角“:”，后跟一个空格，不是全角“：”）"
+        missing_space = re.fullmatch(r"([A-Za-z_][A-Za-z0-9_]*):(\S.*)", value)
+        if missing_space:
+            return f"（冒号后缺空格：请写作“{missing_space[1]}: {missing_space[2]}”）"
+    if "string" in expected and isinstance(value, int | float) and not isinstance(value, bool):
+        return _number_for_text(value, (node or {}).get("pattern", ""), title)
+    return ""
+
+
+def _number_for_text(value: float, pattern: str, title: str) -> str:
+    """What a field that holds text should say when YAML read what was typed as a number."""
+    if pattern == DATE_PATTERN and isinstance(value, int):
+        day = suggest.excel_date(value)
+        return f"（{value} 是 Excel 的日期序号，即 {day}；请写作 {day}）" if day else ""
+    if pattern == MONTH_PATTERN and isinstance(value, float):
+        months = suggest.month_of_number(value)
+        if len(months) == 2:
+            return f"（请写作 {months[0]}；若是 10 月，写作 {months[1]}）"
+        return f"（请写作 {months[0]}）" if months else ""
+    if title == "届次" and isinstance(value, int):
+        term = suggest.term_text(value)
+        return f"（请写作 {term}）" if term else ""
+    if "电话" in title or "号码" in title:
+        return f'（号码请加引号，写作 "{value}"；不加引号时会当作数字，开头的 0 会丢失）'
     return ""
 
 
@@ -164,13 +196,33 @@ def _messages(error: jsonschema.ValidationError, schema: dict) -> list[tuple[str
             if "：" in str(key):
                 hint = "字段名后的冒号应为半角“:”，后跟一个空格，不是全角“：”。"
             else:
-                guess = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
-                hint = f"是否应为“{guess[0]}”？" if guess else f"此处可用的字段：{'、'.join(allowed)}。"
+                hint = _unknown_key_hint(str(key), node)
             out.append((f"未知字段“{visible(str(key))}”。{hint}", path + (key,), True))
         return out
     if keyword == "format" and error.validator_value in NAME_FORMATS:
         return [_character_message(error, schema)]
     return [_message(error, schema)]
+
+
+def _unknown_key_hint(key: str, node: dict) -> str:
+    """是否应为“registered”？ — or, for a field's Chinese title typed as its name, the name it is the title of."""
+    properties = node.get("properties", {})
+    allowed = list(properties)
+    titles: dict[str, str] = {}
+    for name, child in properties.items():
+        title = (_resolve(load_schema(), child) or {}).get("title")
+        if title:
+            titles.setdefault(str(title), name)
+    if key in titles or key.strip() in titles:
+        name = titles[key.strip()]
+        return f"“{visible(key)}”是字段 {name} 的中文名称；字段名请用英文，写作“{name}: …”。"
+    guess = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+    if guess:
+        return f"是否应为“{guess[0]}”？"
+    near = difflib.get_close_matches(key, list(titles), n=1, cutoff=0.5)
+    if near:
+        return f"是否是“{near[0]}”？它的字段名是 {titles[near[0]]}，请写作“{titles[near[0]]}: …”。"
+    return f"此处可用的字段：{'、'.join(allowed)}。"
 
 
 def character_message(word: str, value: str, rule: str = NAME) -> str | None:
@@ -216,17 +268,17 @@ def _message(error: jsonschema.ValidationError, schema: dict) -> tuple[str, tupl
     if keyword == "type":
         types = [expected] if isinstance(expected, str) else list(expected)
         expected_names = [_TYPE_NAMES.get(t, t) for t in types]
-        return (
-            f"{title}应为{'或'.join(expected_names)}，实际为{describe(value)}{_type_hint(value, types)}。",
-            path,
-            False,
-        )
+        hint = _type_hint(value, types, error.schema, title)
+        return f"{title}应为{'或'.join(expected_names)}，实际为{describe(value)}{hint}。", path, False
     if keyword == "enum":
         node = _subschema(schema, path) or error.schema
         return f"{title}应为以下之一：{_enum_text(node)}；实际为{describe(value)}。", path, False
     if keyword == "pattern":
         hint = _PATTERN_HINTS.get(expected, f"{title}的格式不对")
-        return f"{hint}；实际为{describe(value)}。", path, False
+        fixed = {DATE_PATTERN: suggest.date_text, MONTH_PATTERN: suggest.month_text}.get(expected)
+        corrected = fixed(value) if fixed is not None and isinstance(value, str) else None
+        tail = f"，请改为 {corrected}" if corrected and corrected != value else ""
+        return f"{hint}；实际为{describe(value)}{tail}。", path, False
     if keyword == "format":
         return f"{title}不是存在的日期：{value}（请核对月份和日子，如 2 月没有 30 日）。", path, False
     if keyword == "minimum":

@@ -19,6 +19,7 @@ __all__ = [
     "SUPERVISORS",
     "METHOD_NAMES",
     "METHOD_TEXT",
+    "METHOD_ALIASES",
     "ELECTOR",
     "ELECTORATE",
     "REPRESENTATIVES",
@@ -114,6 +115,26 @@ METHOD_TEXT: Final[dict[str, str]] = {
     "household_representative": "每户派代表投票",
     "resident_representative": "居民代表投票",
     "party_meeting": "党员大会选举",
+}
+
+# What a secretary may type instead of the method's identifier (`method: 户代表`).
+METHOD_ALIASES: Final[dict[str, str]] = {
+    "全体选民": "all_voters",
+    "全体选民直接选举": "all_voters",
+    "全体选民直接投票": "all_voters",
+    "选民直接选举": "all_voters",
+    "直接选举": "all_voters",
+    "户代表": "household_representative",
+    "户代表选举": "household_representative",
+    "每户派代表": "household_representative",
+    "每户派代表选举": "household_representative",
+    "每户派代表投票": "household_representative",
+    "居民代表": "resident_representative",
+    "居民代表选举": "resident_representative",
+    "居民代表会议": "resident_representative",
+    "居民代表投票": "resident_representative",
+    "党员大会": "party_meeting",
+    "党员大会选举": "party_meeting",
 }
 
 # Documents: (noun for one elector, unit) by method: 登记选民1486人, 登记户代表1398户.

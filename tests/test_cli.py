@@ -196,7 +196,7 @@ def test_json_output(cli):
     assert {key: finding[key] for key in ("id", "severity", "message", "line", "column", "path", "file")} == {
         "id": "SCHEMA-FORMAT",
         "severity": "error",
-        "message": "出生年月应写作 1972-05（年-月，半角数字，月份补足两位）；实际为文字“1972-5”。",
+        "message": "出生年月应写作 1972-05（年-月，半角数字，月份补足两位）；实际为文字“1972-5”，请改为 1972-05。",
         "line": 8,
         "column": 12,
         "path": "candidates[0].birth",

@@ -95,7 +95,9 @@ def test_positions_point_at_the_value_in_block_style():
     )
     [finding] = findings_of(text)
     assert (finding.path, finding.line, finding.column) == ("candidates[1].birth", 9, 12)
-    assert finding.message == "出生年月应写作 1972-05（年-月，半角数字，月份补足两位）；实际为文字“1979年11月”。"
+    assert finding.message == (
+        "出生年月应写作 1972-05（年-月，半角数字，月份补足两位）；实际为文字“1979年11月”，请改为 1979-11。"
+    )
 
 
 def test_positions_inside_contests():
@@ -202,11 +204,15 @@ def test_unknown_key_with_full_width_colon_in_flow_mapping():
     )
 
 
-@pytest.mark.parametrize("value", ["2026/3/18", "2026年3月18日", "18.03.2026", "2026-3-18"])
-def test_misshapen_date_is_one_finding(value):
+@pytest.mark.parametrize(
+    ("value", "tail"),
+    [("2026/3/18", "，请改为 2026-03-18"), ("2026年3月18日", "，请改为 2026-03-18"), ("18.03.2026", ""),
+     ("2026-3-18", "，请改为 2026-03-18")],
+)  # fmt: skip
+def test_misshapen_date_is_one_finding(value, tail):
     [finding] = findings_of(HEAD + f"schedule:\n  results_published: {value}\n")
     assert finding.id == "SCHEMA-FORMAT"
-    assert finding.message == f"日期应写作 2026-03-18（年-月-日，半角数字，月日补足两位）；实际为文字“{value}”。"
+    assert finding.message == f"日期应写作 2026-03-18（年-月-日，半角数字，月日补足两位）；实际为文字“{value}”{tail}。"
 
 
 @pytest.mark.parametrize("value", ["1972-5", "1972-13", "1972年5月", "72-05", "1972-05-01"])

@@ -49,7 +49,7 @@ FLOORS: list[tuple[str, str, list[str]]] = [
             "pipeline.safetext",
         ],
     ),
-    ("record", "reading a record and checking its form", ["pipeline.records", "pipeline.schema"]),
+    ("record", "reading a record and checking its form", ["pipeline.records", "pipeline.schema", "pipeline.suggest"]),
     (
         "election",
         "the tally and the counts: pure functions of record and profile",

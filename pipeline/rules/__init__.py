@@ -18,6 +18,7 @@ from ..records import Record
 from . import ballots, completeness, composition, deadlines, names, placeholders, proxies, reported, surplus, turnout
 from .appointments import check as appointments_check
 from .relatives import check as relatives_check
+from .rootcause import collapse
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..outcome import Outcome
@@ -48,4 +49,4 @@ def run_checks(record: Record, profile: Profile, outcome: Outcome, stats: Stats)
     findings += relatives_check(record, profile, outcome)
     findings += reported.check(record, profile, outcome, stats)
     findings += appointments_check(record, profile, outcome)
-    return findings
+    return collapse(record, findings)

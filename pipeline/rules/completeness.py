@@ -6,6 +6,7 @@ posts and seats of a round, the words for the electorate of each method).
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections import Counter
 
@@ -15,6 +16,7 @@ from ..outcome import write_in_only
 from ..profile import Profile
 from ..records import Record
 from ..words import ELECTORATE, ROUND_TITLES
+from .rootcause import near_post
 
 # ---------------------------------------------------------------- shared helpers
 
@@ -134,12 +136,17 @@ def _posts(record: Record, contest: Contest, where: str) -> list[Finding]:
             "CANDIDATE-UNKNOWN-POST",
             Severity.ERROR,
             f"{where}候选人 {c['name']} 的参选职位“{c['post']}”不在职位及应选名额（seats）中（现有：{posts}）。"
-            "请改正职位名称，或在 seats 中补充该职位。",
+            f"{_guess(contest, c['post'])}请改正职位名称，或在 seats 中补充该职位。",
             contest.at("candidates", i, "post"),
         )
         for i, c in enumerate(contest.candidates)
         if c["post"] not in contest.seats
     ]
+
+
+def _guess(contest: Contest, post: str) -> str:
+    meant = near_post(list(contest.seats), post)
+    return f"是否为“{meant}”？" if meant else ""
 
 
 def _write_in_candidates(record: Record, contest: Contest, where: str) -> list[Finding]:
@@ -213,11 +220,12 @@ def _round_posts(record: Record, contest: Contest, i: int, rnd: dict, title: str
 
 
 def _unknown_post(record: Record, contest: Contest, title: str, post: str, path: tuple, key: bool = False) -> Finding:
+    guess = _guess(contest, post)
     return record.finding(
         "VOTES-UNKNOWN-POST",
         Severity.ERROR,
         f"{title}录入了职位“{post}”，但它不在职位及应选名额（seats）中（现有：{'、'.join(contest.seats)}）。"
-        "请改正职位名称，或在 seats 中补充该职位。",
+        f"{guess}请改正职位名称，或在 seats 中补充该职位。",
         path,
         key=key,
     )
@@ -287,8 +295,9 @@ def _left_out(record: Record, contest: Contest, i: int, rnd: dict, title: str) -
     out = []
     for post, tally in (rnd.get("votes") or {}).items():
         typed = {name_key(name) for name in tally}
+        meant = {near_candidate(contest, post, name) for name in tally}  # a misspelt name is one error, not two
         for _, c in contest.formal_candidates(post):
-            if name_key(c["name"]) in typed:
+            if name_key(c["name"]) in typed or c["name"] in meant:
                 continue
             out.append(
                 record.finding(
@@ -303,6 +312,22 @@ def _left_out(record: Record, contest: Contest, i: int, rnd: dict, title: str) -
     return out
 
 
+def near_candidate(contest: Contest, post: str, name: str) -> str | None:
+    """The formal candidate of `post` that a tally's unknown `name` most likely means: the same name with a note in
+    brackets (赵丽娟（女）), or one character different in a name of the same length (张志钢 for 张志刚)."""
+    key = name_key(re.sub(r"[（(][^）)]*[）)]$", "", name))
+    formal = [c["name"] for _, c in contest.formal_candidates(post)]
+    for candidate in formal:
+        if name_key(candidate) == key:
+            return candidate
+    close = [
+        c
+        for c in formal
+        if len(name_key(c)) == len(key) >= 2 and sum(a != b for a, b in zip(name_key(c), key, strict=True)) == 1
+    ]
+    return close[0] if len(close) == 1 else None
+
+
 def _why_not_candidate(contest: Contest, post: str, name: str) -> str:
     same = [c for c in contest.candidates if c["name"] == name]
     if not same:
@@ -312,7 +337,8 @@ def _why_not_candidate(contest: Contest, post: str, name: str) -> str:
                 f"但候选人名单中写的是“{alike[0]}”，两处只差空格或全角、半角字符。"
                 "请把两处写成完全一样（建议都不加空格）。"
             )
-        return "但候选人名单中没有此人。"
+        near = near_candidate(contest, post, name)
+        return f"但候选人名单中没有此人。是否为“{near}”？" if near else "但候选人名单中没有此人。"
     if all(c["post"] != post for c in same):
         return f"但此人是{'、'.join(c['post'] for c in same)}职位的候选人，不是{post}职位的候选人。"
     if any(c.get("withdrawn") for c in same if c["post"] == post):
