@@ -48,6 +48,7 @@ __all__ = [
     "MobileBoxRule",
     "TellersRule",
     "NominationCap",
+    "DeputyDistricts",
     "MinElected",
     "ReconciliationRule",
     "RelativeCheck",
@@ -312,6 +313,16 @@ class NominationCap:
 
 
 @dataclass(frozen=True)
+class DeputyDistricts:
+    """人大 选区 work: the articles on 选民登记 (its changes add up), 联名推荐 (fewest co-signers) and 预选."""
+
+    registration_article: str
+    cosigners: int
+    cosigners_article: str
+    preselection_article: str
+
+
+@dataclass(frozen=True)
 class MinElected:
     """The fewest members a body may have once the tally is final (fewer: elect again)."""
 
@@ -391,6 +402,8 @@ class Profile:
     law_cited: str = ""
     # 公示期 of the results notice (`results_publicity`); None: the notice states none.
     results_publicity: Publicity | None = None
+    # 人大 选区 work (`pipeline.rules.districts`); None: not a 人大 profile.
+    districts: DeputyDistricts | None = None
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], province: str = "default") -> Profile:
@@ -591,6 +604,21 @@ def _publicity(p: _Section) -> Publicity | None:
     if s is None:
         return None
     return Publicity(days=s.integer("days", low=1) or 1, to=s.text("to", ""), article=s.text("article", ""))
+
+
+def _districts(p: _Section) -> DeputyDistricts | None:
+    s = p.section("districts", ("registration", "cosigners", "preselection"), nullable=True)
+    if s is None:
+        return None
+    registration = s.section("registration", ("article",), nullable=True)
+    cosigners = s.section("cosigners", ("count", "article"), nullable=True)
+    preselection = s.section("preselection", ("article",), nullable=True)
+    return DeputyDistricts(
+        registration_article=registration.text("article", "") if registration else "",
+        cosigners=cosigners.count("count", 10, low=1) if cosigners else 10,
+        cosigners_article=cosigners.text("article", "") if cosigners else "",
+        preselection_article=preselection.text("article", "") if preselection else "",
+    )
 
 
 def _women(p: _Section) -> WomenRule | None:
@@ -807,6 +835,7 @@ _SECTIONS: dict[str, Callable[[_Section], Any]] = {
 }
 _TOP = ("id", "kind", "legal_basis", "law", "short_law", "applies_from", "applies_until", *_SECTIONS)
 _TOP += ("list_order", "strokes_convention", "preceded_by", "exclusion_reasons", "law_cited", "results_publicity")
+_TOP += ("districts",)
 
 
 def build_profile(data: object, province: str = "default") -> Profile | list[Problem]:
@@ -841,6 +870,7 @@ def build_profile(data: object, province: str = "default") -> Profile | list[Pro
         exclusion_reasons=p.words("exclusion_reasons"),
         law_cited=p.text("law_cited", ""),
         results_publicity=_publicity(p),
+        districts=_districts(p),
         **sections,
     )
     return problems or profile

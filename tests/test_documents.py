@@ -96,6 +96,9 @@ def test_catalogue_has_every_kind_once_with_its_template():
         "winner_pledge",
         "discipline_pledge",
         "summary",
+        "districts",
+        "supplementary_voters",
+        "registration",
     ]
     for kind in KINDS:
         assert (TEMPLATES_DIR / kind.template).exists(), kind.template

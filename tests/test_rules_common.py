@@ -44,8 +44,17 @@ def test_every_sample_is_clean(path):
     assert [(f.id, f.message) for f in found if f.severity in (ERROR, WARNING)] == []
 
 
-def test_there_are_six_samples():
-    assert len(SAMPLES) == 6
+def test_there_are_seven_samples():
+    # issue 14.6 added deputy-xincheng-districts.yaml (seed 004 篇7's 选区 work).
+    assert [p.name for p in SAMPLES] == [
+        "building-leaders-chenguang.yaml",
+        "deputy-hewan-district7.yaml",
+        "deputy-xincheng-districts.yaml",
+        "party-qinghe-branch.yaml",
+        "residents-yangguang.yaml",
+        "village-liulin-runoff.yaml",
+        "village-shiqiao-rerun.yaml",
+    ]
 
 
 @pytest.mark.parametrize("build", [village, residents, deputy, party, building])

@@ -1071,7 +1071,90 @@ def work_summary() -> Builder:
 # ---- templates: Party 公推直选 (issue 14.5) ----
 # ---- end party ----
 
+
 # ---- templates: 人大 选区 work (issue 14.6) ----
+def districts_notice() -> Builder:
+    """选区划分公告: 选区, the places each covers, seats and voters, in one table with a 合计 row."""
+    b = Builder("选区划分公告")
+    notice_head(b)
+    b.p("{{ intro }}")
+    b.table(
+        [26, 82, 24, 24],
+        ["选区", "选区范围", "应选代表名额", "选民数"],
+        [
+            "{%tr for d in districts %}",
+            ["{{ d.name }}", "{{ d.covers }}", "{{ d.seats }}", "{{ d.voters }}"],
+            "{%tr endfor %}",
+            ["合计", "", "{{ total_seats }}", "{{ total_voters }}"],
+        ],
+        nowrap=frozenset({0, 2, 3}),
+    )
+    b.p("", style="公文-表后空行")
+    b.paragraphs("notes", keep_last=True)
+    closing(b)
+    b.signature()
+    return b
+
+
+def supplementary_notice() -> Builder:
+    """补充选民名单公告: the people added (补登) and taken off (除名) after the list was published."""
+    b = Builder("补充选民名单公告")
+    notice_head(b)
+    b.p("{{ intro }}")
+    b.ctl("{%p for s in sections %}")
+    b.p("{{ s.heading }}", style="公文-二级标题")
+    b.table(
+        [40, 116],
+        ["姓名", "原因"],
+        ["{%tr for p in s.people %}", ["{{ p.name }}", "{{ p.reason }}"], "{%tr endfor %}"],
+        nowrap=frozenset({0}),
+    )
+    b.p("", style="公文-表后空行")
+    b.ctl("{%p endfor %}")
+    b.paragraphs("notes", keep_last=True)
+    closing(b)
+    b.signature()
+    return b
+
+
+def registration_table() -> Builder:
+    """选民登记情况表 by 选区: last registration, added, removed, suspended, registered elsewhere, registered."""
+    b = Builder("选民登记情况表")
+    notice_head(b)
+    b.p("{{ intro }}")
+    b.table(
+        [24, 21, 18, 18, 24, 28, 23],
+        ["选区", "上次登记", "新增", "除名", "被羁押停权", "外出异地登记", "本次登记"],
+        [
+            "{%tr for r in rows %}",
+            [
+                "{{ r.name }}",
+                "{{ r.previous }}",
+                "{{ r.added }}",
+                "{{ r.removed }}",
+                "{{ r.suspended }}",
+                "{{ r.floating_out }}",
+                "{{ r.registered }}",
+            ],
+            "{%tr endfor %}",
+            [
+                "合计",
+                "{{ total.previous }}",
+                "{{ total.added }}",
+                "{{ total.removed }}",
+                "{{ total.suspended }}",
+                "{{ total.floating_out }}",
+                "{{ total.registered }}",
+            ],
+        ],
+        nowrap=frozenset({0}),
+    )
+    b.p("", style="公文-表后空行")
+    b.paragraphs("notes", keep_last=True)
+    b.signature()
+    return b
+
+
 # ---- end deputy ----
 
 
@@ -1092,6 +1175,9 @@ TEMPLATES = {
     # files: bodies
     # files: party
     # files: deputy
+    "选区划分公告.docx": districts_notice,
+    "补充选民名单公告.docx": supplementary_notice,
+    "选民登记情况表.docx": registration_table,
 }
 
 

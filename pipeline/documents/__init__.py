@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..errors import HuanjieError
-from . import ballots, notices, personal, summary
+from . import ballots, deputy, notices, personal, summary
 from .common import COMMON_VARIABLES, NOTICE_VARIABLES, Election, Instance, Waiting
 
 __all__ = [
@@ -80,6 +80,9 @@ GENRE = {
     # genres: bodies
     # genres: party
     # genres: deputy
+    "districts": "公告",
+    "supplementary_voters": "公告",
+    "registration": "统计表",
 }
 # Kinds signed by one person, who is their 责任者.
 PERSONAL = frozenset({"candidate_pledge", "winner_pledge", "discipline_pledge"})
@@ -232,6 +235,39 @@ KINDS: list[DocumentKind] = [
     # kinds: the other bodies of the 换届: 监督委员会、小组长、代表、楼栋长→小组长 (issue 14.4)
     # kinds: Party 公推直选 (issue 14.5)
     # kinds: 人大 选区 work (issue 14.6)
+    DocumentKind(
+        "districts",
+        61,
+        "选区划分公告",
+        "选区划分公告.docx",
+        "election",
+        "人大代表选举：contests[].covers（选区范围）、seats、electorate.registered；schedule.districts_published",
+        deputy.districts,
+        _NOTICE | deputy.DISTRICTS_VARIABLES,
+        ("选区划分公告", "选区划分"),
+    ),
+    DocumentKind(
+        "supplementary_voters",
+        62,
+        "补充选民名单公告",
+        "补充选民名单公告.docx",
+        "election",
+        "人大代表选举：electorate.supplementary（补登、除名的人员，每个选区一份）；schedule.supplementary_published",
+        deputy.supplementary,
+        _NOTICE | deputy.SUPPLEMENTARY_VARIABLES,
+        ("补充选民名单公告", "补充选民名单", "补登除名"),
+    ),
+    DocumentKind(
+        "registration",
+        63,
+        "选民登记情况表",
+        "选民登记情况表.docx",
+        "election",
+        "人大代表选举：各选区的 electorate.changes（上次登记、新增、除名、停止行使选举权利、外出登记）和 registered",
+        deputy.registration,
+        _NOTICE | deputy.REGISTRATION_VARIABLES,
+        ("选民登记情况表", "选民登记情况"),
+    ),
 ]
 
 # Kinds sharing a number (03, 06) answer to it with the first listed: 06 stays the 选举结果公告.

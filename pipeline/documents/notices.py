@@ -21,6 +21,7 @@ from .common import (
     titled,
     year_month,
 )
+from .deputy import preselected, preselection_notes, preselection_wording
 
 # --------------------------------------------------------------------------------------------
 # 选举委员会成员公告
@@ -293,6 +294,8 @@ def _candidate_row(e: Election, c: dict, formal: bool = True) -> dict:
     nominated = or_dash(c.get("nominated_by"))
     if not formal and c.get("nomination_votes") is not None:
         nominated += f"（{c['nomination_votes']}票）"
+    if not formal and c.get("cosigners") is not None:
+        nominated += f"（{c['cosigners']}人联名）"
     return {
         "name": c["name"],
         "gender": or_dash(c.get("gender")),
@@ -342,6 +345,7 @@ def _candidate_list(e: Election, formal: bool) -> list[Instance]:
             if _by_votes(e, formal, people):
                 # 按得票多少的顺序张榜公布 (the province's rule); equal counts keep 姓氏笔画 order.
                 ordered.sort(key=lambda c: -int(c["nomination_votes"]))
+            ordered = preselected(view, ordered, formal)  # 经过预选的，按得票多少的顺序排列
             level = e.post_level
             extra = f"，{_difference(seats, len(ordered))}" if formal else ""
             posts.append(
@@ -372,6 +376,7 @@ def _candidate_list(e: Election, formal: bool) -> list[Instance]:
     order = f"按得票多少为序，得票相等的以{e.order_words}为序" if voted else f"以{e.order_words}为序"
     if formal:
         verb = "经审查、酝酿和协商" if e.kind != "party_branch" else "经上级党组织审查同意"
+        verb, order = preselection_wording(e, verb, order)
         intro = (
             f"根据{e.law}和有关规定，{verb}，{e.election_name}{title_noun}已经确定。"
             f"现将{title_noun}名单及基本情况公告如下（{order}）："
@@ -397,6 +402,7 @@ def _candidate_list(e: Election, formal: bool) -> list[Instance]:
             if short:
                 text += f"；{'、'.join(dict.fromkeys(short))}候选人少于应选名额"
             notes.append(text + "。")
+        notes.extend(preselection_notes(e))
         where = _places(e)
         notes.append(f"选举日为{e.date('election_day')}{where}。")
         slot, date_key = "candidates_formal", "candidates_published"

@@ -43,13 +43,16 @@ def certificates(e: Election) -> list[Instance]:
     counts: dict[str, int] = {}
     for _, _, name, _ in winners:
         counts[name] = counts.get(name, 0) + 1
-    issuer = e.settings.get("certificate_issuer") or e.signatory
+    # County deputies get theirs from the county/district 选举委员会 that confirmed the result (results_issuer).
+    issuer = e.settings.get("certificate_issuer") or (e.results_issuer if e.county_level else e.signatory)
     out = []
     for index, (view, post, name, rnd) in enumerate(winners):
         date = rnd.date if rnd and rnd.date else e.schedule.get("election_day")
         office = e.post_full(post, view)
         if e.kind == "deputy":
             text = f"在{cdate(date)}举行的{e.election_name}中，你由{view.name}选民依法选举，当选为{office}。"
+            if e.county_level:
+                text = text[:-1] + f"，经{e.results_issuer}确认当选有效。"
         else:
             text = f"在{cdate(date)}举行的{e.election_name}中，你当选为{office}。"
         ctx = common_context(e) | {

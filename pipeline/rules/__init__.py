@@ -15,7 +15,19 @@ from typing import TYPE_CHECKING
 from ..findings import Finding
 from ..profile import Profile
 from ..records import Record
-from . import ballots, completeness, composition, deadlines, names, placeholders, proxies, reported, surplus, turnout
+from . import (
+    ballots,
+    completeness,
+    composition,
+    deadlines,
+    districts,
+    names,
+    placeholders,
+    proxies,
+    reported,
+    surplus,
+    turnout,
+)
 from .appointments import check as appointments_check
 from .relatives import check as relatives_check
 from .rootcause import collapse
@@ -32,6 +44,7 @@ CHECKS = (
     completeness.check,
     surplus.check,
     composition.check,
+    districts.check,
     proxies.check,
     ballots.check,
     names.check,
