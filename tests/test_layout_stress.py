@@ -1,0 +1,178 @@
+"""Stress records through the automatic layout check (review 2026-12 §5, issue 13 item 5).
+
+One village record carries every stress the review names at once: a 29-character committee name, signatory and
+certificate issuer; four-character and ·-names (欧阳建华, 阿依古丽·买买提, 热合曼·阿不都热依木) with 维吾尔族 and
+哈萨克族; 18 委员 candidates; a roll of 5,000 voters in 10 groups of 500; and a tie for the last 委员 seat decided
+by a revote. A 人大 record has three 选区 (1, 3 and 2 seats) voting in their own places. Each record is rendered
+with ``--check-layout`` (one LibreOffice conversion of all its documents) and every document must pass.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+import yaml
+from conftest import SAMPLES, run_cli
+
+LONG = "青石县河湾镇柳林村第十二届村民委员会换届选举村民选举委员会"  # 29 characters
+RENAMED = {
+    "刘建华": "欧阳建华",
+    "王秀兰": "阿依古丽·买买提",
+    "孙丽娟": "迪丽娜尔·吐尔逊",
+    "周文斌": "热合曼·阿不都热依木",
+}
+EXTRA = ["丁一平", "王二林", "石三金", "田四海", "白五洲", "冯六合", "朱七星", "任八方", "华九龙", "江天明"]
+EXTRA += ["许地平", "司马小燕", "扎西多吉"]
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
+GIVEN = "明华建国平秀兰英芳军红文志海玉春丽德金林桂成永刚勇峰"
+
+
+def roll(groups: int = 10, size: int = 500) -> list[dict]:
+    """`groups` groups of `size` distinct voters each (one- and two-character given names)."""
+    names = [s + g for s in SURNAMES for g in GIVEN]
+    names += [s + a + b for s in SURNAMES for a in GIVEN for b in GIVEN if a != b]
+    names = names[: groups * size]
+    return [
+        {"name": f"第{'一二三四五六七八九十'[i]}村民小组", "voters": names[i * size : (i + 1) * size]}
+        for i in range(groups)
+    ]
+
+
+def village_stress() -> dict:
+    data = yaml.safe_load((SAMPLES / "village-liulin-runoff.yaml").read_text(encoding="utf-8"))
+    data["committee"]["name"] = LONG
+    data["documents"] |= {"signatory": LONG, "certificate_issuer": LONG}
+    data["seats"] = [{"post": "主任", "count": 1}, {"post": "副主任", "count": 1}, {"post": "委员", "count": 5}]
+    for c in data["candidates"]:
+        c["name"] = RENAMED.get(c["name"], c["name"])
+    data["candidates"][4]["ethnicity"] = "维吾尔族"
+    data["candidates"][5]["ethnicity"] = "哈萨克族"
+    data["candidates"][2]["ethnicity"] = "维吾尔族"
+    for name in EXTRA:
+        data["candidates"].append(
+            {
+                "name": name,
+                "gender": "男",
+                "birth": "1970-01",
+                "ethnicity": "汉族",
+                "education": "高中",
+                "politics": "群众",
+                "nominated_by": "选民提名",
+                "nomination_votes": 300,
+                "post": "委员",
+                "incumbent": False,
+            }
+        )
+    data["electorate"] = {"registered": 5000, "women": 2450, "groups": roll()}
+    first = {
+        "type": "first",
+        "date": "2026-04-18",
+        "participants": 4600,
+        "ballots": {"issued": 4610, "returned": 4600, "invalid": 20},
+        "votes": {
+            "主任": {"欧阳建华": 3100, "陈志强": 1400},
+            "副主任": {"阿依古丽·买买提": 2900, "赵国庆": 1600},
+            "委员": {
+                "迪丽娜尔·吐尔逊": 3300,
+                "热合曼·阿不都热依木": 3100,
+                "吴海涛": 2900,
+                "郑小燕": 2700,
+                "马德胜": 2500,
+                "司马小燕": 2500,
+            }
+            | {n: 100 + i for i, n in enumerate(EXTRA) if n != "司马小燕"},
+        },
+    }
+    revote = {
+        "type": "revote",
+        "date": "2026-04-18",
+        "posts": ["委员"],
+        "seats": {"委员": 1},
+        "participants": 4400,
+        "ballots": {"issued": 4410, "returned": 4400, "invalid": 10},
+        "votes": {"委员": {"马德胜": 2600, "司马小燕": 1700}},
+    }
+    data["rounds"] = [first, revote]
+    data["documents"]["discipline_signers"] = ["杨德明", "许春兰", "欧阳建华", "热合曼·阿不都热依木"]
+    return data
+
+
+def three_districts() -> dict:
+    """A 人大 record with three 选区 (1, 3 and 2 seats), each voting in its own place."""
+    data = yaml.safe_load((SAMPLES / "deputy-hewan-district7.yaml").read_text(encoding="utf-8"))
+    people = iter(["王志刚", "李春梅", "张德福", "赵永清", "钱学军", "孙桂兰", "周立新", "吴海燕", "郑国强"])
+    sample = data["contests"][0]["candidates"][0]
+    contests = []
+    for number, seats, count, place in (
+        (5, 1, 2, "第五选区五里村村委会"),
+        (6, 3, 4, "第六选区河湾中学"),
+        (7, 2, 3, None),
+    ):
+        names = [next(people) for _ in range(count)]
+        contest = {
+            "name": f"第{'五六七'[number - 5]}选区",
+            "number": number,
+            "seats": [{"post": "代表", "count": seats}],
+            "electorate": {"registered": 1000 * seats, "women": 480 * seats},
+            "candidates": [sample | {"name": n, "nominated_by": "选民十人以上联名推荐"} for n in names],
+            "rounds": [
+                {
+                    "type": "first",
+                    "date": "2026-11-20",
+                    "participants": 900 * seats,
+                    "ballots": {"issued": 900 * seats, "returned": 900 * seats, "invalid": 3},
+                    "votes": {
+                        "代表": {n: 450 * seats + (30 - i if i < seats else -300 - i) for i, n in enumerate(names)}
+                    },
+                }
+            ],
+        }
+        if place:
+            contest["place"] = place
+        contests.append(contest)
+    data["contests"] = contests
+    data["documents"]["discipline_signers"] = ["潘志刚", "罗秀芝"]
+    return data
+
+
+def text_of(docx: Path) -> str:
+    xml = zipfile.ZipFile(docx).read("word/document.xml").decode("utf-8")
+    return "".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", xml))
+
+
+def render_checked(tmp_path: Path, name: str, data: dict) -> tuple[Path, str]:
+    source = tmp_path / f"{name}.yaml"
+    source.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    out = tmp_path / name
+    run = run_cli("render", str(source), "-o", str(out), "--check-layout")
+    assert run.exit_code == 0, run.stdout + run.stderr
+    written = len(list(out.glob("*.docx")))
+    assert re.search(rf"^版式检查：检查了 {written} 份文书，发现 0 个问题。$", run.stdout, re.M), (
+        run.stdout + run.stderr
+    )
+    return out, run.stdout
+
+
+def test_every_document_of_the_all_stresses_village_record_passes_the_layout_check(tmp_path):
+    out, _ = render_checked(tmp_path, "village-stress", village_stress())
+    names = sorted(p.name for p in out.glob("*.docx"))
+    assert "05-选票-委员-第2轮重新投票.docx" in names, names
+    assert "07-当选证书-热合曼·阿不都热依木.docx" in names, names
+    revote = text_of(out / "05-选票-委员-第2轮重新投票.docx")
+    assert "马德胜" in revote and "司马小燕" in revote and "另选" not in revote
+    roll_text = text_of(out / "02-选民名单公告.docx")
+    assert "共登记选民5000人" in roll_text and "第十村民小组（500人）" in roll_text
+    assert LONG in text_of(out / "07-当选证书-热合曼·阿不都热依木.docx")
+
+
+def test_every_document_of_the_three_district_deputy_record_passes_the_layout_check(tmp_path):
+    out, _ = render_checked(tmp_path, "deputy-three", three_districts())
+    names = sorted(p.name for p in out.glob("*.docx"))
+    assert {n for n in names if n.startswith("02-")} == {
+        "02-选民名单公告-第五选区.docx",
+        "02-选民名单公告-第六选区.docx",
+        "02-选民名单公告-第七选区.docx",
+    }
+    assert "投票地点为第六选区河湾中学" in text_of(out / "02-选民名单公告-第六选区.docx")
