@@ -10,11 +10,15 @@ with ``--check-layout`` (one LibreOffice conversion of all its documents) and ev
 from __future__ import annotations
 
 import re
+import subprocess
 import zipfile
 from pathlib import Path
 
 import yaml
 from conftest import SAMPLES, run_cli
+from helpers import election_of
+
+from pipeline.documents.notices import roll_parts, voters
 
 LONG = "青石县河湾镇柳林村第十二届村民委员会换届选举村民选举委员会"  # 29 characters
 RENAMED = {
@@ -142,11 +146,11 @@ def text_of(docx: Path) -> str:
     return "".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", xml))
 
 
-def render_checked(tmp_path: Path, name: str, data: dict) -> tuple[Path, str]:
+def render_checked(tmp_path: Path, name: str, data: dict, *more: str) -> tuple[Path, str]:
     source = tmp_path / f"{name}.yaml"
     source.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     out = tmp_path / name
-    run = run_cli("render", str(source), "-o", str(out), "--check-layout")
+    run = run_cli("render", str(source), "-o", str(out), "--check-layout", *more)
     assert run.exit_code == 0, run.stdout + run.stderr
     written = len(list(out.glob("*.docx")))
     assert re.search(rf"^版式检查：检查了 {written} 份文书，发现 0 个问题。$", run.stdout, re.M), (
@@ -156,7 +160,7 @@ def render_checked(tmp_path: Path, name: str, data: dict) -> tuple[Path, str]:
 
 
 def test_every_document_of_the_all_stresses_village_record_passes_the_layout_check(tmp_path):
-    out, _ = render_checked(tmp_path, "village-stress", village_stress())
+    out, _ = render_checked(tmp_path, "village-stress", village_stress(), "--pdf")
     names = sorted(p.name for p in out.glob("*.docx"))
     assert "05-选票-委员-第2轮重新投票.docx" in names, names
     assert "07-当选证书-热合曼·阿不都热依木.docx" in names, names
@@ -165,6 +169,7 @@ def test_every_document_of_the_all_stresses_village_record_passes_the_layout_che
     roll_text = text_of(out / "02-选民名单公告.docx")
     assert "共登记选民5000人" in roll_text and "第十村民小组（500人）" in roll_text
     assert LONG in text_of(out / "07-当选证书-热合曼·阿不都热依木.docx")
+    assert_every_roll_page_names_its_group(out / "02-选民名单公告.pdf", village_stress()["electorate"]["groups"])
 
 
 def test_every_document_of_the_three_district_deputy_record_passes_the_layout_check(tmp_path):
@@ -176,3 +181,74 @@ def test_every_document_of_the_three_district_deputy_record_passes_the_layout_ch
         "02-选民名单公告-第七选区.docx",
     }
     assert "投票地点为第六选区河湾中学" in text_of(out / "02-选民名单公告-第六选区.docx")
+
+
+HEADING = re.compile(r"^(第.{1,2}村民小组)(（续）|（500人）)$")
+
+
+def pages_of(pdf: Path) -> list[list[list[str]]]:
+    """The words of each line of each page (pdftotext -layout, split at spaces)."""
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, check=True, text=True).stdout
+    return [[line.split() for line in page.splitlines() if line.strip()] for page in text.split("\f")]
+
+
+def assert_every_roll_page_names_its_group(pdf: Path, groups: list[dict]) -> None:
+    """Every page holding names of the roll opens with the heading of the group of its first name (（续） after
+    that group's first page), and every name on the page belongs to the group of the heading above it."""
+    group_of = {name: g["name"] for g in groups for name in g["voters"]}
+    pages = [p for p in pages_of(pdf) if p]
+    assert len(pages) > 40
+    seen = {m.group(1) for words in pages[0] if (m := HEADING.match("".join(words)))}
+    assert seen == {"第一村民小组"}
+    checked = 0
+    for number, lines in enumerate(pages[1:], start=2):
+        if not any(words[0] in group_of for words in lines):
+            continue  # the notes and the 落款 after the roll
+        first = HEADING.match("".join(lines[0]))
+        assert first, f"page {number} starts with {lines[0]!r}, not a group heading"
+        current = first.group(1)
+        assert (first.group(2) == "（续）") == (current in seen), f"page {number}: {lines[0]}"
+        seen.add(current)
+        for words in lines[1:]:
+            heading = HEADING.match("".join(words))
+            if heading:
+                current = heading.group(1)
+                assert heading.group(2) == "（500人）", f"page {number}: {words}"
+                seen.add(current)
+            for name in words:
+                if name in group_of:
+                    assert group_of[name] == current, f"page {number}: {name} listed under {current}"
+                    checked += 1
+    assert checked > 4000
+
+
+def test_per_group_makes_one_voter_list_per_group_each_cut_into_pages_under_its_heading():
+    data = village_stress()
+    data["documents"]["voter_list"] = "per_group"
+    notices = voters(election_of(data))
+    assert [n.suffix for n in notices] == [g["name"] for g in data["electorate"]["groups"]]
+    third = notices[2].context
+    assert "".join(third["title_lines"]) == "柳林村第十二届村民委员会换届选举第三村民小组选民名单公告"
+    assert third["doc_number"] == notices[0].context["doc_number"] == "柳选委〔2026〕2号"
+    assert third["intro"].endswith("现将第三村民小组名单（500人）公告如下（以姓氏笔画为序）：")
+    parts = third["groups"][0]["parts"]
+    assert [p["heading"] for p in parts] == ["第三村民小组（500人）"] + ["第三村民小组（续）"] * (len(parts) - 1)
+    assert [p["break_before"] for p in parts] == [False] + [True] * (len(parts) - 1)
+    # 100 lines of 5 names: page 1 holds what is left after the head, every later page a heading and 21 lines.
+    assert [len(p["lines"]) for p in parts[1:-1]] == [21] * (len(parts) - 2)
+    assert sum(len(p["lines"]) for p in parts) == 100
+    listed = [name for p in parts for line in p["lines"] for name in line.split("\t")]
+    assert listed[:2] == ["丁文", "丁玉"]  # 姓氏笔画: 丁 (2 strokes) first
+    assert sorted(listed) == sorted(data["electorate"]["groups"][2]["voters"])
+
+
+def test_a_group_that_would_start_on_the_last_two_lines_of_a_page_starts_on_the_next():
+    groups = [
+        {"name": "一组", "heading": "一组（40人）", "lines": ["x"] * 8},
+        {"name": "二组", "heading": "二组（5人）", "lines": ["y"]},
+    ]
+    roll_parts(groups, free=11)
+    assert [(p["heading"], len(p["lines"]), p["break_before"]) for g in groups for p in g["parts"]] == [
+        ("一组（40人）", 8, False),
+        ("二组（5人）", 1, True),
+    ]

@@ -766,10 +766,18 @@ def voter_list_notice() -> Builder:
     b = Builder("选民名单公告")
     notice_head(b)
     b.p("{{ intro }}")
+    # Each group in parts of one page: a part on a continuation page starts that page under "…（续）"
+    # (documents.notices.roll_parts counts the lines), so every page of a long roll names its group.
     b.ctl("{%p for g in groups %}")
-    b.p("{{ g.heading }}", style="公文-三级标题", bold=True)
-    b.ctl("{%p for line in g.lines %}")
+    b.ctl("{%p for part in g.parts %}")
+    b.ctl("{%p if part.break_before %}")
+    b.p("{{ part.heading }}", style="公文-三级标题", bold=True).paragraph_format.page_break_before = True
+    b.ctl("{%p else %}")
+    b.p("{{ part.heading }}", style="公文-三级标题", bold=True)
+    b.ctl("{%p endif %}")
+    b.ctl("{%p for line in part.lines %}")
     b.p("{{ line }}", style="公文-名单")
+    b.ctl("{%p endfor %}")
     b.ctl("{%p endfor %}")
     b.ctl("{%p endfor %}")
     b.paragraphs("notes", keep_last=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from .. import formatting
 from ..model import Contest
 from ..outcome import ContestOutcome, PostResult, RoundFailure, RoundResult, rerun_text
@@ -179,6 +181,44 @@ def roll_lines(names: list[str], columns: int = ROLL_COLUMNS, slot: int = ROLL_S
     return lines
 
 
+PAGE_LINES = 22  # lines of the GB/T 9704 grid on a page (28.95 pt each)
+TITLE_LINE_PT = 36.0  # a 2号 title line, off the grid
+GRID_PT = 28.95
+LINE_CHARS = 28  # characters of 三号 on a body line
+
+
+def _first_free(title_lines: int, numbered: bool, intro: str) -> int:
+    """Grid lines left on page 1 after the title, 文号, blank line and intro, one line of safety off.
+
+    Every character of the intro counts as a full one (digits are narrower), so the estimate errs on the
+    side of fewer lines: the page then ends a line early instead of breaking before our page break."""
+    used = math.ceil(title_lines * TITLE_LINE_PT / GRID_PT) + (1 if numbered else 0) + 1
+    used += math.ceil((len(intro) + 2) / LINE_CHARS)
+    return PAGE_LINES - used - 1
+
+
+def roll_parts(groups: list[dict], free: int, page: int = PAGE_LINES) -> None:
+    """Cuts each group's `lines` into `parts`, one per page it covers: each part is {heading, lines,
+    break_before}; a part on a continuation page starts a new page under "<group>（续）", so every page of a
+    long roll says which group it lists. `free` is the number of lines left on the page the roll starts on.
+    The roll's lines are one grid line each (公文-名单), so the pages are counted, not guessed, after page 1."""
+    for group in groups:
+        lines = list(group["lines"])
+        parts = []
+        heading, brk = group["heading"], False
+        if free < 3:  # a heading and two lines at least, else the group starts on the next page
+            brk, free = True, page
+        while True:
+            room = max(1, free - 1)
+            take, lines = lines[:room], lines[room:]
+            parts.append({"heading": heading, "lines": take, "break_before": brk})
+            free -= 1 + len(take)
+            if not lines:
+                break
+            heading, brk, free = f"{group['name']}（续）", True, page
+        group["parts"] = parts
+
+
 def voters(e: Election) -> list[Instance]:
     return _posted(e, _voters)
 
@@ -200,13 +240,15 @@ def _voters(e: Election) -> list[Instance]:
     parts = ""
     if e.multi and len(e.views) > 1:
         parts = "，其中" + "、".join(f"{v.name}{v.registered}{unit}" for v in e.views)
-    groups = []
+    groups: list[dict] = []
     for view in e.views:
         for group in view.electorate.get("groups") or []:
             names = e.sort(group.get("voters") or [])
             prefix = f"{view.name}　" if e.multi and len(e.views) > 1 else ""
             groups.append(
                 {
+                    "name": f"{prefix}{group['name']}",
+                    "count": f"{len(names)}{unit}",
                     "heading": f"{prefix}{group['name']}（{len(names)}{unit}）",
                     "lines": roll_lines(names),
                 }
@@ -247,23 +289,38 @@ def _voters(e: Election) -> list[Instance]:
         "党员名单公告" if e.kind == "party_branch" else f"{REPRESENTATIVES.get(e.method or '', '选民')}名单公告"
     )
     date_raw = e.raw_date("voter_list_published")
-    ctx = common_context(e) | {
-        "title_lines": split_title([e.election_name, title_noun]),
-        "doc_number": e.doc_number("voters", date_raw),
-        "intro": intro,
-        "groups": groups,
+    doc_number = e.doc_number("voters", date_raw)
+    base = common_context(e) | {
+        "doc_number": doc_number,
         "notes": notes,
         "date_text": e.date("voter_list_published"),
         "signatory": e.signatory,
     }
-    return [Instance("", ctx)]
+    if groups and e.settings.get("voter_list") == "per_group":
+        # One notice per group, posted in that group: the same notice (one 文号) cut into the groups' parts.
+        out = []
+        for group in groups:
+            title_lines = split_title([e.election_name, group["name"] + title_noun])
+            one = intro.replace(tail, f"现将{group['name']}名单（{group['count']}）公告如下（以{e.order_words}为序）：")
+            roll_parts([group], _first_free(len(title_lines), bool(doc_number), one))
+            out.append(Instance(group["name"], base | {"title_lines": title_lines, "intro": one, "groups": [group]}))
+        return out
+    title_lines = split_title([e.election_name, title_noun])
+    roll_parts(groups, _first_free(len(title_lines), bool(doc_number), intro))
+    return [Instance("", base | {"title_lines": title_lines, "intro": intro, "groups": groups})]
 
 
 VOTERS_VARIABLES = {
     "intro": "导语：选举日、登记人数（按场次分列）、名单排列方式",
     "groups": "按小组分列的名单（列表；记录中没有 electorate.groups 时为空），每项：",
     "groups[].heading": "小组标题，如 第一党小组（16人）",
+    "groups[].name": "小组名称，如 第一村民小组",
+    "groups[].count": "该组人数，如 500人",
     "groups[].lines": "该组名单的各行（列表），按姓氏笔画为序，每行5个姓名，以制表符分隔（模板中“公文-名单”样式的制表位对齐成列）",
+    "groups[].parts": "该组名单按页分段（列表），每项：",
+    "groups[].parts[].heading": "本段标题：第一段为小组标题，续页上为“第一村民小组（续）”",
+    "groups[].parts[].lines": "本段（一页内）的名单各行",
+    "groups[].parts[].break_before": "本段是否从新的一页开始（续页为真）",
     "notes": "名单后的各段（列表）：不计入人数、申诉期限、选举日和投票地点",
 }
 
