@@ -17,8 +17,11 @@ from pathlib import Path
 import yaml
 from conftest import SAMPLES, run_cli
 from helpers import election_of
+from lxml import etree
 
 from pipeline.documents.notices import roll_parts, voters
+from pipeline.render import render_record
+from pipeline.tablefit import fit_tree, text_width
 
 LONG = "青石县河湾镇柳林村第十二届村民委员会换届选举村民选举委员会"  # 29 characters
 RENAMED = {
@@ -252,3 +255,81 @@ def test_a_group_that_would_start_on_the_last_two_lines_of_a_page_starts_on_the_
         ("一组（40人）", 8, False),
         ("二组（5人）", 1, True),
     ]
+
+
+# --- tables: 入党时间 kept on one line, long merged groups relabelled, tall tables allowed to split ---------------
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def tables_of(docx: Path) -> list[etree._Element]:
+    root = etree.fromstring(zipfile.ZipFile(docx).read("word/document.xml"))
+    return list(root.iter(f"{W}tbl"))
+
+
+def cell_text(tc: etree._Element) -> str:
+    return "".join(t.text or "" for t in tc.iter(f"{W}t"))
+
+
+def kept(tr: etree._Element) -> bool:
+    return all(p.find(f"{W}pPr/{W}keepNext") is not None for p in tr.iter(f"{W}p"))
+
+
+def test_the_date_of_joining_the_party_is_never_wrapped_in_its_cell(tmp_path):
+    data = party_joined()
+    render_record(election_of(data), tmp_path, only="candidates_initial", record_unit=False)
+    (docx,) = tmp_path.glob("03-*.docx")
+    for tbl in tables_of(docx):
+        widths = [int(c.get(f"{W}w")) for c in tbl.find(f"{W}tblGrid")]
+        rows = list(tbl.iter(f"{W}tr"))
+        assert cell_text(rows[0].findall(f"{W}tc")[5]) == "入党时间"
+        for tr in rows[1:]:
+            tc = tr.findall(f"{W}tc")[5]
+            assert re.fullmatch(r"\d{4}年\d{1,2}月", cell_text(tc)), cell_text(tc)
+            assert tc.find(f"{W}tcPr/{W}noWrap") is not None
+            assert text_width(cell_text(tc), 12) + 80 <= widths[5], (cell_text(tc), widths[5])
+
+
+def party_joined() -> dict:
+    data = yaml.safe_load((SAMPLES / "party-qinghe-branch.yaml").read_text(encoding="utf-8"))
+    for c, joined in zip(
+        data["candidates"], ("1995-06", "2002-07", "2008-05", "2013-06", "1990-07", "2010-12"), strict=False
+    ):
+        c["politics"], c["joined_party"] = "中共党员", joined
+    return data
+
+
+def test_a_merged_post_longer_than_six_rows_repeats_its_label_on_every_chunk_kept_together(tmp_path):
+    render_record(election_of(village_stress()), tmp_path, only="results", record_unit=False)
+    (table,) = [t for t in tables_of(tmp_path / "06-选举结果公告.docx") if "委员（应选5名）" in cell_text(t)]
+    every = list(table.iter(f"{W}tr"))
+    label = "委员（应选5名）"
+    rows = every[[cell_text(tr.find(f"{W}tc")) for tr in every].index(label) :]
+    assert len(rows) == 18
+    starts = [i for i, tr in enumerate(rows) if cell_text(tr.find(f"{W}tc")) == label]
+    assert starts == [0, 6, 12]  # 18 委员 candidates: three chunks of 6, each with the label
+    for i in starts:
+        assert rows[i].find(f"{W}tc/{W}tcPr/{W}vMerge").get(f"{W}val") == "restart"
+        assert [kept(tr) for tr in rows[i : i + 6]] == [True] * 5 + [False]  # a page breaks only between chunks
+
+
+CELL = (
+    '<w:tc><w:tcPr><w:tcW w:w="4000" w:type="dxa"/></w:tcPr>'
+    '<w:p><w:pPr><w:pStyle w:val="GwTableText"/></w:pPr><w:r><w:t>{}</w:t></w:r></w:p></w:tc>'
+)
+
+
+def xml_of(texts: list[str]) -> str:
+    """A two-column table (header row + one row per text) as rendered templates have it."""
+    head = "<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>" + CELL.format("工作单位") * 2 + "</w:tr>"
+    body = "".join("<w:tr><w:trPr><w:cantSplit/></w:trPr>" + CELL.format(t) * 2 + "</w:tr>" for t in texts)
+    grid = '<w:tblGrid><w:gridCol w:w="4000"/><w:gridCol w:w="4000"/></w:tblGrid>'
+    return f'<w:document xmlns:w="{W[1:-1]}"><w:body><w:tbl><w:tblPr/>{grid}{head}{body}</w:tbl></w:body></w:document>'
+
+
+def test_a_short_table_taller_than_a_third_of_the_page_may_split_with_its_header_kept_with_its_first_row():
+    short = etree.fromstring(xml_of(["青石县河湾镇人民政府"] * 5))
+    fit_tree(short)
+    assert [kept(tr) for tr in short.iter(f"{W}tr")] == [True] * 5 + [False]  # small: moves to a page whole
+    tall = etree.fromstring(xml_of(["青石县河湾镇人民政府党政综合办公室主任兼经济发展办公室副主任" * 3] * 5))
+    fit_tree(tall)
+    assert [kept(tr) for tr in tall.iter(f"{W}tr")] == [True] + [False] * 5  # tall: the header with row 1 only

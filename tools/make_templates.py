@@ -797,8 +797,9 @@ CANDIDATE_COLUMNS = [
     (25, "工作单位及职务", "{{ c.workplace }}"),
     (26, "推荐方式", "{{ c.nominated_by }}"),
 ]
-# Cells that must never break (names, 民族, dates): marked w:noWrap; render widens their column to fit.
-NOWRAP_CANDIDATE_COLUMNS = frozenset({0, 1, 2, 3})
+# Cells that must never break (names, 民族, dates, 政治面貌 or 入党时间 "1995年6月"): marked w:noWrap; render
+# widens their column to fit.
+NOWRAP_CANDIDATE_COLUMNS = frozenset({0, 1, 2, 3, 5})
 
 
 def post_heading(b: Builder, var: str = "post"):
