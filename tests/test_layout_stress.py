@@ -14,13 +14,18 @@ import subprocess
 import zipfile
 from pathlib import Path
 
+import docx
 import yaml
 from conftest import SAMPLES, run_cli
+from docx.oxml.ns import qn
+from docx.shared import Twips
 from helpers import election_of
 from lxml import etree
 
+from pipeline.documents import find_kind
+from pipeline.documents.common import split_title
 from pipeline.documents.notices import roll_parts, voters
-from pipeline.render import render_record
+from pipeline.render import TEMPLATES_DIR, render_record
 from pipeline.tablefit import fit_tree, text_width
 
 LONG = "青石县河湾镇柳林村第十二届村民委员会换届选举村民选举委员会"  # 29 characters
@@ -333,3 +338,34 @@ def test_a_short_table_taller_than_a_third_of_the_page_may_split_with_its_header
     tall = etree.fromstring(xml_of(["青石县河湾镇人民政府党政综合办公室主任兼经济发展办公室副主任" * 3] * 5))
     fit_tree(tall)
     assert [kept(tr) for tr in tall.iter(f"{W}tr")] == [True] + [False] * 5  # tall: the header with row 1 only
+
+
+# --- S3 of the review: titles broken after words, the committee's order in its intro, page numbers ----------------
+def test_a_long_title_breaks_after_words_never_inside_one():
+    assert split_title([LONG, "成员名单公告"]) == [
+        "青石县河湾镇柳林村第十二届",
+        "村民委员会换届选举村民选举委员会",
+        "成员名单公告",
+    ]
+    assert split_title(["中共青石县河湾镇清河社区第三支部委员会换届选举工作小组", "成员名单公告"]) == [
+        "中共青石县河湾镇清河社区",
+        "第三支部委员会换届选举工作小组",
+        "成员名单公告",
+    ]
+
+
+def test_the_committee_notice_states_the_order_in_its_intro_so_no_lone_closing_bracket_starts_a_line():
+    ctx = election_of(village_stress())
+    notice = find_kind("committee").build(ctx)[0].context
+    assert notice["intro"].endswith("由以下5名成员组成（委员按姓氏笔画为序）。现予公告：")
+    assert all("为序" not in role["names"] for role in notice["roles"])
+
+
+def test_page_numbers_are_songti_digits_with_the_dash_7_mm_below_the_type_area():
+    document = docx.Document(str(TEMPLATES_DIR / "选举结果公告.docx"))
+    fonts = document.styles["公文-页码"].element.rPr.rFonts
+    assert (fonts.get(qn("w:ascii")), fonts.get(qn("w:eastAsia"))) == ("宋体", "宋体")
+    assert document.styles["公文-页码"].font.size.pt == 14
+    # Measured in LibreOffice's PDF: the 一字线's stroke (the middle of its box) is 19.8 pt = 7.0 mm below the
+    # type area's bottom (742.7 pt) with the footer at 1424 twips.
+    assert document.sections[0].footer_distance == Twips(1424)

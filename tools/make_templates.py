@@ -8,7 +8,7 @@ they were first made. Layout follows GB/T 9704-2012 as written down in
 shared/reference/gbt9704-docx.md §1–§2:
 
 * A4 (11906 × 16838 twips); margins top 37 mm, bottom 35 mm, left 28 mm, right 26 mm
-  (2098 / 1984 / 1587 / 1474 twips); footer 23 mm so the page number sits 7 mm below the type area.
+  (2098 / 1984 / 1587 / 1474 twips); footer 25.1 mm so the page number's dash sits 7 mm below the type area.
 * Line grid `w:docGrid w:type="lines" w:linePitch="579"` (22 lines of 28.95 pt) and exact 28.95 pt
   line spacing; body text at 三号 (16 pt) with −0.3 pt character spacing, which gives 28 characters
   a line in Word and LibreOffice alike (the portable form of §2.2; the reference's −0.25 pt made
@@ -47,7 +47,9 @@ OUT = os.path.join(ROOT, "templates")
 # --- page (twips) ------------------------------------------------------------------------------
 PAGE_W, PAGE_H = 11906, 16838
 MARGIN_TOP, MARGIN_BOTTOM, MARGIN_LEFT, MARGIN_RIGHT = 2098, 1984, 1587, 1474
-HEADER_DIST, FOOTER_DIST = 851, 1304
+# Footer 25.1 mm: the stroke of the page number's 一字线 sits 7 mm below the type area (GB/T 9704 §7.5; at 1304 tw
+# it measured 9.6 mm in the PDF, review 2026-12 §3).
+HEADER_DIST, FOOTER_DIST = 851, 1424
 TEXT_W = PAGE_W - MARGIN_LEFT - MARGIN_RIGHT  # 8845 twips = 156 mm
 LINE_PITCH = 579  # twips = 28.95 pt
 LINE = Pt(28.95)
@@ -378,6 +380,7 @@ def define_styles(doc) -> None:
         char_spacing=None,
         line=None,
         grid=False,
+        latin=SONGTI,  # GB/T 9704 §7.5: 4号半角宋体阿拉伯数字, the digits too
     )
 
     table = doc.styles.add_style("公文-表格", WD_STYLE_TYPE.TABLE)

@@ -47,10 +47,12 @@ def committee(e: Election) -> list[Instance]:
         roles.append({"role": _pad_role(vice_role), "names": "　".join(e.sort(c["vice_chairs"]))})
     if c.get("members"):
         members = e.sort(c["members"])
-        note = f"（按{e.order_words}为序）" if len(members) > 1 else ""
-        roles.append({"role": _pad_role(member_role), "names": "　".join(members) + note})
+        roles.append({"role": _pad_role(member_role), "names": "　".join(members)})
     count = (1 if c.get("chair") else 0) + len(c.get("vice_chairs") or []) + len(c.get("members") or [])
-    intro = f"根据{e.law}和有关规定，{_formed(e)}，{e.committee_name}由以下{count}名成员组成。现予公告："
+    # The order is said in the intro, not after the names, where "（按姓氏笔画为序）" wrapped and left "序）"
+    # alone at the start of a line (review 2026-12 §2, 01).
+    order = f"（{member_role}按{e.order_words}为序）" if len(c.get("members") or []) > 1 else ""
+    intro = f"根据{e.law}和有关规定，{_formed(e)}，{e.committee_name}由以下{count}名成员组成{order}。现予公告："
     duties = [
         f"{e.committee_name}负责主持{e.election_name}工作，{'按照规定' if e.kind == 'party_branch' else '依法'}组织{e.procedures}等事项。"
     ]
@@ -118,7 +120,7 @@ COMMITTEE_VARIABLES = {
     "intro": "导语：依据、推选方式和日期、成员人数",
     "roles": "按职务分列的成员（列表），每项：",
     "roles[].role": "职务，如 主　任、副主任、委　员（两字职务中间加全角空格以便对齐）",
-    "roles[].names": "该职务的成员姓名，以全角空格分隔；委员多于一人时按姓氏笔画为序，并注明 （按姓氏笔画为序）",
+    "roles[].names": "该职务的成员姓名，以全角空格分隔；委员多于一人时按姓氏笔画为序（导语中注明）",
     "duties": "正文各段（列表）：职责、候选人退出规定、异议渠道和联系电话",
 }
 
