@@ -9,6 +9,7 @@ with ``--check-layout`` (one LibreOffice conversion of all its documents) and ev
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import subprocess
 import zipfile
@@ -25,6 +26,7 @@ from lxml import etree
 from pipeline.documents import find_kind
 from pipeline.documents.common import split_title
 from pipeline.documents.notices import roll_parts, voters
+from pipeline.documents.plan import describe, file_name
 from pipeline.render import TEMPLATES_DIR, render_record
 from pipeline.tablefit import fit_tree, text_width
 
@@ -369,3 +371,14 @@ def test_page_numbers_are_songti_digits_with_the_dash_7_mm_below_the_type_area()
     # Measured in LibreOffice's PDF: the 一字线's stroke (the middle of its box) is 19.8 pt = 7.0 mm below the
     # type area's bottom (742.7 pt) with the footer at 1424 twips.
     assert document.sections[0].footer_distance == Twips(1424)
+
+
+def test_a_kind_may_be_titled_per_election_kind_in_its_file_name_and_catalogue_title():
+    kind = dataclasses.replace(find_kind("candidate_pledge"), titles={"party_branch": "候选人承诺书"})
+    assert file_name(kind, "唐鹏", "party_branch") == "04-候选人承诺书-唐鹏.docx"
+    assert file_name(kind, "唐鹏", "village_committee") == "04-候选人竞争承诺书-唐鹏.docx"
+    meta = describe(
+        kind, {"election_name": "中共白马村支部委员会换届选举", "name": "唐鹏"}, election_of(party_joined())
+    )
+    assert meta.title == "中共白马村支部委员会换届选举候选人承诺书（唐鹏）"
+    assert find_kind("候选人承诺书").key == "candidate_pledge"
