@@ -94,9 +94,9 @@ class PrintFailed(HuanjieError):
     """A bundle or a PDF could not be made (exit code 2); the documents themselves were written."""
 
 
-def bundle_name(kind_key: str) -> str:
-    """07-当选证书-合订.docx"""
-    return f"{find_kind(kind_key).prefix}-合订.docx"
+def bundle_name(kind_key: str, election_kind: str | None = None) -> str:
+    """07-当选证书-合订.docx (the kind's title for `election_kind`: 04-候选人承诺书-合订.docx for a Party record)"""
+    return f"{find_kind(kind_key).prefix_for(election_kind)}-合订.docx"
 
 
 def pdf_name(docx_name: str) -> str:
@@ -324,7 +324,7 @@ class PrintStep:
 
     def names(self, planned: list[Planned]) -> list[str]:
         """Every file this step will write for `planned` (before placement)."""
-        bundles = [bundle_name(key) for key in self._groups(planned)]
+        bundles = [bundle_name(key, self.election.kind) for key in self._groups(planned)]
         pdf = [pdf_name(n) for n in [p.file_name for p in planned] + bundles] if self.pdf else []
         return bundles + pdf + [LIST_NAME]
 
@@ -340,15 +340,15 @@ class PrintStep:
         bundles: dict[str, str] = {}
         for key, group in self._groups(planned).items():
             kind = find_kind(key)
-            title = f"{kind.title}（合订）"
+            title = f"{kind.title_for(self.election.kind)}（合订）"
             parts = [(p.file_name, Path(docs[p.file_name].path).read_bytes()) for p in group]
             data = bundle_docx(parts, title)
-            path = outdir / names[bundle_name(key)]
+            path = outdir / names[bundle_name(key, self.election.kind)]
             written.append(_write(path, data, key, title, group[0].meta))
             bundles[key] = os.path.basename(path)
         if self.pdf:
             sources = [(p.file_name, docs[p.file_name]) for p in planned]
-            sources += [(bundle_name(w.kind), w) for w in list(written)]
+            sources += [(bundle_name(w.kind, self.election.kind), w) for w in list(written)]
             self._pdfs(outdir, sources, names, written)
         files = ((p, os.path.basename(docs[p.file_name].path)) for p in planned)
         rows = print_rows(self.election, files, bundles, str(outdir))

@@ -13,13 +13,17 @@ actually written, which only render knows:
   `MIN_SIZE`. The table keeps its total width.
 * **Small tables kept together.** In a table of at most `KEEP_ROWS` rows every paragraph of every row
   but the last keeps with the next one (rows are ``cantSplit`` already), so the table moves to the next
-  page whole instead of leaving one row behind. In a longer table each group of rows merged down its
-  first column (``w:vMerge``: one 职位) is kept together the same way, so the merged label is never lost
-  on a continuation page; the header row repeats (``w:tblHeader``) on every page.
+  page whole instead of leaving one row behind, unless its estimated height is over `SPLIT_SHARE` of the
+  type area: such a table may split between rows (it would otherwise leave most of a page empty), its
+  header row kept with the first data row and repeated (``w:tblHeader``) on every page. In a longer table
+  each group of rows merged down its first column (``w:vMerge``: one 职位) is kept together the same way;
+  a group longer than `KEEP_ROWS` is cut into even chunks, each restarting the merge with the label, so a
+  page breaks only between chunks and the merged label is on every page the group covers.
 """
 
 from __future__ import annotations
 
+import copy
 import math
 import unicodedata
 
@@ -45,6 +49,17 @@ STYLE_SIZES = {
     "GwBallotHead": 16.0,
 }
 DEFAULT_SIZE = 12.0
+# Exact line heights (pt) of those styles.
+STYLE_LINES = {
+    "GwTableText": 20.0,
+    "GwTableHead": 20.0,
+    "GwTableText14": 22.0,
+    "GwTableHead14": 22.0,
+    "GwBallotText": 24.0,
+    "GwBallotHead": 24.0,
+}
+TYPE_AREA_H = 16838 - 2098 - 1984  # twips: the GB/T 9704 type area's height (225 mm)
+SPLIT_SHARE = 1 / 3  # a table taller than this share of the type area may split between rows
 
 __all__ = ["fit", "fit_tree", "text_width", "KEEP_ROWS", "MIN_SIZE"]
 
@@ -249,26 +264,106 @@ def _keep_rows(rows: list[etree._Element]) -> bool:
     return changed
 
 
-def _merge_state(tr: etree._Element) -> str:
-    tc = tr.find(_q("tc"))
+def _merge_state(tr: etree._Element | None) -> str:
+    tc = tr.find(_q("tc")) if tr is not None else None
     vm = tc.find(f"{_q('tcPr')}/{_q('vMerge')}") if tc is not None else None
     if vm is None:
         return ""
     return vm.get(_q("val"), "continue")
 
 
-def _keep_together(tbl: etree._Element) -> bool:
-    rows = list(tbl.iterchildren(_q("tr")))
-    if len(rows) <= KEEP_ROWS:
-        return _keep_rows(rows)
-    changed = False
+def _groups(rows: list[etree._Element]) -> list[list[etree._Element]]:
+    """The runs of rows merged down their first column (one 职位 each), in order."""
+    out: list[list[etree._Element]] = []
     group: list[etree._Element] = []
-    for tr in rows + [None]:
-        state = _merge_state(tr) if tr is not None else ""
-        if state == "continue":
+    for tr in [*rows, None]:
+        state = _merge_state(tr)
+        if state == "continue" and group:
             group.append(tr)
             continue
-        if 1 < len(group) <= KEEP_ROWS:
-            changed |= _keep_rows(group)
-        group = [tr] if state == "restart" else []
+        if len(group) > 1:
+            out.append(group)
+        group = [tr] if state == "restart" and tr is not None else []
+    return out
+
+
+def _relabel(first: etree._Element, tr: etree._Element) -> None:
+    """Makes the first cell of `tr` restart the merge with a copy of the label of `first` (a group's first row)."""
+    label, cell = first.find(_q("tc")), tr.find(_q("tc"))
+    cell.find(f"{_q('tcPr')}/{_q('vMerge')}").set(_q("val"), "restart")
+    for p in cell.findall(_q("p")):
+        cell.remove(p)
+    for p in label.findall(_q("p")):
+        cell.append(copy.deepcopy(p))
+
+
+def _chunk_groups(rows: list[etree._Element]) -> list[list[etree._Element]]:
+    """Merged groups, those longer than `KEEP_ROWS` cut into even chunks that each carry the label again.
+
+    Each chunk is then kept together, so a page can break only between chunks and the merged 职位 label is on
+    every page a group covers (the first cell of each chunk restarts the merge with the label)."""
+    out = []
+    for group in _groups(rows):
+        if len(group) <= KEEP_ROWS:
+            out.append(group)
+            continue
+        parts = math.ceil(len(group) / KEEP_ROWS)
+        size = math.ceil(len(group) / parts)
+        for at in range(0, len(group), size):
+            chunk = group[at : at + size]
+            if at:
+                _relabel(group[0], chunk[0])
+            out.append(chunk)
+    return out
+
+
+def _line_pt(p: etree._Element, size: float) -> float:
+    style = p.find(f"{_q('pPr')}/{_q('pStyle')}")
+    name = style.get(_q("val"), "") if style is not None else ""
+    return STYLE_LINES.get(name, size * 1.7)
+
+
+def _height(tbl: etree._Element) -> int:
+    """Estimated height of `tbl` in twips: per row the tallest cell (its paragraphs' lines at the width they
+    have, plus the cell's top and bottom margins) or the row's set height."""
+    grid = tbl.find(_q("tblGrid"))
+    cols = [int(c.get(_q("w"), "0")) for c in grid.iterchildren(_q("gridCol"))] if grid is not None else []
+    side, pad = _margins(tbl) + SLACK // 2, _pads(tbl)
+    heights: dict[int, int] = {}
+    rows = list(tbl.iterchildren(_q("tr")))
+    for index, tr in enumerate(rows):
+        height = tr.find(f"{_q('trPr')}/{_q('trHeight')}")
+        least = int(height.get(_q("val"), "0")) if height is not None and height.get(_q("val"), "").isdigit() else 0
+        heights[index] = least
+    for tr, col, span, tc in _cells(tbl):
+        room = max(1, sum(cols[col : col + span]) - side) if col + span <= len(cols) else 1
+        total = 0.0
+        for p, size, width in _paragraph_widths(tc):
+            lines = 1 if _no_wrap(tc) else max(1, math.ceil(width / room))
+            total += lines * _line_pt(p, size) * 20
+        index = rows.index(tr)
+        heights[index] = max(heights[index], int(total) + pad)
+    return sum(heights.values())
+
+
+def _pads(tbl: etree._Element) -> int:
+    mar = tbl.find(f"{_q('tblPr')}/{_q('tblCellMar')}")
+    total = 0
+    for edge in ("top", "bottom"):
+        el = mar.find(_q(edge)) if mar is not None else None
+        total += int(el.get(_q("w"), "0")) if el is not None else 0
+    return total
+
+
+def _keep_together(tbl: etree._Element) -> bool:
+    """Small tables whole, merged groups (chunked) whole; a table taller than `SPLIT_SHARE` of the type area
+    may split between its rows instead (the header repeats), so it never leaves half a page empty."""
+    rows = list(tbl.iterchildren(_q("tr")))
+    changed = any(len(g) > KEEP_ROWS for g in _groups(rows))
+    groups = _chunk_groups(rows)
+    if len(rows) <= KEEP_ROWS and _height(tbl) <= TYPE_AREA_H * SPLIT_SHARE:
+        return _keep_rows(rows) or changed
+    changed |= _keep_rows(rows[:2])  # the header never alone at a page foot
+    for group in groups:
+        changed |= _keep_rows(group)
     return changed

@@ -224,7 +224,8 @@ def test_committee_notice(elections):
     assert ctx["date_text"] == "2026年2月12日"
     assert ctx["roles"][0] == {"role": "主　任", "names": "邓志华"}
     members = strokes.sort_names(["罗晓梅", "唐建军", "谢玉兰", "彭卫东"])
-    assert ctx["roles"][1]["names"] == "　".join(members) + "（按姓氏笔画为序）"
+    assert ctx["roles"][1]["names"] == "　".join(members)  # the order is stated in the intro now
+    assert ctx["intro"].endswith("由以下5名成员组成（委员按姓氏笔画为序）。现予公告：")
     assert "2026年2月10日，经居民代表会议推选" in ctx["intro"]
     assert "5名成员" in ctx["intro"]
     assert any("0730-8821006" in d for d in ctx["duties"])

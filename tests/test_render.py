@@ -164,7 +164,9 @@ def check_layout(path: Path) -> None:
         style = document.styles[name]
         fonts = style.element.rPr.rFonts
         assert fonts.get(qn("w:eastAsia")) == east, (path.name, name)
-        assert fonts.get(qn("w:ascii")) == "Times New Roman", (path.name, name)
+        # GB/T 9704 §7.5: page numbers in 4号半角宋体 digits; other digits in Times New Roman.
+        latin = "宋体" if name == "公文-页码" else "Times New Roman"
+        assert fonts.get(qn("w:ascii")) == latin, (path.name, name)
         assert fonts.get(qn("w:hint")) == "eastAsia"
     assert document.styles["公文-标题"].font.size.pt == 22
     assert document.styles["公文-正文"].font.size.pt == 16

@@ -43,12 +43,12 @@ def test_a_township_deputy_committee_is_appointed_by_the_county_standing_committ
     ctx = built(deputy_record(), "committee")[0].context
     assert ctx["intro"] == (
         "根据《中华人民共和国全国人民代表大会和地方各级人民代表大会选举法》（2020年修正）和有关规定，"
-        "经青石县人民代表大会常务委员会任命，青石县河湾镇选举委员会由以下3名成员组成。现予公告："
+        "经青石县人民代表大会常务委员会任命，青石县河湾镇选举委员会由以下3名成员组成（委员按姓氏笔画为序）。现予公告："
     )
     assert ctx["duties"][1] == "青石县河湾镇选举委员会的组成人员被提名为代表候选人的，应当辞去选举委员会的职务。"
     assert not any("不同意见" in d for d in ctx["duties"])
     text = rendered(deputy_record(), "committee", tmp_path)["01-选举委员会成员公告.docx"]
-    assert "经青石县人民代表大会常务委员会任命，青石县河湾镇选举委员会由以下3名成员组成。" in text
+    assert "经青石县人民代表大会常务委员会任命，青石县河湾镇选举委员会由以下3名成员组成（委员按姓氏笔画为序）。" in text
     assert "经推选" not in text and "五日内" not in text
 
 

@@ -8,7 +8,7 @@ they were first made. Layout follows GB/T 9704-2012 as written down in
 shared/reference/gbt9704-docx.md §1–§2:
 
 * A4 (11906 × 16838 twips); margins top 37 mm, bottom 35 mm, left 28 mm, right 26 mm
-  (2098 / 1984 / 1587 / 1474 twips); footer 23 mm so the page number sits 7 mm below the type area.
+  (2098 / 1984 / 1587 / 1474 twips); footer 25.1 mm so the page number's dash sits 7 mm below the type area.
 * Line grid `w:docGrid w:type="lines" w:linePitch="579"` (22 lines of 28.95 pt) and exact 28.95 pt
   line spacing; body text at 三号 (16 pt) with −0.3 pt character spacing, which gives 28 characters
   a line in Word and LibreOffice alike (the portable form of §2.2; the reference's −0.25 pt made
@@ -47,7 +47,9 @@ OUT = os.path.join(ROOT, "templates")
 # --- page (twips) ------------------------------------------------------------------------------
 PAGE_W, PAGE_H = 11906, 16838
 MARGIN_TOP, MARGIN_BOTTOM, MARGIN_LEFT, MARGIN_RIGHT = 2098, 1984, 1587, 1474
-HEADER_DIST, FOOTER_DIST = 851, 1304
+# Footer 25.1 mm: the stroke of the page number's 一字线 sits 7 mm below the type area (GB/T 9704 §7.5; at 1304 tw
+# it measured 9.6 mm in the PDF, review 2026-12 §3).
+HEADER_DIST, FOOTER_DIST = 851, 1424
 TEXT_W = PAGE_W - MARGIN_LEFT - MARGIN_RIGHT  # 8845 twips = 156 mm
 LINE_PITCH = 579  # twips = 28.95 pt
 LINE = Pt(28.95)
@@ -378,6 +380,7 @@ def define_styles(doc) -> None:
         char_spacing=None,
         line=None,
         grid=False,
+        latin=SONGTI,  # GB/T 9704 §7.5: 4号半角宋体阿拉伯数字, the digits too
     )
 
     table = doc.styles.add_style("公文-表格", WD_STYLE_TYPE.TABLE)
@@ -766,10 +769,18 @@ def voter_list_notice() -> Builder:
     b = Builder("选民名单公告")
     notice_head(b)
     b.p("{{ intro }}")
+    # Each group in parts of one page: a part on a continuation page starts that page under "…（续）"
+    # (documents.notices.roll_parts counts the lines), so every page of a long roll names its group.
     b.ctl("{%p for g in groups %}")
-    b.p("{{ g.heading }}", style="公文-三级标题", bold=True)
-    b.ctl("{%p for line in g.lines %}")
+    b.ctl("{%p for part in g.parts %}")
+    b.ctl("{%p if part.break_before %}")
+    b.p("{{ part.heading }}", style="公文-三级标题", bold=True).paragraph_format.page_break_before = True
+    b.ctl("{%p else %}")
+    b.p("{{ part.heading }}", style="公文-三级标题", bold=True)
+    b.ctl("{%p endif %}")
+    b.ctl("{%p for line in part.lines %}")
     b.p("{{ line }}", style="公文-名单")
+    b.ctl("{%p endfor %}")
     b.ctl("{%p endfor %}")
     b.ctl("{%p endfor %}")
     b.paragraphs("notes", keep_last=True)
@@ -789,8 +800,9 @@ CANDIDATE_COLUMNS = [
     (25, "工作单位及职务", "{{ c.workplace }}"),
     (26, "推荐方式", "{{ c.nominated_by }}"),
 ]
-# Cells that must never break (names, 民族, dates): marked w:noWrap; render widens their column to fit.
-NOWRAP_CANDIDATE_COLUMNS = frozenset({0, 1, 2, 3})
+# Cells that must never break (names, 民族, dates, 政治面貌 or 入党时间 "1995年6月"): marked w:noWrap; render
+# widens their column to fit.
+NOWRAP_CANDIDATE_COLUMNS = frozenset({0, 1, 2, 3, 5})
 
 
 def post_heading(b: Builder, var: str = "post"):

@@ -93,11 +93,63 @@ def numeral(n: int) -> str:
     return formatting.chinese_numeral(n)
 
 
+# Where a title may break: after these words (a place, a 届, a body, the election); never inside one.
+_BREAK_AFTER = (
+    "省",
+    "市",
+    "县",
+    "区",
+    "镇",
+    "乡",
+    "街道",
+    "村",
+    "社区",
+    "届",
+    "委员会",
+    "换届选举",
+    "选举",
+    "支部",
+    "小组",
+    "选区",
+)
+# …unless the next characters continue the word: 村民委员会, 社区居民委员会, 选举委员会, 区选举委员会 …
+_NO_BREAK_BEFORE = ("民", "委", "居", "党", "工作", "委员会", "选举委员会", "人民")
+
+
+def _breaks(part: str) -> list[int]:
+    at = []
+    for i in range(1, len(part)):
+        if any(part[:i].endswith(w) for w in _BREAK_AFTER) and not part[i:].startswith(_NO_BREAK_BEFORE):
+            at.append(i)
+    return at
+
+
+def _balanced(part: str, width: int) -> list[str] | None:
+    """`part` in the fewest lines of at most `width` characters broken only at word ends, the most even
+    such lines; None when no such breaking exists."""
+    points = [0, *_breaks(part), len(part)]
+    best: dict[int, tuple[int, int, list[int]]] = {0: (0, 0, [0])}  # end -> (lines, badness, breaks)
+    for j in points[1:]:
+        for i in points:
+            if i >= j or i not in best or j - i > width:
+                continue
+            lines, bad, path = best[i]
+            cand = (lines + 1, bad + (width - (j - i)) ** 2, [*path, j])
+            if j not in best or cand[:2] < best[j][:2]:
+                best[j] = cand
+    if len(part) not in best:
+        return None
+    path = best[len(part)][2]
+    return [part[a:b] for a, b in zip(path, path[1:], strict=False)]
+
+
 def split_title(parts: list[str], width: int = 20) -> list[str]:
     """Title lines of at most `width` characters (二号 on a 156 mm line), breaking between parts.
 
     `parts` are the natural pieces of the title, e.g. ["阳光社区第十二届居民委员会换届选举",
-    "正式候选人名单公告"]: they stay whole when they fit, and join when together they fit.
+    "正式候选人名单公告"]: they stay whole when they fit, and join when together they fit. A piece too long
+    for one line breaks after a word (a place, 届, 委员会, 换届选举 …; GB/T 9704 §7.2.3 "回行时要做到词意完整"),
+    into even lines; only a piece with no such place is cut into equal lengths.
     """
     lines: list[str] = []
     for part in parts:
@@ -106,6 +158,11 @@ def split_title(parts: list[str], width: int = 20) -> list[str]:
         if lines and len(lines[-1]) + len(part) <= width:
             lines[-1] += part
             continue
+        if len(part) > width:
+            words = _balanced(part, width)
+            if words:
+                lines.extend(words)
+                continue
         while len(part) > width:
             # Break a long piece into nearly equal lines rather than one full line and a stub.
             count = -(-len(part) // width)
@@ -113,7 +170,6 @@ def split_title(parts: list[str], width: int = 20) -> list[str]:
             lines.append(part[:size])
             part = part[size:]
         lines.append(part)
-    # A short last line after a full one reads better joined back when it fits.
     return lines
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from .. import formatting
 from ..model import Contest
 from ..outcome import ContestOutcome, PostResult, RoundFailure, RoundResult, rerun_text
@@ -46,10 +48,12 @@ def committee(e: Election) -> list[Instance]:
         roles.append({"role": _pad_role(vice_role), "names": "　".join(e.sort(c["vice_chairs"]))})
     if c.get("members"):
         members = e.sort(c["members"])
-        note = f"（按{e.order_words}为序）" if len(members) > 1 else ""
-        roles.append({"role": _pad_role(member_role), "names": "　".join(members) + note})
+        roles.append({"role": _pad_role(member_role), "names": "　".join(members)})
     count = (1 if c.get("chair") else 0) + len(c.get("vice_chairs") or []) + len(c.get("members") or [])
-    intro = f"根据{e.law}和有关规定，{_formed(e)}，{e.committee_name}由以下{count}名成员组成。现予公告："
+    # The order is said in the intro, not after the names, where "（按姓氏笔画为序）" wrapped and left "序）"
+    # alone at the start of a line (review 2026-12 §2, 01).
+    order = f"（{member_role}按{e.order_words}为序）" if len(c.get("members") or []) > 1 else ""
+    intro = f"根据{e.law}和有关规定，{_formed(e)}，{e.committee_name}由以下{count}名成员组成{order}。现予公告："
     duties = [
         f"{e.committee_name}负责主持{e.election_name}工作，{'按照规定' if e.kind == 'party_branch' else '依法'}组织{e.procedures}等事项。"
     ]
@@ -117,7 +121,7 @@ COMMITTEE_VARIABLES = {
     "intro": "导语：依据、推选方式和日期、成员人数",
     "roles": "按职务分列的成员（列表），每项：",
     "roles[].role": "职务，如 主　任、副主任、委　员（两字职务中间加全角空格以便对齐）",
-    "roles[].names": "该职务的成员姓名，以全角空格分隔；委员多于一人时按姓氏笔画为序，并注明 （按姓氏笔画为序）",
+    "roles[].names": "该职务的成员姓名，以全角空格分隔；委员多于一人时按姓氏笔画为序（导语中注明）",
     "duties": "正文各段（列表）：职责、候选人退出规定、异议渠道和联系电话",
 }
 
@@ -180,6 +184,44 @@ def roll_lines(names: list[str], columns: int = ROLL_COLUMNS, slot: int = ROLL_S
     return lines
 
 
+PAGE_LINES = 22  # lines of the GB/T 9704 grid on a page (28.95 pt each)
+TITLE_LINE_PT = 36.0  # a 2号 title line, off the grid
+GRID_PT = 28.95
+LINE_CHARS = 28  # characters of 三号 on a body line
+
+
+def _first_free(title_lines: int, numbered: bool, intro: str) -> int:
+    """Grid lines left on page 1 after the title, 文号, blank line and intro, one line of safety off.
+
+    Every character of the intro counts as a full one (digits are narrower), so the estimate errs on the
+    side of fewer lines: the page then ends a line early instead of breaking before our page break."""
+    used = math.ceil(title_lines * TITLE_LINE_PT / GRID_PT) + (1 if numbered else 0) + 1
+    used += math.ceil((len(intro) + 2) / LINE_CHARS)
+    return PAGE_LINES - used - 1
+
+
+def roll_parts(groups: list[dict], free: int, page: int = PAGE_LINES) -> None:
+    """Cuts each group's `lines` into `parts`, one per page it covers: each part is {heading, lines,
+    break_before}; a part on a continuation page starts a new page under "<group>（续）", so every page of a
+    long roll says which group it lists. `free` is the number of lines left on the page the roll starts on.
+    The roll's lines are one grid line each (公文-名单), so the pages are counted, not guessed, after page 1."""
+    for group in groups:
+        lines = list(group["lines"])
+        parts = []
+        heading, brk = group["heading"], False
+        if free < 3:  # a heading and two lines at least, else the group starts on the next page
+            brk, free = True, page
+        while True:
+            room = max(1, free - 1)
+            take, lines = lines[:room], lines[room:]
+            parts.append({"heading": heading, "lines": take, "break_before": brk})
+            free -= 1 + len(take)
+            if not lines:
+                break
+            heading, brk, free = f"{group['name']}（续）", True, page
+        group["parts"] = parts
+
+
 def voters(e: Election) -> list[Instance]:
     return _posted(e, _voters)
 
@@ -201,13 +243,15 @@ def _voters(e: Election) -> list[Instance]:
     parts = ""
     if e.multi and len(e.views) > 1:
         parts = "，其中" + "、".join(f"{v.name}{v.registered}{unit}" for v in e.views)
-    groups = []
+    groups: list[dict] = []
     for view in e.views:
         for group in view.electorate.get("groups") or []:
             names = e.sort(group.get("voters") or [])
             prefix = f"{view.name}　" if e.multi and len(e.views) > 1 else ""
             groups.append(
                 {
+                    "name": f"{prefix}{group['name']}",
+                    "count": f"{len(names)}{unit}",
                     "heading": f"{prefix}{group['name']}（{len(names)}{unit}）",
                     "lines": roll_lines(names),
                 }
@@ -248,23 +292,38 @@ def _voters(e: Election) -> list[Instance]:
         "党员名单公告" if e.kind == "party_branch" else f"{REPRESENTATIVES.get(e.method or '', '选民')}名单公告"
     )
     date_raw = e.raw_date("voter_list_published")
-    ctx = common_context(e) | {
-        "title_lines": split_title([e.election_name, title_noun]),
-        "doc_number": e.doc_number("voters", date_raw),
-        "intro": intro,
-        "groups": groups,
+    doc_number = e.doc_number("voters", date_raw)
+    base = common_context(e) | {
+        "doc_number": doc_number,
         "notes": notes,
         "date_text": e.date("voter_list_published"),
         "signatory": e.signatory,
     }
-    return [Instance("", ctx)]
+    if groups and e.settings.get("voter_list") == "per_group":
+        # One notice per group, posted in that group: the same notice (one 文号) cut into the groups' parts.
+        out = []
+        for group in groups:
+            title_lines = split_title([e.election_name, group["name"] + title_noun])
+            one = intro.replace(tail, f"现将{group['name']}名单（{group['count']}）公告如下（以{e.order_words}为序）：")
+            roll_parts([group], _first_free(len(title_lines), bool(doc_number), one))
+            out.append(Instance(group["name"], base | {"title_lines": title_lines, "intro": one, "groups": [group]}))
+        return out
+    title_lines = split_title([e.election_name, title_noun])
+    roll_parts(groups, _first_free(len(title_lines), bool(doc_number), intro))
+    return [Instance("", base | {"title_lines": title_lines, "intro": intro, "groups": groups})]
 
 
 VOTERS_VARIABLES = {
     "intro": "导语：选举日、登记人数（按场次分列）、名单排列方式",
     "groups": "按小组分列的名单（列表；记录中没有 electorate.groups 时为空），每项：",
     "groups[].heading": "小组标题，如 第一党小组（16人）",
+    "groups[].name": "小组名称，如 第一村民小组",
+    "groups[].count": "该组人数，如 500人",
     "groups[].lines": "该组名单的各行（列表），按姓氏笔画为序，每行5个姓名，以制表符分隔（模板中“公文-名单”样式的制表位对齐成列）",
+    "groups[].parts": "该组名单按页分段（列表），每项：",
+    "groups[].parts[].heading": "本段标题：第一段为小组标题，续页上为“第一村民小组（续）”",
+    "groups[].parts[].lines": "本段（一页内）的名单各行",
+    "groups[].parts[].break_before": "本段是否从新的一页开始（续页为真）",
     "notes": "名单后的各段（列表）：不计入人数、申诉期限、选举日和投票地点",
 }
 

@@ -42,11 +42,12 @@ class Planned:
     instance: Instance
     file_name: str
     meta: Meta
+    kind_title: str = ""  # the kind's title for this record's election kind (`DocumentKind.title_for`)
 
     @property
     def title(self) -> str:
         """The display title written into the document's properties: 当选证书-王建国."""
-        return self.kind.title + (f"-{self.instance.suffix}" if self.instance.suffix else "")
+        return (self.kind_title or self.kind.title) + (f"-{self.instance.suffix}" if self.instance.suffix else "")
 
 
 @dataclass(frozen=True)
@@ -70,9 +71,9 @@ class Plan(list[Planned]):
         return list(self)
 
 
-def file_name(kind: DocumentKind, suffix: str = "") -> str:
+def file_name(kind: DocumentKind, suffix: str = "", election_kind: str | None = None) -> str:
     """03-正式候选人名单公告.docx, 07-当选证书-王建国.docx: sortable and self-explaining."""
-    text = kind.prefix + (f"-{suffix}" if suffix else "")
+    text = kind.prefix_for(election_kind) + (f"-{suffix}" if suffix else "")
     text = _UNSAFE.sub("_", file_safe(text)).strip(" .")
     return text[:150] + ".docx"
 
@@ -100,11 +101,11 @@ def date8(value: Any) -> str:
     return ""
 
 
-def _title_and_author(kind: DocumentKind, context: dict) -> tuple[str, str]:
+def _title_and_author(kind: DocumentKind, context: dict, election_kind: str | None = None) -> tuple[str, str]:
     lines = context.get("title_lines") or []
     name = context.get("name", "")
     if kind.key in PERSONAL:
-        return f"{context.get('election_name', '')}{kind.title}（{name}）", name
+        return f"{context.get('election_name', '')}{kind.title_for(election_kind)}（{name}）", name
     if kind.key == "certificate":
         return f"{context.get('office', '')}当选证书（{name}）", context.get("issuer") or context.get("signatory", "")
     author = context.get("author") or context.get("signatory", "")
@@ -119,7 +120,7 @@ def _title_and_author(kind: DocumentKind, context: dict) -> tuple[str, str]:
 
 def describe(kind: DocumentKind, context: dict, election: Election | None = None) -> Meta:
     """The catalogue data of one document from its context (and its election, for a date left to hand-writing)."""
-    title, author = _title_and_author(kind, context)
+    title, author = _title_and_author(kind, context, election.kind if election is not None else None)
     date = date8(context.get("date_text"))
     note = ""
     if not date and election is not None:
@@ -165,6 +166,7 @@ def plan(election: Election, only: Iterable[str] | str | None = None) -> Plan:
             skipped.append(Skipped(kind, waiting.field, waiting.reason))
             continue
         for instance in instances:
-            name = unique_name(file_name(kind, instance.suffix), used)
-            documents.append(Planned(kind, instance, name, describe(kind, instance.context, election)))
+            name = unique_name(file_name(kind, instance.suffix, election.kind), used)
+            meta = describe(kind, instance.context, election)
+            documents.append(Planned(kind, instance, name, meta, kind.title_for(election.kind)))
     return Plan(documents, skipped)
