@@ -136,3 +136,13 @@ def test_archive_reports_layout_findings_and_archives_the_documents_as_they_are(
     with zipfile.ZipFile(package) as z:
         pdfs = [n for n in z.namelist() if n.startswith("电子档案/") and n.endswith(".pdf")]
     assert re.search(rf"版式检查 {len(pdfs)} 件，发现 1 个问题；", run.stdout), run.stdout
+
+
+@pytest.mark.layout_default
+def test_a_relative_output_folder_is_converted_and_checked(tmp_path, monkeypatch):
+    _tools()
+    monkeypatch.chdir(tmp_path)
+    run = run_cli("render", str(PARTY), "-o", "out/党支部", "--only", "01", "--pdf")
+    assert run.exit_code == 0, run.output
+    assert (tmp_path / "out" / "党支部" / "01-选举委员会成员公告.pdf").stat().st_size > 0
+    assert "版式检查：检查了 1 份文书，发现 0 个问题。" in run.stdout

@@ -334,7 +334,7 @@ class _Converter:
             "--nologo",
             "--nodefault",
             "--nolockcheck",
-            f"-env:UserInstallation={Path(profile).as_uri()}",
+            f"-env:UserInstallation={Path(os.path.abspath(profile)).as_uri()}",
             "--convert-to",
             self.filter,
             "--outdir",
