@@ -23,6 +23,7 @@ import os
 import re
 import zipfile
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -112,8 +113,18 @@ def _docx_title(path: str) -> str:
 # Catalogue data: as recorded, or (0.1.0 output) as documents.plan gives it
 # --------------------------------------------------------------------------------------------
 def _planned_meta(election: Election) -> dict[str, Meta]:
-    """File name → catalogue data of the election's documents, for output that did not record it (0.1.0)."""
-    return {planned.file_name: planned.meta for planned in plan(election)}
+    """File name → catalogue data of the election's documents, for output that did not record it (0.1.0).
+
+    A kind titled per election kind (a Party record's 候选人承诺书) was named by its one title in 0.1.0
+    (04-候选人竞争承诺书-…): that name is also known, with the title it had then."""
+    found: dict[str, Meta] = {}
+    for planned in plan(election):
+        found[planned.file_name] = planned.meta
+        new, old = planned.kind.prefix_for(election.kind), planned.kind.prefix
+        if new != old and planned.file_name.startswith(new):
+            title = planned.meta.title.replace(planned.kind.title_for(election.kind), planned.kind.title)
+            found.setdefault(old + planned.file_name[len(new) :], replace(planned.meta, title=title))
+    return found
 
 
 def _by_hand(path: str, election: Election) -> Meta:

@@ -154,10 +154,9 @@ KINDS: list[DocumentKind] = [
         personal.candidate_pledges,
         _PERSONAL | personal.CANDIDATE_PLEDGE_VARIABLES,
         ("候选人竞争承诺书", "候选人承诺书"),
-        # A Party record's pledge should be titled 候选人承诺书 in its file name too (竞争 is not Party language,
-        # review 2026-12 §2, 04; its heading already is): titles={"party_branch": "候选人承诺书"}. Not set yet:
-        # huanjie archive maps 0.1.0 output to its catalogue data by the file names plan() gives, so
-        # archive.collect._planned_meta must first also accept the old name (kind.prefix) with the old title.
+        # A Party record's pledge is titled 候选人承诺书, file name included (竞争 is not Party language, review
+        # 2026-12 §2, 04); archive still knows 0.1.0's 04-候选人竞争承诺书-… (archive.collect._planned_meta).
+        titles={"party_branch": "候选人承诺书"},
     ),
     DocumentKind(
         "ballot",
