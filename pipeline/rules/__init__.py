@@ -15,7 +15,19 @@ from typing import TYPE_CHECKING
 from ..findings import Finding
 from ..profile import Profile
 from ..records import Record
-from . import ballots, completeness, composition, deadlines, names, placeholders, proxies, reported, surplus, turnout
+from . import (
+    ballots,
+    bodies,
+    completeness,
+    composition,
+    deadlines,
+    names,
+    placeholders,
+    proxies,
+    reported,
+    surplus,
+    turnout,
+)
 from .appointments import check as appointments_check
 from .relatives import check as relatives_check
 
@@ -35,6 +47,7 @@ CHECKS = (
     ballots.check,
     names.check,
     placeholders.check,
+    bodies.check,
 )
 
 
