@@ -16,6 +16,8 @@ __all__ = [
     "KIND_SHORT",
     "KIND_BODY",
     "BODY_NAMES",
+    "BODY_ASSEMBLY",
+    "BODY_SUPERVISORS",
     "ASSEMBLY",
     "SUPERVISORS",
     "METHOD_NAMES",
@@ -120,6 +122,24 @@ ASSEMBLY: Final[dict[str, str]] = {
     "supervisory_committee": "村（居）民会议或村（居）民代表会议",
     "group_leader": "本小组村（居）民",
     "representative": "本小组或所联系的户",
+}
+
+# The same two, for a body of the other kinds (`body`): a 居 body reports to the 居民's meetings.
+BODY_ASSEMBLY: Final[dict[str, str]] = {
+    "村务监督委员会": "村民会议或村民代表会议",
+    "居务监督委员会": "居民会议或居民代表会议",
+    "村民小组长": "本村民小组会议",
+    "居民小组长": "本居民小组会议",
+    "村民代表": "本组村民",
+    "居民代表": "本组居民",
+}
+BODY_SUPERVISORS: Final[dict[str, str]] = {
+    "村务监督委员会": "村民和社会",
+    "居务监督委员会": "居民和社会",
+    "村民小组长": "本组村民",
+    "居民小组长": "本组居民",
+    "村民代表": "本组村民",
+    "居民代表": "本组居民",
 }
 
 # Whose supervision a candidate accepts (承诺书).

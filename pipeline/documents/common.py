@@ -18,7 +18,18 @@ from ..model import Contest, parse_date
 from ..outcome import ContestOutcome, Outcome, RoundResult, labels
 from ..profile import Profile
 from ..stats import Stats
-from ..words import BODY_NAMES, ELECTOR, KIND_BODY, ORDER_NAMES, REPRESENTATIVES, SUPERVISORS, body_name
+from ..words import (
+    ASSEMBLY,
+    BODY_ASSEMBLY,
+    BODY_NAMES,
+    BODY_SUPERVISORS,
+    ELECTOR,
+    KIND_BODY,
+    ORDER_NAMES,
+    REPRESENTATIVES,
+    SUPERVISORS,
+    body_name,
+)
 
 BLANK_DATE = "　　　　年　　月　　日"  # for a date written by hand (承诺书 signed on paper)
 DASH = "—"
@@ -285,7 +296,12 @@ class Election:
     @property
     def supervisors(self) -> str:
         """Whose supervision a candidate accepts: 党员和群众, 村民和社会, 居民和社会, 选民和社会."""
-        return SUPERVISORS[self.kind]
+        return BODY_SUPERVISORS.get(self.body) or SUPERVISORS[self.kind]
+
+    @property
+    def assembly(self) -> str:
+        """Where the elected report back (当选履职承诺书): 居民会议, 党员大会, 本居民小组会议 …"""
+        return BODY_ASSEMBLY.get(self.body) or ASSEMBLY[self.kind]
 
     @property
     def procedures(self) -> str:

@@ -195,6 +195,11 @@ def repeat_words(stats: Stats) -> str:
     return f"（另有{stats.repeat_members}名当选人已在同届第一级选举中当选，不重复计算）"
 
 
+def only_repeats_words(stats: Stats) -> str:
+    """When every member elected holds a first-tier post already: why there is no structure table."""
+    return f"当选的{stats.repeat_members}人均已在同届第一级选举中当选，已在该级统计，不再重复统计成员结构。"
+
+
 def rerun_words(stats: Stats) -> str:
     """；1个场次投票无效，已重新选举 (and those still to re-run) — "" when every round was valid."""
     parts = []
@@ -282,9 +287,12 @@ def _basic_blocks(e: Election, stats: Stats) -> list[dict]:
         "header": ["场次", "登记", "参加投票", "参选率", "应选", "候选人", "当选", "另行选举"],
         "rows": rows,
     }
-    if not stats.elected:
-        # Nothing to break down: the table, then the sentence on the seats.
-        return intro[:-1] + [table1, intro[-1]]
+    if not stats.members:
+        # Nothing to break down: the table, then the sentence on the seats (and on members counted already).
+        last = intro[-1]
+        if stats.repeat_members:
+            last = _text(last["text"] + only_repeats_words(stats))
+        return intro[:-1] + [table1, last]
     structure = _text(
         f"新当选的{stats.members}名成员中{repeat_words(stats)}，女性{stats.women}名，占{stats.women_share}；"
         f"中共党员（含预备党员）{stats.party}名，占{stats.party_share}；"
@@ -658,7 +666,9 @@ def _many_blocks(children: list[Digest], stats: Stats, units: int) -> list[dict]
         + women_sentence(stats, units)
         + cross_words(cross_held(children))
     )
-    if not stats.elected:
+    if not stats.members:
+        if stats.repeat_members:
+            results = _text(results["text"] + only_repeats_words(stats))
         return [opening, table1, table2, results]
     structure = _text(
         f"新当选的{stats.members}名成员中{repeat_words(stats)}，女性{stats.women}名，占{stats.women_share}；"
