@@ -240,7 +240,8 @@ def test_real_console_script_runs():
         f"{BAD / 'duplicate-key.yaml'}:6:1  错误  YAML-DUPLICATE-KEY  "
         "字段“term”重复出现（第一次在第 3 行）。同一层中每个字段只能写一次，请合并或删除一处。（字段 term）"
     ]
-    assert done.stderr.strip() == "共检查 7 个文件，6 个通过；错误 1 个，警告 0 个。"
+    samples = len(list(SAMPLES.glob("*.yaml")))
+    assert done.stderr.strip() == f"共检查 {samples + 1} 个文件，{samples} 个通过；错误 1 个，警告 0 个。"
 
 
 # --- new -----------------------------------------------------------------------------------
@@ -305,7 +306,8 @@ def test_new_unknown_kind(cli, tmp_path, kind):
     assert run.exit_code == 2
     assert (
         f"错误：未知的选举类型“{kind}”。可选：village_committee（村民委员会）、residents_committee（居民委员会）、"
-        "party_branch（党支部委员会）、deputy（县乡人大代表）、building_leader（楼栋长/居民小组长）。"
+        "party_branch（党支部委员会）、deputy（县乡人大代表）、building_leader（楼栋长/居民小组长）、"
+        "supervisory_committee（村（居）务监督委员会）、group_leader（村（居）民小组长）、representative（村（居）民代表）。"
     ) in run.stderr
     assert "用法： huanjie new [选项] 类型" in run.stderr
     assert not target.exists()
