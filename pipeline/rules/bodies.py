@@ -106,13 +106,13 @@ COMMITTEE_KINDS = ("village_committee", "residents_committee")
 # What a unit's records may add to its name: 白玉社区党支部 and 白玉社区居民委员会 are both 白玉社区.
 _SUFFIXES = (
     "党总支部委员会",
-    "党支部委员会",
+    KIND_NAMES["party_branch"],
     "党总支部",
     "党总支",
     "党支部",
     "党委",
-    "村民委员会",
-    "居民委员会",
+    KIND_NAMES["village_committee"],
+    KIND_NAMES["residents_committee"],
     "村委会",
     "居委会",
 )
