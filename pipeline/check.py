@@ -17,7 +17,7 @@ from . import stats as statistics
 from .findings import Finding, Severity, has_errors
 from .model import Contest, contests
 from .profile import Profile, ProfileError, select
-from .rules import basis, exceptions
+from .rules import basis, bodies, exceptions
 
 
 @dataclass
@@ -85,7 +85,13 @@ def check_file(file: str) -> CheckResult:
 
 
 def check_files(files: Iterable[str]) -> list[CheckResult]:
-    return [check_file(file) for file in files]
+    """Every file checked, then what only two records of one unit show together (一肩挑, 交叉任职: 提示)."""
+    results = [check_file(file) for file in files]
+    evaluated = [(r.record, r.outcome) for r in results if r.record is not None and r.outcome is not None]
+    cross = bodies.cross_findings(evaluated)
+    for result in results:
+        result.findings.extend(cross.get(result.file, []))
+    return results
 
 
 def expand_inputs(inputs: Iterable[str]) -> list[str]:

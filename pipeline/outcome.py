@@ -208,6 +208,10 @@ def _names(names: list[str]) -> str:
     return "、".join(names)
 
 
+# The electors of the other bodies' meetings (村民代表会议, 楼栋长和居民代表), named as the other representatives.
+_BODY_METHODS = ("villager_representative", "leaders_and_representatives")
+
+
 @dataclass(frozen=True)
 class Labels:
     """How the turnout measure and base are named for a profile and method."""
@@ -221,7 +225,7 @@ class Labels:
 def labels(profile: Profile, method: str | None) -> Labels:
     if profile.turnout.measure == "present":
         return Labels(*TURNOUT_LABELS["present"])
-    if method in ("household_representative", "resident_representative"):
+    if method in ("household_representative", "resident_representative", *_BODY_METHODS):
         return Labels(*TURNOUT_LABELS[method])
     return Labels(*TURNOUT_LABELS["all_voters"])
 

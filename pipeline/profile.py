@@ -360,6 +360,9 @@ class RelativesRule:
     tellers: RelativeCheck | None = None
     elected: RelativeCheck | None = None
     keep_by_post: bool = False
+    # `committee_members`: the same term's 村（居）民委员会 members and their near relatives may not serve on the body
+    # elected (村务监督委员会, 村委会法第三十二条); the members are the record's `same_term.committee_members`.
+    committee_members: RelativeCheck | None = None
 
 
 @dataclass(frozen=True)
@@ -404,6 +407,9 @@ class Profile:
     results_publicity: Publicity | None = None
     # 人大 选区 work (`pipeline.rules.districts`); None: not a 人大 profile.
     districts: DeputyDistricts | None = None
+    # The basis as a posted document names it for one `body` of the kind (居务监督委员会: the 居委会法), else
+    # `law_cited`.
+    body_law: tuple[tuple[str, str], ...] = ()
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], province: str = "default") -> Profile:
@@ -804,7 +810,7 @@ def _relative_check(s: _Section, name: str) -> RelativeCheck | None:
 
 
 def _relatives(p: _Section) -> RelativesRule | None:
-    s = p.section("relatives", ("committee", "tellers", "elected", "keep_by_post"), nullable=True)
+    s = p.section("relatives", ("committee", "tellers", "elected", "keep_by_post", "committee_members"), nullable=True)
     if s is None:
         return None
     return RelativesRule(
@@ -812,6 +818,7 @@ def _relatives(p: _Section) -> RelativesRule | None:
         tellers=_relative_check(s, "tellers"),
         elected=_relative_check(s, "elected"),
         keep_by_post=s.flag("keep_by_post", False),
+        committee_members=_relative_check(s, "committee_members") if "committee_members" in s.data else None,
     )
 
 
@@ -836,6 +843,15 @@ _SECTIONS: dict[str, Callable[[_Section], Any]] = {
 _TOP = ("id", "kind", "legal_basis", "law", "short_law", "applies_from", "applies_until", *_SECTIONS)
 _TOP += ("list_order", "strokes_convention", "preceded_by", "exclusion_reasons", "law_cited", "results_publicity")
 _TOP += ("districts",)
+_TOP += ("body_law",)
+
+
+def _body_law(p: _Section) -> tuple[tuple[str, str], ...]:
+    table = p.raw("body_law", {})
+    if not isinstance(table, Mapping) or not all(isinstance(k, str) and isinstance(v, str) for k, v in table.items()):
+        p.problem("body_law", f"应为键值表（组织名称 → 依据文字），实为“{_shown(table)}”")
+        return ()
+    return tuple(table.items())
 
 
 def build_profile(data: object, province: str = "default") -> Profile | list[Problem]:
@@ -871,6 +887,7 @@ def build_profile(data: object, province: str = "default") -> Profile | list[Pro
         law_cited=p.text("law_cited", ""),
         results_publicity=_publicity(p),
         districts=_districts(p),
+        body_law=_body_law(p),
         **sections,
     )
     return problems or profile

@@ -108,6 +108,10 @@ class Stats:
     invalid_rounds: int = 0
     contests_rerun: int = 0
     contests_rerun_pending: int = 0
+    # Members elected here who already hold a post of the first tier of the same 换届 (candidate `first_tier`:
+    # a 楼栋长 elected 小组长): counted in `elected` (a post filled) but not again as people, so the structure
+    # breakdowns and the shares leave them out (`members`).
+    repeat_members: int = 0
 
     # -- derived -----------------------------------------------------------------------------
     @property
@@ -118,9 +122,14 @@ class Stats:
     def turnout(self) -> str:
         return percent(self.participants, self.turnout_base, self.places)
 
+    @property
+    def members(self) -> int:
+        """The people newly elected: posts filled less those held by a first-tier member counted already."""
+        return self.elected - self.repeat_members
+
     def share(self, count: int) -> str:
         """A count's share of the members elected ("—" when nobody is elected)."""
-        return percent(count, self.elected, self.places)
+        return percent(count, self.members, self.places)
 
     @property
     def women(self) -> int:
@@ -157,6 +166,7 @@ class Stats:
             party_share=self.party_share,
             incumbent_share=self.incumbent_share,
             first_round_success=self.first_round_success,
+            members=self.members,
         )
         return data
 
@@ -277,6 +287,7 @@ def compute_stats(data: Data, outcome: Outcome, places: int | None = None) -> St
         invalid_rounds=0,
         contests_rerun=0,
         contests_rerun_pending=0,
+        repeat_members=0,
     )
     for view, result in zip(views, outcome.contests, strict=False):
         totals["registered"] += view.registered or 0
@@ -314,6 +325,9 @@ def compute_stats(data: Data, outcome: Outcome, places: int | None = None) -> St
             for name in names:
                 person: Data = _find_candidate(view.candidates, name, post) or {}
                 totals["elected"] += 1
+                if person.get("first_tier"):
+                    totals["repeat_members"] += 1
+                    continue
                 gender = person.get("gender")
                 sex[gender if gender in SEXES else UNKNOWN] += 1
                 age[age_band(age_on(person.get("birth"), day))] += 1

@@ -15,6 +15,9 @@ __all__ = [
     "KIND_ALIASES",
     "KIND_SHORT",
     "KIND_BODY",
+    "BODY_NAMES",
+    "BODY_ASSEMBLY",
+    "BODY_SUPERVISORS",
     "ASSEMBLY",
     "SUPERVISORS",
     "METHOD_NAMES",
@@ -35,6 +38,7 @@ __all__ = [
     "FRACTION_NAMES",
     "RATIO_NAMES",
     "fraction_name",
+    "body_name",
 ]
 
 # ---------------------------------------------------------------- election kinds
@@ -46,6 +50,10 @@ KIND_NAMES: Final[dict[str, str]] = {
     "party_branch": "党支部委员会",
     "deputy": "县乡人大代表",
     "building_leader": "楼栋长/居民小组长",
+    # The other bodies of the same 换届 (issue 14 item 4): each its own record, linked by `same_term`.
+    "supervisory_committee": "村（居）务监督委员会",
+    "group_leader": "村（居）民小组长",
+    "representative": "村（居）民代表",
 }
 
 # What a secretary may type instead of the identifier (`huanjie new 村委会`).
@@ -61,6 +69,16 @@ KIND_ALIASES: Final[dict[str, str]] = {
     "县乡人大代表": "deputy",
     "楼栋长": "building_leader",
     "居民小组长": "building_leader",
+    "村务监督委员会": "supervisory_committee",
+    "居务监督委员会": "supervisory_committee",
+    "监督委员会": "supervisory_committee",
+    "村监委": "supervisory_committee",
+    "监委会": "supervisory_committee",
+    "村民小组长": "group_leader",
+    "小组长": "group_leader",
+    "村民代表": "representative",
+    "居民代表": "representative",
+    "代表": "representative",
 }
 
 # The short word for a kind, added to a row label of a summary table when one place holds two kinds.
@@ -70,6 +88,9 @@ KIND_SHORT: Final[dict[str, str]] = {
     "party_branch": "党支部",
     "deputy": "人大代表",
     "building_leader": "楼栋长",
+    "supervisory_committee": "监委会",
+    "group_leader": "小组长",
+    "representative": "代表",
 }
 
 # The body elected, as documents name it (a 楼栋长 election names its posts instead).
@@ -79,6 +100,17 @@ KIND_BODY: Final[dict[str, str]] = {
     "party_branch": "支部委员会",
     "deputy": "人民代表大会",
     "building_leader": "",
+    "supervisory_committee": "村务监督委员会",
+    "group_leader": "",
+    "representative": "",
+}
+
+# The bodies a record of the other kinds may name (`body`), the first being the default; a 居 body is the
+# community's (居务监督委员会, 居民小组长, 居民代表), the rest the village's.
+BODY_NAMES: Final[dict[str, tuple[str, ...]]] = {
+    "supervisory_committee": ("村务监督委员会", "居务监督委员会"),
+    "group_leader": ("村民小组长", "居民小组长"),
+    "representative": ("村民代表", "居民代表"),
 }
 
 # Where the elected report back (当选履职承诺书).
@@ -88,6 +120,27 @@ ASSEMBLY: Final[dict[str, str]] = {
     "party_branch": "党员大会",
     "deputy": "原选区选民",
     "building_leader": "本楼栋居民",
+    "supervisory_committee": "村（居）民会议或村（居）民代表会议",
+    "group_leader": "本小组村（居）民",
+    "representative": "本小组或所联系的户",
+}
+
+# The same two, for a body of the other kinds (`body`): a 居 body reports to the 居民's meetings.
+BODY_ASSEMBLY: Final[dict[str, str]] = {
+    "村务监督委员会": "村民会议或村民代表会议",
+    "居务监督委员会": "居民会议或居民代表会议",
+    "村民小组长": "本村民小组会议",
+    "居民小组长": "本居民小组会议",
+    "村民代表": "本组村民",
+    "居民代表": "本组居民",
+}
+BODY_SUPERVISORS: Final[dict[str, str]] = {
+    "村务监督委员会": "村民和社会",
+    "居务监督委员会": "居民和社会",
+    "村民小组长": "本组村民",
+    "居民小组长": "本组居民",
+    "村民代表": "本组村民",
+    "居民代表": "本组居民",
 }
 
 # Whose supervision a candidate accepts (承诺书).
@@ -97,6 +150,9 @@ SUPERVISORS: Final[dict[str, str]] = {
     "residents_committee": "居民和社会",
     "building_leader": "居民和社会",
     "deputy": "选民和社会",
+    "supervisory_committee": "村（居）民和社会",
+    "group_leader": "本组群众",
+    "representative": "所联系的群众",
 }
 
 # ---------------------------------------------------------------- methods (选举方式) and electors
@@ -107,6 +163,8 @@ METHOD_NAMES: Final[dict[str, str]] = {
     "household_representative": "户代表选举",
     "resident_representative": "居民代表选举",
     "party_meeting": "党员大会选举",
+    "villager_representative": "村民代表会议选举",
+    "leaders_and_representatives": "楼栋长和居民代表选举",
 }
 
 # The method as the 工作总结 describes it: 本次选举采取每户派代表投票方式.
@@ -115,6 +173,8 @@ METHOD_TEXT: Final[dict[str, str]] = {
     "household_representative": "每户派代表投票",
     "resident_representative": "居民代表投票",
     "party_meeting": "党员大会选举",
+    "villager_representative": "村民代表投票",
+    "leaders_and_representatives": "楼栋长和居民代表投票",
 }
 
 # What a secretary may type instead of the method's identifier (`method: 户代表`).
@@ -143,6 +203,8 @@ ELECTOR: Final[dict[str, tuple[str, str]]] = {
     "household_representative": ("户代表", "户"),
     "resident_representative": ("居民代表", "人"),
     "party_meeting": ("有选举权的党员", "人"),
+    "villager_representative": ("村民代表", "人"),
+    "leaders_and_representatives": ("楼栋长和居民代表", "人"),
 }
 
 # Rule messages: (unit, what `electorate.registered` counts) by method.
@@ -151,12 +213,16 @@ ELECTORATE: Final[dict[str, tuple[str, str]]] = {
     "household_representative": ("户", "登记户代表"),
     "resident_representative": ("名", "居民代表"),
     "party_meeting": ("名", "应到会有选举权的党员"),
+    "villager_representative": ("名", "村民代表"),
+    "leaders_and_representatives": ("名", "楼栋长和居民代表"),
 }
 
 # Who votes when not every voter does (户代表登记, 居民代表名单公告); every other method has 选民.
 REPRESENTATIVES: Final[dict[str, str]] = {
     "household_representative": "户代表",
     "resident_representative": "居民代表",
+    "villager_representative": "村民代表",
+    "leaders_and_representatives": "楼栋长和居民代表",
 }
 
 # The turnout figures in words: (measure, base, unit, rate), by method, and "present" for a meeting
@@ -166,6 +232,8 @@ TURNOUT_LABELS: Final[dict[str, tuple[str, str, str, str]]] = {
     "household_representative": ("参加投票的户代表", "登记户数", "户", "参选率"),
     "resident_representative": ("参加投票的居民代表", "居民代表总数", "人", "参选率"),
     "all_voters": ("参加投票", "登记选民", "人", "参选率"),
+    "villager_representative": ("参加投票的村民代表", "村民代表总数", "人", "参选率"),
+    "leaders_and_representatives": ("参加投票的楼栋长和居民代表", "楼栋长和居民代表总数", "人", "参选率"),
 }
 
 # ---------------------------------------------------------------- rounds and stages
@@ -225,3 +293,11 @@ RATIO_NAMES: Final[dict[Fraction, str]] = {
 def fraction_name(value: Fraction, names: dict[Fraction, str] = FRACTION_NAMES) -> str:
     """The Chinese name of a fraction from `names`, else the plain 3/5."""
     return names.get(value, f"{value.numerator}/{value.denominator}")
+
+
+def body_name(kind: str, body: object = None) -> str:
+    """The body a record of the other kinds elects (`body`, else the village's); "" for the other kinds."""
+    names = BODY_NAMES.get(kind, ())
+    if not names:
+        return ""
+    return body if isinstance(body, str) and body in names else names[0]

@@ -306,7 +306,8 @@ def test_new_unknown_kind(cli, tmp_path, kind):
     assert run.exit_code == 2
     assert (
         f"错误：未知的选举类型“{kind}”。可选：village_committee（村民委员会）、residents_committee（居民委员会）、"
-        "party_branch（党支部委员会）、deputy（县乡人大代表）、building_leader（楼栋长/居民小组长）。"
+        "party_branch（党支部委员会）、deputy（县乡人大代表）、building_leader（楼栋长/居民小组长）、"
+        "supervisory_committee（村（居）务监督委员会）、group_leader（村（居）民小组长）、representative（村（居）民代表）。"
     ) in run.stderr
     assert "用法： huanjie new [选项] 类型" in run.stderr
     assert not target.exists()

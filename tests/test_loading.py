@@ -108,9 +108,11 @@ CORPUS = [
         "SCHEMA-ENUM",
         2,
         7,
-        "选举类型应为以下之一：village_committee、residents_committee、party_branch、deputy、building_leader"
+        "选举类型应为以下之一：village_committee、residents_committee、party_branch、deputy、building_leader、"
+        "supervisory_committee、group_leader、representative"
         "（village_committee 村民委员会；residents_committee 居民委员会；party_branch 党支部委员会；"
-        "deputy 县乡人大代表；building_leader 楼栋长/居民小组长）；实际为文字“village”。",
+        "deputy 县乡人大代表；building_leader 楼栋长/居民小组长；supervisory_committee 村（居）务监督委员会；"
+        "group_leader 村（居）民小组长；representative 村（居）民代表）；实际为文字“village”。",
         path="kind",
     ),
     Case(

@@ -145,12 +145,12 @@ def test_nested_unknown_keys_and_wrong_sections():
         ("objection", "应为键值表或 null，实为“five days”"),
         (
             "turnout.by_method.everyone",
-            "未知的键；此处可用的键：all_voters、household_representative、resident_representative、party_meeting",
+            "未知的键；此处可用的键：all_voters、household_representative、resident_representative、party_meeting、villager_representative、leaders_and_representatives",
         ),
         ("turnout.by_method.all_voters.fraction", "应大于 0 且不大于 1，实为 0"),
         (
             "mobile_box.forbidden_methods",
-            "未知的选举方式“by_post”；可用：all_voters、household_representative、resident_representative、party_meeting",
+            "未知的选举方式“by_post”；可用：all_voters、household_representative、resident_representative、party_meeting、villager_representative、leaders_and_representatives",
         ),
     ]
 
@@ -166,13 +166,13 @@ def test_a_broken_profile_raises_one_error_listing_them_all():
     assert error.problems == [
         (
             "kind",
-            "应为以下之一：village_committee、residents_committee、party_branch、deputy、building_leader；实为“township”",
+            "应为以下之一：village_committee、residents_committee、party_branch、deputy、building_leader、supervisory_committee、group_leader、representative；实为“township”",
         ),
         ("size.max", "应不小于 min（3），实为 2"),
     ]
     assert str(error) == (
         "规则配置 village_committee-2025 有误，共 2 处：\n"
-        "  kind：应为以下之一：village_committee、residents_committee、party_branch、deputy、building_leader；"
+        "  kind：应为以下之一：village_committee、residents_committee、party_branch、deputy、building_leader、supervisory_committee、group_leader、representative；"
         "实为“township”\n"
         "  size.max：应不小于 min（3），实为 2"
     )
@@ -332,7 +332,7 @@ def test_relatives_setting_is_optional_and_typed():
         "x": 1,
     }
     assert build_profile(data) == [
-        ("relatives.x", "未知的键；此处可用的键：committee、tellers、elected、keep_by_post"),
+        ("relatives.x", "未知的键；此处可用的键：committee、tellers、elected、keep_by_post、committee_members"),
         ("relatives.committee.severity", "应为以下之一：error、warning；实为“fatal”"),
         ("relatives.committee.article", "应为文字，实为“15”"),
         ("relatives.elected", "应为键值表或 null，实为“[]”"),

@@ -44,10 +44,14 @@ def test_every_sample_is_clean(path):
     assert [(f.id, f.message) for f in found if f.severity in (ERROR, WARNING)] == []
 
 
-def test_there_are_seven_samples():
-    # issue 14.6 added deputy-xincheng-districts.yaml (seed 004 篇7's 选区 work).
+def test_there_are_the_samples():
+    # the committees, Party and 人大; 人大 选区 work (issue 14.6); the other bodies of a 换届 (issue 14.4)
     assert [p.name for p in SAMPLES] == [
+        "building-chenguang-group-leaders.yaml",
         "building-leaders-chenguang.yaml",
+        "community-baiyu-group-leaders.yaml",
+        "community-baiyu-representatives.yaml",
+        "community-baiyu-supervisory.yaml",
         "deputy-hewan-district7.yaml",
         "deputy-xincheng-districts.yaml",
         "party-qinghe-branch.yaml",

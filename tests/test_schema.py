@@ -71,7 +71,7 @@ def test_every_unknown_field_is_reported():
             4,
             1,
             "foo",
-            "未知字段“foo”。此处可用的字段：kind、legal_basis、profile、term、unit、committee、method、schedule、"
+            "未知字段“foo”。此处可用的字段：kind、body、same_term、legal_basis、profile、term、unit、committee、method、schedule、"
             "seats、electorate、candidates、rounds、nomination、appointment、contests、documents、summary、exceptions、relatives。",
         ),
         ("SCHEMA-UNKNOWN-FIELD", 6, 27, "candidates[0].gendre", "未知字段“gendre”。是否应为“gender”？"),
@@ -136,9 +136,11 @@ def test_count_messages(value, message):
             "method",
             "secret",
             "SCHEMA-ENUM",
-            "选举方式应为以下之一：all_voters、household_representative、resident_representative、party_meeting"
-            "（all_voters 全体选民直接选举；household_representative 每户派代表选举；resident_representative "
-            "居民代表选举；party_meeting 党员大会选举）；实际为文字“secret”。",
+            "选举方式应为以下之一：all_voters、household_representative、resident_representative、party_meeting、"
+            "villager_representative、leaders_and_representatives"
+            "（all_voters 全体选民直接选举（村民会议、村民小组会议）；household_representative 每户派代表选举；"
+            "resident_representative 居民代表选举；party_meeting 党员大会选举；villager_representative "
+            "村民代表会议选举；leaders_and_representatives 楼栋长和居民代表选举（两级选举的第二级））；实际为文字“secret”。",
         ),
         (
             "legal_basis",

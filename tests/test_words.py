@@ -20,6 +20,9 @@ def test_the_kinds_and_their_aliases():
         "party_branch",
         "deputy",
         "building_leader",
+        "supervisory_committee",
+        "group_leader",
+        "representative",
     ]
     assert words.KIND_ALIASES["村委会"] == "village_committee"
     assert words.KIND_ALIASES["居委会"] == "residents_committee"
@@ -34,7 +37,14 @@ def test_the_kinds_and_their_aliases():
 
 def test_every_method_table_knows_every_method():
     methods = set(words.METHOD_NAMES)
-    assert methods == {"all_voters", "household_representative", "resident_representative", "party_meeting"}
+    assert methods == {
+        "all_voters",
+        "household_representative",
+        "resident_representative",
+        "party_meeting",
+        "villager_representative",
+        "leaders_and_representatives",
+    }
     for table in (words.METHOD_TEXT, words.ELECTOR, words.ELECTORATE):
         assert set(table) == methods
 

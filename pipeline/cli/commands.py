@@ -364,7 +364,7 @@ def templates_command(kind: str | None) -> None:
 def new_command(kind: str, output: str, force: bool) -> None:
     """生成一份带中文说明的记录样板，可直接通过 check。
 
-    类型：village_committee（村委会）、residents_committee（居委会）、party_branch（党支部）、deputy（人大代表）、building_leader（楼栋长），也可以直接写中文，如“村委会”。
+    类型：village_committee（村委会）、residents_committee（居委会）、party_branch（党支部）、deputy（人大代表）、building_leader（楼栋长）、supervisory_committee（村务监督委员会）、group_leader（村民小组长）、representative（村民代表），也可以直接写中文，如“村委会”。
     """
     try:
         text = starter.starter_text(kind)

@@ -18,7 +18,18 @@ from ..model import Contest, parse_date
 from ..outcome import ContestOutcome, Outcome, RoundResult, labels
 from ..profile import Profile
 from ..stats import Stats
-from ..words import ELECTOR, KIND_BODY, ORDER_NAMES, REPRESENTATIVES, SUPERVISORS
+from ..words import (
+    ASSEMBLY,
+    BODY_ASSEMBLY,
+    BODY_NAMES,
+    BODY_SUPERVISORS,
+    ELECTOR,
+    KIND_BODY,
+    ORDER_NAMES,
+    REPRESENTATIVES,
+    SUPERVISORS,
+    body_name,
+)
 
 BLANK_DATE = "　　　　年　　月　　日"  # for a date written by hand (承诺书 signed on paper)
 DASH = "—"
@@ -267,7 +278,7 @@ class Election:
     @property
     def law(self) -> str:
         """The basis as a notice prints it: the profile's `law_cited`, else its `law`."""
-        return self.profile.law_cited or self.profile.law
+        return dict(self.profile.body_law).get(self.body) or self.profile.law_cited or self.profile.law
 
     @property
     def convention(self) -> str:
@@ -294,6 +305,8 @@ class Election:
         """What is elected: 居民委员会, 支部委员会, 楼栋长 …"""
         if self.kind == "building_leader":
             return "、".join(self.posts) or "楼栋长"
+        if self.kind in BODY_NAMES:  # 村务监督委员会, 居民小组长, 村民代表 (issue 14 item 4)
+            return body_name(self.kind, self.data.get("body"))
         if self.kind == "deputy":
             return "人民代表大会代表"
         return KIND_BODY[self.kind]
@@ -310,7 +323,7 @@ class Election:
             return f"{self.unit_name}换届选举"
         if self.kind == "deputy":
             return f"{self.county}{self.term}人民代表大会代表选举"
-        if self.kind == "building_leader":
+        if self.kind in ("building_leader", *BODY_NAMES):
             return f"{self.unit_short}{self.term}{self.body}选举"
         return f"{self.unit_short}{self.term}{self.body}换届选举"
 
@@ -320,7 +333,7 @@ class Election:
             return f"{self.unit_name}{post}"
         if self.kind == "deputy":
             return f"{self.county}{self.term}人民代表大会代表"
-        if self.kind == "building_leader":
+        if self.kind in ("building_leader", "group_leader", "representative"):
             where = contest.name if contest is not None and self.multi else ""
             return f"{self.unit_short}{where}{post}"
         return f"{self.unit_short}{self.term}{self.body}{post}"
@@ -339,7 +352,12 @@ class Election:
     @property
     def supervisors(self) -> str:
         """Whose supervision a candidate accepts: 党员和群众, 村民和社会, 居民和社会, 选民和社会."""
-        return SUPERVISORS[self.kind]
+        return BODY_SUPERVISORS.get(self.body) or SUPERVISORS[self.kind]
+
+    @property
+    def assembly(self) -> str:
+        """Where the elected report back (当选履职承诺书): 居民会议, 党员大会, 本居民小组会议 …"""
+        return BODY_ASSEMBLY.get(self.body) or ASSEMBLY[self.kind]
 
     @property
     def procedures(self) -> str:

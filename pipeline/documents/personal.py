@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from .. import formatting
 from ..model import parse_date
-from ..words import ASSEMBLY
 from .common import (
     BLANK_DATE,
     Election,
@@ -176,7 +175,7 @@ def winner_pledges(e: Election) -> list[Instance]:
     counts: dict[str, int] = {}
     for _, _, name, _ in winners:
         counts[name] = counts.get(name, 0) + 1
-    assembly = ASSEMBLY[e.kind]
+    assembly = e.assembly
     out = []
     for view, post, name, _ in winners:
         office = e.post_full(post, view)

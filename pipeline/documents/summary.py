@@ -18,6 +18,7 @@ from typing import TypedDict
 from .. import formatting
 from ..model import parse_date
 from ..outcome import ContestOutcome, RoundResult
+from ..rules.bodies import COMMITTEE_KINDS, PARTY_KINDS, elected_posts, holdings, is_one_shoulder, unit_key
 from ..stats import AGE_BANDS, EDUCATION_GROUPS, SEXES, UNKNOWN, Stats, aggregate, first_round_turnout
 from ..words import KIND_SHORT, LATER_ROUND_ACTIONS, METHOD_TEXT
 from .common import Election, Instance, Waiting, cdate, heading_number, split_title, tight
@@ -187,6 +188,18 @@ def _text(text: str) -> dict:
     return {"kind": "text", "text": text, "keep": False}
 
 
+def repeat_words(stats: Stats) -> str:
+    """（另有31名当选人已在同届第一级选举中当选，不重复计算） after 新当选的N名成员中, or ""."""
+    if not stats.repeat_members:
+        return ""
+    return f"（另有{stats.repeat_members}名当选人已在同届第一级选举中当选，不重复计算）"
+
+
+def only_repeats_words(stats: Stats) -> str:
+    """When every member elected holds a first-tier post already: why there is no structure table."""
+    return f"当选的{stats.repeat_members}人均已在同届第一级选举中当选，已在该级统计，不再重复统计成员结构。"
+
+
 def rerun_words(stats: Stats) -> str:
     """；1个场次投票无效，已重新选举 (and those still to re-run) — "" when every round was valid."""
     parts = []
@@ -246,7 +259,7 @@ def _basic_blocks(e: Election, stats: Stats) -> list[dict]:
         text += f"，{lab.measure}{stats.participants}{lab.unit}，{lab.rate}{stats.turnout}"
     intro.append(_text(text + "。"))
     posts = _elected_by_post(e)
-    if e.kind == "building_leader":
+    if e.kind in ("building_leader", "group_leader", "representative"):
         text = (
             f"本次选举共{stats.contests}个场次，应选{stats.seats}名，正式候选人{stats.candidates}名，"
             f"选举产生{posts or e.body + str(stats.elected) + '名'}"
@@ -274,11 +287,14 @@ def _basic_blocks(e: Election, stats: Stats) -> list[dict]:
         "header": ["场次", "登记", "参加投票", "参选率", "应选", "候选人", "当选", "另行选举"],
         "rows": rows,
     }
-    if not stats.elected:
-        # Nothing to break down: the table, then the sentence on the seats.
-        return intro[:-1] + [table1, intro[-1]]
+    if not stats.members:
+        # Nothing to break down: the table, then the sentence on the seats (and on members counted already).
+        last = intro[-1]
+        if stats.repeat_members:
+            last = _text(last["text"] + only_repeats_words(stats))
+        return intro[:-1] + [table1, last]
     structure = _text(
-        f"新当选的{stats.elected}名成员中，女性{stats.women}名，占{stats.women_share}；"
+        f"新当选的{stats.members}名成员中{repeat_words(stats)}，女性{stats.women}名，占{stats.women_share}；"
         f"中共党员（含预备党员）{stats.party}名，占{stats.party_share}；"
         f"连任{stats.incumbents}名，占{stats.incumbent_share}。"
     )
@@ -437,6 +453,11 @@ class Digest:
     issued: str | None = None
     signatory: str = ""
     narrative: dict[str, list[str]] = field(default_factory=dict)
+    # 一肩挑/交叉任职 (issue 14 item 4): a record's kind and its elected by post (Party branch and committee
+    # records only), and an area's holdings found below it: [place, name, Party post, committee post].
+    kind: str = ""
+    posts: dict[str, list[str]] = field(default_factory=dict)
+    cross: list[list[str]] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         data = asdict(self)
@@ -483,7 +504,34 @@ def digest(e: Election) -> Digest:
         issued=e.schedule.get("results_published") or e.schedule.get("election_day"),
         signatory=e.signatory,
         narrative=_narrative_texts(e),
+        kind=e.kind,
+        posts=elected_posts(e.outcome) if e.kind in (*PARTY_KINDS, *COMMITTEE_KINDS) else {},
     )
+
+
+def cross_held(children: list[Digest]) -> list[list[str]]:
+    """一肩挑 and 交叉任职 below an area: its children's, and those of a Party and a committee record of one place."""
+    found = [row for c in children for row in c.cross]
+    parties = {unit_key(c.label): c for c in children if c.kind in PARTY_KINDS}
+    for c in children:
+        party = parties.get(unit_key(c.label)) if c.kind in COMMITTEE_KINDS else None
+        if party is not None:
+            found += [[unit_key(c.label), *h] for h in holdings(party.posts, c.posts)]
+    return found
+
+
+def cross_words(cross: list[list[str]]) -> str:
+    """“一肩挑”的单位1个（白玉社区王国强）；交叉任职2人（…）。 — or "" when nobody holds both."""
+    if not cross:
+        return ""
+    one = [f"{place}{name}" for place, name, party, post in cross if is_one_shoulder((name, party, post))]
+    other = [f"{place}{name}" for place, name, party, post in cross if not is_one_shoulder((name, party, post))]
+    parts = []
+    if one:
+        parts.append(f"党组织书记经选举担任村（居）民委员会主任、实行“一肩挑”的单位{len(one)}个（{'、'.join(one)}）")
+    if other:
+        parts.append(f"党组织成员与村（居）民委员会成员交叉任职{len(other)}人（{'、'.join(other)}）")
+    return "；".join(parts) + "。"
 
 
 def _common(lists: list[list[str]]) -> list[str]:
@@ -510,6 +558,7 @@ def area(label: str, children: list[Digest]) -> Digest:
         first_date=min(firsts) if firsts else None,
         last_date=max(lasts) if lasts else None,
         issued=max(issued) if issued else None,
+        cross=cross_held(children),
     )
 
 
@@ -615,11 +664,14 @@ def _many_blocks(children: list[Digest], stats: Stats, units: int) -> list[dict]
         + rerun_words(stats)
         + "（详见表2）。"
         + women_sentence(stats, units)
+        + cross_words(cross_held(children))
     )
-    if not stats.elected:
+    if not stats.members:
+        if stats.repeat_members:
+            results = _text(results["text"] + only_repeats_words(stats))
         return [opening, table1, table2, results]
     structure = _text(
-        f"新当选的{stats.elected}名成员中，女性{stats.women}名，占{stats.women_share}；"
+        f"新当选的{stats.members}名成员中{repeat_words(stats)}，女性{stats.women}名，占{stats.women_share}；"
         f"中共党员（含预备党员）{stats.party}名，占{stats.party_share}；"
         f"连任{stats.incumbents}名，占{stats.incumbent_share}（详见表3，各{unit_word}情况见表4、表5）。"
     )
@@ -635,7 +687,7 @@ def _many_blocks(children: list[Digest], stats: Stats, units: int) -> list[dict]
         children,
         labels,
         stats,
-        lambda s: [s.elected, *(s.sex.get(k, 0) for k in SEXES), *(s.age.get(k, 0) for k in AGE_BANDS)],
+        lambda s: [s.members, *(s.sex.get(k, 0) for k in SEXES), *(s.age.get(k, 0) for k in AGE_BANDS)],
     )
     table5 = _per_unit_table(
         f"表5　各{unit_word}新当选成员文化程度、政治面貌和连任情况",
@@ -643,13 +695,13 @@ def _many_blocks(children: list[Digest], stats: Stats, units: int) -> list[dict]
         children,
         labels,
         stats,
-        lambda s: [s.elected, *(s.education.get(k, 0) for k in EDUCATION_GROUPS), s.party, s.party_share, s.incumbents],
+        lambda s: [s.members, *(s.education.get(k, 0) for k in EDUCATION_GROUPS), s.party, s.party_share, s.incumbents],
     )
     profile = _age_and_schooling(stats)
     closing = (
         _text(f"从表3看，{profile}。")
         if profile
-        else _text(f"共选出{stats.elected}名成员，各{unit_word}情况见表4、表5。")
+        else _text(f"共选出{stats.members}名成员，各{unit_word}情况见表4、表5。")
     )
     return [opening, table1, results, table2, structure, table3, table4, table5, closing]
 

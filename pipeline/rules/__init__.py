@@ -17,6 +17,7 @@ from ..profile import Profile
 from ..records import Record
 from . import (
     ballots,
+    bodies,
     completeness,
     composition,
     deadlines,
@@ -49,6 +50,7 @@ CHECKS = (
     ballots.check,
     names.check,
     placeholders.check,
+    bodies.check,
 )
 
 

@@ -32,6 +32,7 @@ __all__ = ["check", "MARK"]
 
 MARK = "某某"
 _PARTS = {"unit": "单位（unit）", "committee": "选举委员会（committee）", "documents": "文书设置（documents）"}
+_PARTS["same_term"] = "同届关联（same_term）"
 _PEOPLE = ("chair", "vice_chairs", "members")  # the committee's names
 _FIGURES = {"registered": "登记人数", "excluded": "不计入应到会人数的人数"}
 
