@@ -15,7 +15,19 @@ from typing import TYPE_CHECKING
 from ..findings import Finding
 from ..profile import Profile
 from ..records import Record
-from . import ballots, completeness, composition, deadlines, names, placeholders, proxies, reported, surplus, turnout
+from . import (
+    ballots,
+    completeness,
+    composition,
+    deadlines,
+    names,
+    placeholders,
+    proxies,
+    reported,
+    roll,
+    surplus,
+    turnout,
+)
 from .appointments import check as appointments_check
 from .relatives import check as relatives_check
 
@@ -29,6 +41,7 @@ __all__ = ["run_checks", "CHECKS"]
 CHECKS = (
     deadlines.check,
     completeness.check,
+    roll.check,
     surplus.check,
     composition.check,
     proxies.check,
