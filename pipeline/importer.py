@@ -123,7 +123,10 @@ def _set(lines: list[str], record: Record, parent: tuple, key: str, value: Any, 
     """The lines with `key` of the mapping at `parent` set to `value` (the mapping created when missing)."""
     node: Any = record.data
     for part in parent:
-        node = node[part] if isinstance(node, dict) and part in node else None
+        found = (isinstance(node, dict) and part in node) or (
+            isinstance(node, list) and isinstance(part, int) and part < len(node)
+        )
+        node = node[part] if found else None
         if node is None:
             return _set(lines, record, parent[:-1], parent[-1], {key: value}, indent)
     if not isinstance(node, dict):

@@ -161,6 +161,8 @@ def _messages(error: jsonschema.ValidationError, schema: dict) -> list[tuple[str
     if keyword == "additionalProperties":
         # One error names every unknown field of the mapping; each gets its own finding.
         node = _subschema(schema, path) or {}
+        if "then" in node and "properties" not in node:  # a voter written as an object
+            node = _resolve(schema, node["then"])
         allowed = list(node.get("properties", {}))
         out = []
         for key in (key for key in value if key not in allowed):

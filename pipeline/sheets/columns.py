@@ -155,8 +155,9 @@ def _unmapped_message(file: str, what: str, best: tuple[int, str, int, Header] |
     _, sheet, index, header = best
     found = "、".join(f"“{text}”" for text in header.headers.values())
     missing = "、".join(FIELDS[what][key][0] for key in REQUIRED[what] if key not in header.columns)
+    optional = f"；可选的列：{optional}" if optional else ""
     return (
         f"表格 {file} 中找不到{WHAT[what]}的表头：最像表头的是工作表“{sheet}”第 {index + 1} 行，其中的列名为 {found}，"
-        f"缺少“{missing}”列。导入{WHAT[what]}必须有的列：{expected}；可选的列：{optional}。"
+        f"缺少“{missing}”列。导入{WHAT[what]}必须有的列：{expected}{optional}。"
         f"请把列名改成上面的写法（或用 --sheet 指定工作表）后再导入。"
     )

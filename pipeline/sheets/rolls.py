@@ -79,8 +79,8 @@ def _person(part: Part, number: int, cell: Any, word: str = "姓名") -> str | N
     if not value:
         part.skipped.append(f"第 {number} 行没有{word}，已跳过")
         return None
-    if _FOOTER.match(value) or "：" in value or ":" in value:
-        part.skipped.append(f"第 {number} 行“{value}”不像{word}（合计、落款或说明行），已跳过")
+    if _FOOTER.match(value) or ":" in value:
+        part.skipped.append(f"第 {number} 行“{str(cell).strip()}”不像{word}（合计、落款或说明行），已跳过")
         return None
     return value
 
