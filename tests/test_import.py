@@ -383,7 +383,7 @@ def test_id_numbers_duplicates_and_two_groups():
         _roll(
             {"name": "张三", "id_number": a},
             {"name": "张山", "id_number": a},
-            {"name": "李四", "id_number": b, "birth": "1981-03-02"},
+            {"name": "李四", "id_number": b, "birth": "1981-03-02", "sex": "男"},
             {"name": "王五", "id_number": "1101011980"},
             {"name": "赵六", "birth": "1970-01-01"},
             more=[
@@ -403,6 +403,9 @@ def test_id_numbers_duplicates_and_two_groups():
     ]
     assert one(found, "ROLL-ID-BIRTH").message == (
         "一组选民“李四”的出生日期写的是 1981-03-02，身份证号中的出生日期是 1981-02-03，两者不一致。请对照身份证核对出生日期或身份证号。"
+    )
+    assert one(found, "ROLL-ID-SEX").message == (
+        "一组选民“李四”的性别写的是男，身份证号第 17 位表示女，两者不一致。请对照身份证核对性别或身份证号。"
     )
     assert one(found, "ROLL-ID-NUMBER").message == (
         "一组选民“王五”的身份证号“**********”应为 18 位，实际为 10 位。请对照身份证核对后改正。"
@@ -451,3 +454,44 @@ def test_merge_of_an_unchanged_starter_is_byte_stable():
         "    - name: 一组",
         "      voters: [张大山]",
     ]
+
+
+def test_the_sample_roll_imports_into_a_starter_and_checks(tmp_path, cli):
+    sample = Path(__file__).resolve().parent.parent / "samples" / "sheets" / "幸福社区选民名单.csv"
+    record = tmp_path / "幸福社区.yaml"
+    run = cli("import", str(sample), "-o", str(record), "--kind", "residents_committee")
+    assert run.exit_code == 0, run.output
+    assert "已处理：1 个姓名去掉了多余的空格或改成了半角字符（如 “王\u3000秀”→“王秀”）。" in run.stdout
+    check = cli("check", str(record))
+    assert check.exit_code == 0 and "ROLL-" not in check.output, check.output
+    data = records.parse(record.read_text(encoding="utf-8"), "r")[0].data
+    assert [g["name"] for g in data["electorate"]["groups"]] == ["第1居民小组", "第2居民小组", "第3居民小组"]
+    assert data["electorate"]["registered"] == 36
+
+
+def test_proxies_and_contests(tmp_path, cli):
+    sample = Path(__file__).resolve().parent.parent / "samples" / "building-leaders-chenguang.yaml"
+    record = tmp_path / "楼栋.yaml"
+    record.write_text(sample.read_text(encoding="utf-8"), encoding="utf-8")
+    before = records.parse(record.read_text(encoding="utf-8"), "r")[0].data
+    sheet = tmp_path / "委托.csv"
+    sheet.write_text("受委托人,委托人\n周大明,李小红、王小兰\n", encoding="utf-8")
+    run = cli("import", str(sheet), "--into", str(record), "--what", "proxies")
+    assert run.exit_code == 2
+    assert run.stderr.startswith(
+        f"错误：记录分为 {len(before['contests'])} 个场次（contests），请用 --contest 序号 指明导入哪个场次：1（"
+    )
+    run = cli("import", str(sheet), "--into", str(record), "--what", "proxies", "--contest", "2")
+    assert run.exit_code == 0, run.output
+    after = records.parse(record.read_text(encoding="utf-8"), "r")[0].data
+    assert after["contests"][1]["rounds"][-1]["proxies"] == [{"holder": "周大明", "principals": ["李小红", "王小兰"]}]
+    after["contests"][1]["rounds"][-1].pop("proxies")
+    before["contests"][1]["rounds"][-1].pop("proxies", None)
+    assert after == before
+
+
+def test_check_of_a_workbook_points_at_import(tmp_path, cli):
+    sheet = xlsx(tmp_path / "名单.xlsx", [[1, "张三", "男", None, None, "一组", None]])
+    run = cli("check", sheet)
+    assert run.exit_code == 2
+    assert f"如果这是选民名单等表格，请用 huanjie import {sheet} --into 记录.yaml 把它导入记录。" in run.output

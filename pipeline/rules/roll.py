@@ -81,10 +81,11 @@ def _number(record: Record, where: str, entry: Entry) -> list[Finding]:
                 citation=GB11643,
             )
         ]
+    out = []
     birth = str(voter.get("birth") or "")
     born = idnumber.birth_date(number)
     if birth and born is not None and not born.isoformat().startswith(birth):
-        return [
+        out.append(
             record.finding(
                 "ROLL-ID-BIRTH",
                 Severity.WARNING,
@@ -93,8 +94,20 @@ def _number(record: Record, where: str, entry: Entry) -> list[Finding]:
                 path + ("birth",),
                 citation=GB11643,
             )
-        ]
-    return []
+        )
+    sex = voter.get("sex")
+    if sex and idnumber.sex(number) not in (None, sex):
+        out.append(
+            record.finding(
+                "ROLL-ID-SEX",
+                Severity.WARNING,
+                f"{where}{group}选民“{name}”的性别写的是{sex}，身份证号第 17 位表示{idnumber.sex(number)}，两者不一致。"
+                "请对照身份证核对性别或身份证号。",
+                path + ("sex",),
+                citation=GB11643,
+            )
+        )
+    return out
 
 
 def _age(record: Record, profile: Profile, where: str, entry: Entry, day: dt.date) -> list[Finding]:
