@@ -23,7 +23,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from . import starter
 from .errors import HuanjieError
-from .findings import format_human
+from .findings import format_human, format_path
 from .fsutil import write_atomic
 from .records import Record, decode, parse, read_bytes
 from .sheets import Part
@@ -113,10 +113,26 @@ def _block_end(lines: list[str], start: int, column: int) -> int:
 def _with_comment(new: str, old: str) -> str:
     """`new` with the trailing comment of the one-line `old` (`key: value  # …`), kept at its column."""
     found = re.search(r"\s+(#[^'\"]*)$", old)
-    if not found:
+    if not found or re.search(r"\s#", new):
         return new
     column = found.start(1)
     return (new.ljust(column) if len(new) < column else new + "  ") + found.group(1)
+
+
+def _in_flow(line: str, column: int) -> bool:
+    """Whether the key at `column` (0-based) of `line` stands inside a flow mapping (`{…, key: …}`)."""
+    return "{" in line[:column]
+
+
+def _rewrite(lines: list[str], record: Record, parent: tuple, node: dict, key: str, value: Any, indent) -> list[str]:
+    """The mapping at `parent`, written on one line in braces, written anew in block style with `key` set."""
+    if not parent or isinstance(parent[-1], int):
+        where = format_path(parent) or "记录"
+        raise ImportError_(
+            f"记录中的 {where} 写在一行的花括号 {{ }} 里，无法只替换其中的 {key}；"
+            "请先把它改写为每个字段一行的格式后再导入。"
+        )
+    return _set(lines, record, parent[:-1], parent[-1], {**node, key: value}, indent)
 
 
 def _set(lines: list[str], record: Record, parent: tuple, key: str, value: Any, indent: tuple[int, int]) -> list[str]:
@@ -130,27 +146,25 @@ def _set(lines: list[str], record: Record, parent: tuple, key: str, value: Any, 
         if node is None:
             return _set(lines, record, parent[:-1], parent[-1], {key: value}, indent)
     if not isinstance(node, dict):
-        raise ImportError_(f"记录中 {'.'.join(map(str, parent))} 不是“名称: 值”的映射，无法写入 {key}。")
+        raise ImportError_(f"记录中的 {format_path(parent)} 不是“名称: 值”的映射，无法写入 {key}。")
     here = record.key_positions.get(parent + (key,)) if key in node else None
     if here is not None:
         start, column = here[0] - 1, here[1] - 1
-        if "{" in lines[start].split(":", 1)[-1] and parent:
-            merged = {**node, key: value}
-            return _set(lines, record, parent[:-1], parent[-1], merged, indent)
+        if _in_flow(lines[start], column):
+            return _rewrite(lines, record, parent, node, key, value, indent)
         end = _block_end(lines, start, column)
         new = _emit(key, value, indent, column)
-        if end == start + 1 and len(new) == 1:
-            new[0] = _with_comment(new[0], lines[start])
+        new[0] = _with_comment(new[0], lines[start])
         return lines[:start] + new + lines[end:]
     keys = [k for k in node if parent + (k,) in record.key_positions]
     if not keys:
         if not parent:
             return lines + _emit(key, value, indent, 0)
-        return _set(lines, record, parent[:-1], parent[-1], {**node, key: value}, indent)
+        return _rewrite(lines, record, parent, node, key, value, indent)
     last = max(keys, key=lambda k: record.key_positions[parent + (k,)])
     line, column = record.key_positions[parent + (last,)]
-    if parent and lines[line - 1].lstrip().startswith("{"):
-        return _set(lines, record, parent[:-1], parent[-1], {**node, key: value}, indent)
+    if _in_flow(lines[line - 1], column - 1):
+        return _rewrite(lines, record, parent, node, key, value, indent)
     end = _block_end(lines, line - 1, column - 1)
     return lines[:end] + _emit(key, value, indent, column - 1) + lines[end:]
 

@@ -495,3 +495,24 @@ def test_check_of_a_workbook_points_at_import(tmp_path, cli):
     run = cli("check", sheet)
     assert run.exit_code == 2
     assert f"如果这是选民名单等表格，请用 huanjie import {sheet} --into 记录.yaml 把它导入记录。" in run.output
+
+
+def test_a_roll_into_a_one_line_electorate_keeps_its_comment():
+    part = Part("voters", [{"name": "一组", "voters": ["张三", "李四"]}], "x.csv", "x", 1, count=2)
+    text = "kind: residents_committee  # 类型\nelectorate: {registered: 2}   # 选民\nseats:\n- {post: 主任, count: 1}\n"
+    assert importer.merge(text, part) == (
+        "kind: residents_committee  # 类型\n"
+        "electorate:                   # 选民\n"
+        "  registered: 2\n"
+        "  groups:\n"
+        "  - name: 一组\n"
+        "    voters: [张三, 李四]\n"
+        "seats:\n"
+        "- {post: 主任, count: 1}\n"
+    )
+    inline = "kind: residents_committee\ncontests:\n  - {name: 一号楼, electorate: {registered: 2}}\n"
+    with pytest.raises(importer.ImportError_) as raised:
+        importer.plan_text(inline, part, "r.yaml", contest=1)
+    assert str(raised.value) == (
+        "记录中的 contests[0] 写在一行的花括号 { } 里，无法只替换其中的 electorate；请先把它改写为每个字段一行的格式后再导入。"
+    )
