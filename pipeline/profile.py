@@ -53,6 +53,7 @@ __all__ = [
     "ReconciliationRule",
     "RelativeCheck",
     "RelativesRule",
+    "VoterRollRule",
     "Profile",
     "build_profile",
     "load_profile",
@@ -366,6 +367,17 @@ class RelativesRule:
 
 
 @dataclass(frozen=True)
+class VoterRollRule:
+    """The roll's checks and privacy (`voter_roll`): the voting age on the election day and the article that sets
+    it (None: no age check), and how many leading and trailing characters of an ID number a document that must
+    print one (the 选民证) keeps, the rest masked (`idnumber.mask`); posted notices never print one."""
+
+    min_age: int | None = None
+    article: str = ""
+    id_mask: tuple[int, int] = (6, 4)
+
+
+@dataclass(frozen=True)
 class Profile:
     """One resolved profile (base plus province overrides), checked and typed."""
 
@@ -410,6 +422,8 @@ class Profile:
     # The basis as a posted document names it for one `body` of the kind (居务监督委员会: the 居委会法), else
     # `law_cited`.
     body_law: tuple[tuple[str, str], ...] = ()
+    # The roll imported from a sheet (`voter_roll`): voting age and how ID numbers are masked in documents.
+    voter_roll: VoterRollRule = VoterRollRule()
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], province: str = "default") -> Profile:
@@ -822,6 +836,17 @@ def _relatives(p: _Section) -> RelativesRule | None:
     )
 
 
+def _voter_roll(p: _Section) -> VoterRollRule:
+    s = p.section("voter_roll", ("min_age", "article", "id_mask"), nullable=True)
+    if s is None:
+        return VoterRollRule()
+    mask = s.section("id_mask", ("head", "tail"), nullable=True)
+    keep = (6, 4) if mask is None else (mask.count("head", 6), mask.count("tail", 4))
+    if sum(keep) >= 18:
+        s.problem("id_mask", f"保留的位数（{keep[0]} + {keep[1]}）应少于 18，否则号码没有被遮盖")
+    return VoterRollRule(min_age=s.integer("min_age", None, nullable=True), article=s.text("article", ""), id_mask=keep)
+
+
 _SECTIONS: dict[str, Callable[[_Section], Any]] = {
     "size": _size,
     "women_required": _women,
@@ -839,6 +864,7 @@ _SECTIONS: dict[str, Callable[[_Section], Any]] = {
     "min_elected": _min_elected,
     "reconciliation": _reconciliation,
     "relatives": _relatives,
+    "voter_roll": _voter_roll,
 }
 _TOP = ("id", "kind", "legal_basis", "law", "short_law", "applies_from", "applies_until", *_SECTIONS)
 _TOP += ("list_order", "strokes_convention", "preceded_by", "exclusion_reasons", "law_cited", "results_publicity")

@@ -240,11 +240,14 @@ def decode(raw: bytes, file: str) -> tuple[str | None, list[Finding]]:
             )
         ]
     if b"\x00" in raw:
+        sheet = file.lower().endswith((".xlsx", ".xlsm", ".xls", ".ods"))
+        hint = f"如果这是选民名单等表格，请用 huanjie import {file} --into 记录.yaml 把它导入记录。" if sheet else ""
         return None, [
             _file_finding(
                 file,
                 "FILE-BINARY",
-                "这不是文本文件（含有二进制内容），可能误选了 Word、Excel 或图片文件。记录须为 UTF-8 文本的 .yaml 文件。",
+                "这不是文本文件（含有二进制内容），可能误选了 Word、Excel 或图片文件。记录须为 UTF-8 文本的 .yaml 文件。"
+                + hint,
             )
         ]
     if raw.startswith(b"\xef\xbb\xbf"):

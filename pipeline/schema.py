@@ -37,6 +37,7 @@ MONTH_PATTERN = "^(19|20)[0-9]{2}-(0[1-9]|1[0-2])$"
 _PATTERN_HINTS = {
     DATE_PATTERN: "日期应写作 2026-03-18（年-月-日，半角数字，月日补足两位）",
     MONTH_PATTERN: "出生年月应写作 1972-05（年-月，半角数字，月份补足两位）",
+    "^(19|20)[0-9]{2}-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?$": "出生日期应写作 1990-05-12（年-月-日，半角数字，月日补足两位），或只写年月 1990-05",
     "^[^\\s\\d０-９]": "姓名应以汉字或字母开头，不能以空格或数字开头",
     "^.{1,10}族$": "民族应写全称，如“汉族”“回族”",
     "^[a-z][a-z0-9_-]{0,39}$": "规则配置名应由小写英文字母、数字、- 或 _ 组成，如 default、sichuan",
@@ -85,6 +86,8 @@ def _subschema(schema: dict, path: Iterable) -> dict | None:
         if isinstance(part, int):
             node = node.get("items")
         else:
+            if "then" in node and "properties" not in node:  # an item that is a name or an object (a voter)
+                node = _resolve(schema, node["then"])
             props = node.get("properties", {})
             node = props.get(part, node.get("additionalProperties"))
         node = _resolve(schema, node)
@@ -190,6 +193,8 @@ def _messages(error: jsonschema.ValidationError, schema: dict) -> list[tuple[str
     if keyword == "additionalProperties":
         # One error names every unknown field of the mapping; each gets its own finding.
         node = _subschema(schema, path) or {}
+        if "then" in node and "properties" not in node:  # a voter written as an object
+            node = _resolve(schema, node["then"])
         allowed = list(node.get("properties", {}))
         out = []
         for key in (key for key in value if key not in allowed):

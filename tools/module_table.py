@@ -44,12 +44,17 @@ FLOORS: list[tuple[str, str, list[str]]] = [
             "pipeline.profile",
             "pipeline.docxzip",
             "pipeline.starter",
+            "pipeline.idnumber",
             "pipeline.unitrecord",
             "pipeline.procs",
             "pipeline.safetext",
         ],
     ),
-    ("record", "reading a record and checking its form", ["pipeline.records", "pipeline.schema", "pipeline.suggest"]),
+    (
+        "record",
+        "reading a record and checking its form",
+        ["pipeline.records", "pipeline.schema", "pipeline.suggest", "pipeline.sheets", "pipeline.importer"],
+    ),
     (
         "election",
         "the tally and the counts: pure functions of record and profile",

@@ -390,6 +390,87 @@ def new_command(kind: str, output: str, force: bool) -> None:
     echo(f"已生成 {output}（{starter.KINDS[starter.resolve_kind(kind)]}记录样板）。修改后运行：huanjie check {output}")
 
 
+@main.command("import", **COMMAND)
+@click.argument("sheet", metavar="表格文件")
+@click.option("--into", "into", metavar="记录.yaml", help="写入这份已有的记录：只替换导入的部分，说明和格式不变。")
+@click.option("-o", "--output", metavar="新记录.yaml", help="不用 --into 时：用表格新建一份记录（按 --kind 的样板）。")
+@click.option("--kind", metavar="类型", help="与 -o 一起用：新记录的选举类型，如 居委会、村委会（默认 居委会）。")
+@click.option("--sheet", "sheet_name", metavar="工作表", help="工作表名称（默认取第一个能认出表头的工作表）。")
+@click.option(
+    "--what",
+    type=click.Choice(["voters", "candidates", "votes", "proxies"]),
+    default="voters",
+    show_default=True,
+    help="导入什么：voters 选民名单，candidates 候选人，votes 得票（写入最后一轮），proxies 委托投票（写入最后一轮）。",
+)
+@click.option("--contest", type=int, metavar="序号", help="记录分场次（contests）时，写入第几个场次（从 1 数起）。")
+@click.option("--no-backup", is_flag=True, help="写入已有记录前不保留备份（默认保留为 记录.yaml.bak）。")
+@click.option("--force", is_flag=True, help="与 -o 一起用：文件已存在时覆盖它。")
+def import_command(
+    sheet: str,
+    into: str | None,
+    output: str | None,
+    kind: str | None,
+    sheet_name: str | None,
+    what: str,
+    contest: int | None,
+    no_backup: bool,
+    force: bool,
+) -> None:
+    """从 Excel、WPS 或 CSV 表格导入选民名单、候选人、得票或委托投票。
+
+    读取 .xlsx、.xls、.ods 和 .csv（UTF-8 或 GBK），自动找到表头行并认出常用列名（姓名、性别、出生日期、身份证号、小组、住址、户号、职位、推荐方式、得票等，见 README），列出认出和未用的列。
+
+    例：huanjie import 选民名单.xlsx --into 幸福社区.yaml；huanjie import 选民名单.xlsx -o 幸福社区.yaml --kind 居委会
+    """
+    from .. import importer, sheets
+
+    if (into is None) == (output is None):
+        raise click.UsageError("请用 --into 记录.yaml 写入已有记录，或用 -o 新记录.yaml 新建记录（二者选一）。")
+    if output is not None and os.path.isdir(output):
+        raise click.UsageError(
+            f"{output} 是文件夹；请在 -o 后写要生成的记录文件名，如 {os.path.join(output, '记录.yaml')}。"
+        )
+    with _exit_on(into or output or sheet):
+        part = sheets.sheet_part(sheet, what, sheet_name)
+        _print_part(part)
+        if into is not None:
+            written = importer.import_into(into, part, contest, backup=not no_backup)
+        else:
+            assert output is not None
+            try:
+                written = importer.new_record(output, part, kind or "residents_committee", overwrite=force)
+            except starter.UnknownKind:
+                choices = "、".join(f"{k}（{v}）" for k, v in starter.KINDS.items())
+                raise click.UsageError(f"未知的选举类型“{kind}”。可选：{choices}。") from None
+            except OutputExists:
+                echo(
+                    f"错误：文件 {output} 已存在，未覆盖。如确需覆盖，请加 --force；写入已有记录请用 --into。", err=True
+                )
+                sys.exit(2)
+    for note in written.notes:
+        echo(note)
+    if written.backup:
+        echo(f"原记录已备份为 {written.backup}。")
+    echo(
+        f"已写入 {written.record}（{part.label} {part.count} {'人' if what == 'voters' else '项'}）。下一步运行：huanjie check {written.record}"
+    )
+
+
+def _print_part(part) -> None:
+    """What the import read: the sheet and header row, the columns used and left out, what it changed or skipped."""
+    echo(f"读取 {part.file}：工作表“{part.sheet}”，表头在第 {part.header_row} 行。")
+    echo("认出的列：" + "；".join(f"{letter} 列“{header}”→ {title}" for letter, header, title in part.mapped) + "。")
+    if part.ignored:
+        echo("未使用的列：" + "、".join(f"{letter} 列“{header}”" for letter, header in part.ignored) + "。")
+    for note in part.notes:
+        echo(f"已处理：{note}。")
+    for line in part.skipped[:20]:
+        echo(f"注意：{line}。")
+    if len(part.skipped) > 20:
+        echo(f"注意：另有 {len(part.skipped) - 20} 行被跳过。")
+
+
 class _Terminated(KeyboardInterrupt):
     """SIGTERM, handled like Ctrl-C: workers stopped, unit folders repaired."""
 

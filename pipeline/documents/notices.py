@@ -246,7 +246,8 @@ def _voters(e: Election) -> list[Instance]:
     groups: list[dict] = []
     for view in e.views:
         for group in view.electorate.get("groups") or []:
-            names = e.sort(group.get("voters") or [])
+            # Names only: a roll imported from a sheet also holds ID numbers and addresses, never posted.
+            names = e.sort([v["name"] if isinstance(v, dict) else v for v in group.get("voters") or []])
             prefix = f"{view.name}　" if e.multi and len(e.views) > 1 else ""
             groups.append(
                 {

@@ -26,6 +26,7 @@ from . import (
     placeholders,
     proxies,
     reported,
+    roll,
     surplus,
     turnout,
 )
@@ -43,6 +44,7 @@ __all__ = ["run_checks", "CHECKS"]
 CHECKS = (
     deadlines.check,
     completeness.check,
+    roll.check,
     surplus.check,
     composition.check,
     districts.check,

@@ -76,11 +76,14 @@ def valid_ballots(rnd: dict) -> int | None:
 
 
 def roll(contest: Contest) -> list[tuple[tuple, str]]:
-    """(path, name) of every voter of the contest's roll (electorate.groups)."""
+    """(path, name) of every voter of the contest's roll (electorate.groups); a voter may be a name or an object
+    with a name (`{name, sex, birth, id_number, …}`, the path then points at its name)."""
     return [
-        (contest.at("electorate", "groups", g, "voters", v), name)
+        (contest.at("electorate", "groups", g, "voters", v, "name"), voter["name"])
+        if isinstance(voter, dict)
+        else (contest.at("electorate", "groups", g, "voters", v), voter)
         for g, group in enumerate(contest.electorate.get("groups", []))
-        for v, name in enumerate(group.get("voters", []))
+        for v, voter in enumerate(group.get("voters", []))
     ]
 
 

@@ -70,11 +70,11 @@ def _name_places(record: Record, all_contests: list[Contest]) -> Iterator[tuple[
     for contest in all_contests:
         where = label(contest, all_contests)
         for g, group in enumerate(contest.electorate.get("groups") or []):
-            for v, name in enumerate(group.get("voters") or []):
+            for v, voter in enumerate(group.get("voters") or []):
                 yield (
-                    contest.at("electorate", "groups", g, "voters", v),
+                    contest.at("electorate", "groups", g, "voters", v, *(("name",) if isinstance(voter, dict) else ())),
                     f"{where}{group.get('name', '')}选民名单",
-                    name,
+                    voter["name"] if isinstance(voter, dict) else voter,
                 )
         for i, candidate in enumerate(contest.candidates):
             yield contest.at("candidates", i, "name"), f"{where}候选人名单", candidate["name"]
