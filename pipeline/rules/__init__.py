@@ -17,6 +17,7 @@ from ..profile import Profile
 from ..records import Record
 from . import ballots, completeness, composition, deadlines, names, placeholders, proxies, reported, surplus, turnout
 from .appointments import check as appointments_check
+from .gongtui import check as gongtui_check
 from .relatives import check as relatives_check
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -48,4 +49,5 @@ def run_checks(record: Record, profile: Profile, outcome: Outcome, stats: Stats)
     findings += relatives_check(record, profile, outcome)
     findings += reported.check(record, profile, outcome, stats)
     findings += appointments_check(record, profile, outcome)
+    findings += gongtui_check(record, profile, outcome)
     return findings
