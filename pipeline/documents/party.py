@@ -408,11 +408,11 @@ def report(e: Election) -> list[Instance]:
     for name in ordered:
         post = roles.get(name, "委员")
         rows.append(_person_row(e, name, post))
-    lineup = "；".join(
-        [f"{post}：{'、'.join(names)}" for post, names in result.elected.items() if names]
-        + [f"委员：{'、'.join(e.sort(members))}"]
+    lineup = "；".join(f"{post}{'、'.join(names)}" for post, names in result.elected.items() if names)
+    closing_text = (
+        f"新一届支部委员会由{len(members)}名委员组成：{lineup}；委员{'、'.join(e.sort(members))}（按{e.order_words}为序）。"
+        "以上选举结果，请予审批。"
     )
-    closing_text = f"新一届支部委员会组成人员为（委员按{e.order_words}为序）{lineup}。以上选举结果，请予审批。"
     ctx = common_context(e) | {
         "title_lines": split_title([f"关于{e.unit_name}", f"换届{title_noun}"]),
         "doc_number": _number(e, "report", rep.get("date"), rep.get("number")),
