@@ -140,7 +140,7 @@ def _approval(record: Record) -> list[Finding]:
             )
         ]
     approved = parse_date(approval.get("date"))
-    for key, what in (("candidates_published", "候选人名单公布"), ("election_day", "党员大会选举")):
+    for key, what in (("candidates_published", "候选人名单公布"), ("election_day", "党员大会投票")):
         day = parse_date(schedule.get(key))
         if approved is not None and day is not None and approved > day:
             return [
