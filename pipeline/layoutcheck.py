@@ -95,9 +95,13 @@ class TypeArea:
     margins: str
 
 
+# Kinds printed from the ballot template (选票.docx): the 党员大会's and the 支部委员会's own (公推直选).
+BALLOT_KINDS = frozenset({"ballot", "plenary_ballot"})
+
+
 def type_area(kind_key: str, width: float = 595.3, height: float = 841.89) -> TypeArea:
     """The type area the templates give `kind_key` (see ``tools/make_templates.py`` ``setup_page``)."""
-    if kind_key == "ballot":  # compact: 1417 / 1134 twips top and bottom, not a 公文
+    if kind_key in BALLOT_KINDS:  # compact: 1417 / 1134 twips top and bottom, not a 公文
         top, bottom = 1417 / 20, 1134 / 20
         margins = "上25、下20、左28、右26毫米（选票）"
     else:  # GB/T 9704: 2098 / 1984 twips
@@ -327,7 +331,7 @@ def check_pdf(
     area = type_area(kind_key, pages[0].width, pages[0].height)
     names = list(names)
     findings: list[Finding] = []
-    if kind_key == "ballot" and len(pages) > 1:
+    if kind_key in BALLOT_KINDS and len(pages) > 1:
         findings.append(
             Finding(
                 BALLOT_SHEETS,

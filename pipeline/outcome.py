@@ -50,7 +50,9 @@ import math
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from . import gongtui
 from .formatting import chinese_date
+from .gongtui import Recommendation
 from .model import Contest, Data, RecordPath, contests, parse_date
 from .profile import Profile, Threshold
 from .strokes import NameKey, name_key
@@ -162,6 +164,10 @@ class ContestOutcome:
 class Outcome:
     profile_id: str
     contests: list[ContestOutcome]
+    # 公推直选 (record `gongtui`, `pipeline.gongtui`): the 推荐 stage's 候选人预备人选, and the 委员会's own round
+    # electing 书记 and 副书记 (its voters are the members the 党员大会 elected). None: the record has no such part.
+    recommendation: Recommendation | None = None
+    plenary: ContestOutcome | None = None
 
 
 # --------------------------------------------------------------------------------------------
@@ -976,9 +982,17 @@ def _women_step(
 def compute(data: Data, profile: Profile) -> Outcome:
     """The outcome of every contest of a record under `profile`."""
     method = data.get("method")
+    results = [_contest_outcome(c, profile, method, write_in_only(c, data)) for c in contests(data)]
+    plenary = None
+    if "gongtui" in data:
+        members = [name for names in (results[0].elected.values() if results else []) for name in names]
+        view = gongtui.plenary_contest(data, members)
+        plenary = _contest_outcome(view, profile, method) if view is not None else None
     return Outcome(
         profile_id=profile.id,
-        contests=[_contest_outcome(c, profile, method, write_in_only(c, data)) for c in contests(data)],
+        contests=results,
+        recommendation=gongtui.recommendation(data, profile),
+        plenary=plenary,
     )
 
 
@@ -988,7 +1002,14 @@ def compute(data: Data, profile: Profile) -> Outcome:
 def outcome_to_dict(outcome: Outcome) -> Data:
     """Plain JSON-ready data (tuples become lists)."""
     data = asdict(outcome)
-    for contest in data["contests"]:
+    for key in ("recommendation", "plenary"):
+        if data.get(key) is None:
+            data.pop(key, None)
+    if "recommendation" in data:
+        for person in data["recommendation"]["people"]:
+            for key in ("members_share", "masses_share", "score"):
+                person[key] = None if person[key] is None else str(person[key])
+    for contest in data["contests"] + ([data["plenary"]] if "plenary" in data else []):
         contest["path"] = list(contest["path"])
         for rnd in contest["rounds"]:
             for post in rnd["posts"]:

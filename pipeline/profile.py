@@ -54,6 +54,7 @@ __all__ = [
     "RelativeCheck",
     "RelativesRule",
     "VoterRollRule",
+    "RecommendationRule",
     "Profile",
     "build_profile",
     "load_profile",
@@ -378,6 +379,23 @@ class VoterRollRule:
 
 
 @dataclass(frozen=True)
+class RecommendationRule:
+    """公推直选's 推荐 stage: how 党员推荐 and 群众推荐 votes make the 候选人预备人选 (see `pipeline.gongtui`).
+
+    Each recommended person's score is `members_weight` × (党员推荐票 / 参加党员推荐人数) + `masses_weight` ×
+    (群众推荐票 / 参加群众推荐人数), exact fractions; only those whose 党员推荐票 pass `members_min` (and 群众推荐票
+    `masses_min`, when set) qualify, and the best `seats + ⌈seats × surplus_percent / 100⌉` become 预备人选.
+    """
+
+    members_weight: Fraction
+    masses_weight: Fraction
+    members_min: Threshold | None
+    masses_min: Threshold | None
+    surplus_percent: Fraction
+    article: str
+
+
+@dataclass(frozen=True)
 class Profile:
     """One resolved profile (base plus province overrides), checked and typed."""
 
@@ -424,6 +442,8 @@ class Profile:
     body_law: tuple[tuple[str, str], ...] = ()
     # The roll imported from a sheet (`voter_roll`): voting age and how ID numbers are masked in documents.
     voter_roll: VoterRollRule = VoterRollRule()
+    # 公推直选's 推荐 stage (`pipeline.gongtui`); None: the profile sets no 推荐 rule.
+    recommendation: RecommendationRule | None = None
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], province: str = "default") -> Profile:
@@ -847,6 +867,35 @@ def _voter_roll(p: _Section) -> VoterRollRule:
     return VoterRollRule(min_age=s.integer("min_age", None, nullable=True), article=s.text("article", ""), id_mask=keep)
 
 
+def _share(s: _Section, name: str) -> Threshold | None:
+    entry = s.section(name, ("fraction", "inclusive"), nullable=True)
+    if entry is None:
+        return None
+    return Threshold(entry.fraction("fraction"), entry.flag("inclusive", False))
+
+
+def _recommendation(p: _Section) -> RecommendationRule | None:
+    known = ("members_weight", "masses_weight", "members_min", "masses_min", "surplus_percent", "article")
+    s = p.section("recommendation", known, nullable=True)
+    if s is None:
+        return None
+    members = s.fraction("members_weight")
+    masses = s.fraction("masses_weight", top=Fraction(1))
+    if members + masses != 1:
+        s.problem(
+            "masses_weight", f"党员推荐与群众推荐的权重之和应为 1，实为 {members} + {masses} = {members + masses}"
+        )
+    percent = s.count("surplus_percent", 20)
+    return RecommendationRule(
+        members_weight=members,
+        masses_weight=masses,
+        members_min=_share(s, "members_min"),
+        masses_min=_share(s, "masses_min"),
+        surplus_percent=Fraction(percent),
+        article=s.text("article", ""),
+    )
+
+
 _SECTIONS: dict[str, Callable[[_Section], Any]] = {
     "size": _size,
     "women_required": _women,
@@ -865,6 +914,7 @@ _SECTIONS: dict[str, Callable[[_Section], Any]] = {
     "reconciliation": _reconciliation,
     "relatives": _relatives,
     "voter_roll": _voter_roll,
+    "recommendation": _recommendation,
 }
 _TOP = ("id", "kind", "legal_basis", "law", "short_law", "applies_from", "applies_until", *_SECTIONS)
 _TOP += ("list_order", "strokes_convention", "preceded_by", "exclusion_reasons", "law_cited", "results_publicity")

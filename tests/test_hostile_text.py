@@ -199,7 +199,7 @@ def test_a_field_name_with_a_control_character_is_named_visibly():
         (
             "SCHEMA-UNKNOWN-FIELD",
             "未知字段“x\\x1b”。此处可用的字段：kind、body、same_term、legal_basis、profile、term、unit、committee、method、schedule、seats、"
-            "electorate、candidates、rounds、nomination、appointment、contests、documents、summary、exceptions、relatives。",
+            "electorate、candidates、rounds、nomination、appointment、contests、documents、summary、exceptions、gongtui、relatives。",
             "t.yaml:4:1",
         )
     ]

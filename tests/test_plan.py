@@ -48,8 +48,12 @@ def test_meta_of_one_document_of_each_kind():
     first = {}
     for planned in documents:
         first.setdefault(planned.kind.key, planned)
-    # No void vote in this sample; the 人大 选区 kinds (issue 14.6) are not made for a village.
-    assert set(first) == {k.key for k in KINDS} - {"invalid", "districts", "supplementary_voters", "registration"}
+    # No void vote in this sample; the 人大 选区 kinds (issue 14.6) and the Party 公推直选 kinds (51–55) do not apply
+    # to a village (tests/test_deputy_districts.py, tests/test_party_gongtui.py).
+    party = {"gongtui_recommend", "gongtui_request", "plenary_ballot", "plenary_results", "gongtui_report"}
+    assert (
+        set(first) == {k.key for k in KINDS} - {"invalid", "districts", "supplementary_voters", "registration"} - party
+    )
     meta = {key: p.meta for key, p in first.items()}
     assert meta["committee"] == Meta(
         "柳林村村民选举委员会成员名单公告", "柳林村民委员会", "20260306", "柳选委〔2026〕1号", "公告", ""

@@ -45,7 +45,7 @@ def test_every_sample_is_clean(path):
 
 
 def test_there_are_the_samples():
-    # the committees, Party and 人大; 人大 选区 work (issue 14.6); the other bodies of a 换届 (issue 14.4)
+    # the committees, Party and 人大; 人大 选区 work (issue 14.6); the other bodies of a 换届 (issue 14.4); Party 公推直选 (issue 14.5)
     assert [p.name for p in SAMPLES] == [
         "building-chenguang-group-leaders.yaml",
         "building-leaders-chenguang.yaml",
@@ -54,6 +54,7 @@ def test_there_are_the_samples():
         "community-baiyu-supervisory.yaml",
         "deputy-hewan-district7.yaml",
         "deputy-xincheng-districts.yaml",
+        "party-donghua-gongtui.yaml",
         "party-qinghe-branch.yaml",
         "residents-yangguang.yaml",
         "village-liulin-runoff.yaml",

@@ -72,7 +72,7 @@ def test_every_unknown_field_is_reported():
             1,
             "foo",
             "未知字段“foo”。此处可用的字段：kind、body、same_term、legal_basis、profile、term、unit、committee、method、schedule、"
-            "seats、electorate、candidates、rounds、nomination、appointment、contests、documents、summary、exceptions、relatives。",
+            "seats、electorate、candidates、rounds、nomination、appointment、contests、documents、summary、exceptions、gongtui、relatives。",
         ),
         ("SCHEMA-UNKNOWN-FIELD", 6, 27, "candidates[0].gendre", "未知字段“gendre”。是否应为“gender”？"),
         ("SCHEMA-UNKNOWN-FIELD", 6, 38, "candidates[0].brith", "未知字段“brith”。是否应为“birth”？"),

@@ -1081,6 +1081,89 @@ def work_summary() -> Builder:
 # ---- end bodies ----
 
 # ---- templates: Party 公推直选 (issue 14.5) ----
+PARTY_PERSON_COLUMNS = [16, 10, 12, 24, 22, 24, 26, 22]  # 156 mm: 姓名 … 工作单位及职务, then the last column
+
+
+def recommendation_result() -> Builder:
+    """公推推荐结果: every person recommended, both votes and shares, the weighted score, who became 预备人选."""
+    b = Builder("公推推荐结果")
+    notice_head(b)
+    b.p("{{ intro }}")
+    b.table(
+        [12, 18, 22, 20, 22, 20, 20, 22],
+        ["名次", "姓名", "党员推荐票", "得票率", "群众推荐票", "得票率", "综合得分", "预备人选"],
+        [
+            "{%tr for r in rows %}",
+            [
+                "{{ r.rank }}",
+                "{{ r.name }}",
+                "{{ r.members }}",
+                "{{ r.members_share }}",
+                "{{ r.masses }}",
+                "{{ r.masses_share }}",
+                "{{ r.score }}",
+                "{{ r.result }}",
+            ],
+            "{%tr endfor %}",
+        ],
+        nowrap=frozenset({1, 2, 3, 4, 5, 6}),
+    )
+    b.p("", style="公文-表后空行")
+    b.paragraphs("notes", keep_last=True)
+    closing(b)
+    b.signature()
+    return b
+
+
+def upward_document(title: str, sections: bool) -> Builder:
+    """A 上行文 to the higher Party organisation (请示, 报告): 主送机关, 正文, 附件说明, 落款, 附注, then the 附件 名单."""
+    b = Builder(title)
+    b.title()
+    b.doc_number()
+    b.blank()
+    b.p("{{ addressee }}：", first_chars=0)
+    b.paragraphs("body")
+    if sections:
+        b.ctl("{%p for s in sections %}")
+        b.p("{{ s.heading }}", style="公文-一级标题")
+        b.p("{{ s.text }}")
+        b.ctl("{%p endfor %}")
+        b.p("{{ closing_text }}", keep_next=True)
+    b.blank()
+    b.p("附件：{{ attachment_title }}", keep_next=True)
+    b.signature()
+    b.ctl("{%p if note %}")
+    b.p("{{ note }}")
+    b.ctl("{%p endif %}")
+    head = b.p("附件", style="公文-一级标题", first_chars=0)
+    head.paragraph_format.page_break_before = True
+    b.blank()
+    b.title("attachment_lines")
+    b.blank()
+    b.table(
+        PARTY_PERSON_COLUMNS,
+        [f"{{{{ header[{i}] }}}}" for i in range(8)],
+        [
+            "{%tr for r in rows %}",
+            [
+                "{{ r.name }}",
+                "{{ r.gender }}",
+                "{{ r.ethnicity }}",
+                "{{ r.birth }}",
+                "{{ r.education }}",
+                "{{ r.joined }}",
+                "{{ r.workplace }}",
+                "{{ r.extra }}",
+            ],
+            "{%tr endfor %}",
+        ],
+        nowrap=frozenset({0, 1, 2, 3, 4, 5}),
+    )
+    b.p("", style="公文-表后空行")
+    b.paragraphs("attachment_notes")
+    return b
+
+
 # ---- end party ----
 
 
@@ -1186,6 +1269,9 @@ TEMPLATES = {
     # files: dayof
     # files: bodies
     # files: party
+    "公推推荐结果.docx": recommendation_result,
+    "候选人预备人选请示.docx": lambda: upward_document("候选人预备人选请示", sections=False),
+    "选举结果报告.docx": lambda: upward_document("选举结果报告", sections=True),
     # files: deputy
     "选区划分公告.docx": districts_notice,
     "补充选民名单公告.docx": supplementary_notice,

@@ -58,7 +58,7 @@ FLOORS: list[tuple[str, str, list[str]]] = [
     (
         "election",
         "the tally and the counts: pure functions of record and profile",
-        ["pipeline.outcome", "pipeline.stats"],
+        ["pipeline.outcome", "pipeline.stats", "pipeline.gongtui"],
     ),
     ("rules", "the legal checks, given outcome and statistics", ["pipeline.rules"]),
     ("spine", "the only way to an evaluated election", ["pipeline.check"]),

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..errors import HuanjieError
-from . import ballots, deputy, notices, personal, summary
+from . import ballots, deputy, notices, party, personal, summary
 from .common import COMMON_VARIABLES, NOTICE_VARIABLES, Election, Instance, Waiting
 
 __all__ = [
@@ -88,6 +88,11 @@ GENRE = {
     # genres: dayof
     # genres: bodies
     # genres: party
+    "gongtui_recommend": "公告",
+    "gongtui_request": "请示",
+    "plenary_ballot": "选票",
+    "plenary_results": "公告",
+    "gongtui_report": "报告",
     # genres: deputy
     "districts": "公告",
     "supplementary_voters": "公告",
@@ -246,6 +251,67 @@ KINDS: list[DocumentKind] = [
     # kinds: voting day and reporting upward: 计票单、清点报告、议程、报告单、花名册、备案表 (issue 14.2-3)
     # kinds: the other bodies of the 换届: 监督委员会、小组长、代表、楼栋长→小组长 (issue 14.4)
     # kinds: Party 公推直选 (issue 14.5)
+    DocumentKind(
+        "gongtui_recommend",
+        51,
+        "公推推荐结果",
+        "公推推荐结果.docx",
+        "election",
+        "gongtui.recommendation（党员推荐、群众推荐的参加人数和每人得票）；规则配置的 recommendation",
+        party.recommend,
+        _NOTICE | party.RECOMMEND_VARIABLES,
+        ("公推推荐结果", "公开推荐结果", "推荐结果"),
+    ),
+    DocumentKind(
+        "gongtui_request",
+        52,
+        "候选人预备人选请示",
+        "候选人预备人选请示.docx",
+        "election",
+        "gongtui.recommendation；gongtui.request.to（主送的上级党组织），date、number、contact 可选",
+        party.request,
+        _NOTICE | party.UPWARD_VARIABLES,
+        ("候选人预备人选请示", "请示"),
+    ),
+    DocumentKind(
+        "plenary_ballot",
+        53,
+        "委员会选举选票",
+        "选票.docx",
+        "post_round",
+        "gongtui.plenary（seats、candidates：委员会选举书记、副书记）",
+        party.plenary_ballot,
+        COMMON_VARIABLES
+        | {
+            "title_lines": NOTICE_VARIABLES["title_lines"],
+            "date_text": "会议日期",
+            "signatory": "支部委员会名称（选票上盖章处）",
+        }
+        | ballots.BALLOT_VARIABLES,
+        ("委员会选举选票", "书记选票"),
+    ),
+    DocumentKind(
+        "plenary_results",
+        54,
+        "委员会选举结果公告",
+        "选举结果公告.docx",
+        "round",
+        "gongtui.plenary.rounds（委员会全体会议的选票数、到会委员数、各候选人得票）",
+        party.plenary_results,
+        _NOTICE | notices.RESULTS_VARIABLES,
+        ("委员会选举结果公告", "书记选举结果"),
+    ),
+    DocumentKind(
+        "gongtui_report",
+        55,
+        "选举结果报告",
+        "选举结果报告.docx",
+        "election",
+        "党员大会和委员会全体会议的计票结果；gongtui.report.to（不填时为请示的主送机关），date、number 可选",
+        party.report,
+        _NOTICE | party.REPORT_VARIABLES,
+        ("选举结果报告", "结果报告"),
+    ),
     # kinds: 人大 选区 work (issue 14.6)
     DocumentKind(
         "districts",

@@ -480,6 +480,18 @@ class Election:
         return found[0] if found else {}
 
 
+def approved_words(e: Election) -> str:
+    """How a Party notice cites the higher organisation's consent: its 批复 (公推直选 `gongtui.approval`) once it has
+    arrived, 经中共灯湖街道工作委员会批复同意（灯湖党工〔2026〕31号）, else 经上级党组织审查同意."""
+    gongtui = e.data.get("gongtui") or {}
+    approval = gongtui.get("approval")
+    if not approval:
+        return "经上级党组织审查同意"
+    by = approval.get("by") or (gongtui.get("request") or {}).get("to") or "上级党组织"
+    number = f"（{approval['number']}）" if approval.get("number") else ""
+    return f"经{by}批复同意{number}"
+
+
 def common_context(e: Election) -> dict:
     """Variables every template may use."""
     return {

@@ -12,6 +12,7 @@ from .common import (
     Election,
     Instance,
     Waiting,
+    approved_words,
     cdate,
     common_context,
     heading_number,
@@ -435,7 +436,7 @@ def _candidate_list(e: Election, formal: bool) -> list[Instance]:
     )
     order = f"按得票多少为序，得票相等的以{e.order_words}为序" if voted else f"以{e.order_words}为序"
     if formal:
-        verb = "经审查、酝酿和协商" if e.kind != "party_branch" else "经上级党组织审查同意"
+        verb = "经审查、酝酿和协商" if e.kind != "party_branch" else approved_words(e)
         verb, order = preselection_wording(e, verb, order)
         intro = (
             f"根据{e.law}和有关规定，{verb}，{e.election_name}{title_noun}已经确定。"

@@ -31,6 +31,7 @@ from . import (
     turnout,
 )
 from .appointments import check as appointments_check
+from .gongtui import check as gongtui_check
 from .relatives import check as relatives_check
 from .rootcause import collapse
 
@@ -66,4 +67,5 @@ def run_checks(record: Record, profile: Profile, outcome: Outcome, stats: Stats)
     findings += relatives_check(record, profile, outcome)
     findings += reported.check(record, profile, outcome, stats)
     findings += appointments_check(record, profile, outcome)
+    findings += gongtui_check(record, profile, outcome)
     return collapse(record, findings)
