@@ -96,6 +96,10 @@ def test_catalogue_has_every_kind_once_with_its_template():
         "winner_pledge",
         "discipline_pledge",
         "summary",
+        "procedure",
+        "election_notice",
+        "voter_card",
+        "proxy",
     ]
     for kind in KINDS:
         assert (TEMPLATES_DIR / kind.template).exists(), kind.template
