@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Data", "RecordPath", "Contest", "Round", "contests", "parse_date", "election_day"]
+__all__ = ["Data", "RecordPath", "Contest", "Round", "contests", "parse_date", "election_day", "voter_name"]
 
 Data = dict[str, Any]  # a mapping of a schema-valid record, as read
 RecordPath = tuple[str | int, ...]  # where a value stands in the record: ("contests", 0, "rounds", 1)
@@ -169,3 +169,14 @@ def parse_date(text: str | dt.date | None) -> dt.date | None:
 
 def election_day(data: Data) -> dt.date | None:
     return parse_date(data.get("schedule", {}).get("election_day"))
+
+
+def voter_name(entry: Any) -> str:
+    """The name of one voter of a roll (`electorate.groups[].voters[]`): today a name; an object with `name` too.
+
+    Every reader of the roll's people goes through here, so the roll may list people as objects (name, sex, birth,
+    id_number, address) without touching the documents that print names.
+    """
+    if isinstance(entry, dict):
+        return str(entry.get("name") or "")
+    return str(entry or "")

@@ -62,7 +62,7 @@ _BEFORE_PGNUM = {
     for n in ("headerReference", "footerReference", "footnotePr", "endnotePr", "type", "pgSz", "pgMar")
     + ("paperSrc", "pgBorders", "lnNumType")
 }
-NOTICES = ("committee", "voters", "candidates_initial", "candidates_formal", "results", "invalid")
+NOTICES = ("committee", "voters", "candidates_initial", "candidates_formal", "results", "invalid", "election_notice")
 STAGES = ("选举日前", "选举日", "选举后")
 _STAGE = {
     "committee": 0,
@@ -71,6 +71,10 @@ _STAGE = {
     "candidates_formal": 0,
     "candidate_pledge": 0,
     "discipline_pledge": 0,
+    "procedure": 0,
+    "election_notice": 0,
+    "voter_card": 0,
+    "proxy": 0,
     "ballot": 1,
     "results": 2,
     "invalid": 2,

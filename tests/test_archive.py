@@ -4,7 +4,7 @@ Needs LibreOffice, poppler-utils and the CJK fonts (Debian: libreoffice-writer-n
 fonts-noto-cjk fonts-arphic-ukai fonts-liberation2). A missing program makes these tests FAIL with
 the command to install it, never skip.
 
-Kept fast: one small batch (two clean county units and one with a rule error, 55 documents) is
+Kept fast: one small batch (two clean county units and one with a rule error, 56 documents) is
 converted once for the module, one soffice call per worker; the other packages have 1–3 documents.
 """
 
@@ -131,7 +131,7 @@ def test_layout_numbering_and_determinism(built):
         assert top in names, top
     assert names == sorted(names)
     pdfs = item_names(names, ".pdf")
-    assert len(pdfs) == 55  # 22 + 31 unit documents, the 白云乡 and 青石县 summaries
+    assert len(pdfs) == 56  # 22 + 32 unit documents (长岭村 has a 委托投票证), the 白云乡 and 青石县 summaries
     numbers = []
     for name in pdfs:
         match = re.fullmatch(r"电子档案/2026/Y/(0001-WS·2026-Y-(\d{4}))/\1\.pdf", name)
@@ -141,7 +141,7 @@ def test_layout_numbering_and_determinism(built):
         assert sorted(n for n in names if n.startswith(folder + "/")) == sorted(
             f"{folder}/{match.group(1)}.{s}" for s in ("pdf", "docx", "xml", "json")
         )
-    assert sorted(numbers) == list(range(1, 56))
+    assert sorted(numbers) == list(range(1, 57))
     # Fixed entry times: the latest document date of the records; all entries alike.
     catalogue = json.loads(blobs["文件目录.json"])["文件"]
     last = max(e["日期"] for e in catalogue)

@@ -100,6 +100,10 @@ def test_catalogue_has_every_kind_once_with_its_template():
         "winner_pledge",
         "discipline_pledge",
         "summary",
+        "procedure",
+        "election_notice",
+        "voter_card",
+        "proxy",
     ]
     deputy = ["districts", "supplementary_voters", "registration"]  # 人大 选区 work: 61–63
     assert [k for k in keys if k in deputy] == deputy

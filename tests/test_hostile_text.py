@@ -198,7 +198,7 @@ def test_a_field_name_with_a_control_character_is_named_visibly():
     assert [(f.id, f.message, f.location()) for f in found] == [
         (
             "SCHEMA-UNKNOWN-FIELD",
-            "未知字段“x\\x1b”。此处可用的字段：kind、body、same_term、legal_basis、profile、term、unit、committee、method、schedule、seats、"
+            "未知字段“x\\x1b”。此处可用的字段：kind、body、same_term、legal_basis、profile、term、unit、committee、method、schedule、procedure、polling、seats、"
             "electorate、candidates、rounds、nomination、appointment、contests、documents、summary、exceptions、gongtui、relatives。",
             "t.yaml:4:1",
         )

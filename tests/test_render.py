@@ -85,7 +85,8 @@ def test_documents_waiting_for_data_are_skipped_with_the_field(tmp_path):
     assert sorted(os.listdir(tmp_path)) == sorted([STAMP, *(Path(w.path).name for w in report.written)])
     deputy = render_record(election_of(load("deputy-hewan-district7")), tmp_path / "d")
     assert [s.line for s in deputy.skipped] == [
-        "跳过 严肃换届纪律承诺书：记录中没有列出签订纪律承诺书的人员（等待 documents.discipline_signers）。"
+        "跳过 严肃换届纪律承诺书：记录中没有列出签订纪律承诺书的人员（等待 documents.discipline_signers）。",
+        "跳过 选民证：记录中没有选民名单，无法逐人制作选民证（等待 electorate.groups[].voters）。",
     ]
 
 
@@ -100,7 +101,7 @@ def test_file_names_sort_and_explain_themselves(out):
     assert "05-选票-委员-第2轮另行选举.docx" in names
     assert "06-选举结果公告-第2轮另行选举.docx" in names
     assert "07-当选证书-吴海涛.docx" in names
-    assert names[-1] == "10-换届选举工作总结.docx"
+    assert names[-4:] == ["10-换届选举工作总结.docx", "11-选举办法.docx", "12-选举公告.docx", "14-委托投票证.docx"]
     for name in names:
         assert re.fullmatch(r"\d\d-[^/\\:*?\"<>|]+\.docx", name), name
     assert "05-选票-1号楼-楼栋长.docx" in os.listdir(out / "building-leaders-chenguang")

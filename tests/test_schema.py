@@ -71,8 +71,8 @@ def test_every_unknown_field_is_reported():
             4,
             1,
             "foo",
-            "未知字段“foo”。此处可用的字段：kind、body、same_term、legal_basis、profile、term、unit、committee、method、schedule、"
-            "seats、electorate、candidates、rounds、nomination、appointment、contests、documents、summary、exceptions、gongtui、relatives。",
+            "未知字段“foo”。此处可用的字段：kind、body、same_term、legal_basis、profile、term、unit、committee、method、schedule、procedure、"
+            "polling、seats、electorate、candidates、rounds、nomination、appointment、contests、documents、summary、exceptions、gongtui、relatives。",
         ),
         ("SCHEMA-UNKNOWN-FIELD", 6, 27, "candidates[0].gendre", "未知字段“gendre”。是否应为“gender”？"),
         ("SCHEMA-UNKNOWN-FIELD", 6, 38, "candidates[0].brith", "未知字段“brith”。是否应为“birth”？"),

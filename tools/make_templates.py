@@ -35,8 +35,8 @@ from pathlib import Path
 
 from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt, Twips
@@ -1072,6 +1072,129 @@ def work_summary() -> Builder:
 
 
 # ---- templates: before the vote: 选举办法、选举公告、选民证、委托投票证、工作人员名单 (issue 14.1) ----
+def procedure_doc() -> Builder:
+    """选举办法: title, the adopting meeting and date under it (楷体), then the numbered articles."""
+    b = Builder("选举办法")
+    b.title()
+    para = b.p("{{ adopted_text }}", style="公文-文号")
+    set_fonts(para.runs[0]._r.get_or_add_rPr(), KAITI)
+    b.blank()
+    b.paragraphs("articles", var="article")
+    return b
+
+
+def election_notice_doc() -> Builder:
+    """选举公告: the numbered parts (when, where, seats, how to vote, validity), then 特此公告 and the 落款."""
+    b = Builder("选举公告")
+    notice_head(b)
+    b.p("{{ intro }}")
+    b.ctl("{%p for s in sections %}")
+    b.p("{{ s.heading }}", style="公文-一级标题", keep_next=True)
+    # Only the last part's last paragraph goes with 特此公告 and the 落款.
+    b.paragraphs("s.lines", var="line", keep_last=True, keep_when="s.last")
+    b.ctl("{%p endfor %}")
+    closing(b)
+    b.signature()
+    return b
+
+
+CARD_W_MM = 78  # two cards across the 156 mm type area
+CARD_H_MM = 55  # four rows to a page: 220 mm of the 225 mm type area
+
+
+def voter_card_doc() -> Builder:
+    """选民证: two cards a row, four rows a page, dashed borders to cut along; each card three paragraphs."""
+    b = Builder("选民证", page_numbers=False)
+    table = b.table(
+        [CARD_W_MM, CARD_W_MM],
+        ["", ""],
+        ["{%tr for row in rows %}", ["", ""], "{%tr endfor %}"],
+        row_height_mm=CARD_H_MM,
+        text_style="公文-表格文字",
+    )
+    # No header row: the first row was the builder's repeated header; drop it.
+    table._tbl.remove(table.rows[0]._tr)
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        el = OxmlElement(f"w:{edge}")
+        el.set(qn("w:val"), "dashed")
+        el.set(qn("w:sz"), "6")
+        el.set(qn("w:space"), "0")
+        el.set(qn("w:color"), "808080")
+        borders.append(el)
+    tblpr = table._tbl.tblPr
+    old = tblpr.find(qn("w:tblBorders"))
+    if old is not None:
+        tblpr.remove(old)
+    tblpr.insert_element_before(
+        borders, "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption", "w:tblDescription"
+    )
+    data = table.rows[1]
+    data.height_rule = WD_ROW_HEIGHT_RULE.EXACTLY
+    for side, cell in zip(("left", "right"), data.cells, strict=True):
+        first = cell.paragraphs[0]
+        first.style = b.doc.styles["公文-表格标题行"]
+        first.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        run = first.add_run("{{ card_title }}")
+        run.bold = True
+        run.font.size = Pt(16)
+        first.paragraph_format.space_after = Pt(4)
+        body = cell.add_paragraph(style=b.doc.styles["公文-表格文字"])
+        body.alignment = WD_ALIGN_PARAGRAPH.LEFT
+        body.paragraph_format.line_spacing = Pt(19)
+        body.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        set_indent_chars(body._p.get_or_add_pPr(), left_chars=0)
+        body.paragraph_format.left_indent = Twips(170)
+        lines = [
+            f"编　　号：{{{{ row.{side}.number }}}}",
+            f"姓　　名：{{{{ row.{side}.name }}}}",
+            f"所在小组：{{{{ row.{side}.group }}}}",
+            "选　　举：{{ election_name }}",
+            "选举日期：{{ election_date }}",
+        ]
+        for i, text in enumerate(lines):
+            r = body.add_run(text)
+            r.font.size = Pt(12)
+            if i < len(lines) - 1:
+                r.add_break()
+        seal = cell.add_paragraph(style=b.doc.styles["公文-表格文字"])
+        seal.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        seal.paragraph_format.space_before = Pt(6)
+        seal.paragraph_format.right_indent = Twips(170)
+        r = seal.add_run("{{ seal }}")
+        r.font.size = Pt(12)
+    return b
+
+
+def proxy_doc() -> Builder:
+    """委托投票证: one page per 委托人; the rule of the profile, signatures, the committee's consent and seal."""
+    b = Builder("委托投票证", page_numbers=False)
+    b.ctl("{%p for x in proxies %}")
+    b.ctl("{%p if not loop.first %}")
+    brk = b.p("", style="Normal")
+    brk.add_run().add_break(WD_BREAK.PAGE)
+    b.ctl("{%p endif %}")
+    b.title()
+    b.blank()
+    b.p("{{ x.text }}")
+    b.table(
+        [30, 48, 30, 48],
+        ["委托人", "{{ x.principal }}", "受委托人", "{{ x.holder }}"],
+        [["与委托人关系", "{{ x.relation }}", "委托投票职位", "{{ x.posts }}"]],
+        nowrap=frozenset({1}),
+    )
+    b.p("", style="公文-表后空行")
+    b.paragraphs("rules", var="rule")
+    b.p("委托人（签字）：　　　　　　　受委托人（签字）：", before=14, keep_next=True)
+    b.p("{{ date_text }}", align=WD_ALIGN_PARAGRAPH.RIGHT, keep_next=True)
+    b.p("{{ consent }}", before=14, keep_next=True)
+    b.p("{{ seal }}", align=WD_ALIGN_PARAGRAPH.RIGHT, keep_next=True)
+    last = b.p("{{ date_text }}", align=WD_ALIGN_PARAGRAPH.RIGHT)
+    last.paragraph_format.keep_with_next = False
+    b.ctl("{%p endfor %}")
+    return b
+
+
 # ---- end before ----
 
 # ---- templates: voting day and reporting upward: 计票单、清点报告、议程、报告单、花名册、备案表 (issue 14.2-3) ----
@@ -1266,6 +1389,10 @@ TEMPLATES = {
     "严肃换届纪律承诺书.docx": lambda: pledge("严肃换届纪律承诺书"),
     "换届选举工作总结.docx": work_summary,
     # files: before
+    "选举办法.docx": procedure_doc,
+    "选举公告.docx": election_notice_doc,
+    "选民证.docx": voter_card_doc,
+    "委托投票证.docx": proxy_doc,
     # files: dayof
     # files: bodies
     # files: party

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..errors import HuanjieError
-from . import ballots, deputy, notices, party, personal, summary
+from . import ballots, before, deputy, notices, party, personal, summary
 from .common import COMMON_VARIABLES, NOTICE_VARIABLES, Election, Instance, Waiting
 
 __all__ = [
@@ -85,6 +85,10 @@ GENRE = {
     "discipline_pledge": "承诺书",
     "summary": "总结",
     # genres: before
+    "procedure": "办法",
+    "election_notice": "公告",
+    "voter_card": "证件",
+    "proxy": "委托书",
     # genres: dayof
     # genres: bodies
     # genres: party
@@ -248,6 +252,55 @@ KINDS: list[DocumentKind] = [
         ("换届选举工作总结", "工作总结", "总结"),
     ),
     # kinds: before the vote: 选举办法、选举公告、选民证、委托投票证、工作人员名单 (issue 14.1)
+    DocumentKind(
+        "procedure",
+        11,
+        "选举办法",
+        "选举办法.docx",
+        "election",
+        "procedure.adopted_by（通过选举办法的会议）、procedure.adopted_on；名额、方式、差额、有效和当选规则取自记录和规则配置",
+        before.procedure,
+        COMMON_VARIABLES
+        | {"title_lines": NOTICE_VARIABLES["title_lines"], "date_text": "通过日期"}
+        | before.PROCEDURE_VARIABLES,
+        ("选举办法",),
+    ),
+    DocumentKind(
+        "election_notice",
+        12,
+        "选举公告",
+        "选举公告.docx",
+        "election",
+        "schedule.election_day、polling.time 或 polling.sessions（投票时间或场次）；"
+        "polling.stations、polling.mobile_boxes（投票站、流动票箱）；schedule.election_notice_published 作成文日期",
+        before.election_notice,
+        _NOTICE | before.ELECTION_NOTICE_VARIABLES,
+        ("选举公告", "选举日公告"),
+    ),
+    DocumentKind(
+        "voter_card",
+        13,
+        "选民证",
+        "选民证.docx",
+        "election",
+        "electorate.groups[].voters（选民名单）；documents.voter_card_prefix 为编号代字；每页八张",
+        before.voter_cards,
+        COMMON_VARIABLES | {"date_text": "选举日期"} | before.VOTER_CARD_VARIABLES,
+        ("选民证", "参选证"),
+    ),
+    DocumentKind(
+        "proxy",
+        14,
+        "委托投票证",
+        "委托投票证.docx",
+        "election",
+        "rounds[].proxies（受委托人 holder、委托人 principals、关系 relation）；每名委托人一页",
+        before.proxies,
+        COMMON_VARIABLES
+        | {"title_lines": NOTICE_VARIABLES["title_lines"], "date_text": "签署日期（留待手写）"}
+        | before.PROXY_VARIABLES,
+        ("委托投票证", "委托书", "委托票"),
+    ),
     # kinds: voting day and reporting upward: 计票单、清点报告、议程、报告单、花名册、备案表 (issue 14.2-3)
     # kinds: the other bodies of the 换届: 监督委员会、小组长、代表、楼栋长→小组长 (issue 14.4)
     # kinds: Party 公推直选 (issue 14.5)
