@@ -96,6 +96,10 @@ def test_catalogue_has_every_kind_once_with_its_template():
         "winner_pledge",
         "discipline_pledge",
         "summary",
+        # dayof (issue 14.2-3)
+        "staff",
+        "tally",
+        "ballot_count",
     ]
     for kind in KINDS:
         assert (TEMPLATES_DIR / kind.template).exists(), kind.template

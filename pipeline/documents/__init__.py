@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..errors import HuanjieError
-from . import ballots, notices, personal, summary
+from . import ballots, dayof, notices, personal, summary
 from .common import COMMON_VARIABLES, NOTICE_VARIABLES, Election, Instance, Waiting
 
 __all__ = [
@@ -77,6 +77,9 @@ GENRE = {
     "summary": "总结",
     # genres: before
     # genres: dayof
+    "staff": "公告",
+    "tally": "计票单",
+    "ballot_count": "报告",
     # genres: bodies
     # genres: party
     # genres: deputy
@@ -229,6 +232,43 @@ KINDS: list[DocumentKind] = [
     ),
     # kinds: before the vote: 选举办法、选举公告、选民证、委托投票证、工作人员名单 (issue 14.1)
     # kinds: voting day and reporting upward: 计票单、清点报告、议程、报告单、花名册、备案表 (issue 14.2-3)
+    DocumentKind(
+        "staff",
+        21,
+        "选举工作人员名单公告",
+        "选举工作人员名单公告.docx",
+        "election",
+        "rounds[].tellers（监票人）、rounds[].staff（总监票人、计票人、唱票人、代书人）；schedule.staff_published",
+        dayof.staff,
+        _NOTICE | dayof.STAFF_VARIABLES,
+        ("选举工作人员名单公告", "工作人员名单"),
+    ),
+    DocumentKind(
+        "tally",
+        22,
+        "计票单",
+        "计票单.docx",
+        "post_round",
+        "正式候选人（按选票顺序）和 seats；已计票的一轮填入 votes、write_ins；签名行取自 rounds[].staff、tellers",
+        dayof.tally,
+        COMMON_VARIABLES
+        | {"title_lines": NOTICE_VARIABLES["title_lines"], "date_text": "投票日期"}
+        | dayof.TALLY_VARIABLES,
+        ("计票单", "唱票记录表"),
+    ),
+    DocumentKind(
+        "ballot_count",
+        23,
+        "选票清点报告",
+        "选票清点报告.docx",
+        "round",
+        "rounds[].ballots（发出、收回、无效、弃权）和 mobile_boxes",
+        dayof.ballot_count,
+        COMMON_VARIABLES
+        | {"title_lines": NOTICE_VARIABLES["title_lines"], "date_text": "投票日期"}
+        | dayof.BALLOT_COUNT_VARIABLES,
+        ("选票清点报告", "清点报告"),
+    ),
     # kinds: the other bodies of the 换届: 监督委员会、小组长、代表、楼栋长→小组长 (issue 14.4)
     # kinds: Party 公推直选 (issue 14.5)
     # kinds: 人大 选区 work (issue 14.6)
