@@ -100,6 +100,8 @@ def test_catalogue_has_every_kind_once_with_its_template():
         "staff",
         "tally",
         "ballot_count",
+        "report_form",
+        "roster",
     ]
     for kind in KINDS:
         assert (TEMPLATES_DIR / kind.template).exists(), kind.template

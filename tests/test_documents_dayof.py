@@ -202,3 +202,85 @@ def test_ballot_count_report_waits_for_ballots():
     with pytest.raises(Exception) as caught:
         find_kind("ballot_count").build(election_of(village()))
     assert caught.value.field == "rounds[].ballots"
+
+
+# --------------------------------------------------------------------------------------------
+# 31 选举结果报告单, 32 当选人员花名册 (.docx and .xlsx)
+# --------------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("reports")
+    data = load("residents-yangguang")
+    render_record(election_of(data, str(SAMPLES / "residents-yangguang.yaml")), out, only=["31", "32"])
+    return out
+
+
+ELECTED = [
+    ["主任", "王建国", "男", "53", "大专", "中共党员", "是", "1102"],
+    ["副主任", "张伟", "男", "41", "大学本科", "中共党员", "是", "980"],
+    ["委员", "刘芳", "女", "39", "大学本科", "中共党员", "是", "1205"],
+    ["委员", "陈晓东", "男", "35", "大专", "中共党员", "否", "1010"],
+    ["委员", "杨桂英", "女", "56", "高中", "群众", "是", "876"],
+]
+
+
+def test_report_form_has_the_figures_and_every_elected_person(reports):
+    path = reports / "31-选举结果报告单.docx"
+    rows = table_rows(path)
+    assert rows[1] == ["选举单位", "阳光社区居民委员会", "选举日期", "2026年3月18日"]
+    assert rows[2] == ["选举方式", "每户派代表投票", "应选名额", "主任1名、副主任1名、委员3名"]
+    assert rows[3] == ["登记户代表", "1486户", "参加投票的户代表", "1398户"]
+    assert rows[4] == ["参选率", "94.08%", "正式候选人", "9名"]
+    assert rows[5] == ["当选人数", "5名", "缺额", "0名"]
+    assert rows[6] == ["其中女性", "2名", "中共党员", "4名"]
+    assert rows[7] == ["连任", "4名", "平均年龄", "44.8岁"]
+    assert rows[8] == ["职务", "姓名", "性别", "年龄", "文化程度", "政治面貌", "连任", "得票数"]
+    assert rows[9:] == ELECTED
+    text = docx_text(path)
+    assert "报送：东城街道" in text and "填报单位（盖章）：阳光社区居民选举委员会" in text
+    assert "联系电话：0730-8821006" in text and "2026年3月20日" in text
+
+
+def test_roster_docx_and_xlsx_list_the_same_people(reports):
+    from openpyxl import load_workbook
+
+    rows = table_rows(reports / "32-当选人员花名册.docx")
+    assert rows[0] == [
+        "序号", "职务", "姓名", "性别", "民族", "出生年月", "年龄", "文化程度", "政治面貌", "是否连任", "得票数",
+        "工作单位及职务",
+    ]  # fmt: skip
+    assert rows[1] == ["1", "主任", "王建国", "男", "汉族", "1972年5月", "53", "大专", "中共党员", "是", "1102",
+                       "阳光社区党委书记"]  # fmt: skip
+    assert rows[5][:6] == ["5", "委员", "杨桂英", "女", "土家族", "1969年6月"]
+    sheet = load_workbook(reports / "32-当选人员花名册.xlsx").active
+    assert sheet.title == "当选人员花名册"
+    assert sheet["A1"].value == "阳光社区第十二届居民委员会换届选举当选人员花名册"
+    values = [list(r) for r in sheet.iter_rows(min_row=2, max_row=7, values_only=True)]
+    assert values == rows
+    assert sheet.page_setup.orientation == "landscape" and int(sheet.page_setup.paperSize) == 9  # A4
+    assert sheet.print_title_rows == "$2:$2"  # the header row repeats on every printed page
+
+
+def test_the_roster_xlsx_is_owned_by_the_unit_record_and_never_clobbers_a_users_file(reports, tmp_path):
+    from pipeline import unitrecord
+    from pipeline.render import ForeignFile
+
+    record = unitrecord.read(reports)
+    assert record is not None
+    assert [p.name for p in record.prints] == ["32-当选人员花名册.xlsx"]
+    # Rendering again replaces it (owned, unchanged) …
+    data = load("residents-yangguang")
+    render_record(election_of(data), reports, only=["32"])
+    # … but a user's own file of that name stops the render before anything is written.
+    (tmp_path / "32-当选人员花名册.xlsx").write_bytes(b"mine")
+    with pytest.raises(ForeignFile):
+        render_record(election_of(data), tmp_path, only=["32"])
+    assert (tmp_path / "32-当选人员花名册.xlsx").read_bytes() == b"mine"
+    assert not (tmp_path / "32-当选人员花名册.docx").exists()
+
+
+def test_reports_wait_for_the_count():
+    for key in ("report_form", "roster"):
+        with pytest.raises(Exception) as caught:
+            find_kind(key).build(election_of(village()))
+        assert caught.value.reason == "尚无当选人"

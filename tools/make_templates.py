@@ -1143,6 +1143,76 @@ def ballot_count_report() -> Builder:
     return b
 
 
+REPORT_PEOPLE = [
+    (28, "职务", "{{ p.post }}"),
+    (20, "姓名", "{{ p.name }}"),
+    (11, "性别", "{{ p.gender }}"),
+    (11, "年龄", "{{ p.age }}"),
+    (22, "文化程度", "{{ p.education }}"),
+    (26, "政治面貌", "{{ p.politics }}"),
+    (18, "连任", "{{ p.incumbent }}"),
+    (20, "得票数", "{{ p.votes }}"),
+]
+ROSTER_PEOPLE = [
+    (10, "序号", "{{ p.no }}"),
+    (26, "职务", "{{ p.post }}"),
+    (18, "姓名", "{{ p.name }}"),
+    (10, "性别", "{{ p.gender }}"),
+    (14, "民族", "{{ p.ethnicity }}"),
+    (24, "出生年月", "{{ p.birth }}"),
+    (10, "年龄", "{{ p.age }}"),
+    (20, "文化程度", "{{ p.education }}"),
+    (24, "政治面貌", "{{ p.politics }}"),
+    (16, "是否连任", "{{ p.incumbent }}"),
+    (16, "得票数", "{{ p.votes }}"),
+    (55, "工作单位及职务", "{{ p.workplace }}"),
+]
+
+
+def report_form() -> Builder:
+    """选举结果报告单: one page, the figures as a 4-column form, then the elected."""
+    b = Builder("选举结果报告单")
+    b.title()
+    b.p("{{ to }}", first_chars=0, align=WD_ALIGN_PARAGRAPH.LEFT)
+    b.table(
+        [36, 42, 36, 42],
+        ["项目", "情况", "项目", "情况"],
+        ["{%tr for r in rows %}", ["{{ r[0] }}", "{{ r[1] }}", "{{ r[2] }}", "{{ r[3] }}"], "{%tr endfor %}"],
+        nowrap=frozenset({0, 2}),
+    )
+    b.p("当选人员", style="公文-表格标题行", keep_next=True, before=4, after=2)
+    b.table(
+        [w for w, _, _ in REPORT_PEOPLE],
+        [h for _, h, _ in REPORT_PEOPLE],
+        ["{%tr for p in people %}", [v for _, _, v in REPORT_PEOPLE], "{%tr endfor %}"],
+        nowrap=frozenset({1, 2, 3, 7}),
+    )
+    b.p("", style="公文-表后空行")
+    b.p("{{ reporter }}", style="公文-签名", keep_next=True)
+    b.p("{{ contact }}", style="公文-签名", keep_next=True)
+    last = b.p("{{ date_text }}", style="公文-签名", align=WD_ALIGN_PARAGRAPH.RIGHT)
+    last.paragraph_format.keep_with_next = False
+    return b
+
+
+def roster_sheet() -> Builder:
+    """当选人员花名册: landscape, one row per person (the same rows as 当选人员花名册.xlsx)."""
+    b = Builder("当选人员花名册")
+    landscape(b)
+    b.title()
+    b.table(
+        [w for w, _, _ in ROSTER_PEOPLE],
+        [h for _, h, _ in ROSTER_PEOPLE],
+        ["{%tr for p in people %}", [v for _, _, v in ROSTER_PEOPLE], "{%tr endfor %}"],
+        nowrap=frozenset({0, 2, 3, 4, 5, 6, 10}),
+    )
+    b.p("", style="公文-表后空行")
+    b.p("{{ reporter }}", style="公文-签名", keep_next=True)
+    last = b.p("{{ date_text }}", style="公文-签名", align=WD_ALIGN_PARAGRAPH.RIGHT)
+    last.paragraph_format.keep_with_next = False
+    return b
+
+
 # ---- end dayof ----
 
 # ---- templates: the other bodies of the 换届: 监督委员会、小组长、代表、楼栋长→小组长 (issue 14.4) ----
@@ -1172,6 +1242,8 @@ TEMPLATES = {
     "选举工作人员名单公告.docx": staff_notice,
     "计票单.docx": tally_sheet,
     "选票清点报告.docx": ballot_count_report,
+    "选举结果报告单.docx": report_form,
+    "当选人员花名册.docx": roster_sheet,
     # files: bodies
     # files: party
     # files: deputy

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..errors import HuanjieError
-from . import ballots, dayof, notices, personal, summary
+from . import ballots, dayof, notices, personal, reporting, summary
 from .common import COMMON_VARIABLES, NOTICE_VARIABLES, Election, Instance, Waiting
 
 __all__ = [
@@ -55,6 +55,9 @@ class DocumentKind:
     build: Callable[[Election], list[Instance]]
     variables: dict[str, str] = field(default_factory=dict)
     aliases: tuple[str, ...] = ()
+    # A file made beside each document from its context (当选人员花名册.xlsx): (extension, maker). Render writes it
+    # like the 打印清单, guarded and listed in the unit record's prints.
+    companion: tuple[str, Callable[[dict], bytes]] | None = None
 
     @property
     def prefix(self) -> str:
@@ -80,6 +83,8 @@ GENRE = {
     "staff": "公告",
     "tally": "计票单",
     "ballot_count": "报告",
+    "report_form": "报告",
+    "roster": "名册",
     # genres: bodies
     # genres: party
     # genres: deputy
@@ -268,6 +273,34 @@ KINDS: list[DocumentKind] = [
         | {"title_lines": NOTICE_VARIABLES["title_lines"], "date_text": "投票日期"}
         | dayof.BALLOT_COUNT_VARIABLES,
         ("选票清点报告", "清点报告"),
+    ),
+    DocumentKind(
+        "report_form",
+        31,
+        "选举结果报告单",
+        "选举结果报告单.docx",
+        "election",
+        "计票结果中的当选人（性别、出生年月、文化程度、政治面貌、incumbent 取自 candidates）；unit.parents 的最后一项为"
+        "报送单位；schedule.reported_on",
+        reporting.report_form,
+        COMMON_VARIABLES
+        | {"title_lines": NOTICE_VARIABLES["title_lines"], "date_text": "填报日期（schedule.reported_on）"}
+        | reporting.REPORT_VARIABLES,
+        ("选举结果报告单", "结果报告单", "报告单"),
+    ),
+    DocumentKind(
+        "roster",
+        32,
+        "当选人员花名册",
+        "当选人员花名册.docx",
+        "election",
+        "计票结果中的当选人（candidates 中的基本情况）；另生成同名 .xlsx",
+        reporting.roster,
+        COMMON_VARIABLES
+        | {"title_lines": NOTICE_VARIABLES["title_lines"], "date_text": "填报日期（schedule.reported_on）"}
+        | reporting.ROSTER_VARIABLES,
+        ("当选人员花名册", "花名册"),
+        companion=(".xlsx", reporting.roster_xlsx),
     ),
     # kinds: the other bodies of the 换届: 监督委员会、小组长、代表、楼栋长→小组长 (issue 14.4)
     # kinds: Party 公推直选 (issue 14.5)
