@@ -104,6 +104,9 @@ def type_area(kind_key: str, width: float = 595.3, height: float = 841.89) -> Ty
     if kind_key in BALLOT_KINDS:  # compact: 1417 / 1134 twips top and bottom, not a 公文
         top, bottom = 1417 / 20, 1134 / 20
         margins = "上25、下20、左28、右26毫米（选票）"
+    elif kind_key == "tally":  # the 计票单: the ballot's compact margins, on a landscape page
+        top, bottom = 1417 / 20, 1134 / 20
+        margins = "上25、下20、左28、右26毫米（计票单，横向）"
     else:  # GB/T 9704: 2098 / 1984 twips
         top, bottom = 2098 / 20, 1984 / 20
         margins = "上37、下35、左28、右26毫米"

@@ -12,7 +12,18 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Data", "RecordPath", "Contest", "Round", "contests", "parse_date", "election_day", "voter_name"]
+__all__ = [
+    "Data",
+    "RecordPath",
+    "Contest",
+    "Round",
+    "contests",
+    "parse_date",
+    "election_day",
+    "STAFF_ROLES",
+    "staff_places",
+    "voter_name",
+]
 
 Data = dict[str, Any]  # a mapping of a schema-valid record, as read
 RecordPath = tuple[str | int, ...]  # where a value stands in the record: ("contests", 0, "rounds", 1)
@@ -134,6 +145,12 @@ class Round:
         return write_ins
 
     @property
+    def staff(self) -> Data:
+        """The round's 选举工作人员 (`staff`: 总监票人, 计票人, 唱票人, 代书人, 主持人, times), as written."""
+        staff: Data = self.data.get("staff") or {}
+        return staff
+
+    @property
     def counted(self) -> bool:
         """Whether the round has any votes recorded."""
         return bool(self.votes)
@@ -141,6 +158,30 @@ class Round:
     def at(self, *parts: str | int) -> RecordPath:
         """The record path of a part of this round, e.g. rnd.at('votes', '主任')."""
         return self.path + parts
+
+
+# The roles of `rounds[].staff` a candidate and a candidate's near relative may not take, with their words; the
+# 监票人 stay in `rounds[].tellers` (records of earlier versions), the 流动票箱 teams in `mobile_boxes[].tellers`.
+STAFF_ROLES: tuple[tuple[str, str], ...] = (
+    ("chair", "大会主持人"),
+    ("chief_scrutineer", "总监票人"),
+    ("counters", "计票人"),
+    ("callers", "唱票人"),
+    ("writers", "代书人"),
+)
+
+
+def staff_places(contest: Contest, index: int, rnd: Data) -> list[tuple[RecordPath, str, str]]:
+    """(path, name, role word) of every 选举工作人员 of round `index` named in `staff`, in STAFF_ROLES order."""
+    staff: Data = rnd.get("staff") or {}
+    out: list[tuple[RecordPath, str, str]] = []
+    for key, word in STAFF_ROLES:
+        value = staff.get(key)
+        if isinstance(value, str):
+            out.append((contest.at("rounds", index, "staff", key), value, word))
+        elif isinstance(value, list):
+            out += [(contest.at("rounds", index, "staff", key, j), str(n), word) for j, n in enumerate(value)]
+    return out
 
 
 def contests(data: Data) -> list[Contest]:

@@ -669,6 +669,9 @@ def render_record(
     todo = [p for p in plan if missing is None or kinds.index(p.kind) <= kinds.index(missing.kind)]
     earlier = unitrecord.read(outdir) if record_unit else None
     extra = printing.names(todo) if printing is not None else []
+    # Files made beside a document (当选人员花名册.xlsx) only where a unit record owns them (render, not batch).
+    companions = [(p, companion_name(p)) for p in todo if p.kind.companion is not None] if record_unit else []
+    extra += [name for _, name in companions]
     names = {name: name for name in [p.file_name for p in todo] + extra}
     if record_unit:
         placement = unitrecord.place(outdir, [p.file_name for p in todo] + extra, earlier)
@@ -679,6 +682,12 @@ def render_record(
         report.written.append(
             _render_planned(planned, compiled[planned.kind.key], outdir, draft, names[planned.file_name])
         )
+    beside: list[WrittenFile] = []  # listed after the print step, which converts only documents and bundles
+    for planned, name in companions:
+        assert planned.kind.companion is not None
+        path = outdir / names[name]
+        sha, size = _write(path, planned.kind.companion[1](planned.instance.context))
+        beside.append(WrittenFile(planned.kind.key, f"{planned.title}（表格）", str(path), planned.meta, sha, size))
     if missing is not None:
         raise DataMissing(missing.kind, missing.field, missing.reason)
     failure: HuanjieError | None = None
@@ -687,6 +696,7 @@ def render_record(
             printing.write(todo, report, names)
         except HuanjieError as exc:  # the documents are written: the unit record must still say so
             failure = exc
+    report.prints += beside
     if record_unit:
         if only is None and earlier is not None:
             _drop_stale_prints(outdir, earlier, {os.path.basename(w.path) for w in report.prints})
@@ -698,6 +708,12 @@ def render_record(
     if failure is not None:
         raise failure
     return report
+
+
+def companion_name(planned: Planned) -> str:
+    """The file made beside a document: 32-当选人员花名册.docx → 32-当选人员花名册.xlsx."""
+    assert planned.kind.companion is not None
+    return planned.file_name.removesuffix(".docx") + planned.kind.companion[0]
 
 
 def _drop_stale_prints(outdir: Path, earlier: unitrecord.UnitRecord, written: set[str]) -> None:

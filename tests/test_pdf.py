@@ -125,7 +125,9 @@ def test_every_page_is_a4(pdfs):
         ).stdout
         sizes = re.findall(r"Page\s+\d+ size:\s+([\d.]+) x ([\d.]+) pts", info)
         assert sizes, name
+        landscape = Path(name).name.startswith(("22-", "32-"))  # the 计票单 and the 当选人员花名册
         for w, h in sizes:
+            w, h = (h, w) if landscape else (w, h)
             assert abs(float(w) - 595.3) < 1 and abs(float(h) - 841.9) < 1, (name, w, h)
 
 
@@ -193,7 +195,8 @@ def test_no_text_and_no_punctuation_is_lost(pdfs):
             assert printed.count(mark) == source.count(mark), (
                 f"{name}: {mark} {source.count(mark)} → {printed.count(mark)}"
             )
-        flat = re.sub(r"\s+", "", printed)
+        # a paragraph running onto the next page has the page number "— 1 —" between its lines in the PDF's text
+        flat = re.sub(r"—\d+—", "", re.sub(r"\s+", "", printed))
         for para in docx_text(root / name, tables=False).splitlines():
             assert re.sub(r"\s+", "", para) in flat, f"{name}: {para} missing"
 

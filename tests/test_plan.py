@@ -45,7 +45,10 @@ def test_two_candidates_with_the_same_name_get_two_files():
 def test_meta_of_one_document_of_each_kind():
     documents = plan(election_of(sample("village-liulin-runoff")))
     # The sample lists no roll of names, so its 选民证 wait for one.
-    assert [(s.kind.key, s.field) for s in documents.skipped] == [("voter_card", "electorate.groups[].voters")]
+    assert [(s.kind.key, s.field) for s in documents.skipped] == [
+        ("voter_card", "electorate.groups[].voters"),
+        ("staff", "rounds[].tellers、rounds[].staff"),
+    ]
     first = {}
     for planned in documents:
         first.setdefault(planned.kind.key, planned)
@@ -55,7 +58,7 @@ def test_meta_of_one_document_of_each_kind():
     assert (
         set(first)
         == {k.key for k in KINDS}
-        - {"invalid", "voter_card", "districts", "supplementary_voters", "registration"}
+        - {"invalid", "voter_card", "staff", "districts", "supplementary_voters", "registration"}
         - party
     )
     meta = {key: p.meta for key, p in first.items()}
@@ -111,7 +114,9 @@ def test_meta_of_the_invalid_notice_takes_the_void_round_s_number_and_date():
 def test_skipped_kinds_are_part_of_the_plan_and_only_chooses_kinds():
     election = election_of(sample("party-qinghe-branch"))
     documents = plan(election)
-    assert [s.kind.key for s in documents.skipped] == ["results", "certificate", "winner_pledge", "summary"]
+    assert [s.kind.key for s in documents.skipped] == [
+        "results", "certificate", "winner_pledge", "summary", "staff", "ballot_count", "report_form", "roster"
+    ]  # fmt: skip
     assert documents.skipped[0].field == "rounds[].votes"
     assert not {p.kind.key for p in documents} & {s.kind.key for s in documents.skipped}
     chosen = plan(election, only=["02", "选举委员会成员公告", "committee"])

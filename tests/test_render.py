@@ -78,7 +78,17 @@ def test_every_kind_is_rendered_for_some_sample(out):
 def test_documents_waiting_for_data_are_skipped_with_the_field(tmp_path):
     report = render_record(election_of(load("party-qinghe-branch")), tmp_path)
     skipped = {s.kind: s for s in report.skipped}
-    assert set(skipped) == {"results", "certificate", "winner_pledge", "summary"}
+    # … and, before the vote, the voting-day and reporting documents (issue 14.2-3).
+    assert set(skipped) == {
+        "results",
+        "certificate",
+        "winner_pledge",
+        "summary",
+        "staff",
+        "ballot_count",
+        "report_form",
+        "roster",
+    }
     assert skipped["results"].field == "rounds[].votes"
     assert skipped["results"].line == "跳过 选举结果公告：尚无计票结果（等待 rounds[].votes）。"
     # The documents written, and the unit record saying so (as batch writes it).
@@ -101,7 +111,10 @@ def test_file_names_sort_and_explain_themselves(out):
     assert "05-选票-委员-第2轮另行选举.docx" in names
     assert "06-选举结果公告-第2轮另行选举.docx" in names
     assert "07-当选证书-吴海涛.docx" in names
-    assert names[-4:] == ["10-换届选举工作总结.docx", "11-选举办法.docx", "12-选举公告.docx", "14-委托投票证.docx"]
+    # 01–10 as before; the voting-day and reporting documents (21–39) follow them.
+    assert [n for n in names if n < "11"][-1] == "10-换届选举工作总结.docx"
+    assert names[-1] == "32-当选人员花名册.docx"
+    assert {"11-选举办法.docx", "12-选举公告.docx", "14-委托投票证.docx"} <= set(names)
     for name in names:
         assert re.fullmatch(r"\d\d-[^/\\:*?\"<>|]+\.docx", name), name
     assert "05-选票-1号楼-楼栋长.docx" in os.listdir(out / "building-leaders-chenguang")
@@ -153,9 +166,13 @@ STYLE_FONTS = {
 def check_layout(path: Path) -> None:
     document = docx.Document(str(path))
     section = document.sections[0]
-    assert (section.page_width, section.page_height) == (Twips(11906), Twips(16838)), path.name
+    # The 计票单 and the 当选人员花名册 are A4 landscape (issue 14.2-3); the margins stay on the same edges.
+    landscape = path.name.startswith(("22-", "32-")) or path.name in ("计票单.docx", "当选人员花名册.docx")
+    size = (Twips(16838), Twips(11906)) if landscape else (Twips(11906), Twips(16838))
+    assert (section.page_width, section.page_height) == size, path.name
     assert (section.left_margin, section.right_margin) == (Twips(1587), Twips(1474)), path.name
-    if "选票" in path.name:  # ballots are not 公文: narrower top and bottom margins
+    # not 公文: narrower (the ballots, 05 and the Party 委员会's 53, and the 计票单)
+    if path.name.startswith(("05-", "22-", "53-")) or path.name in ("选票.docx", "计票单.docx"):
         assert (section.top_margin, section.bottom_margin) == (Twips(1417), Twips(1134))
     else:
         assert (section.top_margin, section.bottom_margin) == (Twips(2098), Twips(1984)), path.name

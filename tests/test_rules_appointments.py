@@ -301,7 +301,8 @@ def test_a_building_leader_record_with_an_appointed_building_renders_every_docum
     record = make(data)
     assert [f.id for f in checked(data).findings] == []
     report = render_record(election_of(record.data, record.file), tmp_path)
-    assert [s.line for s in report.skipped] == []
+    # every document of 01–10 is made (the kinds of issue 14 wait for data this record does not have)
+    assert [s.line for s in report.skipped if find_kind(s.kind).number <= 10] == []
     names = sorted(Path(w.path).name for w in report.written)
     assert [n for n in names if n.startswith("07-")] == ["07-当选证书-王桂芝.docx", "07-当选证书-陈国栋.docx"]
     assert not any("鲍建国" in n for n in names)

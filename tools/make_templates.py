@@ -1198,6 +1198,156 @@ def proxy_doc() -> Builder:
 # ---- end before ----
 
 # ---- templates: voting day and reporting upward: 计票单、清点报告、议程、报告单、花名册、备案表 (issue 14.2-3) ----
+TALLY_BOXES = 20  # as pipeline.documents.dayof.TALLY_BOXES: 正字 boxes per row, five votes each
+
+
+def landscape(b: Builder) -> None:
+    """Turn a template's A4 page on its side; the GB/T 9704 margins stay on the same edges (the layout check reads
+    the page size from the PDF, so its type area follows)."""
+    from docx.enum.section import WD_ORIENT
+
+    section = b.doc.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = Twips(PAGE_H), Twips(PAGE_W)
+
+
+def staff_notice() -> Builder:
+    b = Builder("选举工作人员名单公告")
+    notice_head(b)
+    b.p("{{ intro }}")
+    b.ctl("{%p for contest in contests %}")
+    b.ctl("{%p if contest.heading %}")
+    b.p("{{ contest.heading }}", style="公文-二级标题")
+    b.ctl("{%p endif %}")
+    b.ctl("{%p for m in contest.roles %}")
+    b.p("{{ m.role }}：{{ m.names }}", first_chars=2)
+    b.ctl("{%p endfor %}")
+    b.ctl("{%p endfor %}")
+    b.paragraphs("duties", keep_last=True)
+    closing(b)
+    b.signature()
+    return b
+
+
+def tally_sheet() -> Builder:
+    """计票单: landscape, a row per candidate with 20 正字 boxes (the header counts the votes: 5, 10 … 100)."""
+    # Compact margins (上25 下20, as the ballot; layoutcheck.type_area knows them): a form, not a 公文.
+    b = Builder("计票单", compact=True)
+    landscape(b)
+    b.title()
+    b.p("{{ subtitle }}", style="公文-文号")
+    b.p("{{ seats_text }}", align=WD_ALIGN_PARAGRAPH.CENTER, first_chars=0)
+    boxes = [""] * TALLY_BOXES
+    b.table(
+        [20, 26] + [8.5] * TALLY_BOXES + [27],
+        ["序号", "姓名"] + [str(5 * (i + 1)) for i in range(TALLY_BOXES)] + ["得票数"],
+        ["{%tr for r in rows %}", ["{{ r.no }}", "{{ r.name }}", *boxes, "{{ r.votes }}"], "{%tr endfor %}"]
+        + [["合计", "", *boxes, "{{ total }}"]],
+        row_height_mm=7.5,
+        nowrap=frozenset({0, 1, TALLY_BOXES + 2}),
+    )
+    b.p("", style="公文-表后空行")
+    b.p("{{ note }}", style="公文-说明", keep_next=True)
+    b.ctl("{%p for pair in signers|batch(2) %}")
+    b.p("{{ pair|join('　　　　　　　　') }}", style="公文-签名", align=WD_ALIGN_PARAGRAPH.LEFT, before=3)
+    b.ctl("{%p endfor %}")
+    return b
+
+
+def ballot_count_report() -> Builder:
+    b = Builder("选票清点报告")
+    b.title()
+    b.p("{{ subtitle }}", style="公文-文号")
+    b.blank()
+    b.p("{{ intro }}")
+    b.table(
+        [90, 66],
+        ["项目", "张数"],
+        ["{%tr for r in rows %}", ["{{ r[0] }}", "{{ r[1] }}"], "{%tr endfor %}"],
+        text_style="公文-表格文字（四号）",
+        head_style="公文-表格标题行（四号）",
+        nowrap=frozenset({1}),
+    )
+    b.p("", style="公文-表后空行")
+    b.p("{{ verdict }}", keep_next=True)
+    b.ctl("{%p for s in signers %}")
+    b.p("{{ s }}", style="公文-签名", keep_next=True, before=10)
+    b.ctl("{%p endfor %}")
+    last = b.p("{{ date_text }}", style="公文-签名", align=WD_ALIGN_PARAGRAPH.RIGHT)
+    last.paragraph_format.keep_with_next = False
+    return b
+
+
+REPORT_PEOPLE = [
+    (28, "职务", "{{ p.post }}"),
+    (20, "姓名", "{{ p.name }}"),
+    (11, "性别", "{{ p.gender }}"),
+    (11, "年龄", "{{ p.age }}"),
+    (22, "文化程度", "{{ p.education }}"),
+    (26, "政治面貌", "{{ p.politics }}"),
+    (18, "连任", "{{ p.incumbent }}"),
+    (20, "得票数", "{{ p.votes }}"),
+]
+ROSTER_PEOPLE = [
+    (10, "序号", "{{ p.no }}"),
+    (26, "职务", "{{ p.post }}"),
+    (18, "姓名", "{{ p.name }}"),
+    (10, "性别", "{{ p.gender }}"),
+    (14, "民族", "{{ p.ethnicity }}"),
+    (24, "出生年月", "{{ p.birth }}"),
+    (10, "年龄", "{{ p.age }}"),
+    (20, "文化程度", "{{ p.education }}"),
+    (24, "政治面貌", "{{ p.politics }}"),
+    (16, "是否连任", "{{ p.incumbent }}"),
+    (16, "得票数", "{{ p.votes }}"),
+    (55, "工作单位及职务", "{{ p.workplace }}"),
+]
+
+
+def report_form() -> Builder:
+    """选举结果报告单: one page, the figures as a 4-column form, then the elected."""
+    b = Builder("选举结果报告单")
+    b.title()
+    b.p("{{ to }}", first_chars=0, align=WD_ALIGN_PARAGRAPH.LEFT)
+    b.table(
+        [36, 42, 36, 42],
+        ["项目", "情况", "项目", "情况"],
+        ["{%tr for r in rows %}", ["{{ r[0] }}", "{{ r[1] }}", "{{ r[2] }}", "{{ r[3] }}"], "{%tr endfor %}"],
+        nowrap=frozenset({0, 2}),
+    )
+    b.p("当选人员", style="公文-表格标题行", keep_next=True, before=4, after=2)
+    b.table(
+        [w for w, _, _ in REPORT_PEOPLE],
+        [h for _, h, _ in REPORT_PEOPLE],
+        ["{%tr for p in people %}", [v for _, _, v in REPORT_PEOPLE], "{%tr endfor %}"],
+        nowrap=frozenset({1, 2, 3, 7}),
+    )
+    b.p("", style="公文-表后空行")
+    b.p("{{ reporter }}", style="公文-签名", keep_next=True)
+    b.p("{{ contact }}", style="公文-签名", keep_next=True)
+    last = b.p("{{ date_text }}", style="公文-签名", align=WD_ALIGN_PARAGRAPH.RIGHT)
+    last.paragraph_format.keep_with_next = False
+    return b
+
+
+def roster_sheet() -> Builder:
+    """当选人员花名册: landscape, one row per person (the same rows as 当选人员花名册.xlsx)."""
+    b = Builder("当选人员花名册")
+    landscape(b)
+    b.title()
+    b.table(
+        [w for w, _, _ in ROSTER_PEOPLE],
+        [h for _, h, _ in ROSTER_PEOPLE],
+        ["{%tr for p in people %}", [v for _, _, v in ROSTER_PEOPLE], "{%tr endfor %}"],
+        nowrap=frozenset({0, 2, 3, 4, 5, 6, 10}),
+    )
+    b.p("", style="公文-表后空行")
+    b.p("{{ reporter }}", style="公文-签名", keep_next=True)
+    last = b.p("{{ date_text }}", style="公文-签名", align=WD_ALIGN_PARAGRAPH.RIGHT)
+    last.paragraph_format.keep_with_next = False
+    return b
+
+
 # ---- end dayof ----
 
 # ---- templates: the other bodies of the 换届: 监督委员会、小组长、代表、楼栋长→小组长 (issue 14.4) ----
@@ -1394,6 +1544,11 @@ TEMPLATES = {
     "选民证.docx": voter_card_doc,
     "委托投票证.docx": proxy_doc,
     # files: dayof
+    "选举工作人员名单公告.docx": staff_notice,
+    "计票单.docx": tally_sheet,
+    "选票清点报告.docx": ballot_count_report,
+    "选举结果报告单.docx": report_form,
+    "当选人员花名册.docx": roster_sheet,
     # files: bodies
     # files: party
     "公推推荐结果.docx": recommendation_result,

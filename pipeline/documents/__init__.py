@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..errors import HuanjieError
-from . import ballots, before, deputy, notices, party, personal, summary
+from . import ballots, before, dayof, deputy, notices, party, personal, reporting, summary
 from .common import COMMON_VARIABLES, NOTICE_VARIABLES, Election, Instance, Waiting
 
 __all__ = [
@@ -57,6 +57,9 @@ class DocumentKind:
     aliases: tuple[str, ...] = ()
     # The title for some election kinds, when it differs (a Party pledge has no 竞争): {"party_branch": …}.
     titles: dict[str, str] = field(default_factory=dict)
+    # A file made beside each document from its context (当选人员花名册.xlsx): (extension, maker). Render writes it
+    # like the 打印清单, guarded and listed in the unit record's prints.
+    companion: tuple[str, Callable[[dict], bytes]] | None = None
 
     @property
     def prefix(self) -> str:
@@ -90,6 +93,11 @@ GENRE = {
     "voter_card": "证件",
     "proxy": "委托书",
     # genres: dayof
+    "staff": "公告",
+    "tally": "计票单",
+    "ballot_count": "报告",
+    "report_form": "报告",
+    "roster": "名册",
     # genres: bodies
     # genres: party
     "gongtui_recommend": "公告",
@@ -302,6 +310,71 @@ KINDS: list[DocumentKind] = [
         ("委托投票证", "委托书", "委托票"),
     ),
     # kinds: voting day and reporting upward: 计票单、清点报告、议程、报告单、花名册、备案表 (issue 14.2-3)
+    DocumentKind(
+        "staff",
+        21,
+        "选举工作人员名单公告",
+        "选举工作人员名单公告.docx",
+        "election",
+        "rounds[].tellers（监票人）、rounds[].staff（总监票人、计票人、唱票人、代书人）；schedule.staff_published",
+        dayof.staff,
+        _NOTICE | dayof.STAFF_VARIABLES,
+        ("选举工作人员名单公告", "工作人员名单"),
+    ),
+    DocumentKind(
+        "tally",
+        22,
+        "计票单",
+        "计票单.docx",
+        "post_round",
+        "正式候选人（按选票顺序）和 seats；已计票的一轮填入 votes、write_ins；签名行取自 rounds[].staff、tellers",
+        dayof.tally,
+        COMMON_VARIABLES
+        | {"title_lines": NOTICE_VARIABLES["title_lines"], "date_text": "投票日期"}
+        | dayof.TALLY_VARIABLES,
+        ("计票单", "唱票记录表"),
+    ),
+    DocumentKind(
+        "ballot_count",
+        23,
+        "选票清点报告",
+        "选票清点报告.docx",
+        "round",
+        "rounds[].ballots（发出、收回、无效、弃权）和 mobile_boxes",
+        dayof.ballot_count,
+        COMMON_VARIABLES
+        | {"title_lines": NOTICE_VARIABLES["title_lines"], "date_text": "投票日期"}
+        | dayof.BALLOT_COUNT_VARIABLES,
+        ("选票清点报告", "清点报告"),
+    ),
+    DocumentKind(
+        "report_form",
+        31,
+        "选举结果报告单",
+        "选举结果报告单.docx",
+        "election",
+        "计票结果中的当选人（性别、出生年月、文化程度、政治面貌、incumbent 取自 candidates）；unit.parents 的最后一项为"
+        "报送单位；schedule.reported_on",
+        reporting.report_form,
+        COMMON_VARIABLES
+        | {"title_lines": NOTICE_VARIABLES["title_lines"], "date_text": "填报日期（schedule.reported_on）"}
+        | reporting.REPORT_VARIABLES,
+        ("选举结果报告单", "结果报告单", "报告单"),
+    ),
+    DocumentKind(
+        "roster",
+        32,
+        "当选人员花名册",
+        "当选人员花名册.docx",
+        "election",
+        "计票结果中的当选人（candidates 中的基本情况）；另生成同名 .xlsx",
+        reporting.roster,
+        COMMON_VARIABLES
+        | {"title_lines": NOTICE_VARIABLES["title_lines"], "date_text": "填报日期（schedule.reported_on）"}
+        | reporting.ROSTER_VARIABLES,
+        ("当选人员花名册", "花名册"),
+        companion=(".xlsx", reporting.roster_xlsx),
+    ),
     # kinds: the other bodies of the 换届: 监督委员会、小组长、代表、楼栋长→小组长 (issue 14.4)
     # kinds: Party 公推直选 (issue 14.5)
     DocumentKind(

@@ -10,7 +10,7 @@ from collections import Counter, defaultdict
 from typing import TYPE_CHECKING
 
 from ..findings import Finding, Severity
-from ..model import Contest, RecordPath, contests
+from ..model import Contest, RecordPath, contests, staff_places
 from ..profile import Profile
 from ..records import Record
 from .completeness import label, name_key, names_cn, round_label
@@ -167,19 +167,26 @@ def _tellers(record: Record, profile: Profile, contest: Contest, where: str) -> 
             for b, box in enumerate(rnd.get("mobile_boxes", []))
             for j, name in enumerate(box.get("tellers", []))
         ]
-        for path, name in places:
+        roles = [(path, name, "监票人员") for path, name in places] + staff_places(contest, i, rnd)
+        for path, name, role in roles:
             if name_key(name) in standing:
                 out.append(
                     record.finding(
                         "TELLER-CANDIDATE",
                         Severity.ERROR,
-                        f"{where}{round_label(contest, i, rnd)}监票人员 {name} 是候选人。候选人及其近亲属不得担任监票人、计票人，"
-                        "请另行推选监票人员。",
+                        f"{where}{round_label(contest, i, rnd)}{role} {name} 是候选人。{_barred(role)}",
                         path,
                         citation=profile.cite(spec.article),
                     )
                 )
     return out
+
+
+def _barred(role: str) -> str:
+    """What the law says and what to do, for a candidate (or near relative) in an election staff role."""
+    if role == "监票人员":
+        return "候选人及其近亲属不得担任监票人、计票人，请另行推选监票人员。"
+    return f"候选人及其近亲属不得担任主持人、总监票人、监票人、计票人、唱票人和代书人，请另行确定{role}（rounds[].staff）。"
 
 
 def _committee(record: Record, profile: Profile, all_contests: list[Contest]) -> list[Finding]:

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ..findings import Finding, Severity
-from ..model import Contest, Data, RecordPath, contests
+from ..model import Contest, Data, RecordPath, contests, staff_places
 from ..profile import Profile, RelativeCheck
 from ..records import Record
 from .completeness import label, name_key, round_label
@@ -147,18 +147,24 @@ def _tellers(
             for b, box in enumerate(rnd.get("mobile_boxes", []))
             for j, name in enumerate(box.get("tellers", []))
         ]
-        for path, teller in places:
+        roles = [(path, name, "监票人员") for path, name in places] + staff_places(contest, i, rnd)
+        for path, teller, role in roles:
             for candidate in standing:
                 relation = found.get((name_key(candidate["name"]), name_key(teller)))
                 if relation is None:
                     continue
+                what = (
+                    "候选人的近亲属不得担任监票人、计票人，请另行推选监票人员。"
+                    if role == "监票人员"
+                    else "候选人的近亲属不得担任主持人、总监票人、监票人、计票人、唱票人和代书人，"
+                    f"请另行确定{role}（rounds[].staff）。"
+                )
                 out.append(
                     record.finding(
                         "RELATIVE-TELLER",
                         _severity(spec),
-                        f"{where}{round_label(contest, i, rnd)}监票人员 {teller} 是{candidate['post']}候选人 "
-                        f"{candidate['name']} 的{_word(relation)}。候选人的近亲属不得担任监票人、计票人，"
-                        "请另行推选监票人员。",
+                        f"{where}{round_label(contest, i, rnd)}{role} {teller} 是{candidate['post']}候选人 "
+                        f"{candidate['name']} 的{_word(relation)}。{what}",
                         path,
                         citation=profile.cite(spec.article),
                     )

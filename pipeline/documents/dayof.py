@@ -1,0 +1,277 @@
+"""Context builders of the voting day: 工作人员名单, 计票单, 选票清点报告, 大会议程 and 主持词."""
+
+from __future__ import annotations
+
+from ..model import Contest, Round
+from ..outcome import ContestOutcome, RoundResult
+from ..words import ASSEMBLY, ROUND_NAMES
+from .common import (
+    Election,
+    Instance,
+    Waiting,
+    cdate,
+    common_context,
+    no_formal_candidates,
+    numeral,
+    split_title,
+    tight,
+    titled,
+)
+
+TALLY_BOXES = 20  # 正字 boxes per row of the 计票单 (landscape): each box one 正, five votes
+STAFF_WORDS = ("总监票人", "监票人", "计票人", "唱票人", "代书人")
+TALLY_SIGNERS = ("唱票人", "计票人", "监票人", "总监票人")
+
+
+def _assembly(e: Election) -> str:
+    """The meeting that votes: 党员大会, 户代表会议, 居民代表会议, 选举大会."""
+    if e.kind == "party_branch" or e.method == "party_meeting":
+        return ASSEMBLY["party_branch"]
+    if e.method == "household_representative":
+        return "户代表会议"
+    if e.method == "resident_representative":
+        return "居民代表会议"
+    return "选举大会"
+
+
+def _staff_round(view: Contest) -> Round | None:
+    """The first round of a contest that names its 选举工作人员 (staff or tellers)."""
+    for rnd in view.round_views:
+        if rnd.staff or rnd.data.get("tellers"):
+            return rnd
+    return None
+
+
+def staff_roles(rnd: Round | None) -> dict[str, list[str]]:
+    """Role word -> names of a round's 选举工作人员, in STAFF_WORDS order; the 总监票人 is not listed again as 监票人."""
+    if rnd is None:
+        return {word: [] for word in STAFF_WORDS}
+    staff = rnd.staff
+    chief = staff.get("chief_scrutineer")
+    tellers = [n for n in rnd.data.get("tellers") or [] if n != chief]
+    return {
+        "总监票人": [chief] if chief else [],
+        "监票人": tellers,
+        "计票人": list(staff.get("counters") or []),
+        "唱票人": list(staff.get("callers") or []),
+        "代书人": list(staff.get("writers") or []),
+    }
+
+
+# --------------------------------------------------------------------------------------------
+# 21 选举工作人员名单公告
+# --------------------------------------------------------------------------------------------
+
+
+def staff(e: Election) -> list[Instance]:
+    contests = []
+    for index, view in enumerate(e.views):
+        rnd = _staff_round(view)
+        if rnd is None:
+            continue
+        roles = [{"role": word, "names": "　".join(names)} for word, names in staff_roles(rnd).items() if names]
+        contests.append({"heading": e.contest_heading(index, view), "roles": roles})
+    if not contests:
+        raise Waiting("rounds[].tellers、rounds[].staff", "记录中还没有监票人、计票人等选举工作人员")
+    when = cdate(e.schedule.get("election_day"), blank="选举日")
+    intro = f"根据{e.law}和有关规定，经{e.committee_name}研究，{when}{_assembly(e)}的选举工作人员确定如下。现予公告："
+    duties = [
+        "监票人对发票、投票、开箱、计票的全过程进行监督，总监票人负责召集；计票人在监票人监督下清点选票、统计票数；"
+        "唱票人当众逐张唱票；代书人为不能书写选票的选民按其本人意愿代写选票，不得违背其意愿，不得泄露其选择。",
+        "候选人及其近亲属不得担任以上工作。对以上人员有不同意见的，请于选举日前向"
+        f"{e.committee_name}反映" + (f"，联系电话：{e.settings['contact']}。" if e.settings.get("contact") else "。"),
+    ]
+    ctx = common_context(e) | {
+        "title_lines": split_title(titled(e.election_name, "选举工作人员名单公告")),
+        "doc_number": "",
+        "intro": intro,
+        "contests": contests,
+        "duties": duties,
+        "date_text": e.date("staff_published"),
+        "signatory": e.committee_name,
+    }
+    return [Instance("", ctx)]
+
+
+STAFF_VARIABLES = {
+    "intro": "导语：依据、选举日和会议、现予公告",
+    "contests": "各场次（列表；单场次记录只有一项，heading 为空），每项：",
+    "contests[].heading": "场次标题，如 （一）1号楼",
+    "contests[].roles": "该场次的工作人员（列表，只列记录中有人的职务），每项：",
+    "contests[].roles[].role": "职务：总监票人、监票人、计票人、唱票人、代书人",
+    "contests[].roles[].names": "姓名，以全角空格分隔",
+    "duties": "正文各段（列表）：各职务的职责；候选人及其近亲属回避和异议渠道",
+}
+
+# --------------------------------------------------------------------------------------------
+# 22 计票单（唱票记录表）
+# --------------------------------------------------------------------------------------------
+
+
+def _tally_rows(names: list[str], votes: dict[str, int], write_ins: dict[str, int], blanks: int) -> list[dict]:
+    rows = [{"no": str(i + 1), "name": n, "votes": str(votes[n]) if n in votes else ""} for i, n in enumerate(names)]
+    rows += [{"no": "另选他人", "name": n, "votes": str(v)} for n, v in write_ins.items()]
+    rows += [{"no": "另选他人", "name": "", "votes": ""} for _ in range(blanks)]
+    return rows
+
+
+def _signers(rnd: Round | None, words: tuple[str, ...]) -> list[str]:
+    """签名 lines of the round's staff: 计票人（李秀兰、田永红）签名：, the names the record gives in brackets."""
+    roles = staff_roles(rnd)
+    return [f"{word}{'（' + '、'.join(roles[word]) + '）' if roles[word] else ''}签名：" for word in words]
+
+
+def _tally(
+    e: Election,
+    view: Contest,
+    post: str,
+    seats: int,
+    names: list[str],
+    rtype: str,
+    index: int,
+    rnd: Round | None,
+) -> Instance:
+    ordered = e.sort(names)
+    votes = rnd.votes.get(post, {}) if rnd is not None else {}
+    write_ins = dict(rnd.write_ins.get(post, {})) if rnd is not None else {}
+    blanks = 0 if rtype == "revote" else (0 if write_ins else max(1, min(seats, 3)))
+    rows = _tally_rows(ordered, votes, write_ins, blanks)
+    counted = bool(votes)
+    total = sum(votes.get(n, 0) for n in ordered) + sum(write_ins.values()) if counted else ""
+    where = view.name if e.multi else ""
+    round_word = ROUND_NAMES[rtype]
+    label = "" if index == 0 and rtype == "first" else f"第{numeral(index + 1)}轮{round_word}"
+    date = (rnd.data.get("date") if rnd is not None else None) or e.schedule.get("election_day")
+    suffix = "-".join(p for p in (where, post, f"第{index + 1}轮{round_word}" if label else "") if p)
+    ctx = common_context(e) | {
+        "title_lines": split_title(titled(e.election_name, "计票单")),
+        "subtitle": "（" + "·".join(p for p in (where + post, label) if p) + "）",
+        "post": post,
+        "round_name": round_word,
+        "seats_text": f"应选{post}{seats}名　候选人{len(ordered)}名　{cdate(date, blank='投票日期：　　年　月　日')}",
+        "rows": rows,
+        "total": str(total),
+        "note": f"说明：唱票人每唱一票，计票人在该人一行画一笔，每格一个“正”字（5票），一行满{TALLY_BOXES * 5}票的"
+        "在续页同一序号行接着画；另选他人的，先写姓名再计票。计票结束，写明得票数，核对后签名。",
+        "signers": _signers(rnd if rnd is not None and rnd.staff else _staff_round(view), TALLY_SIGNERS),
+        "date_text": cdate(date),
+    }
+    return Instance(suffix, ctx)
+
+
+def tally(e: Election) -> list[Instance]:
+    out: list[Instance] = []
+    for view, result in e.pairs():
+        rounds = view.round_views
+        first = rounds[0] if rounds else None
+        for post, seats in view.seats.items():
+            names = [c["name"] for _, c in view.formal_candidates(post)]
+            if names or result.write_in:
+                out.append(_tally(e, view, post, seats, names, "first", 0, first))
+        out += _later_tallies(e, view, result)
+    if not out:
+        raise no_formal_candidates(e)
+    return out
+
+
+def _later_tallies(e: Election, view: Contest, result: ContestOutcome) -> list[Instance]:
+    out = []
+    rounds = view.round_views
+    for rr in result.rounds:
+        if rr.index == 0 or rr.index >= len(rounds):
+            continue
+        for pr in rr.posts:
+            names = [n for n, _ in pr.tally if n not in pr.write_ins]
+            if names:
+                out.append(_tally(e, view, pr.post, pr.seats, names, rr.type, rr.index, rounds[rr.index]))
+    return out
+
+
+TALLY_VARIABLES = {
+    "subtitle": "副标题：场次、职位和轮次，如 （主任）、（委员·第二轮另行选举）",
+    "post": "职位",
+    "round_name": "轮次：选举、另行选举 或 重新投票",
+    "seats_text": "应选名额、候选人数和投票日期",
+    "rows": "各行（列表）：候选人按选票顺序（姓氏笔画），其后为另选他人行，每项：",
+    "rows[].no": "序号；另选他人行为“另选他人”",
+    "rows[].name": "姓名；空的另选他人行留待手写",
+    "rows[].votes": "得票数：记录中已有计票结果时填入，否则为空",
+    "total": "合计票数（已计票时），否则为空",
+    "note": "计票方法说明",
+    "signers": "签名（列表，排在一行）：唱票人、计票人、监票人、总监票人，括号内为记录中的姓名",
+}
+
+# --------------------------------------------------------------------------------------------
+# 23 选票清点报告
+# --------------------------------------------------------------------------------------------
+
+
+def _count_rows(rnd: Round, rr: RoundResult | None) -> list[list[str]]:
+    b = rnd.ballots
+    rows = [["发出选票", _n(b.get("issued"))], ["收回选票", _n(b.get("returned"))]]
+    for box in rnd.data.get("mobile_boxes") or []:
+        where = box.get("name") or "流动票箱"
+        rows.append([f"其中{where}（发出/收回）", f"{_n(box.get('issued'))}/{_n(box.get('returned'))}"])
+    valid = rr.valid_ballots if rr is not None else None
+    rows.append(["有效票", _n(valid)])
+    rows.append(["无效票", _n(b.get("invalid"))])
+    if b.get("blank") is not None:
+        rows.append(["弃权票（空白票）", _n(b.get("blank"))])
+    return rows
+
+
+def _n(value: object) -> str:
+    return "—" if value is None else f"{value}张"
+
+
+def _verdict(rnd: Round, rr: RoundResult | None) -> str:
+    b = rnd.ballots
+    issued, returned = b.get("issued"), b.get("returned")
+    if issued is None or returned is None:
+        return "发出或收回选票数未填，不能判定本次投票是否有效。"
+    compare = "少于" if returned < issued else ("等于" if returned == issued else "多于")
+    if rr is not None and not rr.valid and rr.failures:
+        facts = "；".join(tight(f.text).removesuffix("，本轮选举无效。").removesuffix("。") for f in rr.failures)
+        return f"收回选票{returned}张，{compare}发出选票{issued}张。{facts}，本次投票无效。"
+    if returned > issued:
+        return f"收回选票{returned}张，多于发出选票{issued}张，本次投票无效。"
+    return f"收回选票{returned}张，{compare}发出选票{issued}张，本次投票有效。"
+
+
+def ballot_count(e: Election) -> list[Instance]:
+    out = []
+    for view, result in e.pairs():
+        by_index = {rr.index: rr for rr in result.rounds}
+        for rnd in view.round_views:
+            if not rnd.ballots:
+                continue
+            rr = by_index.get(rnd.index)
+            where = view.name if e.multi else ""
+            label = f"第{numeral(rnd.index + 1)}轮{ROUND_NAMES[rnd.type]}"
+            place = e.place_of(view) if e.multi else e.place
+            at = f"在{place}" if place else ""
+            day = cdate(rnd.data.get("date") or e.schedule.get("election_day"), blank="　　年　月　日")
+            ctx = common_context(e) | {
+                "title_lines": split_title(titled(e.election_name, "选票清点报告")),
+                "subtitle": "（" + "·".join(p for p in (where, label) if p) + "）",
+                "intro": f"{day}，{where}{_assembly(e)}{at}进行{label}投票。投票结束后，经监票人、计票人"
+                "当众开箱清点，选票情况报告如下：",
+                "rows": _count_rows(rnd, rr),
+                "verdict": _verdict(rnd, rr),
+                "signers": _signers(rnd, ("总监票人", "监票人", "计票人")),
+                "date_text": day,
+            }
+            suffix = "-".join(p for p in (where, f"第{rnd.index + 1}轮") if p)
+            out.append(Instance(suffix, ctx))
+    if not out:
+        raise Waiting("rounds[].ballots", "记录中还没有发出、收回选票的数字")
+    return out
+
+
+BALLOT_COUNT_VARIABLES = {
+    "subtitle": "副标题：场次和轮次，如 （第一轮选举）",
+    "intro": "导语：日期、会议、地点、轮次",
+    "rows": "清点结果各行（列表），每项为 [项目, 张数]：发出、收回（及各流动票箱）、有效、无效、弃权",
+    "verdict": "收回与发出选票的比较和本次投票是否有效",
+    "signers": "签名行（列表）：总监票人、监票人、计票人，括号内为记录中的姓名",
+}

@@ -1,0 +1,221 @@
+"""Context builders of the reports upward: 选举结果报告单, 当选人员花名册 (.docx and .xlsx) and the 备案表."""
+
+from __future__ import annotations
+
+import io
+
+from .. import formatting
+from ..model import parse_date
+from ..stats import age_on
+from ..words import METHOD_TEXT
+from .common import DASH, Election, Instance, Waiting, cdate, common_context, or_dash, split_title, titled, year_month
+
+
+def township(e: Election) -> str:
+    """Whom a unit reports to: the last of its parents (东城街道), else the 上级."""
+    parents = e.unit.get("parents") or []
+    return str(parents[-1]) if parents else "上级"
+
+
+def elected_people(e: Election) -> list[dict]:
+    """Every person elected, contest by contest and post by post in the record's order, with ready values."""
+    day = parse_date(e.schedule.get("election_day"))
+    people = []
+    for view, result in e.pairs():
+        for post in view.seats:
+            for name in result.elected.get(post, []):
+                c = e.candidate(view, name, post)
+                rnd = e.elected_round(result, post, name)
+                votes = next(
+                    (v for p in (rnd.posts if rnd else []) if p.post == post for n, v in p.tally if n == name), None
+                )
+                age = age_on(c.get("birth"), day or (parse_date(rnd.date) if rnd else None))
+                where = view.name if e.multi else ""
+                people.append(
+                    {
+                        "post": f"{where}{post}",
+                        "name": name,
+                        "gender": or_dash(c.get("gender")),
+                        "ethnicity": or_dash(c.get("ethnicity")),
+                        "birth": year_month(c.get("birth")),
+                        "age": str(age) if age is not None else DASH,
+                        "education": or_dash(c.get("education")),
+                        "politics": or_dash(c.get("politics")),
+                        "incumbent": _yes_no(c.get("incumbent")),
+                        "workplace": or_dash(c.get("workplace")),
+                        "votes": str(votes) if votes is not None else DASH,
+                    }
+                )
+    return people
+
+
+def _yes_no(value: object) -> str:
+    return "是" if value is True else "否" if value is False else DASH
+
+
+def _elected_or_wait(e: Election) -> list[dict]:
+    people = elected_people(e)
+    if not people:
+        raise Waiting("rounds[].votes", "尚无当选人")
+    return people
+
+
+# --------------------------------------------------------------------------------------------
+# 31 选举结果报告单
+# --------------------------------------------------------------------------------------------
+
+
+def _seats_text(e: Election) -> str:
+    seats: dict[str, int] = {}
+    for view in e.views:
+        for post, n in view.seats.items():
+            seats[post] = seats.get(post, 0) + n
+    return "、".join(f"{post}{n}名" for post, n in seats.items())
+
+
+def report_form(e: Election) -> list[Instance]:
+    people = _elected_or_wait(e)
+    s = e.stats
+    lab = e.turnout_labels()
+    noun, unit = e.elector
+    women = sum(1 for p in people if p["gender"] == "女")
+    party = sum(1 for p in people if p["politics"] in ("中共党员", "中共预备党员"))
+    incumbents = sum(1 for p in people if p["incumbent"] == "是")
+    ages = [int(p["age"]) for p in people if p["age"].isdigit()]
+    average = f"{sum(ages) / len(ages):.1f}岁" if ages else DASH
+    rows = [
+        ["选举单位", e.unit_name, "选举日期", cdate(e.schedule.get("election_day"), blank=DASH)],
+        ["选举方式", METHOD_TEXT.get(e.method or "", DASH), "应选名额", _seats_text(e) or DASH],
+        [f"登记{noun}", f"{s.registered}{unit}", lab.measure, f"{s.participants}{unit}"],
+        [lab.rate, formatting.percent(s.participants, s.turnout_base, s.places), "正式候选人", f"{s.candidates}名"],
+        ["当选人数", f"{len(people)}名", "缺额", f"{s.vacant}名"],
+        ["其中女性", f"{women}名", "中共党员", f"{party}名"],
+        ["连任", f"{incumbents}名", "平均年龄", average],
+    ]
+    ctx = common_context(e) | {
+        "title_lines": split_title(titled(e.election_name, "选举结果报告单")),
+        "to": f"报送：{township(e)}",
+        "rows": rows,
+        "people": people,
+        "reporter": f"填报单位（盖章）：{e.signatory}",
+        "contact": "填报人：　　　　　　联系电话：" + str(e.settings.get("contact") or ""),
+        "date_text": e.date("reported_on"),
+    }
+    return [Instance("", ctx)]
+
+
+REPORT_VARIABLES = {
+    "to": "报送单位，如 报送：东城街道（unit.parents 的最后一项）",
+    "rows": "基本情况表各行（列表），每行 4 格 [项目, 数值, 项目, 数值]：单位、日期、方式、名额、登记、参加投票、参选率、"
+    "候选人、当选、缺额、女性、党员、连任、平均年龄",
+    "people": "当选人员（列表，按场次、职位），每项：",
+    "people[].post": "职务（多场次时带场次名，如 1号楼楼栋长）",
+    "people[].name": "姓名",
+    "people[].gender": "性别",
+    "people[].ethnicity": "民族",
+    "people[].birth": "出生年月，如 1972年5月",
+    "people[].age": "选举日的周岁年龄",
+    "people[].education": "文化程度",
+    "people[].politics": "政治面貌",
+    "people[].incumbent": "是否连任：是、否或 —",
+    "people[].workplace": "工作单位及职务",
+    "people[].votes": "当选那一轮的得票数",
+    "reporter": "填报单位（盖章）",
+    "contact": "填报人和联系电话（documents.contact）",
+}
+
+# --------------------------------------------------------------------------------------------
+# 32 当选人员花名册
+# --------------------------------------------------------------------------------------------
+
+ROSTER_COLUMNS = (
+    ("序号", 6),
+    ("职务", 14),
+    ("姓名", 10),
+    ("性别", 6),
+    ("民族", 8),
+    ("出生年月", 12),
+    ("年龄", 6),
+    ("文化程度", 10),
+    ("政治面貌", 12),
+    ("是否连任", 8),
+    ("得票数", 8),
+    ("工作单位及职务", 28),
+)
+
+
+def roster(e: Election) -> list[Instance]:
+    people = _elected_or_wait(e)
+    ctx = common_context(e) | {
+        "title_lines": split_title(titled(e.election_name, "当选人员花名册")),
+        "people": [p | {"no": str(i + 1)} for i, p in enumerate(people)],
+        "reporter": f"填报单位（盖章）：{e.signatory}",
+        "date_text": e.date("reported_on"),
+    }
+    return [Instance("", ctx)]
+
+
+def roster_row(p: dict) -> list[str]:
+    """One person as the .xlsx lists them, in ROSTER_COLUMNS order."""
+    keys = ("no", "post", "name", "gender", "ethnicity", "birth", "age", "education", "politics", "incumbent")
+    return [p[k] for k in keys] + [p["votes"], p["workplace"]]
+
+
+def roster_xlsx(context: dict) -> bytes:
+    """当选人员花名册.xlsx from the roster's context: A4 landscape, title row, header repeated on every page."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, Side
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "当选人员花名册"
+    title = "".join(context["title_lines"])
+    sheet.append([title])
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(ROSTER_COLUMNS))
+    sheet["A1"].font = Font(name="仿宋", bold=True, size=16)
+    sheet["A1"].alignment = Alignment(horizontal="center")
+    sheet.append([name for name, _ in ROSTER_COLUMNS])
+    for person in context["people"]:
+        sheet.append(roster_row(person))
+    thin = Side(style="thin")
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
+            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+            cell.font = Font(name="仿宋", size=11, bold=cell.row == 2)
+    for index, (_, width) in enumerate(ROSTER_COLUMNS, 1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.append([])
+    sheet.append([context["reporter"], "", "", "", "", "", "", "", "", context["date_text"]])
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    sheet.print_title_rows = "2:2"
+    sheet.print_options.horizontalCentered = True
+    sheet.freeze_panes = "A3"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+ROSTER_VARIABLES = {
+    "people": "当选人员（列表，按场次、职位），每项同 选举结果报告单 的 people[]，另有：",
+    "people[].no": "序号",
+    "people[].post": "职务",
+    "people[].name": "姓名",
+    "people[].gender": "性别",
+    "people[].ethnicity": "民族",
+    "people[].birth": "出生年月",
+    "people[].age": "年龄",
+    "people[].education": "文化程度",
+    "people[].politics": "政治面貌",
+    "people[].incumbent": "是否连任",
+    "people[].votes": "得票数",
+    "people[].workplace": "工作单位及职务",
+    "reporter": "填报单位（盖章）",
+}
