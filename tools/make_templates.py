@@ -1278,6 +1278,25 @@ def ballot_count_report() -> Builder:
     return b
 
 
+def agenda_doc() -> Builder:
+    """选举大会议程: the meeting's facts, then a numbered table of items with time and who is in charge."""
+    b = Builder("选举大会议程")
+    b.title()
+    b.ctl("{%p if subtitle %}")
+    b.p("{{ subtitle }}", style="公文-文号")
+    b.ctl("{%p endif %}")
+    b.ctl("{%p for m in meta %}")
+    b.p("{{ m }}", first_chars=2)
+    b.ctl("{%p endfor %}")
+    b.table(
+        [12, 20, 92, 32],
+        ["序号", "时间", "议程", "负责人"],
+        ["{%tr for x in items %}", ["{{ x.no }}", "{{ x.time }}", "{{ x.item }}", "{{ x.by }}"], "{%tr endfor %}"],
+        nowrap=frozenset({0, 1}),
+    )
+    return b
+
+
 REPORT_PEOPLE = [
     (28, "职务", "{{ p.post }}"),
     (20, "姓名", "{{ p.name }}"),
@@ -1547,6 +1566,7 @@ TEMPLATES = {
     "选举工作人员名单公告.docx": staff_notice,
     "计票单.docx": tally_sheet,
     "选票清点报告.docx": ballot_count_report,
+    "选举大会议程.docx": agenda_doc,
     "选举结果报告单.docx": report_form,
     "当选人员花名册.docx": roster_sheet,
     # files: bodies

@@ -96,6 +96,7 @@ GENRE = {
     "staff": "公告",
     "tally": "计票单",
     "ballot_count": "报告",
+    "agenda": "议程",
     "report_form": "报告",
     "roster": "名册",
     # genres: bodies
@@ -346,6 +347,17 @@ KINDS: list[DocumentKind] = [
         | {"title_lines": NOTICE_VARIABLES["title_lines"], "date_text": "投票日期"}
         | dayof.BALLOT_COUNT_VARIABLES,
         ("选票清点报告", "清点报告"),
+    ),
+    DocumentKind(
+        "agenda",
+        24,
+        "选举大会议程",
+        "选举大会议程.docx",
+        "election",
+        "rounds[].staff（主持人 chair、start、end、总监票人、计票人、唱票人）和 tellers；每个选举日一份",
+        dayof.agenda,
+        COMMON_VARIABLES | {"title_lines": NOTICE_VARIABLES["title_lines"]} | dayof.AGENDA_VARIABLES,
+        ("选举大会议程", "大会议程", "议程"),
     ),
     DocumentKind(
         "report_form",

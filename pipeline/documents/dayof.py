@@ -275,3 +275,96 @@ BALLOT_COUNT_VARIABLES = {
     "verdict": "收回与发出选票的比较和本次投票是否有效",
     "signers": "签名行（列表）：总监票人、监票人、计票人，括号内为记录中的姓名",
 }
+
+# --------------------------------------------------------------------------------------------
+# 24 选举大会议程
+# --------------------------------------------------------------------------------------------
+
+
+def _meeting_days(e: Election) -> list[tuple[str | None, list[tuple[int, Contest, Round]]]]:
+    """(date, [(contest index, contest, staff round)]) of each voting day: the first rounds that name their staff,
+    grouped by the day they are held on (a contest's first-round `date`, else schedule.election_day)."""
+    days: dict[str | None, list[tuple[int, Contest, Round]]] = {}
+    for index, view in enumerate(e.views):
+        rnd = _staff_round(view)
+        if rnd is None or rnd.type != "first":
+            continue
+        day = rnd.data.get("date") or e.schedule.get("election_day")
+        days.setdefault(str(day) if day else None, []).append((index, view, rnd))
+    return list(days.items())
+
+
+def _names(names: list[str]) -> str:
+    return "、".join(names)
+
+
+def _agenda_items(e: Election, rnd: Round, views: list[Contest]) -> list[dict]:
+    """The numbered items of the 选举大会, with the time (start, end of voting) and who is in charge."""
+    roles = staff_roles(rnd)
+    chair = rnd.staff.get("chair") or ""
+    start, end = rnd.staff.get("start") or "", rnd.staff.get("end") or ""
+    noun, _ = e.elector
+    seats = "；".join(
+        (f"{view.name}：" if e.multi else "") + "、".join(f"{p}{n}名" for p, n in view.seats.items()) for view in views
+    )
+    staff_text = "；".join(f"{word}{_names(names)}" for word, names in roles.items() if names)
+    boxes = [str(b.get("name") or "流动票箱") for b in rnd.data.get("mobile_boxes") or []]
+    committee_chair = e.committee.get("chair") or ""
+    items = [
+        (f"宣布{_assembly(e)}开始", start, chair),
+        (f"报告应到会{noun}人数和实到会人数，宣布会议有效", "", chair),
+        (f"通过选举工作人员名单：{staff_text}", "", chair),
+        ("宣读选举办法", "", committee_chair or e.committee_name),
+        (f"介绍正式候选人（应选{seats}），候选人按{e.order_words}排列", "", committee_chair or e.committee_name),
+        ("讲解选票填写办法和注意事项", "", chair),
+        (
+            "监票人当众检查票箱" + ("，流动票箱（" + "、".join(boxes) + "）出发" if boxes else ""),
+            "",
+            _names(roles["监票人"]),
+        ),
+        ("清点、发放选票", "", _names(roles["总监票人"] + roles["监票人"])),
+        ("秘密写票、投票" + (f"（{end}投票结束）" if end else ""), f"至{end}" if end else "", chair),
+        ("开箱清点选票，唱票、计票", "", _names(roles["唱票人"] + roles["计票人"])),
+        ("总监票人报告计票结果，主持人宣布选举结果", "", _names(roles["总监票人"] + ([chair] if chair else []))),
+    ]
+    return [{"no": str(i + 1), "item": item, "time": time, "by": by} for i, (item, time, by) in enumerate(items)]
+
+
+def agenda(e: Election) -> list[Instance]:
+    days = _meeting_days(e)
+    if not days:
+        raise Waiting("rounds[].tellers、rounds[].staff", "记录中还没有大会主持人、监票人、计票人等选举工作人员")
+    out = []
+    for day, held in days:
+        views = [view for _, view, _ in held]
+        rnd = held[0][2]
+        where = "、".join(view.name for view in views) if e.multi and len(days) > 1 else ""
+        place = "、".join(dict.fromkeys(e.place_of(v) for v in views if e.place_of(v))) if e.multi else e.place
+        start = rnd.staff.get("start") or ""
+        ctx = common_context(e) | {
+            "title_lines": split_title(titled(e.election_name, f"{_assembly(e)}议程")),
+            "subtitle": f"（{where}）" if where else "",
+            "meta": [
+                "时间："
+                + cdate(day, blank="　　年　月　日")
+                + (f" {start}" if start else "")
+                + "　　主持人："
+                + (rnd.staff.get("chair") or "　　　　"),
+                "地点：" + (place or "　　　　　　"),
+            ],
+            "items": _agenda_items(e, rnd, views),
+        }
+        out.append(Instance(where, ctx))
+    return out
+
+
+AGENDA_VARIABLES = {
+    "subtitle": "副标题：各选举日分列时为该日的场次，如 （1号楼、2号楼）；否则为空",
+    "meta": "会议信息各行（列表）：时间（日期和 staff.start）、地点、主持人（staff.chair）",
+    "items": "议程各项（列表），每项：",
+    "items[].no": "序号",
+    "items[].item": "议程内容：宣布开会、到会人数、通过工作人员名单、宣读选举办法、介绍候选人、讲解填写办法、检查票箱、"
+    "发票、写票投票、计票、宣布结果",
+    "items[].time": "时间：开会为 staff.start，写票投票为 至staff.end；其余为空",
+    "items[].by": "负责人：记录中的主持人、选举委员会主任、监票人、计票人等姓名",
+}
