@@ -76,3 +76,46 @@ def test_agenda_of_a_village_without_times_has_blank_times():
     assert [x["time"] for x in items] == [""] * 11
     assert items[6] == {"no": "7", "item": "监票人当众检查票箱", "time": "", "by": "韩志远、冯玉珍"}
     assert instance.context["meta"][0].endswith("主持人：　　　　")
+
+
+def test_script_with_the_record_names_and_figures(tmp_path):
+    (doc,) = render(tmp_path, load("residents-yangguang"), "script")
+    assert doc.name == "25-主持词.docx"
+    lines = docx_text(doc).splitlines()
+    assert "（主持人：邓志华）" in lines
+    headings = [line for line in lines if re.match(r"^[一二三四五六七八九]、", line)]
+    assert headings == [
+        "一、宣布开会", "二、通过选举工作人员名单", "三、宣读选举办法", "四、介绍正式候选人", "五、讲解选票填写办法",
+        "六、检查票箱、发放选票", "七、写票、投票", "八、开箱计票", "九、宣布选举结果",
+    ]  # fmt: skip
+    assert (
+        "本次选举登记户代表1486户，今天到会1398户，符合选举办法的规定，可以进行选举。现在我宣布，户代表会议开始。"
+        in lines
+    )
+    assert (
+        "选举办法规定：参加投票的户代表超过登记户数的半数，选举有效；候选人获得的选票超过参加投票的户代表的半数，始得当选"
+        "（《中华人民共和国城市居民委员会组织法》（2025年修订）第十九条）。" in lines
+    )
+    assert "主任应选1名，正式候选人2名：王建国、林美华。" in lines
+    assert "委员应选3名，正式候选人5名：刘芳、杨桂英、何军、陈晓东、郭磊。" in lines
+    assert "请监票人、计票人清点并发放选票。本次发出选票1400张。" in lines
+    assert "请总监票人周文斌同志报告计票结果。" in lines
+    assert any(
+        line.startswith("根据计票结果，我宣布：主任当选人：王建国；副主任当选人：张伟；委员当选人：") for line in lines
+    )
+
+
+def test_script_before_the_vote_has_blanks():
+    rnd = first_round(tellers=["韩志远", "冯玉珍"])
+    for key in ("participants", "ballots", "votes"):
+        rnd.pop(key)
+    e = election_of(village(rounds=[rnd]))
+    (instance,) = find_kind("script").build(e)
+    sections = {s["heading"]: s["lines"] for s in instance.context["sections"]}
+    assert sections["一、宣布开会"][1].startswith("本次选举登记选民")
+    assert "今天到会____人，" in sections["一、宣布开会"][1]
+    assert sections["六、检查票箱、发放选票"] == [
+        "请监票人韩志远、冯玉珍同志当众检查票箱。",
+        "请监票人、计票人清点并发放选票。本次发出选票____张。",
+    ]
+    assert sections["九、宣布选举结果"][1].startswith("根据计票结果，我宣布：主任当选人：________；")

@@ -49,6 +49,7 @@ def test_meta_of_one_document_of_each_kind():
         ("voter_card", "electorate.groups[].voters"),
         ("staff", "rounds[].tellers、rounds[].staff"),
         ("agenda", "rounds[].tellers、rounds[].staff"),
+        ("script", "rounds[].tellers、rounds[].staff"),
     ]
     first = {}
     for planned in documents:
@@ -59,7 +60,7 @@ def test_meta_of_one_document_of_each_kind():
     assert (
         set(first)
         == {k.key for k in KINDS}
-        - {"invalid", "voter_card", "staff", "agenda", "districts", "supplementary_voters", "registration"}
+        - {"invalid", "voter_card", "staff", "agenda", "script", "districts", "supplementary_voters", "registration"}
         - party
     )
     meta = {key: p.meta for key, p in first.items()}
@@ -116,7 +117,8 @@ def test_skipped_kinds_are_part_of_the_plan_and_only_chooses_kinds():
     election = election_of(sample("party-qinghe-branch"))
     documents = plan(election)
     assert [s.kind.key for s in documents.skipped] == [
-        "results", "certificate", "winner_pledge", "summary", "staff", "ballot_count", "agenda", "report_form",
+        "results", "certificate", "winner_pledge", "summary", "staff", "ballot_count", "agenda", "script",
+        "report_form",
         "roster",
     ]  # fmt: skip
     assert documents.skipped[0].field == "rounds[].votes"

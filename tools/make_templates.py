@@ -1297,6 +1297,20 @@ def agenda_doc() -> Builder:
     return b
 
 
+def script_doc() -> Builder:
+    """主持词: the chair's lines under the items of the 议程."""
+    b = Builder("主持词")
+    b.title()
+    b.p("{{ subtitle }}", style="公文-文号")
+    b.ctl("{%p for sec in sections %}")
+    b.p("{{ sec.heading }}", style="公文-一级标题", keep_next=True)
+    b.ctl("{%p for line in sec.lines %}")
+    b.p("{{ line }}")
+    b.ctl("{%p endfor %}")
+    b.ctl("{%p endfor %}")
+    return b
+
+
 REPORT_PEOPLE = [
     (28, "职务", "{{ p.post }}"),
     (20, "姓名", "{{ p.name }}"),
@@ -1567,6 +1581,7 @@ TEMPLATES = {
     "计票单.docx": tally_sheet,
     "选票清点报告.docx": ballot_count_report,
     "选举大会议程.docx": agenda_doc,
+    "主持词.docx": script_doc,
     "选举结果报告单.docx": report_form,
     "当选人员花名册.docx": roster_sheet,
     # files: bodies

@@ -97,6 +97,7 @@ GENRE = {
     "tally": "计票单",
     "ballot_count": "报告",
     "agenda": "议程",
+    "script": "主持词",
     "report_form": "报告",
     "roster": "名册",
     # genres: bodies
@@ -358,6 +359,18 @@ KINDS: list[DocumentKind] = [
         dayof.agenda,
         COMMON_VARIABLES | {"title_lines": NOTICE_VARIABLES["title_lines"]} | dayof.AGENDA_VARIABLES,
         ("选举大会议程", "大会议程", "议程"),
+    ),
+    DocumentKind(
+        "script",
+        25,
+        "主持词",
+        "主持词.docx",
+        "election",
+        "rounds[].staff（主持人、工作人员）、正式候选人（按选票顺序）、electorate.registered；已投票时填入发出、收回选票和"
+        "当选人，否则留“____”当场填写；每个选举日一份",
+        dayof.script,
+        COMMON_VARIABLES | {"title_lines": NOTICE_VARIABLES["title_lines"]} | dayof.SCRIPT_VARIABLES,
+        ("主持词", "大会主持词"),
     ),
     DocumentKind(
         "report_form",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..model import Contest, Round
 from ..outcome import ContestOutcome, RoundResult
 from ..words import ASSEMBLY, ROUND_NAMES
+from .before import validity_lines
 from .common import (
     Election,
     Instance,
@@ -367,4 +368,135 @@ AGENDA_VARIABLES = {
     "发票、写票投票、计票、宣布结果",
     "items[].time": "时间：开会为 staff.start，写票投票为 至staff.end；其余为空",
     "items[].by": "负责人：记录中的主持人、选举委员会主任、监票人、计票人等姓名",
+}
+
+# --------------------------------------------------------------------------------------------
+# 25 主持词
+# --------------------------------------------------------------------------------------------
+
+BLANK = "____"
+
+
+def _figure(value: object, unit: str) -> str:
+    """A figure of the day (到会人数, 发出选票): the record's when counted, else a blank to fill by hand."""
+    return f"{value}{unit}" if value is not None else f"{BLANK}{unit}"
+
+
+def _marking(e: Election) -> str:
+    if e.kind == "party_branch" or e.method == "party_meeting":
+        return "赞成的，在候选人姓名右侧“赞成”栏内划“○”；不赞成的，在“不赞成”栏内划“○”；弃权的，在“弃权”栏内划“○”。"
+    return "赞成的，在候选人姓名右侧的符号栏内划“○”；不赞成的，划“×”；弃权的，不划任何符号；另选他人的，在“另选人”栏内写上其姓名，并在右侧划“○”。"
+
+
+def _elected_text(e: Election, views: list[Contest]) -> str:
+    """当选主任：王建国；当选委员：… from the count, else blanks to fill in."""
+    parts = []
+    for view, result in e.pairs():
+        if view not in views:
+            continue
+        for post in view.seats:
+            names = result.elected.get(post, [])
+            parts.append(f"{view.name if e.multi else ''}{post}当选人：{'、'.join(names) if names else BLANK * 2}")
+    return "；".join(parts)
+
+
+def _script_sections(e: Election, rnd: Round, views: list[Contest]) -> list[dict]:
+    """The chair's lines, item by item of the 议程, with the record's names and the figures known so far."""
+    roles = staff_roles(rnd)
+    noun, unit = e.elector
+    meeting = _assembly(e)
+    registered = sum(int((v.data.get("electorate") or {}).get("registered") or 0) for v in views)
+    b = rnd.ballots
+    present = rnd.data.get("participants", b.get("returned"))
+    committee_chair = e.committee.get("chair") or ""
+    reader = f"{e.committee_name}主任{committee_chair}同志" if committee_chair else f"{e.committee_name}负责人"
+    staff_text = "；".join(f"{word}：{_names(names)}" for word, names in roles.items() if names)
+    candidates = []
+    for view in views:
+        for post, seats in view.seats.items():
+            names = e.sort([c["name"] for _, c in view.formal_candidates(post)])
+            where = view.name if e.multi else ""
+            candidates.append(f"{where}{post}应选{seats}名，正式候选人{len(names)}名：{'、'.join(names) or BLANK}。")
+    end = rnd.staff.get("end")
+    chief = "".join(roles["总监票人"]) or "总监票人"
+    sections = [
+        (
+            "宣布开会",
+            [
+                f"各位{noun}：根据{e.law}和有关规定，经{e.committee_name}研究决定，今天召开{e.election_name}{meeting}。",
+                f"本次选举登记{noun}{registered}{unit}，今天到会{_figure(present, unit)}，符合选举办法的规定，可以进行选举。"
+                f"现在我宣布，{meeting}开始。",
+            ],
+        ),
+        (
+            "通过选举工作人员名单",
+            [
+                f"经{e.committee_name}提名，本次选举的工作人员为：{staff_text}。以上人员均不是候选人及其近亲属。",
+                "同意的请举手。……不同意的请举手。……弃权的请举手。……名单获得通过。",
+            ],
+        ),
+        ("宣读选举办法", [f"请{reader}宣读选举办法。", "选举办法规定：" + validity_lines(e)[0]]),
+        ("介绍正式候选人", [f"正式候选人按{e.order_words}排列。", *candidates]),
+        (
+            "讲解选票填写办法",
+            [
+                _marking(e),
+                "每一职位划“○”的人数多于应选名额的，该职位的选票无效。不能书写选票的，可以委托本人信任的人（候选人除外）代写。",
+            ],
+        ),
+        (
+            "检查票箱、发放选票",
+            [
+                "请监票人" + (f"{_names(roles['监票人'])}同志" if roles["监票人"] else "") + "当众检查票箱。",
+                f"请监票人、计票人清点并发放选票。本次发出选票{_figure(b.get('issued'), '张')}。",
+            ],
+        ),
+        (
+            "写票、投票",
+            [
+                "请大家到秘密写票处写票，写好后按顺序投票。" + (f"投票于{end}结束。" if end else ""),
+            ],
+        ),
+        (
+            "开箱计票",
+            [
+                f"投票结束，请监票人、计票人当众开箱清点选票。收回选票{_figure(b.get('returned'), '张')}，"
+                "等于或少于发出选票数的，本次投票有效。请唱票人、计票人当众唱票、计票。",
+            ],
+        ),
+        (
+            "宣布选举结果",
+            [
+                f"请总监票人{chief}同志报告计票结果。",
+                f"根据计票结果，我宣布：{_elected_text(e, views)}。{meeting}各项议程已经完成，现在我宣布，{meeting}闭幕。",
+            ],
+        ),
+    ]
+    return [{"heading": f"{numeral(i + 1)}、{h}", "lines": lines} for i, (h, lines) in enumerate(sections)]
+
+
+def script(e: Election) -> list[Instance]:
+    days = _meeting_days(e)
+    if not days:
+        raise Waiting("rounds[].tellers、rounds[].staff", "记录中还没有大会主持人、监票人、计票人等选举工作人员")
+    out = []
+    for _day, held in days:
+        views = [view for _, view, _ in held]
+        rnd = held[0][2]
+        where = "、".join(view.name for view in views) if e.multi and len(days) > 1 else ""
+        chair = rnd.staff.get("chair") or "　　　　"
+        ctx = common_context(e) | {
+            "title_lines": split_title(titled(e.election_name, f"{_assembly(e)}主持词")),
+            "subtitle": f"（{where + '·' if where else ''}主持人：{chair}）",
+            "sections": _script_sections(e, rnd, views),
+        }
+        out.append(Instance(where, ctx))
+    return out
+
+
+SCRIPT_VARIABLES = {
+    "subtitle": "副标题：（场次·）主持人（staff.chair）",
+    "sections": "主持词各部分（列表，顺序同选举大会议程），每项：",
+    "sections[].heading": "小标题，如 一、宣布开会",
+    "sections[].lines": "主持人的话（列表）：记录中的姓名和数字；投票前未知的数字为“____人”“____张”，当场填写",
 }
