@@ -119,3 +119,31 @@ def test_script_before_the_vote_has_blanks():
         "请监票人、计票人清点并发放选票。本次发出选票____张。",
     ]
     assert sections["九、宣布选举结果"][1].startswith("根据计票结果，我宣布：主任当选人：________；")
+
+
+def test_filing_form_of_the_building_leaders(tmp_path):
+    data = load("building-leaders-chenguang")
+    render_record(election_of(data, str(SAMPLES / "building-leaders-chenguang.yaml")), tmp_path, only=["filing"])
+    (doc,) = sorted(tmp_path.glob("*.docx"))
+    assert doc.name == "33-备案表.docx"
+    lines = docx_text(doc).splitlines()
+    assert "备案机关：东城街道" in lines
+    rows = table_rows(doc)
+    assert rows[1] == ["单位", "晨光社区居民委员会", "选举组织", "楼栋长"]
+    assert rows[4] == ["登记户代表", "186户", "参加投票", "152户"]
+    people = rows[rows.index(["序号", "职务", "姓名", "性别", "年龄", "政治面貌", "文化程度"]) + 1 :]
+    assert people == [
+        ["1", "1号楼楼栋长", "王桂芝", "女", "66", "中共党员", "高中"],
+        ["2", "2号楼楼栋长", "陈国栋", "男", "67", "中共党员", "中专"],
+        ["3", "3号楼楼栋长", "孙明", "男", "60", "群众", "大专"],
+        ["4", "4号楼楼栋长", "周建平", "男", "70", "中共党员", "高中"],
+    ]
+    assert "以上4名人员经晨光社区第三届楼栋长选举依法选举产生，现报东城街道备案。" in lines
+    assert "备案机关（盖章）：东城街道　　备案登记人：" in lines
+
+
+def test_filing_only_where_the_profile_names_one():
+    assert find_kind("filing").build(election_of(village(rounds=[first_round()]))) == []
+    e = election_of(load("building-chenguang-group-leaders"), str(SAMPLES / "building-chenguang-group-leaders.yaml"))
+    (instance,) = find_kind("filing").build(e)
+    assert instance.context["title_lines"][-1].endswith("选举结果备案表")

@@ -1363,6 +1363,44 @@ def report_form() -> Builder:
     return b
 
 
+FILING_PEOPLE = [
+    (12, "序号", "{{ p.no }}"),
+    (34, "职务", "{{ p.post }}"),
+    (22, "姓名", "{{ p.name }}"),
+    (14, "性别", "{{ p.gender }}"),
+    (14, "年龄", "{{ p.age }}"),
+    (30, "政治面貌", "{{ p.politics }}"),
+    (30, "文化程度", "{{ p.education }}"),
+]
+
+
+def filing_form() -> Builder:
+    """备案表: one page, the unit's facts as a 4-column form, the elected, then both seals."""
+    b = Builder("备案表")
+    b.title()
+    b.p("{{ to }}", first_chars=0, align=WD_ALIGN_PARAGRAPH.LEFT)
+    b.table(
+        [30, 48, 30, 48],
+        ["项目", "情况", "项目", "情况"],
+        ["{%tr for r in rows %}", ["{{ r[0] }}", "{{ r[1] }}", "{{ r[2] }}", "{{ r[3] }}"], "{%tr endfor %}"],
+        nowrap=frozenset({0, 2}),
+    )
+    b.p("当选人员", style="公文-表格标题行", keep_next=True, before=4, after=2)
+    b.table(
+        [w for w, _, _ in FILING_PEOPLE],
+        [h for _, h, _ in FILING_PEOPLE],
+        ["{%tr for p in people %}", [v for _, _, v in FILING_PEOPLE], "{%tr endfor %}"],
+        nowrap=frozenset({0, 2, 3, 4}),
+    )
+    b.p("", style="公文-表后空行")
+    b.p("{{ statement }}", keep_next=True)
+    b.p("{{ reporter }}", style="公文-签名", keep_next=True, before=6)
+    b.p("{{ receiver }}", style="公文-签名", keep_next=True, before=6)
+    last = b.p("{{ date_text }}", style="公文-签名", align=WD_ALIGN_PARAGRAPH.RIGHT)
+    last.paragraph_format.keep_with_next = False
+    return b
+
+
 def roster_sheet() -> Builder:
     """当选人员花名册: landscape, one row per person (the same rows as 当选人员花名册.xlsx)."""
     b = Builder("当选人员花名册")
@@ -1584,6 +1622,7 @@ TEMPLATES = {
     "主持词.docx": script_doc,
     "选举结果报告单.docx": report_form,
     "当选人员花名册.docx": roster_sheet,
+    "备案表.docx": filing_form,
     # files: bodies
     # files: party
     "公推推荐结果.docx": recommendation_result,

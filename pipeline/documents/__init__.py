@@ -100,6 +100,7 @@ GENRE = {
     "script": "主持词",
     "report_form": "报告",
     "roster": "名册",
+    "filing": "备案表",
     # genres: bodies
     # genres: party
     "gongtui_recommend": "公告",
@@ -399,6 +400,19 @@ KINDS: list[DocumentKind] = [
         | reporting.ROSTER_VARIABLES,
         ("当选人员花名册", "花名册"),
         companion=(".xlsx", reporting.roster_xlsx),
+    ),
+    DocumentKind(
+        "filing",
+        33,
+        "备案表",
+        "备案表.docx",
+        "election",
+        "规则配置的 filing（楼栋长、小组长）；计票结果中的当选人；备案机关为 unit.parents 的最后一项；schedule.reported_on",
+        reporting.filing,
+        COMMON_VARIABLES
+        | {"title_lines": NOTICE_VARIABLES["title_lines"], "date_text": "报送日期（schedule.reported_on）"}
+        | reporting.FILING_VARIABLES,
+        ("备案表", "选举结果备案表"),
     ),
     # kinds: the other bodies of the 换届: 监督委员会、小组长、代表、楼栋长→小组长 (issue 14.4)
     # kinds: Party 公推直选 (issue 14.5)
