@@ -58,6 +58,8 @@ def test_agenda_items_times_and_names(tmp_path):
     )
     assert rows[5][2] == "介绍正式候选人（应选主任1名、副主任1名、委员3名），候选人按姓氏笔画排列"
     assert rows[9] == ["9", "至12:00", "秘密写票、投票（12:00投票结束）", "邓志华"]
+    assert rows[8] == ["8", "", "清点、发放选票", "监票人"]  # three names: the role, the names are in item 3
+    assert rows[10] == ["10", "", "开箱清点选票，唱票、计票", "唱票人、计票人"]
     assert rows[11] == ["11", "", "总监票人报告计票结果，主持人宣布选举结果", "周文斌、邓志华"]
 
 

@@ -1292,7 +1292,7 @@ def agenda_doc() -> Builder:
         [12, 20, 92, 32],
         ["序号", "时间", "议程", "负责人"],
         ["{%tr for x in items %}", ["{{ x.no }}", "{{ x.time }}", "{{ x.item }}", "{{ x.by }}"], "{%tr endfor %}"],
-        nowrap=frozenset({0, 1}),
+        nowrap=frozenset({0, 1, 3}),
     )
     return b
 

@@ -299,6 +299,11 @@ def _names(names: list[str]) -> str:
     return "、".join(names)
 
 
+def _in_charge(words: str, names: list[str]) -> str:
+    """The 负责人 cell: up to two names (kept on one line), else the role words (the names are in item 3)."""
+    return _names(names) if len(names) <= 2 else words
+
+
 def _agenda_items(e: Election, rnd: Round, views: list[Contest]) -> list[dict]:
     """The numbered items of the 选举大会, with the time (start, end of voting) and who is in charge."""
     roles = staff_roles(rnd)
@@ -306,7 +311,8 @@ def _agenda_items(e: Election, rnd: Round, views: list[Contest]) -> list[dict]:
     start, end = rnd.staff.get("start") or "", rnd.staff.get("end") or ""
     noun, _ = e.elector
     seats = "；".join(
-        (f"{view.name}：" if e.multi else "") + "、".join(f"{p}{n}名" for p, n in view.seats.items()) for view in views
+        (f"{view.name}：" if len(views) > 1 else "") + "、".join(f"{p}{n}名" for p, n in view.seats.items())
+        for view in views
     )
     staff_text = "；".join(f"{word}{_names(names)}" for word, names in roles.items() if names)
     boxes = [str(b.get("name") or "流动票箱") for b in rnd.data.get("mobile_boxes") or []]
@@ -321,11 +327,11 @@ def _agenda_items(e: Election, rnd: Round, views: list[Contest]) -> list[dict]:
         (
             "监票人当众检查票箱" + ("，流动票箱（" + "、".join(boxes) + "）出发" if boxes else ""),
             "",
-            _names(roles["监票人"]),
+            _in_charge("监票人", roles["监票人"]),
         ),
-        ("清点、发放选票", "", _names(roles["总监票人"] + roles["监票人"])),
+        ("清点、发放选票", "", _in_charge("监票人", roles["总监票人"] + roles["监票人"])),
         ("秘密写票、投票" + (f"（{end}投票结束）" if end else ""), f"至{end}" if end else "", chair),
-        ("开箱清点选票，唱票、计票", "", _names(roles["唱票人"] + roles["计票人"])),
+        ("开箱清点选票，唱票、计票", "", _in_charge("唱票人、计票人", roles["唱票人"] + roles["计票人"])),
         ("总监票人报告计票结果，主持人宣布选举结果", "", _names(roles["总监票人"] + ([chair] if chair else []))),
     ]
     return [{"no": str(i + 1), "item": item, "time": time, "by": by} for i, (item, time, by) in enumerate(items)]
@@ -367,7 +373,7 @@ AGENDA_VARIABLES = {
     "items[].item": "议程内容：宣布开会、到会人数、通过工作人员名单、宣读选举办法、介绍候选人、讲解填写办法、检查票箱、"
     "发票、写票投票、计票、宣布结果",
     "items[].time": "时间：开会为 staff.start，写票投票为 至staff.end；其余为空",
-    "items[].by": "负责人：记录中的主持人、选举委员会主任、监票人、计票人等姓名",
+    "items[].by": "负责人：记录中的主持人、选举委员会主任等姓名（至多两人；多于两人时写职务，如 监票人）",
 }
 
 # --------------------------------------------------------------------------------------------
@@ -423,7 +429,8 @@ def _script_sections(e: Election, rnd: Round, views: list[Contest]) -> list[dict
         (
             "宣布开会",
             [
-                f"各位{noun}：根据{e.law}和有关规定，经{e.committee_name}研究决定，今天召开{e.election_name}{meeting}。",
+                f"各位{noun}：根据{e.law}和有关规定，经{e.committee_name}研究决定，今天召开"
+                + f"{e.election_name}{meeting}。".replace("选举选举", "选举"),
                 f"本次选举登记{noun}{registered}{unit}，今天到会{_figure(present, unit)}，符合选举办法的规定，可以进行选举。"
                 f"现在我宣布，{meeting}开始。",
             ],
