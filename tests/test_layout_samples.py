@@ -33,4 +33,4 @@ def test_with_pdf_the_check_reads_the_pdfs_render_made_instead_of_converting_aga
     sample = SAMPLES / "party-qinghe-branch.yaml"
     run = run_cli("render", str(sample), "-o", str(tmp_path / "out"), "--pdf", "--check-layout")
     assert run.exit_code == 0, run.stdout + run.stderr
-    assert "版式检查：检查了 19 份文书，发现 0 个问题。" in run.stdout
+    assert "版式检查：检查了 21 份文书，发现 0 个问题。" in run.stdout
