@@ -115,7 +115,7 @@ def test_a_failing_unit_does_not_stop_the_others(built):
         line.startswith("[5/6] 青石县/河湾镇/柳林村.yaml 已生成 ") and line.endswith(" 份")
         for line in result.output.splitlines()
     )
-    assert f"错误社区.yaml:28:25  错误  {BAD_ID}" in result.output
+    assert f"错误社区.yaml:29:25  错误  {BAD_ID}" in result.output
     assert "共 6 个单位：已生成 5 个，未通过 1 个" in result.output
 
 
@@ -134,7 +134,7 @@ def test_report_json_lists_every_unit(built):
     failed = units[BAD]
     assert failed["status"] == "failed" and failed["documents"] == [] and failed["folder"] is None
     assert [f["id"] for f in failed["findings"]] == [BAD_ID]
-    assert failed["findings"][0]["severity"] == "error" and failed["findings"][0]["line"] == 28
+    assert failed["findings"][0]["severity"] == "error" and failed["findings"][0]["line"] == 29
     liulin = units["青石县/河湾镇/柳林村.yaml"]
     assert liulin["status"] == "ok" and liulin["folder"] == "青石县/河湾镇/柳林村"
     assert len(liulin["documents"]) == len(list((out / "青石县/河湾镇/柳林村").glob("*.docx")))
@@ -171,7 +171,7 @@ def test_workbook_has_a_row_per_unit_and_per_finding(built):
     assert len(found) == 2
     unit, where, severity, fid, message, basis = found[1]
     assert (unit, severity, fid) == (BAD, "错误", BAD_ID)
-    assert where.endswith("错误社区.yaml:28:25") and "选民名单" in message and "居民委员会组织法" in basis
+    assert where.endswith("错误社区.yaml:29:25") and "选民名单" in message and "居民委员会组织法" in basis
     for sheet in (units, problems):
         assert sheet.freeze_panes == "A2"
         assert sheet.column_dimensions["A"].width >= 30 and sheet.column_dimensions["E"].width >= 8
