@@ -147,6 +147,15 @@ class Publicity:
     article: str
 
 
+@dataclass(frozen=True)
+class Filing:
+    """The elected are filed (备案) with `to` on a 备案表 titled `title`; the body records, it does not review."""
+
+    to: str
+    title: str
+    article: str
+
+
 WomenRemedy = Literal["reserved_seat", "runoff_among_women", "warning"]
 
 
@@ -444,6 +453,8 @@ class Profile:
     voter_roll: VoterRollRule = VoterRollRule()
     # 公推直选's 推荐 stage (`pipeline.gongtui`); None: the profile sets no 推荐 rule.
     recommendation: RecommendationRule | None = None
+    # 备案 of the elected with the 街道/乡镇 (备案表, document 33); None: the profile names no filing.
+    filing: Filing | None = None
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], province: str = "default") -> Profile:
@@ -644,6 +655,13 @@ def _publicity(p: _Section) -> Publicity | None:
     if s is None:
         return None
     return Publicity(days=s.integer("days", low=1) or 1, to=s.text("to", ""), article=s.text("article", ""))
+
+
+def _filing(p: _Section) -> Filing | None:
+    s = p.section("filing", ("to", "title", "article"), nullable=True)
+    if s is None:
+        return None
+    return Filing(to=s.text("to"), title=s.text("title"), article=s.text("article", ""))
 
 
 def _districts(p: _Section) -> DeputyDistricts | None:
@@ -920,6 +938,7 @@ _TOP = ("id", "kind", "legal_basis", "law", "short_law", "applies_from", "applie
 _TOP += ("list_order", "strokes_convention", "preceded_by", "exclusion_reasons", "law_cited", "results_publicity")
 _TOP += ("districts",)
 _TOP += ("body_law",)
+_TOP += ("filing",)
 
 
 def _body_law(p: _Section) -> tuple[tuple[str, str], ...]:
@@ -964,6 +983,7 @@ def build_profile(data: object, province: str = "default") -> Profile | list[Pro
         results_publicity=_publicity(p),
         districts=_districts(p),
         body_law=_body_law(p),
+        filing=_filing(p),
         **sections,
     )
     return problems or profile

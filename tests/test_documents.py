@@ -103,7 +103,7 @@ def test_catalogue_has_every_kind_once_with_its_template():
     ]
     areas = {  # issue 14, each area's kinds after its marker, in its number range
         (11, 19): ["procedure", "election_notice", "voter_card", "proxy"],
-        (21, 39): ["staff", "tally", "ballot_count", "report_form", "roster"],
+        (21, 39): ["staff", "tally", "ballot_count", "agenda", "script", "report_form", "roster", "filing"],
         (61, 69): ["districts", "supplementary_voters", "registration"],
     }
     for (low, high), area in areas.items():

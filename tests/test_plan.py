@@ -48,6 +48,8 @@ def test_meta_of_one_document_of_each_kind():
     assert [(s.kind.key, s.field) for s in documents.skipped] == [
         ("voter_card", "electorate.groups[].voters"),
         ("staff", "rounds[].tellers、rounds[].staff"),
+        ("agenda", "rounds[].tellers、rounds[].staff"),
+        ("script", "rounds[].tellers、rounds[].staff"),
     ]
     first = {}
     for planned in documents:
@@ -58,7 +60,8 @@ def test_meta_of_one_document_of_each_kind():
     assert (
         set(first)
         == {k.key for k in KINDS}
-        - {"invalid", "voter_card", "staff", "districts", "supplementary_voters", "registration"}
+        - {"invalid", "voter_card", "staff", "agenda", "script", "districts", "supplementary_voters", "registration"}
+        - {"filing"}  # the village profile names no 备案表 (tests/test_documents_agenda.py)
         - party
     )
     meta = {key: p.meta for key, p in first.items()}
@@ -115,7 +118,9 @@ def test_skipped_kinds_are_part_of_the_plan_and_only_chooses_kinds():
     election = election_of(sample("party-qinghe-branch"))
     documents = plan(election)
     assert [s.kind.key for s in documents.skipped] == [
-        "results", "certificate", "winner_pledge", "summary", "staff", "ballot_count", "report_form", "roster"
+        "results", "certificate", "winner_pledge", "summary", "staff", "ballot_count", "agenda", "script",
+        "report_form",
+        "roster",
     ]  # fmt: skip
     assert documents.skipped[0].field == "rounds[].votes"
     assert not {p.kind.key for p in documents} & {s.kind.key for s in documents.skipped}

@@ -86,6 +86,8 @@ def test_documents_waiting_for_data_are_skipped_with_the_field(tmp_path):
         "summary",
         "staff",
         "ballot_count",
+        "agenda",
+        "script",
         "report_form",
         "roster",
     }

@@ -1278,6 +1278,39 @@ def ballot_count_report() -> Builder:
     return b
 
 
+def agenda_doc() -> Builder:
+    """选举大会议程: the meeting's facts, then a numbered table of items with time and who is in charge."""
+    b = Builder("选举大会议程")
+    b.title()
+    b.ctl("{%p if subtitle %}")
+    b.p("{{ subtitle }}", style="公文-文号")
+    b.ctl("{%p endif %}")
+    b.ctl("{%p for m in meta %}")
+    b.p("{{ m }}", first_chars=2)
+    b.ctl("{%p endfor %}")
+    b.table(
+        [12, 20, 92, 32],
+        ["序号", "时间", "议程", "负责人"],
+        ["{%tr for x in items %}", ["{{ x.no }}", "{{ x.time }}", "{{ x.item }}", "{{ x.by }}"], "{%tr endfor %}"],
+        nowrap=frozenset({0, 1, 3}),
+    )
+    return b
+
+
+def script_doc() -> Builder:
+    """主持词: the chair's lines under the items of the 议程."""
+    b = Builder("主持词")
+    b.title()
+    b.p("{{ subtitle }}", style="公文-文号")
+    b.ctl("{%p for sec in sections %}")
+    b.p("{{ sec.heading }}", style="公文-一级标题", keep_next=True)
+    b.ctl("{%p for line in sec.lines %}")
+    b.p("{{ line }}")
+    b.ctl("{%p endfor %}")
+    b.ctl("{%p endfor %}")
+    return b
+
+
 REPORT_PEOPLE = [
     (28, "职务", "{{ p.post }}"),
     (20, "姓名", "{{ p.name }}"),
@@ -1325,6 +1358,44 @@ def report_form() -> Builder:
     b.p("", style="公文-表后空行")
     b.p("{{ reporter }}", style="公文-签名", keep_next=True)
     b.p("{{ contact }}", style="公文-签名", keep_next=True)
+    last = b.p("{{ date_text }}", style="公文-签名", align=WD_ALIGN_PARAGRAPH.RIGHT)
+    last.paragraph_format.keep_with_next = False
+    return b
+
+
+FILING_PEOPLE = [
+    (12, "序号", "{{ p.no }}"),
+    (34, "职务", "{{ p.post }}"),
+    (22, "姓名", "{{ p.name }}"),
+    (14, "性别", "{{ p.gender }}"),
+    (14, "年龄", "{{ p.age }}"),
+    (30, "政治面貌", "{{ p.politics }}"),
+    (30, "文化程度", "{{ p.education }}"),
+]
+
+
+def filing_form() -> Builder:
+    """备案表: one page, the unit's facts as a 4-column form, the elected, then both seals."""
+    b = Builder("备案表")
+    b.title()
+    b.p("{{ to }}", first_chars=0, align=WD_ALIGN_PARAGRAPH.LEFT)
+    b.table(
+        [30, 48, 30, 48],
+        ["项目", "情况", "项目", "情况"],
+        ["{%tr for r in rows %}", ["{{ r[0] }}", "{{ r[1] }}", "{{ r[2] }}", "{{ r[3] }}"], "{%tr endfor %}"],
+        nowrap=frozenset({0, 2}),
+    )
+    b.p("当选人员", style="公文-表格标题行", keep_next=True, before=4, after=2)
+    b.table(
+        [w for w, _, _ in FILING_PEOPLE],
+        [h for _, h, _ in FILING_PEOPLE],
+        ["{%tr for p in people %}", [v for _, _, v in FILING_PEOPLE], "{%tr endfor %}"],
+        nowrap=frozenset({0, 2, 3, 4}),
+    )
+    b.p("", style="公文-表后空行")
+    b.p("{{ statement }}", keep_next=True)
+    b.p("{{ reporter }}", style="公文-签名", keep_next=True, before=6)
+    b.p("{{ receiver }}", style="公文-签名", keep_next=True, before=6)
     last = b.p("{{ date_text }}", style="公文-签名", align=WD_ALIGN_PARAGRAPH.RIGHT)
     last.paragraph_format.keep_with_next = False
     return b
@@ -1547,8 +1618,11 @@ TEMPLATES = {
     "选举工作人员名单公告.docx": staff_notice,
     "计票单.docx": tally_sheet,
     "选票清点报告.docx": ballot_count_report,
+    "选举大会议程.docx": agenda_doc,
+    "主持词.docx": script_doc,
     "选举结果报告单.docx": report_form,
     "当选人员花名册.docx": roster_sheet,
+    "备案表.docx": filing_form,
     # files: bodies
     # files: party
     "公推推荐结果.docx": recommendation_result,

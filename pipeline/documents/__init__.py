@@ -96,8 +96,11 @@ GENRE = {
     "staff": "公告",
     "tally": "计票单",
     "ballot_count": "报告",
+    "agenda": "议程",
+    "script": "主持词",
     "report_form": "报告",
     "roster": "名册",
+    "filing": "备案表",
     # genres: bodies
     # genres: party
     "gongtui_recommend": "公告",
@@ -348,6 +351,29 @@ KINDS: list[DocumentKind] = [
         ("选票清点报告", "清点报告"),
     ),
     DocumentKind(
+        "agenda",
+        24,
+        "选举大会议程",
+        "选举大会议程.docx",
+        "election",
+        "rounds[].staff（主持人 chair、start、end、总监票人、计票人、唱票人）和 tellers；每个选举日一份",
+        dayof.agenda,
+        COMMON_VARIABLES | {"title_lines": NOTICE_VARIABLES["title_lines"]} | dayof.AGENDA_VARIABLES,
+        ("选举大会议程", "大会议程", "议程"),
+    ),
+    DocumentKind(
+        "script",
+        25,
+        "主持词",
+        "主持词.docx",
+        "election",
+        "rounds[].staff（主持人、工作人员）、正式候选人（按选票顺序）、electorate.registered；已投票时填入发出、收回选票和"
+        "当选人，否则留“____”当场填写；每个选举日一份",
+        dayof.script,
+        COMMON_VARIABLES | {"title_lines": NOTICE_VARIABLES["title_lines"]} | dayof.SCRIPT_VARIABLES,
+        ("主持词", "大会主持词"),
+    ),
+    DocumentKind(
         "report_form",
         31,
         "选举结果报告单",
@@ -374,6 +400,19 @@ KINDS: list[DocumentKind] = [
         | reporting.ROSTER_VARIABLES,
         ("当选人员花名册", "花名册"),
         companion=(".xlsx", reporting.roster_xlsx),
+    ),
+    DocumentKind(
+        "filing",
+        33,
+        "备案表",
+        "备案表.docx",
+        "election",
+        "规则配置的 filing（楼栋长、小组长）；计票结果中的当选人；备案机关为 unit.parents 的最后一项；schedule.reported_on",
+        reporting.filing,
+        COMMON_VARIABLES
+        | {"title_lines": NOTICE_VARIABLES["title_lines"], "date_text": "报送日期（schedule.reported_on）"}
+        | reporting.FILING_VARIABLES,
+        ("备案表", "选举结果备案表"),
     ),
     # kinds: the other bodies of the 换届: 监督委员会、小组长、代表、楼栋长→小组长 (issue 14.4)
     # kinds: Party 公推直选 (issue 14.5)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..model import Contest, Round
 from ..outcome import ContestOutcome, RoundResult
 from ..words import ASSEMBLY, ROUND_NAMES
+from .before import validity_lines
 from .common import (
     Election,
     Instance,
@@ -274,4 +275,235 @@ BALLOT_COUNT_VARIABLES = {
     "rows": "清点结果各行（列表），每项为 [项目, 张数]：发出、收回（及各流动票箱）、有效、无效、弃权",
     "verdict": "收回与发出选票的比较和本次投票是否有效",
     "signers": "签名行（列表）：总监票人、监票人、计票人，括号内为记录中的姓名",
+}
+
+# --------------------------------------------------------------------------------------------
+# 24 选举大会议程
+# --------------------------------------------------------------------------------------------
+
+
+def _meeting_days(e: Election) -> list[tuple[str | None, list[tuple[int, Contest, Round]]]]:
+    """(date, [(contest index, contest, staff round)]) of each voting day: the first rounds that name their staff,
+    grouped by the day they are held on (a contest's first-round `date`, else schedule.election_day)."""
+    days: dict[str | None, list[tuple[int, Contest, Round]]] = {}
+    for index, view in enumerate(e.views):
+        rnd = _staff_round(view)
+        if rnd is None or rnd.type != "first":
+            continue
+        day = rnd.data.get("date") or e.schedule.get("election_day")
+        days.setdefault(str(day) if day else None, []).append((index, view, rnd))
+    return list(days.items())
+
+
+def _names(names: list[str]) -> str:
+    return "、".join(names)
+
+
+def _in_charge(words: str, names: list[str]) -> str:
+    """The 负责人 cell: up to two names (kept on one line), else the role words (the names are in item 3)."""
+    return _names(names) if len(names) <= 2 else words
+
+
+def _agenda_items(e: Election, rnd: Round, views: list[Contest]) -> list[dict]:
+    """The numbered items of the 选举大会, with the time (start, end of voting) and who is in charge."""
+    roles = staff_roles(rnd)
+    chair = rnd.staff.get("chair") or ""
+    start, end = rnd.staff.get("start") or "", rnd.staff.get("end") or ""
+    noun, _ = e.elector
+    seats = "；".join(
+        (f"{view.name}：" if len(views) > 1 else "") + "、".join(f"{p}{n}名" for p, n in view.seats.items())
+        for view in views
+    )
+    staff_text = "；".join(f"{word}{_names(names)}" for word, names in roles.items() if names)
+    boxes = [str(b.get("name") or "流动票箱") for b in rnd.data.get("mobile_boxes") or []]
+    committee_chair = e.committee.get("chair") or ""
+    items = [
+        (f"宣布{_assembly(e)}开始", start, chair),
+        (f"报告应到会{noun}人数和实到会人数，宣布会议有效", "", chair),
+        (f"通过选举工作人员名单：{staff_text}", "", chair),
+        ("宣读选举办法", "", committee_chair or e.committee_name),
+        (f"介绍正式候选人（应选{seats}），候选人按{e.order_words}排列", "", committee_chair or e.committee_name),
+        ("讲解选票填写办法和注意事项", "", chair),
+        (
+            "监票人当众检查票箱" + ("，流动票箱（" + "、".join(boxes) + "）出发" if boxes else ""),
+            "",
+            _in_charge("监票人", roles["监票人"]),
+        ),
+        ("清点、发放选票", "", _in_charge("监票人", roles["总监票人"] + roles["监票人"])),
+        ("秘密写票、投票" + (f"（{end}投票结束）" if end else ""), f"至{end}" if end else "", chair),
+        ("开箱清点选票，唱票、计票", "", _in_charge("唱票人、计票人", roles["唱票人"] + roles["计票人"])),
+        ("总监票人报告计票结果，主持人宣布选举结果", "", _names(roles["总监票人"] + ([chair] if chair else []))),
+    ]
+    return [{"no": str(i + 1), "item": item, "time": time, "by": by} for i, (item, time, by) in enumerate(items)]
+
+
+def agenda(e: Election) -> list[Instance]:
+    days = _meeting_days(e)
+    if not days:
+        raise Waiting("rounds[].tellers、rounds[].staff", "记录中还没有大会主持人、监票人、计票人等选举工作人员")
+    out = []
+    for day, held in days:
+        views = [view for _, view, _ in held]
+        rnd = held[0][2]
+        where = "、".join(view.name for view in views) if e.multi and len(days) > 1 else ""
+        place = "、".join(dict.fromkeys(e.place_of(v) for v in views if e.place_of(v))) if e.multi else e.place
+        start = rnd.staff.get("start") or ""
+        ctx = common_context(e) | {
+            "title_lines": split_title(titled(e.election_name, f"{_assembly(e)}议程")),
+            "subtitle": f"（{where}）" if where else "",
+            "meta": [
+                "时间："
+                + cdate(day, blank="　　年　月　日")
+                + (f" {start}" if start else "")
+                + "　　主持人："
+                + (rnd.staff.get("chair") or "　　　　"),
+                "地点：" + (place or "　　　　　　"),
+            ],
+            "items": _agenda_items(e, rnd, views),
+        }
+        out.append(Instance(where, ctx))
+    return out
+
+
+AGENDA_VARIABLES = {
+    "subtitle": "副标题：各选举日分列时为该日的场次，如 （1号楼、2号楼）；否则为空",
+    "meta": "会议信息各行（列表）：时间（日期和 staff.start）、地点、主持人（staff.chair）",
+    "items": "议程各项（列表），每项：",
+    "items[].no": "序号",
+    "items[].item": "议程内容：宣布开会、到会人数、通过工作人员名单、宣读选举办法、介绍候选人、讲解填写办法、检查票箱、"
+    "发票、写票投票、计票、宣布结果",
+    "items[].time": "时间：开会为 staff.start，写票投票为 至staff.end；其余为空",
+    "items[].by": "负责人：记录中的主持人、选举委员会主任等姓名（至多两人；多于两人时写职务，如 监票人）",
+}
+
+# --------------------------------------------------------------------------------------------
+# 25 主持词
+# --------------------------------------------------------------------------------------------
+
+BLANK = "____"
+
+
+def _figure(value: object, unit: str) -> str:
+    """A figure of the day (到会人数, 发出选票): the record's when counted, else a blank to fill by hand."""
+    return f"{value}{unit}" if value is not None else f"{BLANK}{unit}"
+
+
+def _marking(e: Election) -> str:
+    if e.kind == "party_branch" or e.method == "party_meeting":
+        return "赞成的，在候选人姓名右侧“赞成”栏内划“○”；不赞成的，在“不赞成”栏内划“○”；弃权的，在“弃权”栏内划“○”。"
+    return "赞成的，在候选人姓名右侧的符号栏内划“○”；不赞成的，划“×”；弃权的，不划任何符号；另选他人的，在“另选人”栏内写上其姓名，并在右侧划“○”。"
+
+
+def _elected_text(e: Election, views: list[Contest]) -> str:
+    """当选主任：王建国；当选委员：… from the count, else blanks to fill in."""
+    parts = []
+    for view, result in e.pairs():
+        if view not in views:
+            continue
+        for post in view.seats:
+            names = result.elected.get(post, [])
+            parts.append(f"{view.name if e.multi else ''}{post}当选人：{'、'.join(names) if names else BLANK * 2}")
+    return "；".join(parts)
+
+
+def _script_sections(e: Election, rnd: Round, views: list[Contest]) -> list[dict]:
+    """The chair's lines, item by item of the 议程, with the record's names and the figures known so far."""
+    roles = staff_roles(rnd)
+    noun, unit = e.elector
+    meeting = _assembly(e)
+    registered = sum(int((v.data.get("electorate") or {}).get("registered") or 0) for v in views)
+    b = rnd.ballots
+    present = rnd.data.get("participants", b.get("returned"))
+    committee_chair = e.committee.get("chair") or ""
+    reader = f"{e.committee_name}主任{committee_chair}同志" if committee_chair else f"{e.committee_name}负责人"
+    staff_text = "；".join(f"{word}：{_names(names)}" for word, names in roles.items() if names)
+    candidates = []
+    for view in views:
+        for post, seats in view.seats.items():
+            names = e.sort([c["name"] for _, c in view.formal_candidates(post)])
+            where = view.name if e.multi else ""
+            candidates.append(f"{where}{post}应选{seats}名，正式候选人{len(names)}名：{'、'.join(names) or BLANK}。")
+    end = rnd.staff.get("end")
+    chief = "".join(roles["总监票人"]) or "总监票人"
+    sections = [
+        (
+            "宣布开会",
+            [
+                f"各位{noun}：根据{e.law}和有关规定，经{e.committee_name}研究决定，今天召开"
+                + f"{e.election_name}{meeting}。".replace("选举选举", "选举"),
+                f"本次选举登记{noun}{registered}{unit}，今天到会{_figure(present, unit)}，符合选举办法的规定，可以进行选举。"
+                f"现在我宣布，{meeting}开始。",
+            ],
+        ),
+        (
+            "通过选举工作人员名单",
+            [
+                f"经{e.committee_name}提名，本次选举的工作人员为：{staff_text}。以上人员均不是候选人及其近亲属。",
+                "同意的请举手。……不同意的请举手。……弃权的请举手。……名单获得通过。",
+            ],
+        ),
+        ("宣读选举办法", [f"请{reader}宣读选举办法。", "选举办法规定：" + validity_lines(e)[0]]),
+        ("介绍正式候选人", [f"正式候选人按{e.order_words}排列。", *candidates]),
+        (
+            "讲解选票填写办法",
+            [
+                _marking(e),
+                "每一职位划“○”的人数多于应选名额的，该职位的选票无效。不能书写选票的，可以委托本人信任的人（候选人除外）代写。",
+            ],
+        ),
+        (
+            "检查票箱、发放选票",
+            [
+                "请监票人" + (f"{_names(roles['监票人'])}同志" if roles["监票人"] else "") + "当众检查票箱。",
+                f"请监票人、计票人清点并发放选票。本次发出选票{_figure(b.get('issued'), '张')}。",
+            ],
+        ),
+        (
+            "写票、投票",
+            [
+                "请大家到秘密写票处写票，写好后按顺序投票。" + (f"投票于{end}结束。" if end else ""),
+            ],
+        ),
+        (
+            "开箱计票",
+            [
+                f"投票结束，请监票人、计票人当众开箱清点选票。收回选票{_figure(b.get('returned'), '张')}，"
+                "等于或少于发出选票数的，本次投票有效。请唱票人、计票人当众唱票、计票。",
+            ],
+        ),
+        (
+            "宣布选举结果",
+            [
+                f"请总监票人{chief}同志报告计票结果。",
+                f"根据计票结果，我宣布：{_elected_text(e, views)}。{meeting}各项议程已经完成，现在我宣布，{meeting}闭幕。",
+            ],
+        ),
+    ]
+    return [{"heading": f"{numeral(i + 1)}、{h}", "lines": lines} for i, (h, lines) in enumerate(sections)]
+
+
+def script(e: Election) -> list[Instance]:
+    days = _meeting_days(e)
+    if not days:
+        raise Waiting("rounds[].tellers、rounds[].staff", "记录中还没有大会主持人、监票人、计票人等选举工作人员")
+    out = []
+    for _day, held in days:
+        views = [view for _, view, _ in held]
+        rnd = held[0][2]
+        where = "、".join(view.name for view in views) if e.multi and len(days) > 1 else ""
+        chair = rnd.staff.get("chair") or "　　　　"
+        ctx = common_context(e) | {
+            "title_lines": split_title(titled(e.election_name, f"{_assembly(e)}主持词")),
+            "subtitle": f"（{where + '·' if where else ''}主持人：{chair}）",
+            "sections": _script_sections(e, rnd, views),
+        }
+        out.append(Instance(where, ctx))
+    return out
+
+
+SCRIPT_VARIABLES = {
+    "subtitle": "副标题：（场次·）主持人（staff.chair）",
+    "sections": "主持词各部分（列表，顺序同选举大会议程），每项：",
+    "sections[].heading": "小标题，如 一、宣布开会",
+    "sections[].lines": "主持人的话（列表）：记录中的姓名和数字；投票前未知的数字为“____人”“____张”，当场填写",
 }

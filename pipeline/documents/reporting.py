@@ -219,3 +219,56 @@ ROSTER_VARIABLES = {
     "people[].workplace": "工作单位及职务",
     "reporter": "填报单位（盖章）",
 }
+
+
+# --------------------------------------------------------------------------------------------
+# 33 备案表
+# --------------------------------------------------------------------------------------------
+
+
+FILING_FIELDS = ("post", "name", "gender", "age", "politics", "education")
+
+
+def filing(e: Election) -> list[Instance]:
+    """The 备案表 the profile names (`filing`): one page to the 街道/乡镇, which files and does not review."""
+    f = e.profile.filing
+    if f is None:
+        return []
+    people = _elected_or_wait(e)
+    s = e.stats
+    noun, unit = e.elector
+    to = township(e) if e.unit.get("parents") else f.to
+    rows = [
+        ["单位", e.unit_name, "选举组织", e.body],
+        ["届次", e.term or DASH, "选举日期", cdate(e.schedule.get("election_day"), blank=DASH)],
+        ["选举方式", METHOD_TEXT.get(e.method or "", DASH), "应选名额", _seats_text(e) or DASH],
+        [f"登记{noun}", f"{s.registered}{unit}", "参加投票", f"{s.participants}{unit}"],
+    ]
+    ctx = common_context(e) | {
+        "title_lines": split_title(titled(e.election_name, f.title)),
+        "to": f"备案机关：{to}",
+        "rows": rows,
+        "people": [{"no": str(i + 1)} | {k: p[k] for k in FILING_FIELDS} for i, p in enumerate(people)],
+        "statement": f"以上{len(people)}名人员经{e.election_name}依法选举产生，现报{to}备案。",
+        "reporter": f"报送单位（盖章）：{e.signatory}",
+        "receiver": f"备案机关（盖章）：{to}　　备案登记人：",
+        "date_text": e.date("reported_on"),
+    }
+    return [Instance("", ctx)]
+
+
+FILING_VARIABLES = {
+    "to": "备案机关，如 备案机关：新城街道（unit.parents 的最后一项；没有时为规则配置 filing.to）",
+    "rows": "基本情况各行（列表），每行 4 格 [项目, 数值, 项目, 数值]：单位、组织、届次、日期、方式、名额、登记、参加投票",
+    "people": "当选人员（列表，按场次、职位），每项：",
+    "people[].no": "序号",
+    "people[].post": "职务（多场次时带场次名，如 1号楼楼栋长）",
+    "people[].name": "姓名",
+    "people[].gender": "性别",
+    "people[].age": "选举日的周岁年龄",
+    "people[].politics": "政治面貌",
+    "people[].education": "文化程度",
+    "statement": "报备案的说明：人数、选举名称、备案机关",
+    "reporter": "报送单位（盖章）",
+    "receiver": "备案机关（盖章）和备案登记人",
+}
