@@ -351,7 +351,7 @@ def test_unreadable_package_exits_2(tmp_path):
     junk = tmp_path / "junk.zip"
     junk.write_bytes(b"PK\x03\x04 not really a zip")
     run = run_cli("verify", str(junk))
-    assert run.exit_code == 2 and "不是有效的 zip" in run.stderr
+    assert run.exit_code == 2 and f"数据包 {junk} 不完整：zip 文件末尾的文件目录缺失" in run.stderr
     run = run_cli("verify", str(tmp_path / "none.zip"))
     assert run.exit_code == 2 and "找不到数据包" in run.stderr
 

@@ -201,7 +201,7 @@ def test_a_fifo_given_as_the_package_is_refused_without_hanging(tmp_path):
     )
     assert time.monotonic() - start < SECONDS
     assert run.returncode == 2
-    assert f"{fifo} 不是普通文件（是命名管道、设备或套接字），不是数据包（.zip），未读取。" in run.stderr
+    assert f"{fifo} 不是普通文件（是命名管道、设备或套接字），也不是文件夹，不是数据包，未读取。" in run.stderr
 
 
 def test_a_member_over_the_size_cap_is_not_read(tmp_path, monkeypatch):

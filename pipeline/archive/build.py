@@ -20,7 +20,7 @@ from .collect import collect
 from .contents import package_files
 from .errors import ArchiveError, NothingToArchive, PackageExists
 from .items import ArchiveEvent, ArchiveResult, Doc, Input, Item, Unit
-from .layout import tree_key, write_zip, zip_time
+from .layout import is_package_folder, is_zip_name, tree_key, write_folder, write_zip, zip_time
 from .settings import DEFAULT_FONDS, ArchiveSettings, dang_hao
 
 __all__ = ["build_package", "DiskFull", "clean_leftovers", "WORK_MARK"]
@@ -46,7 +46,8 @@ def build_package(
     made_on: dt.date | None = None,
     progress: Callable[[ArchiveEvent], None] | None = None,
 ) -> ArchiveResult:
-    """Convert, describe, number and package the documents of `source` into the zip `package`.
+    """Convert, describe, number and package the documents of `source` into `package`: a folder, or a zip
+    when its name ends in ``.zip``.
 
     `source`: a batch output folder (with report.json) or a render output folder (then `record`
     names its record). `records`: the records folder when report.json's source has moved.
@@ -94,7 +95,8 @@ def build_package(
         entries = package_files(data, items, settings, result, made_on or dt.date.today())
         tell("写入数据包", 0, len(entries))
         stamp = zip_time([it.doc.date for it in items])
-        write_zip(entries, package, stamp, force, lambda done: tell("写入数据包", done, len(entries)), temp_dir=work)
+        writer = write_zip if is_zip_name(package) else write_folder
+        writer(entries, package, stamp, force, lambda done: tell("写入数据包", done, len(entries)), temp_dir=work)
     except _NoSpace:
         full = True
     except OSError as exc:
@@ -217,9 +219,21 @@ def _check_places(source: str, package: str, force: bool) -> str:
     blocker = fsutil.file_in_path(os.path.dirname(package))
     if blocker is not None:
         raise ArchiveError(f"无法写入数据包 {package}：路径中的 {blocker} 是文件，不是文件夹。")
-    if os.path.isdir(package):
-        raise ArchiveError(f"{package} 是文件夹；请给出数据包文件名，如 青石县.zip。")
-    if not force and os.path.exists(package):
+    if is_zip_name(package):
+        if os.path.isdir(package):
+            raise ArchiveError(
+                f"{package} 是文件夹；zip 数据包请给出文件名，如 青石县.zip（不以 .zip 结尾时生成文件夹）。"
+            )
+    elif os.path.lexists(package) and not os.path.isdir(package):
+        raise ArchiveError(f"{package} 是文件，不是文件夹；文件夹数据包请换一个名称，zip 数据包的名称应以 .zip 结尾。")
+    elif os.path.isdir(package) and force and not is_package_folder(package) and os.listdir(package):
+        raise ArchiveError(
+            f"{package} 是已有的文件夹，但不是 huanjie 生成的数据包（没有 manifest-sha256.txt），"
+            "即使加了 --force 也不覆盖；请换一个数据包名称。"
+        )
+    if not is_zip_name(package) and os.path.abspath(source) in (package, *[str(p) for p in Path(package).parents]):
+        raise ArchiveError(f"数据包 {package} 不能写在要归档的文件夹 {source} 里面；请写到它的外面。")
+    if not force and os.path.lexists(package):
         raise PackageExists(package)
     return package
 

@@ -6,6 +6,7 @@ message), run in a fixed order so that the report reads the same every time.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import io
 import json
@@ -16,7 +17,7 @@ import zipfile
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import IO, Any
 from xml.etree import ElementTree
 
 from ..fsutil import os_reason
@@ -88,6 +89,17 @@ class _TooLarge(Exception):
     """A member is bigger than what may be read of it."""
 
 
+@dataclass
+class _Member:
+    """One file of a package: its "/"-separated name, size (as the zip's directory or the folder says), packed size."""
+
+    name: str
+    size: int
+    packed: int
+    info: zipfile.ZipInfo | None = None  # a zip member
+    path: str = ""  # a file of a folder package
+
+
 class _Reader:
     """The package's files: every digest computed in one streamed pass, the bytes of small files kept.
 
@@ -98,33 +110,36 @@ class _Reader:
 
     KEEP = 4 << 20
 
-    def __init__(self, archive: zipfile.ZipFile):
-        self.archive = archive
+    def __init__(self, opener: Callable[[Any], IO[bytes]]):
+        self.opener = opener  # zip member or file → a binary stream
         self.digests: dict[str, dict[str, str]] = {}
         self.sizes: dict[str, int] = {}
         self.cache: dict[str, bytes] = {}
-        self.infos: dict[str, zipfile.ZipInfo] = {}
+        self.members: dict[str, _Member] = {}
 
-    def scan(self, info: zipfile.ZipInfo) -> None:
+    def _open(self, member: _Member) -> IO[bytes]:
+        return self.opener(member.info if member.info is not None else member.path)
+
+    def scan(self, member: _Member) -> None:
         hashers = {"sha256": hashlib.sha256(), "sm3": sm3.new()}
         size = 0
-        limit = min(MEMBER_LIMIT, max(RATIO_FLOOR, RATIO_LIMIT * max(info.compress_size, 1)))
-        keep = info.file_size <= self.KEEP and not info.filename.endswith((".pdf", ".docx"))
+        limit = min(MEMBER_LIMIT, max(RATIO_FLOOR, RATIO_LIMIT * max(member.packed, 1)))
+        keep = member.size <= self.KEEP and not member.name.endswith((".pdf", ".docx"))
         parts = []
-        with self.archive.open(info) as handle:
+        with self._open(member) as handle:
             for chunk in iter(lambda: handle.read(1 << 20), b""):
                 size += len(chunk)
-                if size > limit:  # the central directory lied about the size
+                if size > limit:  # the central directory lied about the size (or a folder's file grew)
                     raise _TooLarge(f"解压后超过 {_mb(limit)}（超过大小或压缩比的上限），未读完（疑似“zip 炸弹”）")
                 for h in hashers.values():
                     h.update(chunk)
                 if keep:
                     parts.append(chunk)
-        self.digests[info.filename] = {k: h.hexdigest() for k, h in hashers.items()}
-        self.sizes[info.filename] = size
-        self.infos[info.filename] = info
+        self.digests[member.name] = {k: h.hexdigest() for k, h in hashers.items()}
+        self.sizes[member.name] = size
+        self.members[member.name] = member
         if keep:
-            self.cache[info.filename] = b"".join(parts)
+            self.cache[member.name] = b"".join(parts)
 
     def __contains__(self, name: object) -> bool:
         return name in self.digests
@@ -144,8 +159,66 @@ class _Reader:
             return self.cache[name]
         if not self.fits(name):
             raise _TooLarge(self.too_large(name).message)
-        with self.archive.open(self.infos[name]) as handle:
+        with self._open(self.members[name]) as handle:
             return handle.read(self.limit(name) + 1)
+
+
+def _open_no_follow(path: str) -> IO[bytes]:
+    """A folder package's file, never through a symbolic link (O_NOFOLLOW), never blocking on a FIFO."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "不是普通文件")
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+class _FolderReader(_Reader):
+    """A folder package: its regular files, walked without following links; links and special files are problems."""
+
+    def __init__(self, root: str):
+        super().__init__(_open_no_follow)
+        self.root = root
+        self.found: list[Problem] = []
+
+    def walk(self) -> list[_Member]:
+        members = []
+        for folder, dirs, files in os.walk(self.root, followlinks=False):
+            rel_folder = os.path.relpath(folder, self.root)
+            for name in sorted(dirs + files):
+                path = os.path.join(folder, name)
+                rel = name if rel_folder == "." else f"{rel_folder.replace(os.sep, '/')}/{name}"
+                try:
+                    info = os.lstat(path)
+                except OSError as exc:
+                    self.found.append(Problem(rel, f"无法读取（{os_reason(exc)}）"))
+                    continue
+                if stat.S_ISLNK(info.st_mode):
+                    self.found.append(Problem(rel, _link_message(path)))
+                    if name in dirs:
+                        dirs.remove(name)
+                elif stat.S_ISDIR(info.st_mode):
+                    continue
+                elif not stat.S_ISREG(info.st_mode):
+                    self.found.append(
+                        Problem(rel, "不是普通文件（是命名管道、设备或套接字），数据包中不得有这类文件；未读取")
+                    )
+                elif "\\" in name:
+                    self.found.append(Problem(rel, "文件名中有反斜杠“\\”，在 Windows 上无法还原；未读取"))
+                else:
+                    members.append(_Member(rel, info.st_size, info.st_size, path=path))
+        members.sort(key=lambda m: m.name)
+        return members
+
+
+def _link_message(path: str) -> str:
+    try:
+        target = os.readlink(path)
+    except OSError:
+        target = "?"
+    return f"是符号链接（指向 {target}），数据包中不得有符号链接（移交时可能丢失或指向包外的文件）；未跟随、未读取"
 
 
 @dataclass
@@ -158,42 +231,74 @@ class _Item:
 
 
 def verify_package(path: str, progress: Callable[[int, int], None] | None = None) -> VerifyResult:
-    """Re-hash every file of the package and check its layout, PDF/A claims and metadata.
+    """Re-hash every file of the package (a folder or a zip) and check its layout, PDF/A and metadata.
 
-    Raises `PackageUnreadable` when `path` is not a readable zip; every other problem is a
-    `Problem` (file, Chinese message) in the result. Large files are streamed, not held in memory.
+    Raises `PackageUnreadable` when `path` is neither a folder nor a readable zip; every other problem is a
+    `Problem` (file, Chinese message) in the result. Large files are streamed, not held in memory; nothing is
+    extracted or written outside a temporary folder.
     """
     result = VerifyResult(package=path)
     try:
         kind = os.stat(path).st_mode
-        if not (stat.S_ISREG(kind) or stat.S_ISDIR(kind)):  # a FIFO or a device: opening it could block forever
-            raise PackageUnreadable(f"{path} 不是普通文件（是命名管道、设备或套接字），不是数据包（.zip），未读取。")
-        archive = zipfile.ZipFile(path)
     except FileNotFoundError:
         raise PackageUnreadable(f"找不到数据包 {path}。") from None
-    except IsADirectoryError:
-        raise PackageUnreadable(f"{path} 是文件夹，不是数据包（.zip）。") from None
+    except OSError as exc:
+        raise PackageUnreadable(f"无法读取数据包 {path}（{os_reason(exc)}）。") from None
+    if stat.S_ISDIR(kind):
+        files = _FolderReader(path)
+        _verify(files, files.walk(), [], result, progress)
+        return result
+    if not stat.S_ISREG(kind):  # a FIFO or a device: opening it could block forever
+        raise PackageUnreadable(f"{path} 不是普通文件（是命名管道、设备或套接字），也不是文件夹，不是数据包，未读取。")
+    try:
+        archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        reason = (
-            os_reason(exc)
-            if isinstance(exc, OSError) and exc.errno
-            else "文件内容不是 zip 格式，可能已损坏或误选了其他文件"
-        )
-        raise PackageUnreadable(f"无法读取数据包 {path}：不是有效的 zip 文件（{reason}）。") from None
+        raise PackageUnreadable(_unreadable_zip(path, exc)) from None
     with archive:
-        _verify(archive, result, progress)
+        infos = [i for i in archive.infolist() if not i.is_dir()]
+        found, unsafe = _check_entries(infos)  # before anything is hashed: a repeated entry is read at most once
+        members = [_Member(i.filename, i.file_size, i.compress_size, info=i) for i in infos]
+        safe = [m for m in members if id(m.info) not in unsafe]
+        _verify(_Reader(archive.open), members, found, result, progress, safe)
     return result
 
 
-def _verify(archive: zipfile.ZipFile, result: VerifyResult, progress: Callable[[int, int], None] | None) -> None:
-    infos = [i for i in archive.infolist() if not i.is_dir()]
-    names = [i.filename for i in infos]
+def _unreadable_zip(path: str, exc: Exception) -> str:
+    """The Chinese message for a file that zipfile cannot open: truncated, not a zip, or unreadable."""
+    if isinstance(exc, OSError) and exc.errno:
+        return f"无法读取数据包 {path}：{os_reason(exc)}。"
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(4)
+            handle.seek(0, os.SEEK_END)
+            size = handle.tell()
+            handle.seek(max(0, size - 65557))
+            tail = handle.read()
+    except OSError:
+        head, tail = b"", b""
+    if head == b"PK\x03\x04" and b"PK\x05\x06" not in tail:
+        return (
+            f"数据包 {path} 不完整：zip 文件末尾的文件目录缺失（{_mb(size)}，文件被截断，可能复制或下载没有完成）；"
+            "请重新复制完整的数据包后再校验。"
+        )
+    if head == b"PK\x03\x04":
+        return f"数据包 {path} 已损坏：zip 文件目录无法读取（{exc}）；请重新复制数据包后再校验。"
+    return f"无法读取数据包 {path}：不是有效的 zip 文件（文件内容不是 zip 格式，可能已损坏或误选了其他文件）。"
+
+
+def _verify(
+    files: _Reader,
+    members: list[_Member],
+    found: list[Problem],
+    result: VerifyResult,
+    progress: Callable[[int, int], None] | None,
+    readable: list[_Member] | None = None,
+) -> None:
+    names = [m.name for m in members]
     result.files = len(names)
     problems = result.problems
-    found, unsafe = _check_entries(infos)
-    problems += found  # before anything is hashed: a repeated or overlapping entry is read at most once
-    files = _Reader(archive)
-    problems += _read_all(files, [i for i in infos if id(i) not in unsafe], progress)
+    problems += found
+    problems += _read_all(files, members if readable is None else readable, progress)
     problems += _check_top_files(names)
     problems += _check_manifests(files, names)
     problems += _check_tag_manifests(files)
@@ -227,8 +332,9 @@ def _check_entries(infos: list[zipfile.ZipInfo]) -> tuple[list[Problem], set[int
             problems.append(Problem(name, "在数据包中出现了不止一次"))
             unsafe.add(id(info))
         seen.add(name)
-        if name.startswith("/") or ".." in name.split("/") or "\\" in name:
-            problems.append(Problem(name, "路径不安全（绝对路径或含 ..）"))
+        unsafe_path = _unsafe_path(name)
+        if unsafe_path:
+            problems.append(Problem(name, unsafe_path))
         if info.flag_bits & 0x1:
             problems.append(Problem(name, "文件被加密；归档数据包不得加密"))
         refusal = _refusal(info)
@@ -237,6 +343,17 @@ def _check_entries(infos: list[zipfile.ZipInfo]) -> tuple[list[Problem], set[int
             unsafe.add(id(info))
     problems += _overlaps([i for i in infos if id(i) not in unsafe], unsafe)
     return problems, unsafe
+
+
+def _unsafe_path(name: str) -> str:
+    """Why a member name could write outside the folder it is extracted into ("" when it is safe)."""
+    if name.startswith("/") or re.match(r"^[A-Za-z]:", name):
+        return "路径不安全：是绝对路径，解压时会写到数据包文件夹以外的地方（数据包被篡改）"
+    if ".." in name.replace("\\", "/").split("/"):
+        return "路径不安全：含“..”，解压时会写到数据包文件夹以外的地方（数据包被篡改）"
+    if "\\" in name:
+        return "路径不安全：含反斜杠“\\”，在 Windows 上会被当作文件夹分隔符"
+    return ""
 
 
 def _overlaps(infos: list[zipfile.ZipInfo], unsafe: set[int]) -> list[Problem]:
@@ -253,20 +370,27 @@ def _overlaps(infos: list[zipfile.ZipInfo], unsafe: set[int]) -> list[Problem]:
     return problems
 
 
-def _read_all(
-    files: _Reader, infos: list[zipfile.ZipInfo], progress: Callable[[int, int], None] | None
-) -> list[Problem]:
-    """Stream every entry once (digests, sizes); an entry that cannot be read is a problem."""
+def _read_all(files: _Reader, members: list[_Member], progress: Callable[[int, int], None] | None) -> list[Problem]:
+    """Stream every file once (digests, sizes); a file that cannot be read is a problem."""
     problems = []
-    for done, info in enumerate(infos, 1):
+    if isinstance(files, _FolderReader):
+        problems += files.found
+    for done, member in enumerate(members, 1):
         try:
-            files.scan(info)
+            if member.info is None and member.size > MEMBER_LIMIT:
+                raise _TooLarge(f"有 {_mb(member.size)}，超过单个文件 {_mb(MEMBER_LIMIT)} 的上限，未读取")
+            files.scan(member)
         except _TooLarge as exc:
-            problems.append(Problem(info.filename, str(exc)))
-        except (zipfile.BadZipFile, zlib.error, OSError, RuntimeError, NotImplementedError, EOFError) as exc:
-            problems.append(Problem(info.filename, f"无法读出（zip 数据损坏：{exc}）"))
+            problems.append(Problem(member.name, str(exc)))
+        except OSError as exc:
+            if member.info is None:
+                problems.append(Problem(member.name, f"无法读取（{os_reason(exc) if exc.errno else exc}）"))
+            else:
+                problems.append(Problem(member.name, f"无法读出（zip 数据损坏：{exc}）"))
+        except (zipfile.BadZipFile, zlib.error, RuntimeError, NotImplementedError, EOFError) as exc:
+            problems.append(Problem(member.name, f"无法读出（zip 数据损坏：{exc}）"))
         if progress is not None:
-            progress(done, len(infos))
+            progress(done, len(members))
     return problems
 
 

@@ -648,11 +648,11 @@ def summary_command(
     sys.exit(1 if outcome.errors else 0)
 
 
-_ARCHIVE_HELP = """生成归档数据包：把批量生成（或单个单位 render）的文书转为 PDF/A-2b，编档号，写 DA/T 46 元数据、归档文件目录、说明文件和 SHA-256、SM3 摘要清单，打成一个 zip。
+_ARCHIVE_HELP = """生成归档数据包：把批量生成（或单个单位 render）的文书转为 PDF/A-2b，编档号，写 DA/T 46 元数据、归档文件目录、说明文件和 SHA-256、SM3 摘要清单，写成一个文件夹（移交时刻录到载体上的形式），-o 的名称以 .zip 结尾时写成一个 zip 文件。
 
 文件夹是 huanjie batch 的输出文件夹（含 report.json；选举记录从报告中的记录文件夹读取，移动过时用 --records 指定），或 huanjie render 的输出文件夹（用 --record 指定其记录）。
 
-记录有错误、文书为草稿或生成后被改动、无法转换为 PDF 的单位不归档，在标准错误输出和数据包的说明文件中列出。数据包先写入临时文件再改名，已存在时不覆盖（加 --force 覆盖）。
+记录有错误、文书为草稿或生成后被改动、无法转换为 PDF 的单位不归档，在标准错误输出和数据包的说明文件中列出。数据包先写入旁边的临时文件（夹）再改名，已存在时不覆盖（加 --force 覆盖；不是 huanjie 数据包的已有文件夹始终不覆盖）。
 
 转换出的每份 PDF 同时做版式检查（文字超出版心、选票超过一页、姓名拆行、末页只有落款、正文不是仿宋），发现的问题作为提示列出；文书照原样归档，不因版式问题拒收。
 
@@ -675,7 +675,13 @@ def _archive_help(func):
 
 @main.command("archive", **COMMAND)
 @click.argument("directory", metavar="文件夹")
-@click.option("-o", "--output", required=True, metavar="数据包.zip", help="要生成的归档数据包（zip 文件）。")
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    metavar="数据包",
+    help="要生成的归档数据包：文件夹；名称以 .zip 结尾时为 zip 文件。",
+)
 @click.option("--settings", "settings_file", metavar="文件", help="档号设置文件（YAML），键见上。")
 @click.option("--fonds", metavar="全宗号", help="全宗号（4 位字母或数字，如 J012）。")
 @click.option("--year", metavar="年度", help="年度（默认取每件文书的成文日期所在年度）。")
@@ -785,7 +791,7 @@ def archive_command(
 
 
 @main.command("verify", **COMMAND)
-@click.argument("package", metavar="数据包.zip")
+@click.argument("package", metavar="数据包")
 @click.option(
     "--format",
     "output_format",
@@ -795,11 +801,11 @@ def archive_command(
     help="输出格式：human 便于阅读，json 供程序处理。",
 )
 def verify_command(package: str, output_format: str) -> None:
-    """校验归档数据包：重新计算每个文件的 SHA-256 和 SM3 并与清单核对，检查目录结构、每个 PDF 的 PDF/A-2b 声明（XMP），以及元数据、文件目录与文件是否一致（文件名、大小、页数、摘要）。
+    """校验归档数据包（文件夹或 zip 文件）：重新计算每个文件的 SHA-256 和 SM3 并与清单核对，检查目录结构、每个 PDF 的 PDF/A-2b 声明（XMP），以及元数据、文件目录与文件是否一致（文件名、大小、页数、摘要）。
 
     每个问题一行：数据包中的文件：问题。
 
-    退出码：0 校验通过；1 发现问题；2 数据包无法读取（不存在或不是 zip 文件）。
+    退出码：0 校验通过；1 发现问题；2 数据包无法读取（不存在、既不是文件夹也不是完整的 zip 文件）。
     """
     from .. import archive
 
