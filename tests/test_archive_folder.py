@@ -6,8 +6,11 @@ Needs LibreOffice, poppler-utils and the CJK fonts; a missing program FAILS with
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import shutil
+import stat
 import zipfile
 from pathlib import Path
 
@@ -16,6 +19,7 @@ from conftest import SAMPLES, run_cli
 from helpers import election_of
 
 from pipeline import archive, records
+from pipeline.archive import sm3
 from pipeline.archive.pdf import INSTALL_HINT
 from pipeline.render import render_record
 
@@ -35,10 +39,25 @@ def made(tmp_path_factory):
     out = root / "阳光社区"
     record, _ = records.load(str(SAMPLE))
     render_record(election_of(record.data, record.file), out, only=["committee", "candidate_pledge"])
-    folder = root / "阳光社区归档"
-    run = run_cli("archive", str(out), "--record", str(SAMPLE), "-o", str(folder), "--fonds", "J012")
+    keys = root / "keys"
+    keys.mkdir()
+    run = run_cli("keygen", "-o", str(keys / "青石县.key"), "--signer", "青石县民政局")
     assert run.exit_code == 0, run.output
-    return {"root": root, "out": out, "folder": folder, "run": run}
+    folder = root / "阳光社区归档"
+    run = run_cli(
+        "archive", str(out), "--record", str(SAMPLE), "-o", str(folder), "--fonds", "J012",
+        "--sign", str(keys / "青石县.key"),
+    )  # fmt: skip
+    assert run.exit_code == 0, run.output
+    assert "已由“青石县民政局”签名。" in run.stdout
+    return {
+        "root": root,
+        "out": out,
+        "folder": folder,
+        "run": run,
+        "key": keys / "青石县.key",
+        "pub": keys / "青石县.key.pub",
+    }
 
 
 def files_of(folder: Path) -> dict[str, bytes]:
@@ -56,6 +75,7 @@ def test_a_name_without_zip_makes_a_folder_that_verifies(made):
     run = run_cli("verify", str(folder))
     assert run.exit_code == 0, run.output
     assert f"校验通过：{folder}，" in run.stdout
+    assert "已签名：签名者“青石县民政局”" in run.stdout and "签名本身未核对" in run.stdout
 
 
 def test_the_zip_and_the_folder_hold_the_same_files(made, tmp_path):
@@ -64,8 +84,13 @@ def test_the_zip_and_the_folder_hold_the_same_files(made, tmp_path):
     assert run.exit_code == 0, run.output
     with zipfile.ZipFile(package) as z:
         zipped = sorted(z.namelist())
-    assert zipped == sorted(files_of(made["folder"]))
-    assert run_cli("verify", str(package)).exit_code == 0
+    assert zipped == sorted(set(files_of(made["folder"])) - {"签名.json"})
+    run = run_cli("verify", str(package))
+    assert run.exit_code == 0
+    assert "未签名：数据包没有电子签名，只核对了文件与清单一致；清单被整体改写时无法发现。" in run.stdout
+    run = run_cli("verify", str(package), "--key", str(made["pub"]))
+    assert run.exit_code == 1
+    assert "数据包未签名（没有 签名.json），无法用“青石县民政局”的公钥核对其来源" in run.stdout
 
 
 def test_a_changed_byte_in_a_folder_package_is_found(made, tmp_path):
@@ -98,3 +123,152 @@ def test_an_existing_folder_is_kept_unless_forced_and_never_replaced_when_not_a_
     assert not (forced / "其他" / "旧文件.txt").exists()  # the old package was replaced whole
     assert run_cli("verify", str(forced)).exit_code == 0
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".~")] == []
+
+
+# --------------------------------------------------------------------------------------------
+# Signatures
+# --------------------------------------------------------------------------------------------
+def test_keygen_writes_a_private_key_only_its_owner_reads_and_never_overwrites(made, tmp_path):
+    key, pub = made["key"], made["pub"]
+    assert stat.S_IMODE(key.stat().st_mode) == 0o600
+    assert "签名者: 青石县民政局" in key.read_text(encoding="utf-8")
+    assert "-----BEGIN PUBLIC KEY-----" in pub.read_text(encoding="utf-8")
+    before = key.read_bytes()
+    run = run_cli("keygen", "-o", str(key), "--signer", "别人")
+    assert run.exit_code == 2 and f"{key} 已存在，未覆盖" in run.stderr
+    assert key.read_bytes() == before
+    again = tmp_path / "k"
+    assert run_cli("keygen", "-o", str(again), "--signer", "甲").exit_code == 0
+    assert run_cli("keygen", "-o", str(again), "--signer", "乙", "--force").exit_code == 0
+    assert "签名者: 乙" in again.read_text(encoding="utf-8")
+    run = run_cli("keygen", "-o", str(tmp_path / "k2"), "--signer", "  ")
+    assert run.exit_code == 2 and "签名者名称不能为空" in run.stderr
+
+
+def test_a_signed_package_verifies_with_its_public_key_and_no_key_enters_it(made):
+    run = run_cli("verify", str(made["folder"]), "--key", str(made["pub"]))
+    assert run.exit_code == 0, run.output
+    assert "签名有效：签名者“青石县民政局”（公钥指纹 SHA256:" in run.stdout
+    private = made["key"].read_text(encoding="utf-8").split("-----BEGIN PRIVATE KEY-----")[1].split("-----")[0].strip()
+    public = made["pub"].read_text(encoding="utf-8").split("-----BEGIN PUBLIC KEY-----")[1].split("-----")[0].strip()
+    for name, data in files_of(made["folder"]).items():
+        assert private.encode() not in data and public.encode() not in data, name
+    statement = json.loads((made["folder"] / "签名.json").read_text(encoding="utf-8"))
+    assert statement["签名者"] == "青石县民政局" and statement["算法"] == "Ed25519"
+    assert sorted(statement["清单"]) == sorted(
+        ["manifest-sha256.txt", "manifest-sm3.txt", "tagmanifest-sha256.txt", "tagmanifest-sm3.txt"]
+    )
+
+
+def rewrite_manifests(folder: Path, rel: str) -> None:
+    """Recompute `rel`'s lines in both manifests and both tag manifests, as a careful forger would."""
+    data = (folder / rel).read_bytes()
+    new = {"sha256": hashlib.sha256(data).hexdigest(), "sm3": sm3.new(data).hexdigest()}
+    for algorithm in ("sha256", "sm3"):
+        manifest = folder / f"manifest-{algorithm}.txt"
+        lines = [
+            f"{new[algorithm]}  {rel}" if line.endswith(f"  {rel}") else line
+            for line in manifest.read_text(encoding="utf-8").splitlines()
+        ]
+        manifest.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    for algorithm, digest in (
+        ("sha256", lambda b: hashlib.sha256(b).hexdigest()),
+        ("sm3", lambda b: sm3.new(b).hexdigest()),
+    ):
+        tag = "".join(
+            f"{digest((folder / m).read_bytes())}  {m}\n" for m in ("manifest-sha256.txt", "manifest-sm3.txt")
+        )
+        (folder / f"tagmanifest-{algorithm}.txt").write_text(tag, encoding="utf-8")
+
+
+def test_a_changed_file_with_rewritten_manifests_fails_on_the_signature(made, tmp_path):
+    forged = tmp_path / "forged"
+    shutil.copytree(made["folder"], forged)
+    rel = "其他/记录/residents-yangguang.yaml"
+    (forged / rel).write_text((forged / rel).read_text(encoding="utf-8").replace("阳光", "月光"), encoding="utf-8")
+    rewrite_manifests(forged, rel)
+    run = run_cli("verify", str(forged), "--key", str(made["pub"]))
+    assert run.exit_code == 1
+    assert "manifest-sha256.txt：与 签名.json 中签名时的摘要不符：清单在签名之后被改动过" in run.stdout
+    assert "manifest-sm3.txt：与 签名.json 中签名时的摘要不符：清单在签名之后被改动过" in run.stdout
+    assert "SHA-256 摘要与" not in run.stdout  # the forger's manifests agree with the files: only the signature tells
+    # The forger also rewrites the digests in 签名.json: the signature no longer matches its statement.
+    statement = json.loads((forged / "签名.json").read_text(encoding="utf-8"))
+    for name in statement["清单"]:
+        data = (forged / name).read_bytes()
+        statement["清单"][name] = {"SHA-256": hashlib.sha256(data).hexdigest(), "SM3": sm3.new(data).hexdigest()}
+    (forged / "签名.json").write_text(json.dumps(statement, ensure_ascii=False), encoding="utf-8")
+    run = run_cli("verify", str(forged), "--key", str(made["pub"]))
+    assert run.exit_code == 1
+    assert run.stdout.splitlines()[0] == "签名.json：签名无效：签名文件或清单在签名之后被改动过（签名与内容对不上）"
+
+
+def test_a_changed_signature_or_signer_fails(made, tmp_path):
+    for change in ("签名", "签名者"):
+        copy = tmp_path / change
+        shutil.copytree(made["folder"], copy)
+        statement = json.loads((copy / "签名.json").read_text(encoding="utf-8"))
+        if change == "签名":
+            raw = bytearray(__import__("base64").b64decode(statement["签名"]))
+            raw[0] ^= 1
+            statement["签名"] = __import__("base64").b64encode(bytes(raw)).decode()
+        else:
+            statement["签名者"] = "冒名单位"
+        (copy / "签名.json").write_text(json.dumps(statement, ensure_ascii=False), encoding="utf-8")
+        run = run_cli("verify", str(copy), "--key", str(made["pub"]))
+        assert run.exit_code == 1, change
+        assert "签名.json：签名无效：签名文件或清单在签名之后被改动过（签名与内容对不上）" in run.stdout, change
+
+
+def test_another_key_or_an_unusable_key_file(made, tmp_path):
+    other = tmp_path / "other.key"
+    assert run_cli("keygen", "-o", str(other), "--signer", "别的单位").exit_code == 0
+    run = run_cli("verify", str(made["folder"]), "--key", str(other) + ".pub")
+    assert run.exit_code == 1
+    assert "不是给出的公钥" in run.stdout and "签名者“别的单位”" in run.stdout
+    cases = [
+        (
+            ["verify", str(made["folder"]), "--key", str(tmp_path / "none.pub")],
+            f"错误：找不到公钥文件 {tmp_path / 'none.pub'}。",
+        ),
+        (
+            ["verify", str(made["folder"]), "--key", str(made["key"])],
+            f"错误：{made['key']} 不是公钥（是私钥）；--key 请给出同名的 .pub 公钥文件。",
+        ),
+        (
+            ["verify", str(made["folder"]), "--key", str(SAMPLE)],
+            f"错误：{SAMPLE} 不是 huanjie 的密钥文件（没有 PEM 格式的密钥）；请用 huanjie keygen 生成的文件。",
+        ),
+        (
+            [
+                "archive",
+                str(made["out"]),
+                "--record",
+                str(SAMPLE),
+                "-o",
+                str(tmp_path / "p"),
+                "--sign",
+                str(made["pub"]),
+            ],
+            f"错误：{made['pub']} 是公钥，不能用来签名；",
+        ),
+        (
+            [
+                "archive",
+                str(made["out"]),
+                "--record",
+                str(SAMPLE),
+                "-o",
+                str(tmp_path / "p"),
+                "--sign",
+                str(tmp_path / "none.key"),
+            ],
+            f"错误：找不到私钥文件 {tmp_path / 'none.key'}。",
+        ),
+    ]
+    for args, message in cases:
+        run = run_cli(*args)
+        assert run.exit_code == 2, args
+        assert run.stderr.startswith(message), run.stderr
+        assert "Traceback" not in run.output
+    assert not (tmp_path / "p").exists()

@@ -22,6 +22,7 @@ from .errors import ArchiveError, NothingToArchive, PackageExists
 from .items import ArchiveEvent, ArchiveResult, Doc, Input, Item, Unit
 from .layout import is_package_folder, is_zip_name, tree_key, write_folder, write_zip, zip_time
 from .settings import DEFAULT_FONDS, ArchiveSettings, dang_hao
+from .sign import PrivateKey
 
 __all__ = ["build_package", "DiskFull", "clean_leftovers", "WORK_MARK"]
 
@@ -45,12 +46,14 @@ def build_package(
     record: str | None = None,
     made_on: dt.date | None = None,
     progress: Callable[[ArchiveEvent], None] | None = None,
+    key: PrivateKey | None = None,
 ) -> ArchiveResult:
     """Convert, describe, number and package the documents of `source` into `package`: a folder, or a zip
     when its name ends in ``.zip``.
 
     `source`: a batch output folder (with report.json) or a render output folder (then `record`
-    names its record). `records`: the records folder when report.json's source has moved.
+    names its record). `records`: the records folder when report.json's source has moved. `key`: the private key
+    that signs the manifests (`sign.load_private_key`; the package gets 签名.json).
     `workers`/`timeout`: LibreOffice processes and seconds per document. `made_on`: the 制作日期
     of the 说明文件 (default today). Raises `ArchiveError` (and subclasses) when no package can
     be made; refused units are only listed in the result.
@@ -70,7 +73,7 @@ def build_package(
     docs = sorted((d for u in data.units if not u.refusal for d in u.documents), key=lambda d: tree_key(d.rel))
     if not docs:
         raise NothingToArchive(data.refusals())
-    result = ArchiveResult(package=package, settings=settings)
+    result = ArchiveResult(package=package, settings=settings, signer=key.signer if key else "")
     folder = os.path.dirname(package)
     fsutil.make_dirs(folder)
     clean_leftovers(folder)
@@ -92,7 +95,7 @@ def build_package(
         space.pdfs = [os.path.getsize(it.pdf) for it in items]
         _number(items, settings)
         _summarise(result, data, items, settings)
-        entries = package_files(data, items, settings, result, made_on or dt.date.today())
+        entries = package_files(data, items, settings, result, made_on or dt.date.today(), key)
         tell("写入数据包", 0, len(entries))
         stamp = zip_time([it.doc.date for it in items])
         writer = write_zip if is_zip_name(package) else write_folder

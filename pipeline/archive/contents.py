@@ -33,6 +33,7 @@ from .layout import (
     zip_time,
 )
 from .settings import CATEGORY, RETENTION, ArchiveSettings
+from .sign import SIGNATURE_FILE, PrivateKey, signature_file
 
 if TYPE_CHECKING:
     from .items import ArchiveResult, Input, Item
@@ -80,9 +81,15 @@ Files = dict[str, bytes | str]  # package path → bytes, or a file on disk
 
 
 def package_files(
-    data: Input, items: list[Item], settings: ArchiveSettings, result: ArchiveResult, made_on: dt.date
+    data: Input,
+    items: list[Item],
+    settings: ArchiveSettings,
+    result: ArchiveResult,
+    made_on: dt.date,
+    key: PrivateKey | None = None,
 ) -> Files:
-    """Package path → bytes (or a file on disk), manifests included; sets `result.files`."""
+    """Package path → bytes (or a file on disk), manifests included, signed with `key` when given; sets
+    `result.files`."""
     producer = _producer(data, settings, items)
     files: Files = {}
     catalogue = []
@@ -94,9 +101,12 @@ def package_files(
     files |= data.extra
     files |= _template_files(data.templates_dir)
     files[SETTINGS_COPY] = settings.to_yaml().encode("utf-8")
-    result.files = len(files) + 1 + len(MANIFESTS) + len(TAGMANIFESTS)
-    files[README_FILE] = _readme(data, items, settings, result, producer, made_on).encode("utf-8")
-    files |= _manifests(files)
+    result.files = len(files) + 1 + len(MANIFESTS) + len(TAGMANIFESTS) + (1 if key else 0)
+    files[README_FILE] = _readme(data, items, settings, result, producer, made_on, key).encode("utf-8")
+    manifests = _manifests(files)
+    files |= manifests
+    if key is not None:
+        files[SIGNATURE_FILE] = signature_file(key, manifests, made_on)
     return files
 
 
@@ -388,7 +398,13 @@ def _producer(data: Input, settings: ArchiveSettings, items: list[Item]) -> str:
 
 
 def _readme(
-    data: Input, items: list[Item], settings: ArchiveSettings, result: ArchiveResult, producer: str, made_on: dt.date
+    data: Input,
+    items: list[Item],
+    settings: ArchiveSettings,
+    result: ArchiveResult,
+    producer: str,
+    made_on: dt.date,
+    key: PrivateKey | None = None,
 ) -> str:
     lines = [
         "归档数据包说明文件",
@@ -403,7 +419,7 @@ def _readme(
         *[f"  {s}" for s in STANDARDS],
         "  说明：PDF/A-2b 声明由 LibreOffice 写入，未用 veraPDF 等工具另行验证。",
         "",
-        *_readme_layout(data),
+        *_readme_layout(data, key),
         "",
         *_readme_again(data),
         "",
@@ -459,7 +475,7 @@ def _readme_fonts(result: ArchiveResult) -> list[str]:
     return lines
 
 
-def _readme_layout(data: Input) -> list[str]:
+def _readme_layout(data: Input, key: PrivateKey | None = None) -> list[str]:
     lines = [
         "五、目录结构",
         f"  {README_FILE}：本文件",
@@ -476,6 +492,14 @@ def _readme_layout(data: Input) -> list[str]:
         f"  {SETTINGS_COPY}：档号设置",
         "  manifest-sha256.txt、manifest-sm3.txt：除清单外每个文件的 SHA-256 和 SM3 摘要（“摘要  路径”，每行一个）",
         "  tagmanifest-sha256.txt、tagmanifest-sm3.txt：两个清单文件的摘要",
+        *(
+            [
+                f"  {SIGNATURE_FILE}：{key.signer} 对上述四个清单的电子签名（Ed25519）；"
+                f"签名者的公钥指纹 {key.public().fingerprint}，核对时需要签名者另行提供的公钥文件（.pub）"
+            ]
+            if key
+            else []
+        ),
     ]
 
 
@@ -520,7 +544,7 @@ def _readme_exceptions(data: Input) -> list[str]:
     ]
 
 
-def _manifests(files: Files) -> Files:
+def _manifests(files: Files) -> dict[str, bytes]:
     """manifest-*.txt over every file in `files`, then tagmanifest-*.txt over the two manifests."""
     digests: dict[str, tuple[str, str]] = {}
     for path in sorted(files):
@@ -533,4 +557,4 @@ def _manifests(files: Files) -> Files:
     for algorithm, name in TAGMANIFESTS.items():
         h = (lambda b: hashlib.sha256(b).hexdigest()) if algorithm == "sha256" else (lambda b: sm3.new(b).hexdigest())
         out[name] = "".join(f"{h(out[m])}  {m}\n" for m in sorted(MANIFESTS.values())).encode("utf-8")
-    return dict(out)
+    return out

@@ -135,6 +135,7 @@ class ArchiveResult:
     seconds: float = 0.0
     convert_seconds: float = 0.0
     settings: ArchiveSettings | None = None
+    signer: str = ""  # who signed the manifests ("" unsigned)
 
     @property
     def conversion_failed(self) -> bool:

@@ -25,6 +25,7 @@ from . import pdf, sm3
 from .errors import PackageUnreadable
 from .layout import ALGORITHM_NAMES, CATALOGUE, ITEM_FILE, ITEMS_DIR, MANIFESTS, OTHER_DIR, TAGMANIFESTS, TOP_FILES
 from .settings import SEP
+from .sign import SIGNATURE_FILE, PublicKey, read_statement
 
 __all__ = ["verify_package", "VerifyResult", "Problem"]
 
@@ -50,6 +51,10 @@ class VerifyResult:
     files: int = 0
     items: int = 0
     problems: list[Problem] = field(default_factory=list)
+    signed: bool = False  # the package has 签名.json
+    signer: str = ""  # as the signature file (or, once checked, the public key) names it
+    fingerprint: str = ""
+    signature_checked: bool = False  # a public key was given and verified the signature
 
     @property
     def ok(self) -> bool:
@@ -230,12 +235,15 @@ class _Item:
     files: dict[str, str] = field(default_factory=dict)
 
 
-def verify_package(path: str, progress: Callable[[int, int], None] | None = None) -> VerifyResult:
+def verify_package(
+    path: str, progress: Callable[[int, int], None] | None = None, key: PublicKey | None = None
+) -> VerifyResult:
     """Re-hash every file of the package (a folder or a zip) and check its layout, PDF/A and metadata.
 
     Raises `PackageUnreadable` when `path` is neither a folder nor a readable zip; every other problem is a
     `Problem` (file, Chinese message) in the result. Large files are streamed, not held in memory; nothing is
-    extracted or written outside a temporary folder.
+    extracted or written outside a temporary folder. `key`: the signer's public key; the signature of a signed
+    package is then checked (without it only its agreement with the manifests).
     """
     result = VerifyResult(package=path)
     try:
@@ -246,7 +254,7 @@ def verify_package(path: str, progress: Callable[[int, int], None] | None = None
         raise PackageUnreadable(f"无法读取数据包 {path}（{os_reason(exc)}）。") from None
     if stat.S_ISDIR(kind):
         files = _FolderReader(path)
-        _verify(files, files.walk(), [], result, progress)
+        _verify(files, files.walk(), [], result, progress, key=key)
         return result
     if not stat.S_ISREG(kind):  # a FIFO or a device: opening it could block forever
         raise PackageUnreadable(f"{path} 不是普通文件（是命名管道、设备或套接字），也不是文件夹，不是数据包，未读取。")
@@ -259,7 +267,7 @@ def verify_package(path: str, progress: Callable[[int, int], None] | None = None
         found, unsafe = _check_entries(infos)  # before anything is hashed: a repeated entry is read at most once
         members = [_Member(i.filename, i.file_size, i.compress_size, info=i) for i in infos]
         safe = [m for m in members if id(m.info) not in unsafe]
-        _verify(_Reader(archive.open), members, found, result, progress, safe)
+        _verify(_Reader(archive.open), members, found, result, progress, safe, key)
     return result
 
 
@@ -293,6 +301,7 @@ def _verify(
     result: VerifyResult,
     progress: Callable[[int, int], None] | None,
     readable: list[_Member] | None = None,
+    key: PublicKey | None = None,
 ) -> None:
     names = [m.name for m in members]
     result.files = len(names)
@@ -302,6 +311,7 @@ def _verify(
     problems += _check_top_files(names)
     problems += _check_manifests(files, names)
     problems += _check_tag_manifests(files)
+    problems += _check_signature(files, key, result)
     items, layout_problems = _find_items(names)
     problems += layout_problems
     result.items = len(items)
@@ -436,7 +446,7 @@ def _check_manifest(files: _Reader, names: list[str], algorithm: str, listed: di
     problems = []
     name = MANIFESTS[algorithm]
     label = ALGORITHM_NAMES[algorithm]
-    own = set(MANIFESTS.values()) | set(TAGMANIFESTS.values())
+    own = set(MANIFESTS.values()) | set(TAGMANIFESTS.values()) | {SIGNATURE_FILE}
     for file in names:
         if file in own:
             continue
@@ -475,6 +485,42 @@ def _check_tag_manifests(files: _Reader) -> list[Problem]:
     return problems
 
 
+def _check_signature(files: _Reader, key: PublicKey | None, result: VerifyResult) -> list[Problem]:
+    """签名.json: it covers exactly the four manifests as they are now, and (with `key`) its signature verifies."""
+    if SIGNATURE_FILE not in files:
+        if key is not None:
+            return [Problem("", f"数据包未签名（没有 {SIGNATURE_FILE}），无法用“{key.signer}”的公钥核对其来源")]
+        return []
+    result.signed = True
+    if not files.fits(SIGNATURE_FILE):
+        return [files.too_large(SIGNATURE_FILE)]
+    try:
+        statement = read_statement(files.get(SIGNATURE_FILE))
+    except ValueError as exc:
+        return [Problem(SIGNATURE_FILE, f"无法读取签名（{exc}）")]
+    result.signer, result.fingerprint = statement.signer, statement.fingerprint
+    problems = []
+    covered = [*MANIFESTS.values(), *TAGMANIFESTS.values()]
+    for name in covered:
+        listed = statement.digests.get(name)
+        if listed is None:
+            problems.append(Problem(SIGNATURE_FILE, f"签名没有覆盖 {name}"))
+        elif name in files and (
+            listed.get("SHA-256") != files.digests[name]["sha256"] or listed.get("SM3") != files.digests[name]["sm3"]
+        ):
+            problems.append(Problem(name, f"与 {SIGNATURE_FILE} 中签名时的摘要不符：清单在签名之后被改动过"))
+    for name in sorted(set(statement.digests) - set(covered)):
+        problems.append(Problem(SIGNATURE_FILE, f"签名覆盖了不属于数据包清单的 {name}"))
+    if key is not None:
+        why = statement.check(key)
+        if why:
+            problems.append(Problem(SIGNATURE_FILE, why))
+        else:
+            result.signature_checked = True
+            result.signer = key.signer
+    return problems
+
+
 # --------------------------------------------------------------------------------------------
 # Layout and catalogue
 # --------------------------------------------------------------------------------------------
@@ -483,7 +529,7 @@ def _find_items(names: list[str]) -> tuple[dict[str, _Item], list[Problem]]:
     items: dict[str, _Item] = {}
     problems = []
     for file in names:
-        if file in TOP_FILES or file.startswith(f"{OTHER_DIR}/"):
+        if file in TOP_FILES or file == SIGNATURE_FILE or file.startswith(f"{OTHER_DIR}/"):
             continue
         match = ITEM_FILE.match(file)
         if not match:

@@ -37,7 +37,7 @@ from .progress import ArchiveProgress, BatchProgress, StageEvent
 from .text import render_text
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
-COMMAND = {"context_settings": CONTEXT, "options_metavar": "[选项]"}
+COMMAND: dict[str, Any] = {"context_settings": CONTEXT, "options_metavar": "[选项]"}
 
 
 @contextmanager
@@ -708,6 +708,9 @@ def _archive_help(func):
     help="每份文书转换的最长时间；超时的文书单独重试一次。",
 )
 @click.option("--force", is_flag=True, help="数据包已存在时覆盖它。")
+@click.option(
+    "--sign", "sign_key", metavar="私钥文件", help="用 huanjie keygen 生成的私钥对数据包的清单签名（签名.json）。"
+)
 @_archive_help
 def archive_command(
     directory: str,
@@ -724,8 +727,10 @@ def archive_command(
     jobs: int | None,
     timeout: float,
     force: bool,
+    sign_key: str | None,
 ) -> None:
     from .. import archive
+    from ..archive import sign
 
     overrides: dict[str, Any] = {
         "fonds": fonds,
@@ -745,6 +750,7 @@ def archive_command(
             verb="读写",
         ):
             try:
+                key = sign.load_private_key(sign_key) if sign_key else None
                 if settings_file:
                     settings = archive.load_settings(settings_file, **overrides)
                 else:
@@ -759,6 +765,7 @@ def archive_command(
                     records=records,
                     record=record,
                     progress=progress,
+                    key=key,
                 )
             except archive.NothingToArchive as exc:
                 progress.close()
@@ -785,6 +792,7 @@ def archive_command(
         f"已生成归档数据包 {output}：{result.items} 件（{parts}），文件 {result.files} 个；"
         f"档号 {result.first} 至 {result.last}；版式检查 {result.layout_checked} 件，发现 {len(result.layout)} 个问题；"
         f"用时 {result.seconds:.1f} 秒（转换 PDF {result.convert_seconds:.1f} 秒）。"
+        + (f"已由“{result.signer}”签名。" if result.signer else "未签名（可用 --sign 私钥文件 签名）。")
     )
     # Some documents could not be converted to PDF (their units are left out): the package is incomplete.
     sys.exit(1 if result.conversion_failed else 0)
@@ -800,29 +808,43 @@ def archive_command(
     show_default=True,
     help="输出格式：human 便于阅读，json 供程序处理。",
 )
-def verify_command(package: str, output_format: str) -> None:
+@click.option(
+    "--key",
+    "key_file",
+    metavar="公钥文件",
+    help="签名者的公钥（huanjie keygen 生成的 .pub 文件），用来核对数据包的签名。",
+)
+def verify_command(package: str, output_format: str, key_file: str | None) -> None:
     """校验归档数据包（文件夹或 zip 文件）：重新计算每个文件的 SHA-256 和 SM3 并与清单核对，检查目录结构、每个 PDF 的 PDF/A-2b 声明（XMP），以及元数据、文件目录与文件是否一致（文件名、大小、页数、摘要）。
+
+    已签名的数据包用 --key 给出签名者的公钥时核对签名：任何文件、清单或签名被改动都不能通过；未签名的数据包照常校验，并注明“未签名”。
 
     每个问题一行：数据包中的文件：问题。
 
-    退出码：0 校验通过；1 发现问题；2 数据包无法读取（不存在、既不是文件夹也不是完整的 zip 文件）。
+    退出码：0 校验通过；1 发现问题；2 数据包无法读取（不存在、既不是文件夹也不是完整的 zip 文件），或公钥文件无法使用。
     """
     from .. import archive
+    from ..archive import sign
 
     with _exit_on(package, verb="读取"):
-        result = archive.verify_package(package)
+        key = sign.load_public_key(key_file) if key_file else None
+        result = archive.verify_package(package, key=key)
     if output_format == "json":
         payload = {
             "package": package,
             "ok": result.ok,
             "files": result.files,
             "items": result.items,
+            "signed": result.signed,
+            "signer": result.signer,
+            "signature_checked": result.signature_checked,
             "problems": [{"path": p.path, "message": p.message} for p in result.problems],
         }
         echo(json.dumps(visible_data(payload), ensure_ascii=False, indent=2))
     else:
         for problem in result.problems:
             echo(problem.line())
+        echo(_signature_line(result))
         if result.ok:
             echo(
                 f"校验通过：{package}，{result.items} 件、{result.files} 个文件，SHA-256 和 SM3 摘要、目录结构、"
@@ -831,3 +853,22 @@ def verify_command(package: str, output_format: str) -> None:
         else:
             echo(f"校验未通过：{package} 有 {len(result.problems)} 处问题。", err=True)
     sys.exit(0 if result.ok else 1)
+
+
+def _signature_line(result) -> str:
+    """The line of verify's report about the package's signature: 签名有效, 已签名 but unchecked, or 未签名."""
+    if not result.signed:
+        return "未签名：数据包没有电子签名，只核对了文件与清单一致；清单被整体改写时无法发现。"
+    if result.signature_checked and result.ok:
+        return f"签名有效：签名者“{result.signer}”（公钥指纹 {result.fingerprint}）。"
+    if result.signature_checked:
+        return f"签名本身有效（签名者“{result.signer}”），但数据包有上述问题。"
+    return (
+        f"已签名：签名者“{result.signer}”（公钥指纹 {result.fingerprint}）；未给出公钥（--key 公钥文件），"
+        "签名本身未核对。"
+    )
+
+
+from .keys import keygen_command  # noqa: E402 - the commands of new modules are registered at the end
+
+main.add_command(keygen_command)
