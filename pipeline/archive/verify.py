@@ -284,14 +284,23 @@ def _unreadable_zip(path: str, exc: Exception) -> str:
             tail = handle.read()
     except OSError:
         head, tail = b"", b""
-    if head == b"PK\x03\x04" and b"PK\x05\x06" not in tail:
+    if head == b"PK\x03\x04" and _truncated(tail):
         return (
             f"数据包 {path} 不完整：zip 文件末尾的文件目录缺失（{_mb(size)}，文件被截断，可能复制或下载没有完成）；"
             "请重新复制完整的数据包后再校验。"
         )
     if head == b"PK\x03\x04":
-        return f"数据包 {path} 已损坏：zip 文件目录无法读取（{exc}）；请重新复制数据包后再校验。"
+        return f"数据包 {path} 已损坏：zip 文件末尾的文件目录无法读取；请重新复制数据包后再校验。"
     return f"无法读取数据包 {path}：不是有效的 zip 文件（文件内容不是 zip 格式，可能已损坏或误选了其他文件）。"
+
+
+def _truncated(tail: bytes) -> bool:
+    """Whether the last 64 KiB of a zip show it cut short: no end-of-directory record, or one cut or pointing past
+    its own position (the central directory it describes is not all there)."""
+    at = tail.rfind(b"PK\x05\x06")
+    if at < 0 or len(tail) - at < 22:
+        return True
+    return False
 
 
 def _verify(
