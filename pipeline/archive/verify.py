@@ -295,12 +295,9 @@ def _unreadable_zip(path: str, exc: Exception) -> str:
 
 
 def _truncated(tail: bytes) -> bool:
-    """Whether the last 64 KiB of a zip show it cut short: no end-of-directory record, or one cut or pointing past
-    its own position (the central directory it describes is not all there)."""
+    """Whether the last 64 KiB of a zip show it cut short: no end-of-directory record, or one cut short itself."""
     at = tail.rfind(b"PK\x05\x06")
-    if at < 0 or len(tail) - at < 22:
-        return True
-    return False
+    return at < 0 or len(tail) - at < 22
 
 
 def _verify(
