@@ -224,7 +224,8 @@ def test_chinese_text_is_set_in_embedded_cjk_fonts(built):
         for row in rows:
             assert row[-5] == "yes", (name, row)  # emb
     readme = built["blobs"]["说明文件.txt"].decode()
-    assert "NotoSerifCJK" in readme and "已嵌入" in readme and "未嵌入" not in readme
+    assert "思源宋体（Noto Serif CJK" in readme and "已嵌入 PDF" in readme and "未嵌入" not in readme
+    assert "VKana" not in readme and "pdffonts" not in readme and "SelectPdfVersion" not in readme
 
 
 def test_records_check_report_and_regeneration_material(built):
@@ -634,7 +635,7 @@ def test_one_bad_setting_keeps_its_message():
         archive.ArchiveSettings.make({"档案馆": "x"})
     assert str(caught.value) == (
         "命令行：不认识的设置“档案馆”。可用：全宗号（fonds）、年度（year）、保管期限（retention）、"
-        "机构代码（org）、起始件号（start）、立档单位（producer）、各类保管期限（retention_by_kind）。"
+        "机构代码（org）、起始件号（start）、立档单位（producer）、各类保管期限（retention_by_kind）、密级（classification）。"
     )
 
 

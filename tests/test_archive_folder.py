@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import stat
 import zipfile
@@ -272,3 +273,190 @@ def test_another_key_or_an_unusable_key_file(made, tmp_path):
         assert run.stderr.startswith(message), run.stderr
         assert "Traceback" not in run.output
     assert not (tmp_path / "p").exists()
+
+
+# --------------------------------------------------------------------------------------------
+# PDF document properties, fonts and veraPDF (pikepdf)
+# --------------------------------------------------------------------------------------------
+def catalogue_of(folder: Path) -> list[dict]:
+    return json.loads((folder / "文件目录.json").read_text(encoding="utf-8"))["文件"]
+
+
+def test_each_pdf_carries_the_catalogue_as_its_document_properties(made):
+    import pikepdf
+
+    entries = catalogue_of(made["folder"])
+    assert len(entries) == 10  # the 选举委员会成员公告 and one 候选人竞争承诺书 per candidate
+    for entry in entries:
+        meta = json.loads((made["folder"] / entry["电子档案名称"]).with_suffix(".json").read_text(encoding="utf-8"))
+        with pikepdf.open(made["folder"] / entry["电子档案名称"]) as doc:
+            info = {k: str(v) for k, v in doc.docinfo.items()}
+            xmp = doc.open_metadata()
+            assert info["/Title"] == entry["题名"] == xmp["dc:title"]
+            assert info["/Author"] == entry["责任者"] == meta["内容描述"]["责任者"] and info["/Author"] != "huanjie"
+            assert xmp["dc:creator"] == [entry["责任者"]]
+            assert info["/Subject"] == meta["内容描述"]["文种"]
+            assert info["/Keywords"] == entry["档号"]
+            assert info["/CreationDate"] == f"D:{entry['日期']}000000"
+            assert (xmp["pdfaid:part"], xmp["pdfaid:conformance"]) == ("2", "B")
+    titles = sorted(e["题名"] for e in entries)
+    assert any("阳光社区" in t for t in titles), titles  # the unit-specific 题名, not the kind's generic title
+
+
+def reseal(folder: Path, rel: str) -> None:
+    """Rewrite every digest of `rel` (manifests, its metadata's 电子属性) so that only the PDF checks can tell."""
+    data = (folder / rel).read_bytes()
+    meta_path = (folder / rel).with_suffix(".json")
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    for row in meta["电子属性"]:
+        if row["计算机文件名"] == Path(rel).name:
+            row.update(
+                {
+                    "计算机文件大小": len(data),
+                    "SHA256": hashlib.sha256(data).hexdigest(),
+                    "SM3": sm3.new(data).hexdigest(),
+                }
+            )
+    meta_path.write_text(json.dumps(meta, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    xml = meta_path.with_suffix(".xml")
+    from pipeline.archive.contents import to_xml
+
+    xml.write_bytes(to_xml("文件", meta, {"档号": meta["档号"]["档号"]}))
+    for changed in (rel, meta_path.relative_to(folder).as_posix(), xml.relative_to(folder).as_posix()):
+        rewrite_manifests(folder, changed)
+
+
+def test_verify_reads_the_properties_and_the_fonts_with_pikepdf(made, tmp_path):
+    import pikepdf
+
+    copy = tmp_path / "p"
+    shutil.copytree(made["folder"], copy)
+    rel = catalogue_of(copy)[0]["电子档案名称"]
+    with pikepdf.open(copy / rel, allow_overwriting_input=True) as doc:
+        doc.docinfo["/Author"] = "huanjie"
+        font = next(iter(doc.pages[0].Resources.Font.values()))
+        descriptor = font.DescendantFonts[0].FontDescriptor if "/DescendantFonts" in font else font.FontDescriptor
+        for key in ("/FontFile", "/FontFile2", "/FontFile3"):
+            if key in descriptor:
+                del descriptor[key]
+        family = str(font.BaseFont).lstrip("/").split("+")[-1]
+        doc.save(copy / rel)
+    reseal(copy, rel)
+    lines = [p.line() for p in archive.verify_package(str(copy)).problems]
+    author = catalogue_of(copy)[0]["责任者"]
+    assert f"{rel}：文档属性 Author 为“huanjie”，应为责任者“{author}”" in lines
+    assert f"{rel}：有字体未嵌入：{family}（PDF/A 要求嵌入全部字体）" in lines
+    # the digests were resealed (only the signature knows): the PDF itself tells
+    assert not any("SHA-256 摘要与" in line or "SHA256 与文件不符" in line for line in lines), lines
+
+
+def test_verapdf_is_run_when_installed_and_its_verdict_reported(made, tmp_path, monkeypatch):
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    fake = bin_dir / "verapdf"
+    log = tmp_path / "args.txt"
+    # A stand-in with veraPDF's text output: the first PDF fails, the others pass.
+    fake.write_text(
+        "#!/bin/sh\n"
+        'if [ "$1" = "--version" ]; then echo "veraPDF 1.26.2"; exit 0; fi\n'
+        f'echo "$@" > {log}\n'
+        'shift 4; first=1; for f in "$@"; do if [ $first = 1 ]; then echo "FAIL $f"; first=0; else echo "PASS $f"; fi; done\n',
+        encoding="utf-8",
+    )
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    run = run_cli("verify", str(made["folder"]))
+    assert run.exit_code == 1
+    first = sorted(e["电子档案名称"] for e in catalogue_of(made["folder"]))[0]
+    assert f"{first}：veraPDF 检验不符合 PDF/A-2b" in run.stdout
+    assert "veraPDF 检验：veraPDF 1.26.2：10 件 PDF 中 9 件符合 PDF/A-2b。" in run.stdout
+    assert log.read_text(encoding="utf-8").startswith("--flavour 2b --format text ")
+    monkeypatch.setenv("PATH", "/usr/bin:/bin")
+    run = run_cli("verify", str(made["folder"]))
+    assert "未安装 veraPDF：PDF/A 只核对了 PDF/A 标识和字体嵌入，未做完整的符合性检验。" in run.stdout
+
+
+# --------------------------------------------------------------------------------------------
+# DA/T 46 metadata, 稿本, 密级, the XSD
+# --------------------------------------------------------------------------------------------
+def item_meta(folder: Path) -> list[dict]:
+    return [
+        json.loads((folder / e["电子档案名称"]).with_suffix(".json").read_text(encoding="utf-8"))
+        for e in catalogue_of(folder)
+    ]
+
+
+def test_every_item_has_the_entities_classification_and_the_right_draft_form(made):
+    metas = item_meta(made["folder"])
+    kinds = {}
+    for meta in metas:
+        kind = meta["附注"]["文书种类"]
+        kinds[kind] = meta
+        content = meta["内容描述"]
+        assert content["密级"] == "公开"
+        agents = meta["机构人员实体"]
+        assert agents[0] == {
+            "机构人员类型": "个人" if kind == "candidate_pledge" else "单位",
+            "机构人员名称": content["责任者"],
+            "职责": "责任者",
+        }
+        made_act, archived = meta["业务实体"]
+        assert made_act["行为时间"] == content["日期"] and len(archived["行为时间"]) == 8
+        assert archived["业务行为"] == "归档"
+    committee, pledge = kinds["committee"], kinds["candidate_pledge"]
+    assert committee["形式特征"]["稿本"] == "正本" and committee["业务实体"][0]["业务行为"] == "发布"
+    assert pledge["形式特征"]["稿本"] == "待签" and pledge["业务实体"][0]["业务行为"] == "签署"
+    assert pledge["业务实体"][0]["行为描述"].endswith("（生成的是待签文本，签名后的纸质件为原件）")
+    assert {e["密级"] for e in catalogue_of(made["folder"])} == {"公开"}
+
+
+def test_ballots_are_blank_forms_and_the_classification_is_a_setting():
+    from pipeline.archive.contents import action_of, draft_form
+
+    assert draft_form("ballot") == "空白文书" and draft_form("plenary_ballot") == "空白文书"
+    assert draft_form("winner_pledge") == "待签" and draft_form("results") == "正本"
+    assert action_of("公告") == "发布" and action_of("选票") == "印制"
+    assert archive.ArchiveSettings.make({"密级": "秘密"}).classification == "秘密"
+    assert archive.ArchiveSettings.make().classification == "公开"
+    with pytest.raises(archive.SettingsError, match="密级“内部”应为 公开、限制、秘密、机密、绝密 之一。"):
+        archive.ArchiveSettings.make({"密级": "内部"})
+
+
+def test_the_xml_we_write_validates_against_the_xsd_in_the_package(made):
+    from lxml import etree
+
+    folder = made["folder"]
+    schemas = folder / "其他" / "元数据规范"
+    item_xsd = etree.XMLSchema(etree.parse(str(schemas / "文件元数据.xsd")))
+    catalogue_xsd = etree.XMLSchema(etree.parse(str(schemas / "文件目录.xsd")))
+    assert catalogue_xsd.validate(etree.parse(str(folder / "文件目录.xml"))), catalogue_xsd.error_log
+    for entry in catalogue_of(folder):
+        tree = etree.parse(str((folder / entry["电子档案名称"]).with_suffix(".xml")))
+        assert item_xsd.validate(tree), (entry["档号"], item_xsd.error_log)
+    assert "DA/T 48-2009" in (schemas / "命名规则.txt").read_text(encoding="utf-8")
+
+
+def test_the_readme_names_carrier_environment_transfer_fields_and_fonts_in_plain_words(made):
+    import datetime as dt
+
+    readme = (made["folder"] / "说明文件.txt").read_text(encoding="utf-8")
+    today = dt.date.today()
+    assert f"制作日期：{today.year}年{today.month}月{today.day}日\n" in readme  # no zero padding
+    for phrase in (
+        "九、载体与移交登记（《电子档案移交与接收登记表》的内容）",
+        "  移交电子档案数量：10 件（档号 J012-WS·2026-Y-0001 至 J012-WS·2026-Y-0010）",
+        "  载体类型、规格：（移交时填写）（如一次写入光盘 DVD-R 4.7 GB，或移动硬盘）",
+        "  检验内容：准确性、完整性、可用性、安全性（DA/T 70-2018）",
+        "  移交单位：填表人（移交时填写）、审核人（移交时填写）、单位（盖章）（移交时填写）、日期（移交时填写）",
+        "十、读取这些电子档案需要的软件和硬件",
+        "字体已嵌入文件，不需要另装字体。",
+        "十一、关于 DA/T 48-2009 XML 封装",
+        "其他/元数据规范/ 中",
+        "电子签名：Ed25519（青石县民政局）",
+        "签名.json：青石县民政局 对上述四个清单的电子签名（Ed25519）",
+        "  思源宋体（Noto Serif CJK，代替宋体、方正小标宋和未安装的仿宋）：",
+    ):
+        assert phrase in readme, phrase
+    for jargon in ("SelectPdfVersion", "pdffonts", "VKana", "CJKjp", "Type 1"):
+        assert jargon not in readme, jargon
+    assert re.search(r"  移交数据量：约 \d+\.\d MB，\d+ 个文件", readme)

@@ -94,6 +94,7 @@ def build_package(
         result.layout_checked = len(items)
         space.pdfs = [os.path.getsize(it.pdf) for it in items]
         _number(items, settings)
+        _describe(items, workers, tell)
         _summarise(result, data, items, settings)
         entries = package_files(data, items, settings, result, made_on or dt.date.today(), key)
         tell("写入数据包", 0, len(entries))
@@ -276,8 +277,9 @@ def _inspect(items: list[Item], workers: int | None, tell: Tell, by_unit: dict[s
     def one(item: Item) -> str:
         data = Path(item.pdf).read_bytes()
         item.version = pdf.pdf_version(data)
-        item.pages = pdf.pdf_pages(item.pdf, data) or 0
-        claim = pdf.pdfa_claim(data)
+        facts = pdf.inspect_pdf(data)
+        item.pages = facts.pages or 0
+        claim = facts.claim
         item.fonts = pdf.pdf_fonts(item.pdf)
         if claim != ("2", "B"):
             return f"{item.doc.rel} 转换后的 PDF 没有 PDF/A-2b 声明（XMP pdfaid：{claim}）"
@@ -326,6 +328,21 @@ def _number(items: list[Item], settings: ArchiveSettings) -> None:
             )
         item.number = counters[key]
         item.dh = dang_hao(settings, item.year, item.retention, item.number)
+
+
+def _describe(items: list[Item], workers: int | None, tell: Tell) -> None:
+    """The catalogue's 题名, 责任者, 文种, 档号 and 成文日期 as each PDF's document properties (before it is hashed)."""
+    done = 0
+
+    def one(item: Item) -> None:
+        doc = item.doc
+        pdf.set_properties(item.pdf, doc.title, doc.author, doc.genre, item.dh, doc.date)
+
+    tell("写入 PDF 文档属性", 0, len(items))
+    with ThreadPoolExecutor(max_workers=max(1, workers or os.cpu_count() or 1)) as pool:
+        for _ in pool.map(one, items):
+            done += 1
+            tell("写入 PDF 文档属性", done, len(items))
 
 
 def _summarise(result: ArchiveResult, data: Input, items: list[Item], settings: ArchiveSettings) -> None:

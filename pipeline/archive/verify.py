@@ -12,7 +12,9 @@ import io
 import json
 import os
 import re
+import shutil
 import stat
+import tempfile
 import zipfile
 import zlib
 from collections.abc import Callable
@@ -30,6 +32,7 @@ from .sign import SIGNATURE_FILE, PublicKey, read_statement
 __all__ = ["verify_package", "VerifyResult", "Problem"]
 
 ITEM_SUFFIXES = ("pdf", "docx", "xml", "json")
+ITEM_LISTS = frozenset({"电子属性", "机构人员实体", "业务实体"})  # elements of an item's XML that repeat
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,7 @@ class VerifyResult:
     signer: str = ""  # as the signature file (or, once checked, the public key) names it
     fingerprint: str = ""
     signature_checked: bool = False  # a public key was given and verified the signature
+    verapdf: str = ""  # veraPDF's verdict over the PDFs, when veraPDF is installed ("" when it is not)
 
     @property
     def ok(self) -> bool:
@@ -327,6 +331,41 @@ def _verify(
     by_dh = {str(e.get("档号", "")): e for e in catalogue}
     for dh in sorted(items):
         problems += _verify_item(items[dh], files, by_dh.get(dh))
+    problems += _run_verapdf(
+        files, sorted(f for it in items.values() for s, f in it.files.items() if s == "pdf"), result
+    )
+
+
+def _run_verapdf(files: _Reader, pdfs: list[str], result: VerifyResult) -> list[Problem]:
+    """veraPDF over every item PDF, when it is installed: the PDFs of a zip are copied into a temporary folder
+    (removed afterwards); a folder package's are checked where they are."""
+    if not pdfs or shutil.which("verapdf") is None:
+        return []
+    readable = [name for name in pdfs if name in files and files.fits(name)]
+    with tempfile.TemporaryDirectory(prefix="huanjie-verapdf-") as temp:
+        paths = {}
+        for n, name in enumerate(readable):
+            member = files.members[name]
+            if member.path:
+                paths[name] = member.path
+            else:
+                paths[name] = os.path.join(temp, f"{n:06d}.pdf")
+                with open(paths[name], "wb") as out:
+                    out.write(files.get(name))
+        verdict = pdf.verapdf(list(paths.values()))
+    if verdict is None:
+        return []
+    version, passed = verdict
+    good = sum(1 for name in readable if passed.get(paths[name]) is True)
+    result.verapdf = f"{version}：{len(readable)} 件 PDF 中 {good} 件符合 PDF/A-2b"
+    problems = []
+    for name in readable:
+        state = passed.get(paths[name])
+        if state is False:
+            problems.append(Problem(name, "veraPDF 检验不符合 PDF/A-2b"))
+        elif state is None:
+            problems.append(Problem(name, "veraPDF 没有给出检验结论"))
+    return problems
 
 
 # --------------------------------------------------------------------------------------------
@@ -621,8 +660,9 @@ def _verify_item(item: _Item, blobs: _Reader, entry: dict | None) -> list[Proble
     meta, found = _read_metadata(item, blobs)
     problems += found
     problems += _check_item_xml(item, blobs, meta)
-    pages, found = _check_pdf(item.files.get("pdf"), blobs)
+    facts, found = _check_pdf(item.files.get("pdf"), blobs)
     problems += found
+    pages = facts.pages if facts is not None else None
     problems += _check_docx(item.files.get("docx"), blobs)
     if meta is None:
         return problems
@@ -636,6 +676,8 @@ def _verify_item(item: _Item, blobs: _Reader, entry: dict | None) -> list[Proble
     if pages is not None and form.get("页数") != pages:
         problems.append(Problem(where, f"页数为 {form.get('页数')}，而 {item.dh}.pdf 有 {pages} 页"))
     problems += _check_electronic(item, blobs, electronic, where)
+    if facts is not None and "业务实体" in meta:  # made by this version: the PDF carries the catalogue's properties
+        problems += _check_properties(item, facts, content, code)
     if entry is not None:
         problems += _check_entry(item, entry, content, form)
     return problems
@@ -671,7 +713,7 @@ def _check_item_xml(item: _Item, blobs: _Reader, meta: dict | None) -> list[Prob
     problems = []
     try:
         root = ElementTree.fromstring(blobs.get(path))
-        if meta is not None and _xml_to_data(root, frozenset({"电子属性"})) != _stringify(meta):
+        if meta is not None and _xml_to_data(root, ITEM_LISTS) != _stringify(meta):
             problems.append(Problem(path, f"与 {item.dh}.json 的元数据不一致"))
         if root.get("档号") != item.dh:
             problems.append(Problem(path, f"根元素的档号为 {root.get('档号')}，应为 {item.dh}"))
@@ -680,8 +722,8 @@ def _check_item_xml(item: _Item, blobs: _Reader, meta: dict | None) -> list[Prob
     return problems
 
 
-def _check_pdf(path: str | None, blobs: _Reader) -> tuple[int | None, list[Problem]]:
-    """A complete PDF claiming PDF/A-2b, and its page count (None when unknown)."""
+def _check_pdf(path: str | None, blobs: _Reader) -> tuple[pdf.PdfFacts | None, list[Problem]]:
+    """A complete PDF that pikepdf opens, with a PDF/A-2b identification and every font embedded; its facts."""
     if path is None or path not in blobs:
         return None, []
     if not blobs.fits(path):
@@ -690,20 +732,45 @@ def _check_pdf(path: str | None, blobs: _Reader) -> tuple[int | None, list[Probl
     problems = []
     if not data.startswith(b"%PDF-") or b"%%EOF" not in data[-1024:]:
         problems.append(Problem(path, "不是完整的 PDF 文件"))
-    claim = pdf.pdfa_claim(data)
+    facts = pdf.inspect_pdf(data)
+    if facts.error:
+        return None, problems + [Problem(path, f"{facts.error}（无法读取页数、PDF/A 标识和字体）")]
+    claim = facts.claim
     if claim is None:
-        problems.append(Problem(path, "XMP 元数据中没有 PDF/A 声明（pdfaid:part、pdfaid:conformance）"))
+        problems.append(Problem(path, "XMP 元数据中没有 PDF/A 标识（pdfaid:part、pdfaid:conformance）"))
     elif claim != ("2", "B"):
         problems.append(
             Problem(
                 path,
-                f"PDF/A 声明为 part={claim[0]}、conformance={claim[1]}，应为 PDF/A-2b（part=2、conformance=B）",
+                f"PDF/A 标识为 part={claim[0]}、conformance={claim[1]}，应为 PDF/A-2b（part=2、conformance=B）",
             )
         )
-    pages = pdf.pdf_pages(None, data, fallback=False)  # bounded work: the page tree, never pdfinfo on hostile bytes
-    if pages is None:
+    if facts.pages is None:
         problems.append(Problem(path, "无法读取页数"))
-    return pages, problems
+    missing = sorted({f.family for f in facts.fonts if not f.embedded})
+    if missing:
+        problems.append(Problem(path, f"有字体未嵌入：{'、'.join(missing)}（PDF/A 要求嵌入全部字体）"))
+    return facts, problems
+
+
+def _check_properties(item: _Item, facts: pdf.PdfFacts, content: dict, code: dict) -> list[Problem]:
+    """The PDF's document properties say what the catalogue says: Title 题名, Author 责任者, Subject 文种,
+    Keywords 档号, CreationDate 成文日期 (packages of this version on; older ones wrote "huanjie" and a generic title)."""
+    expected = {
+        "Title": content.get("题名", ""),
+        "Author": content.get("责任者", ""),
+        "Subject": content.get("文种", ""),
+        "Keywords": code.get("档号", ""),
+    }
+    if pdf.pdf_date(str(content.get("日期", ""))):
+        expected["CreationDate"] = pdf.pdf_date(str(content["日期"]))
+    labels = {"Title": "题名", "Author": "责任者", "Subject": "文种", "Keywords": "档号", "CreationDate": "成文日期"}
+    path = item.files["pdf"]
+    return [
+        Problem(path, f"文档属性 {key} 为“{facts.info.get(key, '')}”，应为{labels[key]}“{value}”")
+        for key, value in expected.items()
+        if facts.info.get(key, "") != value
+    ]
 
 
 def _check_docx(path: str | None, blobs: _Reader) -> list[Problem]:

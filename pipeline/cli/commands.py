@@ -838,6 +838,7 @@ def verify_command(package: str, output_format: str, key_file: str | None) -> No
             "signed": result.signed,
             "signer": result.signer,
             "signature_checked": result.signature_checked,
+            "verapdf": result.verapdf,
             "problems": [{"path": p.path, "message": p.message} for p in result.problems],
         }
         echo(json.dumps(visible_data(payload), ensure_ascii=False, indent=2))
@@ -845,6 +846,11 @@ def verify_command(package: str, output_format: str, key_file: str | None) -> No
         for problem in result.problems:
             echo(problem.line())
         echo(_signature_line(result))
+        echo(
+            f"veraPDF 检验：{result.verapdf}。"
+            if result.verapdf
+            else "未安装 veraPDF：PDF/A 只核对了 PDF/A 标识和字体嵌入，未做完整的符合性检验。"
+        )
         if result.ok:
             echo(
                 f"校验通过：{package}，{result.items} 件、{result.files} 个文件，SHA-256 和 SM3 摘要、目录结构、"
