@@ -600,8 +600,7 @@ def _readme_programs(data: Input, result: ArchiveResult) -> list[str]:
         "二、制作程序",
         f"文书生成：huanjie {data.version}（由选举记录和 Word 模板生成 .docx，GB/T 9704-2012 版式）"
         + (f"；打包：huanjie {__version__}" if data.version != __version__ else ""),
-        f"格式转换：办公软件 {result.libreoffice}，"
-        "把 Word 文档导出为 PDF/A-2b 长期保存格式",
+        f"格式转换：办公软件 {result.libreoffice}，把 Word 文档导出为 PDF/A-2b 长期保存格式",
         f"PDF 检查：{pdf.poppler_version()} 和 pikepdf（读取页数、字体、PDF/A 标识，写入题名、责任者等文档属性）",
         f"数字摘要：SHA-256；SM3（{'OpenSSL' if sm3.HASHLIB_HAS_SM3 else '纯 Python 实现'}）"
         + (f"；电子签名：Ed25519（{result.signer}）" if result.signer else "；未签名"),
