@@ -306,7 +306,7 @@ def test_each_pdf_carries_the_catalogue_as_its_document_properties(made):
 def reseal(folder: Path, rel: str) -> None:
     """Rewrite every digest of `rel` (manifests, its metadata's 电子属性) so that only the PDF checks can tell."""
     data = (folder / rel).read_bytes()
-    meta_path = (folder / rel).with_suffix(".json")
+    meta_path = (folder / rel).parent / f"{(folder / rel).parent.name}.json"  # the item's metadata
     meta = json.loads(meta_path.read_text(encoding="utf-8"))
     for row in meta["电子属性"]:
         if row["计算机文件名"] == Path(rel).name:
@@ -460,3 +460,96 @@ def test_the_readme_names_carrier_environment_transfer_fields_and_fonts_in_plain
     for jargon in ("SelectPdfVersion", "pdffonts", "VKana", "CJKjp", "Type 1"):
         assert jargon not in readme, jargon
     assert re.search(r"  移交数据量：约 \d+\.\d MB，\d+ 个文件", readme)
+
+
+# --------------------------------------------------------------------------------------------
+# Scans of the signed paper originals
+# --------------------------------------------------------------------------------------------
+JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(200)
+TIFF = b"II*\x00" + bytes(200)
+SCAN_PDF = b"%PDF-1.4\n% a scanned page\n%%EOF\n"
+
+
+def test_scans_are_attached_beside_their_pdf_hashed_listed_and_verified(made, tmp_path):
+    scans = tmp_path / "扫描件"
+    scans.mkdir()
+    (scans / "04-候选人竞争承诺书-张伟-1.jpg").write_bytes(JPEG)
+    (scans / "04-候选人竞争承诺书-张伟-2.jpg").write_bytes(JPEG + b"2")
+    (scans / "01-选举委员会成员公告.pdf").write_bytes(SCAN_PDF)
+    (scans / "黄丽签字.tif").write_bytes(TIFF)
+    (scans / "扫描件对照.yaml").write_text("黄丽签字.tif: 04-候选人竞争承诺书-黄丽.docx\n", encoding="utf-8")
+    (scans / "不是图片.jpg").write_text("hello", encoding="utf-8")
+    (scans / "无主.pdf").write_bytes(SCAN_PDF)
+    package = tmp_path / "带扫描件"
+    run = run_cli(
+        "archive",
+        str(made["out"]),
+        "--record",
+        str(SAMPLE),
+        "-o",
+        str(package),
+        "--fonds",
+        "J012",
+        "--scans",
+        str(scans),
+    )
+    assert run.exit_code == 0, run.output
+    assert "附纸质原件扫描件 4 个。" in run.stdout
+    assert "提示：扫描件 不是图片.jpg：文件内容不是扩展名所说的 JPG 格式，未归档" in run.stderr
+    assert "提示：扫描件 无主.pdf：没有同名的文书（扫描件应与文书同名，或在对照表中写明），未归档" in run.stderr
+    notice = catalogue_of(package)[0]  # 01-选举委员会成员公告
+    assert notice["扫描件"] == f"{notice['档号']}-扫描01.pdf"
+    folder = package / Path(notice["电子档案名称"]).parent
+    assert (folder / f"{notice['档号']}-扫描01.pdf").read_bytes() == SCAN_PDF
+    with_two = [e for e in catalogue_of(package) if e.get("扫描件", "").count("、") == 1]
+    assert len(with_two) == 1
+    dh = with_two[0]["档号"]
+    assert with_two[0]["扫描件"] == f"{dh}-扫描01.jpg、{dh}-扫描02.jpg"
+    item = package / Path(with_two[0]["电子档案名称"]).parent
+    assert (item / f"{dh}-扫描01.jpg").read_bytes() == JPEG and (item / f"{dh}-扫描02.jpg").read_bytes() == JPEG + b"2"
+    meta = json.loads((item / f"{dh}.json").read_text(encoding="utf-8"))
+    rows = {r["计算机文件名"]: r for r in meta["电子属性"]}
+    assert rows[f"{dh}-扫描01.jpg"]["用途"] == "纸质原件扫描件"
+    assert rows[f"{dh}-扫描01.jpg"]["SHA256"] == hashlib.sha256(JPEG).hexdigest()
+    assert rows[f"{dh}-扫描01.jpg"]["格式信息"] == "JPEG 图像（ISO/IEC 10918-1）"
+    assert sum(1 for e in catalogue_of(package) if e.get("扫描件", "").endswith(".tif")) == 1
+    manifest = (package / "manifest-sm3.txt").read_text(encoding="utf-8")
+    assert f"{item.relative_to(package).as_posix()}/{dh}-扫描02.jpg" in manifest
+    assert run_cli("verify", str(package)).exit_code == 0
+    from lxml import etree
+
+    schemas = package / "其他" / "元数据规范"
+    assert etree.XMLSchema(etree.parse(str(schemas / "文件元数据.xsd"))).validate(etree.parse(str(item / f"{dh}.xml")))
+    assert etree.XMLSchema(etree.parse(str(schemas / "文件目录.xsd"))).validate(
+        etree.parse(str(package / "文件目录.xml"))
+    )
+    # A scan changed afterwards, and one whose bytes are no JPEG although every digest was resealed.
+    (item / f"{dh}-扫描02.jpg").write_bytes(JPEG + b"3")
+    run = run_cli("verify", str(package))
+    assert run.exit_code == 1 and f"{dh}-扫描02.jpg：SHA-256 摘要与 manifest-sha256.txt 不符" in run.stdout
+    rel = (item / f"{dh}-扫描02.jpg").relative_to(package).as_posix()
+    (package / rel).write_bytes(SCAN_PDF)
+    reseal(package, rel)
+    lines = [p.line() for p in archive.verify_package(str(package)).problems]
+    assert f"{rel}：扫描件的内容不是 JPG 格式（是 PDF）" in lines
+    (package / rel).unlink()
+    reseal_listing = [p.line() for p in archive.verify_package(str(package)).problems]
+    assert (
+        f"{item.relative_to(package).as_posix()}/{dh}.json：电子属性中的计算机文件名 {dh}-扫描02.jpg 在文件夹中没有对应的文件"
+        in reseal_listing
+    )
+
+
+def test_an_unknown_scans_folder_or_a_broken_mapping_is_exit_2(made, tmp_path):
+    run = run_cli(
+        "archive", str(made["out"]), "--record", str(SAMPLE), "-o", str(tmp_path / "p"), "--scans", str(tmp_path / "无")
+    )
+    assert run.exit_code == 2 and f"错误：找不到扫描件文件夹 {tmp_path / '无'}" in run.stderr
+    scans = tmp_path / "s"
+    scans.mkdir()
+    (scans / "扫描件对照.yaml").write_text("[a, b", encoding="utf-8")
+    run = run_cli(
+        "archive", str(made["out"]), "--record", str(SAMPLE), "-o", str(tmp_path / "p"), "--scans", str(scans)
+    )
+    assert run.exit_code == 2 and "不是有效的 UTF-8 YAML" in run.stderr
+    assert not (tmp_path / "p").exists()

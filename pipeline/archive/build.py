@@ -21,6 +21,7 @@ from .contents import package_files
 from .errors import ArchiveError, NothingToArchive, PackageExists
 from .items import ArchiveEvent, ArchiveResult, Doc, Input, Item, Unit
 from .layout import is_package_folder, is_zip_name, tree_key, write_folder, write_zip, zip_time
+from .scans import ScanMatch, match_scans
 from .settings import DEFAULT_FONDS, ArchiveSettings, dang_hao
 from .sign import PrivateKey
 
@@ -47,13 +48,15 @@ def build_package(
     made_on: dt.date | None = None,
     progress: Callable[[ArchiveEvent], None] | None = None,
     key: PrivateKey | None = None,
+    scans: str | None = None,
 ) -> ArchiveResult:
     """Convert, describe, number and package the documents of `source` into `package`: a folder, or a zip
     when its name ends in ``.zip``.
 
     `source`: a batch output folder (with report.json) or a render output folder (then `record`
     names its record). `records`: the records folder when report.json's source has moved. `key`: the private key
-    that signs the manifests (`sign.load_private_key`; the package gets 签名.json).
+    that signs the manifests (`sign.load_private_key`; the package gets 签名.json). `scans`: a folder of scans of
+    the signed paper originals, attached to their documents (`scans.match_scans`).
     `workers`/`timeout`: LibreOffice processes and seconds per document. `made_on`: the 制作日期
     of the 说明文件 (default today). Raises `ArchiveError` (and subclasses) when no package can
     be made; refused units are only listed in the result.
@@ -73,6 +76,7 @@ def build_package(
     docs = sorted((d for u in data.units if not u.refusal for d in u.documents), key=lambda d: tree_key(d.rel))
     if not docs:
         raise NothingToArchive(data.refusals())
+    matched = match_scans(scans, [d.rel for d in docs]) if scans else None
     result = ArchiveResult(package=package, settings=settings, signer=key.signer if key else "")
     folder = os.path.dirname(package)
     fsutil.make_dirs(folder)
@@ -90,6 +94,8 @@ def build_package(
         items = [it for it in items if not by_unit[it.doc.unit].refusal]
         if not items:
             raise NothingToArchive(data.refusals())
+        if matched is not None:
+            _attach(items, matched, by_unit, docs, result)
         result.layout = _layout(items, by_unit, workers, tell)
         result.layout_checked = len(items)
         space.pdfs = [os.path.getsize(it.pdf) for it in items]
@@ -330,6 +336,21 @@ def _number(items: list[Item], settings: ArchiveSettings) -> None:
         item.dh = dang_hao(settings, item.year, item.retention, item.number)
 
 
+def _attach(
+    items: list[Item], matched: ScanMatch, by_unit: dict[str, Unit], docs: list[Doc], result: ArchiveResult
+) -> None:
+    """Each item's scans (in name order); the scans of refused units and those matching nothing become warnings."""
+    for item in items:
+        item.scans = sorted(matched.by_doc.get(item.doc.rel, []), key=lambda s: s.rel)
+    archived = {item.doc.rel for item in items}
+    for doc in docs:
+        for scan in matched.by_doc.get(doc.rel, []):
+            if doc.rel not in archived:
+                matched.left_out.append(f"扫描件 {scan.rel}：所属单位 {by_unit[doc.unit].label} 未归档，扫描件也未归档")
+    result.warnings += matched.left_out
+    result.scans = sum(len(item.scans) for item in items)
+
+
 def _describe(items: list[Item], workers: int | None, tell: Tell) -> None:
     """The catalogue's 题名, 责任者, 文种, 档号 and 成文日期 as each PDF's document properties (before it is hashed)."""
     done = 0
@@ -354,7 +375,7 @@ def _summarise(result: ArchiveResult, data: Input, items: list[Item], settings: 
     result.summaries = sum(1 for u in data.units if u.rel in archived and u.level)
     result.first, result.last = items[0].dh, items[-1].dh
     result.fonts = _font_table(items)
-    result.warnings = _font_warnings(result.fonts)
+    result.warnings = _font_warnings(result.fonts) + result.warnings
     if settings.defaulted:
         result.warnings.insert(
             0,

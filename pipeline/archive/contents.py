@@ -32,6 +32,7 @@ from .layout import (
     TEMPLATES_COPY,
     zip_time,
 )
+from .scans import scan_format
 from .schema import SCHEMA_DIR, schema_files
 from .settings import CATEGORY, RETENTION, ArchiveSettings
 from .sign import SIGNATURE_FILE, PrivateKey, signature_file
@@ -123,15 +124,49 @@ def _item_files(
 ) -> Files:
     pdf_data = Path(item.pdf).read_bytes()
     docx_data = Path(item.doc.path).read_bytes()
+    scans = {}
+    rows = []
+    for n, scan in enumerate(item.scans, 1):
+        name = scan_file_name(item, n)
+        scans[f"{item.folder}/{name}"] = scan.path
+        size, sha, sm = _file_digests(scan.path)
+        rows.append(
+            {
+                "计算机文件名": name,
+                "格式信息": scan_format(scan.kind),
+                "计算机文件大小": size,
+                "文档创建程序": f"扫描设备（扫描件由归档单位提供，原文件 {scan.rel}）",
+                "SHA256": sha,
+                "SM3": sm,
+                "用途": "纸质原件扫描件",
+            }
+        )
     meta = metadata(
         item, settings, producer, libreoffice, version, _digests(pdf_data), _digests(docx_data), made_on=made_on
     )
+    meta["电子属性"] += rows
     return {
         f"{item.folder}/{item.dh}.pdf": item.pdf,
         f"{item.folder}/{item.dh}.docx": item.doc.path,
         f"{item.folder}/{item.dh}.json": _json(meta),
         f"{item.folder}/{item.dh}.xml": to_xml("文件", meta, {"档号": item.dh}),
+        **scans,
     }
+
+
+def scan_file_name(item: Item, n: int) -> str:
+    """The package name of the `n`-th scan of `item`: <档号>-扫描01.jpg."""
+    return f"{item.dh}-扫描{n:02d}.{item.scans[n - 1].kind}"
+
+
+def _file_digests(path: str) -> tuple[int, str, str]:
+    sha, sm, size = hashlib.sha256(), sm3.new(), 0
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            sha.update(chunk)
+            sm.update(chunk)
+            size += len(chunk)
+    return size, sha.hexdigest(), sm.hexdigest()
 
 
 def metadata(
@@ -342,7 +377,7 @@ def _catalogue_entry(n: int, item: Item, settings: ArchiveSettings) -> dict:
         "电子档案名称": f"{item.folder}/{item.dh}.pdf",
         "原始格式": f"{item.folder}/{item.dh}.docx",
         "单位": doc.unit,
-    }
+    } | ({"扫描件": "、".join(scan_file_name(item, n) for n in range(1, len(item.scans) + 1))} if item.scans else {})
 
 
 def _catalogue_files(catalogue: list[dict], producer: str, stamp: tuple) -> Files:

@@ -26,12 +26,14 @@ from ..fsutil import os_reason
 from . import pdf, sm3
 from .errors import PackageUnreadable
 from .layout import ALGORITHM_NAMES, CATALOGUE, ITEM_FILE, ITEMS_DIR, MANIFESTS, OTHER_DIR, TAGMANIFESTS, TOP_FILES
+from .scans import SCAN_NAME, scan_kind
 from .settings import SEP
 from .sign import SIGNATURE_FILE, PublicKey, read_statement
 
 __all__ = ["verify_package", "VerifyResult", "Problem"]
 
 ITEM_SUFFIXES = ("pdf", "docx", "xml", "json")
+BINARY = (".pdf", ".docx", ".jpg", ".tif")  # never kept in memory after hashing; read up to DOCUMENT_LIMIT
 ITEM_LISTS = frozenset({"电子属性", "机构人员实体", "业务实体"})  # elements of an item's XML that repeat
 
 
@@ -133,7 +135,7 @@ class _Reader:
         hashers = {"sha256": hashlib.sha256(), "sm3": sm3.new()}
         size = 0
         limit = min(MEMBER_LIMIT, max(RATIO_FLOOR, RATIO_LIMIT * max(member.packed, 1)))
-        keep = member.size <= self.KEEP and not member.name.endswith((".pdf", ".docx"))
+        keep = member.size <= self.KEEP and not member.name.endswith(BINARY)
         parts = []
         with self._open(member) as handle:
             for chunk in iter(lambda: handle.read(1 << 20), b""):
@@ -154,7 +156,7 @@ class _Reader:
         return name in self.digests
 
     def limit(self, name: str) -> int:
-        return DOCUMENT_LIMIT if name.endswith((".pdf", ".docx")) else TEXT_LIMIT
+        return DOCUMENT_LIMIT if name.endswith(BINARY) else TEXT_LIMIT
 
     def fits(self, name: str) -> bool:
         """Whether `name` may be read into memory."""
@@ -584,8 +586,15 @@ def _find_items(names: list[str]) -> tuple[dict[str, _Item], list[Problem]]:
             continue
         _, _, dh, base = match.groups()
         stem, _, suffix = base.rpartition(".")
-        if stem != dh or suffix not in ITEM_SUFFIXES:
-            problems.append(Problem(file, f"文件名应为 {dh}.pdf、{dh}.docx、{dh}.xml 或 {dh}.json"))
+        scan = SCAN_NAME.match(base)
+        if scan is not None and scan.group(1) == dh:
+            suffix = base[len(dh) + 1 :]  # 扫描01.jpg
+        elif stem != dh or suffix not in ITEM_SUFFIXES:
+            problems.append(
+                Problem(
+                    file, f"文件名应为 {dh}.pdf、{dh}.docx、{dh}.xml、{dh}.json 或扫描件 {dh}-扫描01.jpg（.pdf、.tif）"
+                )
+            )
             continue
         item = items.setdefault(dh, _Item(dh, file.rsplit("/", 1)[0]))
         item.files[suffix] = file
@@ -830,8 +839,9 @@ def _check_electronic(item: _Item, blobs: _Reader, electronic: Any, where: str) 
     for row in electronic if isinstance(electronic, list) else []:
         described[row.get("计算机文件名")] = row
     problems = []
-    for suffix in ("pdf", "docx"):
-        name = f"{dh}.{suffix}"
+    scans = sorted(k for k in item.files if k.startswith("扫描"))
+    for suffix in ("pdf", "docx", *scans):
+        name = f"{dh}.{suffix}" if suffix in ("pdf", "docx") else f"{dh}-{suffix}"
         row = described.get(name)
         if row is None:
             problems.append(Problem(where, f"电子属性中没有计算机文件名为 {name} 的文件"))
@@ -839,10 +849,23 @@ def _check_electronic(item: _Item, blobs: _Reader, electronic: Any, where: str) 
         path = item.files.get(suffix, "")
         if path in blobs:
             problems += _check_file_row(row, name, path, blobs, where)
+    for suffix in scans:
+        problems += _check_scan(item.files[suffix], blobs)
     for name in described:
-        if name not in (f"{dh}.pdf", f"{dh}.docx"):
+        if name not in (f"{dh}.pdf", f"{dh}.docx", *[f"{dh}-{suffix}" for suffix in scans]):
             problems.append(Problem(where, f"电子属性中的计算机文件名 {name} 在文件夹中没有对应的文件"))
     return problems
+
+
+def _check_scan(path: str, blobs: _Reader) -> list[Problem]:
+    """A scan is what its name says: a PDF, JPEG or TIFF by its first bytes."""
+    if path not in blobs or not blobs.fits(path):
+        return [] if path not in blobs else [blobs.too_large(path)]
+    kind = path.rsplit(".", 1)[-1]
+    actual = scan_kind(blobs.get(path)[:8])
+    if actual != kind:
+        return [Problem(path, f"扫描件的内容不是 {kind.upper()} 格式" + (f"（是 {actual.upper()}）" if actual else ""))]
+    return []
 
 
 def _check_file_row(row: dict, name: str, path: str, blobs: _Reader, where: str) -> list[Problem]:

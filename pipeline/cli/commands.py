@@ -654,6 +654,8 @@ _ARCHIVE_HELP = """生成归档数据包：把批量生成（或单个单位 ren
 
 记录有错误、文书为草稿或生成后被改动、无法转换为 PDF 的单位不归档，在标准错误输出和数据包的说明文件中列出。数据包先写入旁边的临时文件（夹）再改名，已存在时不覆盖（加 --force 覆盖；不是 huanjie 数据包的已有文件夹始终不覆盖）。
 
+用 --scans 附上签名、盖章后纸质原件的扫描件（PDF、JPEG、TIFF）：扫描件与文书同名（可加页码，如 04-候选人竞争承诺书-张伟-1.jpg；批量时按输出文件夹的目录放），或在扫描件文件夹的 扫描件对照.yaml 中写“扫描文件: 文书文件”；每个扫描件放在其文书的 PDF 旁边，列入元数据、文件目录和清单。对不上的扫描件作为提示列出，不归档。用 --sign 私钥文件 对清单签名（私钥用 huanjie keygen 生成）。
+
 转换出的每份 PDF 同时做版式检查（文字超出版心、选票超过一页、姓名拆行、末页只有落款、正文不是仿宋），发现的问题作为提示列出；文书照原样归档，不因版式问题拒收。
 
 \b
@@ -709,6 +711,11 @@ def _archive_help(func):
 )
 @click.option("--force", is_flag=True, help="数据包已存在时覆盖它。")
 @click.option(
+    "--scans",
+    metavar="文件夹",
+    help="签名、盖章后纸质原件的扫描件（PDF、JPEG、TIFF）所在的文件夹，按文件名与文书对应。",
+)
+@click.option(
     "--sign", "sign_key", metavar="私钥文件", help="用 huanjie keygen 生成的私钥对数据包的清单签名（签名.json）。"
 )
 @_archive_help
@@ -727,6 +734,7 @@ def archive_command(
     jobs: int | None,
     timeout: float,
     force: bool,
+    scans: str | None,
     sign_key: str | None,
 ) -> None:
     from .. import archive
@@ -766,6 +774,7 @@ def archive_command(
                     record=record,
                     progress=progress,
                     key=key,
+                    scans=scans,
                 )
             except archive.NothingToArchive as exc:
                 progress.close()
@@ -792,6 +801,7 @@ def archive_command(
         f"已生成归档数据包 {output}：{result.items} 件（{parts}），文件 {result.files} 个；"
         f"档号 {result.first} 至 {result.last}；版式检查 {result.layout_checked} 件，发现 {len(result.layout)} 个问题；"
         f"用时 {result.seconds:.1f} 秒（转换 PDF {result.convert_seconds:.1f} 秒）。"
+        + (f"附纸质原件扫描件 {result.scans} 个。" if result.scans else "")
         + (f"已由“{result.signer}”签名。" if result.signer else "未签名（可用 --sign 私钥文件 签名）。")
     )
     # Some documents could not be converted to PDF (their units are left out): the package is incomplete.
