@@ -553,3 +553,17 @@ def test_an_unknown_scans_folder_or_a_broken_mapping_is_exit_2(made, tmp_path):
     )
     assert run.exit_code == 2 and "不是有效的 UTF-8 YAML" in run.stderr
     assert not (tmp_path / "p").exists()
+
+
+def test_the_readme_table_of_dat46_elements_per_kind_is_the_programs():
+    from conftest import ROOT
+
+    from pipeline.archive.contents import action_of, draft_form
+    from pipeline.documents import GENRE, KINDS, PERSONAL
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "| 文书 | 文种 | 稿本 | 业务行为 | 责任者的机构人员类型 |" in readme
+    for kind in KINDS:
+        genre = GENRE.get(kind.key, "")
+        row = f"| {kind.title}（`{kind.key}`） | {genre} | {draft_form(kind.key)} | {action_of(genre)} | {'个人' if kind.key in PERSONAL else '单位'} |"
+        assert row in readme, row
