@@ -454,7 +454,8 @@ def test_the_readme_names_carrier_environment_transfer_fields_and_fonts_in_plain
         "其他/元数据规范/ 中",
         "电子签名：Ed25519（青石县民政局）",
         "签名.json：青石县民政局 对上述四个清单的电子签名（Ed25519）",
-        "  思源宋体（Noto Serif CJK，代替宋体、方正小标宋和未安装的仿宋）：",
+        "  思源宋体（Noto Serif CJK，代替宋体和方正小标宋；没有仿宋字体时也代替仿宋）：",
+        "其他/元数据规范/：元数据和文件目录的 XML 结构（XSD）及命名规则",
     ):
         assert phrase in readme, phrase
     for jargon in ("SelectPdfVersion", "pdffonts", "VKana", "CJKjp", "Type 1"):

@@ -283,7 +283,7 @@ def _actions(item: Item, producer: str, made_on: dt.date) -> list[dict]:
         }.get(form, ""),
     }
     archived = {
-        "业务状态": "归档",
+        "业务状态": "历史行为",
         "业务行为": "归档",
         "行为时间": made_on.strftime("%Y%m%d"),
         "行为描述": f"{producer or doc.author}整理归档（huanjie {__version__}）",
@@ -664,13 +664,13 @@ def _readme_fonts(result: ArchiveResult) -> list[str]:
 
 # How a person names the fonts the PDFs use (their PostScript names say "jp", "VKana", "Regular").
 _FONT_NAMES = [
-    ("NotoSerifCJK", "思源宋体（Noto Serif CJK，代替宋体、方正小标宋和未安装的仿宋）"),
+    ("NotoSerifCJK", "思源宋体（Noto Serif CJK，代替宋体和方正小标宋；没有仿宋字体时也代替仿宋）"),
     ("NotoSansCJK", "思源黑体（Noto Sans CJK，代替黑体）"),
     ("FandolFang", "Fandol 仿宋（代替仿宋_GB2312）"),
     ("FandolKai", "Fandol 楷体（代替楷体_GB2312）"),
     ("FandolHei", "Fandol 黑体（代替黑体）"),
     ("FandolSong", "Fandol 宋体（代替宋体）"),
-    ("ARPLUKai", "文鼎 PL 中楷（AR PL UKai，代替楷体_GB2312）"),
+    ("UKai", "文鼎 PL 中楷（AR PL UKai，代替楷体_GB2312）"),
     ("LiberationSerif", "Liberation Serif（西文和数字，代替 Times New Roman）"),
     ("LiberationSans", "Liberation Sans（西文和数字，代替 Arial）"),
     ("DejaVu", "DejaVu（西文替代字体：字体替换可能未生效）"),
@@ -690,7 +690,7 @@ def _readme_layout(data: Input, key: PrivateKey | None = None) -> list[str]:
         f"  {README_FILE}：本文件",
         f"  {CATALOGUE}.xml、{CATALOGUE}.json、{CATALOGUE}.xlsx：归档文件目录，每件一条（顺序号、档号、文号、责任者、题名、日期、密级、页数、备注）",
         f"  {ITEMS_DIR}/<年度>/<保管期限>/<档号>/：每件一个文件夹：<档号>.pdf（PDF/A-2b 长期保存版本）、<档号>.docx（原始格式）、"
-        "<档号>.xml 和 <档号>.json（DA/T 46 元数据，内容相同）",
+        "<档号>.xml 和 <档号>.json（DA/T 46 元数据，内容相同），有扫描件时还有 <档号>-扫描01.jpg 等（纸质原件的扫描件）",
         f"  {RECORDS_DIR}/：生成这些文书的选举记录（YAML）",
         f"  {CHECK_REPORT}：每个单位的归档检查结论、原因和校验问题",
     ]
@@ -699,6 +699,7 @@ def _readme_layout(data: Input, key: PrivateKey | None = None) -> list[str]:
     return lines + [
         f"  {TEMPLATES_COPY}/：生成文书所用的模板和字体替换文件",
         f"  {SETTINGS_COPY}：档号设置",
+        f"  {SCHEMA_DIR}/：元数据和文件目录的 XML 结构（XSD）及命名规则",
         "  manifest-sha256.txt、manifest-sm3.txt：除清单外每个文件的 SHA-256 和 SM3 摘要（“摘要  路径”，每行一个）",
         "  tagmanifest-sha256.txt、tagmanifest-sm3.txt：两个清单文件的摘要",
         *(

@@ -825,7 +825,7 @@ def archive_command(
     help="签名者的公钥（huanjie keygen 生成的 .pub 文件），用来核对数据包的签名。",
 )
 def verify_command(package: str, output_format: str, key_file: str | None) -> None:
-    """校验归档数据包（文件夹或 zip 文件）：重新计算每个文件的 SHA-256 和 SM3 并与清单核对，检查目录结构、每个 PDF 的 PDF/A-2b 声明（XMP），以及元数据、文件目录与文件是否一致（文件名、大小、页数、摘要）。
+    """校验归档数据包（文件夹或 zip 文件）：重新计算每个文件的 SHA-256 和 SM3 并与清单核对，检查目录结构、每个 PDF 的 PDF/A-2b 标识（XMP）、字体嵌入和文档属性，以及元数据、文件目录与文件是否一致（文件名、大小、页数、摘要）；装有 veraPDF 时同时用它检验 PDF/A。
 
     已签名的数据包用 --key 给出签名者的公钥时核对签名：任何文件、清单或签名被改动都不能通过；未签名的数据包照常校验，并注明“未签名”。
 
@@ -864,7 +864,7 @@ def verify_command(package: str, output_format: str, key_file: str | None) -> No
         if result.ok:
             echo(
                 f"校验通过：{package}，{result.items} 件、{result.files} 个文件，SHA-256 和 SM3 摘要、目录结构、"
-                "PDF/A-2b 声明和元数据均一致。"
+                "PDF/A-2b 标识、字体嵌入和元数据均一致。"
             )
         else:
             echo(f"校验未通过：{package} 有 {len(result.problems)} 处问题。", err=True)
