@@ -149,7 +149,7 @@ def write_folder(
             tick(done)
         for folder in sorted(folders | {staging}, key=len, reverse=True):
             os.utime(folder, (when, when))
-        _place_folder(staging, package, force)
+        _place_folder(staging, package, force, parent)
     finally:
         if os.path.exists(staging):
             shutil.rmtree(staging, ignore_errors=True)
@@ -167,13 +167,15 @@ def _write_file(target: str, value: bytes | str, file_mode: int) -> None:
     os.chmod(target, file_mode)
 
 
-def _place_folder(staging: str, package: str, force: bool) -> None:
+def _place_folder(staging: str, package: str, force: bool, work: str) -> None:
+    """Rename `staging` to `package`; with `force` the old package is first moved into `work` (archive's work
+    folder, which a killed run's successor removes), so that no half-removed package is ever at `package`."""
     if not os.path.lexists(package):
         os.rename(staging, package)
         return
     if not force:
         raise PackageExists(package)
-    old = tempfile.mkdtemp(prefix=".~", suffix=".old.tmp", dir=os.path.dirname(package))
+    old = tempfile.mkdtemp(prefix=".~", suffix=".old.tmp", dir=work)
     moved = os.path.join(old, "package")
     os.rename(package, moved)
     try:
