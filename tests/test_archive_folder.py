@@ -371,6 +371,13 @@ def test_verapdf_is_run_when_installed_and_its_verdict_reported(made, tmp_path, 
     assert f"{first}：veraPDF 检验不符合 PDF/A-2b" in run.stdout
     assert "veraPDF 检验：veraPDF 1.26.2：10 件 PDF 中 9 件符合 PDF/A-2b。" in run.stdout
     assert log.read_text(encoding="utf-8").startswith("--flavour 2b --format text ")
+    package = tmp_path / "p"
+    run = run_cli("archive", str(made["out"]), "--record", str(SAMPLE), "-o", str(package), "--fonds", "J012")
+    assert run.exit_code == 0, run.output
+    assert "提示：veraPDF 检验有 1 件 PDF 不符合 PDF/A-2b 或没有结论：01-选举委员会成员公告.docx" in run.stderr
+    readme = (package / "说明文件.txt").read_text(encoding="utf-8")
+    assert "制作时的 veraPDF 检验结果：veraPDF 1.26.2：10 件 PDF 中 9 件符合 PDF/A-2b。" in readme
+    assert "制作时未安装 veraPDF" in (made["folder"] / "说明文件.txt").read_text(encoding="utf-8")
     monkeypatch.setenv("PATH", "/usr/bin:/bin")
     run = run_cli("verify", str(made["folder"]))
     assert "未安装 veraPDF：PDF/A 只核对了 PDF/A 标识和字体嵌入，未做完整的符合性检验。" in run.stdout

@@ -101,6 +101,7 @@ def build_package(
         space.pdfs = [os.path.getsize(it.pdf) for it in items]
         _number(items, settings)
         _describe(items, workers, tell)
+        _verapdf(items, result, tell)
         _summarise(result, data, items, settings)
         entries = package_files(data, items, settings, result, made_on or dt.date.today(), key)
         tell("写入数据包", 0, len(entries))
@@ -364,6 +365,26 @@ def _describe(items: list[Item], workers: int | None, tell: Tell) -> None:
         for _ in pool.map(one, items):
             done += 1
             tell("写入 PDF 文档属性", done, len(items))
+
+
+def _verapdf(items: list[Item], result: ArchiveResult, tell: Tell) -> None:
+    """veraPDF's verdict on the final PDFs, when it is installed: recorded in the 说明文件, failures as warnings."""
+    if shutil.which("verapdf") is None:
+        return
+    tell("veraPDF 检验", 0, len(items))
+    verdict = pdf.verapdf([item.pdf for item in items])
+    tell("veraPDF 检验", len(items), len(items))
+    if verdict is None:
+        return
+    version, passed = verdict
+    good = [item for item in items if passed.get(item.pdf) is True]
+    result.verapdf = f"{version}：{len(items)} 件 PDF 中 {len(good)} 件符合 PDF/A-2b"
+    bad = [item.doc.rel for item in items if passed.get(item.pdf) is not True]
+    if bad:
+        result.warnings.append(
+            f"veraPDF 检验有 {len(bad)} 件 PDF 不符合 PDF/A-2b 或没有结论：{'、'.join(bad[:10])}"
+            + ("等" if len(bad) > 10 else "")
+        )
 
 
 def _summarise(result: ArchiveResult, data: Input, items: list[Item], settings: ArchiveSettings) -> None:

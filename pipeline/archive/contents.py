@@ -542,7 +542,12 @@ def _readme(
         "四、遵循的标准和规定",
         *[f"  {s}" for s in STANDARDS],
         "  说明：PDF/A-2b 文件由 LibreOffice 导出；huanjie verify 核对其中的 PDF/A 标识和字体是否嵌入，"
-        "计算机上装有 veraPDF（PDF/A 检验软件）时同时用它做完整检验。",
+        "计算机上装有 veraPDF（PDF/A 检验软件）时同时用它做完整检验。"
+        + (
+            f"制作时的 veraPDF 检验结果：{result.verapdf}。"
+            if result.verapdf
+            else "制作时未安装 veraPDF，未做这项检验。"
+        ),
         "",
         *_readme_layout(data, key),
         "",

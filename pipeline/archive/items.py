@@ -139,6 +139,7 @@ class ArchiveResult:
     settings: ArchiveSettings | None = None
     signer: str = ""  # who signed the manifests ("" unsigned)
     scans: int = 0  # scans of paper originals attached
+    verapdf: str = ""  # veraPDF's verdict on the PDFs ("" when veraPDF is not installed)
 
     @property
     def conversion_failed(self) -> bool:
