@@ -575,3 +575,27 @@ def test_the_readme_table_of_dat46_elements_per_kind_is_the_programs():
         genre = GENRE.get(kind.key, "")
         row = f"| {kind.title}（`{kind.key}`） | {genre} | {draft_form(kind.key)} | {action_of(genre)} | {'个人' if kind.key in PERSONAL else '单位'} |"
         assert row in readme, row
+
+
+def test_a_signed_zip_verifies_and_json_output_names_the_signer(made, tmp_path):
+    package = tmp_path / "签名.zip"
+    run = run_cli(
+        "archive", str(made["out"]), "--record", str(SAMPLE), "-o", str(package), "--sign", str(made["key"])
+    )  # fmt: skip
+    assert run.exit_code == 0, run.output
+    with zipfile.ZipFile(package) as z:
+        assert "签名.json" in z.namelist()
+    run = run_cli("verify", str(package), "--key", str(made["pub"]), "--format", "json")
+    assert run.exit_code == 0, run.output
+    got = json.loads(run.stdout)
+    assert got["ok"] and got["signed"] and got["signature_checked"] and got["signer"] == "青石县民政局"
+    # The signature file swapped into another package signed by the same key: the manifests differ.
+    other = tmp_path / "换签名"
+    shutil.copytree(made["folder"], other)
+    with zipfile.ZipFile(package) as z:
+        (other / "签名.json").write_bytes(z.read("签名.json"))
+    run = run_cli("verify", str(other), "--key", str(made["pub"]))
+    assert (
+        run.exit_code == 1
+        and "manifest-sha256.txt：与 签名.json 中签名时的摘要不符：清单在签名之后被改动过" in run.stdout
+    )
