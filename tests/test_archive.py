@@ -723,3 +723,33 @@ def test_a_package_without_exceptions_says_so(built):
     assert "八、特批事项\n无。" in readme
     report = json.loads(built["blobs"]["其他/校验报告.json"])
     assert all(u["特批"] == [] for u in report["单位"])
+
+
+def test_every_item_of_every_kind_has_the_dat46_elements_the_readme_claims(built):
+    """The README's table (文种, 稿本, 业务行为, 责任者类型) and element list, checked on each 件 of the county batch."""
+    from pipeline.archive.contents import action_of, draft_form
+    from pipeline.documents import PERSONAL
+
+    kinds = set()
+    for name in item_names(built["names"], ".json"):
+        meta = json.loads(built["blobs"][name])
+        kind = meta["附注"]["文书种类"]
+        kinds.add(kind)
+        content, form = meta["内容描述"], meta["形式特征"]
+        for element in ("题名", "责任者", "日期", "文种", "密级"):
+            assert content[element], (name, element)
+        assert re.fullmatch(r"\d{8}", content["日期"]), name
+        assert form["稿本"] == draft_form(kind) and form["语种"] == "汉语" and form["页数"] >= 1, name
+        assert meta["来源"]["立档单位名称"] == "青石县"
+        for part in ("档号", "全宗号", "门类代码", "年度", "保管期限", "件号"):
+            assert meta["档号"][part], (name, part)
+        first = meta["机构人员实体"][0]
+        assert first["机构人员名称"] == content["责任者"] and first["职责"] == "责任者"
+        assert first["机构人员类型"] == ("个人" if kind in PERSONAL else "单位"), name
+        made, archived = meta["业务实体"]
+        assert made["业务行为"] == action_of(content["文种"]) and made["行为时间"] == content["日期"], name
+        assert archived["业务行为"] == "归档" and made["业务状态"] == archived["业务状态"] == "历史行为"
+        for row in meta["电子属性"]:
+            for element in ("计算机文件名", "格式信息", "计算机文件大小", "文档创建程序", "用途", "SHA256", "SM3"):
+                assert row[element], (name, element)
+    assert {"ballot", "candidate_pledge", "committee", "certificate", "summary"} <= kinds, kinds
