@@ -23,9 +23,10 @@ demo: $(STAMP) sysdeps
 	$(BIN)/huanjie check $(SAMPLES)
 	@echo "== 青石县示例（samples/county -> out/county/）：4 个单位故意包含错误，其中 3 个不生成文书"
 	@$(BIN)/huanjie batch samples/county -o out/county; test $$? -eq 1
-	@echo "== 归档数据包 out/county.zip（PDF/A-2b、档号、元数据、SHA-256 和 SM3 清单），并校验"
-	$(BIN)/huanjie archive out/county -o out/county.zip --force
-	$(BIN)/huanjie verify out/county.zip
+	@echo "== 已签名的归档数据包文件夹 out/county-归档/（PDF/A-2b、档号、元数据、SHA-256 和 SM3 清单、Ed25519 签名），并校验"
+	$(BIN)/huanjie keygen -o out/演示密钥/青石县.key --signer 青石县民政局（演示） --force
+	$(BIN)/huanjie archive out/county -o out/county-归档 --force --sign out/演示密钥/青石县.key
+	$(BIN)/huanjie verify out/county-归档 --key out/演示密钥/青石县.key.pub
 	@for f in $(SAMPLES); do \
 	  name=$$(basename $$f .yaml); \
 	  echo "== $$f -> out/$$name/"; \

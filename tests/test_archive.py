@@ -224,7 +224,8 @@ def test_chinese_text_is_set_in_embedded_cjk_fonts(built):
         for row in rows:
             assert row[-5] == "yes", (name, row)  # emb
     readme = built["blobs"]["说明文件.txt"].decode()
-    assert "NotoSerifCJK" in readme and "已嵌入" in readme and "未嵌入" not in readme
+    assert "思源宋体（Noto Serif CJK" in readme and "已嵌入 PDF" in readme and "未嵌入" not in readme
+    assert "VKana" not in readme and "pdffonts" not in readme and "SelectPdfVersion" not in readme
 
 
 def test_records_check_report_and_regeneration_material(built):
@@ -351,7 +352,7 @@ def test_unreadable_package_exits_2(tmp_path):
     junk = tmp_path / "junk.zip"
     junk.write_bytes(b"PK\x03\x04 not really a zip")
     run = run_cli("verify", str(junk))
-    assert run.exit_code == 2 and "不是有效的 zip" in run.stderr
+    assert run.exit_code == 2 and f"数据包 {junk} 不完整：zip 文件末尾的文件目录缺失" in run.stderr
     run = run_cli("verify", str(tmp_path / "none.zip"))
     assert run.exit_code == 2 and "找不到数据包" in run.stderr
 
@@ -634,7 +635,7 @@ def test_one_bad_setting_keeps_its_message():
         archive.ArchiveSettings.make({"档案馆": "x"})
     assert str(caught.value) == (
         "命令行：不认识的设置“档案馆”。可用：全宗号（fonds）、年度（year）、保管期限（retention）、"
-        "机构代码（org）、起始件号（start）、立档单位（producer）、各类保管期限（retention_by_kind）。"
+        "机构代码（org）、起始件号（start）、立档单位（producer）、各类保管期限（retention_by_kind）、密级（classification）。"
     )
 
 
@@ -722,3 +723,33 @@ def test_a_package_without_exceptions_says_so(built):
     assert "八、特批事项\n无。" in readme
     report = json.loads(built["blobs"]["其他/校验报告.json"])
     assert all(u["特批"] == [] for u in report["单位"])
+
+
+def test_every_item_of_every_kind_has_the_dat46_elements_the_readme_claims(built):
+    """The README's table (文种, 稿本, 业务行为, 责任者类型) and element list, checked on each 件 of the county batch."""
+    from pipeline.archive.contents import action_of, draft_form
+    from pipeline.documents import PERSONAL
+
+    kinds = set()
+    for name in item_names(built["names"], ".json"):
+        meta = json.loads(built["blobs"][name])
+        kind = meta["附注"]["文书种类"]
+        kinds.add(kind)
+        content, form = meta["内容描述"], meta["形式特征"]
+        for element in ("题名", "责任者", "日期", "文种", "密级"):
+            assert content[element], (name, element)
+        assert re.fullmatch(r"\d{8}", content["日期"]), name
+        assert form["稿本"] == draft_form(kind) and form["语种"] == "汉语" and form["页数"] >= 1, name
+        assert meta["来源"]["立档单位名称"] == "青石县"
+        for part in ("档号", "全宗号", "门类代码", "年度", "保管期限", "件号"):
+            assert meta["档号"][part], (name, part)
+        first = meta["机构人员实体"][0]
+        assert first["机构人员名称"] == content["责任者"] and first["职责"] == "责任者"
+        assert first["机构人员类型"] == ("个人" if kind in PERSONAL else "单位"), name
+        made, archived = meta["业务实体"]
+        assert made["业务行为"] == action_of(content["文种"]) and made["行为时间"] == content["日期"], name
+        assert archived["业务行为"] == "归档" and made["业务状态"] == archived["业务状态"] == "历史行为"
+        for row in meta["电子属性"]:
+            for element in ("计算机文件名", "格式信息", "计算机文件大小", "文档创建程序", "用途", "SHA256", "SM3"):
+                assert row[element], (name, element)
+    assert {"ballot", "candidate_pledge", "committee", "certificate", "summary"} <= kinds, kinds

@@ -237,3 +237,25 @@ def test_an_interrupted_batch_output_is_refused(out, tmp_path):
     assert not (tmp_path / "p.zip").exists()
     legacy = Path(__file__).parent / "data" / "legacy-0.1.0" / "batch-out"
     assert (legacy / "manifest.json").is_file()  # the 0.1.0 output finished: it is still archived (test_archive_input)
+
+
+def test_no_space_while_writing_a_folder_package_leaves_nothing(out, tmp_path, monkeypatch):
+    from pipeline.archive import layout
+
+    real = layout._write_file
+    written = []
+
+    def full(target, value, mode):
+        if len(written) == 5:  # the disk fills up half-way through the folder
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        written.append(target)
+        real(target, value, mode)
+
+    monkeypatch.setattr(layout, "_write_file", full)
+    folder = render_folder(out, tmp_path)
+    packages = tmp_path / "packages"
+    run = run_cli("archive", str(folder), "--record", str(SAMPLES / "county" / RECORD), "-o", str(packages / "包"))
+    assert run.exit_code == 2, run.output
+    match = re.fullmatch(FULL.format(folder=re.escape(str(packages))), run.stderr.splitlines(keepends=True)[-1])
+    assert match, run.stderr
+    assert len(written) == 5 and os.listdir(packages) == []  # neither the package nor its staging folder is left

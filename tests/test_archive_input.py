@@ -44,9 +44,11 @@ def test_a_0_1_0_batch_output_is_archived_with_the_catalogue_0_1_0_made(legacy):
     assert result.refused == [] and result.items == 33 and result.summaries == 1
     made_then = catalogue(legacy / "batch.zip")
     made_now = catalogue(package)
-    assert [{k: v for k, v in e.items() if k != "页数"} for e in made_now] == [
-        {k: v for k, v in e.items() if k != "页数"} for e in made_then
+    # 密级 was left empty by 0.1.0; it is 公开 (the default setting) since issue 19
+    assert [{k: v for k, v in e.items() if k not in ("页数", "密级")} for e in made_now] == [
+        {k: v for k, v in e.items() if k not in ("页数", "密级")} for e in made_then
     ]
+    assert {e["密级"] for e in made_now} == {"公开"} and {e["密级"] for e in made_then} == {""}
     level = [e for e in made_now if e["责任者"] == "鹤田镇"]  # the township's summary, described as 0.1.0 did
     assert [(e["题名"], e["日期"]) for e in level] == [("鹤田镇支部委员会换届选举工作总结", "20260428")]
     assert archive.verify_package(str(package)).ok

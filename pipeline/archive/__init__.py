@@ -1,13 +1,14 @@
 """Archival submission package (归档数据包): PDF/A-2b, 档号, DA/T 46 metadata, SHA-256 and SM3 manifests.
 
-`build_package(OUT, PACKAGE.zip)` is ``huanjie archive``; `verify_package(PACKAGE.zip)` is ``huanjie
-verify``. This package never prints and never exits: progress goes through a callback, problems are
+`build_package(OUT, PACKAGE)` is ``huanjie archive`` (a folder, or a zip when PACKAGE ends in .zip);
+`verify_package(PACKAGE, key=...)` is ``huanjie verify``. This package never prints and never exits: progress goes through a callback, problems are
 exceptions with Chinese messages (`ArchiveError` and subclasses) or entries of the results.
 
 Rooms: `build` (the story of one run) · `settings` (档号 settings) · `collect` (gathering a batch
 or render output, re-checking each record) · `items` (the data of one run) · `contents` (DA/T 46
-metadata, catalogue, 说明文件, manifests) · `layout` (package paths, the zip writer) · `verify` ·
-`errors` · `pdf` (LibreOffice and poppler) · `sm3`.
+metadata, catalogue, 说明文件, manifests) · `layout` (package paths, the zip and folder writers) · `verify` ·
+`errors` · `pdf` (LibreOffice, poppler, pikepdf) · `sm3` · `sign` (Ed25519 keys and 签名.json) · `scans` (scans
+of the signed originals) · `schema` (the XSD in 其他/元数据规范/).
 
 Input
 -----
@@ -33,13 +34,16 @@ Package layout (after 《电子档案移交与接收办法》 and DA/T 22-2015)
         <档号>.pdf                   PDF/A-2b preservation copy (LibreOffice)
         <档号>.docx                  the original Word document
         <档号>.xml / <档号>.json     DA/T 46 metadata of the 件 (same content)
+        <档号>-扫描NN.<pdf|jpg|tif>  scans of the signed paper original (archive --scans)
     其他/记录/…                      the input records (paths as under the records folder)
     其他/校验报告.json               every unit: archived or refused, why, its findings
     其他/批量生成/…                  the batch's report.json, 批量报告.xlsx, manifest.json (batch input only)
     其他/模板/…                      the templates and fonts.conf used, so the documents can be regenerated
     其他/档号设置.yaml               the numbering settings used
+    其他/元数据规范/…                the XSD of the item metadata and the catalogue, the naming rules
     manifest-sha256.txt, manifest-sm3.txt          "<hex>  <path>" for every file above
     tagmanifest-sha256.txt, tagmanifest-sm3.txt    the same for the two manifests
+    签名.json                                      Ed25519 signature over the four manifests (archive --sign)
 
 Determinism: entries are sorted by path and all carry the same time (the latest document date of
 the records, 00:00); metadata, catalogues and manifests are written in a fixed order; the .xlsx

@@ -20,8 +20,10 @@ from .collect import collect
 from .contents import package_files
 from .errors import ArchiveError, NothingToArchive, PackageExists
 from .items import ArchiveEvent, ArchiveResult, Doc, Input, Item, Unit
-from .layout import tree_key, write_zip, zip_time
+from .layout import is_package_folder, is_zip_name, tree_key, write_folder, write_zip, zip_time
+from .scans import ScanMatch, match_scans
 from .settings import DEFAULT_FONDS, ArchiveSettings, dang_hao
+from .sign import PrivateKey
 
 __all__ = ["build_package", "DiskFull", "clean_leftovers", "WORK_MARK"]
 
@@ -45,11 +47,16 @@ def build_package(
     record: str | None = None,
     made_on: dt.date | None = None,
     progress: Callable[[ArchiveEvent], None] | None = None,
+    key: PrivateKey | None = None,
+    scans: str | None = None,
 ) -> ArchiveResult:
-    """Convert, describe, number and package the documents of `source` into the zip `package`.
+    """Convert, describe, number and package the documents of `source` into `package`: a folder, or a zip
+    when its name ends in ``.zip``.
 
     `source`: a batch output folder (with report.json) or a render output folder (then `record`
-    names its record). `records`: the records folder when report.json's source has moved.
+    names its record). `records`: the records folder when report.json's source has moved. `key`: the private key
+    that signs the manifests (`sign.load_private_key`; the package gets 签名.json). `scans`: a folder of scans of
+    the signed paper originals, attached to their documents (`scans.match_scans`).
     `workers`/`timeout`: LibreOffice processes and seconds per document. `made_on`: the 制作日期
     of the 说明文件 (default today). Raises `ArchiveError` (and subclasses) when no package can
     be made; refused units are only listed in the result.
@@ -69,7 +76,8 @@ def build_package(
     docs = sorted((d for u in data.units if not u.refusal for d in u.documents), key=lambda d: tree_key(d.rel))
     if not docs:
         raise NothingToArchive(data.refusals())
-    result = ArchiveResult(package=package, settings=settings)
+    matched = match_scans(scans, [d.rel for d in docs]) if scans else None
+    result = ArchiveResult(package=package, settings=settings, signer=key.signer if key else "")
     folder = os.path.dirname(package)
     fsutil.make_dirs(folder)
     clean_leftovers(folder)
@@ -86,15 +94,20 @@ def build_package(
         items = [it for it in items if not by_unit[it.doc.unit].refusal]
         if not items:
             raise NothingToArchive(data.refusals())
+        if matched is not None:
+            _attach(items, matched, by_unit, docs, result)
         result.layout = _layout(items, by_unit, workers, tell)
         result.layout_checked = len(items)
         space.pdfs = [os.path.getsize(it.pdf) for it in items]
         _number(items, settings)
+        _describe(items, workers, tell)
+        _verapdf(items, result, tell)
         _summarise(result, data, items, settings)
-        entries = package_files(data, items, settings, result, made_on or dt.date.today())
+        entries = package_files(data, items, settings, result, made_on or dt.date.today(), key)
         tell("写入数据包", 0, len(entries))
         stamp = zip_time([it.doc.date for it in items])
-        write_zip(entries, package, stamp, force, lambda done: tell("写入数据包", done, len(entries)), temp_dir=work)
+        writer = write_zip if is_zip_name(package) else write_folder
+        writer(entries, package, stamp, force, lambda done: tell("写入数据包", done, len(entries)), temp_dir=work)
     except _NoSpace:
         full = True
     except OSError as exc:
@@ -217,9 +230,21 @@ def _check_places(source: str, package: str, force: bool) -> str:
     blocker = fsutil.file_in_path(os.path.dirname(package))
     if blocker is not None:
         raise ArchiveError(f"无法写入数据包 {package}：路径中的 {blocker} 是文件，不是文件夹。")
-    if os.path.isdir(package):
-        raise ArchiveError(f"{package} 是文件夹；请给出数据包文件名，如 青石县.zip。")
-    if not force and os.path.exists(package):
+    if is_zip_name(package):
+        if os.path.isdir(package):
+            raise ArchiveError(
+                f"{package} 是文件夹；zip 数据包请给出文件名，如 青石县.zip（不以 .zip 结尾时生成文件夹）。"
+            )
+    elif os.path.lexists(package) and not os.path.isdir(package):
+        raise ArchiveError(f"{package} 是文件，不是文件夹；文件夹数据包请换一个名称，zip 数据包的名称应以 .zip 结尾。")
+    elif os.path.isdir(package) and force and not is_package_folder(package) and os.listdir(package):
+        raise ArchiveError(
+            f"{package} 是已有的文件夹，但不是 huanjie 生成的数据包（没有 manifest-sha256.txt），"
+            "即使加了 --force 也不覆盖；请换一个数据包名称。"
+        )
+    if not is_zip_name(package) and os.path.abspath(source) in (package, *[str(p) for p in Path(package).parents]):
+        raise ArchiveError(f"数据包 {package} 不能写在要归档的文件夹 {source} 里面；请写到它的外面。")
+    if not force and os.path.lexists(package):
         raise PackageExists(package)
     return package
 
@@ -259,8 +284,9 @@ def _inspect(items: list[Item], workers: int | None, tell: Tell, by_unit: dict[s
     def one(item: Item) -> str:
         data = Path(item.pdf).read_bytes()
         item.version = pdf.pdf_version(data)
-        item.pages = pdf.pdf_pages(item.pdf, data) or 0
-        claim = pdf.pdfa_claim(data)
+        facts = pdf.inspect_pdf(data)
+        item.pages = facts.pages or 0
+        claim = facts.claim
         item.fonts = pdf.pdf_fonts(item.pdf)
         if claim != ("2", "B"):
             return f"{item.doc.rel} 转换后的 PDF 没有 PDF/A-2b 声明（XMP pdfaid：{claim}）"
@@ -311,6 +337,56 @@ def _number(items: list[Item], settings: ArchiveSettings) -> None:
         item.dh = dang_hao(settings, item.year, item.retention, item.number)
 
 
+def _attach(
+    items: list[Item], matched: ScanMatch, by_unit: dict[str, Unit], docs: list[Doc], result: ArchiveResult
+) -> None:
+    """Each item's scans (in name order); the scans of refused units and those matching nothing become warnings."""
+    for item in items:
+        item.scans = sorted(matched.by_doc.get(item.doc.rel, []), key=lambda s: s.rel)
+    archived = {item.doc.rel for item in items}
+    for doc in docs:
+        for scan in matched.by_doc.get(doc.rel, []):
+            if doc.rel not in archived:
+                matched.left_out.append(f"扫描件 {scan.rel}：所属单位 {by_unit[doc.unit].label} 未归档，扫描件也未归档")
+    result.warnings += matched.left_out
+    result.scans = sum(len(item.scans) for item in items)
+
+
+def _describe(items: list[Item], workers: int | None, tell: Tell) -> None:
+    """The catalogue's 题名, 责任者, 文种, 档号 and 成文日期 as each PDF's document properties (before it is hashed)."""
+    done = 0
+
+    def one(item: Item) -> None:
+        doc = item.doc
+        pdf.set_properties(item.pdf, doc.title, doc.author, doc.genre, item.dh, doc.date)
+
+    tell("写入 PDF 文档属性", 0, len(items))
+    with ThreadPoolExecutor(max_workers=max(1, workers or os.cpu_count() or 1)) as pool:
+        for _ in pool.map(one, items):
+            done += 1
+            tell("写入 PDF 文档属性", done, len(items))
+
+
+def _verapdf(items: list[Item], result: ArchiveResult, tell: Tell) -> None:
+    """veraPDF's verdict on the final PDFs, when it is installed: recorded in the 说明文件, failures as warnings."""
+    if shutil.which("verapdf") is None:
+        return
+    tell("veraPDF 检验", 0, len(items))
+    verdict = pdf.verapdf([item.pdf for item in items])
+    tell("veraPDF 检验", len(items), len(items))
+    if verdict is None:
+        return
+    version, passed = verdict
+    good = [item for item in items if passed.get(item.pdf) is True]
+    result.verapdf = f"{version}：{len(items)} 件 PDF 中 {len(good)} 件符合 PDF/A-2b"
+    bad = [item.doc.rel for item in items if passed.get(item.pdf) is not True]
+    if bad:
+        result.warnings.append(
+            f"veraPDF 检验有 {len(bad)} 件 PDF 不符合 PDF/A-2b 或没有结论：{'、'.join(bad[:10])}"
+            + ("等" if len(bad) > 10 else "")
+        )
+
+
 def _summarise(result: ArchiveResult, data: Input, items: list[Item], settings: ArchiveSettings) -> None:
     """Counts, 档号 range, refusals, fonts and warnings of the run, into `result`."""
     result.refused = data.refusals()
@@ -320,7 +396,7 @@ def _summarise(result: ArchiveResult, data: Input, items: list[Item], settings: 
     result.summaries = sum(1 for u in data.units if u.rel in archived and u.level)
     result.first, result.last = items[0].dh, items[-1].dh
     result.fonts = _font_table(items)
-    result.warnings = _font_warnings(result.fonts)
+    result.warnings = _font_warnings(result.fonts) + result.warnings
     if settings.defaulted:
         result.warnings.insert(
             0,

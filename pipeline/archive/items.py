@@ -8,6 +8,7 @@ from .. import __version__
 from ..findings import Finding, Severity
 from .layout import item_folder
 from .pdf import FontInfo
+from .scans import Scan
 from .settings import ArchiveSettings
 
 __all__ = ["Doc", "Unit", "Input", "Item", "Refusal", "ArchiveEvent", "ArchiveResult"]
@@ -100,6 +101,7 @@ class Item:
     retention: str = "Y"
     number: int = 0
     dh: str = ""
+    scans: list[Scan] = field(default_factory=list)  # scans of the signed paper original (archive --scans)
 
     @property
     def folder(self) -> str:
@@ -135,6 +137,9 @@ class ArchiveResult:
     seconds: float = 0.0
     convert_seconds: float = 0.0
     settings: ArchiveSettings | None = None
+    signer: str = ""  # who signed the manifests ("" unsigned)
+    scans: int = 0  # scans of paper originals attached
+    verapdf: str = ""  # veraPDF's verdict on the PDFs ("" when veraPDF is not installed)
 
     @property
     def conversion_failed(self) -> bool:

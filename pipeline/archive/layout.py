@@ -1,4 +1,4 @@
-"""Where things go in an archival package: its fixed paths and names, the order of items, and the zip writer."""
+"""Where things go in an archival package: its fixed paths and names, the order of items, the zip and folder writers."""
 
 from __future__ import annotations
 
@@ -31,6 +31,9 @@ __all__ = [
     "item_folder",
     "tree_key",
     "write_zip",
+    "write_folder",
+    "is_zip_name",
+    "is_package_folder",
     "zip_time",
 ]
 
@@ -102,6 +105,98 @@ def write_zip(
     finally:
         if os.path.exists(temp):
             os.unlink(temp)
+
+
+def is_zip_name(package: str) -> bool:
+    """Whether `package` names a zip package (``….zip``); any other name is a folder package."""
+    return package.lower().endswith(".zip")
+
+
+def is_package_folder(path: str) -> bool:
+    """Whether the folder `path` holds a package (its SHA-256 manifest), so that --force may replace it."""
+    return os.path.isfile(os.path.join(path, MANIFESTS["sha256"]))
+
+
+def write_folder(
+    entries: dict[str, bytes | str],
+    package: str,
+    stamp: tuple,
+    force: bool,
+    tick: Callable[[int], None],
+    temp_dir: str | None = None,
+) -> None:
+    """Write the package as a folder: built in a temporary sibling folder, then renamed into place.
+
+    `entries` as for `write_zip`. Every file and folder carries the time `stamp`; each file is synced before the
+    rename, so a crash leaves either no package or a whole one. An existing package folder is replaced only
+    with `force` (the old one is moved aside first, then removed); anything else at `package` is never touched.
+    """
+    parent = temp_dir or os.path.dirname(package)
+    staging = tempfile.mkdtemp(prefix=".~", suffix=".folder.tmp", dir=parent)
+    when = _epoch(stamp)
+    file_mode = 0o666 & ~_umask()
+    try:
+        os.chmod(staging, 0o777 & ~_umask())
+        folders = set()
+        for done, name in enumerate(sorted(entries), 1):
+            target = os.path.join(staging, *name.split("/"))
+            folder = os.path.dirname(target)
+            if folder not in folders:
+                os.makedirs(folder, exist_ok=True)
+                folders.add(folder)
+            _write_file(target, entries[name], file_mode)
+            os.utime(target, (when, when))
+            tick(done)
+        for folder in sorted(folders | {staging}, key=len, reverse=True):
+            os.utime(folder, (when, when))
+        _place_folder(staging, package, force, parent)
+    finally:
+        if os.path.exists(staging):
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def _write_file(target: str, value: bytes | str, file_mode: int) -> None:
+    with open(target, "wb") as dst:
+        if isinstance(value, bytes):
+            dst.write(value)
+        else:
+            with open(value, "rb") as src:
+                shutil.copyfileobj(src, dst, 1 << 20)
+        dst.flush()
+        os.fsync(dst.fileno())
+    os.chmod(target, file_mode)
+
+
+def _place_folder(staging: str, package: str, force: bool, work: str) -> None:
+    """Rename `staging` to `package`; with `force` the old package is first moved into `work` (archive's work
+    folder, which a killed run's successor removes), so that no half-removed package is ever at `package`."""
+    if not os.path.lexists(package):
+        os.rename(staging, package)
+        return
+    if not force:
+        raise PackageExists(package)
+    old = tempfile.mkdtemp(prefix=".~", suffix=".old.tmp", dir=work)
+    moved = os.path.join(old, "package")
+    os.rename(package, moved)
+    try:
+        os.rename(staging, package)
+    except OSError:
+        os.rename(moved, package)  # put the old package back: never leave neither
+        raise
+    finally:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _epoch(stamp: tuple) -> float:
+    import datetime as dt
+
+    return dt.datetime(*stamp).timestamp()
 
 
 def _write_entry(archive: zipfile.ZipFile, name: str, value: bytes | str, stamp: tuple) -> None:

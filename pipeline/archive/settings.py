@@ -38,6 +38,7 @@ SETTINGS_HELP = """\
   起始件号（start）      每个类别（年度、保管期限、机构相同）中第一件的件号，默认 1；续编时填上次的末件号加 1
   立档单位（producer）   说明文件和元数据中的立档单位名称；默认取记录的上级单位（如 青石县）
   各类保管期限（retention_by_kind）  按文书种类设保管期限，如 {选票: D30, 严肃换届纪律承诺书: D10}
+  密级（classification）  每件的密级（DA/T 46）：公开、限制、秘密、机密或绝密；默认 公开（换届选举文书均须公开张贴）
 档号形如 J012-WS·2026-Y-BGS-0001（“·”为间隔号 U+00B7）。"""
 
 _KEYS = {
@@ -48,7 +49,9 @@ _KEYS = {
     "start": ("start", "起始件号"),
     "producer": ("producer", "立档单位"),
     "retention_by_kind": ("retention_by_kind", "各类保管期限"),
+    "classification": ("classification", "密级"),
 }
+CLASSIFICATIONS = ("公开", "限制", "秘密", "机密", "绝密")
 _RETENTION_WORDS = {
     "Y": "Y",
     "永久": "Y",
@@ -80,6 +83,7 @@ class ArchiveSettings:
     start: int = 1
     producer: str = ""
     retention_by_kind: dict[str, str] = field(default_factory=dict)  # kind key → Y/D30/D10
+    classification: str = "公开"  # 密级 of every item (DA/T 46)
     defaulted: tuple[str, ...] = ()  # settings left at their demo default (reported)
 
     @classmethod
@@ -114,6 +118,7 @@ class ArchiveSettings:
             "起始件号": self.start,
             "立档单位": self.producer or None,
             "各类保管期限": {find_kind(k).title: v for k, v in sorted(self.retention_by_kind.items())} or None,
+            "密级": self.classification,
         }
         head = "# huanjie archive 使用的档号设置（DA/T 22-2015）：全宗号-门类代码·年度-保管期限-机构代码-件号\n"
         return head + yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
@@ -225,7 +230,15 @@ _PARSERS: dict[str, Callable[[dict[str, Any]], Any]] = {
     "start": _start,
     "producer": lambda values: str(values.get("producer") or "").strip(),
     "retention_by_kind": _retention_by_kind,
+    "classification": lambda values: _classification(values),
 }
+
+
+def _classification(values: dict[str, Any]) -> str:
+    word = str(values.get("classification") or "公开").strip()
+    if word not in CLASSIFICATIONS:
+        raise _Invalid(f"密级“{word}”应为 {'、'.join(CLASSIFICATIONS)} 之一。")
+    return word
 
 
 def load_settings(path: str, **overrides: Any) -> ArchiveSettings:

@@ -6,28 +6,35 @@ message), run in a fixed order so that the report reads the same every time.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import io
 import json
 import os
 import re
+import shutil
 import stat
+import tempfile
 import zipfile
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import IO, Any
 from xml.etree import ElementTree
 
 from ..fsutil import os_reason
 from . import pdf, sm3
 from .errors import PackageUnreadable
 from .layout import ALGORITHM_NAMES, CATALOGUE, ITEM_FILE, ITEMS_DIR, MANIFESTS, OTHER_DIR, TAGMANIFESTS, TOP_FILES
+from .scans import SCAN_NAME, scan_kind
 from .settings import SEP
+from .sign import SIGNATURE_FILE, PublicKey, read_statement
 
 __all__ = ["verify_package", "VerifyResult", "Problem"]
 
 ITEM_SUFFIXES = ("pdf", "docx", "xml", "json")
+BINARY = (".pdf", ".docx", ".jpg", ".tif")  # never kept in memory after hashing; read up to DOCUMENT_LIMIT
+ITEM_LISTS = frozenset({"电子属性", "机构人员实体", "业务实体"})  # elements of an item's XML that repeat
 
 
 @dataclass(frozen=True)
@@ -49,6 +56,11 @@ class VerifyResult:
     files: int = 0
     items: int = 0
     problems: list[Problem] = field(default_factory=list)
+    signed: bool = False  # the package has 签名.json
+    signer: str = ""  # as the signature file (or, once checked, the public key) names it
+    fingerprint: str = ""
+    signature_checked: bool = False  # a public key was given and verified the signature
+    verapdf: str = ""  # veraPDF's verdict over the PDFs, when veraPDF is installed ("" when it is not)
 
     @property
     def ok(self) -> bool:
@@ -88,6 +100,17 @@ class _TooLarge(Exception):
     """A member is bigger than what may be read of it."""
 
 
+@dataclass
+class _Member:
+    """One file of a package: its "/"-separated name, size (as the zip's directory or the folder says), packed size."""
+
+    name: str
+    size: int
+    packed: int
+    info: zipfile.ZipInfo | None = None  # a zip member
+    path: str = ""  # a file of a folder package
+
+
 class _Reader:
     """The package's files: every digest computed in one streamed pass, the bytes of small files kept.
 
@@ -98,39 +121,42 @@ class _Reader:
 
     KEEP = 4 << 20
 
-    def __init__(self, archive: zipfile.ZipFile):
-        self.archive = archive
+    def __init__(self, opener: Callable[[Any], IO[bytes]]):
+        self.opener = opener  # zip member or file → a binary stream
         self.digests: dict[str, dict[str, str]] = {}
         self.sizes: dict[str, int] = {}
         self.cache: dict[str, bytes] = {}
-        self.infos: dict[str, zipfile.ZipInfo] = {}
+        self.members: dict[str, _Member] = {}
 
-    def scan(self, info: zipfile.ZipInfo) -> None:
+    def _open(self, member: _Member) -> IO[bytes]:
+        return self.opener(member.info if member.info is not None else member.path)
+
+    def scan(self, member: _Member) -> None:
         hashers = {"sha256": hashlib.sha256(), "sm3": sm3.new()}
         size = 0
-        limit = min(MEMBER_LIMIT, max(RATIO_FLOOR, RATIO_LIMIT * max(info.compress_size, 1)))
-        keep = info.file_size <= self.KEEP and not info.filename.endswith((".pdf", ".docx"))
+        limit = min(MEMBER_LIMIT, max(RATIO_FLOOR, RATIO_LIMIT * max(member.packed, 1)))
+        keep = member.size <= self.KEEP and not member.name.endswith(BINARY)
         parts = []
-        with self.archive.open(info) as handle:
+        with self._open(member) as handle:
             for chunk in iter(lambda: handle.read(1 << 20), b""):
                 size += len(chunk)
-                if size > limit:  # the central directory lied about the size
+                if size > limit:  # the central directory lied about the size (or a folder's file grew)
                     raise _TooLarge(f"解压后超过 {_mb(limit)}（超过大小或压缩比的上限），未读完（疑似“zip 炸弹”）")
                 for h in hashers.values():
                     h.update(chunk)
                 if keep:
                     parts.append(chunk)
-        self.digests[info.filename] = {k: h.hexdigest() for k, h in hashers.items()}
-        self.sizes[info.filename] = size
-        self.infos[info.filename] = info
+        self.digests[member.name] = {k: h.hexdigest() for k, h in hashers.items()}
+        self.sizes[member.name] = size
+        self.members[member.name] = member
         if keep:
-            self.cache[info.filename] = b"".join(parts)
+            self.cache[member.name] = b"".join(parts)
 
     def __contains__(self, name: object) -> bool:
         return name in self.digests
 
     def limit(self, name: str) -> int:
-        return DOCUMENT_LIMIT if name.endswith((".pdf", ".docx")) else TEXT_LIMIT
+        return DOCUMENT_LIMIT if name.endswith(BINARY) else TEXT_LIMIT
 
     def fits(self, name: str) -> bool:
         """Whether `name` may be read into memory."""
@@ -144,8 +170,66 @@ class _Reader:
             return self.cache[name]
         if not self.fits(name):
             raise _TooLarge(self.too_large(name).message)
-        with self.archive.open(self.infos[name]) as handle:
+        with self._open(self.members[name]) as handle:
             return handle.read(self.limit(name) + 1)
+
+
+def _open_no_follow(path: str) -> IO[bytes]:
+    """A folder package's file, never through a symbolic link (O_NOFOLLOW), never blocking on a FIFO."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "不是普通文件")
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+class _FolderReader(_Reader):
+    """A folder package: its regular files, walked without following links; links and special files are problems."""
+
+    def __init__(self, root: str):
+        super().__init__(_open_no_follow)
+        self.root = root
+        self.found: list[Problem] = []
+
+    def walk(self) -> list[_Member]:
+        members = []
+        for folder, dirs, files in os.walk(self.root, followlinks=False):
+            rel_folder = os.path.relpath(folder, self.root)
+            for name in sorted(dirs + files):
+                path = os.path.join(folder, name)
+                rel = name if rel_folder == "." else f"{rel_folder.replace(os.sep, '/')}/{name}"
+                try:
+                    info = os.lstat(path)
+                except OSError as exc:
+                    self.found.append(Problem(rel, f"无法读取（{os_reason(exc)}）"))
+                    continue
+                if stat.S_ISLNK(info.st_mode):
+                    self.found.append(Problem(rel, _link_message(path)))
+                    if name in dirs:
+                        dirs.remove(name)
+                elif stat.S_ISDIR(info.st_mode):
+                    continue
+                elif not stat.S_ISREG(info.st_mode):
+                    self.found.append(
+                        Problem(rel, "不是普通文件（是命名管道、设备或套接字），数据包中不得有这类文件；未读取")
+                    )
+                elif "\\" in name:
+                    self.found.append(Problem(rel, "文件名中有反斜杠“\\”，在 Windows 上无法还原；未读取"))
+                else:
+                    members.append(_Member(rel, info.st_size, info.st_size, path=path))
+        members.sort(key=lambda m: m.name)
+        return members
+
+
+def _link_message(path: str) -> str:
+    try:
+        target = os.readlink(path)
+    except OSError:
+        target = "?"
+    return f"是符号链接（指向 {target}），数据包中不得有符号链接（移交时可能丢失或指向包外的文件）；未跟随、未读取"
 
 
 @dataclass
@@ -157,46 +241,89 @@ class _Item:
     files: dict[str, str] = field(default_factory=dict)
 
 
-def verify_package(path: str, progress: Callable[[int, int], None] | None = None) -> VerifyResult:
-    """Re-hash every file of the package and check its layout, PDF/A claims and metadata.
+def verify_package(
+    path: str, progress: Callable[[int, int], None] | None = None, key: PublicKey | None = None
+) -> VerifyResult:
+    """Re-hash every file of the package (a folder or a zip) and check its layout, PDF/A and metadata.
 
-    Raises `PackageUnreadable` when `path` is not a readable zip; every other problem is a
-    `Problem` (file, Chinese message) in the result. Large files are streamed, not held in memory.
+    Raises `PackageUnreadable` when `path` is neither a folder nor a readable zip; every other problem is a
+    `Problem` (file, Chinese message) in the result. Large files are streamed, not held in memory; nothing is
+    extracted or written outside a temporary folder. `key`: the signer's public key; the signature of a signed
+    package is then checked (without it only its agreement with the manifests).
     """
     result = VerifyResult(package=path)
     try:
         kind = os.stat(path).st_mode
-        if not (stat.S_ISREG(kind) or stat.S_ISDIR(kind)):  # a FIFO or a device: opening it could block forever
-            raise PackageUnreadable(f"{path} 不是普通文件（是命名管道、设备或套接字），不是数据包（.zip），未读取。")
-        archive = zipfile.ZipFile(path)
     except FileNotFoundError:
         raise PackageUnreadable(f"找不到数据包 {path}。") from None
-    except IsADirectoryError:
-        raise PackageUnreadable(f"{path} 是文件夹，不是数据包（.zip）。") from None
+    except OSError as exc:
+        raise PackageUnreadable(f"无法读取数据包 {path}（{os_reason(exc)}）。") from None
+    if stat.S_ISDIR(kind):
+        files = _FolderReader(path)
+        _verify(files, files.walk(), [], result, progress, key=key)
+        return result
+    if not stat.S_ISREG(kind):  # a FIFO or a device: opening it could block forever
+        raise PackageUnreadable(f"{path} 不是普通文件（是命名管道、设备或套接字），也不是文件夹，不是数据包，未读取。")
+    try:
+        archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        reason = (
-            os_reason(exc)
-            if isinstance(exc, OSError) and exc.errno
-            else "文件内容不是 zip 格式，可能已损坏或误选了其他文件"
-        )
-        raise PackageUnreadable(f"无法读取数据包 {path}：不是有效的 zip 文件（{reason}）。") from None
+        raise PackageUnreadable(_unreadable_zip(path, exc)) from None
     with archive:
-        _verify(archive, result, progress)
+        infos = [i for i in archive.infolist() if not i.is_dir()]
+        found, unsafe = _check_entries(infos)  # before anything is hashed: a repeated entry is read at most once
+        members = [_Member(i.filename, i.file_size, i.compress_size, info=i) for i in infos]
+        safe = [m for m in members if id(m.info) not in unsafe]
+        _verify(_Reader(archive.open), members, found, result, progress, safe, key)
     return result
 
 
-def _verify(archive: zipfile.ZipFile, result: VerifyResult, progress: Callable[[int, int], None] | None) -> None:
-    infos = [i for i in archive.infolist() if not i.is_dir()]
-    names = [i.filename for i in infos]
+def _unreadable_zip(path: str, exc: Exception) -> str:
+    """The Chinese message for a file that zipfile cannot open: truncated, not a zip, or unreadable."""
+    if isinstance(exc, OSError) and exc.errno:
+        return f"无法读取数据包 {path}：{os_reason(exc)}。"
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(4)
+            handle.seek(0, os.SEEK_END)
+            size = handle.tell()
+            handle.seek(max(0, size - 65557))
+            tail = handle.read()
+    except OSError:
+        head, tail = b"", b""
+    if head == b"PK\x03\x04" and _truncated(tail):
+        return (
+            f"数据包 {path} 不完整：zip 文件末尾的文件目录缺失（{_mb(size)}，文件被截断，可能复制或下载没有完成）；"
+            "请重新复制完整的数据包后再校验。"
+        )
+    if head == b"PK\x03\x04":
+        return f"数据包 {path} 已损坏：zip 文件末尾的文件目录无法读取；请重新复制数据包后再校验。"
+    return f"无法读取数据包 {path}：不是有效的 zip 文件（文件内容不是 zip 格式，可能已损坏或误选了其他文件）。"
+
+
+def _truncated(tail: bytes) -> bool:
+    """Whether the last 64 KiB of a zip show it cut short: no end-of-directory record, or one cut short itself."""
+    at = tail.rfind(b"PK\x05\x06")
+    return at < 0 or len(tail) - at < 22
+
+
+def _verify(
+    files: _Reader,
+    members: list[_Member],
+    found: list[Problem],
+    result: VerifyResult,
+    progress: Callable[[int, int], None] | None,
+    readable: list[_Member] | None = None,
+    key: PublicKey | None = None,
+) -> None:
+    names = [m.name for m in members]
     result.files = len(names)
     problems = result.problems
-    found, unsafe = _check_entries(infos)
-    problems += found  # before anything is hashed: a repeated or overlapping entry is read at most once
-    files = _Reader(archive)
-    problems += _read_all(files, [i for i in infos if id(i) not in unsafe], progress)
+    problems += found
+    problems += _read_all(files, members if readable is None else readable, progress)
     problems += _check_top_files(names)
     problems += _check_manifests(files, names)
     problems += _check_tag_manifests(files)
+    problems += _check_signature(files, key, result)
     items, layout_problems = _find_items(names)
     problems += layout_problems
     result.items = len(items)
@@ -206,6 +333,41 @@ def _verify(archive: zipfile.ZipFile, result: VerifyResult, progress: Callable[[
     by_dh = {str(e.get("档号", "")): e for e in catalogue}
     for dh in sorted(items):
         problems += _verify_item(items[dh], files, by_dh.get(dh))
+    problems += _run_verapdf(
+        files, sorted(f for it in items.values() for s, f in it.files.items() if s == "pdf"), result
+    )
+
+
+def _run_verapdf(files: _Reader, pdfs: list[str], result: VerifyResult) -> list[Problem]:
+    """veraPDF over every item PDF, when it is installed: the PDFs of a zip are copied into a temporary folder
+    (removed afterwards); a folder package's are checked where they are."""
+    if not pdfs or shutil.which("verapdf") is None:
+        return []
+    readable = [name for name in pdfs if name in files and files.fits(name)]
+    with tempfile.TemporaryDirectory(prefix="huanjie-verapdf-") as temp:
+        paths = {}
+        for n, name in enumerate(readable):
+            member = files.members[name]
+            if member.path:
+                paths[name] = member.path
+            else:
+                paths[name] = os.path.join(temp, f"{n:06d}.pdf")
+                with open(paths[name], "wb") as out:
+                    out.write(files.get(name))
+        verdict = pdf.verapdf(list(paths.values()))
+    if verdict is None:
+        return []
+    version, passed = verdict
+    good = sum(1 for name in readable if passed.get(paths[name]) is True)
+    result.verapdf = f"{version}：{len(readable)} 件 PDF 中 {good} 件符合 PDF/A-2b"
+    problems = []
+    for name in readable:
+        state = passed.get(paths[name])
+        if state is False:
+            problems.append(Problem(name, "veraPDF 检验不符合 PDF/A-2b"))
+        elif state is None:
+            problems.append(Problem(name, "veraPDF 没有给出检验结论"))
+    return problems
 
 
 # --------------------------------------------------------------------------------------------
@@ -227,8 +389,9 @@ def _check_entries(infos: list[zipfile.ZipInfo]) -> tuple[list[Problem], set[int
             problems.append(Problem(name, "在数据包中出现了不止一次"))
             unsafe.add(id(info))
         seen.add(name)
-        if name.startswith("/") or ".." in name.split("/") or "\\" in name:
-            problems.append(Problem(name, "路径不安全（绝对路径或含 ..）"))
+        unsafe_path = _unsafe_path(name)
+        if unsafe_path:
+            problems.append(Problem(name, unsafe_path))
         if info.flag_bits & 0x1:
             problems.append(Problem(name, "文件被加密；归档数据包不得加密"))
         refusal = _refusal(info)
@@ -237,6 +400,17 @@ def _check_entries(infos: list[zipfile.ZipInfo]) -> tuple[list[Problem], set[int
             unsafe.add(id(info))
     problems += _overlaps([i for i in infos if id(i) not in unsafe], unsafe)
     return problems, unsafe
+
+
+def _unsafe_path(name: str) -> str:
+    """Why a member name could write outside the folder it is extracted into ("" when it is safe)."""
+    if name.startswith("/") or re.match(r"^[A-Za-z]:", name):
+        return "路径不安全：是绝对路径，解压时会写到数据包文件夹以外的地方（数据包被篡改）"
+    if ".." in name.replace("\\", "/").split("/"):
+        return "路径不安全：含“..”，解压时会写到数据包文件夹以外的地方（数据包被篡改）"
+    if "\\" in name:
+        return "路径不安全：含反斜杠“\\”，在 Windows 上会被当作文件夹分隔符"
+    return ""
 
 
 def _overlaps(infos: list[zipfile.ZipInfo], unsafe: set[int]) -> list[Problem]:
@@ -253,20 +427,27 @@ def _overlaps(infos: list[zipfile.ZipInfo], unsafe: set[int]) -> list[Problem]:
     return problems
 
 
-def _read_all(
-    files: _Reader, infos: list[zipfile.ZipInfo], progress: Callable[[int, int], None] | None
-) -> list[Problem]:
-    """Stream every entry once (digests, sizes); an entry that cannot be read is a problem."""
+def _read_all(files: _Reader, members: list[_Member], progress: Callable[[int, int], None] | None) -> list[Problem]:
+    """Stream every file once (digests, sizes); a file that cannot be read is a problem."""
     problems = []
-    for done, info in enumerate(infos, 1):
+    if isinstance(files, _FolderReader):
+        problems += files.found
+    for done, member in enumerate(members, 1):
         try:
-            files.scan(info)
+            if member.info is None and member.size > MEMBER_LIMIT:
+                raise _TooLarge(f"有 {_mb(member.size)}，超过单个文件 {_mb(MEMBER_LIMIT)} 的上限，未读取")
+            files.scan(member)
         except _TooLarge as exc:
-            problems.append(Problem(info.filename, str(exc)))
-        except (zipfile.BadZipFile, zlib.error, OSError, RuntimeError, NotImplementedError, EOFError) as exc:
-            problems.append(Problem(info.filename, f"无法读出（zip 数据损坏：{exc}）"))
+            problems.append(Problem(member.name, str(exc)))
+        except OSError as exc:
+            if member.info is None:
+                problems.append(Problem(member.name, f"无法读取（{os_reason(exc) if exc.errno else exc}）"))
+            else:
+                problems.append(Problem(member.name, f"无法读出（zip 数据损坏：{exc}）"))
+        except (zipfile.BadZipFile, zlib.error, RuntimeError, NotImplementedError, EOFError) as exc:
+            problems.append(Problem(member.name, f"无法读出（zip 数据损坏：{exc}）"))
         if progress is not None:
-            progress(done, len(infos))
+            progress(done, len(members))
     return problems
 
 
@@ -312,7 +493,7 @@ def _check_manifest(files: _Reader, names: list[str], algorithm: str, listed: di
     problems = []
     name = MANIFESTS[algorithm]
     label = ALGORITHM_NAMES[algorithm]
-    own = set(MANIFESTS.values()) | set(TAGMANIFESTS.values())
+    own = set(MANIFESTS.values()) | set(TAGMANIFESTS.values()) | {SIGNATURE_FILE}
     for file in names:
         if file in own:
             continue
@@ -351,6 +532,42 @@ def _check_tag_manifests(files: _Reader) -> list[Problem]:
     return problems
 
 
+def _check_signature(files: _Reader, key: PublicKey | None, result: VerifyResult) -> list[Problem]:
+    """签名.json: it covers exactly the four manifests as they are now, and (with `key`) its signature verifies."""
+    if SIGNATURE_FILE not in files:
+        if key is not None:
+            return [Problem("", f"数据包未签名（没有 {SIGNATURE_FILE}），无法用“{key.signer}”的公钥核对其来源")]
+        return []
+    result.signed = True
+    if not files.fits(SIGNATURE_FILE):
+        return [files.too_large(SIGNATURE_FILE)]
+    try:
+        statement = read_statement(files.get(SIGNATURE_FILE))
+    except ValueError as exc:
+        return [Problem(SIGNATURE_FILE, f"无法读取签名（{exc}）")]
+    result.signer, result.fingerprint = statement.signer, statement.fingerprint
+    problems = []
+    covered = [*MANIFESTS.values(), *TAGMANIFESTS.values()]
+    for name in covered:
+        listed = statement.digests.get(name)
+        if listed is None:
+            problems.append(Problem(SIGNATURE_FILE, f"签名没有覆盖 {name}"))
+        elif name in files and (
+            listed.get("SHA-256") != files.digests[name]["sha256"] or listed.get("SM3") != files.digests[name]["sm3"]
+        ):
+            problems.append(Problem(name, f"与 {SIGNATURE_FILE} 中签名时的摘要不符：清单在签名之后被改动过"))
+    for name in sorted(set(statement.digests) - set(covered)):
+        problems.append(Problem(SIGNATURE_FILE, f"签名覆盖了不属于数据包清单的 {name}"))
+    if key is not None:
+        why = statement.check(key)
+        if why:
+            problems.append(Problem(SIGNATURE_FILE, why))
+        else:
+            result.signature_checked = True
+            result.signer = key.signer
+    return problems
+
+
 # --------------------------------------------------------------------------------------------
 # Layout and catalogue
 # --------------------------------------------------------------------------------------------
@@ -359,7 +576,7 @@ def _find_items(names: list[str]) -> tuple[dict[str, _Item], list[Problem]]:
     items: dict[str, _Item] = {}
     problems = []
     for file in names:
-        if file in TOP_FILES or file.startswith(f"{OTHER_DIR}/"):
+        if file in TOP_FILES or file == SIGNATURE_FILE or file.startswith(f"{OTHER_DIR}/"):
             continue
         match = ITEM_FILE.match(file)
         if not match:
@@ -369,8 +586,15 @@ def _find_items(names: list[str]) -> tuple[dict[str, _Item], list[Problem]]:
             continue
         _, _, dh, base = match.groups()
         stem, _, suffix = base.rpartition(".")
-        if stem != dh or suffix not in ITEM_SUFFIXES:
-            problems.append(Problem(file, f"文件名应为 {dh}.pdf、{dh}.docx、{dh}.xml 或 {dh}.json"))
+        scan = SCAN_NAME.match(base)
+        if scan is not None and scan.group(1) == dh:
+            suffix = base[len(dh) + 1 :]  # 扫描01.jpg
+        elif stem != dh or suffix not in ITEM_SUFFIXES:
+            problems.append(
+                Problem(
+                    file, f"文件名应为 {dh}.pdf、{dh}.docx、{dh}.xml、{dh}.json 或扫描件 {dh}-扫描01.jpg（.pdf、.tif）"
+                )
+            )
             continue
         item = items.setdefault(dh, _Item(dh, file.rsplit("/", 1)[0]))
         item.files[suffix] = file
@@ -445,8 +669,9 @@ def _verify_item(item: _Item, blobs: _Reader, entry: dict | None) -> list[Proble
     meta, found = _read_metadata(item, blobs)
     problems += found
     problems += _check_item_xml(item, blobs, meta)
-    pages, found = _check_pdf(item.files.get("pdf"), blobs)
+    facts, found = _check_pdf(item.files.get("pdf"), blobs)
     problems += found
+    pages = facts.pages if facts is not None else None
     problems += _check_docx(item.files.get("docx"), blobs)
     if meta is None:
         return problems
@@ -460,6 +685,8 @@ def _verify_item(item: _Item, blobs: _Reader, entry: dict | None) -> list[Proble
     if pages is not None and form.get("页数") != pages:
         problems.append(Problem(where, f"页数为 {form.get('页数')}，而 {item.dh}.pdf 有 {pages} 页"))
     problems += _check_electronic(item, blobs, electronic, where)
+    if facts is not None and "业务实体" in meta:  # made by this version: the PDF carries the catalogue's properties
+        problems += _check_properties(item, facts, content, code)
     if entry is not None:
         problems += _check_entry(item, entry, content, form)
     return problems
@@ -495,7 +722,7 @@ def _check_item_xml(item: _Item, blobs: _Reader, meta: dict | None) -> list[Prob
     problems = []
     try:
         root = ElementTree.fromstring(blobs.get(path))
-        if meta is not None and _xml_to_data(root, frozenset({"电子属性"})) != _stringify(meta):
+        if meta is not None and _xml_to_data(root, ITEM_LISTS) != _stringify(meta):
             problems.append(Problem(path, f"与 {item.dh}.json 的元数据不一致"))
         if root.get("档号") != item.dh:
             problems.append(Problem(path, f"根元素的档号为 {root.get('档号')}，应为 {item.dh}"))
@@ -504,8 +731,8 @@ def _check_item_xml(item: _Item, blobs: _Reader, meta: dict | None) -> list[Prob
     return problems
 
 
-def _check_pdf(path: str | None, blobs: _Reader) -> tuple[int | None, list[Problem]]:
-    """A complete PDF claiming PDF/A-2b, and its page count (None when unknown)."""
+def _check_pdf(path: str | None, blobs: _Reader) -> tuple[pdf.PdfFacts | None, list[Problem]]:
+    """A complete PDF that pikepdf opens, with a PDF/A-2b identification and every font embedded; its facts."""
     if path is None or path not in blobs:
         return None, []
     if not blobs.fits(path):
@@ -514,20 +741,45 @@ def _check_pdf(path: str | None, blobs: _Reader) -> tuple[int | None, list[Probl
     problems = []
     if not data.startswith(b"%PDF-") or b"%%EOF" not in data[-1024:]:
         problems.append(Problem(path, "不是完整的 PDF 文件"))
-    claim = pdf.pdfa_claim(data)
+    facts = pdf.inspect_pdf(data)
+    if facts.error:
+        return None, problems + [Problem(path, f"{facts.error}（无法读取页数、PDF/A 标识和字体）")]
+    claim = facts.claim
     if claim is None:
-        problems.append(Problem(path, "XMP 元数据中没有 PDF/A 声明（pdfaid:part、pdfaid:conformance）"))
+        problems.append(Problem(path, "XMP 元数据中没有 PDF/A 标识（pdfaid:part、pdfaid:conformance）"))
     elif claim != ("2", "B"):
         problems.append(
             Problem(
                 path,
-                f"PDF/A 声明为 part={claim[0]}、conformance={claim[1]}，应为 PDF/A-2b（part=2、conformance=B）",
+                f"PDF/A 标识为 part={claim[0]}、conformance={claim[1]}，应为 PDF/A-2b（part=2、conformance=B）",
             )
         )
-    pages = pdf.pdf_pages(None, data, fallback=False)  # bounded work: the page tree, never pdfinfo on hostile bytes
-    if pages is None:
+    if facts.pages is None:
         problems.append(Problem(path, "无法读取页数"))
-    return pages, problems
+    missing = sorted({f.family for f in facts.fonts if not f.embedded})
+    if missing:
+        problems.append(Problem(path, f"有字体未嵌入：{'、'.join(missing)}（PDF/A 要求嵌入全部字体）"))
+    return facts, problems
+
+
+def _check_properties(item: _Item, facts: pdf.PdfFacts, content: dict, code: dict) -> list[Problem]:
+    """The PDF's document properties say what the catalogue says: Title 题名, Author 责任者, Subject 文种,
+    Keywords 档号, CreationDate 成文日期 (packages of this version on; older ones wrote "huanjie" and a generic title)."""
+    expected = {
+        "Title": content.get("题名", ""),
+        "Author": content.get("责任者", ""),
+        "Subject": content.get("文种", ""),
+        "Keywords": code.get("档号", ""),
+    }
+    if pdf.pdf_date(str(content.get("日期", ""))):
+        expected["CreationDate"] = pdf.pdf_date(str(content["日期"]))
+    labels = {"Title": "题名", "Author": "责任者", "Subject": "文种", "Keywords": "档号", "CreationDate": "成文日期"}
+    path = item.files["pdf"]
+    return [
+        Problem(path, f"文档属性 {key} 为“{facts.info.get(key, '')}”，应为{labels[key]}“{value}”")
+        for key, value in expected.items()
+        if facts.info.get(key, "") != value
+    ]
 
 
 def _check_docx(path: str | None, blobs: _Reader) -> list[Problem]:
@@ -587,8 +839,9 @@ def _check_electronic(item: _Item, blobs: _Reader, electronic: Any, where: str) 
     for row in electronic if isinstance(electronic, list) else []:
         described[row.get("计算机文件名")] = row
     problems = []
-    for suffix in ("pdf", "docx"):
-        name = f"{dh}.{suffix}"
+    scans = sorted(k for k in item.files if k.startswith("扫描"))
+    for suffix in ("pdf", "docx", *scans):
+        name = f"{dh}.{suffix}" if suffix in ("pdf", "docx") else f"{dh}-{suffix}"
         row = described.get(name)
         if row is None:
             problems.append(Problem(where, f"电子属性中没有计算机文件名为 {name} 的文件"))
@@ -596,10 +849,23 @@ def _check_electronic(item: _Item, blobs: _Reader, electronic: Any, where: str) 
         path = item.files.get(suffix, "")
         if path in blobs:
             problems += _check_file_row(row, name, path, blobs, where)
+    for suffix in scans:
+        problems += _check_scan(item.files[suffix], blobs)
     for name in described:
-        if name not in (f"{dh}.pdf", f"{dh}.docx"):
+        if name not in (f"{dh}.pdf", f"{dh}.docx", *[f"{dh}-{suffix}" for suffix in scans]):
             problems.append(Problem(where, f"电子属性中的计算机文件名 {name} 在文件夹中没有对应的文件"))
     return problems
+
+
+def _check_scan(path: str, blobs: _Reader) -> list[Problem]:
+    """A scan is what its name says: a PDF, JPEG or TIFF by its first bytes."""
+    if path not in blobs or not blobs.fits(path):
+        return [] if path not in blobs else [blobs.too_large(path)]
+    kind = path.rsplit(".", 1)[-1]
+    actual = scan_kind(blobs.get(path)[:8])
+    if actual != kind:
+        return [Problem(path, f"扫描件的内容不是 {kind.upper()} 格式" + (f"（是 {actual.upper()}）" if actual else ""))]
+    return []
 
 
 def _check_file_row(row: dict, name: str, path: str, blobs: _Reader, where: str) -> list[Problem]:

@@ -37,7 +37,7 @@ from .progress import ArchiveProgress, BatchProgress, StageEvent
 from .text import render_text
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
-COMMAND = {"context_settings": CONTEXT, "options_metavar": "[选项]"}
+COMMAND: dict[str, Any] = {"context_settings": CONTEXT, "options_metavar": "[选项]"}
 
 
 @contextmanager
@@ -648,11 +648,13 @@ def summary_command(
     sys.exit(1 if outcome.errors else 0)
 
 
-_ARCHIVE_HELP = """生成归档数据包：把批量生成（或单个单位 render）的文书转为 PDF/A-2b，编档号，写 DA/T 46 元数据、归档文件目录、说明文件和 SHA-256、SM3 摘要清单，打成一个 zip。
+_ARCHIVE_HELP = """生成归档数据包：把批量生成（或单个单位 render）的文书转为 PDF/A-2b，编档号，写 DA/T 46 元数据、归档文件目录、说明文件和 SHA-256、SM3 摘要清单，写成一个文件夹（移交时刻录到载体上的形式），-o 的名称以 .zip 结尾时写成一个 zip 文件。
 
 文件夹是 huanjie batch 的输出文件夹（含 report.json；选举记录从报告中的记录文件夹读取，移动过时用 --records 指定），或 huanjie render 的输出文件夹（用 --record 指定其记录）。
 
-记录有错误、文书为草稿或生成后被改动、无法转换为 PDF 的单位不归档，在标准错误输出和数据包的说明文件中列出。数据包先写入临时文件再改名，已存在时不覆盖（加 --force 覆盖）。
+记录有错误、文书为草稿或生成后被改动、无法转换为 PDF 的单位不归档，在标准错误输出和数据包的说明文件中列出。数据包先写入旁边的临时文件（夹）再改名，已存在时不覆盖（加 --force 覆盖；不是 huanjie 数据包的已有文件夹始终不覆盖）。
+
+用 --scans 附上签名、盖章后纸质原件的扫描件（PDF、JPEG、TIFF）：扫描件与文书同名（可加页码，如 04-候选人竞争承诺书-张伟-1.jpg；批量时按输出文件夹的目录放），或在扫描件文件夹的 扫描件对照.yaml 中写“扫描文件: 文书文件”；每个扫描件放在其文书的 PDF 旁边，列入元数据、文件目录和清单。对不上的扫描件作为提示列出，不归档。用 --sign 私钥文件 对清单签名（私钥用 huanjie keygen 生成）。
 
 转换出的每份 PDF 同时做版式检查（文字超出版心、选票超过一页、姓名拆行、末页只有落款、正文不是仿宋），发现的问题作为提示列出；文书照原样归档，不因版式问题拒收。
 
@@ -675,7 +677,13 @@ def _archive_help(func):
 
 @main.command("archive", **COMMAND)
 @click.argument("directory", metavar="文件夹")
-@click.option("-o", "--output", required=True, metavar="数据包.zip", help="要生成的归档数据包（zip 文件）。")
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    metavar="数据包",
+    help="要生成的归档数据包：文件夹；名称以 .zip 结尾时为 zip 文件。",
+)
 @click.option("--settings", "settings_file", metavar="文件", help="档号设置文件（YAML），键见上。")
 @click.option("--fonds", metavar="全宗号", help="全宗号（4 位字母或数字，如 J012）。")
 @click.option("--year", metavar="年度", help="年度（默认取每件文书的成文日期所在年度）。")
@@ -702,6 +710,14 @@ def _archive_help(func):
     help="每份文书转换的最长时间；超时的文书单独重试一次。",
 )
 @click.option("--force", is_flag=True, help="数据包已存在时覆盖它。")
+@click.option(
+    "--scans",
+    metavar="文件夹",
+    help="签名、盖章后纸质原件的扫描件（PDF、JPEG、TIFF）所在的文件夹，按文件名与文书对应。",
+)
+@click.option(
+    "--sign", "sign_key", metavar="私钥文件", help="用 huanjie keygen 生成的私钥对数据包的清单签名（签名.json）。"
+)
 @_archive_help
 def archive_command(
     directory: str,
@@ -718,8 +734,11 @@ def archive_command(
     jobs: int | None,
     timeout: float,
     force: bool,
+    scans: str | None,
+    sign_key: str | None,
 ) -> None:
     from .. import archive
+    from ..archive import sign
 
     overrides: dict[str, Any] = {
         "fonds": fonds,
@@ -739,6 +758,7 @@ def archive_command(
             verb="读写",
         ):
             try:
+                key = sign.load_private_key(sign_key) if sign_key else None
                 if settings_file:
                     settings = archive.load_settings(settings_file, **overrides)
                 else:
@@ -753,6 +773,8 @@ def archive_command(
                     records=records,
                     record=record,
                     progress=progress,
+                    key=key,
+                    scans=scans,
                 )
             except archive.NothingToArchive as exc:
                 progress.close()
@@ -779,13 +801,15 @@ def archive_command(
         f"已生成归档数据包 {output}：{result.items} 件（{parts}），文件 {result.files} 个；"
         f"档号 {result.first} 至 {result.last}；版式检查 {result.layout_checked} 件，发现 {len(result.layout)} 个问题；"
         f"用时 {result.seconds:.1f} 秒（转换 PDF {result.convert_seconds:.1f} 秒）。"
+        + (f"附纸质原件扫描件 {result.scans} 个。" if result.scans else "")
+        + (f"已由“{result.signer}”签名。" if result.signer else "未签名（可用 --sign 私钥文件 签名）。")
     )
     # Some documents could not be converted to PDF (their units are left out): the package is incomplete.
     sys.exit(1 if result.conversion_failed else 0)
 
 
 @main.command("verify", **COMMAND)
-@click.argument("package", metavar="数据包.zip")
+@click.argument("package", metavar="数据包")
 @click.option(
     "--format",
     "output_format",
@@ -794,34 +818,73 @@ def archive_command(
     show_default=True,
     help="输出格式：human 便于阅读，json 供程序处理。",
 )
-def verify_command(package: str, output_format: str) -> None:
-    """校验归档数据包：重新计算每个文件的 SHA-256 和 SM3 并与清单核对，检查目录结构、每个 PDF 的 PDF/A-2b 声明（XMP），以及元数据、文件目录与文件是否一致（文件名、大小、页数、摘要）。
+@click.option(
+    "--key",
+    "key_file",
+    metavar="公钥文件",
+    help="签名者的公钥（huanjie keygen 生成的 .pub 文件），用来核对数据包的签名。",
+)
+def verify_command(package: str, output_format: str, key_file: str | None) -> None:
+    """校验归档数据包（文件夹或 zip 文件）：重新计算每个文件的 SHA-256 和 SM3 并与清单核对，检查目录结构、每个 PDF 的 PDF/A-2b 标识（XMP）、字体嵌入和文档属性，以及元数据、文件目录与文件是否一致（文件名、大小、页数、摘要）；装有 veraPDF 时同时用它检验 PDF/A。
+
+    已签名的数据包用 --key 给出签名者的公钥时核对签名：任何文件、清单或签名被改动都不能通过；未签名的数据包照常校验，并注明“未签名”。
 
     每个问题一行：数据包中的文件：问题。
 
-    退出码：0 校验通过；1 发现问题；2 数据包无法读取（不存在或不是 zip 文件）。
+    退出码：0 校验通过；1 发现问题；2 数据包无法读取（不存在、既不是文件夹也不是完整的 zip 文件），或公钥文件无法使用。
     """
     from .. import archive
+    from ..archive import sign
 
     with _exit_on(package, verb="读取"):
-        result = archive.verify_package(package)
+        key = sign.load_public_key(key_file) if key_file else None
+        result = archive.verify_package(package, key=key)
     if output_format == "json":
         payload = {
             "package": package,
             "ok": result.ok,
             "files": result.files,
             "items": result.items,
+            "signed": result.signed,
+            "signer": result.signer,
+            "signature_checked": result.signature_checked,
+            "verapdf": result.verapdf,
             "problems": [{"path": p.path, "message": p.message} for p in result.problems],
         }
         echo(json.dumps(visible_data(payload), ensure_ascii=False, indent=2))
     else:
         for problem in result.problems:
             echo(problem.line())
+        echo(_signature_line(result))
+        echo(
+            f"veraPDF 检验：{result.verapdf}。"
+            if result.verapdf
+            else "未安装 veraPDF：PDF/A 只核对了 PDF/A 标识和字体嵌入，未做完整的符合性检验。"
+        )
         if result.ok:
             echo(
                 f"校验通过：{package}，{result.items} 件、{result.files} 个文件，SHA-256 和 SM3 摘要、目录结构、"
-                "PDF/A-2b 声明和元数据均一致。"
+                "PDF/A-2b 标识、字体嵌入和元数据均一致。"
             )
         else:
             echo(f"校验未通过：{package} 有 {len(result.problems)} 处问题。", err=True)
     sys.exit(0 if result.ok else 1)
+
+
+def _signature_line(result) -> str:
+    """The line of verify's report about the package's signature: 签名有效, 已签名 but unchecked, or 未签名."""
+    if not result.signed:
+        return "未签名：数据包没有电子签名，只核对了文件与清单一致；清单被整体改写时无法发现。"
+    if result.signature_checked and result.ok:
+        return f"签名有效：签名者“{result.signer}”（公钥指纹 {result.fingerprint}）。"
+    if result.signature_checked:
+        return f"签名本身有效（签名者“{result.signer}”），但数据包有上述问题。"
+    return (
+        f"已签名：签名者“{result.signer}”（公钥指纹 {result.fingerprint}）；未给出公钥（--key 公钥文件），"
+        "签名本身未核对。"
+    )
+
+
+from .keys import keygen_command  # noqa: E402 - the commands of new modules are registered at the end
+
+main.add_command(keygen_command)
