@@ -25,7 +25,7 @@ from .folders import BatchError, check_out, prepare_out, recover, unit_folders
 from .lock import BatchLock
 from .report import ReportWriter, SummaryEntry
 from .runner import Runner, process, skip
-from .summaries import LevelSummaries
+from .summaries import LevelSummaries, left_out_reason
 from .tree import common_root, discover
 from .unit import FAILED, OK, SKIPPED, Settings, UnitResult, UnitTask, templates_fingerprint
 
@@ -148,7 +148,7 @@ class _Outputs:
         if self.progress is not None:
             self.progress(ProgressEvent("unit", self.done, self.result.total, result=unit))
         digest = Digest.from_dict(unit.digest) if unit.digest and unit.status != FAILED else None
-        self.levels.add(unit.rel, digest)
+        self.levels.add(unit.rel, digest, left_out_reason(unit.status == FAILED))
 
     def finish(self, seconds: float) -> BatchResult:
         self.levels.finish()

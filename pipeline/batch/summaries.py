@@ -23,7 +23,7 @@ from ..documents.summary import Digest
 from ..findings import Finding, has_errors
 from ..fsutil import write_atomic
 from ..render import DataMissing, compile_template, render_template, template_path
-from .tree import SUMMARY_FILE, TreeFold, common_root, discover, folder_of
+from .tree import SUFFIXES, SUMMARY_FILE, TreeFold, common_root, discover, folder_of
 
 __all__ = [
     "made_by_huanjie",
@@ -38,6 +38,8 @@ __all__ = [
     "summarise",
     "LevelSummaries",
     "SUMMARY_FILE",
+    "unit_name",
+    "left_out_reason",
 ]
 
 
@@ -93,13 +95,15 @@ def describe_levels(units: list[tuple[str, Digest | None]], src: str) -> dict[st
     metas: dict[str, Meta] = {}
 
     def level(folder: tuple[str, ...], children: list[Digest]) -> None:
+        if not any(c.counted for c in children):
+            return
         instance = summary_doc.build_many(children, **level_names(folder, src))
         metas["/".join(folder + (SUMMARY_FILE,))] = level_meta(instance.context, folder)
 
     if units:
         fold = TreeFold(common_root([rel for rel, _ in units]), level)
         for rel, digest in units:
-            fold.add(folder_of(rel), digest)
+            fold.add(folder_of(rel), digest or summary_doc.left_out_digest(unit_name(rel), NOT_COUNTED))
         fold.finish()
     return metas
 
@@ -120,6 +124,20 @@ def render_digests(
     data = render_template(compiled, instance.context, title=kind.title)
     write_atomic(str(path), data, overwrite=True)
     return hashlib.sha256(data).hexdigest()
+
+
+NOT_COUNTED = "记录未通过校验"
+FAILED_REASON = "记录未通过校验"
+UNREADABLE_REASON = "记录无法读取"
+
+
+def unit_name(rel: str) -> str:
+    """How a summary names a unit it leaves out: its file name without the suffix (大坪村村委会)."""
+    name = rel.rsplit("/", 1)[-1]
+    for suffix in SUFFIXES:
+        if name.endswith(suffix):
+            return name[: -len(suffix)]
+    return name
 
 
 # --------------------------------------------------------------------------------------------
@@ -196,7 +214,7 @@ def summarise(
     top: list[list[Digest]] = []
 
     def on_level(folder: tuple[str, ...], children: list[Digest]) -> None:
-        if folder == root:
+        if folder == root and any(c.counted for c in children):
             top.append(children)
 
     fold = TreeFold(root, on_level)
@@ -210,7 +228,14 @@ def summarise(
         for done, item in enumerate(results, 1):
             if not item.used:
                 left_out.append(item)
-            fold.add(folder_of(item.rel), item.digest)
+            fold.add(
+                folder_of(item.rel),
+                item.digest
+                or summary_doc.left_out_digest(
+                    unit_name(item.rel),
+                    left_out_reason(has_errors(item.findings), item.reason == "记录无法读取"),
+                ),
+            )
             if progress is not None:
                 progress(item, done, len(tasks))
     finally:
@@ -220,12 +245,19 @@ def summarise(
     if not top:
         raise DataMissing(find_kind("summary"), "rounds[].votes", "没有通过校验且已计票的选举记录")
     sha = render_digests(top[0], out_file, templates_dir, title=title, author=author, **level_names(root, src))
-    return SummaryOutcome(out_file, sha, sum(c.units for c in top[0]), left_out)
+    return SummaryOutcome(out_file, sha, sum(c.units for c in top[0] if c.counted), left_out)
 
 
 # --------------------------------------------------------------------------------------------
 # The level summaries of a batch run
 # --------------------------------------------------------------------------------------------
+def left_out_reason(failed: bool, unreadable: bool = False) -> str:
+    """Why a batch unit is not in the figures: it failed its checks (or could not be read), else it has no count."""
+    if unreadable:
+        return UNREADABLE_REASON
+    return FAILED_REASON if failed else "尚无计票结果"
+
+
 class LevelSummaries:
     """Folds the units of a run, fed in tree order, into one summary per level, each written as soon as it closes.
 
@@ -248,13 +280,16 @@ class LevelSummaries:
         self.fold = TreeFold(root, self._level)
 
     def _level(self, folder: tuple[str, ...], children: list[Digest]) -> None:
+        if not any(c.counted for c in children):
+            return  # every unit here is left out: no summary, the parent names them
         rel = "/".join(folder + (SUMMARY_FILE,))
         path = os.path.join(self.out, *folder, SUMMARY_FILE)
         sha, meta = render_level(children, path, folder, self.src, self.templates_dir)
-        self.on_written(rel, sum(c.units for c in children), sha, meta)
+        self.on_written(rel, sum(c.units for c in children if c.counted), sha, meta)
 
-    def add(self, rel: str, digest: Digest | None) -> None:
-        self.fold.add(folder_of(rel), digest)
+    def add(self, rel: str, digest: Digest | None, reason: str = "") -> None:
+        """One unit, in tree order; `digest` None when it is left out of the figures, `reason` why."""
+        self.fold.add(folder_of(rel), digest or summary_doc.left_out_digest(unit_name(rel), reason or NOT_COUNTED))
 
     def finish(self) -> None:
         self.fold.finish()

@@ -458,6 +458,14 @@ class Digest:
     kind: str = ""
     posts: dict[str, list[str]] = field(default_factory=dict)
     cross: list[list[str]] = field(default_factory=list)
+    # Honest coverage (issue 17 item 4): the units below that are not in the figures, [name, reason]. A unit left
+    # out is fed to the fold as a digest with `units` 0 and its own entry here (`left_out_digest`).
+    left_out: list[list[str]] = field(default_factory=list)
+
+    @property
+    def counted(self) -> bool:
+        """Whether this digest brings figures (a unit counted, or an area with at least one)."""
+        return self.units > 0
 
     def to_dict(self) -> dict:
         data = asdict(self)
@@ -544,8 +552,38 @@ def _common(lists: list[list[str]]) -> list[str]:
     return common
 
 
+LEFT_OUT_KIND = "left_out"
+
+
+def left_out_digest(name: str, reason: str) -> Digest:
+    """The stand-in of a unit not in the figures: no counts, its name and why it is left out."""
+    return Digest(label=name, stats=Stats(), units=0, kind=LEFT_OUT_KIND, left_out=[[name, reason]])
+
+
+def left_out_below(label: str, children: list[Digest]) -> list[list[str]]:
+    """The units left out below an area: a sub-area's named with its place first (河西街道大坪村村委会)."""
+    found: list[list[str]] = []
+    for c in children:
+        prefix = c.label if c.kind == "" and not c.contests else ""
+        found += [[prefix + name, reason] for name, reason in c.left_out]
+    return found
+
+
+def coverage_words(units: int, left_out: list[list[str]]) -> str:
+    """其中N个单位计入本总结；另有3个单位未计入：A、B（记录未通过校验），C（尚无计票结果）。 ("" when none is left out)."""
+    if not left_out:
+        return ""
+    by_reason: dict[str, list[str]] = {}
+    for name, reason in left_out:
+        by_reason.setdefault(reason, []).append(name)
+    listed = "；".join(f"{'、'.join(names)}（{reason}）" for reason, names in by_reason.items())
+    return f"其中{units}个单位的选举情况计入本总结；另有{len(left_out)}个单位未计入：{listed}。"
+
+
 def area(label: str, children: list[Digest]) -> Digest:
     """The digest of an area (a township, a county) from its children's: counts summed, no narrative."""
+    left_out = left_out_below(label, children)
+    children = [c for c in children if c.counted]
     firsts = [c.first_date for c in children if c.first_date]
     lasts = [c.last_date for c in children if c.last_date]
     issued = [c.issued for c in children if c.issued]
@@ -559,6 +597,7 @@ def area(label: str, children: list[Digest]) -> Digest:
         last_date=max(lasts) if lasts else None,
         issued=max(issued) if issued else None,
         cross=cross_held(children),
+        left_out=left_out,
     )
 
 
@@ -591,7 +630,9 @@ def _per_unit_table(
     return {"kind": "table", "caption": caption, "header": header, "rows": rows}
 
 
-def _many_blocks(children: list[Digest], stats: Stats, units: int) -> list[dict]:
+def _many_blocks(
+    children: list[Digest], stats: Stats, units: int, left_out: list[list[str]] | None = None
+) -> list[dict]:
     """基本情况 of many records: totals in sentences, 表1–表5 with one row per unit (or per area).
 
     表1 选举基本情况 (a record with several contests has a row per contest), 表2 各单位选举结果,
@@ -641,7 +682,8 @@ def _many_blocks(children: list[Digest], stats: Stats, units: int) -> list[dict]
         ],
     )
     opening = _text(
-        f"本次共有{units}个单位进行换届选举，登记{stats.registered}人（户），"
+        f"本次共有{units + len(left_out or [])}个单位进行换届选举，{coverage_words(units, left_out or [])}"
+        f"登记{stats.registered}人（户），"
         f"参加投票{stats.participants}人（户），参选率{stats.turnout}（详见表1）。"
     )
     results = _text(
@@ -733,6 +775,8 @@ def build_many(
     the last level the records' `unit.parents` share, else `fallback`. Narrative sections hold
     each record's material prefixed by its name; areas bring none.
     """
+    left_out = left_out_below("", children)
+    children = [c for c in children if c.counted]
     if not children:
         raise Waiting("rounds[].votes", "没有可汇总的选举记录")
     stats = aggregate([c.stats for c in children])
@@ -743,7 +787,9 @@ def build_many(
     firsts = [c.first_date for c in children if c.first_date]
     lasts = [c.last_date for c in children if c.last_date]
     intro = _intro(
-        f"{where}共有{units}个单位开展换届选举工作", min(firsts) if firsts else None, max(lasts) if lasts else None
+        f"{where}共有{units + len(left_out)}个单位开展换届选举工作",
+        min(firsts) if firsts else None,
+        max(lasts) if lasts else None,
     )
     narrative: dict[str, list[dict]] = {key: [] for key, _ in NARRATIVE}
     for label, c in zip(_labels(children), children, strict=False):
@@ -751,7 +797,7 @@ def build_many(
             narrative.setdefault(key, []).extend(_text(f"{label}：{t}") for t in texts)
     issued = [c.issued for c in children if c.issued]
     return _finish(
-        _many_blocks(children, stats, units),
+        _many_blocks(children, stats, units, left_out),
         narrative,
         [title] if title else [_what(where, bodies), "换届选举工作总结"],
         intro,
