@@ -20,6 +20,10 @@ Conventions (documented because records only give a birth year and month):
 * A round void by its figures (turnout, more ballots returned than issued) is counted in `invalid_rounds`; a
   contest that re-ran it validly (重新选举) in `contests_rerun`, one still to re-run in `contests_rerun_pending`.
   Nobody is elected by a void round: the members come from the valid rounds only.
+* A level may choose the places per figure (`figure_places`, issue 17 item 5: seeds print "97.06%" for the
+  参选率 beside "17%" for the women's share): keys `turnout` (参选率 / 到会率), `share` (every share of the
+  members: 女性, 党员, 连任, age, schooling), `success` (一次选举成功率, 完成率) and `registration` (登记率); a
+  figure not named uses `places`. The rounding rule stays the one of `formatting` (half up, exact).
 * Party members are 中共党员 and 中共预备党员. A write-in winner has no recorded details and is
   counted as unknown in every breakdown.
 """
@@ -28,8 +32,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 from fractions import Fraction
+from typing import Any
 
 from .formatting import percent
 from .model import Data, contests, election_day, parse_date
@@ -49,6 +54,8 @@ __all__ = [
     "age_band",
     "education_group",
     "age_on",
+    "FIGURES",
+    "with_places",
 ]
 
 UNKNOWN = "未填"
@@ -67,6 +74,7 @@ _EDUCATION = {
     "文盲或半文盲": "初中及以下",
 }
 _PARTY = {"中共党员", "中共预备党员"}
+FIGURES = ("turnout", "share", "success", "registration")  # the figures a level may give their own places
 
 
 def _zeros(keys: Iterable[str]) -> dict[str, int]:
@@ -112,6 +120,16 @@ class Stats:
     # a 楼栋长 elected 小组长): counted in `elected` (a post filled) but not again as people, so the structure
     # breakdowns and the shares leave them out (`members`).
     repeat_members: int = 0
+    # Places per figure (`FIGURES`), when a level wants them to differ from `places`; not a count.
+    figure_places: dict[str, int] = field(default_factory=dict)
+
+    def places_for(self, figure: str) -> int:
+        """Decimals of one figure (`FIGURES`): the level's choice for it, else `places`."""
+        return self.figure_places.get(figure, self.places)
+
+    def percent(self, figure: str, numerator: int | None, denominator: int | None) -> str:
+        """A percentage of one figure at its places ("—" when the denominator is 0 or unknown)."""
+        return percent(numerator, denominator, self.places_for(figure))
 
     # -- derived -----------------------------------------------------------------------------
     @property
@@ -120,7 +138,7 @@ class Stats:
 
     @property
     def turnout(self) -> str:
-        return percent(self.participants, self.turnout_base, self.places)
+        return self.percent("turnout", self.participants, self.turnout_base)
 
     @property
     def members(self) -> int:
@@ -129,7 +147,7 @@ class Stats:
 
     def share(self, count: int) -> str:
         """A count's share of the members elected ("—" when nobody is elected)."""
-        return percent(count, self.members, self.places)
+        return self.percent("share", count, self.members)
 
     @property
     def women(self) -> int:
@@ -150,7 +168,7 @@ class Stats:
     @property
     def first_round_success(self) -> str:
         """Share of counted contests filled in the first round (一次选举成功率)."""
-        return percent(self.filled_first_round, self.contests_counted, self.places)
+        return self.percent("success", self.filled_first_round, self.contests_counted)
 
     def to_dict(self) -> Data:
         data = asdict(self)
@@ -264,7 +282,7 @@ def compute_stats(data: Data, outcome: Outcome, places: int | None = None) -> St
     day = _reference_day(data)
     views = contests(data)
     sex, age, education = _zeros(SEXES), _zeros(AGE_BANDS), _zeros(EDUCATION_GROUPS)
-    totals: dict[str, int] = dict(
+    totals: dict[str, Any] = dict(
         registered=0,
         turnout_base=0,
         participants=0,
@@ -343,18 +361,24 @@ def aggregate(items: Iterable[Stats], places: int | None = None) -> Stats:
     if places is None:
         places = records[0].places if records else DEFAULT_PLACES
     # Every field but the places and the three breakdowns is a count (a new breakdown must be added here).
-    counts: dict[str, int] = {
+    counts: dict[str, Any] = {
         f.name: sum(getattr(item, f.name) for item in records)
         for f in fields(Stats)
-        if f.name not in ("places", "sex", "age", "education")
+        if f.name not in ("places", "sex", "age", "education", "figure_places")
     }
     return Stats(
         places=places,
+        figure_places=dict(records[0].figure_places) if records else {},
         sex=_merged(_zeros(SEXES), (item.sex for item in records)),
         age=_merged(_zeros(AGE_BANDS), (item.age for item in records)),
         education=_merged(_zeros(EDUCATION_GROUPS), (item.education for item in records)),
         **counts,
     )
+
+
+def with_places(stats: Stats, places: int, figure_places: dict[str, int] | None = None) -> Stats:
+    """The same counts shown at other places (a level's choice applied to its units' rows)."""
+    return replace(stats, places=places, figure_places=dict(figure_places or {}))
 
 
 def _merged(start: dict[str, int], breakdowns: Iterable[dict[str, int]]) -> dict[str, int]:

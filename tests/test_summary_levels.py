@@ -50,3 +50,101 @@ def test_a_county_names_every_unit_left_out_with_its_township_and_why():
 def test_nothing_is_said_about_coverage_when_every_unit_is_counted():
     text = _text(build_many([_unit("一村"), _unit("二村")], place="甲镇").context)
     assert "本次共有2个单位进行换届选举，登记" in text and "未计入" not in text
+
+
+# --------------------------------------------------------------------------------------------
+# Percentages as the level wants them (item 5)
+# --------------------------------------------------------------------------------------------
+def _seed_county() -> list[Digest]:
+    """吴起县 (seed 004 篇4) in one digest: 80150 registered, 77790 voted, 486 members of whom 82 women."""
+    stats = Stats(
+        registered=80150,
+        turnout_base=80150,
+        participants=77790,
+        seats=492,
+        candidates=820,
+        elected=486,
+        contests=164,
+        contests_counted=164,
+        filled_first_round=162,
+        sex={"男": 404, "女": 82, "未填": 0},
+        party=231,
+    )
+    return [
+        Digest(
+            "吴起县",
+            stats,
+            kind="village_committee",
+            contests=[["", 80150, 77790, 80150, 492, 820, 486, 0]],
+            electorates={"all_voters": [164, 80150, 80150, 77790]},
+        )
+    ]
+
+
+def test_one_setting_gives_97_06_for_turnout_and_17_for_the_women_share():
+    ctx = build_many(_seed_county(), place="吴起县", places=2, figure_places={"share": 0}).context
+    text = _text(ctx)
+    assert "登记选民80150人，参加投票77790人，参选率97.06%" in text
+    assert "女性82名，占17%" in text and "中共党员（含预备党员）231名，占48%" in text
+    # The tables follow the same choice: 表1 at 2 places, the structure table at 0.
+    blocks = ctx["sections"][0]["blocks"]
+    table1 = next(b for b in blocks if b.get("caption", "").startswith("表1"))
+    assert table1["rows"][0][3] == "97.06%" and table1["rows"][-1][3] == "97.06%"
+    table3 = next(b for b in blocks if b.get("caption", "").startswith("表3"))
+    sex = table3["groups"][0]["rows"]
+    assert sex[1] == ["女", "82", "17%"]
+
+
+def test_the_level_places_apply_to_every_row_whatever_the_units_asked():
+    a, b = _unit("一村"), _unit("二村", registered=3, voted=2)
+    ctx = build_many([a, b], place="甲镇", places=0).context
+    table1 = next(blk for blk in ctx["sections"][0]["blocks"] if blk.get("caption", "").startswith("表1"))
+    # 2/3 = 66.67% → 67% at 0 places, half up; 92/103 = 89.32…% → 89%.
+    assert [r[3] for r in table1["rows"]] == ["90%", "67%", "89%"]
+    table2 = next(blk for blk in ctx["sections"][0]["blocks"] if blk.get("caption", "").startswith("表2"))
+    assert table2["rows"][0][-1] == "100%"
+
+
+# --------------------------------------------------------------------------------------------
+# Figures by kind and by post (item 1)
+# --------------------------------------------------------------------------------------------
+def test_party_members_and_residents_are_never_added_and_the_party_has_a_turnout_of_its_own():
+    party = _unit("雁宁路社区", registered=14, voted=13)
+    party.kind, party.electorates = "party_branch", {"present": [1, 14, 14, 13]}
+    committee = _unit("雁宁路社区", registered=42, voted=40)
+    committee.kind, committee.electorates = "residents_committee", {"resident_representative": [1, 42, 42, 40]}
+    text = _text(build_many([party, committee], place="某街道").context)
+    assert "登记56" not in text and "56人（户）" not in text
+    assert (
+        "应到会有选举权的党员14人，实到会13人，到会率92.86%；居民代表42人，参加投票40人，参选率95.24%（详见表1）。"
+    ) in text
+
+
+def test_seats_and_elected_by_post_and_the_heads_party_members_and_newcomers():
+    a = _unit("一村")
+    a.by_post = {
+        "主任": {"seats": 1, "candidates": 2, "elected": 1, "vacant": 0, "party": 1, "incumbents": 1},
+        "委员": {"seats": 2, "candidates": 3, "elected": 2, "vacant": 0, "party": 0, "incumbents": 0},
+    }
+    b = _unit("二村")
+    b.by_post = {
+        "主任": {"seats": 1, "candidates": 2, "elected": 0, "vacant": 1, "party": 0, "incumbents": 0},
+        "委员": {"seats": 2, "candidates": 3, "elected": 2, "vacant": 0, "party": 1, "incumbents": 1},
+    }
+    text = _text(build_many([a, b], place="甲镇").context)
+    assert "分职务看，应选主任2名，实际选出1名，缺额1名；应选委员4名，实际选出4名。" in text
+    assert "当选主任中，中共党员1名，连选连任1名，新当选0名。" in text
+
+
+def test_a_party_record_digests_as_members_present_and_a_committee_by_post():
+    from test_aggregate import election
+
+    from pipeline.documents.summary import digest
+
+    party = digest(election("party-donghua-gongtui"))
+    assert list(party.electorates) == ["present"]
+    village = digest(election("village-liulin-runoff"))
+    assert village.electorates == {"all_voters": [1, 2360, 2360, 2205]}
+    assert list(village.by_post) == ["主任", "副主任", "委员"]
+    assert sum(r["seats"] for r in village.by_post.values()) == village.stats.seats
+    assert sum(r["elected"] for r in village.by_post.values()) == village.stats.elected

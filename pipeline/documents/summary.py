@@ -12,14 +12,24 @@ digests, never the records, and a county's summary is made from its townships' d
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 from typing import TypedDict
 
 from .. import formatting
 from ..model import parse_date
 from ..outcome import ContestOutcome, RoundResult
 from ..rules.bodies import COMMITTEE_KINDS, PARTY_KINDS, elected_posts, holdings, is_one_shoulder, unit_key
-from ..stats import AGE_BANDS, EDUCATION_GROUPS, SEXES, UNKNOWN, Stats, aggregate, first_round_turnout
+from ..stats import (
+    AGE_BANDS,
+    DEFAULT_PLACES,
+    EDUCATION_GROUPS,
+    SEXES,
+    UNKNOWN,
+    Stats,
+    aggregate,
+    first_round_turnout,
+    with_places,
+)
 from ..words import KIND_SHORT, LATER_ROUND_ACTIONS, METHOD_TEXT
 from .common import Election, Instance, Waiting, cdate, heading_number, split_title, tight
 
@@ -40,12 +50,13 @@ def _row(
     candidates: int,
     elected: int,
     runoffs: int,
+    places: int = DEFAULT_PLACES,
 ) -> list[str]:
     return [
         label,
         str(registered),
         "—" if participants is None else str(participants),
-        formatting.percent(participants, base),
+        formatting.percent(participants, base, places),
         str(seats),
         str(candidates),
         str(elected),
@@ -56,7 +67,7 @@ def _row(
 def _total_row(stats: Stats) -> list[str]:
     """The 合计 row of 表1: the summed counts, the turnout from them (never an average of shares)."""
     counted = bool(stats.turnout_base)
-    turnout = formatting.percent(stats.participants, stats.turnout_base) if counted else "—"
+    turnout = stats.turnout if counted else "—"
     return [
         "合计",
         str(stats.registered),
@@ -86,6 +97,7 @@ def _contest_rows(e: Election, label_unit: bool) -> list[list[str]]:
                 len(view.formal_candidates()),
                 sum(len(n) for n in result.elected.values()),
                 sum(1 for r in result.rounds if r.type == "runoff"),
+                e.stats.places_for("turnout"),
             )
         )
     return rows
@@ -461,6 +473,11 @@ class Digest:
     # Honest coverage (issue 17 item 4): the units below that are not in the figures, [name, reason]. A unit left
     # out is fed to the fold as a digest with `units` 0 and its own entry here (`left_out_digest`).
     left_out: list[list[str]] = field(default_factory=list)
+    # Figures by kind and by post (issue 17 item 1), never added across kinds that count different things:
+    # electorate key (`ELECTORATE_WORDS`) -> [units, registered, turnout base, participants]; post ->
+    # {seats, candidates, elected, vacant, party, incumbents} of the members elected to it.
+    electorates: dict[str, list[int]] = field(default_factory=dict)
+    by_post: dict[str, dict[str, int]] = field(default_factory=dict)
 
     @property
     def counted(self) -> bool:
@@ -477,6 +494,100 @@ class Digest:
         values = {f.name: data[f.name] for f in fields(cls) if f.name in data}
         values["stats"] = stats_from_dict(data["stats"])
         return cls(**values)
+
+
+# What one kind of electorate is called in a level summary: (who is counted, what the turnout counts, unit, rate).
+ELECTORATE_WORDS: dict[str, tuple[str, str, str, str]] = {
+    "all_voters": ("登记选民", "参加投票", "人", "参选率"),
+    "household_representative": ("登记户代表", "参加投票", "户", "参选率"),
+    "resident_representative": ("居民代表", "参加投票", "人", "参选率"),
+    "villager_representative": ("村民代表", "参加投票", "人", "参选率"),
+    "leaders_and_representatives": ("楼栋长和居民代表", "参加投票", "人", "参选率"),
+    "present": ("应到会有选举权的党员", "实到会", "人", "到会率"),
+}
+POST_KEYS = ("seats", "candidates", "elected", "vacant", "party", "incumbents")
+
+
+def electorate_key(e: Election) -> str:
+    """Which electorate a record counts (`ELECTORATE_WORDS`): the Party's members present, else its method's."""
+    if e.profile.turnout.measure == "present" or e.kind in PARTY_KINDS:
+        return "present"
+    return e.method if e.method in ELECTORATE_WORDS else "all_voters"
+
+
+def _electorates(e: Election) -> dict[str, list[int]]:
+    s = e.stats
+    return {electorate_key(e): [1, s.registered, s.turnout_base, s.participants]}
+
+
+def _by_post(e: Election) -> dict[str, dict[str, int]]:
+    """Seats, candidates, elected and vacancies per post; 党员 and 连任 among those elected to it."""
+    out: dict[str, dict[str, int]] = {}
+    for view, result in e.pairs():
+        posts = list(dict.fromkeys([*view.seats, *result.elected]))
+        for post in posts:
+            row = out.setdefault(post, dict.fromkeys(POST_KEYS, 0))
+            row["seats"] += view.seats.get(post, 0)
+            row["candidates"] += len(view.formal_candidates(post))
+            if result.stage == "counted" or result.stage == "appointed":
+                row["vacant"] += result.vacant.get(post, 0)
+            for name in result.elected.get(post, []):
+                person = e.candidate(view, name, post)
+                row["elected"] += 1
+                row["party"] += person.get("politics") in ("中共党员", "中共预备党员")
+                row["incumbents"] += person.get("incumbent") is True
+    return out
+
+
+def _merge_counts(dicts) -> dict:
+    """Sum nested counts: {key: [n, …]} or {key: {field: n}} key by key, in order of first appearance."""
+    total: dict = {}
+    for d in dicts:
+        for key, value in d.items():
+            if isinstance(value, dict):
+                row = total.setdefault(key, dict.fromkeys(value, 0))
+                for k, n in value.items():
+                    row[k] = row.get(k, 0) + n
+            else:
+                row = total.setdefault(key, [0] * len(value))
+                total[key] = [a + b for a, b in zip(row, value, strict=False)]
+    return total
+
+
+def electorate_words(electorates: dict[str, list[int]], stats: Stats) -> str:
+    """登记选民80150人，参加投票77790人，参选率97.06%；应到会有选举权的党员14人，实到会13人，到会率92.86%"""
+    parts = []
+    for key, (_, registered, base, participants) in electorates.items():
+        who, measure, unit, rate = ELECTORATE_WORDS.get(key, ELECTORATE_WORDS["all_voters"])
+        shown = base if key == "present" else registered
+        text = f"{who}{shown}{unit}"
+        if base:
+            text += f"，{measure}{participants}{unit}，{rate}{stats.percent('turnout', participants, base)}"
+        parts.append(text)
+    return "；".join(parts)
+
+
+def post_words(by_post: dict[str, dict[str, int]]) -> str:
+    """应选主任164名，实际选出162名；应选委员328名，实际选出324名 (the posts in order of first appearance)."""
+    parts = []
+    for post, row in by_post.items():
+        if not row["seats"] and not row["elected"]:
+            continue
+        text = f"应选{post}{row['seats']}名，实际选出{row['elected']}名"
+        if row["vacant"]:
+            text += f"，缺额{row['vacant']}名"
+        parts.append(text)
+    return "；".join(parts)
+
+
+def head_words(by_post: dict[str, dict[str, int]]) -> str:
+    """主任中中共党员98名，连任62名，新当选100名 — for the first post that heads a body (主任, 书记), else ""."""
+    for post in ("主任", "书记"):
+        row = by_post.get(post)
+        if row and row["elected"]:
+            new = row["elected"] - row["incumbents"]
+            return f"当选{post}中，中共党员{row['party']}名，连选连任{row['incumbents']}名，新当选{new}名"
+    return ""
 
 
 def digest(e: Election) -> Digest:
@@ -514,6 +625,8 @@ def digest(e: Election) -> Digest:
         narrative=_narrative_texts(e),
         kind=e.kind,
         posts=elected_posts(e.outcome) if e.kind in (*PARTY_KINDS, *COMMITTEE_KINDS) else {},
+        electorates=_electorates(e),
+        by_post=_by_post(e),
     )
 
 
@@ -598,6 +711,8 @@ def area(label: str, children: list[Digest]) -> Digest:
         issued=max(issued) if issued else None,
         cross=cross_held(children),
         left_out=left_out,
+        electorates=_merge_counts(c.electorates for c in children),
+        by_post=_merge_counts(c.by_post for c in children),
     )
 
 
@@ -619,6 +734,7 @@ def _stats_row(label: str, s: Stats) -> list[str]:
         s.candidates,
         s.elected,
         s.runoffs_held,
+        s.places_for("turnout"),
     )
 
 
@@ -641,12 +757,18 @@ def _many_blocks(
     the units' percentages. The section ends with a sentence.
     """
     labels = _labels(children)
+    # By kind only when every child says it (a digest stored by an earlier version does not).
+    electorates = _merge_counts(c.electorates for c in children) if all(c.electorates for c in children) else {}
+    by_post = _merge_counts(c.by_post for c in children) if all(c.by_post for c in children) else {}
     kinds = {bool(c.contests) for c in children}
     unit_word = "单位" if kinds == {True} else "地区" if kinds == {False} else "单位或地区"
     rows: list[list[str]] = []
     for label, c in zip(labels, children, strict=False):
         if c.contests:
-            rows.extend(_row(c.label + suffix if suffix else label, *values) for suffix, *values in c.contests)
+            rows.extend(
+                _row(c.label + suffix if suffix else label, *values, places=stats.places_for("turnout"))  # type: ignore[misc]
+                for suffix, *values in c.contests
+            )
         else:
             rows.append(_stats_row(label, c.stats))
     rows.append(_total_row(stats))
@@ -683,8 +805,8 @@ def _many_blocks(
     )
     opening = _text(
         f"本次共有{units + len(left_out or [])}个单位进行换届选举，{coverage_words(units, left_out or [])}"
-        f"登记{stats.registered}人（户），"
-        f"参加投票{stats.participants}人（户），参选率{stats.turnout}（详见表1）。"
+        + (electorate_words(electorates, stats) if electorates else _mixed_electorate(stats))
+        + "（详见表1）。"
     )
     results = _text(
         f"应选{stats.seats}名，正式候选人{stats.candidates}名，当选{stats.elected}名"
@@ -705,6 +827,8 @@ def _many_blocks(
         + (f"；{stats.contests_with_vacancies}个场次未选足名额" if stats.contests_with_vacancies else "")
         + rerun_words(stats)
         + "（详见表2）。"
+        + (f"分职务看，{post_words(by_post)}。" if post_words(by_post) else "")
+        + (f"{head_words(by_post)}。" if head_words(by_post) else "")
         + women_sentence(stats, units)
         + cross_words(cross_held(children))
     )
@@ -748,6 +872,11 @@ def _many_blocks(
     return [opening, table1, results, table2, structure, table3, table4, table5, closing]
 
 
+def _mixed_electorate(stats: Stats) -> str:
+    """The figures of digests that do not tell their kinds apart (stored by huanjie before issue 17)."""
+    return f"登记{stats.registered}人（户），参加投票{stats.participants}人（户），参选率{stats.turnout}"
+
+
 def _age_and_schooling(stats) -> str:
     """年龄结构为…；文化程度为… from the counts that are known (empty when neither is)."""
     parts = []
@@ -767,7 +896,13 @@ def _what(where: str, bodies: list[str]) -> str:
 
 
 def build_many(
-    children: list[Digest], title: str | None = None, author: str | None = None, place: str = "", fallback: str = ""
+    children: list[Digest],
+    title: str | None = None,
+    author: str | None = None,
+    place: str = "",
+    fallback: str = "",
+    places: int | None = None,
+    figure_places: dict[str, int] | None = None,
 ) -> Instance:
     """The 换届选举工作总结 of a township or county from the digests of its units (or its areas).
 
@@ -780,6 +915,10 @@ def build_many(
     if not children:
         raise Waiting("rounds[].votes", "没有可汇总的选举记录")
     stats = aggregate([c.stats for c in children])
+    if places is not None or figure_places:
+        stats = with_places(stats, stats.places if places is None else places, figure_places)
+    # Every row shows the level's places, whatever each unit's record asked for (one table, one rounding).
+    children = [replace(c, stats=with_places(c.stats, stats.places, stats.figure_places)) for c in children]
     units = sum(c.units for c in children)
     common = _common([c.parents for c in children])
     where = place or (common[-1] if common else fallback)
