@@ -36,7 +36,7 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from fractions import Fraction
 from typing import Any
 
-from .formatting import percent
+from .formatting import percent, ratio
 from .model import Data, contests, election_day, parse_date
 from .outcome import ContestOutcome, Outcome
 
@@ -122,6 +122,9 @@ class Stats:
     repeat_members: int = 0
     # Places per figure (`FIGURES`), when a level wants them to differ from `places`; not a count.
     figure_places: dict[str, int] = field(default_factory=dict)
+    # Ages of the members whose age is known, summed (平均年龄 = age_total / age_known).
+    age_total: int = 0
+    age_known: int = 0
 
     def places_for(self, figure: str) -> int:
         """Decimals of one figure (`FIGURES`): the level's choice for it, else `places`."""
@@ -144,6 +147,13 @@ class Stats:
     def members(self) -> int:
         """The people newly elected: posts filled less those held by a first-tier member counted already."""
         return self.elected - self.repeat_members
+
+    @property
+    def average_age(self) -> str:
+        """平均年龄 of the members whose age is known, to one decimal, half up ("—" when none is known)."""
+        if not self.age_known:
+            return "—"
+        return str(ratio(self.age_total, self.age_known, 1))
 
     def share(self, count: int) -> str:
         """A count's share of the members elected ("—" when nobody is elected)."""
@@ -306,6 +316,8 @@ def compute_stats(data: Data, outcome: Outcome, places: int | None = None) -> St
         contests_rerun=0,
         contests_rerun_pending=0,
         repeat_members=0,
+        age_total=0,
+        age_known=0,
     )
     for view, result in zip(views, outcome.contests, strict=False):
         totals["registered"] += view.registered or 0
@@ -348,7 +360,11 @@ def compute_stats(data: Data, outcome: Outcome, places: int | None = None) -> St
                     continue
                 gender = person.get("gender")
                 sex[gender if gender in SEXES else UNKNOWN] += 1
-                age[age_band(age_on(person.get("birth"), day))] += 1
+                years = age_on(person.get("birth"), day)
+                age[age_band(years)] += 1
+                if years is not None and years >= 0:
+                    totals["age_total"] += years
+                    totals["age_known"] += 1
                 education[education_group(person.get("education"))] += 1
                 totals["party"] += person.get("politics") in _PARTY
                 totals["incumbents"] += person.get("incumbent") is True

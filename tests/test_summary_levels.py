@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import docx
+import pytest
+import seedtrees
+from click.testing import CliRunner
+
+from pipeline.batch.levelinput import LEVEL_FILE
+from pipeline.cli import main
 from pipeline.documents.summary import Digest, area, build_many, left_out_digest
 from pipeline.stats import Stats
 
@@ -19,6 +26,10 @@ def _unit(label: str, registered: int = 100, voted: int = 90, elected: int = 3) 
         filled_first_round=1,
     )
     return Digest(label, stats, kind="village_committee", contests=[["", registered, voted, registered, 3, 4, 3, 0]])
+
+
+def _docx_text(path) -> str:
+    return "\n".join(p.text for p in docx.Document(str(path)).paragraphs if p.text.strip())
 
 
 def _text(ctx: dict) -> str:
@@ -148,3 +159,104 @@ def test_a_party_record_digests_as_members_present_and_a_committee_by_post():
     assert list(village.by_post) == ["主任", "副主任", "委员"]
     assert sum(r["seats"] for r in village.by_post.values()) == village.stats.seats
     assert sum(r["elected"] for r in village.by_post.values()) == village.stats.elected
+
+
+# --------------------------------------------------------------------------------------------
+# The level's own input (item 3): seed 004 篇5 caught at the township level
+# --------------------------------------------------------------------------------------------
+XIUMEI_LEVEL = """\
+percent_places: {default: 2, share: 0}
+reported:
+  turnout_percent: 90
+  men_percent: 70
+  women_percent: 30
+  party_percent: 88
+  first_round_success_percent: 100
+  elected_count: 66
+previous:
+  members: 70
+practices:
+  - 镇党委成立了以党委书记为组长的换届领导小组，联村干部下到各自联系村担任联络员。
+counts:
+  - {item: 培训选举工作人员, count: 320, unit: 人次}
+  - {item: 来信来访, count: 0, unit: 起}
+"""
+
+
+@pytest.fixture(scope="module")
+def xiumei(tmp_path_factory):
+    town = seedtrees.xiumei(tmp_path_factory.mktemp("xiumei"))
+    (town / LEVEL_FILE).write_text(XIUMEI_LEVEL, encoding="utf-8")
+    return town
+
+
+def test_the_seeds_wrong_percentages_are_caught_at_the_township_level(xiumei, tmp_path):
+    result = CliRunner().invoke(main, ["summary", str(xiumei), "-o", str(tmp_path / "修梅镇.docx")])
+    assert result.exit_code == 1, result.output  # findings in the data: the township's typed figures
+    level = str(xiumei / LEVEL_FILE)
+    expected = [
+        f"{level}:3:20  警告  STATS-REPORTED-MISMATCH  本级填报的参选率 90% 与计算值不符："
+        "本级合计登记选民 12670 人，参加投票 9700 人，参选率应为 76.56%。（字段 reported.turnout_percent）",
+        f"{level}:4:16  警告  STATS-REPORTED-MISMATCH  本级填报的男性成员占比 70% 与计算值不符："
+        "本级新当选成员 66 名，其中男性 44 名，占比应为 67%。（字段 reported.men_percent）",
+        f"{level}:5:18  警告  STATS-REPORTED-MISMATCH  本级填报的女性成员占比 30% 与计算值不符："
+        "本级新当选成员 66 名，其中女性 22 名，占比应为 33%。（字段 reported.women_percent）",
+        f"{level}:6:18  警告  STATS-REPORTED-MISMATCH  本级填报的党员占比 88% 与计算值不符："
+        "本级新当选成员 66 名，其中中共党员 57 名（含预备党员），占比应为 86%。（字段 reported.party_percent）",
+    ]
+    lines = [line for line in result.output.splitlines() if LEVEL_FILE in line]
+    assert lines == expected  # 100% success and 66 elected are right: not reported
+    text = _docx_text(tmp_path / "修梅镇.docx")
+    assert "本次共有22个单位进行换届选举，登记选民12670人，参加投票9700人，参选率76.56%" in text
+    assert "女性22名，占33%；中共党员（含预备党员）57名，占86%；连任50名，占76%" in text
+    assert "与上届相比，成员由70名减为66名。" in text
+    assert "二、主要做法\n培训选举工作人员320人次，来信来访0起。\n镇党委成立了以党委书记为组长的换届领导小组" in text
+
+
+def test_a_level_file_is_not_a_record_and_a_bad_one_says_where(xiumei, tmp_path):
+    checked = CliRunner().invoke(main, ["check", str(xiumei)])
+    assert "共检查 22 个文件" in checked.output and checked.exit_code == 0, checked.output
+    folder = tmp_path / "镇"
+    folder.mkdir()
+    for record in sorted(xiumei.glob("*村委会.yaml"))[:2]:
+        (folder / record.name).write_bytes(record.read_bytes())
+    (folder / LEVEL_FILE).write_text("percent_places: 7\nreported:\n  turnout: 90\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["summary", str(folder), "-o", str(tmp_path / "a.docx")])
+    assert result.exit_code == 1
+    lines = [line for line in result.output.splitlines() if LEVEL_FILE in line]
+    assert len(lines) == 2 and lines[0].startswith(f"{folder / LEVEL_FILE}:1:17  错误") and ":3:3  错误" in lines[1]
+    assert "turnout" in lines[1]
+    # The summary is written all the same, without the unusable file's choices.
+    assert "参选率" in _docx_text(tmp_path / "a.docx")
+
+
+def test_a_level_that_expects_more_units_says_how_many_sent_no_record():
+    ctx = build_many([_unit("一村")], place="甲镇", expected=3).context
+    assert ctx["intro"].startswith("甲镇共有3个单位开展换届选举工作")
+    assert "本次共有3个单位进行换届选举，其中1个单位的选举情况计入本总结；另有2个单位尚未报送选举记录。登记" in _text(
+        ctx
+    )
+
+
+def test_batch_reports_a_levels_wrong_figures_in_report_json_and_the_workbook(xiumei, tmp_path):
+    import json
+
+    import openpyxl
+
+    from pipeline.batch import run_batch
+
+    tree = tmp_path / "tree" / "修梅镇"
+    tree.mkdir(parents=True)
+    for record in sorted(xiumei.glob("*村委会.yaml"))[:2]:
+        (tree / record.name).write_bytes(record.read_bytes())
+    (tree / LEVEL_FILE).write_text("reported:\n  turnout_percent: 90\n", encoding="utf-8")
+    result = run_batch(str(tmp_path / "tree"), str(tmp_path / "out"), jobs=1)
+    assert result.total == 2 and result.ok == 2  # the level file is not a unit
+    assert [f.id for f in result.level_findings] == ["STATS-REPORTED-MISMATCH"]
+    report = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
+    assert report["level_findings"][0]["line"] == 2 and "参选率应为 75.67%" in report["level_findings"][0]["message"]
+    problems = openpyxl.load_workbook(tmp_path / "out" / "批量报告.xlsx")["问题"]
+    rows = [[c.value for c in row] for row in problems.iter_rows(min_row=2)]
+    assert any(r[3] == "STATS-REPORTED-MISMATCH" and "本级填报的参选率 90%" in r[4] for r in rows)
+    cli = CliRunner().invoke(main, ["batch", str(tmp_path / "tree"), "-o", str(tmp_path / "out")])
+    assert cli.exit_code == 1 and "本级填报的参选率 90%" in cli.output

@@ -316,6 +316,7 @@ class ReportWriter:
         self.version = head.get("version", "")
         self.manifest = _Entries(out)
         self.summaries: list[SummaryEntry] = []
+        self.levels: list[dict] = []
         self.report = _AtomicStream(os.path.join(out, REPORT_JSON))
         self.book = _Workbook(os.path.join(out, REPORT_XLSX))
         self.report.write(json.dumps(visible_data(head), ensure_ascii=False, indent=1)[:-2] + ',\n "units": [')
@@ -336,9 +337,17 @@ class ReportWriter:
         self.manifest.add(summary.path, summary.sha256)
         self.summaries.append(summary)
 
+    def add_level_findings(self, findings: list[Finding]) -> None:
+        """Findings about the levels' own `_汇总.yaml` (its reported figures checked): report.json and 问题."""
+        self.levels = [visible_data(f.to_dict()) for f in findings]
+        for f in findings:
+            message = f.message + (f"（字段 {f.path}）" if f.path else "")
+            self.book.problems.append([f.file, f.location(), f.severity.label, f.id, message, f.citation])
+
     def finish(self, totals: dict) -> None:
         tail = {
             "summaries": [s.to_dict() for s in self.summaries],
+            "level_findings": self.levels,
             "totals": totals,
             "finished": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
         }

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from ..documents import KINDS
 from ..documents.summary import Digest
+from ..findings import Finding
 from ..fsutil import os_reason
 from ..render import RenderError, compile_template, template_path
 from ..unitrecord import Meta
@@ -63,6 +64,7 @@ class BatchResult:
     seconds: float = 0.0
     stale: int = 0  # failed units whose earlier documents are kept, marked stale
     kept: list[str] = field(default_factory=list)  # documents edited by hand and kept (paths in OUT)
+    level_findings: list[Finding] = field(default_factory=list)  # about the levels' own `_汇总.yaml` files
 
     def count(self, unit: UnitResult) -> None:
         if unit.status == OK:
@@ -152,6 +154,8 @@ class _Outputs:
 
     def finish(self, seconds: float) -> BatchResult:
         self.levels.finish()
+        self.result.level_findings = list(self.levels.findings)
+        self.writer.add_level_findings(self.result.level_findings)
         for stale in self.old_summaries - set(self.result.summaries):
             try:
                 os.unlink(os.path.join(self.out, *stale.split("/")))

@@ -20,9 +20,11 @@ from ..documents import Election, Waiting, find_kind
 from ..documents import summary as summary_doc
 from ..documents.plan import Meta, describe
 from ..documents.summary import Digest
-from ..findings import Finding, has_errors
+from ..findings import Finding, Severity, has_errors
 from ..fsutil import write_atomic
 from ..render import DataMissing, compile_template, render_template, template_path
+from ..stats import with_places
+from .levelinput import check_reported, load_level
 from .tree import SUFFIXES, SUMMARY_FILE, TreeFold, common_root, discover, folder_of
 
 __all__ = [
@@ -71,16 +73,48 @@ def level_meta(context: dict, folder: tuple[str, ...]) -> Meta:
     return meta
 
 
+def level_input(src: str, folder: tuple[str, ...], children: list[Digest]) -> tuple[dict, list[Finding]]:
+    """The options of `summary.build_many` a folder's `_汇总.yaml` gives, and the findings about that file.
+
+    Its reported figures are checked here against the level's totals (the same fold as its summary).
+    """
+    level, findings = load_level(os.path.join(src, *folder))
+    if level is None:
+        return {}, findings
+    data = level.data
+    options: dict = {
+        "places": level.places,
+        "figure_places": level.figure_places,
+        "own": level.narrative,
+        "previous": level.previous,
+        "date": data.get("date"),
+        "expected": data.get("units_total"),
+    }
+    if data.get("author"):
+        options["author"] = data["author"]
+    if data.get("name"):
+        options["place"] = data["name"]
+    totals = summary_doc.area(folder[-1] if folder else "", children)
+    stats = with_places(
+        totals.stats, level.places if level.places is not None else totals.stats.places, level.figure_places
+    )
+    findings += check_reported(level, stats, totals.electorates)
+    return options, findings
+
+
 def render_level(
     children: list[Digest],
     path: str,
     folder: tuple[str, ...],
     src: str,
     templates_dir: str | os.PathLike | None = None,
+    options: dict | None = None,
 ) -> tuple[str, Meta]:
-    """Write the summary of one level (`folder` of the tree under `src`) to `path`; its SHA-256 and catalogue data."""
+    """Write the summary of one level (`folder` of the tree under `src`) to `path`; its SHA-256 and catalogue data.
+
+    `options`: those of the folder's `_汇总.yaml` (`level_input`)."""
     kind = find_kind("summary")
-    instance = summary_doc.build_many(children, **level_names(folder, src))
+    instance = summary_doc.build_many(children, **(level_names(folder, src) | (options or {})))
     data = render_template(compile_template(template_path(kind, templates_dir)), instance.context, title=kind.title)
     write_atomic(str(path), data, overwrite=True)
     return hashlib.sha256(data).hexdigest(), level_meta(instance.context, folder)
@@ -180,10 +214,13 @@ class SummaryOutcome:
     sha256: str
     units: int  # records in the figures
     left_out: list[UnitDigest]  # records not in the figures, with their reason and findings
+    level_findings: list[Finding] = field(default_factory=list)  # about the level's own `_汇总.yaml`
 
     @property
     def errors(self) -> bool:
-        return any(has_errors(u.findings) for u in self.left_out)
+        """Findings in the data: a record left out for its errors, a level file unusable or its figures wrong."""
+        level = any(f.severity in (Severity.ERROR, Severity.WARNING) for f in self.level_findings)
+        return level or any(has_errors(u.findings) for u in self.left_out)
 
 
 def summarise(
@@ -244,8 +281,18 @@ def summarise(
     fold.finish()
     if not top:
         raise DataMissing(find_kind("summary"), "rounds[].votes", "没有通过校验且已计票的选举记录")
-    sha = render_digests(top[0], out_file, templates_dir, title=title, author=author, **level_names(root, src))
-    return SummaryOutcome(out_file, sha, sum(c.units for c in top[0] if c.counted), left_out)
+    options, level_findings = level_input(src, root, top[0])
+    options = level_names(root, src) | options
+    if title:
+        options["title"] = title
+    if author:
+        options["author"] = author
+    kind = find_kind("summary")
+    instance = summary_doc.build_many(top[0], **options)
+    data = render_template(compile_template(template_path(kind, templates_dir)), instance.context, title=kind.title)
+    write_atomic(str(out_file), data, overwrite=True)
+    sha = hashlib.sha256(data).hexdigest()
+    return SummaryOutcome(out_file, sha, sum(c.units for c in top[0] if c.counted), left_out, level_findings)
 
 
 # --------------------------------------------------------------------------------------------
@@ -278,13 +325,16 @@ class LevelSummaries:
         self.templates_dir = templates_dir
         self.on_written = on_written
         self.fold = TreeFold(root, self._level)
+        self.findings: list[Finding] = []  # about the levels' own files (`_汇总.yaml`)
 
     def _level(self, folder: tuple[str, ...], children: list[Digest]) -> None:
         if not any(c.counted for c in children):
             return  # every unit here is left out: no summary, the parent names them
         rel = "/".join(folder + (SUMMARY_FILE,))
         path = os.path.join(self.out, *folder, SUMMARY_FILE)
-        sha, meta = render_level(children, path, folder, self.src, self.templates_dir)
+        options, findings = level_input(self.src, folder, children)
+        self.findings += findings
+        sha, meta = render_level(children, path, folder, self.src, self.templates_dir, options)
         self.on_written(rel, sum(c.units for c in children if c.counted), sha, meta)
 
     def add(self, rel: str, digest: Digest | None, reason: str = "") -> None:

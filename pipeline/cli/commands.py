@@ -541,6 +541,8 @@ def batch_command(
         for unit in result.failures:
             for line in batch.finding_lines(unit):
                 echo(line, err=True)
+    for finding in result.level_findings:  # a level's own _汇总.yaml (its reported figures checked)
+        echo(format_human(finding), err=True)
     parts = [f"已生成 {result.ok} 个"]
     if result.skipped:
         parts.append(f"未改变跳过 {result.skipped} 个")
@@ -563,7 +565,8 @@ def batch_command(
         f"文件清单：{os.path.join(outdir, batch.MANIFEST)}"
     )
     layout_errors = _batch_layout(outdir, jobs) if check_layout else False
-    sys.exit(1 if result.failed or layout_errors else 0)
+    level_problems = any(f.severity is not Severity.INFO for f in result.level_findings)
+    sys.exit(1 if result.failed or layout_errors or level_problems else 0)
 
 
 def _batch_layout(outdir: str, jobs: int | None) -> bool:
@@ -636,6 +639,8 @@ def summary_command(
         outcome = aggregate.summarise(
             directory, output, templates_dir=templates_dir, title=title, author=author, jobs=jobs
         )
+    for finding in outcome.level_findings:  # the level's own _汇总.yaml
+        echo(format_human(finding), err=True)
     for unit in outcome.left_out:
         echo(f"未计入：{unit.rel}（{unit.reason}）", err=True)
         for finding in sorted(unit.findings, key=sort_key):

@@ -682,15 +682,20 @@ def left_out_below(label: str, children: list[Digest]) -> list[list[str]]:
     return found
 
 
-def coverage_words(units: int, left_out: list[list[str]]) -> str:
-    """其中N个单位计入本总结；另有3个单位未计入：A、B（记录未通过校验），C（尚无计票结果）。 ("" when none is left out)."""
-    if not left_out:
+def coverage_words(units: int, left_out: list[list[str]], missing: int = 0) -> str:
+    """其中N个单位计入本总结；另有3个单位未计入：A、B（记录未通过校验），C（尚无计票结果）。 ("" when none is left out).
+
+    `missing`: units the level has (`_汇总.yaml` units_total) of which no record came in at all."""
+    if not left_out and not missing:
         return ""
+    pending = f"另有{missing}个单位尚未报送选举记录。" if missing else ""
+    if not left_out:
+        return f"其中{units}个单位的选举情况计入本总结；{pending}"
     by_reason: dict[str, list[str]] = {}
     for name, reason in left_out:
         by_reason.setdefault(reason, []).append(name)
     listed = "；".join(f"{'、'.join(names)}（{reason}）" for reason, names in by_reason.items())
-    return f"其中{units}个单位的选举情况计入本总结；另有{len(left_out)}个单位未计入：{listed}。"
+    return f"其中{units}个单位的选举情况计入本总结；另有{len(left_out)}个单位未计入：{listed}。{pending}"
 
 
 def area(label: str, children: list[Digest]) -> Digest:
@@ -747,7 +752,12 @@ def _per_unit_table(
 
 
 def _many_blocks(
-    children: list[Digest], stats: Stats, units: int, left_out: list[list[str]] | None = None
+    children: list[Digest],
+    stats: Stats,
+    units: int,
+    left_out: list[list[str]] | None = None,
+    previous: dict | None = None,
+    missing: int = 0,
 ) -> list[dict]:
     """基本情况 of many records: totals in sentences, 表1–表5 with one row per unit (or per area).
 
@@ -804,7 +814,8 @@ def _many_blocks(
         ],
     )
     opening = _text(
-        f"本次共有{units + len(left_out or [])}个单位进行换届选举，{coverage_words(units, left_out or [])}"
+        f"本次共有{units + len(left_out or []) + missing}个单位进行换届选举，"
+        f"{coverage_words(units, left_out or [], missing)}"
         + (electorate_words(electorates, stats) if electorates else _mixed_electorate(stats))
         + "（详见表1）。"
     )
@@ -839,7 +850,10 @@ def _many_blocks(
     structure = _text(
         f"新当选的{stats.members}名成员中{repeat_words(stats)}，女性{stats.women}名，占{stats.women_share}；"
         f"中共党员（含预备党员）{stats.party}名，占{stats.party_share}；"
-        f"连任{stats.incumbents}名，占{stats.incumbent_share}（详见表3，各{unit_word}情况见表4、表5）。"
+        f"连任{stats.incumbents}名，占{stats.incumbent_share}"
+        + (f"，平均年龄{stats.average_age}岁" if stats.age_known else "")
+        + f"（详见表3，各{unit_word}情况见表4、表5）。"
+        + previous_words(stats, previous or {})
     )
     table3 = {
         "kind": "groups",
@@ -870,6 +884,28 @@ def _many_blocks(
         else _text(f"共选出{stats.members}名成员，各{unit_word}情况见表4、表5。")
     )
     return [opening, table1, results, table2, structure, table3, table4, table5, closing]
+
+
+def previous_words(stats: Stats, previous: dict) -> str:
+    """与上届相比：成员由70名减为66名，平均年龄由48.6岁降为45.2岁，女性由10名增为22名。 ("" without a previous term)."""
+
+    def change(name: str, before, after, unit: str) -> str:
+        if before == after:
+            return f"{name}与上届持平（{after}{unit}）"
+        verb = "增为" if after > before else ("降为" if name == "平均年龄" else "减为")
+        return f"{name}由{before}{unit}{verb}{after}{unit}"
+
+    parts = []
+    if isinstance(previous.get("members"), int):
+        parts.append(change("成员", previous["members"], stats.members, "名"))
+    if isinstance(previous.get("average_age"), (int, float)) and stats.age_known:
+        before = formatting.ratio(formatting.Decimal(str(previous["average_age"])), 1, 1)
+        parts.append(change("平均年龄", before, formatting.ratio(stats.age_total, stats.age_known, 1), "岁"))
+    if isinstance(previous.get("women"), int):
+        parts.append(change("女性成员", previous["women"], stats.women, "名"))
+    if isinstance(previous.get("party"), int):
+        parts.append(change("中共党员", previous["party"], stats.party, "名"))
+    return f"与上届相比，{'，'.join(parts)}。" if parts else ""
 
 
 def _mixed_electorate(stats: Stats) -> str:
@@ -903,6 +939,10 @@ def build_many(
     fallback: str = "",
     places: int | None = None,
     figure_places: dict[str, int] | None = None,
+    own: dict[str, list[str]] | None = None,
+    previous: dict | None = None,
+    date: str | None = None,
+    expected: int | None = None,
 ) -> Instance:
     """The 换届选举工作总结 of a township or county from the digests of its units (or its areas).
 
@@ -914,6 +954,8 @@ def build_many(
     children = [c for c in children if c.counted]
     if not children:
         raise Waiting("rounds[].votes", "没有可汇总的选举记录")
+    # The level may say it has more units than records came in (`_汇总.yaml` units_total).
+    missing = max(0, (expected or 0) - sum(c.units for c in children) - len(left_out))
     stats = aggregate([c.stats for c in children])
     if places is not None or figure_places:
         stats = with_places(stats, stats.places if places is None else places, figure_places)
@@ -926,22 +968,24 @@ def build_many(
     firsts = [c.first_date for c in children if c.first_date]
     lasts = [c.last_date for c in children if c.last_date]
     intro = _intro(
-        f"{where}共有{units + len(left_out)}个单位开展换届选举工作",
+        f"{where}共有{units + len(left_out) + missing}个单位开展换届选举工作",
         min(firsts) if firsts else None,
         max(lasts) if lasts else None,
     )
     narrative: dict[str, list[dict]] = {key: [] for key, _ in NARRATIVE}
+    for key, texts in (own or {}).items():  # the level's own text (`_汇总.yaml`) before its units'
+        narrative.setdefault(key, []).extend(_text(t) for t in texts)
     for label, c in zip(_labels(children), children, strict=False):
         for key, texts in c.narrative.items():
             narrative.setdefault(key, []).extend(_text(f"{label}：{t}") for t in texts)
     issued = [c.issued for c in children if c.issued]
     return _finish(
-        _many_blocks(children, stats, units, left_out),
+        _many_blocks(children, stats, units, left_out, previous or {}, missing),
         narrative,
         [title] if title else [_what(where, bodies), "换届选举工作总结"],
         intro,
         author or where or children[0].signatory,
-        max(issued) if issued else None,
+        date or (max(issued) if issued else None),
         units,
     )
 

@@ -1,0 +1,144 @@
+"""Trees of records whose totals are a seed's own figures (issue 17 "Done when"), written by tests.
+
+`village()` writes one clean, counted 村委会 record (check passes without a finding of severity error) with the
+members given; `xiumei()` the 22 villages of seed 004 篇5 (修梅镇: 登记 12670, 参加 9700, 66 members).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林高罗郑梁谢宋唐许韩邓冯曹彭曾肖田董潘袁蔡蒋余于杜叶程魏苏吕丁任卢姚沈钟姜崔谭陆范汪廖石金韦贾夏付方邹熊白孟秦邱侯江尹薛闫段雷龙黎史陶贺毛郝顾龚邵万覃武钱戴严莫孔向常汤康易乔赖文施洪辛柴牛温芦葛鲍"
+GIVEN = "建国志强海涛丽华秀英桂兰明辉晓东春梅玉珍文军红霞德胜永刚淑芬国平"
+
+
+@dataclass
+class Member:
+    post: str
+    gender: str
+    party: bool
+    incumbent: bool
+    birth: str
+    education: str
+
+
+def _name(n: int) -> str:
+    return SURNAMES[n % len(SURNAMES)] + GIVEN[(n * 2) % len(GIVEN)] + GIVEN[(n * 2 + 1) % len(GIVEN)] * (n % 2)
+
+
+def village(
+    path: Path,
+    name: str,
+    parents: list[str],
+    registered: int,
+    voted: int,
+    members: list[Member],
+    day: dt.date,
+    serial: int,
+) -> None:
+    """One 村委会 record: each member beats one other candidate of the same post, no woman post left empty."""
+    seats: dict[str, int] = {}
+    for m in members:
+        seats[m.post] = seats.get(m.post, 0) + 1
+    lines = []
+    votes: dict[str, dict[str, int]] = {}
+    n = serial * 10
+    for i, m in enumerate(members):
+        winner = _name(n + i * 2)
+        loser = _name(n + i * 2 + 1)
+        for who, won, person in ((winner, True, m), (loser, False, None)):
+            gender = m.gender if won else ("男" if m.gender == "女" else "女")
+            politics = "中共党员" if (person.party if person else False) else "群众"
+            incumbent = "true" if (person.incumbent if person else False) else "false"
+            birth = m.birth if won else "1985-06"
+            education = m.education if won else "高中"
+            lines.append(
+                f"  - {{name: {who}, gender: {gender}, birth: {birth}, ethnicity: 汉族, education: {education}, "
+                f"politics: {politics}, nominated_by: 选民提名, post: {m.post}, incumbent: {incumbent}}}"
+            )
+            votes.setdefault(m.post, {})[who] = voted - 5 - i if won else 3 + i
+    d = day.isoformat
+
+    def before(days: int) -> str:
+        return (day - dt.timedelta(days=days)).isoformat()
+
+    vote_lines = "\n".join(
+        f"      {post}: {{{', '.join(f'{k}: {v}' for k, v in got.items())}}}" for post, got in votes.items()
+    )
+    text = f"""kind: village_committee
+legal_basis: 2025
+term: 第七届
+unit:
+  name: {name}民委员会
+  short_name: {name}
+  parents: [{", ".join(parents)}]
+committee:
+  name: {name}村民选举委员会
+  chair: 甲{_name(n + 90)}
+  members: [乙{_name(n + 91)}, 丙{_name(n + 92)}]
+  formed_by: 村民代表会议推选
+  formed_on: {before(43)}
+method: all_voters
+schedule:
+  election_day: {d()}
+  committee_published: {before(30)}
+  voter_list_published: {before(24)}
+  initial_candidates_published: {before(13)}
+  candidates_published: {before(8)}
+  results_published: {d()}
+seats:
+{chr(10).join(f"  - {{post: {p}, count: {c}}}" for p, c in seats.items())}
+electorate:
+  registered: {registered}
+candidates:
+{chr(10).join(lines)}
+rounds:
+  - type: first
+    date: {d()}
+    participants: {voted}
+    ballots: {{issued: {voted}, returned: {voted}, invalid: 0}}
+    votes:
+{vote_lines}
+documents:
+  signatory: {name}村民选举委员会
+"""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def xiumei(root: Path) -> Path:
+    """修梅镇 (seed 004 篇5): 22 villages, 登记 12670, 参加 9700; 66 members: 男44 女22, 党员57, 50岁以下55,
+    高中以上41, 连任50 (新当选16). Returns the township folder."""
+    town = root / "某县" / "修梅镇"
+    registered = [576] * 20 + [575, 575]  # 12670
+    voted = [441] * 20 + [430, 450]  # 9700
+    assert sum(registered) == 12670 and sum(voted) == 9700
+    k = 0
+    for v in range(22):
+        members = []
+        for post, gender in (("主任", "男"), ("委员", "男"), ("委员", "女")):
+            members.append(
+                Member(
+                    post=post,
+                    gender=gender,
+                    party=k >= 9,  # 57 of 66
+                    incumbent=k >= 16,  # 50 of 66
+                    birth="1980-03" if k >= 11 else "1970-03",  # 55 under 50 on 2026-05-18
+                    education="高中" if k < 41 else "初中",  # 41 with 高中 or more
+                )
+            )
+            k += 1
+        name = f"修梅{'一二三四五六七八九十'[v % 10]}{'甲乙丙'[v // 10]}村"
+        village(
+            town / f"{name}村委会.yaml",
+            name,
+            ["某县", "修梅镇"],
+            registered[v],
+            voted[v],
+            members,
+            dt.date(2026, 5, 18),
+            v,
+        )
+    return town
