@@ -260,3 +260,94 @@ def test_batch_reports_a_levels_wrong_figures_in_report_json_and_the_workbook(xi
     assert any(r[3] == "STATS-REPORTED-MISMATCH" and "本级填报的参选率 90%" in r[4] for r in rows)
     cli = CliRunner().invoke(main, ["batch", str(tmp_path / "tree"), "-o", str(tmp_path / "out")])
     assert cli.exit_code == 1 and "本级填报的参选率 90%" in cli.output
+
+
+# --------------------------------------------------------------------------------------------
+# The upward 统计表 (item 6), opened in LibreOffice Calc
+# --------------------------------------------------------------------------------------------
+def _calc_csv(xlsx, tmp_path) -> list[list[str]]:
+    """The sheet as LibreOffice Calc shows it (formatted values), through a headless conversion to CSV."""
+    import csv
+    import shutil
+    import subprocess
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    assert soffice, "需要 LibreOffice Calc：apt-get install libreoffice-calc-nogui（见 tools/system-deps.sh）"
+    work = tmp_path / "calc"
+    work.mkdir()
+    shutil.copy(xlsx, work / "t.xlsx")
+    run = subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}",
+            "--headless",
+            "--convert-to",
+            "csv:Text - txt - csv (StarCalc):44,34,76",
+            "--outdir",
+            str(work),
+            str(work / "t.xlsx"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    target = work / "t.csv"
+    assert target.exists(), (
+        "LibreOffice 未能打开 .xlsx（缺少 Calc 组件？apt-get install libreoffice-calc-nogui）：" + run.stderr
+    )
+    with open(target, encoding="utf-8") as handle:
+        return list(csv.reader(handle))
+
+
+def test_the_statistics_table_opens_in_calc_with_correct_totals(xiumei, tmp_path):
+    import json
+
+    from pipeline.batch import run_batch
+    from pipeline.batch.statsheet import STATSHEET_FILE
+
+    out = tmp_path / "out"
+    run_batch(str(xiumei.parent), str(out), jobs=1)
+    sheet = out / "修梅镇" / STATSHEET_FILE
+    rows = _calc_csv(sheet, tmp_path)
+    assert rows[0][0] == "修梅镇换届选举情况统计表" and rows[1][0] == "填报单位：修梅镇　　　　填报日期：2026年5月18日"
+    head = rows[2]
+    assert head[:8] == ["单位", "登记选民", "参加投票", "参选率", "应选", "正式候选人", "当选", "缺额"]
+    units, total = rows[3:25], rows[25]
+    assert len(units) == 22 and all(r[0].startswith("修梅") for r in units) and total[0] == "合计"
+    col = {name: i for i, name in enumerate(head)}
+    for name in ("登记选民", "参加投票", "应选", "当选", "男", "女", "中共党员", "连任", "新当选", "主任中党员"):
+        assert int(total[col[name]]) == sum(int(r[col[name]]) for r in units), name
+    figures = {name: total[col[name]] for name in ("登记选民", "参加投票", "参选率", "女", "女性占比", "党员占比")}
+    # The level's places: 2 for the turnout, 0 for the shares of members (_汇总.yaml percent_places).
+    assert figures == {
+        "登记选民": "12670",
+        "参加投票": "9700",
+        "参选率": "76.56%",
+        "女": "22",
+        "女性占比": "33%",
+        "党员占比": "86%",
+    }
+    assert total[col["新当选"]] == "16" and total[col["平均年龄"]] == "47.7"
+    assert rows[26][0].startswith("注：各类选举的登记、参加人数分列，不相加")
+    # report.json carries the same figures.
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    table = report["statistics"][0]
+    assert table["path"] == f"修梅镇/{STATSHEET_FILE}" and table["columns"] == head
+    assert table["total"][:4] == ["合计", 12670, 9700, "76.56%"]
+    # Print setup: landscape A4, one page wide, the heads repeated on every page.
+    import openpyxl
+
+    ws = openpyxl.load_workbook(sheet)["统计表"]
+    assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1
+    assert ws.print_title_rows == "$1:$3"
+
+
+def test_party_and_voters_get_columns_of_their_own_in_the_table():
+    from pipeline.batch.statsheet import columns
+
+    party = _unit("雁宁路社区", registered=14, voted=13)
+    party.electorates = {"present": [1, 14, 14, 13]}
+    village = _unit("一村")
+    village.electorates = {"all_voters": [1, 100, 100, 90]}
+    heads = [c.head for c in columns([village, party])]
+    assert heads[:7] == ["单位", "登记选民", "参加投票", "参选率", "应到会党员", "实到会党员", "到会率"]

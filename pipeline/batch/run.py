@@ -135,7 +135,14 @@ class _Outputs:
             "templates": {"dir": settings.templates_dir, "sha256": settings.templates_hash},
         }
         self.writer = ReportWriter(out, head)
-        self.levels = LevelSummaries(src, out, common_root(units_), settings.templates_dir, self._summary)
+        self.tables: set[str] = set()  # the levels' 统计表 written by this run
+        self.levels = LevelSummaries(
+            src, out, common_root(units_), settings.templates_dir, self._summary, on_table=self._table
+        )
+
+    def _table(self, rel: str, sha: str, figures: dict) -> None:
+        self.tables.add(rel)
+        self.writer.add_table(rel, sha, figures)
 
     def _summary(self, rel: str, count: int, sha: str, meta: Meta) -> None:
         self.writer.add_summary(SummaryEntry(rel, count, sha, meta))
@@ -156,7 +163,7 @@ class _Outputs:
         self.levels.finish()
         self.result.level_findings = list(self.levels.findings)
         self.writer.add_level_findings(self.result.level_findings)
-        for stale in self.old_summaries - set(self.result.summaries):
+        for stale in self.old_summaries - set(self.result.summaries) - self.tables:
             try:
                 os.unlink(os.path.join(self.out, *stale.split("/")))
             except OSError:

@@ -13,7 +13,7 @@ import hashlib
 import os
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .. import check as checking
 from ..documents import Election, Waiting, find_kind
@@ -24,7 +24,9 @@ from ..findings import Finding, Severity, has_errors
 from ..fsutil import write_atomic
 from ..render import DataMissing, compile_template, render_template, template_path
 from ..stats import with_places
+from ..unitrecord import hash_file
 from .levelinput import check_reported, load_level
+from .statsheet import STATSHEET_FILE, table_rows, write_statsheet
 from .tree import SUFFIXES, SUMMARY_FILE, TreeFold, common_root, discover, folder_of
 
 __all__ = [
@@ -100,6 +102,21 @@ def level_input(src: str, folder: tuple[str, ...], children: list[Digest]) -> tu
     )
     findings += check_reported(level, stats, totals.electorates)
     return options, findings
+
+
+def write_level_table(path: str, folder: tuple[str, ...], src: str, children: list[Digest], options: dict) -> dict:
+    """Write a level's 统计表 (`statsheet`) at `path`; the same figures for report.json."""
+    counted = [c for c in children if c.counted]
+    labels = summary_doc.row_labels(counted)
+    rows = [replace(c, label=label) for label, c in zip(labels, counted, strict=False)]
+    total = summary_doc.area(folder[-1] if folder else "", counted)
+    places = options.get("places")
+    stats = with_places(total.stats, total.stats.places if places is None else places, options.get("figure_places"))
+    rows = [replace(c, stats=with_places(c.stats, stats.places, stats.figure_places)) for c in rows]
+    total = replace(total, stats=stats)
+    where = options.get("place") or level_names(folder, src).get("place") or level_names(folder, src)["fallback"]
+    write_statsheet(path, where, rows, total, stats, options.get("date") or total.issued)
+    return {"path": "/".join(folder + (STATSHEET_FILE,)), "place": where, **table_rows(rows, total, stats)}
 
 
 def render_level(
@@ -319,11 +336,13 @@ class LevelSummaries:
         root: tuple[str, ...],
         templates_dir: str | None,
         on_written: Callable[[str, int, str, Meta], None],
+        on_table: Callable[[str, str, dict], None] | None = None,
     ):
         self.src = src
         self.out = out
         self.templates_dir = templates_dir
         self.on_written = on_written
+        self.on_table = on_table  # (path in OUT, SHA-256, figures) of each level's 统计表
         self.fold = TreeFold(root, self._level)
         self.findings: list[Finding] = []  # about the levels' own files (`_汇总.yaml`)
 
@@ -336,6 +355,12 @@ class LevelSummaries:
         self.findings += findings
         sha, meta = render_level(children, path, folder, self.src, self.templates_dir, options)
         self.on_written(rel, sum(c.units for c in children if c.counted), sha, meta)
+        if self.on_table is not None:
+            table_rel = "/".join(folder + (STATSHEET_FILE,))
+            figures = write_level_table(
+                os.path.join(self.out, *folder, STATSHEET_FILE), folder, self.src, children, options
+            )
+            self.on_table(table_rel, hash_file(os.path.join(self.out, *folder, STATSHEET_FILE))[0], figures)
 
     def add(self, rel: str, digest: Digest | None, reason: str = "") -> None:
         """One unit, in tree order; `digest` None when it is left out of the figures, `reason` why."""

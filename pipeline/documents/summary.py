@@ -721,6 +721,11 @@ def area(label: str, children: list[Digest]) -> Digest:
     )
 
 
+def row_labels(children: list[Digest]) -> list[str]:
+    """The labels of a level's rows (`_labels`): a place with two records gets their kinds added."""
+    return _labels(children)
+
+
 def _labels(children: list[Digest]) -> list[str]:
     """Row labels; two records of one place (电厂社区 居委会 and 楼栋长) get their kind added."""
     counts: dict[str, int] = {}
