@@ -56,6 +56,8 @@ __all__ = [
     "age_on",
     "FIGURES",
     "with_places",
+    "rebanded",
+    "age_band_labels",
 ]
 
 UNKNOWN = "未填"
@@ -125,6 +127,10 @@ class Stats:
     # Ages of the members whose age is known, summed (平均年龄 = age_total / age_known).
     age_total: int = 0
     age_known: int = 0
+    # The raw distributions behind `age` and `education`, so a level can band them its own way (`rebanded`):
+    # age in whole years ("46") -> members; schooling as recorded ("高中") -> members.
+    ages: dict[str, int] = field(default_factory=dict)
+    schooling: dict[str, int] = field(default_factory=dict)
 
     def places_for(self, figure: str) -> int:
         """Decimals of one figure (`FIGURES`): the level's choice for it, else `places`."""
@@ -292,6 +298,8 @@ def compute_stats(data: Data, outcome: Outcome, places: int | None = None) -> St
     day = _reference_day(data)
     views = contests(data)
     sex, age, education = _zeros(SEXES), _zeros(AGE_BANDS), _zeros(EDUCATION_GROUPS)
+    ages: dict[str, int] = {}
+    schooling: dict[str, int] = {}
     totals: dict[str, Any] = dict(
         registered=0,
         turnout_base=0,
@@ -365,10 +373,22 @@ def compute_stats(data: Data, outcome: Outcome, places: int | None = None) -> St
                 if years is not None and years >= 0:
                     totals["age_total"] += years
                     totals["age_known"] += 1
+                    ages[str(years)] = ages.get(str(years), 0) + 1
                 education[education_group(person.get("education"))] += 1
+                school = str(person.get("education")) if person.get("education") in _EDUCATION else UNKNOWN
+                schooling[school] = schooling.get(school, 0) + 1
                 totals["party"] += person.get("politics") in _PARTY
                 totals["incumbents"] += person.get("incumbent") is True
-    return Stats(places=places, contests=len(views), sex=sex, age=age, education=education, **totals)
+    return Stats(
+        places=places,
+        contests=len(views),
+        sex=sex,
+        age=age,
+        education=education,
+        ages=ages,
+        schooling=schooling,
+        **totals,
+    )
 
 
 def aggregate(items: Iterable[Stats], places: int | None = None) -> Stats:
@@ -380,7 +400,7 @@ def aggregate(items: Iterable[Stats], places: int | None = None) -> Stats:
     counts: dict[str, Any] = {
         f.name: sum(getattr(item, f.name) for item in records)
         for f in fields(Stats)
-        if f.name not in ("places", "sex", "age", "education", "figure_places")
+        if f.name not in ("places", "sex", "age", "education", "figure_places", "ages", "schooling")
     }
     return Stats(
         places=places,
@@ -388,8 +408,45 @@ def aggregate(items: Iterable[Stats], places: int | None = None) -> Stats:
         sex=_merged(_zeros(SEXES), (item.sex for item in records)),
         age=_merged(_zeros(AGE_BANDS), (item.age for item in records)),
         education=_merged(_zeros(EDUCATION_GROUPS), (item.education for item in records)),
+        ages=_merged({}, (item.ages for item in records)),
+        schooling=_merged({}, (item.schooling for item in records)),
         **counts,
     )
+
+
+def age_band_labels(cuts: list[int]) -> list[str]:
+    """Labels of the bands a level asks for: [40, 55] -> 40岁以下, 40至54岁, 55岁及以上; [50] -> 50岁以下, 50岁及以上.
+
+    A cut starts a band: below the first cut, from each cut to the year before the next, the last cut and over."""
+    cuts = sorted(set(cuts))
+    labels = [f"{cuts[0]}岁以下"]
+    labels += [f"{a}至{b - 1}岁" for a, b in zip(cuts, cuts[1:], strict=False)]
+    labels.append(f"{cuts[-1]}岁及以上")
+    return labels
+
+
+def rebanded(stats: Stats, cuts: list[int] | None = None, groups: dict[str, list[str]] | None = None) -> Stats:
+    """The same counts with the level's own age bands (`cuts`) and schooling groups (group -> values recorded).
+
+    Needs the raw distributions (`ages`, `schooling`); a `Stats` without them (stored by an earlier version) keeps
+    its bands. Members whose age or schooling is unknown stay under 未填.
+    """
+    age, education = stats.age, stats.education
+    if cuts and (stats.ages or not stats.age_known):
+        labels = age_band_labels(cuts)
+        ordered = sorted(set(cuts))
+        age = {label: 0 for label in labels}
+        for years, n in stats.ages.items():
+            index = sum(1 for cut in ordered if int(years) >= cut)
+            age[labels[index]] += n
+        age[UNKNOWN] = stats.members - sum(age.values())
+    if groups and (stats.schooling or not stats.members):
+        education = {name: 0 for name in groups}
+        for value, n in stats.schooling.items():
+            name = next((g for g, values in groups.items() if value in values), UNKNOWN)
+            education[name] = education.get(name, 0) + n
+        education.setdefault(UNKNOWN, 0)
+    return replace(stats, age=age, education=education)
 
 
 def with_places(stats: Stats, places: int, figure_places: dict[str, int] | None = None) -> Stats:

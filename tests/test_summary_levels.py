@@ -351,3 +351,50 @@ def test_party_and_voters_get_columns_of_their_own_in_the_table():
     village.electorates = {"all_voters": [1, 100, 100, 90]}
     heads = [c.head for c in columns([village, party])]
     assert heads[:7] == ["单位", "登记选民", "参加投票", "参选率", "应到会党员", "实到会党员", "到会率"]
+
+
+# --------------------------------------------------------------------------------------------
+# Structure figures (item 2): the level's own age bands and schooling groups, 完成率
+# --------------------------------------------------------------------------------------------
+def test_age_band_labels_start_each_band_at_its_cut():
+    from pipeline.stats import age_band_labels
+
+    assert age_band_labels([40, 55]) == ["40岁以下", "40至54岁", "55岁及以上"]
+    assert age_band_labels([50]) == ["50岁以下", "50岁及以上"]
+    assert age_band_labels([55, 35, 45]) == ["35岁以下", "35至44岁", "45至54岁", "55岁及以上"]
+
+
+def test_rebanding_counts_each_member_once_at_the_boundaries():
+    from pipeline.stats import rebanded
+
+    stats = Stats(elected=5, age_known=4, ages={"39": 1, "40": 1, "54": 1, "55": 1}, schooling={"大专": 2, "高中": 3})
+    again = rebanded(stats, [40, 55], {"大专及以上": ["大专"], "高中以下": ["高中", "初中"]})
+    assert again.age == {"40岁以下": 1, "40至54岁": 2, "55岁及以上": 1, "未填": 1}
+    assert again.education == {"大专及以上": 2, "高中以下": 3, "未填": 0}
+
+
+def test_a_township_bands_ages_and_schooling_as_its_seed_does_and_states_its_completion(xiumei, tmp_path):
+    folder = tmp_path / "修梅镇"
+    folder.mkdir()
+    for record in xiumei.glob("*村委会.yaml"):
+        (folder / record.name).write_bytes(record.read_bytes())
+    (folder / LEVEL_FILE).write_text(
+        "percent_places: {default: 2, share: 0, success: 0}\n"
+        "age_bands: [50]\n"
+        "schooling_groups: {高中以上: [研究生, 大学本科, 大专, 高中, 中专], 初中及以下: [初中, 小学, 文盲或半文盲]}\n"
+        "finished_by: 2026-05-18\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(main, ["summary", str(folder), "-o", str(tmp_path / "a.docx")])
+    assert result.exit_code == 0, result.output
+    text = _docx_text(tmp_path / "a.docx")
+    # Seed 004 篇5: “50岁以下的有55人，占83%；高中以上学历有41人，占62%”; 22 villages finished on 5月18日.
+    assert "年龄结构为50岁以下55名，50岁及以上11名；文化程度为高中以上41名，初中及以下25名" in text
+    assert "截至2026年5月18日，已完成换届选举（选足全部名额）的单位22个，占100%。" in text
+    assert "一次选举成功率100%" in text
+    tables = {
+        t.rows[0].cells[0].text + str(i): [[c.text for c in r.cells] for r in t.rows]
+        for i, t in enumerate(docx.Document(str(tmp_path / "a.docx")).tables)
+    }
+    structure = next(rows for rows in tables.values() if rows[0][:2] == ["类别", "项目"])
+    assert ["年龄", "50岁以下", "55", "83%"] in structure and ["文化程度", "高中以上", "41", "62%"] in structure

@@ -11,16 +11,14 @@ format. `table_rows` gives the same figures for report.json.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from ..documents.summary import Digest
 from ..formatting import chinese_date, ratio
-from ..fsutil import mode_for
-from ..stats import AGE_BANDS, EDUCATION_GROUPS, Stats
+from ..fsutil import write_atomic
+from ..stats import AGE_BANDS, EDUCATION_GROUPS, UNKNOWN, Stats
 
 __all__ = ["STATSHEET_FILE", "Column", "columns", "table_rows", "write_statsheet"]
 
@@ -99,13 +97,20 @@ def columns(children: list[Digest]) -> list[Column]:
         Column("女性占比", 8, lambda d: (d.stats.women, d.stats.members), "share"),
         Column("中共党员", 7, lambda d: d.stats.party),
         Column("党员占比", 8, lambda d: (d.stats.party, d.stats.members), "share"),
-        *(Column(band, 8, _reader(_age, band)) for band in AGE_BANDS),
+        *(Column(band, 8, _reader(_age, band)) for band in _keys(children, "age", AGE_BANDS)),
         Column("平均年龄", 7, lambda d: d.stats.average_age if d.stats.age_known else None),
-        *(Column(group, 8, _reader(_school, group)) for group in EDUCATION_GROUPS),
+        *(Column(group, 8, _reader(_school, group)) for group in _keys(children, "education", EDUCATION_GROUPS)),
         Column("连任", 6, lambda d: d.stats.incumbents),
         Column("新当选", 6, lambda d: d.stats.members - d.stats.incumbents),
     ]
     return cols
+
+
+def _keys(children: list[Digest], name: str, default: tuple[str, ...]) -> list[str]:
+    """The bands (or groups) of the level's rows: its own when rebanded (`stats.rebanded`), else the default."""
+    for c in children:
+        return [k for k in getattr(c.stats, name) if k != UNKNOWN]
+    return list(default)
 
 
 def _reader(read: Callable[[Digest, str], Any], key: str) -> Callable[[Digest], Any]:
@@ -237,12 +242,28 @@ def write_statsheet(
     sheet.page_margins.left = sheet.page_margins.right = 0.4
     sheet.oddFooter.center.text = "第 &P 页，共 &N 页"
     sheet.print_area = f"A1:{last}{total_row + 1}"
-    handle, temp = tempfile.mkstemp(prefix=".~", suffix=".tmp", dir=os.path.dirname(os.path.abspath(path)))
-    os.close(handle)
-    try:
-        book.save(temp)
-        os.chmod(temp, mode_for(path))
-        os.replace(temp, path)
-    finally:
-        if os.path.exists(temp):
-            os.unlink(temp)
+    write_atomic(path, _deterministic(book), overwrite=True)
+
+
+def _deterministic(book) -> bytes:
+    """The workbook's bytes with every zip member dated 2026-01-01: the same figures give the same file."""
+    import io
+    import re
+    import zipfile
+
+    raw = io.BytesIO()
+    book.save(raw)
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(raw.getvalue())) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zipped,
+    ):
+        for info in source.infolist():
+            member = zipfile.ZipInfo(info.filename, date_time=(2026, 1, 1, 0, 0, 0))
+            member.compress_type = zipfile.ZIP_DEFLATED
+            member.external_attr = 0o644 << 16
+            data = source.read(info.filename)
+            if info.filename == "docProps/core.xml":  # openpyxl stamps the time of saving as modified
+                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2026-01-01T00:00:00Z", data)
+            zipped.writestr(member, data)
+    return out.getvalue()

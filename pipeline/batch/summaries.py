@@ -23,7 +23,7 @@ from ..documents.summary import Digest
 from ..findings import Finding, Severity, has_errors
 from ..fsutil import write_atomic
 from ..render import DataMissing, compile_template, render_template, template_path
-from ..stats import with_places
+from ..stats import rebanded, with_places
 from ..unitrecord import hash_file
 from .levelinput import check_reported, load_level
 from .statsheet import STATSHEET_FILE, table_rows, write_statsheet
@@ -91,6 +91,9 @@ def level_input(src: str, folder: tuple[str, ...], children: list[Digest]) -> tu
         "previous": level.previous,
         "date": data.get("date"),
         "expected": data.get("units_total"),
+        "age_bands": data.get("age_bands"),
+        "schooling_groups": data.get("schooling_groups"),
+        "finished_by": data.get("finished_by"),
     }
     if data.get("author"):
         options["author"] = data["author"]
@@ -111,8 +114,12 @@ def write_level_table(path: str, folder: tuple[str, ...], src: str, children: li
     rows = [replace(c, label=label) for label, c in zip(labels, counted, strict=False)]
     total = summary_doc.area(folder[-1] if folder else "", counted)
     places = options.get("places")
+    bands, groups = options.get("age_bands"), options.get("schooling_groups")
     stats = with_places(total.stats, total.stats.places if places is None else places, options.get("figure_places"))
-    rows = [replace(c, stats=with_places(c.stats, stats.places, stats.figure_places)) for c in rows]
+    stats = rebanded(stats, bands, groups)
+    rows = [
+        replace(c, stats=rebanded(with_places(c.stats, stats.places, stats.figure_places), bands, groups)) for c in rows
+    ]
     total = replace(total, stats=stats)
     where = options.get("place") or level_names(folder, src).get("place") or level_names(folder, src)["fallback"]
     write_statsheet(path, where, rows, total, stats, options.get("date") or total.issued)

@@ -20,14 +20,13 @@ from ..model import parse_date
 from ..outcome import ContestOutcome, RoundResult
 from ..rules.bodies import COMMITTEE_KINDS, PARTY_KINDS, elected_posts, holdings, is_one_shoulder, unit_key
 from ..stats import (
-    AGE_BANDS,
     DEFAULT_PLACES,
-    EDUCATION_GROUPS,
     SEXES,
     UNKNOWN,
     Stats,
     aggregate,
     first_round_turnout,
+    rebanded,
     with_places,
 )
 from ..words import KIND_SHORT, LATER_ROUND_ACTIONS, METHOD_TEXT
@@ -114,11 +113,16 @@ def _structure_groups(stats: Stats) -> list[dict]:
         groups.append({"name": category, "rows": rows})
 
     add("性别", stats.sex, SEXES)
-    add("年龄", stats.age, AGE_BANDS)
-    add("文化程度", stats.education, EDUCATION_GROUPS)
+    add("年龄", stats.age, _keys(stats.age))
+    add("文化程度", stats.education, _keys(stats.education))
     groups.append({"name": "政治面貌", "rows": [["中共党员（含预备党员）", str(stats.party), stats.party_share]]})
     groups.append({"name": "连任情况", "rows": [["连任", str(stats.incumbents), stats.incumbent_share]]})
     return groups
+
+
+def _keys(counts: dict[str, int]) -> list[str]:
+    """The bands or groups of a breakdown, in order, without 未填 (the level's own, or the default ones)."""
+    return [k for k in counts if k != UNKNOWN]
 
 
 def _breakdown(counts: dict[str, int], keys) -> str:
@@ -478,6 +482,8 @@ class Digest:
     # {seats, candidates, elected, vacant, party, incumbents} of the members elected to it.
     electorates: dict[str, list[int]] = field(default_factory=dict)
     by_post: dict[str, dict[str, int]] = field(default_factory=dict)
+    # 完成率: the day each unit below filled all its seats (its last round) -> units; a unit still short is absent.
+    completions: dict[str, int] = field(default_factory=dict)
 
     @property
     def counted(self) -> bool:
@@ -537,6 +543,34 @@ def _by_post(e: Election) -> dict[str, dict[str, int]]:
                 row["party"] += person.get("politics") in ("中共党员", "中共预备党员")
                 row["incumbents"] += person.get("incumbent") is True
     return out
+
+
+def _completion(e: Election) -> dict[str, int]:
+    """{day: 1} when every seat of the record is filled (the day of its last round), else {} (still short)."""
+    s = e.stats
+    if s.vacant or s.contests_with_vacancies or s.contests_rerun_pending or not s.contests_counted:
+        return {}
+    days = [parse_date(r.date) for c in e.outcome.contests for r in c.rounds]
+    known = sorted(d for d in days if d)
+    return {known[-1].isoformat(): 1} if known else {}
+
+
+def _merge_completions(children: list[Digest]) -> dict[str, int]:
+    total: dict[str, int] = {}
+    for c in children:
+        for day, n in c.completions.items():
+            total[day] = total.get(day, 0) + n
+    return total
+
+
+def completion_words(completions: dict[str, int], by: str | None, total: int, stats: Stats) -> str:
+    """截至2026年3月30日，已完成换届选举（选足全部名额）的单位162个，占99%（完成率）。 ("" without a date)."""
+    day = parse_date(by) if by else None
+    if day is None or not total:
+        return ""
+    done = sum(n for d, n in completions.items() if (parse_date(d) or day) <= day)
+    rate = stats.percent("success", done, total)
+    return f"截至{cdate(day)}，已完成换届选举（选足全部名额）的单位{done}个，占{rate}。"
 
 
 def _merge_counts(dicts) -> dict:
@@ -627,6 +661,7 @@ def digest(e: Election) -> Digest:
         posts=elected_posts(e.outcome) if e.kind in (*PARTY_KINDS, *COMMITTEE_KINDS) else {},
         electorates=_electorates(e),
         by_post=_by_post(e),
+        completions=_completion(e),
     )
 
 
@@ -718,6 +753,7 @@ def area(label: str, children: list[Digest]) -> Digest:
         left_out=left_out,
         electorates=_merge_counts(c.electorates for c in children),
         by_post=_merge_counts(c.by_post for c in children),
+        completions=_merge_completions(children),
     )
 
 
@@ -748,12 +784,21 @@ def _stats_row(label: str, s: Stats) -> list[str]:
     )
 
 
+TABLE_COLUMNS = 8
+
+
 def _per_unit_table(
     caption: str, header: list[str], children: list[Digest], labels: list[str], stats: Stats, cells
 ) -> dict:
     rows = [[label] + [str(v) for v in cells(c.stats)] for label, c in zip(labels, children, strict=False)]
     rows.append(["合计"] + [str(v) for v in cells(stats)])
-    return {"kind": "table", "caption": caption, "header": header, "rows": rows}
+    width = TABLE_COLUMNS  # the template's tables have eight columns: pad a narrower one
+    return {
+        "kind": "table",
+        "caption": caption,
+        "header": header + [""] * (width - len(header)),
+        "rows": [row + [""] * (width - len(row)) for row in rows],
+    }
 
 
 def _many_blocks(
@@ -763,6 +808,7 @@ def _many_blocks(
     left_out: list[list[str]] | None = None,
     previous: dict | None = None,
     missing: int = 0,
+    completed: str = "",
 ) -> list[dict]:
     """基本情况 of many records: totals in sentences, 表1–表5 with one row per unit (or per area).
 
@@ -833,7 +879,8 @@ def _many_blocks(
             else ""
         )
         + "。"
-        f"{stats.contests_counted}个选举场次中，{stats.filled_first_round}个首次投票即选出全部名额，"
+        + completed
+        + f"{stats.contests_counted}个选举场次中，{stats.filled_first_round}个首次投票即选出全部名额，"
         f"一次选举成功率{stats.first_round_success}；"
         + (
             f"另行选举{stats.runoffs_held}次，涉及{stats.contests_with_runoff}个场次"
@@ -866,21 +913,38 @@ def _many_blocks(
         "header": ["类别", "项目", "人数", "占当选成员"],
         "groups": _structure_groups(stats),
     }
+    # The template's per-unit tables have eight columns: a level with fewer bands or groups gets 平均年龄 / 新当选
+    # in the spare column (the schema allows at most four bands and three groups).
+    bands, groups = _keys(stats.age), _keys(stats.education)
+    age_extra = [("平均年龄", lambda s: s.average_age)] if len(bands) < 4 else []
+    school_extra = [("新当选", lambda s: s.members - s.incumbents)] if len(groups) < 3 else []
     table4 = _per_unit_table(
         f"表4　各{unit_word}新当选成员性别和年龄",
-        [unit_word, "当选", *SEXES, *AGE_BANDS],
+        [unit_word, "当选", *SEXES, *bands, *(h for h, _ in age_extra)],
         children,
         labels,
         stats,
-        lambda s: [s.members, *(s.sex.get(k, 0) for k in SEXES), *(s.age.get(k, 0) for k in AGE_BANDS)],
+        lambda s: [
+            s.members,
+            *(s.sex.get(k, 0) for k in SEXES),
+            *(s.age.get(k, 0) for k in bands),
+            *(f(s) for _, f in age_extra),
+        ],
     )
     table5 = _per_unit_table(
         f"表5　各{unit_word}新当选成员文化程度、政治面貌和连任情况",
-        [unit_word, "当选", *EDUCATION_GROUPS, "中共党员", "党员占比", "连任"],
+        [unit_word, "当选", *groups, "中共党员", "党员占比", "连任", *(h for h, _ in school_extra)],
         children,
         labels,
         stats,
-        lambda s: [s.members, *(s.education.get(k, 0) for k in EDUCATION_GROUPS), s.party, s.party_share, s.incumbents],
+        lambda s: [
+            s.members,
+            *(s.education.get(k, 0) for k in groups),
+            s.party,
+            s.party_share,
+            s.incumbents,
+            *(f(s) for _, f in school_extra),
+        ],
     )
     profile = _age_and_schooling(stats)
     closing = (
@@ -921,8 +985,8 @@ def _mixed_electorate(stats: Stats) -> str:
 def _age_and_schooling(stats) -> str:
     """年龄结构为…；文化程度为… from the counts that are known (empty when neither is)."""
     parts = []
-    ages = _breakdown(stats.age, AGE_BANDS)
-    schooling = _breakdown(stats.education, EDUCATION_GROUPS)
+    ages = _breakdown(stats.age, _keys(stats.age))
+    schooling = _breakdown(stats.education, _keys(stats.education))
     if ages:
         parts.append(f"年龄结构为{ages}")
     if schooling:
@@ -948,6 +1012,9 @@ def build_many(
     previous: dict | None = None,
     date: str | None = None,
     expected: int | None = None,
+    age_bands: list[int] | None = None,
+    schooling_groups: dict[str, list[str]] | None = None,
+    finished_by: str | None = None,
 ) -> Instance:
     """The 换届选举工作总结 of a township or county from the digests of its units (or its areas).
 
@@ -964,8 +1031,12 @@ def build_many(
     stats = aggregate([c.stats for c in children])
     if places is not None or figure_places:
         stats = with_places(stats, stats.places if places is None else places, figure_places)
-    # Every row shows the level's places, whatever each unit's record asked for (one table, one rounding).
-    children = [replace(c, stats=with_places(c.stats, stats.places, stats.figure_places)) for c in children]
+    stats = rebanded(stats, age_bands, schooling_groups)
+    # Every row shows the level's places and bands, whatever each unit's record asked for (one table, one rounding).
+    children = [
+        replace(c, stats=rebanded(with_places(c.stats, stats.places, stats.figure_places), age_bands, schooling_groups))
+        for c in children
+    ]
     units = sum(c.units for c in children)
     common = _common([c.parents for c in children])
     where = place or (common[-1] if common else fallback)
@@ -985,7 +1056,15 @@ def build_many(
             narrative.setdefault(key, []).extend(_text(f"{label}：{t}") for t in texts)
     issued = [c.issued for c in children if c.issued]
     return _finish(
-        _many_blocks(children, stats, units, left_out, previous or {}, missing),
+        _many_blocks(
+            children,
+            stats,
+            units,
+            left_out,
+            previous or {},
+            missing,
+            completion_words(_merge_completions(children), finished_by, units + len(left_out) + missing, stats),
+        ),
         narrative,
         [title] if title else [_what(where, bodies), "换届选举工作总结"],
         intro,
