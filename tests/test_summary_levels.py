@@ -398,3 +398,45 @@ def test_a_township_bands_ages_and_schooling_as_its_seed_does_and_states_its_com
     }
     structure = next(rows for rows in tables.values() if rows[0][:2] == ["类别", "项目"])
     assert ["年龄", "50岁以下", "55", "83%"] in structure and ["文化程度", "高中以上", "41", "62%"] in structure
+
+
+# --------------------------------------------------------------------------------------------
+# Sentences a secretary would keep (item 7)
+# --------------------------------------------------------------------------------------------
+def _single(name: str) -> dict:
+    from test_aggregate import election
+
+    from pipeline.documents.summary import build
+
+    return build([election(name)]).context
+
+
+def test_a_unit_summary_does_not_repeat_its_own_name():
+    ctx = _single("village-liulin-runoff")
+    assert ctx["intro"].startswith("2026年3月3日至2026年4月18日，柳林村开展第十二届村民委员会换届选举工作")
+    assert "柳林村开展柳林村" not in ctx["intro"]
+
+
+def test_a_gongtui_branch_summary_tells_the_recommendation_stage_and_no_party_share():
+    text = _text(_single("party-donghua-gongtui"))
+    assert (
+        "公开推荐阶段，经党员推荐和群众推荐（参加推荐的党员88名、群众60名），按规定确定委员候选人预备人选6名："
+        "龙晓燕、付建明、邱振国、段立强、温秀梅、黎春燕。"
+    ) in text
+    assert "到会率93.75%" in text and "参选率" not in text
+    assert "新当选的5名成员中，女性2名，占40.00%；连任3名，占60.00%。" in text  # never 中共党员…占100.00%
+
+
+def test_a_deputies_summary_speaks_of_districts_and_deputies():
+    text = _text(_single("deputy-xincheng-districts"))
+    assert "本次选举共4个选区，应选代表6名，正式候选人10名，选举产生人民代表大会代表6名。" in text
+    assert "4个选区中，2个首次投票即选出全部名额" in text and "当选的6名代表中，女性3名" in text
+    assert "人民代表大会代表成员" not in text
+
+
+def test_all_members_in_the_party_is_said_in_words_not_as_100_percent():
+    from pipeline.documents.summary import party_words
+
+    assert party_words(Stats(elected=3, party=3)) == "均为中共党员（含预备党员）；"
+    assert party_words(Stats(elected=3, party=2)) == "中共党员（含预备党员）2名，占66.67%；"
+    assert party_words(Stats(elected=3, party=3), party_body=True) == ""

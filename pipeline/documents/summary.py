@@ -274,8 +274,15 @@ def _basic_blocks(e: Election, stats: Stats) -> list[dict]:
         lab = e.turnout_labels()
         text += f"，{lab.measure}{stats.participants}{lab.unit}，{lab.rate}{stats.turnout}"
     intro.append(_text(text + "。"))
+    if recommendation_words(e):
+        intro.append(_text(recommendation_words(e)))
     posts = _elected_by_post(e)
-    if e.kind in ("building_leader", "group_leader", "representative"):
+    if e.kind == "deputy":
+        text = (
+            f"本次选举共{stats.contests}个选区，应选代表{stats.seats}名，正式候选人{stats.candidates}名，"
+            f"选举产生{e.body}{stats.elected}名"
+        )
+    elif e.kind in ("building_leader", "group_leader", "representative"):
         text = (
             f"本次选举共{stats.contests}个场次，应选{stats.seats}名，正式候选人{stats.candidates}名，"
             f"选举产生{posts or e.body + str(stats.elected) + '名'}"
@@ -290,7 +297,7 @@ def _basic_blocks(e: Election, stats: Stats) -> list[dict]:
     text += women_sentence(stats)
     if stats.contests > 1:
         text += (
-            f"{stats.contests_counted}个场次中，{stats.filled_first_round}个首次投票即选出全部名额，"
+            f"{stats.contests_counted}个{'选区' if e.kind == 'deputy' else '场次'}中，{stats.filled_first_round}个首次投票即选出全部名额，"
             f"一次选举成功率{stats.first_round_success}。"
         )
     intro.append(_text(text))
@@ -309,10 +316,11 @@ def _basic_blocks(e: Election, stats: Stats) -> list[dict]:
         if stats.repeat_members:
             last = _text(last["text"] + only_repeats_words(stats))
         return intro[:-1] + [table1, last]
+    who = "当选的{n}名代表中" if e.kind == "deputy" else "新当选的{n}名成员中"
     structure = _text(
-        f"新当选的{stats.members}名成员中{repeat_words(stats)}，女性{stats.women}名，占{stats.women_share}；"
-        f"中共党员（含预备党员）{stats.party}名，占{stats.party_share}；"
-        f"连任{stats.incumbents}名，占{stats.incumbent_share}。"
+        f"{who.format(n=stats.members)}{repeat_words(stats)}，女性{stats.women}名，占{stats.women_share}；"
+        + party_words(stats, e.kind in PARTY_KINDS)
+        + f"连任{stats.incumbents}名，占{stats.incumbent_share}。"
     )
     table2 = {
         "kind": "groups",
@@ -401,6 +409,31 @@ def _counted(e: Election) -> bool:
     return any(r.rounds or any(r.appointed.values()) for r in e.outcome.contests)
 
 
+def _without_place(name: str, e: Election) -> str:
+    """第十二届居民委员会换届选举 after 阳光社区开展 (never “柳林村开展柳林村…”); a name of another place stays."""
+    for prefix in (e.unit_short, e.unit_name):
+        if prefix and name.startswith(prefix) and len(name) > len(prefix):
+            return name[len(prefix) :]
+    return name
+
+
+def recommendation_words(e: Election) -> str:
+    """公推直选 推荐 stage: 经党员推荐和群众推荐，产生书记候选人预备人选2名（…）。 ("" without one)."""
+    found = e.outcome.recommendation
+    if found is None or not found.qualified:
+        return ""
+    present = []
+    if found.members_present:
+        present.append(f"参加推荐的党员{found.members_present}名")
+    if found.masses_present:
+        present.append(f"群众{found.masses_present}名")
+    said = f"（{'、'.join(present)}）" if present else ""
+    return (
+        f"公开推荐阶段，经党员推荐和群众推荐{said}，按规定确定{found.post}候选人预备人选{len(found.qualified)}名："
+        f"{'、'.join(found.qualified)}。"
+    )
+
+
 def build(elections: list[Election], title: str | None = None, author: str | None = None) -> Instance:
     """The work summary of one or many records (many: through their digests, see `build_many`)."""
     if not elections:
@@ -414,7 +447,7 @@ def build(elections: list[Election], title: str | None = None, author: str | Non
     default_author = (first.data.get("summary") or {}).get("author") or first.signatory
     dates = _dates(first)
     intro = _intro(
-        f"{first.unit_short}开展{first.election_name}工作",
+        f"{first.unit_short}开展{_without_place(first.election_name, first)}工作",
         dates[0] if dates else None,
         dates[-1] if dates else None,
         first.procedures,
@@ -901,8 +934,8 @@ def _many_blocks(
         return [opening, table1, table2, results]
     structure = _text(
         f"新当选的{stats.members}名成员中{repeat_words(stats)}，女性{stats.women}名，占{stats.women_share}；"
-        f"中共党员（含预备党员）{stats.party}名，占{stats.party_share}；"
-        f"连任{stats.incumbents}名，占{stats.incumbent_share}"
+        + party_words(stats, bool(children) and all(c.kind in PARTY_KINDS for c in children))
+        + f"连任{stats.incumbents}名，占{stats.incumbent_share}"
         + (f"，平均年龄{stats.average_age}岁" if stats.age_known else "")
         + f"（详见表3，各{unit_word}情况见表4、表5）。"
         + previous_words(stats, previous or {})
@@ -977,6 +1010,15 @@ def previous_words(stats: Stats, previous: dict) -> str:
     return f"与上届相比，{'，'.join(parts)}。" if parts else ""
 
 
+def party_words(stats: Stats, party_body: bool = False) -> str:
+    """中共党员（含预备党员）57名，占86.36%； — “均为中共党员”, never “占100.00%”; nothing for a Party body."""
+    if party_body:
+        return ""
+    if stats.members and stats.party == stats.members:
+        return "均为中共党员（含预备党员）；"
+    return f"中共党员（含预备党员）{stats.party}名，占{stats.party_share}；"
+
+
 def _mixed_electorate(stats: Stats) -> str:
     """The figures of digests that do not tell their kinds apart (stored by huanjie before issue 17)."""
     return f"登记{stats.registered}人（户），参加投票{stats.participants}人（户），参选率{stats.turnout}"
@@ -1043,10 +1085,12 @@ def build_many(
     bodies = list(dict.fromkeys(b for c in children for b in c.bodies))
     firsts = [c.first_date for c in children if c.first_date]
     lasts = [c.last_date for c in children if c.last_date]
+    party_only = all(c.kind in PARTY_KINDS for c in children)
     intro = _intro(
         f"{where}共有{units + len(left_out) + missing}个单位开展换届选举工作",
         min(firsts) if firsts else None,
         max(lasts) if lasts else None,
+        *(("候选人推荐、党员大会选举",) if party_only else ()),
     )
     narrative: dict[str, list[dict]] = {key: [] for key, _ in NARRATIVE}
     for key, texts in (own or {}).items():  # the level's own text (`_汇总.yaml`) before its units'
