@@ -37,8 +37,12 @@ def village(
     members: list[Member],
     day: dt.date,
     serial: int,
+    fail: bool = False,
 ) -> None:
-    """One 村委会 record: each member beats one other candidate of the same post, no woman post left empty."""
+    """One 村委会 record: each member beats one other candidate of the same post.
+
+    `fail`: nobody reaches half of the votes cast in the first round, nor the third needed in the 另行选举 the same
+    day: every seat stays vacant (seed 004 篇4's 牧兴庄村 and 侯岔村)."""
     seats: dict[str, int] = {}
     for m in members:
         seats[m.post] = seats.get(m.post, 0) + 1
@@ -58,7 +62,10 @@ def village(
                 f"  - {{name: {who}, gender: {gender}, birth: {birth}, ethnicity: 汉族, education: {education}, "
                 f"politics: {politics}, nominated_by: 选民提名, post: {m.post}, incumbent: {incumbent}}}"
             )
-            votes.setdefault(m.post, {})[who] = voted - 5 - i if won else 3 + i
+            if fail:
+                votes.setdefault(m.post, {})[who] = voted // 5 if won else voted // 6
+            else:
+                votes.setdefault(m.post, {})[who] = voted - 5 - i if won else 3 + i
     d = day.isoformat
 
     def before(days: int) -> str:
@@ -67,6 +74,22 @@ def village(
     vote_lines = "\n".join(
         f"      {post}: {{{', '.join(f'{k}: {v}' for k, v in got.items())}}}" for post, got in votes.items()
     )
+    runoff = ""
+    if fail:
+        posts = ", ".join(seats)
+        seat_map = ", ".join(f"{p}: {c}" for p, c in seats.items())
+        low = "\n".join(
+            f"      {post}: {{{', '.join(f'{k}: {voted // 7}' for k in got)}}}" for post, got in votes.items()
+        )
+        runoff = f"""  - type: runoff
+    date: {day.isoformat()}
+    posts: [{posts}]
+    seats: {{{seat_map}}}
+    participants: {voted}
+    ballots: {{issued: {voted}, returned: {voted}, invalid: 0}}
+    votes:
+{low}
+"""
     text = f"""kind: village_committee
 legal_basis: 2025
 term: 第七届
@@ -101,7 +124,7 @@ rounds:
     ballots: {{issued: {voted}, returned: {voted}, invalid: 0}}
     votes:
 {vote_lines}
-documents:
+{runoff}documents:
   signatory: {name}村民选举委员会
 """
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -142,3 +165,77 @@ def xiumei(root: Path) -> Path:
             v,
         )
     return town
+
+
+WUQI_TOWNS = [
+    "吴起镇",
+    "周湾镇",
+    "长官庙镇",
+    "长城镇",
+    "铁边城镇",
+    "白豹镇",
+    "吴仓堡镇",
+    "庙沟镇",
+    "五谷城镇",
+    "洛源街道",
+]
+
+
+def wuqi(root: Path) -> Path:
+    """吴起县 (seed 004 篇4): 9 乡镇 and 1 街道, 164 villages; 登记 80150, 参加 77790; 牧兴庄村 (周湾镇) and 侯岔村
+    (吴起镇) elect nobody after a first round and an 另行选举; 162 主任 and 324 委员 elected: 女 82, 党员 231 (98 主任),
+    主任连任 62; ages 40岁以下 114, 40至55岁 318, 55岁以上 54; 大专 6, 高中以下 480. Returns the county folder."""
+    county = root / "吴起县"
+    registered = [489] * 118 + [488] * 46
+    voted = [475] * 54 + [474] * 110
+    assert sum(registered) == 80150 and sum(voted) == 77790
+    failing = {0: "侯岔村", 17: "牧兴庄村"}  # the first village of 吴起镇, the first of 周湾镇
+    heads = women = members_party = k = 0
+    head_party = head_incumbent = 0
+    ages = [("1990-01", 114), ("1975-01", 318), ("1960-01", 54)]  # 36, 51, 66 on 2026-03-18
+    schooling = [("大专", 6), ("初中", 480)]
+    person = 0
+
+    def take(pool: list[tuple[str, int]]) -> str:
+        for i, (value, left) in enumerate(pool):
+            if left:
+                pool[i] = (value, left - 1)
+                return value
+        raise AssertionError("pool exhausted")
+
+    age_pool, school_pool = list(ages), list(schooling)
+    for v in range(164):
+        town = WUQI_TOWNS[min(v // 17, 9)]
+        name = failing.get(v) or f"{town[:2]}{v + 1}村"
+        fail = v in failing
+        members = []
+        for post in ("主任", "委员", "委员"):
+            if fail:
+                members.append(Member(post, "男", False, False, "1975-01", "初中"))
+                continue
+            gender = "女" if post == "委员" and women < 82 and members[-1].post == "委员" else "男"
+            women += gender == "女"
+            if post == "主任":
+                party, incumbent = head_party < 98, head_incumbent < 62
+                head_party += party
+                head_incumbent += incumbent
+            else:
+                party, incumbent = members_party < 133, False
+                members_party += party
+            members.append(Member(post, gender, party, incumbent, take(age_pool), take(school_pool)))
+            person += 1
+        village(
+            county / town / f"{name}村委会.yaml",
+            name,
+            ["吴起县", town],
+            registered[v],
+            voted[v],
+            members,
+            dt.date(2026, 3, 18),
+            v,
+            fail=fail,
+        )
+        k += 1
+        heads += 1
+    assert (person, women, head_party + members_party, head_incumbent) == (486, 82, 231, 62)
+    return county

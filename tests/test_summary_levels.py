@@ -47,7 +47,7 @@ def test_a_county_names_every_unit_left_out_with_its_township_and_why():
     assert township_b.units == 0 and not township_b.counted
     ctx = build_many([township_a, township_b, township_c], place="某县").context
     text = _text(ctx)
-    assert ctx["intro"].startswith("某县共有5个单位开展换届选举工作")
+    assert ctx["intro"].startswith("某县共辖3个乡镇，共有5个单位开展换届选举工作")
     assert (
         "本次共有5个单位进行换届选举，其中2个单位的选举情况计入本总结；另有3个单位未计入："
         "甲镇二村村委会、丙镇五村村委会（记录未通过校验）；乙镇三村村委会（尚无计票结果）。"
@@ -440,3 +440,42 @@ def test_all_members_in_the_party_is_said_in_words_not_as_100_percent():
     assert party_words(Stats(elected=3, party=3)) == "均为中共党员（含预备党员）；"
     assert party_words(Stats(elected=3, party=2)) == "中共党员（含预备党员）2名，占66.67%；"
     assert party_words(Stats(elected=3, party=3), party_body=True) == ""
+
+
+# --------------------------------------------------------------------------------------------
+# Seed 004 篇4 (吴起县, 164 villages): every figure the seed states that the records can carry
+# --------------------------------------------------------------------------------------------
+WUQI_LEVEL = """\
+percent_places: {default: 2, share: 0, success: 0}
+units_total: 164
+finished_by: 2026-03-30
+age_bands: [40, 56]
+schooling_groups: {大专: [研究生, 大学本科, 大专], 高中以下: [高中, 中专, 初中, 小学, 文盲或半文盲]}
+reported:
+  turnout_percent: 97.06
+  women_percent: 17
+  party_percent: 48
+"""
+
+
+def test_seed_004_4_wuqi_county_summary_states_the_seeds_figures(tmp_path):
+    county = seedtrees.wuqi(tmp_path / "tree")
+    (county / LEVEL_FILE).write_text(WUQI_LEVEL, encoding="utf-8")
+    result = CliRunner().invoke(main, ["summary", str(county), "-o", str(tmp_path / "吴起县.docx")])
+    # The seed's own 97.06%, 17% and 48% are right: no finding; 80 villages without a woman are warnings only.
+    assert result.exit_code == 0, result.output
+    assert LEVEL_FILE not in result.output
+    text = _docx_text(tmp_path / "吴起县.docx")
+    for sentence in (
+        "吴起县共辖9个乡镇、1个街道，共有164个单位开展换届选举工作",  # 全县9个乡镇和1个街道办，共有164个村委会
+        "截至2026年3月30日，已完成换届选举（选足全部名额）的单位162个，占99%。",  # 截止3月30日…162个，占99%
+        "应选主任164名，实际选出162名，缺额2名；应选委员328名，实际选出324名，缺额4名。",
+        "登记选民80150人，参加投票77790人，参选率97.06%",  # 实际参加选举77790人，参选率为97.06%
+        "女性82名，占17%；中共党员（含预备党员）231名，占48%",  # 妇女干部82名，占17%; 党员…48%
+        "当选主任中，中共党员98名，连选连任62名，新当选100名。",  # the seed's 99 does not add up: 62+99≠162
+        "年龄结构为40岁以下114名，40至55岁318名，56岁及以上54名；文化程度为大专6名，高中以下480名",
+        "2个单位未选出主任：吴起镇侯岔村、周湾镇牧兴庄村。",
+        "164个选举场次中，162个首次投票即选出全部名额，一次选举成功率99%；另行选举2次，涉及2个场次",
+    ):
+        assert sentence in text, sentence
+    assert "人（户）" not in text

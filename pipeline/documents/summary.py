@@ -517,6 +517,8 @@ class Digest:
     by_post: dict[str, dict[str, int]] = field(default_factory=dict)
     # 完成率: the day each unit below filled all its seats (its last round) -> units; a unit still short is absent.
     completions: dict[str, int] = field(default_factory=dict)
+    # Units below still short of a 主任 or 书记 after the vote: [place and name, post] (seed 004 篇4 names them).
+    heads_missing: list[list[str]] = field(default_factory=list)
 
     @property
     def counted(self) -> bool:
@@ -594,6 +596,27 @@ def _merge_completions(children: list[Digest]) -> dict[str, int]:
         for day, n in c.completions.items():
             total[day] = total.get(day, 0) + n
     return total
+
+
+def heads_missing_words(children: list[Digest]) -> str:
+    """2个单位未选出主任：吴起镇侯岔村、周湾镇牧兴庄村。 ("" when every unit has its head)."""
+    found: dict[str, list[str]] = {}
+    for c in children:
+        prefix = c.label if c.kind == "" and not c.contests else ""
+        for name, post in c.heads_missing:
+            found.setdefault(post, []).append(prefix + name)
+    return "".join(f"{len(names)}个单位未选出{post}：{'、'.join(names)}。" for post, names in found.items())
+
+
+def area_words(children: list[Digest]) -> str:
+    """共辖9个乡镇、1个街道， when the children are townships (a county's summary); else ""."""
+    areas = [c.label for c in children if c.kind == "" and not c.contests]
+    if not areas or len(areas) != len(children):
+        return ""
+    streets = sum(1 for a in areas if a.endswith("街道") or a.endswith("街道办"))
+    towns = len(areas) - streets
+    parts = [f"{towns}个乡镇" if towns else "", f"{streets}个街道" if streets else ""]
+    return f"共辖{'、'.join(p for p in parts if p)}，"
 
 
 def completion_words(completions: dict[str, int], by: str | None, total: int, stats: Stats) -> str:
@@ -695,6 +718,7 @@ def digest(e: Election) -> Digest:
         electorates=_electorates(e),
         by_post=_by_post(e),
         completions=_completion(e),
+        heads_missing=[[e.unit_short, post] for post in ("主任", "书记") if _by_post(e).get(post, {}).get("vacant")],
     )
 
 
@@ -787,6 +811,11 @@ def area(label: str, children: list[Digest]) -> Digest:
         electorates=_merge_counts(c.electorates for c in children),
         by_post=_merge_counts(c.by_post for c in children),
         completions=_merge_completions(children),
+        heads_missing=[
+            [(c.label if c.kind == "" and not c.contests else "") + name, post]
+            for c in children
+            for name, post in c.heads_missing
+        ],
     )
 
 
@@ -925,6 +954,7 @@ def _many_blocks(
         + "（详见表2）。"
         + (f"分职务看，{post_words(by_post)}。" if post_words(by_post) else "")
         + (f"{head_words(by_post)}。" if head_words(by_post) else "")
+        + heads_missing_words(children)
         + women_sentence(stats, units)
         + cross_words(cross_held(children))
     )
@@ -1065,6 +1095,7 @@ def build_many(
     each record's material prefixed by its name; areas bring none.
     """
     left_out = left_out_below("", children)
+    places_below = area_words(children)  # every township, counted or not
     children = [c for c in children if c.counted]
     if not children:
         raise Waiting("rounds[].votes", "没有可汇总的选举记录")
@@ -1087,7 +1118,7 @@ def build_many(
     lasts = [c.last_date for c in children if c.last_date]
     party_only = all(c.kind in PARTY_KINDS for c in children)
     intro = _intro(
-        f"{where}共有{units + len(left_out) + missing}个单位开展换届选举工作",
+        f"{where}{places_below}共有{units + len(left_out) + missing}个单位开展换届选举工作",
         min(firsts) if firsts else None,
         max(lasts) if lasts else None,
         *(("候选人推荐、党员大会选举",) if party_only else ()),
