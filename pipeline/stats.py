@@ -22,8 +22,8 @@ Conventions (documented because records only give a birth year and month):
   Nobody is elected by a void round: the members come from the valid rounds only.
 * A level may choose the places per figure (`figure_places`, issue 17 item 5: seeds print "97.06%" for the
   参选率 beside "17%" for the women's share): keys `turnout` (参选率 / 到会率), `share` (every share of the
-  members: 女性, 党员, 连任, age, schooling), `success` (一次选举成功率, 完成率) and `registration` (登记率); a
-  figure not named uses `places`. The rounding rule stays the one of `formatting` (half up, exact).
+  members: 女性, 党员, 连任, age, schooling), `women`, `party` and `incumbents` (one of those shares, else `share`),
+  `success` (一次选举成功率, 完成率) and `registration` (登记率); a figure not named uses `places`. The rounding rule stays the one of `formatting` (half up, exact).
 * Party members are 中共党员 and 中共预备党员. A write-in winner has no recorded details and is
   counted as unknown in every breakdown.
 """
@@ -76,7 +76,10 @@ _EDUCATION = {
     "文盲或半文盲": "初中及以下",
 }
 _PARTY = {"中共党员", "中共预备党员"}
-FIGURES = ("turnout", "share", "success", "registration")  # the figures a level may give their own places
+# The figures a level may give their own places; a share of the members falls back on "share" (seed 003 prints
+# 女性 xx%, 中共党员 xx.x%, 继任 xx.xx%).
+FIGURES = ("turnout", "share", "women", "party", "incumbents", "success", "registration")
+_SHARE_FIGURES = ("women", "party", "incumbents")
 
 
 def _zeros(keys: Iterable[str]) -> dict[str, int]:
@@ -134,7 +137,11 @@ class Stats:
 
     def places_for(self, figure: str) -> int:
         """Decimals of one figure (`FIGURES`): the level's choice for it, else `places`."""
-        return self.figure_places.get(figure, self.places)
+        if figure in self.figure_places:
+            return self.figure_places[figure]
+        if figure in _SHARE_FIGURES:
+            return self.figure_places.get("share", self.places)
+        return self.places
 
     def percent(self, figure: str, numerator: int | None, denominator: int | None) -> str:
         """A percentage of one figure at its places ("—" when the denominator is 0 or unknown)."""
@@ -171,15 +178,15 @@ class Stats:
 
     @property
     def women_share(self) -> str:
-        return self.share(self.women)
+        return self.percent("women", self.women, self.members)
 
     @property
     def party_share(self) -> str:
-        return self.share(self.party)
+        return self.percent("party", self.party, self.members)
 
     @property
     def incumbent_share(self) -> str:
-        return self.share(self.incumbents)
+        return self.percent("incumbents", self.incumbents, self.members)
 
     @property
     def first_round_success(self) -> str:

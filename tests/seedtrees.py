@@ -38,6 +38,7 @@ def village(
     day: dt.date,
     serial: int,
     fail: bool = False,
+    residents: bool = False,
 ) -> None:
     """One 村委会 record: each member beats one other candidate of the same post.
 
@@ -90,20 +91,25 @@ def village(
     votes:
 {low}
 """
-    text = f"""kind: village_committee
+    kind, body, electors, method = (
+        ("residents_committee", "居民委员会", "居民", "resident_representative")
+        if residents
+        else ("village_committee", "民委员会", "村民", "all_voters")
+    )
+    text = f"""kind: {kind}
 legal_basis: 2025
 term: 第七届
 unit:
-  name: {name}民委员会
+  name: {name}{body}
   short_name: {name}
   parents: [{", ".join(parents)}]
 committee:
-  name: {name}村民选举委员会
+  name: {name}{electors}选举委员会
   chair: 甲{_name(n + 90)}
   members: [乙{_name(n + 91)}, 丙{_name(n + 92)}]
-  formed_by: 村民代表会议推选
+  formed_by: {electors}代表会议推选
   formed_on: {before(43)}
-method: all_voters
+method: {method}
 schedule:
   election_day: {d()}
   committee_published: {before(30)}
@@ -125,7 +131,7 @@ rounds:
     votes:
 {vote_lines}
 {runoff}documents:
-  signatory: {name}村民选举委员会
+  signatory: {name}{electors}选举委员会
 """
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
@@ -239,3 +245,73 @@ def wuqi(root: Path) -> Path:
         heads += 1
     assert (person, women, head_party + members_party, head_incumbent) == (486, 82, 231, 62)
     return county
+
+
+def seed_001(root: Path) -> Path:
+    """Seed 001 (a 街道办事处, 9 居委会 elected by 居民代表): 67 new members, 大专以上 22, 35岁以下 35 (52%), all in one
+    round. The seed leaves the previous term blank; the fixture's level file gives 70 members, 平均年龄 48.0."""
+    street = root / "某街道"
+    sizes = [7] * 7 + [9] * 2
+    assert sum(sizes) == 67
+    k = 0
+    for u, size in enumerate(sizes):
+        posts = ["主任", "副主任"] + ["委员"] * (size - 2) if size == 7 else ["主任", "副主任", "副主任"] + ["委员"] * 6
+        members = []
+        for i, post in enumerate(posts):
+            members.append(
+                Member(
+                    post=post,
+                    gender="女" if i == len(posts) - 1 else "男",
+                    party=i < 3,
+                    incumbent=i == 0,
+                    birth="1992-01" if k < 35 else "1975-01",
+                    education="大专" if k % 3 == 0 and k < 66 else "高中",
+                )
+            )
+            k += 1
+        name = f"{'东南西北中前后左右'[u]}苑社区"
+        village(
+            street / f"{name}居委会.yaml",
+            name,
+            ["某区", "某街道"],
+            60,
+            57,
+            members,
+            dt.date(2026, 3, 18),
+            200 + u,
+            residents=True,
+        )
+    return street
+
+
+def seed_003(root: Path) -> Path:
+    """Seed 003 (玉堂镇): 1 居委会 and 4 村委会, 25 members (主任 5, 委员 20): 女 8, 党员 18 (72.0%), 继任 13 (52.00%)."""
+    town = root / "玉堂镇"
+    k = 0
+    for u, name in enumerate(["白玉社区", "龙凤村", "凤鸣村", "中兴村", "新建村"]):
+        members = []
+        for i, post in enumerate(["主任", "委员", "委员", "委员", "委员"]):
+            members.append(
+                Member(
+                    post=post,
+                    gender="女" if i == 4 or (i == 3 and u < 3) else "男",
+                    party=k < 18,
+                    incumbent=k < 13,
+                    birth=("1995-06", "1985-06", "1975-06", "1965-06")[k % 4],
+                    education=("大专", "高中", "初中")[k % 3],
+                )
+            )
+            k += 1
+        kind_word = "居委会" if name.endswith("社区") else "村委会"
+        village(
+            town / f"{name}{kind_word}.yaml",
+            name,
+            ["都江堰市", "玉堂镇"],
+            900 + u * 100,
+            800 + u * 90,
+            members,
+            dt.date(2026, 3, 28),
+            300 + u,
+            residents=name.endswith("社区"),
+        )
+    return town

@@ -479,3 +479,40 @@ def test_seed_004_4_wuqi_county_summary_states_the_seeds_figures(tmp_path):
     ):
         assert sentence in text, sentence
     assert "人（户）" not in text
+
+
+# --------------------------------------------------------------------------------------------
+# Seeds 001 and 003
+# --------------------------------------------------------------------------------------------
+def _level_summary(folder, level: str, tmp_path) -> str:
+    (folder / LEVEL_FILE).write_text(level, encoding="utf-8")
+    target = tmp_path / "out.docx"
+    result = CliRunner().invoke(main, ["summary", str(folder), "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    return _docx_text(target)
+
+
+def test_seed_001_residents_committees_by_representatives_with_the_previous_term(tmp_path):
+    street = seedtrees.seed_001(tmp_path / "tree")
+    text = _level_summary(street, "percent_places: 0\nprevious: {members: 70, average_age: 48.0}\n", tmp_path)
+    assert "居民代表540人，参加投票513人，参选率95%（详见表1）" in text  # 居民代表, not 选民 nor 人（户）
+    assert "当选67名" in text and "一次选举成功率100%" in text  # 全部一次投票選舉成功
+    # 換屆前共有居委會成員 人，平均年齡 歲…比換屆前降低了 歲 (blank in the seed, from the level file here).
+    assert "与上届相比，成员由70名减为67名，平均年龄由48.0岁降为42.1岁。" in text
+    assert "年龄结构为35岁及以下35名" in text and "文化程度为大专及以上22名，高中及中专45名" in text
+    table = next(
+        [[c.text for c in r.cells] for r in t.rows]
+        for t in docx.Document(str(tmp_path / "out.docx")).tables
+        if t.rows[0].cells[0].text == "类别"
+    )
+    assert ["年龄", "35岁及以下", "35", "52%"] in table and ["文化程度", "大专及以上", "22", "33%"] in table
+
+
+def test_seed_003_mixed_decimals_per_figure(tmp_path):
+    town = seedtrees.seed_003(tmp_path / "tree")
+    text = _level_summary(town, "percent_places: {default: 0, party: 1, incumbents: 2}\n", tmp_path)
+    assert "玉堂镇共有5个单位开展换届选举工作" in text
+    assert "应选主任5名，实际选出5名；应选委员20名，实际选出20名" in text  # 主任xx人，委员xx人
+    # 女性占xx%，中共党员占xx.x%，继任占xx.xx%
+    assert "女性8名，占32%；中共党员（含预备党员）18名，占72.0%；连任13名，占52.00%" in text
+    assert "年龄结构为35岁及以下7名，36至45岁6名，46至55岁6名，56岁及以上6名" in text

@@ -90,6 +90,9 @@ def load_level(folder: str) -> tuple[LevelInput | None, list[Finding]]:
     return LevelInput(record, record.data), findings
 
 
+_FIGURE_OF = {"women_percent": "women", "party_percent": "party", "incumbent_percent": "incumbents"}
+
+
 def _computed(key: str, stats: Stats, electorates: dict[str, list[int]]) -> tuple[int, int, str] | str:
     """(numerator in percent, denominator, computation) of a level's share, or why it cannot be checked."""
     if key == "turnout_percent":
@@ -117,7 +120,7 @@ def _computed(key: str, stats: Stats, electorates: dict[str, list[int]]) -> tupl
     count = share.count(stats)
     text = (
         f"本级新当选成员 {stats.members} 名，{share.what.format(n=count)}，"
-        f"占比应为 {percent(count, stats.members, stats.places_for('share'))}"
+        f"占比应为 {percent(count, stats.members, stats.places_for(_FIGURE_OF.get(key, 'share')))}"
     )
     return count * 100, stats.members, text
 
