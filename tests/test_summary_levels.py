@@ -516,3 +516,12 @@ def test_seed_003_mixed_decimals_per_figure(tmp_path):
     # 女性占xx%，中共党员占xx.x%，继任占xx.xx%
     assert "女性8名，占32%；中共党员（含预备党员）18名，占72.0%；连任13名，占52.00%" in text
     assert "年龄结构为35岁及以下7名，36至45岁6名，46至55岁6名，56岁及以上6名" in text
+
+
+def test_a_party_branchs_members_are_not_added_to_a_committees():
+    from test_aggregate import election
+
+    from pipeline.documents.summary import digest
+
+    party = digest(election("party-donghua-gongtui"))
+    assert "委员" not in party.by_post and party.by_post["党组织委员"]["elected"] == 5

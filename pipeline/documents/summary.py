@@ -567,7 +567,9 @@ def _by_post(e: Election) -> dict[str, dict[str, int]]:
     for view, result in e.pairs():
         posts = list(dict.fromkeys([*view.seats, *result.elected]))
         for post in posts:
-            row = out.setdefault(post, dict.fromkeys(POST_KEYS, 0))
+            # A Party 委员 is not a committee's 委员: never added together at a level.
+            key = f"党组织{post}" if e.kind in PARTY_KINDS and post == "委员" else post
+            row = out.setdefault(key, dict.fromkeys(POST_KEYS, 0))
             row["seats"] += view.seats.get(post, 0)
             row["candidates"] += len(view.formal_candidates(post))
             if result.stage == "counted" or result.stage == "appointed":
