@@ -39,6 +39,7 @@ def village(
     serial: int,
     fail: bool = False,
     residents: bool = False,
+    population: int | None = None,
 ) -> None:
     """One 村委会 record: each member beats one other candidate of the same post.
 
@@ -96,6 +97,7 @@ def village(
         if residents
         else ("village_committee", "民委员会", "村民", "all_voters")
     )
+    population_line = f"  population: {population}\n" if population else ""
     text = f"""kind: {kind}
 legal_basis: 2025
 term: 第七届
@@ -103,7 +105,7 @@ unit:
   name: {name}{body}
   short_name: {name}
   parents: [{", ".join(parents)}]
-committee:
+{population_line}committee:
   name: {name}{electors}选举委员会
   chair: 甲{_name(n + 90)}
   members: [乙{_name(n + 91)}, 丙{_name(n + 92)}]
@@ -240,6 +242,7 @@ def wuqi(root: Path) -> Path:
             dt.date(2026, 3, 18),
             v,
             fail=fail,
+            population=729 if v < 56 else 728,  # 119448: 80150 registered are 67.1% of it
         )
         k += 1
         heads += 1

@@ -106,6 +106,18 @@ def test_one_setting_gives_97_06_for_turnout_and_17_for_the_women_share():
     assert sex[1] == ["女", "82", "17%"]
 
 
+def test_the_registration_rate_needs_every_units_population():
+    from pipeline.documents.summary import registration_words
+
+    a, b = _unit("一村"), _unit("二村")
+    a.electorates = b.electorates = {"all_voters": [1, 100, 100, 90]}
+    a.population, b.population = [150, 100, 0], [250, 100, 0]
+    stats = Stats(places=1)
+    assert registration_words([a, b], stats) == "，占总人口的50.0%"
+    b.population = [0, 0, 1]  # one village without unit.population: no rate rather than a wrong one
+    assert registration_words([a, b], stats) == ""
+
+
 def test_the_level_places_apply_to_every_row_whatever_the_units_asked():
     a, b = _unit("一村"), _unit("二村", registered=3, voted=2)
     ctx = build_many([a, b], place="甲镇", places=0).context
@@ -446,7 +458,7 @@ def test_all_members_in_the_party_is_said_in_words_not_as_100_percent():
 # Seed 004 篇4 (吴起县, 164 villages): every figure the seed states that the records can carry
 # --------------------------------------------------------------------------------------------
 WUQI_LEVEL = """\
-percent_places: {default: 2, share: 0, success: 0}
+percent_places: {default: 2, share: 0, success: 0, registration: 1}
 units_total: 164
 finished_by: 2026-03-30
 age_bands: [40, 56]
@@ -470,7 +482,8 @@ def test_seed_004_4_wuqi_county_summary_states_the_seeds_figures(tmp_path):
         "吴起县共辖9个乡镇、1个街道，共有164个单位开展换届选举工作",  # 全县9个乡镇和1个街道办，共有164个村委会
         "截至2026年3月30日，已完成换届选举（选足全部名额）的单位162个，占99%。",  # 截止3月30日…162个，占99%
         "应选主任164名，实际选出162名，缺额2名；应选委员328名，实际选出324名，缺额4名。",
-        "登记选民80150人，参加投票77790人，参选率97.06%",  # 实际参加选举77790人，参选率为97.06%
+        # 共登记选民80150人，占全县农业人口的67.1%；实际参加选举77790人，参选率为97.06%
+        "登记选民80150人，占总人口的67.1%，参加投票77790人，参选率97.06%",
         "女性82名，占17%；中共党员（含预备党员）231名，占48%",  # 妇女干部82名，占17%; 党员…48%
         "当选主任中，中共党员98名，连选连任62名，新当选100名。",  # the seed's 99 does not add up: 62+99≠162
         "年龄结构为40岁以下114名，40至55岁318名，56岁及以上54名；文化程度为大专6名，高中以下480名",

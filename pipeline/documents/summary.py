@@ -519,6 +519,9 @@ class Digest:
     completions: dict[str, int] = field(default_factory=dict)
     # Units below still short of a 主任 or 书记 after the vote: [place and name, post] (seed 004 篇4 names them).
     heads_missing: list[list[str]] = field(default_factory=list)
+    # 登记率: [population, registered] summed over the units below that elect by all voters and give
+    # `unit.population`, and [units without a population] — the rate is stated only when none is missing.
+    population: list[int] = field(default_factory=list)
 
     @property
     def counted(self) -> bool:
@@ -592,6 +595,33 @@ def _completion(e: Election) -> dict[str, int]:
     return {known[-1].isoformat(): 1} if known else {}
 
 
+def _population(e: Election) -> list[int]:
+    """[population, registered voters, units missing a population] of a record electing by all voters, else []."""
+    if electorate_key(e) != "all_voters":
+        return []
+    population = e.unit.get("population")
+    if isinstance(population, int) and not isinstance(population, bool) and population > 0:
+        return [population, e.stats.registered, 0]
+    return [0, 0, 1]
+
+
+def _merge_population(children: list[Digest]) -> list[int]:
+    found = [c.population for c in children if c.population]
+    if not found:
+        return []
+    return [sum(p[0] for p in found), sum(p[1] for p in found), sum(p[2] for p in found)]
+
+
+def registration_words(children: list[Digest], stats: Stats) -> str:
+    """，占总人口的67.10% after 登记选民N人 — only when every unit electing by all voters gives its population."""
+    if not all(c.electorates for c in children):
+        return ""
+    merged = _merge_population(children)
+    if not merged or merged[2] or not merged[0]:
+        return ""
+    return f"，占总人口的{stats.percent('registration', merged[1], merged[0])}"
+
+
 def _merge_completions(children: list[Digest]) -> dict[str, int]:
     total: dict[str, int] = {}
     for c in children:
@@ -646,13 +676,13 @@ def _merge_counts(dicts) -> dict:
     return total
 
 
-def electorate_words(electorates: dict[str, list[int]], stats: Stats) -> str:
+def electorate_words(electorates: dict[str, list[int]], stats: Stats, registration: str = "") -> str:
     """登记选民80150人，参加投票77790人，参选率97.06%；应到会有选举权的党员14人，实到会13人，到会率92.86%"""
     parts = []
     for key, (_, registered, base, participants) in electorates.items():
         who, measure, unit, rate = ELECTORATE_WORDS.get(key, ELECTORATE_WORDS["all_voters"])
         shown = base if key == "present" else registered
-        text = f"{who}{shown}{unit}"
+        text = f"{who}{shown}{unit}" + (registration if key == "all_voters" else "")
         if base:
             text += f"，{measure}{participants}{unit}，{rate}{stats.percent('turnout', participants, base)}"
         parts.append(text)
@@ -720,6 +750,7 @@ def digest(e: Election) -> Digest:
         electorates=_electorates(e),
         by_post=_by_post(e),
         completions=_completion(e),
+        population=_population(e),
         heads_missing=[[e.unit_short, post] for post in ("主任", "书记") if _by_post(e).get(post, {}).get("vacant")],
     )
 
@@ -813,6 +844,7 @@ def area(label: str, children: list[Digest]) -> Digest:
         electorates=_merge_counts(c.electorates for c in children),
         by_post=_merge_counts(c.by_post for c in children),
         completions=_merge_completions(children),
+        population=_merge_population(children),
         heads_missing=[
             [(c.label if c.kind == "" and not c.contests else "") + name, post]
             for c in children
@@ -931,7 +963,11 @@ def _many_blocks(
     opening = _text(
         f"本次共有{units + len(left_out or []) + missing}个单位进行换届选举，"
         f"{coverage_words(units, left_out or [], missing)}"
-        + (electorate_words(electorates, stats) if electorates else _mixed_electorate(stats))
+        + (
+            electorate_words(electorates, stats, registration_words(children, stats))
+            if electorates
+            else _mixed_electorate(stats)
+        )
         + "（详见表1）。"
     )
     results = _text(
