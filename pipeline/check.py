@@ -105,7 +105,7 @@ def expand_inputs(inputs: Iterable[str]) -> list[str]:
                 os.path.join(root, name)
                 for root, _, names in os.walk(item)
                 for name in names
-                if name.endswith((".yaml", ".yml"))
+                if name.endswith((".yaml", ".yml")) and name != "_汇总.yaml"  # a level's own file, not a record
             )
             files.extend(found or [item])
         else:

@@ -22,6 +22,7 @@ from fractions import Fraction
 from numbers import Rational
 
 __all__ = [
+    "Decimal",
     "DASH",
     "ratio",
     "percent",

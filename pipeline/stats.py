@@ -20,6 +20,10 @@ Conventions (documented because records only give a birth year and month):
 * A round void by its figures (turnout, more ballots returned than issued) is counted in `invalid_rounds`; a
   contest that re-ran it validly (重新选举) in `contests_rerun`, one still to re-run in `contests_rerun_pending`.
   Nobody is elected by a void round: the members come from the valid rounds only.
+* A level may choose the places per figure (`figure_places`, issue 17 item 5: seeds print "97.06%" for the
+  参选率 beside "17%" for the women's share): keys `turnout` (参选率 / 到会率), `share` (every share of the
+  members: 女性, 党员, 连任, age, schooling), `women`, `party` and `incumbents` (one of those shares, else `share`),
+  `success` (一次选举成功率, 完成率) and `registration` (登记率); a figure not named uses `places`. The rounding rule stays the one of `formatting` (half up, exact).
 * Party members are 中共党员 and 中共预备党员. A write-in winner has no recorded details and is
   counted as unknown in every breakdown.
 """
@@ -28,10 +32,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 from fractions import Fraction
+from typing import Any
 
-from .formatting import percent
+from .formatting import percent, ratio
 from .model import Data, contests, election_day, parse_date
 from .outcome import ContestOutcome, Outcome
 
@@ -49,6 +54,10 @@ __all__ = [
     "age_band",
     "education_group",
     "age_on",
+    "FIGURES",
+    "with_places",
+    "rebanded",
+    "age_band_labels",
 ]
 
 UNKNOWN = "未填"
@@ -67,6 +76,10 @@ _EDUCATION = {
     "文盲或半文盲": "初中及以下",
 }
 _PARTY = {"中共党员", "中共预备党员"}
+# The figures a level may give their own places; a share of the members falls back on "share" (seed 003 prints
+# 女性 xx%, 中共党员 xx.x%, 继任 xx.xx%).
+FIGURES = ("turnout", "share", "women", "party", "incumbents", "success", "registration")
+_SHARE_FIGURES = ("women", "party", "incumbents")
 
 
 def _zeros(keys: Iterable[str]) -> dict[str, int]:
@@ -112,6 +125,27 @@ class Stats:
     # a 楼栋长 elected 小组长): counted in `elected` (a post filled) but not again as people, so the structure
     # breakdowns and the shares leave them out (`members`).
     repeat_members: int = 0
+    # Places per figure (`FIGURES`), when a level wants them to differ from `places`; not a count.
+    figure_places: dict[str, int] = field(default_factory=dict)
+    # Ages of the members whose age is known, summed (平均年龄 = age_total / age_known).
+    age_total: int = 0
+    age_known: int = 0
+    # The raw distributions behind `age` and `education`, so a level can band them its own way (`rebanded`):
+    # age in whole years ("46") -> members; schooling as recorded ("高中") -> members.
+    ages: dict[str, int] = field(default_factory=dict)
+    schooling: dict[str, int] = field(default_factory=dict)
+
+    def places_for(self, figure: str) -> int:
+        """Decimals of one figure (`FIGURES`): the level's choice for it, else `places`."""
+        if figure in self.figure_places:
+            return self.figure_places[figure]
+        if figure in _SHARE_FIGURES:
+            return self.figure_places.get("share", self.places)
+        return self.places
+
+    def percent(self, figure: str, numerator: int | None, denominator: int | None) -> str:
+        """A percentage of one figure at its places ("—" when the denominator is 0 or unknown)."""
+        return percent(numerator, denominator, self.places_for(figure))
 
     # -- derived -----------------------------------------------------------------------------
     @property
@@ -120,16 +154,23 @@ class Stats:
 
     @property
     def turnout(self) -> str:
-        return percent(self.participants, self.turnout_base, self.places)
+        return self.percent("turnout", self.participants, self.turnout_base)
 
     @property
     def members(self) -> int:
         """The people newly elected: posts filled less those held by a first-tier member counted already."""
         return self.elected - self.repeat_members
 
+    @property
+    def average_age(self) -> str:
+        """平均年龄 of the members whose age is known, to one decimal, half up ("—" when none is known)."""
+        if not self.age_known:
+            return "—"
+        return str(ratio(self.age_total, self.age_known, 1))
+
     def share(self, count: int) -> str:
         """A count's share of the members elected ("—" when nobody is elected)."""
-        return percent(count, self.members, self.places)
+        return self.percent("share", count, self.members)
 
     @property
     def women(self) -> int:
@@ -137,20 +178,20 @@ class Stats:
 
     @property
     def women_share(self) -> str:
-        return self.share(self.women)
+        return self.percent("women", self.women, self.members)
 
     @property
     def party_share(self) -> str:
-        return self.share(self.party)
+        return self.percent("party", self.party, self.members)
 
     @property
     def incumbent_share(self) -> str:
-        return self.share(self.incumbents)
+        return self.percent("incumbents", self.incumbents, self.members)
 
     @property
     def first_round_success(self) -> str:
         """Share of counted contests filled in the first round (一次选举成功率)."""
-        return percent(self.filled_first_round, self.contests_counted, self.places)
+        return self.percent("success", self.filled_first_round, self.contests_counted)
 
     def to_dict(self) -> Data:
         data = asdict(self)
@@ -264,7 +305,9 @@ def compute_stats(data: Data, outcome: Outcome, places: int | None = None) -> St
     day = _reference_day(data)
     views = contests(data)
     sex, age, education = _zeros(SEXES), _zeros(AGE_BANDS), _zeros(EDUCATION_GROUPS)
-    totals: dict[str, int] = dict(
+    ages: dict[str, int] = {}
+    schooling: dict[str, int] = {}
+    totals: dict[str, Any] = dict(
         registered=0,
         turnout_base=0,
         participants=0,
@@ -288,6 +331,8 @@ def compute_stats(data: Data, outcome: Outcome, places: int | None = None) -> St
         contests_rerun=0,
         contests_rerun_pending=0,
         repeat_members=0,
+        age_total=0,
+        age_known=0,
     )
     for view, result in zip(views, outcome.contests, strict=False):
         totals["registered"] += view.registered or 0
@@ -330,11 +375,27 @@ def compute_stats(data: Data, outcome: Outcome, places: int | None = None) -> St
                     continue
                 gender = person.get("gender")
                 sex[gender if gender in SEXES else UNKNOWN] += 1
-                age[age_band(age_on(person.get("birth"), day))] += 1
+                years = age_on(person.get("birth"), day)
+                age[age_band(years)] += 1
+                if years is not None and years >= 0:
+                    totals["age_total"] += years
+                    totals["age_known"] += 1
+                    ages[str(years)] = ages.get(str(years), 0) + 1
                 education[education_group(person.get("education"))] += 1
+                school = str(person.get("education")) if person.get("education") in _EDUCATION else UNKNOWN
+                schooling[school] = schooling.get(school, 0) + 1
                 totals["party"] += person.get("politics") in _PARTY
                 totals["incumbents"] += person.get("incumbent") is True
-    return Stats(places=places, contests=len(views), sex=sex, age=age, education=education, **totals)
+    return Stats(
+        places=places,
+        contests=len(views),
+        sex=sex,
+        age=age,
+        education=education,
+        ages=ages,
+        schooling=schooling,
+        **totals,
+    )
 
 
 def aggregate(items: Iterable[Stats], places: int | None = None) -> Stats:
@@ -343,18 +404,61 @@ def aggregate(items: Iterable[Stats], places: int | None = None) -> Stats:
     if places is None:
         places = records[0].places if records else DEFAULT_PLACES
     # Every field but the places and the three breakdowns is a count (a new breakdown must be added here).
-    counts: dict[str, int] = {
+    counts: dict[str, Any] = {
         f.name: sum(getattr(item, f.name) for item in records)
         for f in fields(Stats)
-        if f.name not in ("places", "sex", "age", "education")
+        if f.name not in ("places", "sex", "age", "education", "figure_places", "ages", "schooling")
     }
     return Stats(
         places=places,
+        figure_places=dict(records[0].figure_places) if records else {},
         sex=_merged(_zeros(SEXES), (item.sex for item in records)),
         age=_merged(_zeros(AGE_BANDS), (item.age for item in records)),
         education=_merged(_zeros(EDUCATION_GROUPS), (item.education for item in records)),
+        ages=_merged({}, (item.ages for item in records)),
+        schooling=_merged({}, (item.schooling for item in records)),
         **counts,
     )
+
+
+def age_band_labels(cuts: list[int]) -> list[str]:
+    """Labels of the bands a level asks for: [40, 55] -> 40岁以下, 40至54岁, 55岁及以上; [50] -> 50岁以下, 50岁及以上.
+
+    A cut starts a band: below the first cut, from each cut to the year before the next, the last cut and over."""
+    cuts = sorted(set(cuts))
+    labels = [f"{cuts[0]}岁以下"]
+    labels += [f"{a}至{b - 1}岁" for a, b in zip(cuts, cuts[1:], strict=False)]
+    labels.append(f"{cuts[-1]}岁及以上")
+    return labels
+
+
+def rebanded(stats: Stats, cuts: list[int] | None = None, groups: dict[str, list[str]] | None = None) -> Stats:
+    """The same counts with the level's own age bands (`cuts`) and schooling groups (group -> values recorded).
+
+    Needs the raw distributions (`ages`, `schooling`); a `Stats` without them (stored by an earlier version) keeps
+    its bands. Members whose age or schooling is unknown stay under 未填.
+    """
+    age, education = stats.age, stats.education
+    if cuts and (stats.ages or not stats.age_known):
+        labels = age_band_labels(cuts)
+        ordered = sorted(set(cuts))
+        age = {label: 0 for label in labels}
+        for years, n in stats.ages.items():
+            index = sum(1 for cut in ordered if int(years) >= cut)
+            age[labels[index]] += n
+        age[UNKNOWN] = stats.members - sum(age.values())
+    if groups and (stats.schooling or not stats.members):
+        education = {name: 0 for name in groups}
+        for value, n in stats.schooling.items():
+            name = next((g for g, values in groups.items() if value in values), UNKNOWN)
+            education[name] = education.get(name, 0) + n
+        education.setdefault(UNKNOWN, 0)
+    return replace(stats, age=age, education=education)
+
+
+def with_places(stats: Stats, places: int, figure_places: dict[str, int] | None = None) -> Stats:
+    """The same counts shown at other places (a level's choice applied to its units' rows)."""
+    return replace(stats, places=places, figure_places=dict(figure_places or {}))
 
 
 def _merged(start: dict[str, int], breakdowns: Iterable[dict[str, int]]) -> dict[str, int]:

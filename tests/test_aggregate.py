@@ -69,9 +69,13 @@ def test_township_summary_figures(batch_out):
     registered = 1486 + 48 + 36 + 60 + 42
     voted = 1398 + 41 + 30 + 44 + 37
     assert (registered, voted) == (1672, 1550)
-    assert f"本次共有2个单位进行换届选举，登记{registered}人（户），参加投票{voted}人（户），参选率92.70%" in text
+    assert (
+        "本次共有4个单位进行换届选举，其中2个单位的选举情况计入本总结；另有2个单位未计入："
+        "清河社区党支部（尚无计票结果）；错误社区（记录未通过校验）。"
+        f"登记户代表{registered}户，参加投票{voted}户，参选率92.70%"
+    ) in text
     assert text.startswith("东城街道楼栋长、居民委员会\n换届选举工作总结")
-    assert "东城街道共有2个单位开展换届选举工作" in text
+    assert "东城街道共有4个单位开展换届选举工作" in text
     found = tables(path)
     table1 = found["表1　选举基本情况"]
     assert table1[0][0] == "单位或场次"
@@ -98,7 +102,14 @@ def test_county_summary_sums_counts_and_never_averages_percentages(batch_out):
     registered, voted = 1672 + 2360 + 3120, 1550 + 2205 + 2975
     assert (registered, voted) == (7152, 6730)
     # 6730/7152 = 94.0995…% → 94.10%; the mean of the townships' 92.70% and 94.53% would be 93.62%.
-    assert f"本次共有4个单位进行换届选举，登记{registered}人（户），参加投票{voted}人（户），参选率94.10%" in text
+    # The county names the units left out below it with their township.
+    assert (
+        "本次共有6个单位进行换届选举，其中4个单位的选举情况计入本总结；另有2个单位未计入："
+        "东城街道清河社区党支部（尚无计票结果）；东城街道错误社区（记录未通过校验）。"
+        "登记户代表1672户，参加投票1550户，参选率92.70%；登记选民5480人，参加投票5180人，参选率94.53%"
+    ) in text
+    # Households and voters are never added: the summed 94.10% is only in 表1's 合计 row.
+    assert (registered, voted) == (7152, 6730)
     found = tables(path)
     table1 = found["表1　选举基本情况"]
     assert table1[0][0] == "地区"
@@ -275,4 +286,9 @@ def test_render_summary_of_records_still_works(tmp_path):
     chosen = [check.check_file(str(SAMPLES / f"{n}.yaml")) for n in ("village-liulin-runoff", "residents-yangguang")]
     report = render_summary(chosen, tmp_path)
     text = paragraphs(Path(report.written[0].path))
-    assert "青石县村民委员会、居民委员会" in text.replace("\n", "") and "登记3846人（户）" in text
+    assert "青石县村民委员会、居民委员会" in text.replace("\n", "") and "登记3846人（户）" not in text
+    # 2360 voters of 柳林村 and 1486 households of 阳光社区, each under its own name (never "3846人（户）").
+    # 柳林村 gives its population (3105): 2360 registered are 76.01% of it.
+    assert (
+        "登记选民2360人，占总人口的76.01%，参加投票2205人，参选率93.43%；登记户代表1486户，参加投票1398户，参选率94.08%"
+    ) in text

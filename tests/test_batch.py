@@ -167,7 +167,8 @@ def test_workbook_has_a_row_per_unit_and_per_finding(built):
     by_unit = {row[0]: row for row in rows[1:]}
     assert set(by_unit) == set(UNITS) | {BAD}
     assert by_unit[BAD][1:4] == ("未通过", 1, 0) and by_unit[BAD][5] == 0
-    assert by_unit[BAD][8] == BAD_ID
+    assert by_unit[BAD][8].startswith(f"{BAD_ID}：") and "选民名单" in by_unit[BAD][8]  # the message, not only the id
+    assert by_unit[BAD][9:] == ("青石县", "东城街道", "错误社区")
     assert by_unit["青石县/河湾镇/柳林村.yaml"][1] == "已生成" and by_unit["青石县/河湾镇/柳林村.yaml"][5] > 10
     assert "等待 rounds[].votes" in by_unit["青石县/东城街道/清河社区党支部.yaml"][8]
     found = list(problems.iter_rows(values_only=True))

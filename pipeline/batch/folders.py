@@ -33,6 +33,7 @@ from .. import unitrecord
 from ..errors import HuanjieError
 from ..fsutil import make_dirs, os_reason
 from ..unitrecord import STALE_NOTE, STAMP
+from .statsheet import STATSHEET_FILE
 from .tree import SUMMARY_FILE, folder_of
 
 __all__ = [
@@ -238,7 +239,7 @@ def recover(parent: str, name: str | None = None) -> None:
 
 
 def prepare_out(out: str, unit_folders: set[str]) -> set[str]:
-    """Clean OUT before a run: leftovers, orphan unit folders, old report; the summaries found."""
+    """Clean OUT before a run: leftovers, orphan unit folders, old report; the level files found (summaries, 统计表)."""
     summaries: set[str] = set()
     for name in (MANIFEST, REPORT_JSON, REPORT_XLSX):
         try:
@@ -258,8 +259,9 @@ def prepare_out(out: str, unit_folders: set[str]) -> set[str]:
                 remove_unit(folder)  # the unit's record is gone from DIR: what huanjie wrote goes, the rest stays
             dirs[:] = []
             continue
-        if SUMMARY_FILE in files:
-            summaries.add(f"{rel}/{SUMMARY_FILE}" if rel else SUMMARY_FILE)
+        for level_file in (SUMMARY_FILE, STATSHEET_FILE):  # a level's summary and its 统计表
+            if level_file in files:
+                summaries.add(f"{rel}/{level_file}" if rel else level_file)
         dirs.sort()
     return summaries
 

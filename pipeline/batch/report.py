@@ -167,8 +167,23 @@ def _write_manifest(path: str, version: str, entries: Iterator[tuple[str, str]])
         raise
 
 
-SUMMARY_HEADER = ["单位", "状态", "错误", "警告", "提示", "已生成文书", "跳过文书", "用时（秒）", "说明"]
-SUMMARY_WIDTHS = [44, 16, 8, 8, 8, 12, 10, 12, 60]
+# The record's path first (what every tool keys on), then the figures, then where the unit stands for a clerk's
+# filter: 县, 乡镇 (the folders above the record) and the unit's name.
+SUMMARY_HEADER = [
+    "单位",
+    "状态",
+    "错误",
+    "警告",
+    "提示",
+    "已生成文书",
+    "跳过文书",
+    "用时（秒）",
+    "说明",
+    "县",
+    "乡镇",
+    "单位名称",
+]
+SUMMARY_WIDTHS = [44, 16, 8, 8, 8, 12, 10, 12, 60, 12, 12, 20]
 FINDINGS_HEADER = ["单位", "文件:行:列", "严重程度", "编号", "说明", "依据"]
 FINDINGS_WIDTHS = [44, 56, 10, 28, 80, 50]
 EXCEPTIONS_HEADER = ["单位", "文件:行:列", "字段", "特批内容"]
@@ -192,6 +207,9 @@ class _Workbook:
         self.book.properties.modified = fixed
         self._bold = Font(bold=True)
         self._fill = PatternFill("solid", fgColor="DDEBF7")
+        self._failed = PatternFill("solid", fgColor="F8CBAD")
+        self.unit_rows = 0
+        self.problem_rows = 0
         self._wrap = Alignment(wrap_text=True, vertical="top")
         self.units = self._sheet("汇总", SUMMARY_HEADER, SUMMARY_WIDTHS)
         self.problems = self._sheet("问题", FINDINGS_HEADER, FINDINGS_WIDTHS)
@@ -217,32 +235,52 @@ class _Workbook:
         note = result.error
         if not note and result.status != FAILED and result.skipped:
             note = "；".join(f"{s['title']}：等待 {s['field']}" for s in result.skipped)
-        if not note and result.status == FAILED:
-            note = "；".join(sorted({f.id for f in result.findings if f.severity is Severity.ERROR}))
+        if not note and result.status == FAILED:  # the Chinese message, not only the finding's id
+            note = "；".join(
+                dict.fromkeys(f"{f.id}：{f.message}" for f in result.findings if f.severity is Severity.ERROR)
+            )
         if result.kept:
             note = "；".join([note, *(kept_line(KeptEntry.from_dict(k)) for k in result.kept)]).lstrip("；")
-        self.units.append(
-            [
-                result.rel,
-                result.status_text,
-                result.count("error"),
-                result.count("warning"),
-                result.count("info"),
-                len(result.documents),
-                len(result.skipped),
-                result.durations.get("total", 0.0),
-                note,
-            ]
-        )
+        folders = result.rel.split("/")[:-1]
+        name = result.rel.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+        values = [
+            result.rel,
+            result.status_text,
+            result.count("error"),
+            result.count("warning"),
+            result.count("info"),
+            len(result.documents),
+            len(result.skipped),
+            result.durations.get("total", 0.0),
+            note,
+            folders[-2] if len(folders) >= 2 else "",
+            folders[-1] if folders else "",
+            name,
+        ]
+        if result.status == FAILED:  # a failed unit's row stands out (light red), whatever the viewer
+            cells = []
+            for value in values:
+                cell = self._cell(self.units, value=value)
+                cell.fill = self._failed
+                cells.append(cell)
+            self.units.append(cells)
+        else:
+            self.units.append(values)
+        self.unit_rows += 1
         if result.error:
-            self.problems.append([result.rel, result.rel, "错误", "", f"生成失败：{result.error}", ""])
+            self.problem([result.rel, result.rel, "错误", "", f"生成失败：{result.error}", ""])
         for f in result.findings:
             message = f.message + (f"（字段 {f.path}）" if f.path else "")
-            self.problems.append([result.rel, f.location(), f.severity.label, f.id, message, f.citation])
+            self.problem([result.rel, f.location(), f.severity.label, f.id, message, f.citation])
         for f in approved.applied(result.findings):
             if self.exceptions is None:
                 self.exceptions = self._sheet("特批", EXCEPTIONS_HEADER, EXCEPTIONS_WIDTHS)
             self.exceptions.append([result.rel, f.location(), f.path, f.message])
+
+    def problem(self, row: list) -> None:
+        """One row of 问题."""
+        self.problems.append(row)
+        self.problem_rows += 1
 
     def discard(self) -> None:
         """Close the streamed sheets and remove their temp files (an interrupted run)."""
@@ -256,6 +294,10 @@ class _Workbook:
                 pass
 
     def save(self) -> None:
+        from openpyxl.utils import get_column_letter
+
+        self.units.auto_filter.ref = f"A1:{get_column_letter(len(SUMMARY_HEADER))}{self.unit_rows + 1}"
+        self.problems.auto_filter.ref = f"A1:{get_column_letter(len(FINDINGS_HEADER))}{max(1, self.problem_rows) + 1}"
         handle, temp = tempfile.mkstemp(prefix=".~", suffix=".tmp", dir=os.path.dirname(self.path))
         os.close(handle)
         try:
@@ -316,6 +358,8 @@ class ReportWriter:
         self.version = head.get("version", "")
         self.manifest = _Entries(out)
         self.summaries: list[SummaryEntry] = []
+        self.levels: list[dict] = []
+        self.tables: list[dict] = []
         self.report = _AtomicStream(os.path.join(out, REPORT_JSON))
         self.book = _Workbook(os.path.join(out, REPORT_XLSX))
         self.report.write(json.dumps(visible_data(head), ensure_ascii=False, indent=1)[:-2] + ',\n "units": [')
@@ -336,9 +380,23 @@ class ReportWriter:
         self.manifest.add(summary.path, summary.sha256)
         self.summaries.append(summary)
 
+    def add_table(self, path: str, sha256: str, figures: dict) -> None:
+        """A level's 统计表: in the manifest, and its figures in report.json ("statistics")."""
+        self.manifest.add(path, sha256)
+        self.tables.append(figures)
+
+    def add_level_findings(self, findings: list[Finding]) -> None:
+        """Findings about the levels' own `_汇总.yaml` (its reported figures checked): report.json and 问题."""
+        self.levels = [visible_data(f.to_dict()) for f in findings]
+        for f in findings:
+            message = f.message + (f"（字段 {f.path}）" if f.path else "")
+            self.book.problem([f.file, f.location(), f.severity.label, f.id, message, f.citation])
+
     def finish(self, totals: dict) -> None:
         tail = {
             "summaries": [s.to_dict() for s in self.summaries],
+            "level_findings": self.levels,
+            "statistics": self.tables,
             "totals": totals,
             "finished": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
         }

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from ..documents import KINDS
 from ..documents.summary import Digest
+from ..findings import Finding
 from ..fsutil import os_reason
 from ..render import RenderError, compile_template, template_path
 from ..unitrecord import Meta
@@ -25,7 +26,7 @@ from .folders import BatchError, check_out, prepare_out, recover, unit_folders
 from .lock import BatchLock
 from .report import ReportWriter, SummaryEntry
 from .runner import Runner, process, skip
-from .summaries import LevelSummaries
+from .summaries import LevelSummaries, left_out_reason
 from .tree import common_root, discover
 from .unit import FAILED, OK, SKIPPED, Settings, UnitResult, UnitTask, templates_fingerprint
 
@@ -63,6 +64,7 @@ class BatchResult:
     seconds: float = 0.0
     stale: int = 0  # failed units whose earlier documents are kept, marked stale
     kept: list[str] = field(default_factory=list)  # documents edited by hand and kept (paths in OUT)
+    level_findings: list[Finding] = field(default_factory=list)  # about the levels' own `_汇总.yaml` files
 
     def count(self, unit: UnitResult) -> None:
         if unit.status == OK:
@@ -133,7 +135,14 @@ class _Outputs:
             "templates": {"dir": settings.templates_dir, "sha256": settings.templates_hash},
         }
         self.writer = ReportWriter(out, head)
-        self.levels = LevelSummaries(src, out, common_root(units_), settings.templates_dir, self._summary)
+        self.tables: set[str] = set()  # the levels' 统计表 written by this run
+        self.levels = LevelSummaries(
+            src, out, common_root(units_), settings.templates_dir, self._summary, on_table=self._table
+        )
+
+    def _table(self, rel: str, sha: str, figures: dict) -> None:
+        self.tables.add(rel)
+        self.writer.add_table(rel, sha, figures)
 
     def _summary(self, rel: str, count: int, sha: str, meta: Meta) -> None:
         self.writer.add_summary(SummaryEntry(rel, count, sha, meta))
@@ -148,11 +157,13 @@ class _Outputs:
         if self.progress is not None:
             self.progress(ProgressEvent("unit", self.done, self.result.total, result=unit))
         digest = Digest.from_dict(unit.digest) if unit.digest and unit.status != FAILED else None
-        self.levels.add(unit.rel, digest)
+        self.levels.add(unit.rel, digest, left_out_reason(unit.status == FAILED))
 
     def finish(self, seconds: float) -> BatchResult:
         self.levels.finish()
-        for stale in self.old_summaries - set(self.result.summaries):
+        self.result.level_findings = list(self.levels.findings)
+        self.writer.add_level_findings(self.result.level_findings)
+        for stale in self.old_summaries - set(self.result.summaries) - self.tables:
             try:
                 os.unlink(os.path.join(self.out, *stale.split("/")))
             except OSError:

@@ -13,17 +13,21 @@ import hashlib
 import os
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .. import check as checking
 from ..documents import Election, Waiting, find_kind
 from ..documents import summary as summary_doc
 from ..documents.plan import Meta, describe
 from ..documents.summary import Digest
-from ..findings import Finding, has_errors
+from ..findings import Finding, Severity, has_errors
 from ..fsutil import write_atomic
 from ..render import DataMissing, compile_template, render_template, template_path
-from .tree import SUMMARY_FILE, TreeFold, common_root, discover, folder_of
+from ..stats import rebanded, with_places
+from ..unitrecord import hash_file
+from .levelinput import check_reported, load_level
+from .statsheet import STATSHEET_FILE, table_rows, write_statsheet
+from .tree import SUFFIXES, SUMMARY_FILE, TreeFold, common_root, discover, folder_of
 
 __all__ = [
     "made_by_huanjie",
@@ -38,6 +42,8 @@ __all__ = [
     "summarise",
     "LevelSummaries",
     "SUMMARY_FILE",
+    "unit_name",
+    "left_out_reason",
 ]
 
 
@@ -69,16 +75,70 @@ def level_meta(context: dict, folder: tuple[str, ...]) -> Meta:
     return meta
 
 
+def level_input(src: str, folder: tuple[str, ...], children: list[Digest]) -> tuple[dict, list[Finding]]:
+    """The options of `summary.build_many` a folder's `_汇总.yaml` gives, and the findings about that file.
+
+    Its reported figures are checked here against the level's totals (the same fold as its summary).
+    """
+    level, findings = load_level(os.path.join(src, *folder))
+    if level is None:
+        return {}, findings
+    data = level.data
+    options: dict = {
+        "places": level.places,
+        "figure_places": level.figure_places,
+        "own": level.narrative,
+        "previous": level.previous,
+        "date": data.get("date"),
+        "expected": data.get("units_total"),
+        "age_bands": data.get("age_bands"),
+        "schooling_groups": data.get("schooling_groups"),
+        "finished_by": data.get("finished_by"),
+    }
+    if data.get("author"):
+        options["author"] = data["author"]
+    if data.get("name"):
+        options["place"] = data["name"]
+    totals = summary_doc.area(folder[-1] if folder else "", children)
+    stats = with_places(
+        totals.stats, level.places if level.places is not None else totals.stats.places, level.figure_places
+    )
+    findings += check_reported(level, stats, totals.electorates)
+    return options, findings
+
+
+def write_level_table(path: str, folder: tuple[str, ...], src: str, children: list[Digest], options: dict) -> dict:
+    """Write a level's 统计表 (`statsheet`) at `path`; the same figures for report.json."""
+    counted = [c for c in children if c.counted]
+    labels = summary_doc.row_labels(counted)
+    rows = [replace(c, label=label) for label, c in zip(labels, counted, strict=False)]
+    total = summary_doc.area(folder[-1] if folder else "", counted)
+    places = options.get("places")
+    bands, groups = options.get("age_bands"), options.get("schooling_groups")
+    stats = with_places(total.stats, total.stats.places if places is None else places, options.get("figure_places"))
+    stats = rebanded(stats, bands, groups)
+    rows = [
+        replace(c, stats=rebanded(with_places(c.stats, stats.places, stats.figure_places), bands, groups)) for c in rows
+    ]
+    total = replace(total, stats=stats)
+    where = options.get("place") or level_names(folder, src).get("place") or level_names(folder, src)["fallback"]
+    write_statsheet(path, where, rows, total, stats, options.get("date") or total.issued)
+    return {"path": "/".join(folder + (STATSHEET_FILE,)), "place": where, **table_rows(rows, total, stats)}
+
+
 def render_level(
     children: list[Digest],
     path: str,
     folder: tuple[str, ...],
     src: str,
     templates_dir: str | os.PathLike | None = None,
+    options: dict | None = None,
 ) -> tuple[str, Meta]:
-    """Write the summary of one level (`folder` of the tree under `src`) to `path`; its SHA-256 and catalogue data."""
+    """Write the summary of one level (`folder` of the tree under `src`) to `path`; its SHA-256 and catalogue data.
+
+    `options`: those of the folder's `_汇总.yaml` (`level_input`)."""
     kind = find_kind("summary")
-    instance = summary_doc.build_many(children, **level_names(folder, src))
+    instance = summary_doc.build_many(children, **(level_names(folder, src) | (options or {})))
     data = render_template(compile_template(template_path(kind, templates_dir)), instance.context, title=kind.title)
     write_atomic(str(path), data, overwrite=True)
     return hashlib.sha256(data).hexdigest(), level_meta(instance.context, folder)
@@ -93,13 +153,15 @@ def describe_levels(units: list[tuple[str, Digest | None]], src: str) -> dict[st
     metas: dict[str, Meta] = {}
 
     def level(folder: tuple[str, ...], children: list[Digest]) -> None:
+        if not any(c.counted for c in children):
+            return
         instance = summary_doc.build_many(children, **level_names(folder, src))
         metas["/".join(folder + (SUMMARY_FILE,))] = level_meta(instance.context, folder)
 
     if units:
         fold = TreeFold(common_root([rel for rel, _ in units]), level)
         for rel, digest in units:
-            fold.add(folder_of(rel), digest)
+            fold.add(folder_of(rel), digest or summary_doc.left_out_digest(unit_name(rel), NOT_COUNTED))
         fold.finish()
     return metas
 
@@ -120,6 +182,20 @@ def render_digests(
     data = render_template(compiled, instance.context, title=kind.title)
     write_atomic(str(path), data, overwrite=True)
     return hashlib.sha256(data).hexdigest()
+
+
+NOT_COUNTED = "记录未通过校验"
+FAILED_REASON = "记录未通过校验"
+UNREADABLE_REASON = "记录无法读取"
+
+
+def unit_name(rel: str) -> str:
+    """How a summary names a unit it leaves out: its file name without the suffix (大坪村村委会)."""
+    name = rel.rsplit("/", 1)[-1]
+    for suffix in SUFFIXES:
+        if name.endswith(suffix):
+            return name[: -len(suffix)]
+    return name
 
 
 # --------------------------------------------------------------------------------------------
@@ -162,10 +238,13 @@ class SummaryOutcome:
     sha256: str
     units: int  # records in the figures
     left_out: list[UnitDigest]  # records not in the figures, with their reason and findings
+    level_findings: list[Finding] = field(default_factory=list)  # about the level's own `_汇总.yaml`
 
     @property
     def errors(self) -> bool:
-        return any(has_errors(u.findings) for u in self.left_out)
+        """Findings in the data: a record left out for its errors, a level file unusable or its figures wrong."""
+        level = any(f.severity in (Severity.ERROR, Severity.WARNING) for f in self.level_findings)
+        return level or any(has_errors(u.findings) for u in self.left_out)
 
 
 def summarise(
@@ -196,7 +275,7 @@ def summarise(
     top: list[list[Digest]] = []
 
     def on_level(folder: tuple[str, ...], children: list[Digest]) -> None:
-        if folder == root:
+        if folder == root and any(c.counted for c in children):
             top.append(children)
 
     fold = TreeFold(root, on_level)
@@ -210,7 +289,14 @@ def summarise(
         for done, item in enumerate(results, 1):
             if not item.used:
                 left_out.append(item)
-            fold.add(folder_of(item.rel), item.digest)
+            fold.add(
+                folder_of(item.rel),
+                item.digest
+                or summary_doc.left_out_digest(
+                    unit_name(item.rel),
+                    left_out_reason(has_errors(item.findings), item.reason == "记录无法读取"),
+                ),
+            )
             if progress is not None:
                 progress(item, done, len(tasks))
     finally:
@@ -219,13 +305,30 @@ def summarise(
     fold.finish()
     if not top:
         raise DataMissing(find_kind("summary"), "rounds[].votes", "没有通过校验且已计票的选举记录")
-    sha = render_digests(top[0], out_file, templates_dir, title=title, author=author, **level_names(root, src))
-    return SummaryOutcome(out_file, sha, sum(c.units for c in top[0]), left_out)
+    options, level_findings = level_input(src, root, top[0])
+    options = level_names(root, src) | options
+    if title:
+        options["title"] = title
+    if author:
+        options["author"] = author
+    kind = find_kind("summary")
+    instance = summary_doc.build_many(top[0], **options)
+    data = render_template(compile_template(template_path(kind, templates_dir)), instance.context, title=kind.title)
+    write_atomic(str(out_file), data, overwrite=True)
+    sha = hashlib.sha256(data).hexdigest()
+    return SummaryOutcome(out_file, sha, sum(c.units for c in top[0] if c.counted), left_out, level_findings)
 
 
 # --------------------------------------------------------------------------------------------
 # The level summaries of a batch run
 # --------------------------------------------------------------------------------------------
+def left_out_reason(failed: bool, unreadable: bool = False) -> str:
+    """Why a batch unit is not in the figures: it failed its checks (or could not be read), else it has no count."""
+    if unreadable:
+        return UNREADABLE_REASON
+    return FAILED_REASON if failed else "尚无计票结果"
+
+
 class LevelSummaries:
     """Folds the units of a run, fed in tree order, into one summary per level, each written as soon as it closes.
 
@@ -240,21 +343,35 @@ class LevelSummaries:
         root: tuple[str, ...],
         templates_dir: str | None,
         on_written: Callable[[str, int, str, Meta], None],
+        on_table: Callable[[str, str, dict], None] | None = None,
     ):
         self.src = src
         self.out = out
         self.templates_dir = templates_dir
         self.on_written = on_written
+        self.on_table = on_table  # (path in OUT, SHA-256, figures) of each level's 统计表
         self.fold = TreeFold(root, self._level)
+        self.findings: list[Finding] = []  # about the levels' own files (`_汇总.yaml`)
 
     def _level(self, folder: tuple[str, ...], children: list[Digest]) -> None:
+        if not any(c.counted for c in children):
+            return  # every unit here is left out: no summary, the parent names them
         rel = "/".join(folder + (SUMMARY_FILE,))
         path = os.path.join(self.out, *folder, SUMMARY_FILE)
-        sha, meta = render_level(children, path, folder, self.src, self.templates_dir)
-        self.on_written(rel, sum(c.units for c in children), sha, meta)
+        options, findings = level_input(self.src, folder, children)
+        self.findings += findings
+        sha, meta = render_level(children, path, folder, self.src, self.templates_dir, options)
+        self.on_written(rel, sum(c.units for c in children if c.counted), sha, meta)
+        if self.on_table is not None:
+            table_rel = "/".join(folder + (STATSHEET_FILE,))
+            figures = write_level_table(
+                os.path.join(self.out, *folder, STATSHEET_FILE), folder, self.src, children, options
+            )
+            self.on_table(table_rel, hash_file(os.path.join(self.out, *folder, STATSHEET_FILE))[0], figures)
 
-    def add(self, rel: str, digest: Digest | None) -> None:
-        self.fold.add(folder_of(rel), digest)
+    def add(self, rel: str, digest: Digest | None, reason: str = "") -> None:
+        """One unit, in tree order; `digest` None when it is left out of the figures, `reason` why."""
+        self.fold.add(folder_of(rel), digest or summary_doc.left_out_digest(unit_name(rel), reason or NOT_COUNTED))
 
     def finish(self) -> None:
         self.fold.finish()

@@ -14,6 +14,7 @@ from ..documents import summary as summary_doc
 from ..documents.summary import Digest
 from ..errors import HuanjieError
 from ..fsutil import os_reason
+from .levelinput import LEVEL_FILE
 
 __all__ = ["SUMMARY_FILE", "SUFFIXES", "SourceProblem", "discover", "folder_of", "common_root", "TreeFold"]
 
@@ -58,7 +59,7 @@ def discover(src: str, exclude: Iterable[str] = ()) -> list[str]:
             if entry.is_dir(follow_symlinks=False):  # never a link: it may lead out of the tree or in a circle
                 if os.path.realpath(entry.path) not in skip:
                     dirs.append(entry)
-            elif entry.name.endswith(SUFFIXES) and not _links_to_folder(entry):
+            elif entry.name.endswith(SUFFIXES) and entry.name != LEVEL_FILE and not _links_to_folder(entry):
                 out.append("/".join(rel + (entry.name,)))  # a FIFO, a device or a loop becomes a failed unit
         for entry in dirs:
             walk(entry.path, rel + (entry.name,))

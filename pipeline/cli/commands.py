@@ -509,14 +509,14 @@ def batch_command(
 ) -> None:
     """批量生成：检查文件夹中所有选举记录（如 县/乡镇/单位.yaml），为通过校验的单位生成全部文书。
 
-    输出文件夹与记录文件夹层级相同：输出/青石县/河湾镇/柳林村/ 中是柳林村的文书；每一级文件夹中有该级的换届选举工作总结；
-    最上层有批量报告（批量报告.xlsx、report.json）和文件清单 manifest.json（每个文件的 SHA-256）。
+    输出文件夹与记录文件夹层级相同：输出/青石县/河湾镇/柳林村/ 中是柳林村的文书；每一级文件夹中有该级的换届选举工作总结和换届选举情况统计表.xlsx
+    （乡镇、县文件夹中的 _汇总.yaml 是本级自己的材料和上报数字，见 README）；最上层有批量报告（批量报告.xlsx、report.json）和文件清单 manifest.json（每个文件的 SHA-256）。
 
     有错误的记录不生成文书，也不影响其他单位；问题在报告中逐条列出。上次生成的文书保留，标为已过期（报告中注明，文件夹中另有说明文件）。记录已不存在的单位，删除程序生成的文书。程序只替换或删除它自己生成、且未被改动的文书：文件夹中用户自己的文件不动；生成后被手工修改过的文书保留，新版本另存为“文件名（新）.docx”。
 
     再次运行时，记录、模板和程序版本都未改变的单位直接跳过（加 --force 全部重新生成）。中途中断（Ctrl-C）不会留下写了一半的文件。
 
-    退出码：0 全部通过；1 有单位未通过校验或生成失败；2 文件夹或模板无法使用；130 被中断。
+    退出码：0 全部通过；1 有单位未通过校验或生成失败，或某级 _汇总.yaml 有误、所填数字与计算值不符；2 文件夹或模板无法使用；130 被中断。
     """
     from .. import batch
 
@@ -541,6 +541,8 @@ def batch_command(
         for unit in result.failures:
             for line in batch.finding_lines(unit):
                 echo(line, err=True)
+    for finding in result.level_findings:  # a level's own _汇总.yaml (its reported figures checked)
+        echo(format_human(finding), err=True)
     parts = [f"已生成 {result.ok} 个"]
     if result.skipped:
         parts.append(f"未改变跳过 {result.skipped} 个")
@@ -563,7 +565,8 @@ def batch_command(
         f"文件清单：{os.path.join(outdir, batch.MANIFEST)}"
     )
     layout_errors = _batch_layout(outdir, jobs) if check_layout else False
-    sys.exit(1 if result.failed or layout_errors else 0)
+    level_problems = any(f.severity is not Severity.INFO for f in result.level_findings)
+    sys.exit(1 if result.failed or layout_errors or level_problems else 0)
 
 
 def _batch_layout(outdir: str, jobs: int | None) -> bool:
@@ -613,9 +616,9 @@ def summary_command(
     基本情况由程序统计：单位数、参选率、一次选举成功、另行选举、未选足名额，新当选成员的性别、年龄、文化程度、政治面貌和连任情况，
     有合计，也有每个单位（县级汇总为每个乡镇、街道）一行的表格；所有比例都由合计人数重新计算，不是各单位比例的平均。
 
-    有错误或尚未计票的记录不计入，并在标准错误输出中列出。输出文件已存在时，只有它是 huanjie 生成的才会更新（否则加 --force 覆盖）。
+    有错误或尚未计票的记录不计入，在总结中写明，并在标准错误输出中列出。文件夹中的 _汇总.yaml 是本级自己的材料（主要做法、本级统计的数字、上届情况、百分比位数、年龄分段）和向上级报送的数字，后者按所填精度与计算值核对。输出文件已存在时，只有它是 huanjie 生成的才会更新（否则加 --force 覆盖）。
 
-    退出码：0 已生成；1 有记录因错误未计入，或没有可汇总的记录；2 文件夹或模板无法使用、无法写入。
+    退出码：0 已生成；1 有记录因错误未计入，_汇总.yaml 有误或所填数字与计算值不符，或没有可汇总的记录；2 文件夹或模板无法使用、无法写入。
     """
     from .. import aggregate
     from ..batch.lock import refuse_while_writing
@@ -636,6 +639,8 @@ def summary_command(
         outcome = aggregate.summarise(
             directory, output, templates_dir=templates_dir, title=title, author=author, jobs=jobs
         )
+    for finding in outcome.level_findings:  # the level's own _汇总.yaml
+        echo(format_human(finding), err=True)
     for unit in outcome.left_out:
         echo(f"未计入：{unit.rel}（{unit.reason}）", err=True)
         for finding in sorted(unit.findings, key=sort_key):

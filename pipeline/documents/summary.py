@@ -12,14 +12,23 @@ digests, never the records, and a county's summary is made from its townships' d
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 from typing import TypedDict
 
 from .. import formatting
 from ..model import parse_date
 from ..outcome import ContestOutcome, RoundResult
 from ..rules.bodies import COMMITTEE_KINDS, PARTY_KINDS, elected_posts, holdings, is_one_shoulder, unit_key
-from ..stats import AGE_BANDS, EDUCATION_GROUPS, SEXES, UNKNOWN, Stats, aggregate, first_round_turnout
+from ..stats import (
+    DEFAULT_PLACES,
+    SEXES,
+    UNKNOWN,
+    Stats,
+    aggregate,
+    first_round_turnout,
+    rebanded,
+    with_places,
+)
 from ..words import KIND_SHORT, LATER_ROUND_ACTIONS, METHOD_TEXT
 from .common import Election, Instance, Waiting, cdate, heading_number, split_title, tight
 
@@ -40,12 +49,13 @@ def _row(
     candidates: int,
     elected: int,
     runoffs: int,
+    places: int = DEFAULT_PLACES,
 ) -> list[str]:
     return [
         label,
         str(registered),
         "—" if participants is None else str(participants),
-        formatting.percent(participants, base),
+        formatting.percent(participants, base, places),
         str(seats),
         str(candidates),
         str(elected),
@@ -56,7 +66,7 @@ def _row(
 def _total_row(stats: Stats) -> list[str]:
     """The 合计 row of 表1: the summed counts, the turnout from them (never an average of shares)."""
     counted = bool(stats.turnout_base)
-    turnout = formatting.percent(stats.participants, stats.turnout_base) if counted else "—"
+    turnout = stats.turnout if counted else "—"
     return [
         "合计",
         str(stats.registered),
@@ -86,6 +96,7 @@ def _contest_rows(e: Election, label_unit: bool) -> list[list[str]]:
                 len(view.formal_candidates()),
                 sum(len(n) for n in result.elected.values()),
                 sum(1 for r in result.rounds if r.type == "runoff"),
+                e.stats.places_for("turnout"),
             )
         )
     return rows
@@ -102,11 +113,16 @@ def _structure_groups(stats: Stats) -> list[dict]:
         groups.append({"name": category, "rows": rows})
 
     add("性别", stats.sex, SEXES)
-    add("年龄", stats.age, AGE_BANDS)
-    add("文化程度", stats.education, EDUCATION_GROUPS)
+    add("年龄", stats.age, _keys(stats.age))
+    add("文化程度", stats.education, _keys(stats.education))
     groups.append({"name": "政治面貌", "rows": [["中共党员（含预备党员）", str(stats.party), stats.party_share]]})
     groups.append({"name": "连任情况", "rows": [["连任", str(stats.incumbents), stats.incumbent_share]]})
     return groups
+
+
+def _keys(counts: dict[str, int]) -> list[str]:
+    """The bands or groups of a breakdown, in order, without 未填 (the level's own, or the default ones)."""
+    return [k for k in counts if k != UNKNOWN]
 
 
 def _breakdown(counts: dict[str, int], keys) -> str:
@@ -258,8 +274,15 @@ def _basic_blocks(e: Election, stats: Stats) -> list[dict]:
         lab = e.turnout_labels()
         text += f"，{lab.measure}{stats.participants}{lab.unit}，{lab.rate}{stats.turnout}"
     intro.append(_text(text + "。"))
+    if recommendation_words(e):
+        intro.append(_text(recommendation_words(e)))
     posts = _elected_by_post(e)
-    if e.kind in ("building_leader", "group_leader", "representative"):
+    if e.kind == "deputy":
+        text = (
+            f"本次选举共{stats.contests}个选区，应选代表{stats.seats}名，正式候选人{stats.candidates}名，"
+            f"选举产生{e.body}{stats.elected}名"
+        )
+    elif e.kind in ("building_leader", "group_leader", "representative"):
         text = (
             f"本次选举共{stats.contests}个场次，应选{stats.seats}名，正式候选人{stats.candidates}名，"
             f"选举产生{posts or e.body + str(stats.elected) + '名'}"
@@ -274,7 +297,7 @@ def _basic_blocks(e: Election, stats: Stats) -> list[dict]:
     text += women_sentence(stats)
     if stats.contests > 1:
         text += (
-            f"{stats.contests_counted}个场次中，{stats.filled_first_round}个首次投票即选出全部名额，"
+            f"{stats.contests_counted}个{'选区' if e.kind == 'deputy' else '场次'}中，{stats.filled_first_round}个首次投票即选出全部名额，"
             f"一次选举成功率{stats.first_round_success}。"
         )
     intro.append(_text(text))
@@ -293,10 +316,11 @@ def _basic_blocks(e: Election, stats: Stats) -> list[dict]:
         if stats.repeat_members:
             last = _text(last["text"] + only_repeats_words(stats))
         return intro[:-1] + [table1, last]
+    who = "当选的{n}名代表中" if e.kind == "deputy" else "新当选的{n}名成员中"
     structure = _text(
-        f"新当选的{stats.members}名成员中{repeat_words(stats)}，女性{stats.women}名，占{stats.women_share}；"
-        f"中共党员（含预备党员）{stats.party}名，占{stats.party_share}；"
-        f"连任{stats.incumbents}名，占{stats.incumbent_share}。"
+        f"{who.format(n=stats.members)}{repeat_words(stats)}，女性{stats.women}名，占{stats.women_share}；"
+        + party_words(stats, e.kind in PARTY_KINDS)
+        + f"连任{stats.incumbents}名，占{stats.incumbent_share}。"
     )
     table2 = {
         "kind": "groups",
@@ -385,6 +409,31 @@ def _counted(e: Election) -> bool:
     return any(r.rounds or any(r.appointed.values()) for r in e.outcome.contests)
 
 
+def _without_place(name: str, e: Election) -> str:
+    """第十二届居民委员会换届选举 after 阳光社区开展 (never “柳林村开展柳林村…”); a name of another place stays."""
+    for prefix in (e.unit_short, e.unit_name):
+        if prefix and name.startswith(prefix) and len(name) > len(prefix):
+            return name[len(prefix) :]
+    return name
+
+
+def recommendation_words(e: Election) -> str:
+    """公推直选 推荐 stage: 经党员推荐和群众推荐，产生书记候选人预备人选2名（…）。 ("" without one)."""
+    found = e.outcome.recommendation
+    if found is None or not found.qualified:
+        return ""
+    present = []
+    if found.members_present:
+        present.append(f"参加推荐的党员{found.members_present}名")
+    if found.masses_present:
+        present.append(f"群众{found.masses_present}名")
+    said = f"（{'、'.join(present)}）" if present else ""
+    return (
+        f"公开推荐阶段，经党员推荐和群众推荐{said}，按规定确定{found.post}候选人预备人选{len(found.qualified)}名："
+        f"{'、'.join(found.qualified)}。"
+    )
+
+
 def build(elections: list[Election], title: str | None = None, author: str | None = None) -> Instance:
     """The work summary of one or many records (many: through their digests, see `build_many`)."""
     if not elections:
@@ -398,7 +447,7 @@ def build(elections: list[Election], title: str | None = None, author: str | Non
     default_author = (first.data.get("summary") or {}).get("author") or first.signatory
     dates = _dates(first)
     intro = _intro(
-        f"{first.unit_short}开展{first.election_name}工作",
+        f"{first.unit_short}开展{_without_place(first.election_name, first)}工作",
         dates[0] if dates else None,
         dates[-1] if dates else None,
         first.procedures,
@@ -458,6 +507,26 @@ class Digest:
     kind: str = ""
     posts: dict[str, list[str]] = field(default_factory=dict)
     cross: list[list[str]] = field(default_factory=list)
+    # Honest coverage (issue 17 item 4): the units below that are not in the figures, [name, reason]. A unit left
+    # out is fed to the fold as a digest with `units` 0 and its own entry here (`left_out_digest`).
+    left_out: list[list[str]] = field(default_factory=list)
+    # Figures by kind and by post (issue 17 item 1), never added across kinds that count different things:
+    # electorate key (`ELECTORATE_WORDS`) -> [units, registered, turnout base, participants]; post ->
+    # {seats, candidates, elected, vacant, party, incumbents} of the members elected to it.
+    electorates: dict[str, list[int]] = field(default_factory=dict)
+    by_post: dict[str, dict[str, int]] = field(default_factory=dict)
+    # 完成率: the day each unit below filled all its seats (its last round) -> units; a unit still short is absent.
+    completions: dict[str, int] = field(default_factory=dict)
+    # Units below still short of a 主任 or 书记 after the vote: [place and name, post] (seed 004 篇4 names them).
+    heads_missing: list[list[str]] = field(default_factory=list)
+    # 登记率: [population, registered] summed over the units below that elect by all voters and give
+    # `unit.population`, and [units without a population] — the rate is stated only when none is missing.
+    population: list[int] = field(default_factory=list)
+
+    @property
+    def counted(self) -> bool:
+        """Whether this digest brings figures (a unit counted, or an area with at least one)."""
+        return self.units > 0
 
     def to_dict(self) -> dict:
         data = asdict(self)
@@ -469,6 +538,178 @@ class Digest:
         values = {f.name: data[f.name] for f in fields(cls) if f.name in data}
         values["stats"] = stats_from_dict(data["stats"])
         return cls(**values)
+
+
+# What one kind of electorate is called in a level summary: (who is counted, what the turnout counts, unit, rate).
+ELECTORATE_WORDS: dict[str, tuple[str, str, str, str]] = {
+    "all_voters": ("登记选民", "参加投票", "人", "参选率"),
+    "household_representative": ("登记户代表", "参加投票", "户", "参选率"),
+    "resident_representative": ("居民代表", "参加投票", "人", "参选率"),
+    "villager_representative": ("村民代表", "参加投票", "人", "参选率"),
+    "leaders_and_representatives": ("楼栋长和居民代表", "参加投票", "人", "参选率"),
+    "present": ("应到会有选举权的党员", "实到会", "人", "到会率"),
+}
+POST_KEYS = ("seats", "candidates", "elected", "vacant", "party", "incumbents")
+
+
+def electorate_key(e: Election) -> str:
+    """Which electorate a record counts (`ELECTORATE_WORDS`): the Party's members present, else its method's."""
+    if e.profile.turnout.measure == "present" or e.kind in PARTY_KINDS:
+        return "present"
+    return e.method if e.method in ELECTORATE_WORDS else "all_voters"
+
+
+def _electorates(e: Election) -> dict[str, list[int]]:
+    s = e.stats
+    return {electorate_key(e): [1, s.registered, s.turnout_base, s.participants]}
+
+
+def _by_post(e: Election) -> dict[str, dict[str, int]]:
+    """Seats, candidates, elected and vacancies per post; 党员 and 连任 among those elected to it."""
+    out: dict[str, dict[str, int]] = {}
+    for view, result in e.pairs():
+        posts = list(dict.fromkeys([*view.seats, *result.elected]))
+        for post in posts:
+            # A Party 委员 is not a committee's 委员: never added together at a level.
+            key = f"党组织{post}" if e.kind in PARTY_KINDS and post == "委员" else post
+            row = out.setdefault(key, dict.fromkeys(POST_KEYS, 0))
+            row["seats"] += view.seats.get(post, 0)
+            row["candidates"] += len(view.formal_candidates(post))
+            if result.stage == "counted" or result.stage == "appointed":
+                row["vacant"] += result.vacant.get(post, 0)
+            for name in result.elected.get(post, []):
+                person = e.candidate(view, name, post)
+                row["elected"] += 1
+                row["party"] += person.get("politics") in ("中共党员", "中共预备党员")
+                row["incumbents"] += person.get("incumbent") is True
+    return out
+
+
+def _completion(e: Election) -> dict[str, int]:
+    """{day: 1} when every seat of the record is filled (the day of its last round), else {} (still short)."""
+    s = e.stats
+    if s.vacant or s.contests_with_vacancies or s.contests_rerun_pending or not s.contests_counted:
+        return {}
+    days = [parse_date(r.date) for c in e.outcome.contests for r in c.rounds]
+    known = sorted(d for d in days if d)
+    return {known[-1].isoformat(): 1} if known else {}
+
+
+def _population(e: Election) -> list[int]:
+    """[population, registered voters, units missing a population] of a record electing by all voters, else []."""
+    if electorate_key(e) != "all_voters":
+        return []
+    population = e.unit.get("population")
+    if isinstance(population, int) and not isinstance(population, bool) and population > 0:
+        return [population, e.stats.registered, 0]
+    return [0, 0, 1]
+
+
+def _merge_population(children: list[Digest]) -> list[int]:
+    found = [c.population for c in children if c.population]
+    if not found:
+        return []
+    return [sum(p[0] for p in found), sum(p[1] for p in found), sum(p[2] for p in found)]
+
+
+def registration_words(children: list[Digest], stats: Stats) -> str:
+    """，占总人口的67.10% after 登记选民N人 — only when every unit electing by all voters gives its population."""
+    if not all(c.electorates for c in children):
+        return ""
+    merged = _merge_population(children)
+    if not merged or merged[2] or not merged[0]:
+        return ""
+    return f"，占总人口的{stats.percent('registration', merged[1], merged[0])}"
+
+
+def _merge_completions(children: list[Digest]) -> dict[str, int]:
+    total: dict[str, int] = {}
+    for c in children:
+        for day, n in c.completions.items():
+            total[day] = total.get(day, 0) + n
+    return total
+
+
+def heads_missing_words(children: list[Digest]) -> str:
+    """2个单位未选出主任：吴起镇侯岔村、周湾镇牧兴庄村。 ("" when every unit has its head)."""
+    found: dict[str, list[str]] = {}
+    for c in children:
+        prefix = c.label if c.kind == "" and not c.contests else ""
+        for name, post in c.heads_missing:
+            found.setdefault(post, []).append(prefix + name)
+    return "".join(f"{len(names)}个单位未选出{post}：{'、'.join(names)}。" for post, names in found.items())
+
+
+def area_words(children: list[Digest]) -> str:
+    """共辖9个乡镇、1个街道， when the children are townships (a county's summary); else ""."""
+    areas = [c.label for c in children if c.kind == "" and not c.contests]
+    if not areas or len(areas) != len(children):
+        return ""
+    streets = sum(1 for a in areas if a.endswith("街道") or a.endswith("街道办"))
+    towns = len(areas) - streets
+    parts = [f"{towns}个乡镇" if towns else "", f"{streets}个街道" if streets else ""]
+    return f"共辖{'、'.join(p for p in parts if p)}，"
+
+
+def completion_words(completions: dict[str, int], by: str | None, total: int, stats: Stats) -> str:
+    """截至2026年3月30日，已完成换届选举（选足全部名额）的单位162个，占99%（完成率）。 ("" without a date)."""
+    day = parse_date(by) if by else None
+    if day is None or not total:
+        return ""
+    done = sum(n for d, n in completions.items() if (parse_date(d) or day) <= day)
+    rate = stats.percent("success", done, total)
+    return f"截至{cdate(day)}，已完成换届选举（选足全部名额）的单位{done}个，占{rate}。"
+
+
+def _merge_counts(dicts) -> dict:
+    """Sum nested counts: {key: [n, …]} or {key: {field: n}} key by key, in order of first appearance."""
+    total: dict = {}
+    for d in dicts:
+        for key, value in d.items():
+            if isinstance(value, dict):
+                row = total.setdefault(key, dict.fromkeys(value, 0))
+                for k, n in value.items():
+                    row[k] = row.get(k, 0) + n
+            else:
+                row = total.setdefault(key, [0] * len(value))
+                total[key] = [a + b for a, b in zip(row, value, strict=False)]
+    return total
+
+
+def electorate_words(electorates: dict[str, list[int]], stats: Stats, registration: str = "") -> str:
+    """登记选民80150人，参加投票77790人，参选率97.06%；应到会有选举权的党员14人，实到会13人，到会率92.86%"""
+    parts = []
+    for key, (_, registered, base, participants) in electorates.items():
+        who, measure, unit, rate = ELECTORATE_WORDS.get(key, ELECTORATE_WORDS["all_voters"])
+        shown = base if key == "present" else registered
+        text = f"{who}{shown}{unit}" + (registration if key == "all_voters" else "")
+        if base:
+            text += f"，{measure}{participants}{unit}，{rate}{stats.percent('turnout', participants, base)}"
+        parts.append(text)
+    return "；".join(parts)
+
+
+def post_words(by_post: dict[str, dict[str, int]]) -> str:
+    """应选主任164名，实际选出162名；应选委员328名，实际选出324名 (the posts in order of first appearance)."""
+    parts = []
+    for post, row in by_post.items():
+        if not row["seats"] and not row["elected"]:
+            continue
+        text = f"应选{post}{row['seats']}名，实际选出{row['elected']}名"
+        if row["vacant"]:
+            text += f"，缺额{row['vacant']}名"
+        parts.append(text)
+    return "；".join(parts)
+
+
+def head_words(by_post: dict[str, dict[str, int]]) -> str:
+    """主任中中共党员98名，连任62名，新当选100名 — for the first post that heads a body (主任, 书记), else ""."""
+    for post in ("主任", "书记"):
+        row = by_post.get(post)
+        if row and row["elected"]:
+            new = row["elected"] - row["incumbents"]
+            return f"当选{post}中，中共党员{row['party']}名，连选连任{row['incumbents']}名，新当选{new}名"
+    return ""
 
 
 def digest(e: Election) -> Digest:
@@ -506,6 +747,11 @@ def digest(e: Election) -> Digest:
         narrative=_narrative_texts(e),
         kind=e.kind,
         posts=elected_posts(e.outcome) if e.kind in (*PARTY_KINDS, *COMMITTEE_KINDS) else {},
+        electorates=_electorates(e),
+        by_post=_by_post(e),
+        completions=_completion(e),
+        population=_population(e),
+        heads_missing=[[e.unit_short, post] for post in ("主任", "书记") if _by_post(e).get(post, {}).get("vacant")],
     )
 
 
@@ -544,8 +790,43 @@ def _common(lists: list[list[str]]) -> list[str]:
     return common
 
 
+LEFT_OUT_KIND = "left_out"
+
+
+def left_out_digest(name: str, reason: str) -> Digest:
+    """The stand-in of a unit not in the figures: no counts, its name and why it is left out."""
+    return Digest(label=name, stats=Stats(), units=0, kind=LEFT_OUT_KIND, left_out=[[name, reason]])
+
+
+def left_out_below(label: str, children: list[Digest]) -> list[list[str]]:
+    """The units left out below an area: a sub-area's named with its place first (河西街道大坪村村委会)."""
+    found: list[list[str]] = []
+    for c in children:
+        prefix = c.label if c.kind == "" and not c.contests else ""
+        found += [[prefix + name, reason] for name, reason in c.left_out]
+    return found
+
+
+def coverage_words(units: int, left_out: list[list[str]], missing: int = 0) -> str:
+    """其中N个单位计入本总结；另有3个单位未计入：A、B（记录未通过校验），C（尚无计票结果）。 ("" when none is left out).
+
+    `missing`: units the level has (`_汇总.yaml` units_total) of which no record came in at all."""
+    if not left_out and not missing:
+        return ""
+    pending = f"另有{missing}个单位尚未报送选举记录。" if missing else ""
+    if not left_out:
+        return f"其中{units}个单位的选举情况计入本总结；{pending}"
+    by_reason: dict[str, list[str]] = {}
+    for name, reason in left_out:
+        by_reason.setdefault(reason, []).append(name)
+    listed = "；".join(f"{'、'.join(names)}（{reason}）" for reason, names in by_reason.items())
+    return f"其中{units}个单位的选举情况计入本总结；另有{len(left_out)}个单位未计入：{listed}。{pending}"
+
+
 def area(label: str, children: list[Digest]) -> Digest:
     """The digest of an area (a township, a county) from its children's: counts summed, no narrative."""
+    left_out = left_out_below(label, children)
+    children = [c for c in children if c.counted]
     firsts = [c.first_date for c in children if c.first_date]
     lasts = [c.last_date for c in children if c.last_date]
     issued = [c.issued for c in children if c.issued]
@@ -559,7 +840,22 @@ def area(label: str, children: list[Digest]) -> Digest:
         last_date=max(lasts) if lasts else None,
         issued=max(issued) if issued else None,
         cross=cross_held(children),
+        left_out=left_out,
+        electorates=_merge_counts(c.electorates for c in children),
+        by_post=_merge_counts(c.by_post for c in children),
+        completions=_merge_completions(children),
+        population=_merge_population(children),
+        heads_missing=[
+            [(c.label if c.kind == "" and not c.contests else "") + name, post]
+            for c in children
+            for name, post in c.heads_missing
+        ],
     )
+
+
+def row_labels(children: list[Digest]) -> list[str]:
+    """The labels of a level's rows (`_labels`): a place with two records gets their kinds added."""
+    return _labels(children)
 
 
 def _labels(children: list[Digest]) -> list[str]:
@@ -580,7 +876,11 @@ def _stats_row(label: str, s: Stats) -> list[str]:
         s.candidates,
         s.elected,
         s.runoffs_held,
+        s.places_for("turnout"),
     )
+
+
+TABLE_COLUMNS = 8
 
 
 def _per_unit_table(
@@ -588,10 +888,24 @@ def _per_unit_table(
 ) -> dict:
     rows = [[label] + [str(v) for v in cells(c.stats)] for label, c in zip(labels, children, strict=False)]
     rows.append(["合计"] + [str(v) for v in cells(stats)])
-    return {"kind": "table", "caption": caption, "header": header, "rows": rows}
+    width = TABLE_COLUMNS  # the template's tables have eight columns: pad a narrower one
+    return {
+        "kind": "table",
+        "caption": caption,
+        "header": header + [""] * (width - len(header)),
+        "rows": [row + [""] * (width - len(row)) for row in rows],
+    }
 
 
-def _many_blocks(children: list[Digest], stats: Stats, units: int) -> list[dict]:
+def _many_blocks(
+    children: list[Digest],
+    stats: Stats,
+    units: int,
+    left_out: list[list[str]] | None = None,
+    previous: dict | None = None,
+    missing: int = 0,
+    completed: str = "",
+) -> list[dict]:
     """基本情况 of many records: totals in sentences, 表1–表5 with one row per unit (or per area).
 
     表1 选举基本情况 (a record with several contests has a row per contest), 表2 各单位选举结果,
@@ -600,12 +914,18 @@ def _many_blocks(children: list[Digest], stats: Stats, units: int) -> list[dict]
     the units' percentages. The section ends with a sentence.
     """
     labels = _labels(children)
+    # By kind only when every child says it (a digest stored by an earlier version does not).
+    electorates = _merge_counts(c.electorates for c in children) if all(c.electorates for c in children) else {}
+    by_post = _merge_counts(c.by_post for c in children) if all(c.by_post for c in children) else {}
     kinds = {bool(c.contests) for c in children}
     unit_word = "单位" if kinds == {True} else "地区" if kinds == {False} else "单位或地区"
     rows: list[list[str]] = []
     for label, c in zip(labels, children, strict=False):
         if c.contests:
-            rows.extend(_row(c.label + suffix if suffix else label, *values) for suffix, *values in c.contests)
+            rows.extend(
+                _row(c.label + suffix if suffix else label, *values, places=stats.places_for("turnout"))  # type: ignore[misc]
+                for suffix, *values in c.contests
+            )
         else:
             rows.append(_stats_row(label, c.stats))
     rows.append(_total_row(stats))
@@ -641,8 +961,14 @@ def _many_blocks(children: list[Digest], stats: Stats, units: int) -> list[dict]
         ],
     )
     opening = _text(
-        f"本次共有{units}个单位进行换届选举，登记{stats.registered}人（户），"
-        f"参加投票{stats.participants}人（户），参选率{stats.turnout}（详见表1）。"
+        f"本次共有{units + len(left_out or []) + missing}个单位进行换届选举，"
+        f"{coverage_words(units, left_out or [], missing)}"
+        + (
+            electorate_words(electorates, stats, registration_words(children, stats))
+            if electorates
+            else _mixed_electorate(stats)
+        )
+        + "（详见表1）。"
     )
     results = _text(
         f"应选{stats.seats}名，正式候选人{stats.candidates}名，当选{stats.elected}名"
@@ -653,7 +979,8 @@ def _many_blocks(children: list[Digest], stats: Stats, units: int) -> list[dict]
             else ""
         )
         + "。"
-        f"{stats.contests_counted}个选举场次中，{stats.filled_first_round}个首次投票即选出全部名额，"
+        + completed
+        + f"{stats.contests_counted}个选举场次中，{stats.filled_first_round}个首次投票即选出全部名额，"
         f"一次选举成功率{stats.first_round_success}；"
         + (
             f"另行选举{stats.runoffs_held}次，涉及{stats.contests_with_runoff}个场次"
@@ -663,6 +990,9 @@ def _many_blocks(children: list[Digest], stats: Stats, units: int) -> list[dict]
         + (f"；{stats.contests_with_vacancies}个场次未选足名额" if stats.contests_with_vacancies else "")
         + rerun_words(stats)
         + "（详见表2）。"
+        + (f"分职务看，{post_words(by_post)}。" if post_words(by_post) else "")
+        + (f"{head_words(by_post)}。" if head_words(by_post) else "")
+        + heads_missing_words(children)
         + women_sentence(stats, units)
         + cross_words(cross_held(children))
     )
@@ -672,8 +1002,11 @@ def _many_blocks(children: list[Digest], stats: Stats, units: int) -> list[dict]
         return [opening, table1, table2, results]
     structure = _text(
         f"新当选的{stats.members}名成员中{repeat_words(stats)}，女性{stats.women}名，占{stats.women_share}；"
-        f"中共党员（含预备党员）{stats.party}名，占{stats.party_share}；"
-        f"连任{stats.incumbents}名，占{stats.incumbent_share}（详见表3，各{unit_word}情况见表4、表5）。"
+        + party_words(stats, bool(children) and all(c.kind in PARTY_KINDS for c in children))
+        + f"连任{stats.incumbents}名，占{stats.incumbent_share}"
+        + (f"，平均年龄{stats.average_age}岁" if stats.age_known else "")
+        + f"（详见表3，各{unit_word}情况见表4、表5）。"
+        + previous_words(stats, previous or {})
     )
     table3 = {
         "kind": "groups",
@@ -681,21 +1014,38 @@ def _many_blocks(children: list[Digest], stats: Stats, units: int) -> list[dict]
         "header": ["类别", "项目", "人数", "占当选成员"],
         "groups": _structure_groups(stats),
     }
+    # The template's per-unit tables have eight columns: a level with fewer bands or groups gets 平均年龄 / 新当选
+    # in the spare column (the schema allows at most four bands and three groups).
+    bands, groups = _keys(stats.age), _keys(stats.education)
+    age_extra = [("平均年龄", lambda s: s.average_age)] if len(bands) < 4 else []
+    school_extra = [("新当选", lambda s: s.members - s.incumbents)] if len(groups) < 3 else []
     table4 = _per_unit_table(
         f"表4　各{unit_word}新当选成员性别和年龄",
-        [unit_word, "当选", *SEXES, *AGE_BANDS],
+        [unit_word, "当选", *SEXES, *bands, *(h for h, _ in age_extra)],
         children,
         labels,
         stats,
-        lambda s: [s.members, *(s.sex.get(k, 0) for k in SEXES), *(s.age.get(k, 0) for k in AGE_BANDS)],
+        lambda s: [
+            s.members,
+            *(s.sex.get(k, 0) for k in SEXES),
+            *(s.age.get(k, 0) for k in bands),
+            *(f(s) for _, f in age_extra),
+        ],
     )
     table5 = _per_unit_table(
         f"表5　各{unit_word}新当选成员文化程度、政治面貌和连任情况",
-        [unit_word, "当选", *EDUCATION_GROUPS, "中共党员", "党员占比", "连任"],
+        [unit_word, "当选", *groups, "中共党员", "党员占比", "连任", *(h for h, _ in school_extra)],
         children,
         labels,
         stats,
-        lambda s: [s.members, *(s.education.get(k, 0) for k in EDUCATION_GROUPS), s.party, s.party_share, s.incumbents],
+        lambda s: [
+            s.members,
+            *(s.education.get(k, 0) for k in groups),
+            s.party,
+            s.party_share,
+            s.incumbents,
+            *(f(s) for _, f in school_extra),
+        ],
     )
     profile = _age_and_schooling(stats)
     closing = (
@@ -706,11 +1056,47 @@ def _many_blocks(children: list[Digest], stats: Stats, units: int) -> list[dict]
     return [opening, table1, results, table2, structure, table3, table4, table5, closing]
 
 
+def previous_words(stats: Stats, previous: dict) -> str:
+    """与上届相比：成员由70名减为66名，平均年龄由48.6岁降为45.2岁，女性由10名增为22名。 ("" without a previous term)."""
+
+    def change(name: str, before, after, unit: str) -> str:
+        if before == after:
+            return f"{name}与上届持平（{after}{unit}）"
+        verb = "增为" if after > before else ("降为" if name == "平均年龄" else "减为")
+        return f"{name}由{before}{unit}{verb}{after}{unit}"
+
+    parts = []
+    if isinstance(previous.get("members"), int):
+        parts.append(change("成员", previous["members"], stats.members, "名"))
+    if isinstance(previous.get("average_age"), (int, float)) and stats.age_known:
+        before = formatting.ratio(formatting.Decimal(str(previous["average_age"])), 1, 1)
+        parts.append(change("平均年龄", before, formatting.ratio(stats.age_total, stats.age_known, 1), "岁"))
+    if isinstance(previous.get("women"), int):
+        parts.append(change("女性成员", previous["women"], stats.women, "名"))
+    if isinstance(previous.get("party"), int):
+        parts.append(change("中共党员", previous["party"], stats.party, "名"))
+    return f"与上届相比，{'，'.join(parts)}。" if parts else ""
+
+
+def party_words(stats: Stats, party_body: bool = False) -> str:
+    """中共党员（含预备党员）57名，占86.36%； — “均为中共党员”, never “占100.00%”; nothing for a Party body."""
+    if party_body:
+        return ""
+    if stats.members and stats.party == stats.members:
+        return "均为中共党员（含预备党员）；"
+    return f"中共党员（含预备党员）{stats.party}名，占{stats.party_share}；"
+
+
+def _mixed_electorate(stats: Stats) -> str:
+    """The figures of digests that do not tell their kinds apart (stored by huanjie before issue 17)."""
+    return f"登记{stats.registered}人（户），参加投票{stats.participants}人（户），参选率{stats.turnout}"
+
+
 def _age_and_schooling(stats) -> str:
     """年龄结构为…；文化程度为… from the counts that are known (empty when neither is)."""
     parts = []
-    ages = _breakdown(stats.age, AGE_BANDS)
-    schooling = _breakdown(stats.education, EDUCATION_GROUPS)
+    ages = _breakdown(stats.age, _keys(stats.age))
+    schooling = _breakdown(stats.education, _keys(stats.education))
     if ages:
         parts.append(f"年龄结构为{ages}")
     if schooling:
@@ -725,7 +1111,20 @@ def _what(where: str, bodies: list[str]) -> str:
 
 
 def build_many(
-    children: list[Digest], title: str | None = None, author: str | None = None, place: str = "", fallback: str = ""
+    children: list[Digest],
+    title: str | None = None,
+    author: str | None = None,
+    place: str = "",
+    fallback: str = "",
+    places: int | None = None,
+    figure_places: dict[str, int] | None = None,
+    own: dict[str, list[str]] | None = None,
+    previous: dict | None = None,
+    date: str | None = None,
+    expected: int | None = None,
+    age_bands: list[int] | None = None,
+    schooling_groups: dict[str, list[str]] | None = None,
+    finished_by: str | None = None,
 ) -> Instance:
     """The 换届选举工作总结 of a township or county from the digests of its units (or its areas).
 
@@ -733,30 +1132,57 @@ def build_many(
     the last level the records' `unit.parents` share, else `fallback`. Narrative sections hold
     each record's material prefixed by its name; areas bring none.
     """
+    left_out = left_out_below("", children)
+    places_below = area_words(children)  # every township, counted or not
+    children = [c for c in children if c.counted]
     if not children:
         raise Waiting("rounds[].votes", "没有可汇总的选举记录")
+    # The level may say it has more units than records came in (`_汇总.yaml` units_total).
+    missing = max(0, (expected or 0) - sum(c.units for c in children) - len(left_out))
     stats = aggregate([c.stats for c in children])
+    if places is not None or figure_places:
+        stats = with_places(stats, stats.places if places is None else places, figure_places)
+    stats = rebanded(stats, age_bands, schooling_groups)
+    # Every row shows the level's places and bands, whatever each unit's record asked for (one table, one rounding).
+    children = [
+        replace(c, stats=rebanded(with_places(c.stats, stats.places, stats.figure_places), age_bands, schooling_groups))
+        for c in children
+    ]
     units = sum(c.units for c in children)
     common = _common([c.parents for c in children])
     where = place or (common[-1] if common else fallback)
     bodies = list(dict.fromkeys(b for c in children for b in c.bodies))
     firsts = [c.first_date for c in children if c.first_date]
     lasts = [c.last_date for c in children if c.last_date]
+    party_only = all(c.kind in PARTY_KINDS for c in children)
     intro = _intro(
-        f"{where}共有{units}个单位开展换届选举工作", min(firsts) if firsts else None, max(lasts) if lasts else None
+        f"{where}{places_below}共有{units + len(left_out) + missing}个单位开展换届选举工作",
+        min(firsts) if firsts else None,
+        max(lasts) if lasts else None,
+        *(("候选人推荐、党员大会选举",) if party_only else ()),
     )
     narrative: dict[str, list[dict]] = {key: [] for key, _ in NARRATIVE}
+    for key, texts in (own or {}).items():  # the level's own text (`_汇总.yaml`) before its units'
+        narrative.setdefault(key, []).extend(_text(t) for t in texts)
     for label, c in zip(_labels(children), children, strict=False):
         for key, texts in c.narrative.items():
             narrative.setdefault(key, []).extend(_text(f"{label}：{t}") for t in texts)
     issued = [c.issued for c in children if c.issued]
     return _finish(
-        _many_blocks(children, stats, units),
+        _many_blocks(
+            children,
+            stats,
+            units,
+            left_out,
+            previous or {},
+            missing,
+            completion_words(_merge_completions(children), finished_by, units + len(left_out) + missing, stats),
+        ),
         narrative,
         [title] if title else [_what(where, bodies), "换届选举工作总结"],
         intro,
         author or where or children[0].signatory,
-        max(issued) if issued else None,
+        date or (max(issued) if issued else None),
         units,
     )
 
