@@ -95,8 +95,10 @@ def check_files(files: Iterable[str]) -> list[CheckResult]:
 
 
 def expand_inputs(inputs: Iterable[str]) -> list[str]:
-    """Files as given; a folder stands for every .yaml/.yml file below it, in sorted order."""
+    """Files as given; a folder stands for every .yaml/.yml file and record workbook below it, in sorted order."""
     import os
+
+    from .sheets.record import is_record_workbook
 
     files: list[str] = []
     for item in inputs:
@@ -106,6 +108,7 @@ def expand_inputs(inputs: Iterable[str]) -> list[str]:
                 for root, _, names in os.walk(item)
                 for name in names
                 if name.endswith((".yaml", ".yml"))
+                or (name.lower().endswith(".xlsx") and is_record_workbook(os.path.join(root, name)))
             )
             files.extend(found or [item])
         else:

@@ -50,6 +50,8 @@ class Finding:
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
+        if not self.cell:  # only a workbook record's findings have a sheet!cell
+            del data["cell"]
         data["severity"] = self.severity.value
         data["severity_label"] = self.severity.label
         return data

@@ -454,8 +454,37 @@ def load(file: str, raw: bytes | None = None) -> tuple[Record | None, list[Findi
     finally:
         book.close()
     _identifiers(reader.data)
+    reader.data = _ordered(reader.data)
     record = Record(file=file, data=reader.data, positions=reader.positions, key_positions={}, cells=reader.cells)
     return record, reader.findings
+
+
+_ORDER = (
+    "kind",
+    "legal_basis",
+    "profile",
+    "term",
+    "body",
+    "unit",
+    "same_term",
+    "committee",
+    "method",
+    "schedule",
+    "procedure",
+    "polling",
+    "seats",
+    "electorate",
+    "candidates",
+    "contests",
+    "rounds",
+    "documents",
+)
+
+
+def _ordered(data: dict) -> dict:
+    """The record's top-level keys in the order of a starter (the workbook keeps no order between sheets)."""
+    first = [k for k in _ORDER if k in data]
+    return {**{k: data[k] for k in first}, **{k: v for k, v in data.items() if k not in first}}
 
 
 def _unreadable(file: str, message: str) -> Finding:
