@@ -135,8 +135,17 @@ SHEETS = {
         [PLACE, "name", "gender", "birth", "ethnicity", "education", "politics", "post", "nominated_by", "incumbent"],
     ),
     "voters": ("选民名单", [PLACE, "小组", "name", "gender", "birth", "id_number", "address"]),
+    "rounds": ("轮次", [PLACE, "轮次", "type", "date", "ballots.issued", "ballots.returned", "ballots.invalid"]),
     "votes": ("投票结果", [PLACE, "轮次", "post", "姓名", "得票"]),
 }
+ROUND_COLUMNS = {
+    "type": "轮次类型",
+    "date": "投票日期",
+    "ballots.issued": "发出选票",
+    "ballots.returned": "收回选票",
+    "ballots.invalid": "无效票",
+}
+_ROUND_KEYS = {v: k for k, v in ROUND_COLUMNS.items()}
 KV_SHEETS = {"": "基本信息", "committee": "选举委员会", "schedule": "日程"}
 NOTE = [
     "本工作簿是一份完整的选举记录，可直接用于 huanjie check / outcome / render / batch。",
@@ -246,6 +255,20 @@ def _tally_ok(votes: Any) -> bool:
     )
 
 
+def _split_rounds(label: str, place: dict, rows: list[dict]) -> None:
+    """The plain values of each round and of its ballots (the tally goes to 投票结果)."""
+    rounds = place.get("rounds")
+    if not isinstance(rounds, list):
+        return
+    for number, rnd in enumerate(rounds, 1):
+        if not isinstance(rnd, dict):
+            continue
+        found: list[tuple[str, Any]] = []
+        _split_pairs(rnd, "", found, skip=("votes",), lists=False)
+        if found:
+            rows.append({PLACE: label, "轮次": number, **dict(found)})
+
+
 def _split_votes(label: str, place: dict, rows: list[dict]) -> None:
     rounds = place.get("rounds")
     if not isinstance(rounds, list):
@@ -258,7 +281,7 @@ def _split_votes(label: str, place: dict, rows: list[dict]) -> None:
                 rows.append({PLACE: label, "轮次": number, "post": post, "姓名": name, "得票": count})
 
 
-def _split_pairs(target: dict, prefix: str, rows: list[tuple[str, Any]], skip: tuple = ()) -> None:
+def _split_pairs(target: dict, prefix: str, rows: list[tuple[str, Any]], skip: tuple = (), lists: bool = True) -> None:
     """Move the plain values (and lists of them) of `target` into `rows`; one level of dicts when prefix is ""."""
     for k in list(target):
         v = target[k]
@@ -267,11 +290,13 @@ def _split_pairs(target: dict, prefix: str, rows: list[tuple[str, Any]], skip: t
         if _scalar(v):
             rows.append((prefix + k, v))
             del target[k]
-        elif _scalars(v):
+        elif lists and _scalars(v):
             rows += [(prefix + k + "[]", x) for x in v]
             del target[k]
-        elif not prefix and skip and isinstance(v, dict):
-            _split_pairs(v, k + ".", rows)
+        elif not prefix and skip and isinstance(v, dict) and v:
+            _split_pairs(v, k + ".", rows, lists=lists)
+            if not v:  # emptied here: reading the rows makes it again, in the same place on every round trip
+                del target[k]
 
 
 def split(data: dict) -> tuple[dict[str, list[dict]], dict[str, list[tuple[str, Any]]], dict]:
@@ -284,6 +309,7 @@ def split(data: dict) -> tuple[dict[str, list[dict]], dict[str, list[tuple[str, 
                 tables[part] += [{PLACE: label, **s} for s in place.pop(part)]
         _split_voters(label, place, tables["voters"])
         _split_votes(label, place, tables["votes"])
+        _split_rounds(label, place, tables["rounds"])
     pairs: dict[str, list[tuple[str, Any]]] = {}
     for key, sheet in KV_SHEETS.items():
         pairs[sheet] = []
@@ -293,8 +319,21 @@ def split(data: dict) -> tuple[dict[str, list[dict]], dict[str, list[tuple[str, 
     return tables, pairs, rest
 
 
-def _label(key: str) -> str:
-    return LABELS.get(key, key)
+def _header(part: str, key: str) -> str:
+    if part == "rounds":
+        return ROUND_COLUMNS.get(key, key)
+    return COLUMNS.get(key, key) if key not in _COLUMN_KEYS else key
+
+
+def _label(base: str, key: str) -> str:
+    """The Chinese title of a 项目 row: the schema's title of exactly that field, else the key itself."""
+    if key in LABELS and not base:
+        return LABELS[key]
+    from ..schema import field_title
+
+    path = [p for p in (base, *key.rstrip("[]").split(".")) if p]
+    title = field_title(path)
+    return title if title != field_title(path[:-1]) else key
 
 
 def _cell_value(key: str, value: Any, cell) -> None:
@@ -327,11 +366,11 @@ def to_workbook(data: dict) -> bytes:
     book.remove(first)
     bold = Font(bold=True)
     fill = PatternFill("solid", fgColor="DDEBF7")
-    for sheet_name, rows in pairs.items():
+    for (base, sheet_name), rows in zip(KV_SHEETS.items(), pairs.values(), strict=True):
         ws = book.create_sheet(sheet_name)
         ws.append(["项目", "值", "字段"])
         for key, value in rows:
-            ws.append([_label(key), None, key])
+            ws.append([_label(base, key), None, key])
             _cell_value(key, value, ws.cell(ws.max_row, 2))
         ws.column_dimensions["A"].width = 18
         ws.column_dimensions["B"].width = 36
@@ -349,7 +388,7 @@ def to_workbook(data: dict) -> bytes:
         for entry in table:
             keys += [k for k in entry if k not in keys]
         ws = book.create_sheet(sheet_name, index=len(pairs) + list(SHEETS).index(part))
-        ws.append([COLUMNS.get(k, k) if k not in _COLUMN_KEYS else k for k in keys])
+        ws.append([_header(part, k) for k in keys])
         for entry in table:
             r = ws.max_row + 1
             for c, key in enumerate(keys, 1):
@@ -571,7 +610,7 @@ class _Reader:
 
     def table(self, part: str, ws) -> None:
         header = [c.value for c in ws[1]]
-        names = {"职位": "post"} if part == "votes" else _COLUMN_KEYS
+        names = {"职位": "post"} if part == "votes" else _ROUND_KEYS if part == "rounds" else _COLUMN_KEYS
         keys = [names.get(h, h) if isinstance(h, str) else None for h in header]
         for row in ws.iter_rows(min_row=2):
             values = {k: (_from_cell(c, k), c) for k, c in zip(keys, row, strict=False) if k and c.value is not None}
@@ -586,6 +625,8 @@ class _Reader:
                 self.voter(place, base, values, ws.title)
             elif part == "votes":
                 self.vote(place, base, values, ws.title, row[0])
+            elif part == "rounds":
+                self.round(place, base, values, ws.title, row[0])
             else:
                 items = place.setdefault(part, [])
                 self.item(items, base + (part, len(items)), values, ws.title, row[0])
@@ -619,16 +660,45 @@ class _Reader:
         elif values:
             self.item(voters, here, values, sheet, next(iter(values.values()))[1])
 
-    def vote(self, place: dict, base: tuple, values: dict, sheet: str, first) -> None:
-        number, number_cell = values.get("轮次", (1, first))
+    def number(self, values: dict, sheet: str, first) -> int | None:
+        number, number_cell = values.pop("轮次", (1, first))
         if not isinstance(number, int) or isinstance(number, bool) or not 1 <= number <= 50:
             self.error(
                 "WB-ROUND",
                 f"{sheet} 表的“轮次”应为 1、2 …（第几轮投票），实际为“{number}”。",
                 f"{sheet}!{number_cell.coordinate}",
             )
+            return None
+        return number
+
+    def round(self, place: dict, base: tuple, values: dict, sheet: str, first) -> None:
+        number = self.number(values, sheet, first)
+        if number is None:
             return
-        post = str(values.get("post", ("", None))[0])
+        rounds = place.setdefault("rounds", [])
+        while len(rounds) < number:
+            rounds.append({})
+        here = base + ("rounds", number - 1)
+        self.put(here, sheet, first)
+        for key, (value, cell) in values.items():
+            target, path = rounds[number - 1], here
+            *parents, leaf = key.split(".")
+            for part in parents:
+                target = target.setdefault(part, {})
+                path += (part,)
+            target[leaf] = value
+            self.put(path + (leaf,), sheet, cell)
+
+    def vote(self, place: dict, base: tuple, values: dict, sheet: str, first) -> None:
+        number = self.number(values, sheet, first)
+        if number is None:
+            return
+        post, post_cell = values.get("post", ("", first))
+        post = str(post)
+        votes = base + ("rounds", number - 1, "votes")
+        for path, cell in ((votes, first), (votes + (post,), post_cell)):
+            if path not in self.cells or self.cells[path].startswith(REST):
+                self.put(path, sheet, cell)
         name = str(values.get("姓名", ("", None))[0])
         count, count_cell = values.get("得票", (None, first))
         rounds = place.setdefault("rounds", [])
