@@ -766,7 +766,11 @@ def load(file: str) -> tuple[Record | None, list[Finding]]:
         raw, findings = read_bytes(file)
         if raw is None:
             return None, findings
-        return workbook.load(file, raw)
+        data, positions, cells, found = workbook.load(file, raw, parse)
+        if data is None:
+            return None, found
+        _identifiers(data)
+        return Record(file=file, data=data, positions=positions, key_positions={}, cells=cells), found
     text, findings = read_text(file)
     if text is None:
         return None, findings

@@ -10,6 +10,7 @@ import click
 from .. import records
 from ..findings import Severity, format_human, sort_key
 from ..fsutil import OutputExists, os_reason, write_atomic
+from ..schema import field_title
 from ..sheets import record as workbook
 from .echo import echo
 
@@ -23,7 +24,7 @@ def starter_workbook(text: str) -> bytes:
     """The fill-in workbook of a starter record's YAML text (`huanjie new KIND --xlsx`)."""
     record, _ = records.parse(text, "starter")
     assert record is not None, "a starter always parses"
-    return workbook.to_workbook(record.data)
+    return workbook.to_workbook(record.data, field_title)
 
 
 def _write(target: str, data: bytes, force: bool) -> None:
@@ -72,7 +73,7 @@ def convert_command(source: str, target: str, force: bool) -> None:
         echo(f"未转换：{source} 有 {len(errors)} 处读取问题，请先改正。", err=True)
         sys.exit(2 if unreadable else 1)
     if to_xlsx:
-        data = workbook.to_workbook(record.data)
+        data = workbook.to_workbook(record.data, field_title)
     else:
         data = workbook.to_yaml(record.data).encode("utf-8")
     _write(target, data, force)

@@ -14,12 +14,12 @@ import copy
 import datetime as dt
 import io
 import re
+from collections.abc import Callable
 from typing import Any
 
 import yaml
 
 from ..findings import Finding, Severity
-from ..records import Record, _identifiers, parse
 
 MARKER = "huanjie 记录工作簿 1"
 REST = "_其他"
@@ -325,15 +325,15 @@ def _header(part: str, key: str) -> str:
     return COLUMNS.get(key, key) if key not in _COLUMN_KEYS else key
 
 
-def _label(base: str, key: str) -> str:
-    """The Chinese title of a 项目 row: the schema's title of exactly that field, else the key itself."""
+def _label(base: str, key: str, title: Callable[[list], str] | None) -> str:
+    """The Chinese title of a 项目 row: `title` (the schema's) of exactly that field, else the key itself."""
     if key in LABELS and not base:
         return LABELS[key]
-    from ..schema import field_title
-
+    if title is None:
+        return key
     path = [p for p in (base, *key.rstrip("[]").split(".")) if p]
-    title = field_title(path)
-    return title if title != field_title(path[:-1]) else key
+    found = title(path)
+    return found if found != title(path[:-1]) else key
 
 
 def _cell_value(key: str, value: Any, cell) -> None:
@@ -353,8 +353,12 @@ def _cell_value(key: str, value: Any, cell) -> None:
         cell.value = value
 
 
-def to_workbook(data: dict) -> bytes:
-    """The workbook of a record's data (lossless: `read` gives the same data back)."""
+def to_workbook(data: dict, title: Callable[[list], str] | None = None) -> bytes:
+    """The workbook of a record's data (lossless: `load` gives the same data back).
+
+    `title(path)` gives the Chinese title of a field (`schema.field_title`, passed in: this floor does not import
+    the schema, which imports `records`, which reads workbooks with this module).
+    """
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
     from openpyxl.worksheet.datavalidation import DataValidation
@@ -370,7 +374,7 @@ def to_workbook(data: dict) -> bytes:
         ws = book.create_sheet(sheet_name)
         ws.append(["项目", "值", "字段"])
         for key, value in rows:
-            ws.append([_label(base, key), None, key])
+            ws.append([_label(base, key, title), None, key])
             _cell_value(key, value, ws.cell(ws.max_row, 2))
         ws.column_dimensions["A"].width = 18
         ws.column_dimensions["B"].width = 36
@@ -464,26 +468,43 @@ def _from_cell(cell, key: str) -> Any:
     return value
 
 
-def load(file: str, raw: bytes | None = None) -> tuple[Record | None, list[Finding]]:
-    """Read a record workbook; positions are (row, column) and every path knows its sheet!cell."""
+Parsed = tuple[dict | None, dict, dict, list[Finding]]
+
+
+def load(file: str, raw: bytes | None, parse: Callable) -> Parsed:
+    """Read a record workbook: (data or None, positions as (row, column), the sheet!cell of each path, findings).
+
+    `parse` is `records.parse`, which reads the YAML of the hidden sheet _其他 (passed in, so that `records`,
+    which calls this, is imported by no module of this floor but itself).
+    """
     from openpyxl import load_workbook
 
     try:
         book = load_workbook(io.BytesIO(raw) if raw is not None else file)
     except Exception as exc:  # noqa: BLE001 - a damaged or foreign file is a finding
-        return None, [_unreadable(file, f"无法读取工作簿（{type(exc).__name__}）。请确认它是 Excel（.xlsx）文件。")]
+        return (
+            None,
+            {},
+            {},
+            [_unreadable(file, f"无法读取工作簿（{type(exc).__name__}）。请确认它是 Excel（.xlsx）文件。")],
+        )
     try:
         if REST not in book.sheetnames or book[REST].cell(1, 1).value != MARKER:
-            return None, [
-                _unreadable(
-                    file,
-                    "这不是记录工作簿（缺少隐藏工作表“_其他”）。记录工作簿用 huanjie new 类型 --xlsx 生成；"
-                    "要把名单导入记录，请用 huanjie import。",
-                )
-            ]
-        reader = _Reader(file, book)
+            return (
+                None,
+                {},
+                {},
+                [
+                    _unreadable(
+                        file,
+                        "这不是记录工作簿（缺少隐藏工作表“_其他”）。记录工作簿用 huanjie new 类型 --xlsx 生成；"
+                        "要把名单导入记录，请用 huanjie import。",
+                    )
+                ],
+            )
+        reader = _Reader(file, book, parse)
         if not reader.rest():
-            return None, reader.findings
+            return None, {}, {}, reader.findings
         for key, sheet_name in KV_SHEETS.items():
             if sheet_name in book.sheetnames:
                 reader.pairs(key, book[sheet_name])
@@ -492,10 +513,7 @@ def load(file: str, raw: bytes | None = None) -> tuple[Record | None, list[Findi
                 reader.table(part, book[sheet_name])
     finally:
         book.close()
-    _identifiers(reader.data)
-    reader.data = _ordered(reader.data)
-    record = Record(file=file, data=reader.data, positions=reader.positions, key_positions={}, cells=reader.cells)
-    return record, reader.findings
+    return _ordered(reader.data), reader.positions, reader.cells, reader.findings
 
 
 _ORDER = (
@@ -533,9 +551,10 @@ def _unreadable(file: str, message: str) -> Finding:
 class _Reader:
     """Builds a record's data from the sheets of its workbook, with the sheet!cell of every value."""
 
-    def __init__(self, file: str, book):
+    def __init__(self, file: str, book, parse: Callable):
         self.file = file
         self.book = book
+        self.parse = parse
         self.data: dict = {}
         self.cells: dict[tuple, str] = {}
         self.positions: dict[tuple, tuple[int, int]] = {}
@@ -553,7 +572,7 @@ class _Reader:
         text = "\n".join(str(ws.cell(r, 1).value or "") for r in range(2, ws.max_row + 1)) + "\n"
         if not text.strip():
             return True
-        record, found = parse(text, self.file)
+        record, found = self.parse(text, self.file)
         self.findings += [_moved(f, REST) for f in found]
         if record is None:
             return False
