@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 
 from ..findings import Finding, Severity
+from ..words import KIND_ALIASES, METHOD_ALIASES
 
 MARKER = "huanjie 记录工作簿 1"
 REST = "_其他"
@@ -319,6 +320,12 @@ def split(data: dict) -> tuple[dict[str, list[dict]], dict[str, list[tuple[str, 
     return tables, pairs, rest
 
 
+_WORDS = {
+    "kind": {ident: word for word, ident in reversed(list(KIND_ALIASES.items()))},
+    "method": {ident: word for word, ident in reversed(list(METHOD_ALIASES.items()))},
+}
+
+
 def _header(part: str, key: str) -> str:
     if part == "rounds":
         return ROUND_COLUMNS.get(key, key)
@@ -375,6 +382,8 @@ def to_workbook(data: dict, title: Callable[[list], str] | None = None) -> bytes
         ws.append(["项目", "值", "字段"])
         for key, value in rows:
             ws.append([_label(base, key, title), None, key])
+            if not base and key in _WORDS and value in _WORDS[key]:
+                value = _WORDS[key][value]  # 居委会, 户代表: `records` reads these words as the identifiers
             _cell_value(key, value, ws.cell(ws.max_row, 2))
         ws.column_dimensions["A"].width = 18
         ws.column_dimensions["B"].width = 36
