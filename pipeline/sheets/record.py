@@ -507,7 +507,7 @@ def load(file: str, raw: bytes | None, parse: Callable) -> Parsed:
                     _unreadable(
                         file,
                         "这不是记录工作簿（缺少隐藏工作表“_其他”）。记录工作簿用 huanjie new 类型 --xlsx 生成；"
-                        "要把名单导入记录，请用 huanjie import。",
+                        f"如果这是选民名单等表格，请用 huanjie import {file} --into 记录.yaml 把它导入记录。",
                     )
                 ],
             )
