@@ -261,3 +261,17 @@ def test_batch_takes_a_workbook_record_beside_a_yaml_one(tmp_path, cli):
     assert rels == [("青石县/河湾镇/柳林村.yaml", "ok"), ("青石县/河湾镇/阳光社区.xlsx", "ok")]
     with zipfile.ZipFile(out / "青石县" / "河湾镇" / "阳光社区" / "07-当选证书-王建国.docx") as docx:
         assert "王建国" in docx.read("word/document.xml").decode("utf-8")
+
+
+def test_check_of_a_folder_takes_record_workbooks_only(tmp_path, cli):
+    folder = tmp_path / "记录"
+    folder.mkdir()
+    assert (
+        cli("convert", str(ROOT / "samples" / "residents-yangguang.yaml"), str(folder / "阳光社区.xlsx")).exit_code == 0
+    )
+    book = openpyxl.Workbook()
+    book.active.append(["姓名", "性别"])
+    book.save(folder / "名单.xlsx")
+    run = cli("check", str(folder))
+    assert run.exit_code == 0, run.output
+    assert run.output.strip().splitlines()[-1] == "共检查 1 个文件，1 个通过；错误 0 个，警告 0 个。"
