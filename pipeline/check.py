@@ -95,8 +95,10 @@ def check_files(files: Iterable[str]) -> list[CheckResult]:
 
 
 def expand_inputs(inputs: Iterable[str]) -> list[str]:
-    """Files as given; a folder stands for every .yaml/.yml file below it, in sorted order."""
+    """Files as given; a folder stands for every .yaml/.yml file and record workbook below it, in sorted order."""
     import os
+
+    from .sheets.record import is_record_workbook
 
     files: list[str] = []
     for item in inputs:
@@ -105,7 +107,8 @@ def expand_inputs(inputs: Iterable[str]) -> list[str]:
                 os.path.join(root, name)
                 for root, _, names in os.walk(item)
                 for name in names
-                if name.endswith((".yaml", ".yml")) and name != "_汇总.yaml"  # a level's own file, not a record
+                if (name.endswith((".yaml", ".yml")) and name != "_汇总.yaml")  # _汇总.yaml: a level's own file
+                or (name.lower().endswith(".xlsx") and is_record_workbook(os.path.join(root, name)))
             )
             files.extend(found or [item])
         else:

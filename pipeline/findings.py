@@ -33,11 +33,15 @@ class Finding:
     column: int | None = None
     path: str = ""
     citation: str = ""
+    # In a record workbook: the sheet and cell ("候选人!C5"), shown instead of line and column.
+    cell: str = ""
     # Whether the file could not be read at all (exit code 2 rather than 1).
     unreadable: bool = field(default=False, compare=False)
 
     def location(self) -> str:
         parts = [self.file or "-"]
+        if self.cell:
+            return f"{parts[0]}:{self.cell}"
         if self.line is not None:
             parts.append(str(self.line))
             if self.column is not None:
@@ -46,6 +50,8 @@ class Finding:
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
+        if not self.cell:  # only a workbook record's findings have a sheet!cell
+            del data["cell"]
         data["severity"] = self.severity.value
         data["severity_label"] = self.severity.label
         return data
@@ -62,6 +68,7 @@ class Finding:
             column=data.get("column"),
             path=str(data.get("path") or ""),
             citation=str(data.get("citation") or ""),
+            cell=str(data.get("cell") or ""),
             unreadable=bool(data.get("unreadable", False)),
         )
 

@@ -81,6 +81,20 @@ class Record:
     # Paths whose value could not be read (a tag, an overlong number, an undefined alias) and
     # stands as None: the loader has said why, so the schema does not report them again.
     damaged: frozenset[Path] = field(default=frozenset(), repr=False)
+    # A record read from a workbook: the sheet!cell of each path (`pipeline/sheets/record.py`).
+    cells: Mapping[Path, str] | None = field(default=None, repr=False)
+
+    def cell_of(self, path: Path) -> str:
+        """The sheet!cell of `path` (or of its nearest ancestor) in a workbook record, else ""."""
+        if self.cells is None:
+            return ""
+        path = tuple(path)
+        while True:
+            if path in self.cells:
+                return self.cells[path]
+            if not path:
+                return ""
+            path = path[:-1]
 
     def locate(self, path: Path, key: bool = False) -> Position | tuple[None, None]:
         """Position of the value (or its key) at `path`, else of the nearest ancestor."""
@@ -107,6 +121,7 @@ class Record:
             column=column,
             path=format_path(path),
             citation=citation,
+            cell=self.cell_of(path),
         )
 
 
@@ -744,7 +759,18 @@ def _identifiers(root: dict) -> None:
 
 
 def load(file: str) -> tuple[Record | None, list[Finding]]:
-    """Read and parse one record file."""
+    """Read and parse one record file (YAML, or a record workbook made by `huanjie new --xlsx`/`convert`)."""
+    if file.lower().endswith(".xlsx"):
+        from .sheets import record as workbook
+
+        raw, findings = read_bytes(file)
+        if raw is None:
+            return None, findings
+        data, positions, cells, found = workbook.load(file, raw, parse)
+        if data is None:
+            return None, found
+        _identifiers(data)
+        return Record(file=file, data=data, positions=positions, key_positions={}, cells=cells), found
     text, findings = read_text(file)
     if text is None:
         return None, findings

@@ -43,7 +43,7 @@ def discover(src: str, exclude: Iterable[str] = ()) -> list[str]:
     if not os.path.exists(src):
         raise SourceProblem(f"找不到文件夹 {src}。")
     if not os.path.isdir(src):
-        raise SourceProblem(f"{src} 不是文件夹；请给出存放选举记录（.yaml）的文件夹。")
+        raise SourceProblem(f"{src} 不是文件夹；请给出存放选举记录（.yaml 或记录工作簿 .xlsx）的文件夹。")
     skip = {os.path.realpath(p) for p in exclude}
     out: list[str] = []
 
@@ -61,13 +61,28 @@ def discover(src: str, exclude: Iterable[str] = ()) -> list[str]:
                     dirs.append(entry)
             elif entry.name.endswith(SUFFIXES) and entry.name != LEVEL_FILE and not _links_to_folder(entry):
                 out.append("/".join(rel + (entry.name,)))  # a FIFO, a device or a loop becomes a failed unit
+            elif entry.name.lower().endswith(".xlsx") and _record_workbook(entry):
+                out.append("/".join(rel + (entry.name,)))
         for entry in dirs:
             walk(entry.path, rel + (entry.name,))
 
     walk(src, ())
     if not out:
-        raise SourceProblem(f"文件夹 {src} 中没有选举记录（.yaml 文件）。")
+        raise SourceProblem(f"文件夹 {src} 中没有选举记录（.yaml 文件或记录工作簿 .xlsx）。")
     return out
+
+
+def _record_workbook(entry: os.DirEntry) -> bool:
+    """A regular .xlsx file made as a record (`huanjie new --xlsx`, `convert`): its hidden _其他 sheet has the
+    marker. An import sheet, a 批量报告.xlsx, a 打印清单.xlsx or an exported 花名册 has not, and is no record."""
+    from ..sheets.record import is_record_workbook
+
+    try:
+        if not entry.is_file(follow_symlinks=False) or entry.stat().st_size > 5 * 1024 * 1024:
+            return False
+    except OSError:
+        return False
+    return is_record_workbook(entry.path)
 
 
 def _links_to_folder(entry: os.DirEntry) -> bool:

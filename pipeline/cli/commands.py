@@ -35,6 +35,7 @@ from . import i18n
 from .echo import echo
 from .progress import ArchiveProgress, BatchProgress, StageEvent
 from .text import render_text
+from .workbook import convert_command
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 COMMAND: dict[str, Any] = {"context_settings": CONTEXT, "options_metavar": "[选项]"}
@@ -121,7 +122,7 @@ def check_command(files: tuple[str, ...], output_format: str, strict: bool) -> N
 
     法定规则包括：公告时限、差额比例、人员构成、委托投票、选票数目核对、参选率和当选票数等，每条都注明法律依据。
 
-    可以一次检查多个文件；给出文件夹时检查其中所有 .yaml 文件。每个问题一行：路径:行:列  严重程度  编号  说明。
+    可以一次检查多个文件；给出文件夹时检查其中所有 .yaml 文件和记录工作簿（.xlsx）。每个问题一行：路径:行:列（工作簿为 路径:工作表!单元格）  严重程度  编号  说明。
 
     退出码：0 没有错误；1 记录中有错误；2 命令用法不对或文件无法读取。
     """
@@ -361,7 +362,8 @@ def templates_command(kind: str | None) -> None:
 @click.argument("kind", metavar="类型")
 @click.option("-o", "--output", required=True, metavar="文件", help="要生成的记录文件，如 阳光社区.yaml。")
 @click.option("--force", is_flag=True, help="文件已存在时覆盖它。")
-def new_command(kind: str, output: str, force: bool) -> None:
+@click.option("--xlsx", is_flag=True, help="生成 Excel 记录工作簿（填表即可，-o 写 .xlsx 文件名）。")
+def new_command(kind: str, output: str, force: bool, xlsx: bool) -> None:
     """生成一份带中文说明的记录样板，可直接通过 check。
 
     类型：village_committee（村委会）、residents_committee（居委会）、party_branch（党支部）、deputy（人大代表）、building_leader（楼栋长）、supervisory_committee（村务监督委员会）、group_leader（村民小组长）、representative（村民代表），也可以直接写中文，如“村委会”。
@@ -379,8 +381,15 @@ def new_command(kind: str, output: str, force: bool) -> None:
             err=True,
         )
         sys.exit(2)
+    data = text.encode("utf-8")
+    if xlsx or output.lower().endswith(".xlsx"):
+        if not output.lower().endswith(".xlsx"):
+            raise click.UsageError("--xlsx 生成 Excel 工作簿，-o 后应写 .xlsx 文件名，如 -o 柳林村.xlsx。")
+        from .workbook import starter_workbook
+
+        data = starter_workbook(text)
     try:
-        write_atomic(output, text.encode("utf-8"), overwrite=force)
+        write_atomic(output, data, overwrite=force)
     except OutputExists:
         echo(f"错误：文件 {output} 已存在，未覆盖。如确需覆盖，请加 --force。", err=True)
         sys.exit(2)
@@ -893,3 +902,4 @@ def _signature_line(result) -> str:
 from .keys import keygen_command  # noqa: E402 - the commands of new modules are registered at the end
 
 main.add_command(keygen_command)
+main.add_command(convert_command)
