@@ -130,12 +130,20 @@ def unit_key(name: str) -> str:
 
 
 def elected_posts(outcome: Outcome) -> dict[str, list[str]]:
-    """Everyone elected in any contest of an outcome, by post (in the order of the outcome)."""
+    """Everyone elected in any contest of an outcome, by post (in the order of the outcome).
+
+    A 公推直选 branch's 书记 and 副书记 are elected by the 委员会's plenary (`Outcome.plenary`): there they count as
+    书记/副书记, not again as the 委员 the 党员大会 elected them."""
     posts: dict[str, list[str]] = {}
+    placed: set[str] = set()
+    if outcome.plenary is not None:
+        for post, names in outcome.plenary.elected.items():
+            posts.setdefault(post, []).extend(n for n in names if n not in placed)
+            placed.update(names)
     for result in outcome.contests:
         for post, names in result.elected.items():
-            posts.setdefault(post, []).extend(n for n in names if n not in posts.get(post, []))
-    return posts
+            posts.setdefault(post, []).extend(n for n in names if n not in posts.get(post, []) and n not in placed)
+    return {post: names for post, names in posts.items() if names}
 
 
 def holdings(party: dict[str, list[str]], committee: dict[str, list[str]]) -> list[Holding]:
