@@ -331,6 +331,24 @@ class DeputyDistricts:
     cosigners: int
     cosigners_article: str
     preselection_article: str
+    # 每一选区选一名至三名代表 (选举法第二十五条): outside the range is an error.
+    seats_min: int = 1
+    seats_max: int = 3
+    seats_article: str = ""
+    # 各选区每一代表所代表的人口数应当大致相等 (the same article): a 选区 whose voters per seat differ from the
+    # record's average by more than `balance_percent` % is a hint (the law sets no figure). None: not checked.
+    balance_percent: int | None = None
+    balance_article: str = ""
+
+
+@dataclass(frozen=True)
+class WomenShare:
+    """A share of the 代表 elected that must be women (妇女村民代表…三分之一以上), for the bodies named."""
+
+    fraction: Fraction
+    severity: Literal["error", "warning"]
+    article: str
+    bodies: tuple[str, ...]  # the `body` values it applies to (a record without `body` is the first)
 
 
 @dataclass(frozen=True)
@@ -455,6 +473,8 @@ class Profile:
     recommendation: RecommendationRule | None = None
     # 备案 of the elected with the 街道/乡镇 (备案表, document 33); None: the profile names no filing.
     filing: Filing | None = None
+    # Women among the 代表 elected (`representative` records, REPRESENTATIVE-WOMEN); None: not required.
+    women_share: WomenShare | None = None
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], province: str = "default") -> Profile:
@@ -665,17 +685,36 @@ def _filing(p: _Section) -> Filing | None:
 
 
 def _districts(p: _Section) -> DeputyDistricts | None:
-    s = p.section("districts", ("registration", "cosigners", "preselection"), nullable=True)
+    s = p.section("districts", ("registration", "cosigners", "preselection", "seats", "balance"), nullable=True)
     if s is None:
         return None
     registration = s.section("registration", ("article",), nullable=True)
     cosigners = s.section("cosigners", ("count", "article"), nullable=True)
     preselection = s.section("preselection", ("article",), nullable=True)
+    seats = s.section("seats", ("min", "max", "article"), nullable=True)
+    balance = s.section("balance", ("percent", "article"), nullable=True)
     return DeputyDistricts(
         registration_article=registration.text("article", "") if registration else "",
         cosigners=cosigners.count("count", 10, low=1) if cosigners else 10,
         cosigners_article=cosigners.text("article", "") if cosigners else "",
         preselection_article=preselection.text("article", "") if preselection else "",
+        seats_min=seats.count("min", 1, low=1) if seats else 1,
+        seats_max=seats.count("max", 3, low=1) if seats else 3,
+        seats_article=seats.text("article", "") if seats else "",
+        balance_percent=balance.count("percent", 40, low=1) if balance else None,
+        balance_article=balance.text("article", "") if balance else "",
+    )
+
+
+def _women_share(p: _Section) -> WomenShare | None:
+    s = p.section("women_share", ("fraction", "severity", "article", "bodies"), nullable=True)
+    if s is None:
+        return None
+    return WomenShare(
+        fraction=s.fraction("fraction"),
+        severity=cast(Literal["error", "warning"], s.choice("severity", ("error", "warning"), "error")),
+        article=s.text("article"),
+        bodies=s.words("bodies"),
     )
 
 
@@ -939,6 +978,7 @@ _TOP += ("list_order", "strokes_convention", "preceded_by", "exclusion_reasons",
 _TOP += ("districts",)
 _TOP += ("body_law",)
 _TOP += ("filing",)
+_TOP += ("women_share",)
 
 
 def _body_law(p: _Section) -> tuple[tuple[str, str], ...]:
@@ -984,6 +1024,7 @@ def build_profile(data: object, province: str = "default") -> Profile | list[Pro
         districts=_districts(p),
         body_law=_body_law(p),
         filing=_filing(p),
+        women_share=_women_share(p),
         **sections,
     )
     return problems or profile

@@ -637,6 +637,7 @@ def render_record(
     findings: Iterable[Finding] = (),
     record_unit: bool = True,
     printing: PrintStep | None = None,
+    companions: bool | None = None,
 ) -> RenderReport:
     """Render every document of one checked election (or only the kinds named) into `outdir`.
 
@@ -669,9 +670,11 @@ def render_record(
     todo = [p for p in plan if missing is None or kinds.index(p.kind) <= kinds.index(missing.kind)]
     earlier = unitrecord.read(outdir) if record_unit else None
     extra = printing.names(todo) if printing is not None else []
-    # Files made beside a document (当选人员花名册.xlsx) only where a unit record owns them (render, not batch).
-    companions = [(p, companion_name(p)) for p in todo if p.kind.companion is not None] if record_unit else []
-    extra += [name for _, name in companions]
+    # Files made beside a document (当选人员花名册.xlsx) only where a unit record owns them: render's own, or batch's,
+    # which asks for them (`companions=True`) and lists them in the stamp it writes (`report.prints`).
+    beside_wanted = record_unit if companions is None else companions
+    made = [(p, companion_name(p)) for p in todo if p.kind.companion is not None] if beside_wanted else []
+    extra += [name for _, name in made]
     names = {name: name for name in [p.file_name for p in todo] + extra}
     if record_unit:
         placement = unitrecord.place(outdir, [p.file_name for p in todo] + extra, earlier)
@@ -683,7 +686,7 @@ def render_record(
             _render_planned(planned, compiled[planned.kind.key], outdir, draft, names[planned.file_name])
         )
     beside: list[WrittenFile] = []  # listed after the print step, which converts only documents and bundles
-    for planned, name in companions:
+    for planned, name in made:
         assert planned.kind.companion is not None
         path = outdir / names[name]
         sha, size = _write(path, planned.kind.companion[1](planned.instance.context))

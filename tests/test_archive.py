@@ -131,8 +131,9 @@ def test_layout_numbering_and_determinism(built):
         assert top in names, top
     assert names == sorted(names)
     pdfs = item_names(names, ".pdf")
-    # 22 + 31 unit documents, the 白云乡 and 青石县 summaries, and 11 voting-day and reporting documents (issue 14.2-3); 长岭村 has a 委托投票证
-    assert len(pdfs) == 67
+    # 22 + 31 unit documents, the 白云乡 and 青石县 summaries, and 11 voting-day and reporting documents (issue 14.2-3); 长岭村 has a 委托投票证;
+    # the Party branch's 26 参会通知 (issue 14 item 5)
+    assert len(pdfs) == 68
     numbers = []
     for name in pdfs:
         match = re.fullmatch(r"电子档案/2026/Y/(0001-WS·2026-Y-(\d{4}))/\1\.pdf", name)
@@ -142,7 +143,7 @@ def test_layout_numbering_and_determinism(built):
         assert sorted(n for n in names if n.startswith(folder + "/")) == sorted(
             f"{folder}/{match.group(1)}.{s}" for s in ("pdf", "docx", "xml", "json")
         )
-    assert sorted(numbers) == list(range(1, 68))
+    assert sorted(numbers) == list(range(1, 69))
     # Fixed entry times: the latest document date of the records; all entries alike.
     catalogue = json.loads(blobs["文件目录.json"])["文件"]
     last = max(e["日期"] for e in catalogue)

@@ -32,8 +32,9 @@ def test_render_writes_documents_and_says_what_waits_for_data(tmp_path):
     assert run.exit_code == 0
     assert f"已生成 {tmp_path}/03-正式候选人名单公告.docx" in run.stdout
     assert "跳过 选举结果公告：尚无计票结果（等待 rounds[].votes）。" in run.stdout
-    # before the vote: the count (06, 07, 08, 10) and the voting-day and reporting documents (21, 23, 24, 25, 31, 32) wait
-    assert run.stdout.strip().endswith("共生成 21 份文书，跳过 10 种。")
+    # before the vote: the count (06, 07, 08, 10) and the voting-day and reporting documents (21, 23, 24, 25, 31, 32) wait;
+    # the 26 参会通知 calling the 党员大会 is made
+    assert run.stdout.strip().endswith("共生成 22 份文书，跳过 10 种。")
     assert (tmp_path / "05-选票-委员.docx").exists()
     assert not (tmp_path / "06-选举结果公告.docx").exists()
 

@@ -27,6 +27,7 @@ from pipeline.findings import Severity
 # The documented command that produced samples/county/ (also at the top of tools/gen_county.py).
 SAMPLE_COMMAND = (
     "python tools/gen_county.py samples/county --units 24 --townships 3 --seed 2076 --errors 4 --small-rolls 2"
+    " --bodies 4 --gongtui 1"
 )
 COUNTY_SAMPLE = SAMPLES / "county"
 EXPECTED = re.compile(r"本记录故意包含(?:错误|警告)：.*?（预期检查编号 ([A-Z][A-Z0-9-]+)）")
@@ -150,7 +151,7 @@ def test_manifest_lists_every_unit(tmp_path):
 
 
 def test_sample_command_is_documented_in_the_tool():
-    assert SAMPLE_COMMAND in gen.__doc__
+    assert SAMPLE_COMMAND.replace(" --bodies", " \\\n        --bodies") in gen.__doc__
 
 
 def test_committed_county_sample_matches_the_generator(tmp_path):
@@ -170,8 +171,13 @@ def test_committed_county_sample_shape():
     townships = {p.relative_to(COUNTY_SAMPLE).parts[1] for p in files}
     assert len(townships) == 3
     assert any(t.endswith("街道") for t in townships) and any(t.endswith(("镇", "乡")) for t in townships)
-    kinds = Counter(yaml.safe_load(p.read_text(encoding="utf-8"))["kind"] for p in files)
-    assert set(kinds) == {"village_committee", "residents_committee", "building_leader", "party_branch"}
+    data = [yaml.safe_load(p.read_text(encoding="utf-8")) for p in files]
+    kinds = Counter(d["kind"] for d in data)
+    assert set(kinds) == {"village_committee", "residents_committee", "building_leader", "party_branch"} | set(
+        gen.BODY_KINDS
+    )
+    assert len(files) == 24 + 4 and sum(kinds[k] for k in gen.BODY_KINDS) == 4
+    assert len([d for d in data if "gongtui" in d]) == 1
     assert sum(p.stat().st_size for p in COUNTY_SAMPLE.rglob("*") if p.is_file()) < 1_000_000
     rolls = [p for p in files if "voters:" in p.read_text(encoding="utf-8")]
     assert 1 <= len(rolls) <= 2
@@ -181,6 +187,67 @@ def test_committed_county_sample_findings_are_those_announced():
     announced = assert_units_as_announced(COUNTY_SAMPLE)
     assert 3 <= sum(announced.values()) <= 4
     assert all(n == 1 for n in announced.values())  # each a different kind of error
+
+
+# ------------------------------------------------------------------------------ the other bodies and 公推直选
+
+
+def test_bodies_and_gongtui_are_added_without_changing_the_other_units(tmp_path):
+    rows = gen.generate(str(tmp_path / "plain"), units=40, seed=9, errors=3)
+    more = gen.generate(str(tmp_path / "more"), units=40, seed=9, errors=3, bodies=9, gongtui=2)
+    plain, with_bodies = tree_files(tmp_path / "plain"), tree_files(tmp_path / "more")
+    assert len(more) == 49
+    kinds = Counter(kind for _, kind, _ in more)
+    assert [kinds[k] for k in gen.BODY_KINDS] == [3, 3, 3]
+    # Every planned unit keeps its bytes but the two branches that now elect by 公推直选.
+    changed = {rel for rel in plain if rel.endswith(".yaml") and plain[rel] != with_bodies[rel]}
+    gongtui = {rel for rel, kind, _ in more if kind == "party_branch" and b"\ngongtui:\n" in with_bodies[rel]}
+    assert changed == gongtui and len(gongtui) == 2
+    # A body is listed right after the units of its place, in the order of BODY_KINDS.
+    order = [rel for rel, _, _ in more]
+    assert [rel for rel in order if rel in {r for r, _, _ in rows}] == [rel for rel, _, _ in rows]
+    for rel, kind, _ in more:
+        if kind in gen.BODY_KINDS:
+            place = rel.rsplit("/", 1)[1].removesuffix(f"{gen.KIND_WORDS[kind]}.yaml")
+            before = order[order.index(rel) - 1].rsplit("/", 1)[1]
+            assert before.startswith(place), (rel, before)
+    # All of them pass the check without any finding (the deliberate errors aside).
+    announced = assert_units_as_announced(tmp_path / "more")
+    assert sum(announced.values()) == 3
+    assert gen.generate(str(tmp_path / "again"), units=40, seed=9, errors=3, bodies=9, gongtui=2) == more
+    assert tree_files(tmp_path / "again") == with_bodies
+
+
+def test_a_supervisory_committee_names_the_committee_elected_in_its_place(tmp_path):
+    gen.generate(str(tmp_path), units=30, seed=4, bodies=3)
+    (path,) = [p for p in records_below(tmp_path) if p.name.endswith("监委会.yaml")]
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    sibling = path.with_name(data["same_term"]["committee_record"])
+    result = check_file(str(sibling))
+    members = [n for names in result.outcome.contests[0].elected.values() for n in names]
+    assert sorted(data["same_term"]["committee_members"]) == sorted(members)
+    assert not {c["name"] for c in data["candidates"]} & set(members)
+    assert data["body"] == ("村务监督委员会" if path.name.endswith("村监委会.yaml") else "居务监督委员会")
+
+
+def test_a_gongtui_branch_stands_exactly_the_preliminary_list(tmp_path):
+    gen.generate(str(tmp_path), units=30, seed=4, gongtui=1)
+    (path,) = [p for p in records_below(tmp_path) if "\ngongtui:\n" in p.read_text(encoding="utf-8")]
+    result = check_file(str(path))
+    assert result.findings == []
+    rec = result.outcome.recommendation
+    assert sorted(rec.qualified) == sorted(c["name"] for c in result.record.data["candidates"])
+    assert len(rec.qualified) == rec.quota and len(rec.people) > rec.quota
+    plenary = result.outcome.plenary
+    assert plenary is not None and plenary.elected["书记"] == [result.record.data["candidates"][0]["name"]]
+    assert "公推直选" in path.read_text(encoding="utf-8").splitlines()[0]
+
+
+def test_too_many_bodies_or_gongtui_branches_are_refused(tmp_path, capsys):
+    assert run_tool(tmp_path / "a", "--units", "3", "--bodies", "40") == 2
+    assert "无法安排 40 个同届其他组织的选举" in capsys.readouterr().err
+    assert run_tool(tmp_path / "b", "--units", "3", "--gongtui", "5") == 2
+    assert "无法安排 5 个公推直选的党支部" in capsys.readouterr().err
 
 
 # ------------------------------------------------------------------------------ large trees with rolls

@@ -34,4 +34,4 @@ def test_with_pdf_the_check_reads_the_pdfs_render_made_instead_of_converting_aga
     run = run_cli("render", str(sample), "-o", str(tmp_path / "out"), "--pdf", "--check-layout")
     assert run.exit_code == 0, run.stdout + run.stderr
     written = len(list((tmp_path / "out").glob("*.docx")))
-    assert written == 21 and f"版式检查：检查了 {written} 份文书，发现 0 个问题。" in run.stdout
+    assert written == 22 and f"版式检查：检查了 {written} 份文书，发现 0 个问题。" in run.stdout  # 26 参会通知 too

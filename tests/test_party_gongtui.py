@@ -335,6 +335,32 @@ def test_the_report_gives_both_rounds_and_the_new_committee(rendered):
     ]
 
 
+def test_the_secretary_and_deputy_get_a_certificate_for_the_post_the_committee_elected(tmp_path):
+    # Issue 14 item 1: besides the 委员 certificate of the 党员大会, one for the post the plenary elected.
+    documents = [p for p in plan(election_of(two_step()), "certificate")]
+    names = [p.file_name for p in documents]
+    assert names[-2:] == ["07-当选证书-付建明-书记.docx", "07-当选证书-温秀梅-副书记.docx"]
+    assert len(names) == 7 and "07-当选证书-付建明.docx" in names
+    secretary = documents[-2].instance.context
+    assert secretary["text"] == (
+        "在2026年11月5日召开的中共东华社区支部委员会第一次全体会议上，你当选为中共东华社区支部委员会书记。"
+    )
+    assert (secretary["office"], secretary["issuer"]) == ("中共东华社区支部委员会书记", "中共东华社区支部委员会")
+    # Numbered after the five 委员 certificates, in the order they are made.
+    assert [p.instance.context["number_text"] for p in documents[-2:]] == ["编号：第6号", "编号：第7号"]
+    assert documents[-1].meta.title == "中共东华社区支部委员会副书记当选证书（温秀梅）"
+    # A vice-secretary not elected (half of the committee is not enough) gets none.
+    data = two_step()
+    data["gongtui"]["plenary"]["rounds"][0]["votes"]["副书记"] = {"温秀梅": 2}
+    names = [p.file_name for p in plan(election_of(data), "certificate")]
+    assert names[-1] == "07-当选证书-付建明-书记.docx" and len(names) == 6
+    # The rendered certificate says it.
+    run = run_cli("render", str(SAMPLE), "-o", str(tmp_path), "--only", "07")
+    assert run.exit_code == 0, run.stdout + run.stderr
+    text = "\n".join(paragraphs(tmp_path / "07-当选证书-付建明-书记.docx"))
+    assert "你当选为中共东华社区支部委员会书记。" in text
+
+
 # ---------------------------------------------------------------- the catalogue
 
 

@@ -62,6 +62,7 @@ def test_meta_of_one_document_of_each_kind():
         == {k.key for k in KINDS}
         - {"invalid", "voter_card", "staff", "agenda", "script", "districts", "supplementary_voters", "registration"}
         - {"filing"}  # the village profile names no 备案表 (tests/test_documents_agenda.py)
+        - {"meeting_notice"}  # all voters vote: the 选举公告 calls them (tests/test_documents_meeting_notice.py)
         - party
     )
     meta = {key: p.meta for key, p in first.items()}

@@ -92,3 +92,38 @@ def test_resolve_kind():
         assert starter.resolve_kind(alias) == kind
     with pytest.raises(starter.UnknownKind):
         starter.resolve_kind("村")
+
+
+@pytest.mark.parametrize("alias", sorted(starter.VARIANT_ALIASES))
+def test_the_gongtui_starter_passes_check_with_only_placeholders_and_renders(tmp_path, alias):
+    # Issue 14: a 党支部 electing by 公推直选 starts from a starter with the `gongtui` steps in their order.
+    target = tmp_path / "公推直选.yaml"
+    run = run_cli("new", alias, "-o", str(target))
+    assert run.exit_code == 0, run.stderr
+    assert run.stdout == f"已生成 {target}（党支部委员会公推直选记录样板）。修改后运行：huanjie check {target}\n"
+    text = target.read_text(encoding="utf-8")
+    assert text == starter.starter_text("party_branch-gongtui") and "\nkind: party_branch" in text
+    assert "\ngongtui:\n" in text and "#   1. 公开推荐大会（gongtui.recommendation）" in text
+    assert starter.resolve_kind(alias) == "party_branch"
+    result = check.check_file(str(target))
+    assert result.ok
+    assert {f.id for f in result.findings} == {"PLACEHOLDER-TEXT", "PLACEHOLDER-FIGURE"}
+    # The 公推直选 part is compared with its own starter: the 请示's 主送机关 is still the sample's.
+    gongtui = [f for f in result.findings if f.path == "gongtui.request.to"]
+    assert [f.message for f in gongtui] == [
+        "公推直选（gongtui）中仍是样板（huanjie new）的示例内容：request.to “中共某某街道工作委员会”。"
+        "这些内容会印在公告、证书等文书上，请改为实际的名称和姓名。"
+    ]
+    out = tmp_path / "out"
+    rendered = run_cli("render", str(target), "-o", str(out), "--no-check-layout")
+    assert rendered.exit_code == 0, rendered.stdout + rendered.stderr
+    assert (out / "02-选民名单公告.docx").is_file()
+    # Nothing of 公推直选 is made before the 推荐 stage is filled in, and nothing waits for it either.
+    assert "跳过 公推推荐结果" not in rendered.stdout + rendered.stderr
+    assert not list(out.glob("5[1-5]-*.docx"))
+
+
+def test_the_unknown_kind_message_names_the_gongtui_starter(tmp_path):
+    run = run_cli("new", "公推", "-o", str(tmp_path / "x.yaml"))
+    assert run.exit_code == 2
+    assert "representative（村（居）民代表）。另有样板：公推直选（党支部委员会公推直选）。" in run.stderr

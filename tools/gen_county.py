@@ -4,7 +4,8 @@
 The committed sample tree `samples/county/` is produced by exactly this command (run from the
 repository root; tests/test_gen_county.py checks that the committed files match it byte for byte):
 
-    python tools/gen_county.py samples/county --units 24 --townships 3 --seed 2076 --errors 4 --small-rolls 2
+    python tools/gen_county.py samples/county --units 24 --townships 3 --seed 2076 --errors 4 --small-rolls 2 \\
+        --bodies 4 --gongtui 1
 
 Large trees for the batch benchmark: `python tools/gen_county.py out/bench --units 2000 --roll`.
 
@@ -400,7 +401,14 @@ KIND_WORDS = {
     "residents_committee": "居委会",
     "building_leader": "楼栋长",
     "party_branch": "党支部",
+    # The other bodies of the same 换届 (issue 14): each its own record.
+    "supervisory_committee": "监委会",
+    "group_leader": "小组长",
+    "representative": "代表",
 }
+
+# `--bodies K` hands out K units of the other bodies in this order, each to a place that has a committee record.
+BODY_KINDS = ("supervisory_committee", "representative", "group_leader")
 
 
 @dataclass
@@ -425,6 +433,7 @@ class UnitPlan:
     runoff: bool = False
     error: str | None = None
     roll: bool = False
+    gongtui: bool = False  # a Party branch electing by 公推直选
 
     @property
     def file_name(self) -> str:
@@ -530,12 +539,56 @@ def assign_errors(plans: list[UnitPlan], seed: str, count: int) -> None:
     for n in range(count):
         for step in range(len(ERRORS)):
             kind = ERRORS[(n + step) % len(ERRORS)]
-            pool = [p for p in plans if p.error is None and not p.runoff and p.kind in kind.kinds]
+            pool = [p for p in plans if p.error is None and not p.runoff and not p.gongtui and p.kind in kind.kinds]
             if pool:
                 rng.choice(pool).error = kind.id
                 break
         else:
             raise ValueError(f"单位数不足，无法安排 {count} 个故意出错的单位")
+
+
+def add_bodies(plans: list[UnitPlan], seed: str, count: int) -> list[UnitPlan]:
+    """The plan with `count` units of the other bodies (BODY_KINDS in turn) for places that hold a 村/居委会 record.
+
+    Drawn from a stream of their own and numbered after every planned unit, so the units planned before keep their
+    numbers and therefore their bytes; each is listed right after its place's last unit."""
+    if count <= 0:
+        return plans
+    rng = Random(f"{seed}/bodies")
+    places = list(
+        {p.place.index: p.place for p in plans if p.kind in ("village_committee", "residents_committee")}.values()
+    )
+    if not places:
+        raise ValueError("树中没有村（居）民委员会的记录，无法安排同届其他组织的选举")
+    order = rng.sample(range(len(places)), len(places))
+    # Place after place, the kinds in turn; a second and third pass gives places their other bodies.
+    slots = [
+        (order[j], BODY_KINDS[(j + r) % len(BODY_KINDS)]) for r in range(len(BODY_KINDS)) for j in range(len(order))
+    ]
+    if count > len(slots):
+        raise ValueError(f"村（居）民委员会不足，无法安排 {count} 个同届其他组织的选举（最多 {len(slots)} 个）")
+    wanted: dict[int, list[str]] = {}
+    for i, kind in slots[:count]:
+        wanted.setdefault(places[i].index, []).append(kind)
+    out: list[UnitPlan] = []
+    next_index = len(plans)
+    for n, plan in enumerate(plans):
+        out.append(plan)
+        last_of_place = n + 1 == len(plans) or plans[n + 1].place is not plan.place
+        if last_of_place:
+            for kind in sorted(wanted.get(plan.place.index, []), key=BODY_KINDS.index):
+                out.append(UnitPlan(next_index, plan.place, kind))
+                next_index += 1
+    return out
+
+
+def assign_gongtui(plans: list[UnitPlan], seed: str, count: int) -> None:
+    """`count` Party branches (none with an error, a 另行选举 or a roll) elect by 公推直选."""
+    pool = [p for p in plans if p.kind == "party_branch" and not (p.error or p.runoff or p.roll)]
+    if count > len(pool):
+        raise ValueError(f"党支部不足，无法安排 {count} 个公推直选的党支部（可用 {len(pool)} 个）")
+    for p in Random(f"{seed}/gongtui").sample(pool, count):
+        p.gongtui = True
 
 
 def party_size(seed: str, index: int) -> int:
@@ -661,7 +714,7 @@ def _block(out: list[str], value, indent: int) -> None:
                 out.append(f"{pad}- {_flow(item, indent + 2)}\n")
 
 
-TOP_GROUP = ("kind", "legal_basis", "profile", "term")
+TOP_GROUP = ("kind", "body", "legal_basis", "profile", "term")
 
 
 def to_yaml(record: dict, header: list[str]) -> str:
@@ -949,6 +1002,8 @@ class Context:
     leader_birth: tuple[int, int]
     local: tuple[str, ...]
     notes: list[str] = field(default_factory=list)  # the 情形 line(s) of the header
+    committee_members: list[str] = field(default_factory=list)  # a 监督委员会's: the same place's new committee
+    committee_record: str = ""  # that committee's file name
     error_note: str = ""
 
 
@@ -976,6 +1031,7 @@ class Builder:
         self.votes = Votes(self.rng)
         self.place = ctx.plan.place
         self.township = self.place.township
+        self.elected: list[str] = []  # who the record elects (a 村/居委会's members, for the 监督委员会's 回避)
 
     # -- shared pieces -----------------------------------------------------------------------
     @property
@@ -1115,6 +1171,7 @@ class Builder:
         for post, seats, cands in posts:
             names = [c.person.name for c in cands]
             winners = {c.person.name for c in cands if c.winner}
+            self.elected += [n for n in names if n in winners]
             votes[post] = F(
                 self.votes.first(
                     names, winners, seats, base, valid, write_ins.get(post, {}), marks_error=(post == marks_error_post)
@@ -1169,6 +1226,7 @@ class Builder:
             floor = -(-returned // 3)
         rnd["ballots"] = F(issued=issued, returned=returned, invalid=invalid)
         rnd["votes"] = {post: F(self.votes.runoff(names, winners, seats_left, floor, returned - invalid))}
+        self.elected += [n for n in names if n in winners]
         return rnd, "、".join(n for n in names if n in winners)
 
     # -- kinds ------------------------------------------------------------------------------
@@ -1606,6 +1664,8 @@ class Builder:
         return record, self.header(title)
 
     def party_branch(self) -> tuple[dict, list[str]]:
+        if self.plan.gongtui:
+            return self.gongtui_branch()
         rng, plan, place = self.rng, self.plan, self.place
         error = plan.error
         short = place.name
@@ -1733,6 +1793,277 @@ class Builder:
                 f" = {valid * layout[2]} 票（每张选票最多选 {layout[2]} 人）"
             )
         title = f"{self.ctx.county}{self.township.name}中共{short}支部委员会{record['term']}换届选举（党员大会选举，计票完成）"
+        return record, self.header(title)
+
+    # -- the other bodies of the same 换届 (issue 14) ------------------------------------------
+    def body_words(self, village: str, community: str) -> str:
+        return village if self.place.kind == "村" else community
+
+    def group_names(self, count: int) -> list[str]:
+        word = self.body_words("村民小组", "居民小组")
+        return [f"第{cn_number(i + 1)}{word}" for i in range(count)]
+
+    def body_record(self, kind: str, body: str, method: str, day: dt.date, committee: dict) -> dict:
+        short = self.place.name
+        rng = self.rng
+        record: dict = {"kind": kind, "body": body, "term": f"第{cn_number(rng.randint(9, 12))}届"}
+        unit_body = self.body_words("村民委员会", "居民委员会")
+        name = f"{short}{body}" if kind == "supervisory_committee" else f"{short}{unit_body}"
+        record["unit"] = {"name": name, "short_name": short, "parents": self.parents}
+        record["committee"] = committee
+        record["method"] = method
+        record["schedule"] = {"election_day": iso(day), "results_published": iso(day)}
+        return record
+
+    def body_documents(self, record: dict) -> None:
+        short = self.place.name
+        word = self.body_words("村民", "居民")
+        record["documents"] = {
+            "number_prefix": short[0] + self.body_words("村选", "社选"),
+            "signatory": f"{short}{word}选举委员会",
+            "place": f"{short}党群服务中心",
+        }
+
+    def body_candidates(self, people: People, post: str, seats: int, extra: int, women: int, years, nominators):
+        """`seats` + `extra` candidates, the first `seats` elected; at least `women` of the elected are women."""
+        cands = []
+        for i in range(seats + extra):
+            sex = "女" if i < women or self.rng.random() < 0.35 else "男"
+            cands.append(self.candidate(people, post, sex, years, 0.4, nominators))
+            cands[-1].winner = i < seats
+        self.set_incumbents(cands)
+        self.rng.shuffle(cands)
+        return cands
+
+    def body_round(self, day: dt.date, posts, registered: int, fraction: tuple[int, int]) -> dict:
+        """A counted first round: participants above `fraction` of `registered`, returned = participants."""
+        participants = self.turnout(registered, 0.72, 0.96, fraction)
+        issued = min(registered, participants + self.rng.randint(0, 2))
+        invalid = self.rng.randint(0, max(0, participants // 40))
+        rnd: dict = {"type": "first", "date": iso(day)}
+        rnd["ballots"] = F(issued=issued, returned=participants, invalid=invalid)
+        rnd["votes"] = self.tally(posts, participants, participants - invalid, {})
+        return rnd
+
+    def supervisory_committee(self) -> tuple[dict, list[str]]:
+        rng = self.rng
+        short = self.place.name
+        body = self.body_words("村务监督委员会", "居务监督委员会")
+        method = self.body_words("villager_representative", "resident_representative")
+        registered = rng.randint(21, 60)  # the 村（居）民代表 who vote
+        day = self.dates((4, 1), (6, 20))
+        self.used.update(self.ctx.committee_members)  # 村（居）委会成员 may not serve (组织法第三十二条)
+        people = People(rng, self.names, self.used)
+        word = self.body_words("村民", "居民")
+        committee = self.committee(people, f"{short}{word}选举委员会", None, None, 2, False)
+        members = rng.choice((2, 2, 4))
+        nominators = ((f"{word}代表联名", 3), (f"{self.body_words('村', '社区')}党组织推荐", 1))
+        posts = [
+            ("主任", 1, self.body_candidates(people, "主任", 1, 0, 0, (1958, 1985), nominators)),
+            ("委员", members, self.body_candidates(people, "委员", members, 1, 1, (1960, 1992), nominators)),
+        ]
+        record = self.body_record("supervisory_committee", body, method, day, committee)
+        record["same_term"] = {
+            "committee_record": self.ctx.committee_record,
+            "committee_members": Names(self.ctx.committee_members),
+        }
+        record["seats"] = [F(post=p, count=n) for p, n, _ in posts]
+        record["electorate"] = {"registered": registered}
+        record["candidates"] = [c.as_flow() for _, _, cands in posts for c in cands]
+        rnd = self.body_round(day, posts, registered, (2, 3))
+        rnd["tellers"] = L(committee["members"])
+        record["rounds"] = [rnd]
+        self.body_documents(record)
+        self.ctx.notes = [
+            f"换届后的{word}代表会议推选{body}主任 1 名、委员 {members} 名（委员差额 1 名）；"
+            f"{word}代表 {registered} 名，到会超过三分之二。"
+        ]
+        title = f"{self.ctx.county}{self.township.name}{short}{record['term']}{body}推选（{word}代表会议，计票完成）"
+        return record, self.header(title)
+
+    def group_leader(self) -> tuple[dict, list[str]]:
+        rng = self.rng
+        short = self.place.name
+        body = self.body_words("村民小组长", "居民小组长")
+        word = self.body_words("村民", "居民")
+        day = self.dates((3, 10), (5, 30))
+        people = People(rng, self.names, self.used)
+        committee = self.committee(people, f"{short}{word}选举委员会", None, None, 2, False)
+        contests = []
+        women = 0
+        for name in self.group_names(rng.randint(3, 7)):
+            registered = rng.randint(40, 220)
+            cands = self.body_candidates(people, "组长", 1, rng.randint(0, 1), 0, (1960, 1990), ((f"{word}提名", 1),))
+            women += sum(c.winner and c.person.sex == "女" for c in cands)
+            rnd = self.body_round(day, [("组长", 1, cands)], registered, (2, 3))
+            contest = {"name": name, "seats": [F(post="组长", count=1)], "electorate": {"registered": registered}}
+            contest["candidates"] = [c.as_flow() for c in cands]
+            contest["rounds"] = [rnd]
+            contests.append(contest)
+        record = self.body_record("group_leader", body, "all_voters", day, committee)
+        record["contests"] = contests
+        self.body_documents(record)
+        self.ctx.notes = [
+            f"{len(contests)} 个{word}小组各开小组会议推选组长，每组为一个场次；本组十八周岁以上{word}三分之二以上到会，"
+            f"当选人得票超过到会人数的一半。当选组长中女性 {women} 名。"
+        ]
+        title = f"{self.ctx.county}{self.township.name}{short}{record['term']}{body}推选（小组会议，计票完成）"
+        return record, self.header(title)
+
+    def representative(self) -> tuple[dict, list[str]]:
+        rng = self.rng
+        short = self.place.name
+        body = self.body_words("村民代表", "居民代表")
+        word = self.body_words("村民", "居民")
+        day = self.dates((2, 20), (4, 10))
+        people = People(rng, self.names, self.used)
+        committee = self.committee(people, f"{short}{word}选举委员会", None, None, 2, False)
+        contests = []
+        seats_total = women = 0
+        for name in self.group_names(rng.randint(3, 6)):
+            registered = rng.randint(40, 200)
+            seats = rng.randint(2, 4)
+            # At least a third of the 代表 are women (组织法第二十五条): a third of every group's seats, rounded up.
+            cands = self.body_candidates(
+                people, body, seats, rng.randint(0, 1), -(-seats // 3), (1958, 1995), ((f"{word}提名", 1),)
+            )
+            seats_total += seats
+            women += sum(c.winner and c.person.sex == "女" for c in cands)
+            rnd = self.body_round(day, [(body, seats, cands)], registered, (2, 3))
+            contest = {"name": name, "seats": [F(post=body, count=seats)], "electorate": {"registered": registered}}
+            contest["candidates"] = [c.as_flow() for c in cands]
+            contest["rounds"] = [rnd]
+            contests.append(contest)
+        record = self.body_record("representative", body, "all_voters", day, committee)
+        record["contests"] = contests
+        self.body_documents(record)
+        self.ctx.notes = [
+            f"{len(contests)} 个{word}小组各开小组会议按名额推选{body}，共 {seats_total} 名，其中女性 {women} 名"
+            "（三分之一以上）；本组十八周岁以上的三分之二以上到会，当选人得票超过到会人数的一半。"
+        ]
+        title = f"{self.ctx.county}{self.township.name}{short}{record['term']}{body}推选（小组会议，计票完成）"
+        return record, self.header(title)
+
+    def gongtui_branch(self) -> tuple[dict, list[str]]:
+        """A Party branch electing by 公推直选: 推荐 (党员 and 群众), 请示/批复, 党员大会 electing the 委员, the
+        委员会's first plenary electing the 书记 (and a 副书记), the report; by the profile's default rule
+        (70 % / 30 %, more than half of the 党员推荐 votes, quota = seats + ⌈20 %⌉)."""
+        rng, plan = self.rng, self.plan
+        short = self.place.name
+        registered = party_size(self.ctx.seed, plan.index)
+        seats = 3 if registered < 30 else rng.choice((5, 5, 7))
+        vice = seats >= 5 and rng.random() < 0.4
+        quota = seats + math.ceil(seats * 20 / 100)
+        day = self.dates((3, 10), (5, 20))
+        women = int(registered * rng.uniform(0.22, 0.45))
+        people = People(rng, self.names, self.used)
+        committee = self.committee(people, f"中共{short}支部委员会换届选举工作小组", None, None, 2, False)
+        # Everyone recommended above the line stands: the 党员大会's candidates are exactly the 预备人选.
+        cands = [self.leader_candidate("委员", f"{short}党支部书记", "公开推荐")]
+        for _ in range(quota - 1):
+            sex = "女" if rng.random() < 0.38 else "男"
+            c = self.candidate(people, "委员", sex, (1958, 1998), 1.0, (("公开推荐", 1),), lift=1)
+            c.politics = "中共党员"
+            cands.append(c)
+        self.pick_winners(cands, seats, leader_first=True)
+        self.set_incumbents(cands)
+        members_present = self.turnout(registered, 0.82, 0.97, (4, 5))
+        masses_present = rng.randint(20, 70)
+        half = members_present // 2 + 1
+        votes = []
+        for c in cands:
+            votes.append(
+                F(name=c.person.name, members=rng.randint(half, members_present), masses=rng.randint(8, masses_present))
+            )
+        # One or two more were recommended but had no more than half of the 党员推荐 votes.
+        for _ in range(rng.randint(1, 2)):
+            votes.append(
+                F(name=people.take().name, members=rng.randint(3, half - 1), masses=rng.randint(0, masses_present))
+            )
+        votes.sort(key=lambda v: -(7 * v["members"] * masses_present + 3 * v["masses"] * members_present))
+        recommended = day - dt.timedelta(days=rng.randint(38, 45))
+        requested = recommended + dt.timedelta(days=rng.randint(1, 3))
+        approved = requested + dt.timedelta(days=rng.randint(3, 6))
+        present = self.turnout(registered, 0.86, 1.0, (4, 5))
+        invalid = rng.randint(0, 1)
+        rnd: dict = {
+            "type": "first",
+            "date": iso(day),
+            "present": present,
+            "ballots": F(issued=present, returned=present, invalid=invalid),
+        }
+        rnd["votes"] = self.tally([("委员", seats, cands)], present, present - invalid, {})
+        elected = [c for c in cands if c.winner]
+        deputy = next(c for c in elected if c.person is not self.ctx.leader) if vice else None
+        plenary_seats = [F(post="书记", count=1)] + ([F(post="副书记", count=1)] if deputy else [])
+        plenary_cands = [F(name=self.ctx.leader.name, post="书记")]
+        plenary_votes = {"书记": F({self.ctx.leader.name: seats - rng.randint(0, 1)})}
+        if deputy:
+            plenary_cands.append(F(name=deputy.person.name, post="副书记"))
+            plenary_votes["副书记"] = F({deputy.person.name: seats - rng.randint(0, 1)})
+        town = self.township.name
+        superior = f"中共{town}{'工作委员会' if self.township.kind == '街道' else '委员会'}"
+        number = (
+            f"{town[:2]}党{'工' if self.township.kind == '街道' else '委'}〔{ELECTION_YEAR}〕{rng.randint(5, 60)}号"
+        )
+        hall = f"{short}党群服务中心会议室"
+        record: dict = {"kind": "party_branch", "legal_basis": 2020, "term": f"第{cn_number(rng.randint(3, 9))}届"}
+        record["unit"] = {"name": f"中共{short}支部委员会", "short_name": f"{short}党支部", "parents": self.parents}
+        record["committee"] = committee
+        record["method"] = "party_meeting"
+        record["schedule"] = {
+            "election_day": iso(day),
+            "initial_candidates_published": iso(day - dt.timedelta(days=rng.randint(15, 25))),
+            "candidates_published": iso(day - dt.timedelta(days=rng.randint(4, 8))),
+            "results_published": iso(day),
+        }
+        record["seats"] = [F(post="委员", count=seats)]
+        record["electorate"] = {"registered": registered, "women": women}
+        record["candidates"] = [c.as_flow() for c in cands]
+        record["rounds"] = [rnd]
+        who = self.body_words("村民代表、村民小组长", "居民代表、居民小组长和驻区单位代表")
+        record["gongtui"] = {
+            "recommendation": {
+                "date": iso(recommended),
+                "place": hall,
+                "members": F(expected=registered, present=members_present),
+                "masses": F(present=masses_present, who=who),
+                "votes": votes,
+            },
+            "request": {"to": superior, "date": iso(requested)},
+            "approval": {"by": superior, "date": iso(approved), "number": number},
+            "plenary": {
+                "date": iso(day),
+                "place": hall,
+                "host": self.ctx.leader.name,
+                "seats": plenary_seats,
+                "candidates": plenary_cands,
+                "rounds": [
+                    {
+                        "type": "first",
+                        "date": iso(day),
+                        "present": seats,
+                        "ballots": F(issued=seats, returned=seats, invalid=0),
+                        "votes": plenary_votes,
+                    }
+                ],
+            },
+            "report": {"date": iso(day + dt.timedelta(days=rng.randint(1, 3)))},
+        }
+        record["documents"] = {
+            "number_prefix": short[0] + "支",
+            "signatory": f"中共{short}支部委员会",
+            "place": hall,
+            "discipline_signers": L(c.person.name for c in cands),
+        }
+        posts = "书记、副书记" if deputy else "书记"
+        self.ctx.notes = [
+            f"以公推直选方式换届：公开推荐大会上党员 {members_present} 名、群众代表 {masses_present} 名推荐，按党员推荐占 70%、"
+            f"群众推荐占 30% 计分，{len(votes) - quota} 名被推荐人党员推荐未过半数，{quota} 名列为候选人预备人选，"
+            f"经{superior}批复（{number}）；党员大会差额选举委员 {seats} 名（有选举权的正式党员 {registered} 名，"
+            f"实到会 {present} 名），新一届支部委员会第一次全体会议等额选举{posts}。"
+        ]
+        title = f"{self.ctx.county}{town}中共{short}支部委员会{record['term']}换届选举（公推直选，计票完成）"
         return record, self.header(title)
 
     # -- details shared by 村 and 居 -----------------------------------------------------------
@@ -2036,6 +2367,8 @@ def generate(
     small_rolls: int = 0,
     county: str = "青石县",
     force: bool = False,
+    bodies: int = 0,
+    gongtui: int = 0,
 ) -> list[tuple[str, str, str]]:
     """Write the tree; return (relative path, kind, expected finding id or "") per unit, in order."""
     seed = str(seed)
@@ -2053,6 +2386,8 @@ def generate(
     elif small_rolls:
         assign_small_rolls(plans, seed, small_rolls)
     assign_errors(plans, seed, errors)
+    assign_gongtui(plans, seed, gongtui)
+    plans = add_bodies(plans, seed, bodies)
     root = os.path.join(outdir, county)
     if os.path.isfile(root):
         raise FileExistsError(f"{root} 是一个文件，不能在其中生成记录")
@@ -2068,6 +2403,15 @@ def generate(
             places = {place.index: place_context(seed, place)}  # only the current place is needed
         leader, birth, local = places[place.index]
         ctx = Context(county=county, seed=seed, plan=plan, leader=leader, leader_birth=birth, local=local)
+        if plan.kind == "supervisory_committee":
+            # The same place's committee record comes first in its plan; build it again (deterministic) for its members.
+            sibling = next(
+                p for p in plans if p.place is place and p.kind in ("village_committee", "residents_committee")
+            )
+            other = Context(county=county, seed=seed, plan=sibling, leader=leader, leader_birth=birth, local=local)
+            elder = Builder(other)
+            elder.build()
+            ctx.committee_members, ctx.committee_record = list(elder.elected), sibling.file_name
         builder = Builder(ctx)
         record, header = builder.build()
         folder = os.path.join(root, place.township.name)
@@ -2121,14 +2465,21 @@ def build_parser() -> argparse.ArgumentParser:
         description="生成一个县的换届选举记录树（OUTDIR/县/乡镇或街道/单位.yaml），供批量处理和性能测试使用。\n"
         "同一组参数每次生成完全相同的文件；人名、地名均为虚构。",
         epilog="示例：\n"
-        "  python tools/gen_county.py samples/county --units 24 --townships 3 --seed 2076 --errors 4 --small-rolls 2\n"
+        "  python tools/gen_county.py samples/county --units 24 --townships 3 --seed 2076 --errors 4 --small-rolls 2"
+        " --bodies 4 --gongtui 1\n"
         "  python tools/gen_county.py out/bench --units 2000 --roll",
     )
     parser._positionals.title = "位置参数"
     parser._optionals.title = "选项"
     parser.add_argument("outdir", metavar="OUTDIR", help="输出目录（在其中建立县一级目录）")
     parser.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
-    parser.add_argument("--units", type=int, default=24, metavar="N", help="单位（选举记录）总数，默认 24")
+    parser.add_argument(
+        "--units",
+        type=int,
+        default=24,
+        metavar="N",
+        help="村委会、居委会、楼栋长、党支部选举记录的总数（不含 --bodies），默认 24",
+    )
     parser.add_argument(
         "--seed", default="2026", metavar="S", help="随机种子，默认 2026；种子相同，生成的文件逐字节相同"
     )
@@ -2154,6 +2505,21 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="K",
         help="让 K 个单位各带一处故意的规则错误（写在该文件开头的注释中，含预期检查编号），默认 0",
     )
+    parser.add_argument(
+        "--bodies",
+        type=int,
+        default=0,
+        metavar="K",
+        help="另加 K 个同届其他组织的选举（村（居）务监督委员会、村（居）民代表、村（居）民小组长，轮流分给有村（居）委会"
+        "记录的村和社区），不计入 --units，默认 0",
+    )
+    parser.add_argument(
+        "--gongtui",
+        type=int,
+        default=0,
+        metavar="K",
+        help="让 K 个党支部以公推直选方式换届（公开推荐、请示批复、党员大会选委员、委员会选书记），默认 0",
+    )
     parser.add_argument("--county", default="青石县", help="县名，默认 青石县")
     parser.add_argument("--force", action="store_true", help="县一级目录已存在时先将其删除再生成")
     return parser
@@ -2172,6 +2538,8 @@ def main(argv: list[str] | None = None) -> int:
             small_rolls=args.small_rolls,
             county=args.county,
             force=args.force,
+            bodies=args.bodies,
+            gongtui=args.gongtui,
         )
     except (ValueError, FileExistsError) as exc:
         print(f"错误：{exc}", file=sys.stderr)

@@ -1098,6 +1098,21 @@ def election_notice_doc() -> Builder:
     return b
 
 
+def meeting_notice_doc() -> Builder:
+    """参会通知: the addressee 顶格, the numbered parts (when, where, who, agenda, what to bring), 特此通知 and 落款."""
+    b = Builder("参会通知")
+    notice_head(b)
+    b.p("{{ addressee }}", first_chars=0)
+    b.p("{{ intro }}")
+    b.ctl("{%p for s in sections %}")
+    b.p("{{ s.heading }}", style="公文-一级标题", keep_next=True)
+    b.paragraphs("s.lines", var="line", keep_last=True, keep_when="s.last")
+    b.ctl("{%p endfor %}")
+    closing(b, "特此通知。")
+    b.signature()
+    return b
+
+
 CARD_W_MM = 78  # two cards across the 156 mm type area
 CARD_H_MM = 55  # four rows to a page: 220 mm of the 225 mm type area
 
@@ -1620,6 +1635,7 @@ TEMPLATES = {
     "选票清点报告.docx": ballot_count_report,
     "选举大会议程.docx": agenda_doc,
     "主持词.docx": script_doc,
+    "参会通知.docx": meeting_notice_doc,
     "选举结果报告单.docx": report_form,
     "当选人员花名册.docx": roster_sheet,
     "备案表.docx": filing_form,

@@ -120,7 +120,7 @@ def salvage(leftover: str, final: str, by_hash: bool = True) -> bool:
     if record is None and name.startswith(TMP_MARK) and not os.path.lexists(os.path.join(leftover, STAMP)):
         shutil.rmtree(leftover, ignore_errors=True)
         return True
-    mine = None if by_hash or record is None else {d.name for d in record.documents}
+    mine = None if by_hash or record is None else {d.name for d in [*record.documents, *record.prints]}
     moved = True
     for entry in unitrecord.foreign(leftover, record, mine):
         try:

@@ -367,7 +367,7 @@ class ReportWriter:
 
     def add_unit(self, unit: UnitResult) -> None:
         if unit.status != FAILED or unit.stale:  # a stale unit's kept documents are on disk: listed too
-            for doc in unit.documents:
+            for doc in [*unit.documents, *unit.prints]:  # the 花名册 .xlsx too: every file of OUT is hashed
                 self.manifest.add(f"{unit.folder}/{doc['name']}", doc["sha256"])
         if unit.note:
             self.manifest.add(f"{unit.folder}/{unit.note['name']}", unit.note["sha256"])

@@ -91,6 +91,7 @@ class UnitResult:
     stale: bool = False  # failed, but the documents of an earlier run are kept (listed in `documents`)
     note: dict | None = None  # {name, sha256} of the stale note written into the folder
     kept: list[dict] = field(default_factory=list)  # {name, new}: edited by hand and kept, new version beside
+    prints: list[dict] = field(default_factory=list)  # files made beside documents (花名册.xlsx), as `documents`
 
     @property
     def status_text(self) -> str:
@@ -112,6 +113,7 @@ class UnitResult:
             "stale": self.stale,
             "note": self.note,
             "kept": [dict(k) for k in self.kept],
+            "prints": [dict(p) for p in self.prints],
         }
 
     @classmethod
@@ -141,6 +143,7 @@ class UnitResult:
             durations=dict(self.durations),
             digest=self.digest,
             kept=[KeptEntry.from_dict(k) for k in self.kept],
+            prints=[DocumentEntry.from_dict(p) for p in self.prints],
         )
 
     @classmethod
@@ -157,6 +160,7 @@ class UnitResult:
             durations=dict(record.durations),
             digest=record.digest,
             kept=[k.to_dict() for k in record.kept],
+            prints=[p.to_dict() for p in record.prints],
         )
 
 
@@ -236,6 +240,8 @@ def _keep_stale(task: UnitTask, result: UnitResult) -> None:
     mine = unitrecord.owned(task.outdir, earlier)
     documents = [d for d in earlier.documents if d.name in mine] if earlier is not None else []
     result.documents, result.skipped, result.digest = [d.to_dict() for d in documents], [], None
+    prints = [p for p in earlier.prints if p.name in mine] if earlier is not None else []
+    result.prints = [p.to_dict() for p in prints]  # the 花名册 .xlsx stays huanjie's, stale with its .docx
     if not documents:
         return
     result.stale = True
@@ -284,10 +290,11 @@ def _place(tmp: str, task: UnitTask, result: UnitResult) -> set[str] | None:
         )
     earlier = unitrecord.read(task.outdir)
     mine = unitrecord.owned(task.outdir, earlier)
-    placement = unitrecord.place(task.outdir, [d["name"] for d in result.documents], earlier, mine)
+    files = [*result.documents, *result.prints]
+    placement = unitrecord.place(task.outdir, [d["name"] for d in files], earlier, mine)
     if placement.blocked:
         raise _Blocked(_blocked_message(task, placement.blocked[0]))
-    for doc in result.documents:
+    for doc in files:
         new = placement.names[doc["name"]]
         if new != doc["name"]:
             os.rename(os.path.join(tmp, doc["name"]), os.path.join(tmp, new))
@@ -306,8 +313,10 @@ def _render_error(exc: Exception, task: UnitTask) -> str:
 
 def _render_into(tmp: str, task: UnitTask, checked: checking.CheckResult, result: UnitResult) -> None:
     election = Election.from_check(checked)
-    report = render_record(election, tmp, templates_dir=task.settings.templates_dir, record_unit=False)
+    report = render_record(election, tmp, templates_dir=task.settings.templates_dir, record_unit=False, companions=True)
     result.documents = [w.entry().to_dict() for w in report.written]
+    # The 花名册 .xlsx beside its .docx: listed in the stamp's `prints`, so the next run knows it as huanjie's.
+    result.prints = [w.entry().to_dict() for w in report.prints]
     result.skipped = [SkippedEntry(s.kind, s.title, s.field, s.reason).to_dict() for s in report.skipped]
     try:
         result.digest = summary_doc.digest(election).to_dict()
@@ -380,7 +389,7 @@ def skip_if_unchanged(task: UnitTask, force: bool = False) -> UnitResult | None:
     raw = _read(task.source)
     if raw is None or record.key != unit_key(raw, task.settings):
         return None
-    for doc in record.documents:
+    for doc in [*record.documents, *record.prints]:  # a 花名册 .xlsx removed by hand is made again
         try:
             if os.path.getsize(os.path.join(task.outdir, doc.name)) != doc.size:
                 return None

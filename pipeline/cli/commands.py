@@ -366,13 +366,13 @@ def templates_command(kind: str | None) -> None:
 def new_command(kind: str, output: str, force: bool, xlsx: bool) -> None:
     """生成一份带中文说明的记录样板，可直接通过 check。
 
-    类型：village_committee（村委会）、residents_committee（居委会）、party_branch（党支部）、deputy（人大代表）、building_leader（楼栋长）、supervisory_committee（村务监督委员会）、group_leader（村民小组长）、representative（村民代表），也可以直接写中文，如“村委会”。
+    类型：village_committee（村委会）、residents_committee（居委会）、party_branch（党支部）、deputy（人大代表）、building_leader（楼栋长）、supervisory_committee（村务监督委员会）、group_leader（村民小组长）、representative（村民代表），也可以直接写中文，如“村委会”；党支部以公推直选方式换届的，写“公推直选”。
     """
     try:
         text = starter.starter_text(kind)
     except starter.UnknownKind:
         choices = "、".join(f"{k}（{v}）" for k, v in starter.KINDS.items())
-        raise click.UsageError(f"未知的选举类型“{kind}”。可选：{choices}。") from None
+        raise click.UsageError(f"未知的选举类型“{kind}”。可选：{choices}。{starter.variants_text()}") from None
     if not output.strip():
         raise click.UsageError("-o 后面应写要生成的记录文件名，如 -o 柳林村.yaml。")
     if os.path.isdir(output):
@@ -396,7 +396,7 @@ def new_command(kind: str, output: str, force: bool, xlsx: bool) -> None:
     except OSError as exc:
         echo(f"错误：无法写入 {output}（{os_reason(exc)}）。", err=True)
         sys.exit(2)
-    echo(f"已生成 {output}（{starter.KINDS[starter.resolve_kind(kind)]}记录样板）。修改后运行：huanjie check {output}")
+    echo(f"已生成 {output}（{starter.starter_title(kind)}记录样板）。修改后运行：huanjie check {output}")
 
 
 @main.command("import", **COMMAND)

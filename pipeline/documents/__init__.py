@@ -98,6 +98,7 @@ GENRE = {
     "ballot_count": "报告",
     "agenda": "议程",
     "script": "主持词",
+    "meeting_notice": "通知",
     "report_form": "报告",
     "roster": "名册",
     "filing": "备案表",
@@ -372,6 +373,18 @@ KINDS: list[DocumentKind] = [
         dayof.script,
         COMMON_VARIABLES | {"title_lines": NOTICE_VARIABLES["title_lines"]} | dayof.SCRIPT_VARIABLES,
         ("主持词", "大会主持词"),
+    ),
+    DocumentKind(
+        "meeting_notice",
+        26,
+        "参会通知",
+        "参会通知.docx",
+        "election",
+        "党员大会、户代表会议、村（居）民代表会议等会议选举：schedule.election_day、rounds[].staff.start（开会时间）、"
+        "documents.place；schedule.election_notice_published 作成文日期；全体选民直接投票的选举用选举公告（12），不生成",
+        dayof.meeting_notice,
+        _NOTICE | dayof.MEETING_NOTICE_VARIABLES,
+        ("参会通知", "会议通知", "开会通知"),
     ),
     DocumentKind(
         "report_form",

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ..model import Contest, Round
 from ..outcome import ContestOutcome, RoundResult
-from ..words import ASSEMBLY, ROUND_NAMES
+from ..words import ASSEMBLY, REPRESENTATIVES, ROUND_NAMES
 from .before import validity_lines
 from .common import (
     Election,
@@ -506,4 +508,93 @@ SCRIPT_VARIABLES = {
     "sections": "主持词各部分（列表，顺序同选举大会议程），每项：",
     "sections[].heading": "小标题，如 一、宣布开会",
     "sections[].lines": "主持人的话（列表）：记录中的姓名和数字；投票前未知的数字为“____人”“____张”，当场填写",
+}
+
+
+# --------------------------------------------------------------------------------------------
+# 参会通知: the notice calling the meeting that votes (党员大会, 户代表会议, 村民代表会议 …)
+# --------------------------------------------------------------------------------------------
+
+# Who is called to a meeting that votes: the methods whose electors meet (a direct vote of all voters is called
+# by the 选举公告, 12, instead).
+MEETING_METHODS = ("party_meeting", *REPRESENTATIVES)
+
+
+def _meeting_name(e: Election) -> str:
+    if e.method == "villager_representative":
+        return "村民代表会议"
+    return _assembly(e)
+
+
+def meeting_notice(e: Election) -> list[Instance]:
+    """参会通知: who, when, where, what to bring and what the meeting will do; one per election."""
+    if (e.method or "") not in MEETING_METHODS and e.kind != "party_branch":
+        return []
+    day = e.schedule.get("election_day")
+    if not day:
+        raise Waiting("schedule.election_day", "记录中没有选举日（会议日期）")
+    meeting = _meeting_name(e)
+    noun, _ = e.elector
+    views = [v for v in e.views if v.seats]
+    held = next((r for v in e.views if (r := _staff_round(v)) is not None), None)
+    start = (held.staff.get("start") if held is not None else "") or ""
+    when = cdate(day) + (f"{start}" if start else "")
+    where = e.place or "、".join(dict.fromkeys(e.place_of(v) for v in e.views if e.place_of(v)))
+    registered = sum(v.registered or 0 for v in e.views)
+    party = e.kind == "party_branch" or e.method == "party_meeting"
+    who = f"本支部有选举权的正式党员（共{registered}名）" if party else f"本次选举的{noun}（共{registered}名）"
+    if not registered:
+        who = who.split("（")[0]
+    seats = "；".join(
+        (f"{view.name}" if len(views) > 1 else "") + "、".join(f"{p}{n}名" for p, n in view.seats.items())
+        for view in views
+    )
+    bring = "党员证明或本通知" if party else ("参选证" if e.method in REPRESENTATIVES else "选民证")
+    polling = e.data.get("polling") or {}
+    if polling.get("bring"):
+        bring = "、".join(polling["bring"])
+    absent = (
+        f"因故不能参加的，请会前向{e.signatory}请假；因故未出席会议的党员不能委托他人代为投票。"
+        if party
+        else f"因故不能参加的，请会前向{e.committee_name}说明。"
+    )
+    sections: list[dict[str, Any]] = [
+        {"heading": "一、会议时间", "lines": [f"{when}{'' if start else '（具体时间另行通知）'}。"]},
+        {"heading": "二、会议地点", "lines": [f"{where}。" if where else "另行通知。"]},
+        {"heading": "三、参会人员", "lines": [f"{who}。"]},
+        {
+            "heading": "四、会议议程",
+            "lines": [
+                f"报告到会人数，通过选举工作人员名单和选举办法，介绍正式候选人，无记名投票选举{seats}，"
+                "当场开箱计票，宣布选举结果。"
+            ],
+        },
+        {"heading": "五、有关要求", "lines": [f"请携带{bring}，提前十分钟到场签到。", absent]},
+    ]
+    for i, section in enumerate(sections):
+        section["last"] = i == len(sections) - 1
+    addressee = "各位党员：" if party else f"各位{noun}："
+    intro = (
+        f"根据{e.law}和有关规定，经{e.signatory if party else e.committee_name}研究，定于{cdate(day)}召开{meeting}，"
+        f"进行{e.election_name}。现将有关事项通知如下："
+    )
+    ctx = common_context(e) | {
+        "title_lines": split_title([e.unit_name, f"关于召开{meeting}的通知"]),
+        "doc_number": "",
+        "addressee": addressee,
+        "intro": intro,
+        "sections": sections,
+        "date_text": e.date("election_notice_published"),
+        "signatory": e.signatory if party else e.committee_name,
+    }
+    return [Instance("", ctx)]
+
+
+MEETING_NOTICE_VARIABLES = {
+    "addressee": "称呼，如 各位党员：、各位户代表：",
+    "intro": "导语：依据、会议日期和事由",
+    "sections": "各部分（列表）：会议时间、地点、参会人员、议程、有关要求；每项：",
+    "sections[].heading": "一级标题，如 一、会议时间",
+    "sections[].lines": "该部分各段（列表）",
+    "sections[].last": "是否最后一部分（其最后一段与特此通知、落款同页）",
 }

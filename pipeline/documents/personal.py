@@ -64,6 +64,37 @@ def certificates(e: Election) -> list[Instance]:
             "number_text": certificate_number(e, index, date),
         }
         out.append(Instance(_name_suffix(e, view, name, counts), ctx))
+    out += _plenary_certificates(e, issuer, len(out))
+    return out
+
+
+def _plenary_certificates(e: Election, issuer: str, first_index: int) -> list[Instance]:
+    """公推直选: the 书记 and 副书记 the 委员会's first plenary elected (`Outcome.plenary`) get a certificate for that
+    post too, numbered after the 党员大会's; the file is 07-当选证书-付建明-书记, since the same person also has one as
+    委员."""
+    result = e.outcome.plenary
+    plenary = (e.data.get("gongtui") or {}).get("plenary") if e.kind == "party_branch" else None
+    if result is None or not isinstance(plenary, dict):
+        return []
+    out = []
+    index = first_index
+    for post, names in result.elected.items():
+        for name in e.sort(names):
+            rnd = e.elected_round(result, post, name)
+            date = (rnd.date if rnd and rnd.date else None) or plenary.get("date") or e.schedule.get("election_day")
+            office = e.post_full(post)
+            text = f"在{cdate(date)}召开的{e.unit_name}第一次全体会议上，你当选为{office}。"
+            ctx = common_context(e) | {
+                "name": name,
+                "post": post,
+                "office": office,
+                "text": text,
+                "issuer": issuer,
+                "date_text": cdate(date),
+                "number_text": certificate_number(e, index, date),
+            }
+            out.append(Instance(f"{name}-{post}", ctx))
+            index += 1
     return out
 
 

@@ -198,8 +198,32 @@ def roster_xlsx(context: dict) -> bytes:
     sheet.print_title_rows = "2:2"
     sheet.print_options.horizontalCentered = True
     sheet.freeze_panes = "A3"
+    return stable_xlsx(book)
+
+
+# The one time stamp a made .xlsx carries (document properties and zip entries), so that the same record gives the
+# same bytes on every run and in every worker (batch's manifest compares them; resume-by-hash relies on them).
+_XLSX_TIME = (2000, 1, 1, 0, 0, 0)
+
+
+def stable_xlsx(book) -> bytes:
+    """The workbook's bytes without the time of writing: openpyxl stamps `modified` and every zip entry with now."""
+    import datetime as dt
+    import zipfile
+
+    from openpyxl.writer.excel import ExcelWriter
+
+    when = dt.datetime(*_XLSX_TIME)
+    book.properties.created = book.properties.modified = when
+    raw = io.BytesIO()
+    with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+        ExcelWriter(book, archive).write_data()
     out = io.BytesIO()
-    book.save(out)
+    with zipfile.ZipFile(raw) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=_XLSX_TIME)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(entry, source.read(info.filename))
     return out.getvalue()
 
 

@@ -9,7 +9,7 @@ from ..findings import Finding, Severity
 from ..model import contests
 from ..profile import Profile
 from ..records import Record
-from ..words import BODY_NAMES, KIND_NAMES, body_name
+from ..words import BODY_NAMES, KIND_NAMES, body_name, fraction_name
 from .completeness import label, name_key
 from .relatives import relations
 
@@ -130,12 +130,20 @@ def unit_key(name: str) -> str:
 
 
 def elected_posts(outcome: Outcome) -> dict[str, list[str]]:
-    """Everyone elected in any contest of an outcome, by post (in the order of the outcome)."""
+    """Everyone elected in any contest of an outcome, by post (in the order of the outcome).
+
+    A 公推直选 branch's 书记 and 副书记 are elected by the 委员会's plenary (`Outcome.plenary`): there they count as
+    书记/副书记, not again as the 委员 the 党员大会 elected them."""
     posts: dict[str, list[str]] = {}
+    placed: set[str] = set()
+    if outcome.plenary is not None:
+        for post, names in outcome.plenary.elected.items():
+            posts.setdefault(post, []).extend(n for n in names if n not in placed)
+            placed.update(names)
     for result in outcome.contests:
         for post, names in result.elected.items():
-            posts.setdefault(post, []).extend(n for n in names if n not in posts.get(post, []))
-    return posts
+            posts.setdefault(post, []).extend(n for n in names if n not in posts.get(post, []) and n not in placed)
+    return {post: names for post, names in posts.items() if names}
 
 
 def holdings(party: dict[str, list[str]], committee: dict[str, list[str]]) -> list[Holding]:
@@ -202,3 +210,41 @@ def _cross_finding(record: Record, party_record: Record, holding: Holding) -> Fi
         "两委分别统计时此人在两处各计一次，汇总中另列交叉任职。",
         path,
     )
+
+
+def women_check(record: Record, profile: Profile, outcome: Outcome) -> list[Finding]:
+    """妇女村民代表应当占村民代表会议组成人员的三分之一以上 (组织法第二十五条): the 代表 the record elects, once every
+    group has been counted and every one of them has a `gender`."""
+    rule = profile.women_share
+    if rule is None or record.data.get("kind") != "representative":
+        return []
+    body = str(record.data.get("body") or (rule.bodies[0] if rule.bodies else ""))
+    if rule.bodies and body not in rule.bodies:
+        return []
+    views = contests(record.data)
+    if not outcome.contests or any(r.stage != "counted" for r in outcome.contests):
+        return []
+    elected = 0
+    women = 0
+    for view, result in zip(views, outcome.contests, strict=False):
+        for names in result.elected.values():
+            for name in names:
+                gender = next((c.get("gender") for c in view.candidates if c.get("name") == name), None)
+                if gender is None:
+                    return []
+                elected += 1
+                women += gender == "女"
+    if elected == 0 or women * rule.fraction.denominator >= rule.fraction.numerator * elected:
+        return []
+    need = -(-elected * rule.fraction.numerator // rule.fraction.denominator)
+    word = fraction_name(rule.fraction)
+    return [
+        record.finding(
+            "REPRESENTATIVE-WOMEN",
+            Severity.ERROR if rule.severity == "error" else Severity.WARNING,
+            f"当选{body}{elected}名，其中女性{women}名，不足{word}（至少应有{need}名）。妇女{body}应当占"
+            f"{body}会议组成人员的{word}以上；请在推选中补足女性{body}，或核对候选人的性别（candidates[].gender）。",
+            ("contests",) if record.data.get("contests") else ("candidates",),
+            citation=profile.cite(rule.article),
+        )
+    ]

@@ -1,4 +1,4 @@
-"""人大 选区 work: registration changes that add up, the supplementary list's date, 联名 co-signers, the 预选."""
+"""人大 选区 work: registration changes that add up, the supplementary list's date, 联名 co-signers, the 预选, seats."""
 
 from __future__ import annotations
 
@@ -35,7 +35,65 @@ def check(record: Record, profile: Profile) -> list[Finding]:
         out += _changes(record, profile, view, where)
         out += _cosigners(record, profile, view, where)
         out += _preselection(record, profile, view, where)
+        out += _seats(record, profile, view, where)
+    out += _balance(record, profile, views)
     out += _supplementary_date(record)
+    return out
+
+
+def _seats(record: Record, profile: Profile, view: Contest, where: str) -> list[Finding]:
+    """每一选区选一名至三名代表 (选举法第二十五条)."""
+    assert profile.districts is not None
+    rules = profile.districts
+    seats = sum(view.seats.values())
+    if not view.seats or rules.seats_min <= seats <= rules.seats_max:
+        return []
+    return [
+        record.finding(
+            "DISTRICT-SEATS",
+            Severity.ERROR,
+            f"{where}应选代表{seats}名；选区的大小按每一选区选{rules.seats_min}名至{rules.seats_max}名代表划分。"
+            "请重新划分选区，或核对 seats 的名额。",
+            view.at("seats"),
+            citation=profile.cite(rules.seats_article),
+        )
+    ]
+
+
+def _balance(record: Record, profile: Profile, views: list[Contest]) -> list[Finding]:
+    """各选区每一代表所代表的人口数应当大致相等: a hint for a 选区 far from the record's average (by 登记选民数)."""
+    assert profile.districts is not None
+    rules = profile.districts
+    if rules.balance_percent is None:
+        return []
+    sized: list[tuple[Contest, int, int]] = []
+    for view in views:
+        registered, count = view.registered, sum(view.seats.values())
+        if registered and count:
+            sized.append((view, registered, count))
+    if len(sized) < 2:
+        return []
+    voters, seats = sum(r for _, r, _ in sized), sum(n for _, _, n in sized)
+    out = []
+    for view, registered, count in sized:
+        # |registered/count − voters/seats| > percent % of voters/seats, in integers.
+        gap = abs(registered * seats - voters * count) * 100
+        if gap <= rules.balance_percent * voters * count:
+            continue
+        per = registered // count
+        average = voters // seats
+        share = gap // (voters * count)
+        out.append(
+            record.finding(
+                "DISTRICT-BALANCE",
+                Severity.INFO,
+                f"{view.name}每名代表对应登记选民{per}人，本记录各选区平均{average}人，相差约{share}%"
+                f"（超过{rules.balance_percent}%）。各选区每一代表所代表的人口数应当大致相等；记录中只有登记选民数，"
+                "程序按选民数比较，请按人口数核对选区划分和名额分配。",
+                view.at("electorate", "registered"),
+                citation=profile.cite(rules.balance_article),
+            )
+        )
     return out
 
 

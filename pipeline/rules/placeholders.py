@@ -26,13 +26,14 @@ from ..findings import Finding, Severity
 from ..model import RecordPath
 from ..profile import Profile
 from ..records import Record
-from ..starter import KINDS, starter_text
+from ..starter import KINDS, starter_of, starter_text
 
 __all__ = ["check", "MARK"]
 
 MARK = "某某"
 _PARTS = {"unit": "单位（unit）", "committee": "选举委员会（committee）", "documents": "文书设置（documents）"}
 _PARTS["same_term"] = "同届关联（same_term）"
+_PARTS["gongtui"] = "公推直选（gongtui）"
 _PEOPLE = ("chair", "vice_chairs", "members")  # the committee's names
 _FIGURES = {"registered": "登记人数", "excluded": "不计入应到会人数的人数"}
 
@@ -51,7 +52,7 @@ def _leaves(value: Any, path: RecordPath = ()) -> Iterator[tuple[RecordPath, Any
 
 @cache
 def _samples(kind: str) -> tuple[frozenset[str], frozenset[str], dict[RecordPath, int]]:
-    """(texts with 某, committee names, electorate figures by path) of the starter of `kind`."""
+    """(texts with 某, committee names, electorate figures by path) of the starter `kind` (or variant)."""
     data = yaml.safe_load(starter_text(kind)) or {}
     texts: set[str] = set()
     names: set[str] = set()
@@ -95,7 +96,8 @@ def check(record: Record, profile: Profile) -> list[Finding]:
     kind = record.data.get("kind")
     if kind not in KINDS:
         return []
-    texts, names, figures = _samples(kind)
+    # A 公推直选 record is compared with the 公推直选 starter, which holds the samples of its `gongtui` part.
+    texts, names, figures = _samples(starter_of(record.data))
     found: dict[RecordPath, list[tuple[RecordPath, str]]] = {}
     for path, value in _leaves(record.data):
         if not isinstance(value, str) or not path:
