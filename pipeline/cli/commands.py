@@ -303,11 +303,21 @@ def render_command(
         echo(line)
     echo(
         f"共生成 {len(report.written)} 份文书"
-        + (f"，另有 PDF、合订本和打印清单 {len(report.prints)} 个文件" if report.prints else "")
+        + _beside_words(report.prints)
         + (f"，跳过 {len(report.skipped)} 种。" if report.skipped else "。")
         + ("（草稿）" if errors else "")
     )
     sys.exit(1 if _render_layout(report, result, check_layout) or errors else 0)
+
+
+def _beside_words(prints) -> str:
+    """，另有花名册表格 1 个，PDF、合订本和打印清单 4 个文件: what the files beside the documents are, each counted."""
+    tables = [w for w in prints if w.title.endswith("（表格）")]  # the companions (当选人员花名册.xlsx)
+    others = len(prints) - len(tables)
+    parts = ([f"花名册表格 {len(tables)} 个"] if tables else []) + (
+        [f"PDF、合订本和打印清单 {others} 个"] if others else []
+    )
+    return f"，另有{'，'.join(parts)}文件" if parts else ""
 
 
 def _render_layout(report, result, check_layout: bool | None) -> bool:
@@ -825,3 +835,8 @@ def verify_command(package: str, output_format: str) -> None:
         else:
             echo(f"校验未通过：{package} 有 {len(result.problems)} 处问题。", err=True)
     sys.exit(0 if result.ok else 1)
+
+
+from .export import export_command  # noqa: E402  (registered last: it uses this module)
+
+main.add_command(export_command)
