@@ -84,11 +84,14 @@ def export_workbook(e: Election, parts: list[str], draft: bool = False) -> Expor
     places = e.stats.places
     for key in parts:
         columns, rows, formats, landscape = _MAKERS[key](e, places)
+        left = (0,) if key == "stats" else ()
         sheet_name = PARTS[key][1]
         title = "".join(titled(e.election_name, sheet_name if key != "stats" else "统计表"))
         if draft:
             title = f"{title}　{DRAFT_MARK}"
-        table_sheet(book.create_sheet(), sheet_name, title, columns, rows, landscape=landscape, formats=formats)
+        table_sheet(
+            book.create_sheet(), sheet_name, title, columns, rows, landscape=landscape, formats=formats, left=left
+        )
         out.sheets.append((sheet_name, len(rows)))
     buffer = io.BytesIO()
     book.save(buffer)

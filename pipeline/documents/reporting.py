@@ -192,12 +192,14 @@ def table_sheet(
     footer: list | None = None,
     landscape: bool = True,
     formats: dict[int, str] | None = None,
+    left: tuple[int, ...] = (),
 ) -> None:
     """Lay one table out on `sheet` for people (the roster's .xlsx and `huanjie export` share it).
 
     Row 1 is `title` merged across the columns; row 2 the bold header, frozen and repeated on every printed
-    page; then `rows`, thin borders, centred, wrapped, in 仿宋. `formats` maps a 0-based column to an Excel
-    number format (dates, percentages). A4, fit to the page width, landscape unless told otherwise.
+    page; then `rows`, thin borders, centred (the 0-based columns in `left` aligned left), wrapped, in 仿宋.
+    `formats` maps a 0-based column to an Excel number format (dates, percentages). A4, fit to the page width,
+    landscape unless told otherwise.
     """
     from openpyxl.styles import Alignment, Border, Font, Side
     from openpyxl.utils import get_column_letter
@@ -216,7 +218,8 @@ def table_sheet(
     for line in sheet.iter_rows(min_row=2):
         for index, cell in enumerate(line):
             cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
-            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+            side = "left" if cell.row > 2 and index in left else "center"
+            cell.alignment = Alignment(horizontal=side, vertical="center", wrap_text=True)
             cell.font = Font(name="仿宋", size=11, bold=cell.row == 2)
             if cell.row > 2 and index in formats and not isinstance(cell.value, str):
                 cell.number_format = formats[index]
