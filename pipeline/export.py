@@ -21,7 +21,7 @@ from .documents.reporting import ROSTER_COLUMNS, elected_people, roster_row, tab
 from .errors import HuanjieError
 from .model import parse_date
 from .stats import AGE_BANDS, EDUCATION_GROUPS, UNKNOWN, age_on
-from .words import ROUND_TITLES
+from .words import LATER_ROUND_ACTIONS, ROUND_TITLES
 
 __all__ = ["PARTS", "UnknownPart", "parts_of", "Exported", "export_workbook", "DRAFT_MARK"]
 
@@ -230,7 +230,7 @@ def _tally(e: Election, places: int):
                     rows.append(
                         ([view.name] if e.multi else [])
                         + [
-                            f"第{n}轮 {ROUND_TITLES.get(rnd.type, rnd.type)}",
+                            f"第{n}轮 {_round_title(n, rnd.type)}",
                             day,
                             post.post,
                             post.seats,
@@ -247,6 +247,13 @@ def _tally(e: Election, places: int):
                     )
     first = 1 if e.multi else 0
     return columns, rows, {first + 1: DATE_FORMAT, first + 11: percent_format(places)}, True
+
+
+def _round_title(n: int, rtype: str) -> str:
+    """首次选举 for the first round; a later `first` (after a void one) is a 重新选举."""
+    if rtype == "first" and n > 1:
+        return LATER_ROUND_ACTIONS["first"]
+    return ROUND_TITLES.get(rtype, rtype)
 
 
 def _or_dash(value: int | None) -> int | str:

@@ -140,3 +140,33 @@ def test_a_record_with_errors_exports_nothing_unless_draft(tmp_path):
     assert (
         openpyxl.load_workbook(out)["统计"]["A1"].value == "柳林村第十二届村民委员会换届选举统计表　草稿（未通过校验）"
     )
+
+
+def test_a_void_round_and_its_rerun_in_the_tally(tmp_path):
+    run, out = _export(tmp_path, "village-shiqiao-rerun", "--what", "tally")
+    assert run.exit_code == 0, run.output
+    rows = _rows(openpyxl.load_workbook(out)["计票结果"])
+    assert rows[0] == ("第1轮 首次选举", dt.datetime(2026, 4, 18), "主任", 1, 570, 568, 564, 4, "—", "彭立军", 410, 0.727,
+                       "本轮无效")  # fmt: skip
+    assert [(r[0], r[9], r[12]) for r in rows if r[12] == "当选"] == [
+        ("第2轮 重新选举", "彭立军", "当选"), ("第2轮 重新选举", "曾丽萍", "当选"), ("第2轮 重新选举", "苏晓燕", "当选"),
+    ]  # fmt: skip
+
+
+def test_unusable_output_or_record_exit_2(tmp_path):
+    run = run_cli("export", str(SAMPLES / "village-liulin-runoff.yaml"), "-o", str(tmp_path))
+    assert run.exit_code == 2
+    assert run.stderr.strip() == (
+        f"错误：{tmp_path} 是文件夹；请在 -o 后写要生成的表格文件名，如 {tmp_path / '导出.xlsx'}。"
+    )
+    run = run_cli("export", str(SAMPLES / "village-liulin-runoff.yaml"), "-o", str(tmp_path / "x.csv"))
+    assert run.exit_code == 2 and f"错误：-o 后面应写 .xlsx 文件名，如 -o {tmp_path / 'x'}.xlsx。" in run.stderr
+    run = run_cli("export", str(tmp_path / "无此记录.yaml"), "-o", str(tmp_path / "x.xlsx"))
+    assert run.exit_code == 2 and "FILE-NOT-FOUND" in run.stderr
+    assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_the_render_summary_names_the_roster_table_it_counts(tmp_path):
+    run = run_cli("render", str(SAMPLES / "residents-yangguang.yaml"), "-o", str(tmp_path / "out"), "--only", "32")
+    assert run.exit_code == 0, run.output
+    assert run.stdout.splitlines()[-1] == "共生成 1 份文书，另有花名册表格 1 个文件。"

@@ -52,14 +52,14 @@ def export_command(file: str, output: str, what: tuple[str, ...], draft: bool, f
         parts = export.parts_of(what)
     except export.UnknownPart as exc:
         raise click.UsageError(str(exc)) from None
-    if not output.lower().endswith(".xlsx"):
-        raise click.UsageError(f"-o 后面应写 .xlsx 文件名，如 -o {os.path.splitext(output)[0] or '柳林村'}.xlsx。")
     if os.path.isdir(output):
         echo(
             f"错误：{output} 是文件夹；请在 -o 后写要生成的表格文件名，如 {os.path.join(output, '导出.xlsx')}。",
             err=True,
         )
         sys.exit(2)
+    if not output.lower().endswith(".xlsx"):
+        raise click.UsageError(f"-o 后面应写 .xlsx 文件名，如 -o {os.path.splitext(output)[0] or '柳林村'}.xlsx。")
     if os.path.exists(output) and not force:
         echo(f"错误：文件 {output} 已存在，未覆盖。如确需覆盖，请加 --force。", err=True)
         sys.exit(2)
