@@ -84,19 +84,51 @@ def export_workbook(e: Election, parts: list[str], draft: bool = False) -> Expor
     places = e.stats.places
     for key in parts:
         columns, rows, formats, landscape = _MAKERS[key](e, places)
+        columns = _fitted(columns, rows)
         left = (0,) if key == "stats" else ()
         sheet_name = PARTS[key][1]
         title = "".join(titled(e.election_name, sheet_name if key != "stats" else "统计表"))
         if draft:
             title = f"{title}　{DRAFT_MARK}"
+        note = _stats_note(e) if key == "stats" else None
         table_sheet(
-            book.create_sheet(), sheet_name, title, columns, rows, landscape=landscape, formats=formats, left=left
+            book.create_sheet(),
+            sheet_name,
+            title,
+            columns,
+            rows,
+            landscape=landscape,
+            formats=formats,
+            left=left,
+            note=note,
         )
         out.sheets.append((sheet_name, len(rows)))
     buffer = io.BytesIO()
     book.save(buffer)
     out.data = buffer.getvalue()
     return out
+
+
+def _fitted(columns, rows: list[list]) -> list[tuple[str, int]]:
+    """Each column at least as wide as its longest text (a CJK character counts 2), up to 40."""
+
+    def width(value: object) -> int:
+        if not isinstance(value, str):
+            return 0
+        return sum(2 if ord(ch) > 0x2E7F else 1 for ch in value) + 2
+
+    return [
+        (name, max(given, min(40, max([width(name)] + [width(row[i]) for row in rows if i < len(row)]))))
+        for i, (name, given) in enumerate(columns)
+    ]
+
+
+def _stats_note(e: Election) -> str:
+    lab = e.turnout_labels()
+    return (
+        f"注：{lab.rate}为{lab.measure}占{lab.base}的比例；性别、年龄段、文化程度、党员、连任的占比以当选人数为分母"
+        "（同届第一级已当选的不重复计算）；一次选举成功的占比以已计票的场次为分母。"
+    )
 
 
 def percent_format(places: int) -> str:

@@ -70,6 +70,11 @@ def test_village_runoff_every_sheet_with_numbers_dates_and_print_setup(tmp_path)
     assert stats["女性"] == (2, "名", 0.4)
     assert stats["中共党员（含预备党员）"] == (4, "名", 0.8)
     assert book["统计"]["D6"].number_format == "0.00%"
+    note = book["统计"].cell(row=book["统计"].max_row, column=1).value
+    assert note == (
+        "注：参选率为参加投票占登记选民的比例；性别、年龄段、文化程度、党员、连任的占比以当选人数为分母"
+        "（同届第一级已当选的不重复计算）；一次选举成功的占比以已计票的场次为分母。"
+    )
 
 
 def test_percent_places_set_the_share_and_its_format(tmp_path):

@@ -193,13 +193,15 @@ def table_sheet(
     landscape: bool = True,
     formats: dict[int, str] | None = None,
     left: tuple[int, ...] = (),
+    note: str | None = None,
 ) -> None:
     """Lay one table out on `sheet` for people (the roster's .xlsx and `huanjie export` share it).
 
     Row 1 is `title` merged across the columns; row 2 the bold header, frozen and repeated on every printed
     page; then `rows`, thin borders, centred (the 0-based columns in `left` aligned left), wrapped, in 仿宋.
-    `formats` maps a 0-based column to an Excel number format (dates, percentages). A4, fit to the page width,
-    landscape unless told otherwise.
+    `formats` maps a 0-based column to an Excel number format (dates, percentages). `footer` is a row after a
+    blank one (the roster's 填报单位 and date); `note` a line under the table, merged across and wrapped. A4, fit
+    to the page width, landscape unless told otherwise.
     """
     from openpyxl.styles import Alignment, Border, Font, Side
     from openpyxl.utils import get_column_letter
@@ -228,6 +230,15 @@ def table_sheet(
     if footer is not None:
         sheet.append([])
         sheet.append(footer)
+    if note is not None:
+        sheet.append([note])
+        row = sheet.max_row
+        sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(columns))
+        cell = sheet.cell(row=row, column=1)
+        cell.alignment = Alignment(horizontal="left", vertical="top", wrap_text=True)
+        cell.font = Font(name="仿宋", size=10)
+        total = sum(width for _, width in columns)
+        sheet.row_dimensions[row].height = 15 * (1 + (2 * len(note)) // max(total, 1))
     sheet.page_setup.orientation = "landscape" if landscape else "portrait"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.page_setup.fitToWidth = 1
