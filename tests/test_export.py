@@ -175,3 +175,12 @@ def test_the_render_summary_names_the_roster_table_it_counts(tmp_path):
     run = run_cli("render", str(SAMPLES / "residents-yangguang.yaml"), "-o", str(tmp_path / "out"), "--only", "32")
     assert run.exit_code == 0, run.output
     assert run.stdout.splitlines()[-1] == "共生成 1 份文书，另有花名册表格 1 个文件。"
+
+
+def test_never_writes_over_the_record_itself(tmp_path):
+    record = tmp_path / "记录.xlsx"
+    record.write_bytes(b"record")
+    run = run_cli("export", str(record), "-o", str(record), "--force")
+    assert run.exit_code == 2
+    assert run.stderr.strip() == f"错误：-o 指定的 {record} 就是记录文件本身，未导出；请另写一个文件名。"
+    assert record.read_bytes() == b"record"

@@ -60,6 +60,9 @@ def export_command(file: str, output: str, what: tuple[str, ...], draft: bool, f
         sys.exit(2)
     if not output.lower().endswith(".xlsx"):
         raise click.UsageError(f"-o 后面应写 .xlsx 文件名，如 -o {os.path.splitext(output)[0] or '柳林村'}.xlsx。")
+    if os.path.exists(output) and os.path.exists(file) and os.path.samefile(output, file):
+        echo(f"错误：-o 指定的 {output} 就是记录文件本身，未导出；请另写一个文件名。", err=True)
+        sys.exit(2)
     if os.path.exists(output) and not force:
         echo(f"错误：文件 {output} 已存在，未覆盖。如确需覆盖，请加 --force。", err=True)
         sys.exit(2)
