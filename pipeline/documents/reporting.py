@@ -257,6 +257,7 @@ ROSTER_VARIABLES = {
     "people[].gender": "性别",
     "people[].ethnicity": "民族",
     "people[].birth": "出生年月",
+    "people[].born": "出生年月，照记录所写，如 1972-05",
     "people[].age": "年龄",
     "people[].education": "文化程度",
     "people[].politics": "政治面貌",
