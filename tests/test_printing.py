@@ -142,7 +142,10 @@ def test_print_list_numbers(tmp_path):
     run = run_cli("render", str(record), "-o", str(out), "--bundle")
     assert run.exit_code == 0, run.output
     # 41 documents before the sample named its election staff (issue 14 item 6); 21, 24 and 25 since, and 26 参会通知.
-    assert run.stdout.splitlines()[-1] == "共生成 45 份文书，另有 PDF、合订本和打印清单 5 个文件，跳过 1 种。"
+    assert (
+        run.stdout.splitlines()[-1]
+        == "共生成 45 份文书，另有花名册表格 1 个，PDF、合订本和打印清单 4 个文件，跳过 1 种。"
+    )
     rows = list(openpyxl.load_workbook(out / "打印清单.xlsx").active.iter_rows(values_only=True))
     assert rows[0] == ("晨光社区居民委员会打印清单", None, None, None, None, None, None)
     assert rows[1] == ("序号", "阶段", "文书", "文件", "份数", "纸张", "说明")

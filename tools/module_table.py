@@ -70,7 +70,11 @@ FLOORS: list[tuple[str, str, list[str]]] = [
         "the archival package and its verification",
         ["pipeline.archive", "pipeline.pdf", "pipeline.sm3", "pipeline.layoutcheck"],
     ),
-    ("print", "printable output of a render: PDFs, 合订 bundles, the 打印清单", ["pipeline.printing"]),
+    (
+        "print",
+        "printable output of a render: PDFs, 合订 bundles, the 打印清单; export workbooks",
+        ["pipeline.printing", "pipeline.export"],
+    ),
     ("face", "the command line: parse, call the core, print, exit codes", ["pipeline.cli"]),
 ]
 

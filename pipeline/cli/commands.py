@@ -304,11 +304,21 @@ def render_command(
         echo(line)
     echo(
         f"共生成 {len(report.written)} 份文书"
-        + (f"，另有 PDF、合订本和打印清单 {len(report.prints)} 个文件" if report.prints else "")
+        + _beside_words(report.prints)
         + (f"，跳过 {len(report.skipped)} 种。" if report.skipped else "。")
         + ("（草稿）" if errors else "")
     )
     sys.exit(1 if _render_layout(report, result, check_layout) or errors else 0)
+
+
+def _beside_words(prints) -> str:
+    """，另有花名册表格 1 个，PDF、合订本和打印清单 4 个文件: what the files beside the documents are, each counted."""
+    tables = [w for w in prints if w.title.endswith("（表格）")]  # the companions (当选人员花名册.xlsx)
+    others = len(prints) - len(tables)
+    parts = ([f"花名册表格 {len(tables)} 个"] if tables else []) + (
+        [f"PDF、合订本和打印清单 {others} 个"] if others else []
+    )
+    return f"，另有{'，'.join(parts)}文件" if parts else ""
 
 
 def _render_layout(report, result, check_layout: bool | None) -> bool:
@@ -899,7 +909,10 @@ def _signature_line(result) -> str:
     )
 
 
-from .keys import keygen_command  # noqa: E402 - the commands of new modules are registered at the end
+# The commands of new modules are registered at the end (they import this module).
+from .export import export_command  # noqa: E402
+from .keys import keygen_command  # noqa: E402
 
 main.add_command(keygen_command)
 main.add_command(convert_command)
+main.add_command(export_command)

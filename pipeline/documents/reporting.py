@@ -38,6 +38,7 @@ def elected_people(e: Election) -> list[dict]:
                         "gender": or_dash(c.get("gender")),
                         "ethnicity": or_dash(c.get("ethnicity")),
                         "birth": year_month(c.get("birth")),
+                        "born": c.get("birth"),  # as the record has it (YYYY-MM), for a real date in a sheet
                         "age": str(age) if age is not None else DASH,
                         "education": or_dash(c.get("education")),
                         "politics": or_dash(c.get("politics")),
@@ -114,6 +115,7 @@ REPORT_VARIABLES = {
     "people[].gender": "性别",
     "people[].ethnicity": "民族",
     "people[].birth": "出生年月，如 1972年5月",
+    "people[].born": "出生年月，照记录所写，如 1972-05",
     "people[].age": "选举日的周岁年龄",
     "people[].education": "文化程度",
     "people[].politics": "政治面貌",
@@ -164,33 +166,78 @@ def roster_row(p: dict) -> list[str]:
 def roster_xlsx(context: dict) -> bytes:
     """当选人员花名册.xlsx from the roster's context: A4 landscape, title row, header repeated on every page."""
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Border, Font, Side
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.properties import PageSetupProperties
 
     book = Workbook()
     sheet = book.active
     assert sheet is not None
-    sheet.title = "当选人员花名册"
-    title = "".join(context["title_lines"])
+    table_sheet(
+        sheet,
+        "当选人员花名册",
+        "".join(context["title_lines"]),
+        ROSTER_COLUMNS,
+        [roster_row(person) for person in context["people"]],
+        footer=[context["reporter"], "", "", "", "", "", "", "", "", context["date_text"]],
+    )
+    return stable_xlsx(book)
+
+
+def table_sheet(
+    sheet,
+    name: str,
+    title: str,
+    columns: tuple[tuple[str, int], ...] | list[tuple[str, int]],
+    rows: list[list],
+    footer: list | None = None,
+    landscape: bool = True,
+    formats: dict[int, str] | None = None,
+    left: tuple[int, ...] = (),
+    note: str | None = None,
+) -> None:
+    """Lay one table out on `sheet` for people (the roster's .xlsx and `huanjie export` share it).
+
+    Row 1 is `title` merged across the columns; row 2 the bold header, frozen and repeated on every printed
+    page; then `rows`, thin borders, centred (the 0-based columns in `left` aligned left), wrapped, in 仿宋.
+    `formats` maps a 0-based column to an Excel number format (dates, percentages). `footer` is a row after a
+    blank one (the roster's 填报单位 and date); `note` a line under the table, merged across and wrapped. A4, fit
+    to the page width, landscape unless told otherwise.
+    """
+    from openpyxl.styles import Alignment, Border, Font, Side
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    sheet.title = name
     sheet.append([title])
-    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(ROSTER_COLUMNS))
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(columns))
     sheet["A1"].font = Font(name="仿宋", bold=True, size=16)
     sheet["A1"].alignment = Alignment(horizontal="center")
-    sheet.append([name for name, _ in ROSTER_COLUMNS])
-    for person in context["people"]:
-        sheet.append(roster_row(person))
+    sheet.append([column for column, _ in columns])
+    for row in rows:
+        sheet.append(row)
     thin = Side(style="thin")
-    for row in sheet.iter_rows(min_row=2):
-        for cell in row:
+    formats = formats or {}
+    for line in sheet.iter_rows(min_row=2):
+        for index, cell in enumerate(line):
             cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
-            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+            side = "left" if cell.row > 2 and index in left else "center"
+            cell.alignment = Alignment(horizontal=side, vertical="center", wrap_text=True)
             cell.font = Font(name="仿宋", size=11, bold=cell.row == 2)
-    for index, (_, width) in enumerate(ROSTER_COLUMNS, 1):
+            if cell.row > 2 and index in formats and not isinstance(cell.value, str):
+                cell.number_format = formats[index]
+    for index, (_, width) in enumerate(columns, 1):
         sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.append([])
-    sheet.append([context["reporter"], "", "", "", "", "", "", "", "", context["date_text"]])
-    sheet.page_setup.orientation = "landscape"
+    if footer is not None:
+        sheet.append([])
+        sheet.append(footer)
+    if note is not None:
+        sheet.append([note])
+        row = sheet.max_row
+        sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(columns))
+        cell = sheet.cell(row=row, column=1)
+        cell.alignment = Alignment(horizontal="left", vertical="top", wrap_text=True)
+        cell.font = Font(name="仿宋", size=10)
+        total = sum(width for _, width in columns)
+        sheet.row_dimensions[row].height = 15 * (1 + (2 * len(note)) // max(total, 1))
+    sheet.page_setup.orientation = "landscape" if landscape else "portrait"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
@@ -198,7 +245,6 @@ def roster_xlsx(context: dict) -> bytes:
     sheet.print_title_rows = "2:2"
     sheet.print_options.horizontalCentered = True
     sheet.freeze_panes = "A3"
-    return stable_xlsx(book)
 
 
 # The one time stamp a made .xlsx carries (document properties and zip entries), so that the same record gives the
@@ -235,6 +281,7 @@ ROSTER_VARIABLES = {
     "people[].gender": "性别",
     "people[].ethnicity": "民族",
     "people[].birth": "出生年月",
+    "people[].born": "出生年月，照记录所写，如 1972-05",
     "people[].age": "年龄",
     "people[].education": "文化程度",
     "people[].politics": "政治面貌",
