@@ -85,8 +85,9 @@ def test_a_batch_output_is_archived_from_its_report_alone(tmp_path, monkeypatch)
     _no_rebuilding(monkeypatch)
     package = tmp_path / "p.zip"
     result = archive.build_package(str(tmp_path / "out"), str(package))
-    # 0.1.0's 33 documents, and the voting-day and reporting documents of issue 14 (22 计票单 ×2, 23, 31, 32).
-    assert result.refused == [] and result.items == 33 + 5
+    # 0.1.0's 33 documents, and the voting-day and reporting documents of issue 14 (22 计票单 ×2, 23, 26 党员大会的
+    # 参会通知, 31, 32).
+    assert result.refused == [] and result.items == 33 + 6
     # Since 0.2 a Party record's pledge is a 候选人承诺书 (no 竞争): the one title a new batch gives differently.
     then = [
         (e["题名"].replace("候选人竞争承诺书", "候选人承诺书"), e["文号"], e["责任者"], e["日期"]) for e in expected
@@ -96,6 +97,7 @@ def test_a_batch_output_is_archived_from_its_report_alone(tmp_path, monkeypatch)
     added = sorted(e[0].removeprefix("中共白马村支部委员会换届") for e in now if e not in then)
     assert added == sorted(
         [
+            "中共白马村支部委员会关于召开党员大会的通知",
             "选举当选人员花名册",
             "选举结果报告单",
             "选举计票单（书记）",
