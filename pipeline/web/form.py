@@ -549,6 +549,7 @@ def _edits(old: Any, new: Any, path: Path_, out: list[tuple[Path_, str, Any]]) -
             and isinstance(value, list)
             and len(before) == len(value)
             and all(isinstance(a, dict) and isinstance(b, dict) and a for a, b in zip(before, value, strict=True))
+            and all(k in b for a, b in zip(before, value, strict=True) for k in a)
         ):
             for index, (a, b) in enumerate(zip(before, value, strict=True)):
                 if a != b:
