@@ -289,11 +289,11 @@ class Pages:
         if new == data:
             return self.record_page(request, loaded, status="没有改动，未保存。已重新校验。")
         try:
-            text = forms.splice(loaded.text, data, new, rel)
+            text, record, found = forms.splice(loaded.text, loaded.result.record, new, rel)
         except forms.SaveError as exc:
             return self.record_page(request, loaded, status=str(exc), code=500)
         try:
-            saved = self.ws.write(rel, text, expected)
+            saved = self.ws.write(rel, text, expected, parsed=(record, found))
         except Conflict:
             return self.record_page(request, self.ws.load(rel), status=CONFLICT_MESSAGE, code=409)
         return self.record_page(request, saved, status=_saved_status(saved))

@@ -13,7 +13,7 @@ from ruamel.yaml import YAML
 
 from .. import importer
 from ..findings import Finding
-from ..records import parse
+from ..records import Record, parse
 
 Path_ = tuple[str | int, ...]
 
@@ -483,7 +483,7 @@ def _get(data: Any, path: Path_) -> Any:
 
 def read_form(data: dict, form: dict[str, str]) -> dict:
     """The record's data with the posted form applied (only the fields the form showed are touched)."""
-    new = copy.deepcopy(data)
+    new = _copy(data)
     sections = build(data)
     tables: list[Table] = []
     for section in sections:
@@ -509,6 +509,17 @@ def read_form(data: dict, form: dict[str, str]) -> dict:
     for table in tables:
         _table_rows(table, form, new)
     return new
+
+
+def _copy(data: dict) -> dict:
+    """A deep copy of the data, but the roll (`electorate.groups`, never edited by the form) shared: 5,000 voters."""
+    out = {k: copy.deepcopy(v) for k, v in data.items() if k != "electorate"}
+    electorate = data.get("electorate")
+    if isinstance(electorate, dict):
+        out["electorate"] = {k: v if k == "groups" else copy.deepcopy(v) for k, v in electorate.items()}
+    elif "electorate" in data:
+        out["electorate"] = copy.deepcopy(electorate)
+    return {k: out[k] for k in data}
 
 
 def _fresh_round(section: Section, form: dict[str, str], new: dict) -> None:
@@ -569,26 +580,29 @@ def _list_edit(parent: Path_, new: dict) -> tuple[Path_, str, Any]:
     return where, str(key), value
 
 
-def splice(text: str, old: dict, new: dict, file: str) -> str:
-    """`text` with only the changed parts of the record written anew (comments elsewhere kept); read back to check."""
+def splice(text: str, record: Record, new: dict, file: str) -> tuple[str, Record, list[Finding]]:
+    """`text` with only the changed parts of the record written anew (comments elsewhere kept), read back and checked
+    equal to `new`: (the new text, its Record and the loader's findings, so the caller need not parse it again)."""
     try:
-        return _splice(text, old, new, file)
+        return _splice(text, record, new, file)
     except (importer.ImportError_, AssertionError, ValueError, KeyError, IndexError):
         return _round_trip(text, new, file)
 
 
-def _splice(text: str, old: dict, new: dict, file: str) -> str:
+def _splice(text: str, record: Record, new: dict, file: str) -> tuple[str, Record, list[Finding]]:
     edits: list[tuple[Path_, str, Any]] = []
-    _edits(old, new, (), edits)
+    _edits(record.data, new, (), edits)
     lines = text.splitlines()
     indent = importer._guess_indent(text)
     done: set[Path_] = set()
+    current: Record | None = record  # the first edit needs no new parse: the text is the record's own
     for parent, key, value in edits:
         if any(parent[: len(d)] == d for d in done):
             continue  # its whole list was written already
-        current, _ = parse("\n".join(lines) + "\n", file)
         if current is None:
-            raise ValueError("unreadable while splicing")
+            current, _ = parse("\n".join(lines) + "\n", file)
+            if current is None:
+                raise ValueError("unreadable while splicing")
         try:
             lines = importer._set(lines, current, parent, key, value, indent)
         except importer.ImportError_:
@@ -597,11 +611,12 @@ def _splice(text: str, old: dict, new: dict, file: str) -> str:
             where, list_key, items = _list_edit(parent, new)
             lines = importer._set(lines, current, where, list_key, items, indent)
             done.add(where + (list_key,))
+        current = None
     new_text = "\n".join(lines) + "\n"
-    back, _ = parse(new_text, file)
+    back, findings = parse(new_text, file)
     if back is None or back.data != new:
         raise ValueError("read back differs")
-    return new_text
+    return new_text, back, findings
 
 
 def _update(node: Any, value: Any) -> Any:
@@ -622,7 +637,7 @@ class SaveError(Exception):
     pass
 
 
-def _round_trip(text: str, new: dict, file: str) -> str:
+def _round_trip(text: str, new: dict, file: str) -> tuple[str, Record, list[Finding]]:
     rt = YAML(typ="rt")
     rt.width = 4096
     doc = rt.load(text)
@@ -630,7 +645,7 @@ def _round_trip(text: str, new: dict, file: str) -> str:
     out = io.StringIO()
     rt.dump(doc, out)
     result = out.getvalue()
-    back, _ = parse(result, file)
+    back, findings = parse(result, file)
     if back is None or back.data != new:
         raise SaveError("写入记录时未能保持其余内容不变，已停止，记录未改动。请改用原文编辑器修改。")
-    return result
+    return result, back, findings
