@@ -395,3 +395,29 @@ def test_the_batch_page_runs_a_folder_and_reports_each_unit(client, ws):
     assert [r["data-status"] for r in rows] == ["ok"]
     assert "共 1 个单位：1 个成功" in report.text["batch-progress"]
     assert client.post("/batch", data={"csrf": page.value("csrf"), "folder": "../"}).status_code == 400
+
+
+def test_many_changes_in_one_save_each_keep_their_comment(client, ws):
+    text = (ws / SAMPLE).read_text(encoding="utf-8")
+    text = text.replace("  short_name: 阳光社区\n", "  short_name: 阳光社区      # 公告用简称\n")
+    text = text.replace("  election_day: 2026-03-18\n", "  # 选举日\n  election_day: 2026-03-18\n")
+    (ws / SAMPLE).write_text(text, encoding="utf-8")
+    _, form = form_of(client, f"/record/{quote(SAMPLE)}")
+    data = {
+        **form,
+        "unit.short_name": "阳光",
+        "schedule.reported_on": "2026-03-21",
+        "documents.contact": "0730-1",
+        "term": "第十三届",
+        "rounds.0.ballots.invalid": "13",
+        "rounds.0.votes.委员.郭磊": "331",
+    }
+    response = client.post(f"/record/{quote(SAMPLE)}", data=data)
+    assert response.status_code == 200
+    after = (ws / SAMPLE).read_text(encoding="utf-8")
+    assert "  short_name: 阳光        # 公告用简称\n" in after
+    assert "  # 选举日\n  election_day: 2026-03-18\n" in after
+    assert "term: 第十三届\n" in after and "reported_on: 2026-03-21\n" in after and "contact: 0730-1\n" in after
+    assert "    ballots: {issued: 1400, returned: 1398, invalid: 13}\n" in after
+    assert "      委员: {刘芳: 1205, 陈晓东: 1010, 杨桂英: 876, 何军: 512, 郭磊: 331}\n" in after
+    assert len(after.splitlines()) == len(text.splitlines())

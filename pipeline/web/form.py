@@ -589,9 +589,47 @@ def splice(text: str, record: Record, new: dict, file: str) -> tuple[str, Record
         return _round_trip(text, new, file)
 
 
+def _anchor(record: Record, parent: Path_, key: str) -> int:
+    """The line an edit starts from: its key's, else the last key's of the mapping it goes into."""
+    here = record.key_positions.get(parent + (key,))
+    if here is not None:
+        return here[0]
+    lines = [pos[0] for path, pos in record.key_positions.items() if path[: len(parent)] == parent]
+    return max(lines, default=record.locate(parent)[0] or 0)
+
+
 def _splice(text: str, record: Record, new: dict, file: str) -> tuple[str, Record, list[Finding]]:
     edits: list[tuple[Path_, str, Any]] = []
     _edits(record.data, new, (), edits)
+    if len(edits) > 1:
+        try:  # bottom-up against the one parse we have: an edit lower down does not move the lines above it
+            return _splice_once(text, record, edits, new, file)
+        except (importer.ImportError_, ValueError, KeyError, IndexError):
+            pass
+    return _splice_each(text, record, edits, new, file)
+
+
+def _splice_once(
+    text: str, record: Record, edits: list[tuple[Path_, str, Any]], new: dict, file: str
+) -> tuple[str, Record, list[Finding]]:
+    anchored = sorted(((_anchor(record, p, k), p, k, v) for p, k, v in edits), key=lambda e: e[0], reverse=True)
+    starts = [a for a, *_ in anchored]
+    if len(set(starts)) != len(starts):
+        raise ValueError("two edits on one line")
+    lines = text.splitlines()
+    indent = importer._guess_indent(text)
+    for _, parent, key, value in anchored:
+        lines = importer._set(lines, record, parent, key, value, indent)
+    new_text = "\n".join(lines) + "\n"
+    back, findings = parse(new_text, file)
+    if back is None or back.data != new:
+        raise ValueError("read back differs")
+    return new_text, back, findings
+
+
+def _splice_each(
+    text: str, record: Record, edits: list[tuple[Path_, str, Any]], new: dict, file: str
+) -> tuple[str, Record, list[Finding]]:
     lines = text.splitlines()
     indent = importer._guess_indent(text)
     done: set[Path_] = set()
