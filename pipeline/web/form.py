@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import functools
 import io
 import re
 from dataclasses import dataclass, field
@@ -11,7 +12,8 @@ from typing import Any
 import yaml
 from ruamel.yaml import YAML
 
-from .. import importer
+from .. import importer, schema
+from ..words import KIND_NAMES
 from ..findings import Finding
 from ..records import Record, parse
 
@@ -104,7 +106,11 @@ class Field:
     path: Path_
     label: str
     value: str = ""
-    kind: str = "text"  # text | number | bool | list | yaml | readonly
+    kind: str = "text"  # text | number | bool | list | yaml | readonly | choice
+
+    @property
+    def choices(self) -> tuple[tuple[str, str], ...]:
+        return choices_of(self.path) if self.kind in ("text", "choice") else ()
 
     @property
     def name(self) -> str:
@@ -122,6 +128,7 @@ class Table:
     columns: list[str]
     rows: list[list[Field]] = field(default_factory=list)
     blank: list[Field] = field(default_factory=list)
+    titles: list[str] = field(default_factory=list)
 
     @property
     def name(self) -> str:
@@ -176,6 +183,47 @@ def label(key: Any) -> str:
     return LABELS.get(str(key), str(key))
 
 
+@functools.cache
+def _record_schema() -> dict:
+    return schema.load_schema()
+
+
+@functools.lru_cache(maxsize=4096)
+def _schema_title(pattern: tuple) -> str:
+    try:
+        node = schema._subschema(_record_schema(), list(pattern))
+        return str(node.get("title") or "") if node else ""
+    except Exception:  # a title is a nicety; a path the schema does not know has none
+        return ""
+
+
+@functools.lru_cache(maxsize=4096)
+def _schema_choices(pattern: tuple) -> tuple[tuple[str, str], ...]:
+    """(value, text) of a field the schema limits to a list of words (选举方式, 轮次类型, 性别)."""
+    try:
+        node = schema._subschema(_record_schema(), list(pattern))
+    except Exception:
+        return ()
+    if not node or not isinstance(node.get("enum"), list) or not all(isinstance(v, str) for v in node["enum"]):
+        return ()
+    words = dict(
+        part.strip().split(" ", 1) for part in str(node.get("description") or "").split("；") if " " in part.strip()
+    )
+    return tuple((v, f"{words[v]}（{v}）" if v in words else v) for v in node["enum"])
+
+
+def choices_of(path: Path_) -> tuple[tuple[str, str], ...]:
+    return _schema_choices(tuple(0 if isinstance(p, int) else p for p in path))
+
+
+def title_of(path: Path_) -> str:
+    """The field's Chinese title from the record schema (`schema.field_title`), else the form's own word."""
+    if not path or isinstance(path[-1], int):
+        return label(path[-1]) if path else ""
+    pattern = tuple(0 if isinstance(p, int) else p for p in path)
+    return _schema_title(pattern) or label(path[-1])
+
+
 def show(value: Any) -> str:
     if value is None:
         return ""
@@ -186,18 +234,18 @@ def show(value: Any) -> str:
 
 def _scalar_field(path: Path_, value: Any) -> Field:
     if path in READ_ONLY:
-        return Field(path, label(path[-1]), show(value), "readonly")
+        return Field(path, title_of(path), KIND_NAMES.get(str(value), show(value)), "readonly")
     if isinstance(value, bool):
-        return Field(path, label(path[-1]), show(value), "bool")
+        return Field(path, title_of(path), show(value), "bool")
     if isinstance(value, int | float):
-        return Field(path, label(path[-1]), show(value), "number")
+        return Field(path, title_of(path), show(value), "number")
     if isinstance(value, list):
         if all(not isinstance(v, dict | list) for v in value):
-            return Field(path, label(path[-1]), "、".join(show(v) for v in value), "list")
-        return Field(path, label(path[-1]), _flow_text(value), "yaml")
+            return Field(path, title_of(path), "、".join(show(v) for v in value), "list")
+        return Field(path, title_of(path), _flow_text(value), "yaml")
     if isinstance(value, dict):
-        return Field(path, label(path[-1]), _flow_text(value), "yaml")
-    return Field(path, label(path[-1]), show(value), "text")
+        return Field(path, title_of(path), _flow_text(value), "yaml")
+    return Field(path, title_of(path), show(value), "text")
 
 
 def _flow_text(value: Any) -> str:
@@ -206,9 +254,9 @@ def _flow_text(value: Any) -> str:
 
 def _cell(path: Path_, value: Any, column: str) -> Field:
     if value is None and column == "incumbent":
-        return Field(path, label(column), "", "bool")
+        return Field(path, title_of(path), "", "bool")
     if value is None and column in ("count",):
-        return Field(path, label(column), "", "number")
+        return Field(path, title_of(path), "", "number")
     return _scalar_field(path, value)
 
 
@@ -218,7 +266,7 @@ def _table(path: Path_, rows: list[Any], base_columns: list[str]) -> Table:
         for key in row:
             if key not in columns:
                 columns.append(key)
-    table = Table(path, label(path[-1]), columns)
+    table = Table(path, title_of(path), columns, titles=[title_of(path + (0, c)) for c in columns])
     for index, row in enumerate(rows):
         table.rows.append([_cell(path + (index, c), row.get(c), c) for c in columns])
     table.blank = [_cell(path + (len(rows), c), None, c) for c in columns]
@@ -228,10 +276,10 @@ def _table(path: Path_, rows: list[Any], base_columns: list[str]) -> Table:
 def _value(path: Path_, value: Any) -> Any:
     """The form item for `value` at `path`."""
     if isinstance(value, dict):
-        return Group(path, label(path[-1]), [_value(path + (k,), v) for k, v in value.items()])
+        return Group(path, title_of(path), [_value(path + (k,), v) for k, v in value.items()])
     if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
         if len(value) > BIG:
-            return Summary(path, label(path[-1]), f"共 {len(value)} 项（请用表格导入修改，或在原文编辑器中修改）")
+            return Summary(path, title_of(path), f"共 {len(value)} 项（请用表格导入修改，或在原文编辑器中修改）")
         return _table(path, value, [])
     return _scalar_field(path, value)
 
@@ -276,12 +324,14 @@ def _round(data: dict, index: int, round_: dict) -> Group:
         group.items.append(
             _scalar_field(base + (key,), value)
             if value is not None
-            else Field(base + (key,), label(key), "", "number" if key == "participants" else "text")
+            else Field(base + (key,), title_of(base + (key,)), "", "number" if key == "participants" else "text")
         )
     ballots = round_.get("ballots") or {}
     ballot_group = Group(base + ("ballots",), "选票")
     for key in BALLOT_KEYS:
-        ballot_group.items.append(Field(base + ("ballots", key), label(key), show(ballots.get(key)), "number"))
+        ballot_group.items.append(
+            Field(base + ("ballots", key), title_of(base + ("ballots", key)), show(ballots.get(key)), "number")
+        )
     group.items.append(ballot_group)
     votes = round_.get("votes") or {}
     candidates = [c for c in data.get("candidates") or [] if isinstance(c, dict)]
