@@ -13,9 +13,9 @@ import yaml
 from ruamel.yaml import YAML
 
 from .. import importer, schema
-from ..words import KIND_NAMES
 from ..findings import Finding
 from ..records import Record, parse
+from ..words import KIND_NAMES
 
 Path_ = tuple[str | int, ...]
 
