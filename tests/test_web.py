@@ -421,3 +421,23 @@ def test_many_changes_in_one_save_each_keep_their_comment(client, ws):
     assert "    ballots: {issued: 1400, returned: 1398, invalid: 13}\n" in after
     assert "      委员: {刘芳: 1205, 陈晓东: 1010, 杨桂英: 876, 何军: 512, 郭磊: 331}\n" in after
     assert len(after.splitlines()) == len(text.splitlines())
+
+
+def test_a_pdf_is_generated_and_previewed_as_page_images(client, ws):
+    if shutil.which("soffice") is None or shutil.which("pdftoppm") is None:
+        pytest.fail("LibreOffice and poppler are needed: run `make sysdeps` (tools/system-deps.sh)")
+    page = Page(client.get(f"/record/{quote(SAMPLE)}/documents").text)
+    response = client.post(
+        f"/record/{quote(SAMPLE)}/generate", data={"csrf": page.value("csrf"), "kind": "results", "pdf": "1"}
+    )
+    done = Page(response.text)
+    assert done.text["status"].startswith("已生成 1 份文书，另有 PDF、合订本和打印清单")
+    pdf = client.get(done.attrs(**{"class": "pdf"})["href"])
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    preview = Page(client.get(done.attrs(**{"class": "preview"})["href"]).text)
+    images = [a["src"] for tag, a in preview.tags if tag == "img"]
+    assert images and images[0].endswith("?page=1")
+    image = client.get(images[0])
+    assert image.status_code == 200 and image.headers["content-type"] == "image/png" and image.content[:4] == b"\x89PNG"
+    assert client.get(images[0].replace("page=1", "page=99")).status_code == 404
+    assert client.get("/preview/" + quote(SAMPLE)).status_code == 404  # only PDFs

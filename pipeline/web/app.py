@@ -422,6 +422,28 @@ class Pages:
         inline = path.suffix.lower() in (".pdf", ".png") and request.query_params.get("view") == "1"
         return FileResponse(path, filename=path.name, content_disposition_type="inline" if inline else "attachment")
 
+    async def preview(self, request: Request) -> Response:
+        """The pages of a generated PDF as images (`?page=N` answers one PNG)."""
+        from .documents import PreviewUnavailable, preview_pages
+
+        rel = request.path_params["rel"]
+        try:
+            path = self.ws.resolve(rel)
+        except OutsideWorkspace:
+            raise _Refused("路径不在工作文件夹内，已拒绝。", 404) from None
+        if not path.is_file() or path.suffix.lower() != ".pdf":
+            raise _Refused(f"找不到 PDF：{rel}", 404)
+        try:
+            pages = preview_pages(str(path))
+        except PreviewUnavailable as exc:
+            return self.page(request, "preview.html", rel=rel, pages=0, status=str(exc))
+        page = request.query_params.get("page")
+        if page is not None:
+            if not page.isdigit() or not 1 <= int(page) <= len(pages):
+                raise _Refused("没有这一页。", 404)
+            return FileResponse(pages[int(page) - 1], media_type="image/png")
+        return self.page(request, "preview.html", rel=rel, pages=len(pages))
+
     # -- 批量 ----------------------------------------------------------------------------------------------------
     async def batch_page(self, request: Request) -> Response:
         return self.page(request, "batch.html", folders=self.ws.folders(), jobs=list(self.jobs.values()))
@@ -526,6 +548,7 @@ def create_app(workspace: Path, *, token: str | None = None) -> Starlette:
         Route("/record/{rel:path}", pages.record, methods=["GET"]),
         Route("/record/{rel:path}", pages.save, methods=["POST"]),
         Route("/files/{rel:path}", pages.files),
+        Route("/preview/{rel:path}", pages.preview),
         Route("/batch", pages.batch_page, methods=["GET"]),
         Route("/batch", pages.batch_start, methods=["POST"]),
         Route("/batch/{id}", pages.batch_job),
