@@ -394,6 +394,8 @@ def test_the_batch_page_runs_a_folder_and_reports_each_unit(client, ws):
     rows = [a for tag, a in report.tags if tag == "tr" and "data-status" in a]
     assert [r["data-status"] for r in rows] == ["ok"]
     assert "共 1 个单位：1 个成功" in report.text["batch-progress"]
+    workbook = client.get(report.attrs(id="batch-xlsx")["href"])
+    assert workbook.status_code == 200 and workbook.content[:2] == b"PK"
     assert client.post("/batch", data={"csrf": page.value("csrf"), "folder": "../"}).status_code == 400
 
 
@@ -441,3 +443,23 @@ def test_a_pdf_is_generated_and_previewed_as_page_images(client, ws):
     assert image.status_code == 200 and image.headers["content-type"] == "image/png" and image.content[:4] == b"\x89PNG"
     assert client.get(images[0].replace("page=1", "page=99")).status_code == 404
     assert client.get("/preview/" + quote(SAMPLE)).status_code == 404  # only PDFs
+
+
+def test_serve_prints_its_address_and_answers_there(ws):
+    import subprocess
+    import sys
+    import urllib.request
+
+    server = subprocess.Popen(
+        [sys.executable, "-m", "pipeline.cli", "serve", str(ws), "--port", "0"], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        line = server.stdout.readline()
+        found = re.fullmatch(r"huanjie 网页已启动：(http://127\.0\.0\.1:\d+/)\n", line)
+        assert found, line
+        with urllib.request.urlopen(found.group(1), timeout=30) as answer:
+            html = answer.read().decode("utf-8")
+        assert SAMPLE in html and "阳光社区居民委员会" in html
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

@@ -138,6 +138,8 @@ def start_batch(ws: Workspace, job: Any, src: Any) -> None:
 
     try:
         result = batch.run_batch(str(src), out, jobs=1, progress=progress)
+        if os.path.isfile(os.path.join(out, batch.REPORT_XLSX)):
+            job.report = ws.rel(os.path.join(out, batch.REPORT_XLSX))
         job.summary = f"共 {result.total} 个单位：{result.ok} 个成功、{result.failed} 个失败、{result.skipped} 个未变跳过；文书 {result.documents} 份。"
     except (HuanjieError, OSError) as exc:
         job.error = visible(str(exc))
