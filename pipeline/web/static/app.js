@@ -51,7 +51,7 @@ function pollBatch(el) {
   function tick() {
     fetch(url, { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (p) {
       if (p.finished) { window.location.reload(); return; }
-      el.textContent = "处理中：" + p.done + " / " + (p.total || "?");
+      el.textContent = p.total ? "处理中：" + p.done + " / " + p.total : "正在准备…";
       window.setTimeout(tick, 700);
     }).catch(function () { window.setTimeout(tick, 2000); });
   }
