@@ -209,10 +209,24 @@ def test_a_save_from_a_second_tab_is_refused_and_the_first_save_kept(client, ws)
     _, first = form_of(client, f"/record/{quote(SAMPLE)}")
     _, second = form_of(client, f"/record/{quote(SAMPLE)}")
     assert client.post(f"/record/{quote(SAMPLE)}", data={**first, "unit.short_name": "阳光A"}).status_code == 200
-    response = client.post(f"/record/{quote(SAMPLE)}", data={**second, "unit.short_name": "阳光B"})
+    response = client.post(f"/record/{quote(SAMPLE)}", data={**second, **_shown_values(client), "term": "第十三届"})
     assert response.status_code == 409
     assert Page(response.text).text["status"] == CONFLICT_MESSAGE
+    notes = [p.removeprefix("您未保存的修改：") for p in re.findall(r'<p class="note">([^<]*)</p>', response.text)]
+    assert notes == ["届次（term）＝“第十三届”，文件中现为“第十二届”。"]  # not 阳光A, which the other tab wrote
     assert "short_name: 阳光A\n" in (ws / SAMPLE).read_text(encoding="utf-8")
+
+
+def _shown_values(client: TestClient) -> dict[str, str]:
+    """Every text value the record form shows, as the second tab (opened before the first save) posts them."""
+    page = Page(client.get(f"/record/{quote(SAMPLE)}").text)
+    values = {
+        a["name"]: a.get("value", "")
+        for tag, a in page.tags
+        if tag == "input" and a.get("name") and a.get("type") != "checkbox"
+    }
+    values["unit.short_name"] = "阳光社区"  # as the second tab still shows it
+    return {k: v for k, v in values.items() if k not in ("csrf", "hash")}
 
 
 def test_every_save_keeps_the_previous_version_and_it_can_be_restored(client, ws):

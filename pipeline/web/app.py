@@ -16,6 +16,7 @@ from urllib.parse import quote
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.middleware import Middleware
 from starlette.middleware.base import BaseHTTPMiddleware
@@ -29,7 +30,7 @@ from ..errors import HuanjieError
 from ..findings import Finding, Severity, sort_key
 from ..safetext import visible
 from . import form as forms
-from .workspace import CONFLICT_MESSAGE, Conflict, Loaded, OutsideWorkspace, Workspace
+from .workspace import CONFLICT_MESSAGE, Conflict, Loaded, OutsideWorkspace, Workspace, digest
 
 MAX_UPLOAD = 20 * 1024 * 1024
 SHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
@@ -290,11 +291,13 @@ class Pages:
         form = await self.posted(request)
         loaded = self.ws.load(rel)
         expected = str(form.get("hash") or "")
+        values = {k: str(v) for k, v in form.multi_items() if isinstance(v, str)}
         if expected != loaded.hash:
-            return self.record_page(request, loaded, status=CONFLICT_MESSAGE, code=409)
+            return self.record_page(
+                request, loaded, status=CONFLICT_MESSAGE, code=409, notes=_unsaved(self.ws, loaded, values, expected)
+            )
         if loaded.result.record is None or loaded.text is None:
             return self.raw_page(request, loaded, status="记录无法读取，请在原文编辑器中改正。", code=400)
-        values = {k: str(v) for k, v in form.multi_items() if isinstance(v, str)}
         data = loaded.result.record.data
         try:
             new = forms.read_form(data, values)
@@ -309,7 +312,10 @@ class Pages:
         try:
             saved = self.ws.write(rel, text, expected, parsed=(record, found))
         except Conflict:
-            return self.record_page(request, self.ws.load(rel), status=CONFLICT_MESSAGE, code=409)
+            current = self.ws.load(rel)
+            return self.record_page(
+                request, current, status=CONFLICT_MESSAGE, code=409, notes=_unsaved(self.ws, current, values, expected)
+            )
         return self.record_page(request, saved, status=_saved_status(saved))
 
     async def raw(self, request: Request) -> Response:
@@ -422,7 +428,7 @@ class Pages:
         rel = self.rel(request)
         form = await self.posted(request)
         loaded = self.ws.load(rel)
-        message = generate(self.ws, loaded, str(form.get("kind") or ""), pdf=bool(form.get("pdf")))
+        message = await run_in_threadpool(generate, self.ws, loaded, str(form.get("kind") or ""), bool(form.get("pdf")))
         return RedirectResponse(f"/record/{quote(rel)}/documents?msg={quote(message)}", 303)
 
     async def files(self, request: Request) -> Response:
@@ -529,6 +535,41 @@ def _stage(data: Any) -> str:
     if data.get("candidates"):
         return "候选人已确定"
     return "筹备"
+
+
+def _shown(data: Any) -> dict[str, forms.Field]:
+    shown: dict[str, forms.Field] = {}
+    for section in forms.build(data):
+        for item in forms.fields_of(section.items):
+            if isinstance(item, forms.Field):
+                shown[item.name] = item
+            elif isinstance(item, forms.Table):
+                for row in [*item.rows, item.blank]:
+                    shown.update({f.name: f for f in row})
+    return shown
+
+
+def _unsaved(ws: Workspace, current: Loaded, values: dict[str, str], expected: str) -> list[str]:
+    """What she typed into the refused form, so she can type it in again: the fields that differ from the version the
+    form was opened on (found in the history by its hash), else from the file as it is now."""
+    if current.result.record is None:
+        return []
+    now = _shown(current.result.record.data)
+    before = now
+    for name, _ in ws.versions(current.rel):
+        raw = ws.version_bytes(current.rel, name)
+        if digest(raw) == expected:
+            opened = ws.parse_bytes(current.rel, raw)
+            if opened is not None:
+                before = _shown(opened.data)
+            break
+    notes = []
+    for name, value in values.items():
+        field_ = before.get(name)
+        if field_ is not None and value.strip() != field_.value and field_.kind != "readonly":
+            there = now[name].value if name in now else ""
+            notes.append(f"您未保存的修改：{field_.label}（{name}）＝“{value.strip()}”，文件中现为“{there}”。")
+    return notes[:50]
 
 
 def _saved_status(saved: Loaded) -> str:

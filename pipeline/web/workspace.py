@@ -175,6 +175,10 @@ class Workspace:
         write_atomic(str(path), text.encode("utf-8"), overwrite=False)  # never over a user's file
         return self.load(rel)
 
+    def parse_bytes(self, rel: str, raw: bytes) -> records.Record | None:
+        text, _ = records.decode(raw, rel)
+        return records.parse(text, rel)[0] if text is not None else None
+
     # -- history -------------------------------------------------------------------------------------------------
     def history_dir(self, rel: str) -> Path:
         return self.root / HISTORY / rel
