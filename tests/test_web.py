@@ -477,3 +477,74 @@ def test_serve_prints_its_address_and_answers_there(ws):
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+class Browser(HTMLParser):
+    """What a browser posts for the record form: every input's value, each select's chosen option, textareas."""
+
+    def __init__(self, html: str):
+        super().__init__()
+        self.values: dict[str, str] = {}
+        self._form = False
+        self._select: str | None = None
+        self._first: str | None = None
+        self._textarea: str | None = None
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        a = {k: v or "" for k, v in attrs}
+        if tag == "form":
+            self._form = a.get("id") == "record-form"
+        if not self._form:
+            return
+        if tag == "input" and a.get("name") and a.get("type") != "checkbox":
+            self.values[a["name"]] = a.get("value", "")
+        elif tag == "select":
+            self._select, self._first = a.get("name"), None
+        elif tag == "option" and self._select:
+            value = a.get("value")
+            if self._first is None:
+                self._first = value if value is not None else ""
+                self.values[self._select] = self._first
+            if "selected" in a:
+                self.values[self._select] = value if value is not None else "\0text"
+        elif tag == "textarea":
+            self._textarea = a.get("name")
+            self.values[self._textarea] = ""
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.values[self._textarea] += data
+        if self._select and self.values.get(self._select) == "\0text":
+            self.values[self._select] = data
+
+    def handle_endtag(self, tag):
+        if tag == "textarea":
+            self._textarea = None
+        elif tag == "select":
+            self._select = None
+        elif tag == "form":
+            self._form = False
+
+
+SAMPLES = sorted(
+    os.path.relpath(os.path.join(top, n), ROOT / "samples").replace(os.sep, "/")
+    for top, _, names in os.walk(ROOT / "samples")
+    for n in names
+    if n.endswith((".yaml", ".yml"))
+)
+
+
+def test_saving_the_form_as_a_browser_posts_it_changes_nothing_in_any_sample(tmp_path):
+    folder = tmp_path / "samples"
+    shutil.copytree(ROOT / "samples", folder)
+    client = TestClient(create_app(folder), **LOCAL)
+    for rel in SAMPLES:
+        before = (folder / rel).read_bytes()
+        response = client.get(f"/record/{quote(rel)}")
+        assert response.status_code == 200, rel
+        values = Browser(response.text).values
+        saved = client.post(f"/record/{quote(rel)}", data=values)
+        assert saved.status_code == 200, (rel, saved.text[:300])
+        assert Page(saved.text).text["status"] == "没有改动，未保存。已重新校验。", rel
+        assert (folder / rel).read_bytes() == before, rel
