@@ -548,3 +548,22 @@ def test_saving_the_form_as_a_browser_posts_it_changes_nothing_in_any_sample(tmp
         assert saved.status_code == 200, (rel, saved.text[:300])
         assert Page(saved.text).text["status"] == "没有改动，未保存。已重新校验。", rel
         assert (folder / rel).read_bytes() == before, rel
+
+
+def test_a_new_record_of_every_kind_opens_and_saves_unchanged(client, ws):
+    from pipeline import starter
+
+    for kind in starter.KINDS:
+        created = client.post("/new", data={"csrf": _csrf(client), "kind": kind, "name": f"新-{kind}"})
+        assert created.status_code == 200 and created.url.path == f"/record/新-{kind}.yaml", kind
+        assert (ws / f"新-{kind}.yaml").read_text(encoding="utf-8") == starter.starter_text(kind)
+        saved = client.post(created.url.path, data=Browser(created.text).values)
+        assert Page(saved.text).text["status"] == "没有改动，未保存。已重新校验。", kind
+    again = client.post(
+        "/new", data={"csrf": _csrf(client), "kind": "village_committee", "name": "新-village_committee"}
+    )
+    assert again.status_code == 409 and "已存在，未覆盖" in again.text
+    for bad in ("../外面", "a/b", ".隐藏"):
+        refused = client.post("/new", data={"csrf": _csrf(client), "kind": "village_committee", "name": bad})
+        assert refused.status_code == 400, bad
+    assert not (ws.parent / "外面.yaml").exists()

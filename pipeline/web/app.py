@@ -196,8 +196,8 @@ class Pages:
             text = starter.starter_text(kind)
         except starter.UnknownKind:
             raise _Refused(f"没有这种选举类型：{kind}", 400) from None
-        rel = _file_name(name)
         try:
+            rel = _file_name(name)
             if self.ws.resolve(rel).exists():
                 raise _Refused(f"文件 {rel} 已存在，未覆盖。请换一个名称。", 409)
             self.ws.create(rel, text)
