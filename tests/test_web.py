@@ -567,3 +567,18 @@ def test_a_new_record_of_every_kind_opens_and_saves_unchanged(client, ws):
         refused = client.post("/new", data={"csrf": _csrf(client), "kind": "village_committee", "name": bad})
         assert refused.status_code == 400, bad
     assert not (ws.parent / "外面.yaml").exists()
+
+
+def test_an_unexpected_failure_is_a_chinese_page_not_a_traceback(ws, monkeypatch):
+    from pipeline.web import form as forms
+
+    def broken(data):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(forms, "build", broken)
+    client = TestClient(create_app(ws), raise_server_exceptions=False, **LOCAL)
+    response = client.get(f"/record/{quote(SAMPLE)}")
+    assert response.status_code == 500
+    assert "页面处理出错（RuntimeError），操作未完成，记录文件未被改动。" in response.text
+    assert "Traceback" not in response.text and "boom" not in response.text
+    assert response.headers["x-content-type-options"] == "nosniff"
