@@ -582,3 +582,23 @@ def test_an_unexpected_failure_is_a_chinese_page_not_a_traceback(ws, monkeypatch
     assert "页面处理出错（RuntimeError），操作未完成，记录文件未被改动。" in response.text
     assert "Traceback" not in response.text and "boom" not in response.text
     assert response.headers["x-content-type-options"] == "nosniff"
+
+
+def test_a_finding_on_one_voter_sits_at_the_roll_summary_with_its_line(client, ws, tmp_path):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["姓名", "性别", "出生日期", "小组"])
+    sheet.append(["甲", "男", "1980-01-01", "第1组"])
+    sheet.append(["乙", "女", "2015-01-01", "第1组"])  # a child on the roll
+    book.save(tmp_path / "名单.xlsx")
+    _, form = form_of(client, f"/record/{quote(SAMPLE)}")
+    response = client.post(
+        f"/record/{quote(SAMPLE)}/import",
+        data={**form, "what": "voters"},
+        files={"sheet": ("名单.xlsx", (tmp_path / "名单.xlsx").read_bytes(), "application/octet-stream")},
+    )
+    page = Page(response.text)
+    at_roll = [f for f in page.findings if f["for"] == "electorate.groups"]
+    assert at_roll, page.findings
+    line = next(n for n, text in enumerate((ws / SAMPLE).read_text(encoding="utf-8").splitlines(), 1) if "乙" in text)
+    assert any("electorate.groups[0].voters[1]" in f["text"] and f"第 {line} 行" in f["text"] for f in at_roll), at_roll
