@@ -182,5 +182,5 @@ def _page_number(path: str) -> int:
     return int(digits or 0)
 
 
-class PreviewUnavailable(Exception):
+class PreviewUnavailable(HuanjieError):
     """No page images can be made (pdftoppm missing or failing)."""

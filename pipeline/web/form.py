@@ -13,6 +13,7 @@ import yaml
 from ruamel.yaml import YAML
 
 from .. import importer, schema
+from ..errors import HuanjieError
 from ..findings import Finding
 from ..records import Record, parse
 from ..words import KIND_NAMES
@@ -442,7 +443,7 @@ def place_findings(sections: list[Section], findings: list[Finding]) -> dict[str
 
 
 # -- reading the posted form ---------------------------------------------------------------------------------------
-class FormError(Exception):
+class FormError(HuanjieError):
     def __init__(self, name: str, message: str):
         super().__init__(message)
         self.name, self.message = name, message
@@ -733,7 +734,7 @@ def _update(node: Any, value: Any) -> Any:
     return value
 
 
-class SaveError(Exception):
+class SaveError(HuanjieError):
     pass
 
 

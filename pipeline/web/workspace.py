@@ -12,6 +12,7 @@ from pathlib import Path
 from .. import check as checking
 from .. import records
 from ..check import CheckResult
+from ..errors import HuanjieError
 from ..findings import Finding, Severity
 from ..fsutil import make_dirs, write_atomic
 
@@ -19,7 +20,7 @@ HISTORY = ".huanjie-history"
 RECORD_SUFFIXES = (".yaml", ".yml")
 
 
-class OutsideWorkspace(Exception):
+class OutsideWorkspace(HuanjieError):
     """A path from a request that does not stay inside the workspace (`..`, absolute, a symlink out)."""
 
 
@@ -205,7 +206,7 @@ class Workspace:
         return (self.history_dir(rel) / name).read_bytes()
 
 
-class Conflict(Exception):
+class Conflict(HuanjieError):
     """The record changed on disk since the form was opened (another tab, an editor, the CLI)."""
 
 
