@@ -75,7 +75,11 @@ FLOORS: list[tuple[str, str, list[str]]] = [
         "printable output of a render: PDFs, 合订 bundles, the 打印清单; export workbooks",
         ["pipeline.printing", "pipeline.export"],
     ),
-    ("face", "the command line: parse, call the core, print, exit codes", ["pipeline.cli"]),
+    (
+        "face",
+        "the command line and the web page: parse, call the core, print or render pages, exit codes",
+        ["pipeline.cli", "pipeline.web"],
+    ),
 ]
 
 

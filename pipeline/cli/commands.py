@@ -912,7 +912,9 @@ def _signature_line(result) -> str:
 # The commands of new modules are registered at the end (they import this module).
 from .export import export_command  # noqa: E402
 from .keys import keygen_command  # noqa: E402
+from .serve import serve_command  # noqa: E402
 
 main.add_command(keygen_command)
 main.add_command(convert_command)
 main.add_command(export_command)
+main.add_command(serve_command)
