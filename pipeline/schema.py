@@ -330,11 +330,171 @@ def _finding_id(error: jsonschema.ValidationError) -> str:
 _CONTEST_FIELDS = ("seats", "electorate", "candidates", "rounds")
 
 
+# The keywords `_predicate` turns into plain Python; a subschema with any other keyword gets no fast path.
+_QUIET_KEYWORDS = {"title", "description"}
+_FAST_KEYWORDS = _QUIET_KEYWORDS | {
+    "$ref",
+    "type",
+    "enum",
+    "pattern",
+    "minLength",
+    "maxLength",
+    "format",
+    "required",
+    "properties",
+    "additionalProperties",
+    "if",
+    "then",
+    "else",
+}
+_FAST_TYPES = {"string": str, "object": dict}
+
+
+def _predicate(schema: dict, node: Any) -> Any:
+    """A function value -> bool that says what jsonschema would (valid or not) for `node`, or None.
+
+    Only for the few keywords a voter uses (`_FAST_KEYWORDS`, string and object types, string enums, the name
+    formats); anything else returns None and the caller keeps jsonschema. Used to skip the per-item walk of
+    jsonschema over a long roll whose items are all valid (issue 16: 5,000 voters cost 0.3 s there).
+    """
+    node = _resolve(schema, node)
+    if not isinstance(node, dict) or not set(node) <= _FAST_KEYWORDS or "$ref" in node:
+        return None
+    checks = _string_checks(node)
+    objects = _object_checks(schema, node)
+    if checks is None or objects is None:
+        return None
+    checks += objects
+    if "if" in node:
+        test, then, other = (
+            _predicate(schema, node[k]) if k in node else (lambda v: True) for k in ("if", "then", "else")
+        )
+        if test is None or then is None or other is None:
+            return None
+        checks.append(lambda v, test=test, then=then, other=other: then(v) if test(v) else other(v))
+    elif "then" in node or "else" in node:
+        return None
+    return lambda v: all(check(v) for check in checks)
+
+
+def _string_checks(node: dict) -> list | None:
+    """The checks of type, enum, pattern, lengths and format, as jsonschema applies them; None if unsupported."""
+    checks: list = []
+    if "type" in node:
+        kind = _FAST_TYPES.get(node["type"]) if isinstance(node["type"], str) else None
+        if kind is None:
+            return None
+        checks.append(lambda v, kind=kind: isinstance(v, kind))
+    if "enum" in node:
+        values = node["enum"]
+        if not all(isinstance(v, str) for v in values):
+            return None
+        checks.append(lambda v, values=frozenset(values): isinstance(v, str) and v in values)
+    if "pattern" in node:
+        search = re.compile(node["pattern"]).search
+        checks.append(lambda v, search=search: not isinstance(v, str) or search(v) is not None)
+    if "minLength" in node:
+        checks.append(lambda v, n=node["minLength"]: not isinstance(v, str) or len(v) >= n)
+    if "maxLength" in node:
+        checks.append(lambda v, n=node["maxLength"]: not isinstance(v, str) or len(v) <= n)
+    if "format" in node:
+        if node["format"] not in NAME_FORMATS:
+            return None
+        checks.append(lambda v: not isinstance(v, str) or first_unsafe(v, NAME) is None)
+    return checks
+
+
+def _object_checks(schema: dict, node: dict) -> list | None:
+    """The checks of required, properties and additionalProperties (false only); None if unsupported."""
+    checks: list = []
+    if "required" in node:
+        checks.append(lambda v, keys=tuple(node["required"]): not isinstance(v, dict) or all(k in v for k in keys))
+    properties = {}
+    for key, sub in node.get("properties", {}).items():
+        properties[key] = _predicate(schema, sub)
+        if properties[key] is None:
+            return None
+    if properties:
+        checks.append(
+            lambda v, props=properties: (
+                not isinstance(v, dict) or all(props[k](item) for k, item in v.items() if k in props)
+            )
+        )
+    if "additionalProperties" in node:
+        if node["additionalProperties"] is not False:
+            return None
+        checks.append(lambda v, known=frozenset(properties): not isinstance(v, dict) or known.issuperset(v))
+    return checks
+
+
+_ROLL = ("electorate", "groups", 0, "voters")
+
+
+@cache
+def _roll_items() -> tuple[Any, int] | None:
+    """(predicate for one voter, the roll's maxItems) when the roll's schema allows the fast path."""
+    schema = load_schema()
+    roll = _subschema(schema, _ROLL)
+    if roll is None or not set(roll) <= _QUIET_KEYWORDS | {"type", "maxItems", "items"} or roll.get("type") != "array":
+        return None
+    check = _predicate(schema, roll.get("items", {}))
+    return None if check is None else (check, roll.get("maxItems", float("inf")))
+
+
+def _without_valid_rolls(data: Any) -> tuple[Any, set[tuple]]:
+    """The data with every roll whose voters are all valid replaced by an empty list, and where those rolls were.
+
+    jsonschema's verdict on the rest of the record does not change (an empty roll is valid, the roll's own
+    keywords are type and maxItems only), so the errors are the same as on the full data, found faster.
+    """
+    fast = _roll_items()
+    if fast is None or not isinstance(data, dict):
+        return data, set()
+    check, most = fast
+    stripped: set[tuple] = set()
+
+    def strip(place: dict, prefix: tuple) -> dict:
+        electorate = place.get("electorate")
+        if not isinstance(electorate, dict) or not isinstance(electorate.get("groups"), list):
+            return place
+        groups = list(electorate["groups"])
+        found = False
+        for index, group in enumerate(groups):
+            voters = group.get("voters") if isinstance(group, dict) else None
+            if isinstance(voters, list) and voters and len(voters) <= most and all(check(v) for v in voters):
+                groups[index] = {**group, "voters": []}
+                stripped.add((*prefix, "electorate", "groups", index, "voters"))
+                found = True
+        return {**place, "electorate": {**electorate, "groups": groups}} if found else place
+
+    reduced = strip(data, ())
+    if isinstance(data.get("contests"), list):
+        contests = list(data["contests"])
+        for index, contest in enumerate(contests):
+            if isinstance(contest, dict):
+                contests[index] = strip(contest, ("contests", index))
+        reduced = {**reduced, "contests": contests}
+    return reduced, stripped
+
+
+def _schema_errors(data: Any) -> list[jsonschema.ValidationError]:
+    """jsonschema's errors for the data, skipping the walk over rolls whose voters are all valid."""
+    reduced, stripped = _without_valid_rolls(data)
+    if not stripped:
+        return list(_validator().iter_errors(data))
+    errors = list(_validator().iter_errors(reduced))
+    # An error on a group that holds a stripped roll would describe the reduced group: ask again on the full data.
+    groups = {path[:-1] for path in stripped}
+    if any(tuple(e.absolute_path)[: len(g)] == g for e in errors for g in groups):
+        return list(_validator().iter_errors(data))
+    return errors
+
+
 def validate(record: Record) -> list[Finding]:
     """All schema findings of one record, in file order."""
     schema = load_schema()
     findings = []
-    errors = list(_validator().iter_errors(record.data))
+    errors = _schema_errors(record.data)
     damaged = record.damaged
     # A date that breaks the pattern (2026/3/18) is not also reported as a nonexistent date.
     misshapen = {tuple(e.absolute_path) for e in errors if e.validator == "pattern"}
