@@ -71,7 +71,11 @@ FLOORS: list[tuple[str, str, list[str]]] = [
         ["pipeline.archive", "pipeline.pdf", "pipeline.sm3", "pipeline.layoutcheck"],
     ),
     ("print", "printable output of a render: PDFs, 合订 bundles, the 打印清单", ["pipeline.printing"]),
-    ("face", "the command line: parse, call the core, print, exit codes", ["pipeline.cli"]),
+    (
+        "face",
+        "the command line and the web page: parse, call the core, print or render pages, exit codes",
+        ["pipeline.cli", "pipeline.web"],
+    ),
 ]
 
 

@@ -825,3 +825,8 @@ def verify_command(package: str, output_format: str) -> None:
         else:
             echo(f"校验未通过：{package} 有 {len(result.problems)} 处问题。", err=True)
     sys.exit(0 if result.ok else 1)
+
+
+from .serve import serve_command  # noqa: E402
+
+main.add_command(serve_command)
