@@ -197,12 +197,13 @@ def save_form(html: str) -> dict:
 
 def bench_app(workspace: Path, rel: str, repeat: int) -> list[tuple[str, float, str]]:
     try:
-        from pipeline.web.app import create_app
         from starlette.testclient import TestClient
+
+        from pipeline.web.app import create_app
     except ImportError as exc:
         print(f"未测网页（{exc}）：pipeline.web 还不存在或缺少 Starlette", file=sys.stderr)
         return []
-    client = TestClient(create_app(workspace), base_url="http://127.0.0.1")
+    client = TestClient(create_app(workspace), base_url="http://127.0.0.1", client=("127.0.0.1", 50000))
     url = "/record/" + quote(rel)
     opened = client.get(url)
     opened.raise_for_status()
