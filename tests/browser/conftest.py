@@ -11,6 +11,7 @@ import os
 import queue
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import threading
@@ -84,14 +85,28 @@ def start_server(workspace: Path) -> Server:
         if line is None:
             break
         match = ADDRESS.search(line)
-        if match:
+        if match and _answers(match.group(1), deadline):
             return Server(match.group(1), workspace, process, output)
     process.kill()
     process.wait(10)
     pytest.fail(f"huanjie serve 没有打印地址行（{' '.join(command)}）。输出：\n{''.join(output)}", pytrace=False)
 
 
+def _answers(url: str, deadline: float) -> bool:
+    """Whether the server accepts connections before the deadline (the line may come just before it listens)."""
+    host, port = url.split("//", 1)[1].rstrip("/").rsplit(":", 1)
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection((host, int(port)), timeout=2):
+                return True
+        except OSError:
+            time.sleep(0.1)
+    return False
+
+
 def stop_server(server: Server) -> None:
+    if server.process.poll() is not None:
+        print(f"huanjie serve 已提前退出（退出码 {server.process.returncode}）")
     server.process.terminate()
     try:
         server.process.wait(10)
@@ -112,6 +127,7 @@ def server(workspace: Path) -> Iterator[Server]:
     running = start_server(workspace)
     yield running
     stop_server(running)
+    print("huanjie serve 的输出：\n" + "".join(running.output))  # shown by pytest when the test failed
 
 
 @pytest.fixture
