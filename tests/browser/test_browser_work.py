@@ -54,7 +54,11 @@ def test_a_second_tab_saving_an_older_copy_is_refused(browser, server: Server):
     browser.switch_to.window(second)
     page.fill("committee.chair", "唐建军")
     page.save()
-    assert page.status() == CONFLICT_MESSAGE == "未保存：此记录已在其他窗口或程序中被修改过。请重新打开此页，核对后再填写您的修改。"
+    assert (
+        page.status()
+        == CONFLICT_MESSAGE
+        == "未保存：此记录已在其他窗口或程序中被修改过。请重新打开此页，核对后再填写您的修改。"
+    )
     text = path.read_text(encoding="utf-8")
     assert "chair: 罗晓梅" in text and "唐建军" not in text.split("members")[0]
 
