@@ -166,14 +166,20 @@ def browser(downloads: Path):
         driver.quit()
 
 
-def screenshot(driver, name: str, full: bool = True) -> None:
-    """docs/img/NAME.png of the page as shown, when HUANJIE_SCREENSHOTS=1 (the README's pictures)."""
+def screenshot(driver, name: str, full: bool = True, at=None) -> None:
+    """docs/img/NAME.png of the page as shown, when HUANJIE_SCREENSHOTS=1 (the README's pictures).
+
+    `full`: the whole page (up to 2,400 px high); `at`: an element scrolled near the top of a 1280×1100 view.
+    """
     if os.environ.get("HUANJIE_SCREENSHOTS") != "1":
         return
     IMAGES.mkdir(parents=True, exist_ok=True)
     size = driver.get_window_size()
-    if full:
-        height = driver.execute_script("return Math.min(document.documentElement.scrollHeight, 2400)")
+    if at is not None:
+        driver.set_window_size(size["width"], 1100)
+        driver.execute_script("arguments[0].scrollIntoView({block: 'start'}); window.scrollBy(0, -120);", at)
+    elif full:
+        height = driver.execute_script("return Math.min(document.body.scrollHeight + 40, 2400)")
         driver.set_window_size(size["width"], max(int(height) + 150, 400))
     try:
         driver.save_screenshot(str(IMAGES / f"{name}.png"))

@@ -91,7 +91,6 @@ def test_a_residents_committee_election_from_the_page_alone(browser, server: Ser
     # 首页 → 新建居委会记录.
     page.open()
     assert "huanjie" in browser.title or "换届" in browser.title
-    screenshot(browser, "web-home")
     page.new_record("residents_committee", "阳光社区")
     assert "/record/" in browser.current_url
     path = record_file(server, browser.current_url)
@@ -140,7 +139,9 @@ def test_a_residents_committee_election_from_the_page_alone(browser, server: Ser
     shown = browser.find_element("css selector", 'p.finding[data-id="BALLOT-MARKS"]')
     section = shown.find_element("xpath", "./ancestor::*[self::section or self::fieldset][1]")
     assert section.find_elements("id", "f-rounds-0-votes-主任-王建国")
-    screenshot(browser, "web-findings")
+    screenshot(
+        browser, "web-findings", at=browser.find_element("css selector", 'div.tally[data-name="rounds.0.votes.主任"]')
+    )
 
     # Fixed: the finding goes away, the record is clean.
     page.fill("rounds.0.votes.主任.王建国", 1002)
@@ -173,6 +174,11 @@ def test_a_residents_committee_election_from_the_page_alone(browser, server: Ser
     assert "选举结果公告" in text.replace(" ", "")
     for winner in ("王建国", "张伟", "刘芳", "陈晓东", "杨桂英"):
         assert winner in text.replace(" ", "")
+
+    # 首页 lists the record with its unit and status.
+    page.open()
+    assert UNIT in page.element("body").text
+    screenshot(browser, "web-home")
 
 
 def enter_round(page: Pages, votes: dict[str, dict[str, int]]) -> None:

@@ -74,14 +74,13 @@ def test_the_batch_page_shows_progress_then_the_report(browser, server: Server):
     progress = page.element("#batch-progress")
     assert progress.is_displayed()
     assert "/batch/" in browser.current_url
-    screenshot(browser, "web-batch-progress", full=False)
     report = page.element("#batch-report", timeout=900)
     rows = report.find_elements(By.CSS_SELECTOR, "tbody tr[data-status]")
     assert len(rows) == len(units)
     failed = [r for r in rows if r.get_attribute("data-status") == "failed"]
     assert 0 < len(failed) < len(units)  # samples/county: 4 units hold errors on purpose, 3 make no documents
+    screenshot(browser, "web-batch")
     # The filter: only the units that failed.
     choose(page.element("#batch-status"), "failed")
     shown = [r for r in rows if r.is_displayed()]
     assert shown == failed
-    screenshot(browser, "web-batch")
