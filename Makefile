@@ -31,6 +31,7 @@ demo: $(STAMP) sysdeps
 	  echo "== $$f -> out/$$name/"; \
 	  $(BIN)/huanjie render $$f -o out/$$name || exit $$?; \
 	done
+	@echo "== 网页：运行 $(BIN)/huanjie serve samples --open ，在浏览器中打开 http://127.0.0.1:8765/ 查看、填写全部示例记录（Ctrl+C 停止）"
 
 test: $(STAMP) sysdeps
 	$(BIN)/python -m pytest

@@ -60,6 +60,7 @@ def serve_command(folder: str, port: int, host: str | None, open_browser: bool) 
     except OSError as exc:
         echo(f"无法使用端口 {port}：{exc.strerror or exc}。请换一个 --port。", err=True)
         sys.exit(2)
+    sock.listen(128)  # connections wait in the backlog from now on, before the address is printed
     actual = sock.getsockname()[1]
     shown = "127.0.0.1" if not host or host in ("0.0.0.0", "::") else host
     url = f"http://{shown}:{actual}/" + (f"?token={token}" if token else "")

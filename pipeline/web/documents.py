@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
+import tempfile
 from typing import Any
 
 from .. import batch, printing
@@ -135,6 +138,8 @@ def start_batch(ws: Workspace, job: Any, src: Any) -> None:
 
     try:
         result = batch.run_batch(str(src), out, jobs=1, progress=progress)
+        if os.path.isfile(os.path.join(out, batch.REPORT_XLSX)):
+            job.report = ws.rel(os.path.join(out, batch.REPORT_XLSX))
         job.summary = f"共 {result.total} 个单位：{result.ok} 个成功、{result.failed} 个失败、{result.skipped} 个未变跳过；文书 {result.documents} 份。"
     except (HuanjieError, OSError) as exc:
         job.error = visible(str(exc))
@@ -142,3 +147,40 @@ def start_batch(ws: Workspace, job: Any, src: Any) -> None:
         job.error = f"批量处理意外中止：{type(exc).__name__}"
     finally:
         job.finished = True
+
+
+_PREVIEWS: dict[tuple[str, int], list[str]] = {}
+
+
+def preview_pages(pdf: str) -> list[str]:
+    """PNG files of every page of `pdf` (made once per version of the file with poppler's pdftoppm), in order.
+
+    Raises PreviewUnavailable when pdftoppm is missing or fails.
+    """
+    key = (pdf, os.stat(pdf).st_mtime_ns)
+    if key in _PREVIEWS and all(os.path.isfile(p) for p in _PREVIEWS[key]):
+        return _PREVIEWS[key]
+    tool = shutil.which("pdftoppm")
+    if tool is None:
+        raise PreviewUnavailable(
+            "未找到 pdftoppm，无法预览页面图片；请安装 poppler-utils（make sysdeps），或直接打开 PDF。"
+        )
+    folder = tempfile.mkdtemp(prefix="huanjie-preview-")
+    try:
+        subprocess.run(
+            [tool, "-png", "-r", "70", pdf, os.path.join(folder, "page")], check=True, capture_output=True, timeout=120
+        )
+    except (subprocess.SubprocessError, OSError) as exc:
+        raise PreviewUnavailable(f"无法生成预览图片（{type(exc).__name__}），请直接打开 PDF。") from None
+    pages = sorted((os.path.join(folder, n) for n in os.listdir(folder) if n.endswith(".png")), key=_page_number)
+    _PREVIEWS[key] = pages
+    return pages
+
+
+def _page_number(path: str) -> int:
+    digits = "".join(ch for ch in os.path.basename(path) if ch.isdigit())
+    return int(digits or 0)
+
+
+class PreviewUnavailable(Exception):
+    """No page images can be made (pdftoppm missing or failing)."""

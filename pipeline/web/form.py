@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import functools
 import io
 import re
 from dataclasses import dataclass, field
@@ -11,9 +12,10 @@ from typing import Any
 import yaml
 from ruamel.yaml import YAML
 
-from .. import importer
+from .. import importer, schema
 from ..findings import Finding
-from ..records import parse
+from ..records import Record, parse
+from ..words import KIND_NAMES
 
 Path_ = tuple[str | int, ...]
 
@@ -104,7 +106,11 @@ class Field:
     path: Path_
     label: str
     value: str = ""
-    kind: str = "text"  # text | number | bool | list | yaml | readonly
+    kind: str = "text"  # text | number | bool | list | yaml | readonly | choice
+
+    @property
+    def choices(self) -> tuple[tuple[str, str], ...]:
+        return choices_of(self.path) if self.kind in ("text", "choice") else ()
 
     @property
     def name(self) -> str:
@@ -122,6 +128,7 @@ class Table:
     columns: list[str]
     rows: list[list[Field]] = field(default_factory=list)
     blank: list[Field] = field(default_factory=list)
+    titles: list[str] = field(default_factory=list)
 
     @property
     def name(self) -> str:
@@ -176,6 +183,47 @@ def label(key: Any) -> str:
     return LABELS.get(str(key), str(key))
 
 
+@functools.cache
+def _record_schema() -> dict:
+    return schema.load_schema()
+
+
+@functools.lru_cache(maxsize=4096)
+def _schema_title(pattern: tuple) -> str:
+    try:
+        node = schema._subschema(_record_schema(), list(pattern))
+        return str(node.get("title") or "") if node else ""
+    except Exception:  # a title is a nicety; a path the schema does not know has none
+        return ""
+
+
+@functools.lru_cache(maxsize=4096)
+def _schema_choices(pattern: tuple) -> tuple[tuple[str, str], ...]:
+    """(value, text) of a field the schema limits to a list of words (选举方式, 轮次类型, 性别)."""
+    try:
+        node = schema._subschema(_record_schema(), list(pattern))
+    except Exception:
+        return ()
+    if not node or not isinstance(node.get("enum"), list) or not all(isinstance(v, str) for v in node["enum"]):
+        return ()
+    words = dict(
+        part.strip().split(" ", 1) for part in str(node.get("description") or "").split("；") if " " in part.strip()
+    )
+    return tuple((v, f"{words[v]}（{v}）" if v in words else v) for v in node["enum"])
+
+
+def choices_of(path: Path_) -> tuple[tuple[str, str], ...]:
+    return _schema_choices(tuple(0 if isinstance(p, int) else p for p in path))
+
+
+def title_of(path: Path_) -> str:
+    """The field's Chinese title from the record schema (`schema.field_title`), else the form's own word."""
+    if not path or isinstance(path[-1], int):
+        return label(path[-1]) if path else ""
+    pattern = tuple(0 if isinstance(p, int) else p for p in path)
+    return _schema_title(pattern) or label(path[-1])
+
+
 def show(value: Any) -> str:
     if value is None:
         return ""
@@ -186,18 +234,18 @@ def show(value: Any) -> str:
 
 def _scalar_field(path: Path_, value: Any) -> Field:
     if path in READ_ONLY:
-        return Field(path, label(path[-1]), show(value), "readonly")
+        return Field(path, title_of(path), KIND_NAMES.get(str(value), show(value)), "readonly")
     if isinstance(value, bool):
-        return Field(path, label(path[-1]), show(value), "bool")
+        return Field(path, title_of(path), show(value), "bool")
     if isinstance(value, int | float):
-        return Field(path, label(path[-1]), show(value), "number")
+        return Field(path, title_of(path), show(value), "number")
     if isinstance(value, list):
         if all(not isinstance(v, dict | list) for v in value):
-            return Field(path, label(path[-1]), "、".join(show(v) for v in value), "list")
-        return Field(path, label(path[-1]), _flow_text(value), "yaml")
+            return Field(path, title_of(path), "、".join(show(v) for v in value), "list")
+        return Field(path, title_of(path), _flow_text(value), "yaml")
     if isinstance(value, dict):
-        return Field(path, label(path[-1]), _flow_text(value), "yaml")
-    return Field(path, label(path[-1]), show(value), "text")
+        return Field(path, title_of(path), _flow_text(value), "yaml")
+    return Field(path, title_of(path), show(value), "text")
 
 
 def _flow_text(value: Any) -> str:
@@ -206,9 +254,9 @@ def _flow_text(value: Any) -> str:
 
 def _cell(path: Path_, value: Any, column: str) -> Field:
     if value is None and column == "incumbent":
-        return Field(path, label(column), "", "bool")
+        return Field(path, title_of(path), "", "bool")
     if value is None and column in ("count",):
-        return Field(path, label(column), "", "number")
+        return Field(path, title_of(path), "", "number")
     return _scalar_field(path, value)
 
 
@@ -218,7 +266,7 @@ def _table(path: Path_, rows: list[Any], base_columns: list[str]) -> Table:
         for key in row:
             if key not in columns:
                 columns.append(key)
-    table = Table(path, label(path[-1]), columns)
+    table = Table(path, title_of(path), columns, titles=[title_of(path + (0, c)) for c in columns])
     for index, row in enumerate(rows):
         table.rows.append([_cell(path + (index, c), row.get(c), c) for c in columns])
     table.blank = [_cell(path + (len(rows), c), None, c) for c in columns]
@@ -228,10 +276,10 @@ def _table(path: Path_, rows: list[Any], base_columns: list[str]) -> Table:
 def _value(path: Path_, value: Any) -> Any:
     """The form item for `value` at `path`."""
     if isinstance(value, dict):
-        return Group(path, label(path[-1]), [_value(path + (k,), v) for k, v in value.items()])
+        return Group(path, title_of(path), [_value(path + (k,), v) for k, v in value.items()])
     if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
         if len(value) > BIG:
-            return Summary(path, label(path[-1]), f"共 {len(value)} 项（请用表格导入修改，或在原文编辑器中修改）")
+            return Summary(path, title_of(path), f"共 {len(value)} 项（请用表格导入修改，或在原文编辑器中修改）")
         return _table(path, value, [])
     return _scalar_field(path, value)
 
@@ -276,12 +324,14 @@ def _round(data: dict, index: int, round_: dict) -> Group:
         group.items.append(
             _scalar_field(base + (key,), value)
             if value is not None
-            else Field(base + (key,), label(key), "", "number" if key == "participants" else "text")
+            else Field(base + (key,), title_of(base + (key,)), "", "number" if key == "participants" else "text")
         )
     ballots = round_.get("ballots") or {}
     ballot_group = Group(base + ("ballots",), "选票")
     for key in BALLOT_KEYS:
-        ballot_group.items.append(Field(base + ("ballots", key), label(key), show(ballots.get(key)), "number"))
+        ballot_group.items.append(
+            Field(base + ("ballots", key), title_of(base + ("ballots", key)), show(ballots.get(key)), "number")
+        )
     group.items.append(ballot_group)
     votes = round_.get("votes") or {}
     candidates = [c for c in data.get("candidates") or [] if isinstance(c, dict)]
@@ -483,7 +533,7 @@ def _get(data: Any, path: Path_) -> Any:
 
 def read_form(data: dict, form: dict[str, str]) -> dict:
     """The record's data with the posted form applied (only the fields the form showed are touched)."""
-    new = copy.deepcopy(data)
+    new = _copy(data)
     sections = build(data)
     tables: list[Table] = []
     for section in sections:
@@ -509,6 +559,17 @@ def read_form(data: dict, form: dict[str, str]) -> dict:
     for table in tables:
         _table_rows(table, form, new)
     return new
+
+
+def _copy(data: dict) -> dict:
+    """A deep copy of the data, but the roll (`electorate.groups`, never edited by the form) shared: 5,000 voters."""
+    out = {k: copy.deepcopy(v) for k, v in data.items() if k != "electorate"}
+    electorate = data.get("electorate")
+    if isinstance(electorate, dict):
+        out["electorate"] = {k: v if k == "groups" else copy.deepcopy(v) for k, v in electorate.items()}
+    elif "electorate" in data:
+        out["electorate"] = copy.deepcopy(electorate)
+    return {k: out[k] for k in data}
 
 
 def _fresh_round(section: Section, form: dict[str, str], new: dict) -> None:
@@ -549,6 +610,7 @@ def _edits(old: Any, new: Any, path: Path_, out: list[tuple[Path_, str, Any]]) -
             and isinstance(value, list)
             and len(before) == len(value)
             and all(isinstance(a, dict) and isinstance(b, dict) and a for a, b in zip(before, value, strict=True))
+            and all(k in b for a, b in zip(before, value, strict=True) for k in a)
         ):
             for index, (a, b) in enumerate(zip(before, value, strict=True)):
                 if a != b:
@@ -568,26 +630,67 @@ def _list_edit(parent: Path_, new: dict) -> tuple[Path_, str, Any]:
     return where, str(key), value
 
 
-def splice(text: str, old: dict, new: dict, file: str) -> str:
-    """`text` with only the changed parts of the record written anew (comments elsewhere kept); read back to check."""
+def splice(text: str, record: Record, new: dict, file: str) -> tuple[str, Record, list[Finding]]:
+    """`text` with only the changed parts of the record written anew (comments elsewhere kept), read back and checked
+    equal to `new`: (the new text, its Record and the loader's findings, so the caller need not parse it again)."""
     try:
-        return _splice(text, old, new, file)
+        return _splice(text, record, new, file)
     except (importer.ImportError_, AssertionError, ValueError, KeyError, IndexError):
         return _round_trip(text, new, file)
 
 
-def _splice(text: str, old: dict, new: dict, file: str) -> str:
+def _anchor(record: Record, parent: Path_, key: str) -> int:
+    """The line an edit starts from: its key's, else the last key's of the mapping it goes into."""
+    here = record.key_positions.get(parent + (key,))
+    if here is not None:
+        return here[0]
+    lines = [pos[0] for path, pos in record.key_positions.items() if path[: len(parent)] == parent]
+    return max(lines, default=record.locate(parent)[0] or 0)
+
+
+def _splice(text: str, record: Record, new: dict, file: str) -> tuple[str, Record, list[Finding]]:
     edits: list[tuple[Path_, str, Any]] = []
-    _edits(old, new, (), edits)
+    _edits(record.data, new, (), edits)
+    if len(edits) > 1:
+        try:  # bottom-up against the one parse we have: an edit lower down does not move the lines above it
+            return _splice_once(text, record, edits, new, file)
+        except (importer.ImportError_, ValueError, KeyError, IndexError):
+            pass
+    return _splice_each(text, record, edits, new, file)
+
+
+def _splice_once(
+    text: str, record: Record, edits: list[tuple[Path_, str, Any]], new: dict, file: str
+) -> tuple[str, Record, list[Finding]]:
+    anchored = sorted(((_anchor(record, p, k), p, k, v) for p, k, v in edits), key=lambda e: e[0], reverse=True)
+    starts = [a for a, *_ in anchored]
+    if len(set(starts)) != len(starts):
+        raise ValueError("two edits on one line")
+    lines = text.splitlines()
+    indent = importer._guess_indent(text)
+    for _, parent, key, value in anchored:
+        lines = importer._set(lines, record, parent, key, value, indent)
+    new_text = "\n".join(lines) + "\n"
+    back, findings = parse(new_text, file)
+    if back is None or back.data != new:
+        raise ValueError("read back differs")
+    return new_text, back, findings
+
+
+def _splice_each(
+    text: str, record: Record, edits: list[tuple[Path_, str, Any]], new: dict, file: str
+) -> tuple[str, Record, list[Finding]]:
     lines = text.splitlines()
     indent = importer._guess_indent(text)
     done: set[Path_] = set()
+    current: Record | None = record  # the first edit needs no new parse: the text is the record's own
     for parent, key, value in edits:
         if any(parent[: len(d)] == d for d in done):
             continue  # its whole list was written already
-        current, _ = parse("\n".join(lines) + "\n", file)
         if current is None:
-            raise ValueError("unreadable while splicing")
+            current, _ = parse("\n".join(lines) + "\n", file)
+            if current is None:
+                raise ValueError("unreadable while splicing")
         try:
             lines = importer._set(lines, current, parent, key, value, indent)
         except importer.ImportError_:
@@ -596,11 +699,12 @@ def _splice(text: str, old: dict, new: dict, file: str) -> str:
             where, list_key, items = _list_edit(parent, new)
             lines = importer._set(lines, current, where, list_key, items, indent)
             done.add(where + (list_key,))
+        current = None
     new_text = "\n".join(lines) + "\n"
-    back, _ = parse(new_text, file)
+    back, findings = parse(new_text, file)
     if back is None or back.data != new:
         raise ValueError("read back differs")
-    return new_text
+    return new_text, back, findings
 
 
 def _update(node: Any, value: Any) -> Any:
@@ -621,7 +725,7 @@ class SaveError(Exception):
     pass
 
 
-def _round_trip(text: str, new: dict, file: str) -> str:
+def _round_trip(text: str, new: dict, file: str) -> tuple[str, Record, list[Finding]]:
     rt = YAML(typ="rt")
     rt.width = 4096
     doc = rt.load(text)
@@ -629,7 +733,7 @@ def _round_trip(text: str, new: dict, file: str) -> str:
     out = io.StringIO()
     rt.dump(doc, out)
     result = out.getvalue()
-    back, _ = parse(result, file)
+    back, findings = parse(result, file)
     if back is None or back.data != new:
         raise SaveError("写入记录时未能保持其余内容不变，已停止，记录未改动。请改用原文编辑器修改。")
-    return result
+    return result, back, findings

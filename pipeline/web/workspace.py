@@ -141,8 +141,17 @@ class Workspace:
             return Loaded(rel, path, raw, text, CheckResult(file=rel, record=None, findings=findings))
         return Loaded(rel, path, raw, text, checking.check_record(record, findings))
 
-    def write(self, rel: str, new_text: str, expected_hash: str | None) -> Loaded:
-        """Write the record atomically, the previous version kept in the history; Conflict if it changed meanwhile."""
+    def write(
+        self,
+        rel: str,
+        new_text: str,
+        expected_hash: str | None,
+        parsed: tuple[records.Record, list[Finding]] | None = None,
+    ) -> Loaded:
+        """Write the record atomically, the previous version kept in the history; Conflict if it changed meanwhile.
+
+        `parsed`: the new text's Record and loader findings when the caller has them (a save reads its text back).
+        """
         path = self.resolve(rel)
         raw = path.read_bytes() if path.exists() else None
         if expected_hash is not None and raw is not None and digest(raw) != expected_hash:
@@ -151,7 +160,10 @@ class Workspace:
         if raw is not None:
             self.keep(rel, raw)
         write_atomic(str(path), data, overwrite=raw is not None)
-        loaded = self._check(rel, str(path), data)
+        if parsed is not None:
+            loaded = Loaded(rel, str(path), data, new_text, checking.check_record(parsed[0], parsed[1]))
+        else:
+            loaded = self._check(rel, str(path), data)
         stat = path.stat()
         with self._lock:
             self._cache[str(path)] = (stat.st_mtime_ns, stat.st_size, loaded)
@@ -162,6 +174,10 @@ class Workspace:
         make_dirs(str(path.parent))
         write_atomic(str(path), text.encode("utf-8"), overwrite=False)  # never over a user's file
         return self.load(rel)
+
+    def parse_bytes(self, rel: str, raw: bytes) -> records.Record | None:
+        text, _ = records.decode(raw, rel)
+        return records.parse(text, rel)[0] if text is not None else None
 
     # -- history -------------------------------------------------------------------------------------------------
     def history_dir(self, rel: str) -> Path:

@@ -33,13 +33,16 @@ function updateTallies() {
     var round = box.getAttribute("data-name").split(".").slice(0, 2).join("-");
     var returned = document.getElementById("f-" + round + "-ballots-returned");
     var invalid = document.getElementById("f-" + round + "-ballots-invalid");
-    var text = String(total);
+    box.querySelector(".sum").textContent = String(total);
+    var note = "";
     if (returned && returned.value) {
       var valid = number(returned) - number(invalid);
-      text += "，有效票 " + valid + " 张";
-      box.classList.toggle("over", false);
+      var seats = parseInt(box.getAttribute("data-seats") || "1", 10);
+      note = "；有效票 " + valid + " 张";
+      if (total > valid * seats) { note += "，超过上限 " + (valid * seats) + " 票，请核对"; }
+      box.classList.toggle("over", total > valid * seats);
     }
-    box.querySelector(".sum").textContent = text;
+    box.querySelector(".valid").textContent = note;
   });
 }
 
@@ -48,7 +51,7 @@ function pollBatch(el) {
   function tick() {
     fetch(url, { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (p) {
       if (p.finished) { window.location.reload(); return; }
-      el.textContent = "处理中：" + p.done + " / " + (p.total || "?");
+      el.textContent = p.total ? "处理中：" + p.done + " / " + p.total : "正在准备…";
       window.setTimeout(tick, 700);
     }).catch(function () { window.setTimeout(tick, 2000); });
   }
