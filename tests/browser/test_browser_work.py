@@ -65,7 +65,7 @@ def test_a_second_tab_saving_an_older_copy_is_refused(browser, server: Server):
 
 def test_the_batch_page_shows_progress_then_the_report(browser, server: Server):
     county = server.workspace / "青石县"
-    shutil.copytree(ROOT / "samples" / "county", county)
+    shutil.copytree(ROOT / "samples" / "county" / "青石县", county)
     units = sorted(county.rglob("*.yaml"))
     page = Pages(browser, server.url)
     page.open("batch")
