@@ -477,3 +477,128 @@ def test_serve_prints_its_address_and_answers_there(ws):
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+class Browser(HTMLParser):
+    """What a browser posts for the record form: every input's value, each select's chosen option, textareas."""
+
+    def __init__(self, html: str):
+        super().__init__()
+        self.values: dict[str, str] = {}
+        self._form = False
+        self._select: str | None = None
+        self._first: str | None = None
+        self._textarea: str | None = None
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        a = {k: v or "" for k, v in attrs}
+        if tag == "form":
+            self._form = a.get("id") == "record-form"
+        if not self._form:
+            return
+        if tag == "input" and a.get("name") and a.get("type") != "checkbox":
+            self.values[a["name"]] = a.get("value", "")
+        elif tag == "select":
+            self._select, self._first = a.get("name"), None
+        elif tag == "option" and self._select:
+            value = a.get("value")
+            if self._first is None:
+                self._first = value if value is not None else ""
+                self.values[self._select] = self._first
+            if "selected" in a:
+                self.values[self._select] = value if value is not None else "\0text"
+        elif tag == "textarea":
+            self._textarea = a.get("name")
+            self.values[self._textarea] = ""
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.values[self._textarea] += data
+        if self._select and self.values.get(self._select) == "\0text":
+            self.values[self._select] = data
+
+    def handle_endtag(self, tag):
+        if tag == "textarea":
+            self._textarea = None
+        elif tag == "select":
+            self._select = None
+        elif tag == "form":
+            self._form = False
+
+
+SAMPLES = sorted(
+    os.path.relpath(os.path.join(top, n), ROOT / "samples").replace(os.sep, "/")
+    for top, _, names in os.walk(ROOT / "samples")
+    for n in names
+    if n.endswith((".yaml", ".yml"))
+)
+
+
+def test_saving_the_form_as_a_browser_posts_it_changes_nothing_in_any_sample(tmp_path):
+    folder = tmp_path / "samples"
+    shutil.copytree(ROOT / "samples", folder)
+    client = TestClient(create_app(folder), **LOCAL)
+    for rel in SAMPLES:
+        before = (folder / rel).read_bytes()
+        response = client.get(f"/record/{quote(rel)}")
+        assert response.status_code == 200, rel
+        values = Browser(response.text).values
+        saved = client.post(f"/record/{quote(rel)}", data=values)
+        assert saved.status_code == 200, (rel, saved.text[:300])
+        assert Page(saved.text).text["status"] == "没有改动，未保存。已重新校验。", rel
+        assert (folder / rel).read_bytes() == before, rel
+
+
+def test_a_new_record_of_every_kind_opens_and_saves_unchanged(client, ws):
+    from pipeline import starter
+
+    for kind in starter.KINDS:
+        created = client.post("/new", data={"csrf": _csrf(client), "kind": kind, "name": f"新-{kind}"})
+        assert created.status_code == 200 and created.url.path == f"/record/新-{kind}.yaml", kind
+        assert (ws / f"新-{kind}.yaml").read_text(encoding="utf-8") == starter.starter_text(kind)
+        saved = client.post(created.url.path, data=Browser(created.text).values)
+        assert Page(saved.text).text["status"] == "没有改动，未保存。已重新校验。", kind
+    again = client.post(
+        "/new", data={"csrf": _csrf(client), "kind": "village_committee", "name": "新-village_committee"}
+    )
+    assert again.status_code == 409 and "已存在，未覆盖" in again.text
+    for bad in ("../外面", "a/b", ".隐藏"):
+        refused = client.post("/new", data={"csrf": _csrf(client), "kind": "village_committee", "name": bad})
+        assert refused.status_code == 400, bad
+    assert not (ws.parent / "外面.yaml").exists()
+
+
+def test_an_unexpected_failure_is_a_chinese_page_not_a_traceback(ws, monkeypatch):
+    from pipeline.web import form as forms
+
+    def broken(data):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(forms, "build", broken)
+    client = TestClient(create_app(ws), raise_server_exceptions=False, **LOCAL)
+    response = client.get(f"/record/{quote(SAMPLE)}")
+    assert response.status_code == 500
+    assert "页面处理出错（RuntimeError），操作未完成，记录文件未被改动。" in response.text
+    assert "Traceback" not in response.text and "boom" not in response.text
+    assert response.headers["x-content-type-options"] == "nosniff"
+
+
+def test_a_finding_on_one_voter_sits_at_the_roll_summary_with_its_line(client, ws, tmp_path):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["姓名", "性别", "出生日期", "小组"])
+    sheet.append(["甲", "男", "1980-01-01", "第1组"])
+    sheet.append(["乙", "女", "2015-01-01", "第1组"])  # a child on the roll
+    book.save(tmp_path / "名单.xlsx")
+    _, form = form_of(client, f"/record/{quote(SAMPLE)}")
+    response = client.post(
+        f"/record/{quote(SAMPLE)}/import",
+        data={**form, "what": "voters"},
+        files={"sheet": ("名单.xlsx", (tmp_path / "名单.xlsx").read_bytes(), "application/octet-stream")},
+    )
+    page = Page(response.text)
+    at_roll = [f for f in page.findings if f["for"] == "electorate.groups"]
+    assert at_roll, page.findings
+    line = next(n for n, text in enumerate((ws / SAMPLE).read_text(encoding="utf-8").splitlines(), 1) if "乙" in text)
+    assert any("electorate.groups[0].voters[1]" in f["text"] and f"第 {line} 行" in f["text"] for f in at_roll), at_roll

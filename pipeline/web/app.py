@@ -111,7 +111,9 @@ class Security(BaseHTTPMiddleware):
 
 def _plain(message: str, status: int) -> HTMLResponse:
     return HTMLResponse(
-        f"<!doctype html><meta charset=utf-8><title>huanjie</title><p id=status>{_esc(message)}</p>", status
+        f"<!doctype html><meta charset=utf-8><title>huanjie</title><p id=status>{_esc(message)}</p>",
+        status,
+        headers=SECURITY_HEADERS,
     )
 
 
@@ -196,8 +198,8 @@ class Pages:
             text = starter.starter_text(kind)
         except starter.UnknownKind:
             raise _Refused(f"没有这种选举类型：{kind}", 400) from None
-        rel = _file_name(name)
         try:
+            rel = _file_name(name)
             if self.ws.resolve(rel).exists():
                 raise _Refused(f"文件 {rel} 已存在，未覆盖。请换一个名称。", 409)
             self.ws.create(rel, text)
@@ -588,6 +590,12 @@ def create_app(workspace: Path, *, token: str | None = None) -> Starlette:
         assert isinstance(exc, _Refused)
         return pages.page(request, "message.html", exc.status, message=exc.message, status=exc.message)
 
+    async def crashed(request: Request, exc: Exception) -> Response:
+        # Never a traceback on the page: say what happened in Chinese; the record on disk is untouched by a failure
+        # before the atomic write.
+        message = f"页面处理出错（{type(exc).__name__}），操作未完成，记录文件未被改动。请返回上一页重试；如仍出错，请把此信息发给维护人员。"
+        return _plain(message, 500)
+
     static = Path(__file__).with_name("static")
     routes = [
         Route("/", pages.index),
@@ -613,7 +621,7 @@ def create_app(workspace: Path, *, token: str | None = None) -> Starlette:
     app = Starlette(
         routes=routes,
         middleware=[Middleware(Security, token=token)],
-        exception_handlers={_Refused: refused},
+        exception_handlers={_Refused: refused, Exception: crashed},
     )
     app.state.pages = pages
     return app

@@ -106,7 +106,7 @@ class Field:
     path: Path_
     label: str
     value: str = ""
-    kind: str = "text"  # text | number | bool | list | yaml | readonly | choice
+    kind: str = "text"  # text | number | decimal | bool | list | lines | yaml | readonly
 
     @property
     def choices(self) -> tuple[tuple[str, str], ...]:
@@ -237,11 +237,16 @@ def _scalar_field(path: Path_, value: Any) -> Field:
         return Field(path, title_of(path), KIND_NAMES.get(str(value), show(value)), "readonly")
     if isinstance(value, bool):
         return Field(path, title_of(path), show(value), "bool")
-    if isinstance(value, int | float):
+    if isinstance(value, float):
+        return Field(path, title_of(path), repr(value), "decimal")
+    if isinstance(value, int):
         return Field(path, title_of(path), show(value), "number")
     if isinstance(value, list):
         if all(not isinstance(v, dict | list) for v in value):
-            return Field(path, title_of(path), "、".join(show(v) for v in value), "list")
+            if any(re.search(r"[、，,;；\n]", show(v)) or len(show(v)) > 16 for v in value):
+                return Field(path, title_of(path), "\n".join(show(v) for v in value), "lines")  # sentences
+            if all(isinstance(v, str) for v in value):
+                return Field(path, title_of(path), "、".join(value), "list")
         return Field(path, title_of(path), _flow_text(value), "yaml")
     if isinstance(value, dict):
         return Field(path, title_of(path), _flow_text(value), "yaml")
@@ -451,11 +456,18 @@ def _typed(kind: str, text: str, name: str, guess: bool) -> Any:
         if text in ("否", "false", "False", "0"):
             return False
         raise FormError(name, f"“{text}”应为“是”或“否”。")
+    if kind == "decimal":
+        try:
+            return float(text)
+        except ValueError:
+            raise FormError(name, f"“{text}”不是数字，请只填数字（可带小数点）。") from None
     if kind == "number" or (guess and re.fullmatch(r"-?[0-9]{1,9}", text)):
         if re.fullmatch(r"-?[0-9]+", text):
             return int(text)
         if kind == "number":
             raise FormError(name, f"“{text}”不是整数，请只填数字。")
+    if kind == "lines":
+        return [line.strip() for line in text.splitlines() if line.strip()]
     if kind == "list":
         return [p.strip() for p in re.split(r"[、，,;；]", text) if p.strip()]
     if kind == "yaml":
