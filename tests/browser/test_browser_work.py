@@ -59,6 +59,11 @@ def test_a_second_tab_saving_an_older_copy_is_refused(browser, server: Server):
         == CONFLICT_MESSAGE
         == "未保存：此记录已在其他窗口或程序中被修改过。请重新打开此页，核对后再填写您的修改。"
     )
+    # What this tab had typed is listed, so nothing she entered is lost.
+    notes = [p.text for p in page.elements("p.note")]
+    assert any(
+        n.startswith("您未保存的修改：") and "（committee.chair）＝“唐建军”，文件中现为“罗晓梅”。" in n for n in notes
+    ), notes
     text = path.read_text(encoding="utf-8")
     assert "chair: 罗晓梅" in text and "唐建军" not in text.split("members")[0]
 
