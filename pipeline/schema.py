@@ -330,11 +330,163 @@ def _finding_id(error: jsonschema.ValidationError) -> str:
 _CONTEST_FIELDS = ("seats", "electorate", "candidates", "rounds")
 
 
+# The shapes `_predicate` turns into plain Python; a subschema with any other keyword gets no fast path.
+_QUIET_KEYWORDS = {"title", "description"}
+_STRING_KEYWORDS = _QUIET_KEYWORDS | {"type", "enum", "pattern", "minLength", "maxLength", "format"}
+_OBJECT_KEYWORDS = _QUIET_KEYWORDS | {"type", "required", "properties", "additionalProperties"}
+_BRANCH_KEYWORDS = _QUIET_KEYWORDS | {"if", "then", "else"}
+
+
+def _predicate(schema: dict, node: Any) -> Any:
+    """A function value -> bool that says what jsonschema would (valid or not) for `node`, or None.
+
+    Only for three shapes, the ones a voter uses: a string (type, string enum, pattern, lengths, the name formats),
+    an object (type, required, properties, `additionalProperties: false`) and if/then/else of those; anything else
+    returns None and the caller keeps jsonschema. Used to skip jsonschema's per-item walk over a long roll whose
+    items are all valid (issue 16: 5,000 voters cost 0.3 s there).
+    """
+    node = _resolve(schema, node)
+    if not isinstance(node, dict) or "$ref" in node:
+        return None
+    keys = set(node)
+    if keys <= _BRANCH_KEYWORDS and "if" in keys:
+        test, then, other = (
+            _predicate(schema, node[k]) if k in node else (lambda v: True) for k in ("if", "then", "else")
+        )
+        if test is None or then is None or other is None:
+            return None
+        return lambda v: then(v) if test(v) else other(v)
+    if keys <= _STRING_KEYWORDS and node.get("type", "string") == "string" and not keys & {"required", "properties"}:
+        return _string_predicate(node)
+    if keys <= _OBJECT_KEYWORDS and node.get("type") == "object":
+        return _object_predicate(schema, node)
+    return None
+
+
+def _string_predicate(node: dict) -> Any:
+    typed = "type" in node
+    values = node.get("enum")
+    if values is not None and not all(isinstance(v, str) for v in values):
+        return None
+    allowed = frozenset(values) if values is not None else None
+    search = re.compile(node["pattern"]).search if "pattern" in node else None
+    shortest = node.get("minLength", 0)
+    longest = node.get("maxLength")
+    if "format" in node and node["format"] not in NAME_FORMATS:
+        return None
+    name = "format" in node
+
+    def check(v: Any) -> bool:
+        if not isinstance(v, str):
+            return not typed and allowed is None  # the other keywords leave a non-string alone
+        if allowed is not None and v not in allowed:
+            return False
+        if search is not None and search(v) is None:
+            return False
+        if len(v) < shortest or (longest is not None and len(v) > longest):
+            return False
+        return not name or first_unsafe(v, NAME) is None
+
+    return check
+
+
+def _object_predicate(schema: dict, node: dict) -> Any:
+    required = tuple(node.get("required", ()))
+    properties = {}
+    for key, sub in node.get("properties", {}).items():
+        properties[key] = _predicate(schema, sub)
+        if properties[key] is None:
+            return None
+    closed = "additionalProperties" in node
+    if closed and node["additionalProperties"] is not False:
+        return None
+
+    def check(v: Any) -> bool:
+        if not isinstance(v, dict):
+            return False
+        for key in required:
+            if key not in v:
+                return False
+        for key, item in v.items():
+            test = properties.get(key)
+            if test is None:
+                if closed:
+                    return False
+            elif not test(item):
+                return False
+        return True
+
+    return check
+
+
+_ROLL = ("electorate", "groups", 0, "voters")
+
+
+@cache
+def _roll_items() -> tuple[Any, int] | None:
+    """(predicate for one voter, the roll's maxItems) when the roll's schema allows the fast path."""
+    schema = load_schema()
+    roll = _subschema(schema, _ROLL)
+    if roll is None or not set(roll) <= _QUIET_KEYWORDS | {"type", "maxItems", "items"} or roll.get("type") != "array":
+        return None
+    check = _predicate(schema, roll.get("items", {}))
+    return None if check is None else (check, roll.get("maxItems", float("inf")))
+
+
+def _without_valid_rolls(data: Any) -> tuple[Any, set[tuple]]:
+    """The data with every roll whose voters are all valid replaced by an empty list, and where those rolls were.
+
+    jsonschema's verdict on the rest of the record does not change (an empty roll is valid, the roll's own
+    keywords are type and maxItems only), so the errors are the same as on the full data, found faster.
+    """
+    fast = _roll_items()
+    if fast is None or not isinstance(data, dict):
+        return data, set()
+    check, most = fast
+    stripped: set[tuple] = set()
+
+    def strip(place: dict, prefix: tuple) -> dict:
+        electorate = place.get("electorate")
+        if not isinstance(electorate, dict) or not isinstance(electorate.get("groups"), list):
+            return place
+        groups = list(electorate["groups"])
+        found = False
+        for index, group in enumerate(groups):
+            voters = group.get("voters") if isinstance(group, dict) else None
+            if isinstance(voters, list) and voters and len(voters) <= most and all(check(v) for v in voters):
+                groups[index] = {**group, "voters": []}
+                stripped.add((*prefix, "electorate", "groups", index, "voters"))
+                found = True
+        return {**place, "electorate": {**electorate, "groups": groups}} if found else place
+
+    reduced = strip(data, ())
+    if isinstance(data.get("contests"), list):
+        contests = list(data["contests"])
+        for index, contest in enumerate(contests):
+            if isinstance(contest, dict):
+                contests[index] = strip(contest, ("contests", index))
+        reduced = {**reduced, "contests": contests}
+    return reduced, stripped
+
+
+def _schema_errors(data: Any) -> list[jsonschema.ValidationError]:
+    """jsonschema's errors for the data, skipping the walk over rolls whose voters are all valid."""
+    reduced, stripped = _without_valid_rolls(data)
+    if not stripped:
+        return list(_validator().iter_errors(data))
+    errors = list(_validator().iter_errors(reduced))
+    # An error on a group that holds a stripped roll would describe the reduced group: ask again on the full data.
+    groups = {path[:-1] for path in stripped}
+    if any(tuple(e.absolute_path)[: len(g)] == g for e in errors for g in groups):
+        return list(_validator().iter_errors(data))
+    return errors
+
+
 def validate(record: Record) -> list[Finding]:
     """All schema findings of one record, in file order."""
     schema = load_schema()
     findings = []
-    errors = list(_validator().iter_errors(record.data))
+    errors = _schema_errors(record.data)
     damaged = record.damaged
     # A date that breaks the pattern (2026/3/18) is not also reported as a nonexistent date.
     misshapen = {tuple(e.absolute_path) for e in errors if e.validator == "pattern"}
@@ -384,6 +536,24 @@ def _strings(value: Any, path: tuple = ()) -> Iterable[tuple[tuple, str, bool]]:
             yield from _strings(item, path + (index,))
 
 
+def _all_printable(value: Any) -> bool:
+    """Whether every string in the value, keys included, is printable (then no text holds a forbidden character)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if not item.isprintable():
+                return False
+        elif isinstance(item, dict):
+            for key, inner in item.items():
+                if isinstance(key, str) and not key.isprintable():
+                    return False
+                stack.append(inner)
+        elif isinstance(item, list):
+            stack.extend(item)
+    return True
+
+
 def _free_text(record: Record, reported: set[str]) -> list[Finding]:
     """Every other string (free text, keys, values the schema refused) with a character no text may hold.
 
@@ -392,6 +562,8 @@ def _free_text(record: Record, reported: set[str]) -> list[Finding]:
     """
     from .findings import format_path
 
+    if _all_printable(record.data):
+        return []  # the common case, found without building a path per string
     schema = load_schema()
     out = []
     for path, text, is_key in _strings(record.data):

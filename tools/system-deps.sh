@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the PDF tests need (LibreOffice Writer, and Calc for the 统计表 test; poppler, CJK fonts)
-# when missing,
+# Installs the Debian packages the PDF tests need (LibreOffice Writer, and Calc for the 统计表 test; poppler, CJK
+# fonts) and the browser tests need (Chromium and its driver, tests/browser/) when missing,
 # and the 仿宋 face FandolFang for the PDF body (see templates/fonts.conf).
 # Used by `make test`, `make demo` and `.ci/run`; needs root (or sudo) on a machine that lacks them.
 set -euo pipefail
-PACKAGES=(libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils fonts-noto-cjk fonts-arphic-ukai fonts-liberation2 fontconfig)
+PACKAGES=(libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils fonts-noto-cjk fonts-arphic-ukai
+  fonts-liberation2 fontconfig chromium chromium-driver)
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 export DEBIAN_FRONTEND=noninteractive
