@@ -602,3 +602,39 @@ def test_a_finding_on_one_voter_sits_at_the_roll_summary_with_its_line(client, w
     assert at_roll, page.findings
     line = next(n for n, text in enumerate((ws / SAMPLE).read_text(encoding="utf-8").splitlines(), 1) if "乙" in text)
     assert any("electorate.groups[0].voters[1]" in f["text"] and f"第 {line} 行" in f["text"] for f in at_roll), at_roll
+
+
+def test_a_record_workbook_uploads_as_the_same_record_in_yaml(client, ws, tmp_path):
+    from pipeline import records
+    from pipeline.schema import field_title
+    from pipeline.sheets import record as workbook
+
+    original, _ = records.load(str(ws / SAMPLE))
+    assert original is not None
+    book = workbook.to_workbook(original.data, field_title)
+    csrf = _csrf(client)
+    response = client.post(
+        "/upload", data={"csrf": csrf}, files={"record": ("阳光社区.xlsx", book, "application/octet-stream")}
+    )
+    assert response.status_code == 200 and response.url.path == "/record/阳光社区.yaml"
+    stored, findings = records.load(str(ws / "阳光社区.yaml"))
+    assert stored is not None and stored.data == original.data
+    assert "阳光社区居民委员会" in response.text
+    again = client.post(
+        "/upload", data={"csrf": csrf}, files={"record": ("阳光社区.xlsx", book, "application/octet-stream")}
+    )
+    assert again.status_code == 409 and "已有 阳光社区.yaml，未覆盖" in again.text
+    # A roll sheet is not a record: it is imported on the record page instead.
+    roll = openpyxl.Workbook()
+    sheet = roll.active
+    assert sheet is not None
+    sheet.append(["姓名", "小组"])
+    sheet.append(["张三", "第一组"])
+    roll.save(tmp_path / "名单.xlsx")
+    refused = client.post(
+        "/upload",
+        data={"csrf": csrf},
+        files={"record": ("名单.xlsx", (tmp_path / "名单.xlsx").read_bytes(), "application/octet-stream")},
+    )
+    assert refused.status_code == 415 and "不是 huanjie 的记录工作簿" in refused.text
+    assert not (ws / "名单.yaml").exists()

@@ -232,15 +232,38 @@ class Pages:
         return RedirectResponse(f"/record/{quote(name)}", 303)
 
     async def upload_workbook(self, request: Request, name: str, raw: bytes) -> Response:
-        """The hook for a whole record kept as a workbook (`pipeline.workbook`, another engineer's, not in main yet)."""
-        import importlib.util
+        """A whole record kept as a workbook (`huanjie new --xlsx`): kept in the workspace as the same record in YAML.
 
-        if importlib.util.find_spec("pipeline.workbook") is None:
-            raise _Refused(
-                "暂不支持上传整份记录的 Excel 工作簿；请上传 .yaml 记录，或新建记录后在记录页“导入表格”中导入名单。",
-                415,
-            )
-        raise _Refused("工作簿记录的上传尚未接入网页，请用命令行导入。", 415)  # pragma: no cover - wired when it lands
+        The page edits YAML (comments, history and the splice all work on text), so the workbook is read by the
+        record loader, exactly as `huanjie convert 记录.xlsx 记录.yaml` does, and its YAML is what is stored.
+        """
+        from .. import records
+        from ..sheets import record as workbook
+
+        target = name[: -len(".xlsx")] + ".yaml"
+        try:
+            path = self.ws.resolve(target)
+        except OutsideWorkspace:
+            raise _Refused("文件名不合规，请改名后再上传。", 400) from None
+        if path.exists():
+            raise _Refused(f"工作文件夹中已有 {target}，未覆盖。请改名后再上传。", 409)
+        with tempfile.TemporaryDirectory(prefix="huanjie-upload-") as folder:
+            file = os.path.join(folder, name)
+            with open(file, "wb") as handle:
+                handle.write(raw)
+            if not workbook.is_record_workbook(file):
+                raise _Refused(
+                    "这个 Excel 文件不是 huanjie 的记录工作簿（huanjie new 类型 --xlsx 生成的）。"
+                    "选民、候选人名单等表格请在记录页“导入表格”中导入。",
+                    415,
+                )
+            record, findings = await run_in_threadpool(records.load, file)
+        errors = [f for f in sorted(findings, key=sort_key) if f.severity is Severity.ERROR]
+        if record is None or errors:
+            first = "；".join(f"{f.location()} {f.message}".replace(folder + os.sep, "") for f in errors[:3])
+            raise _Refused(f"工作簿中有 {len(errors)} 处读取问题，未接收：{first}", 422)
+        self.ws.create(target, workbook.to_yaml(record.data))
+        return RedirectResponse(f"/record/{quote(target)}", 303)
 
     # -- 记录 ----------------------------------------------------------------------------------------------------
     def record_page(
