@@ -211,13 +211,15 @@ class Pages:
         form = await self.posted(request)
         upload = form.get("record")
         if not isinstance(upload, UploadFile) or not upload.filename:
-            raise _Refused("请选择要上传的 .yaml 记录文件。", 400)
+            raise _Refused("请选择要上传的 .yaml 记录文件或记录工作簿。", 400)
         raw = await _read_upload(upload)
         name = os.path.basename(upload.filename.replace("\\", "/"))
         if name.lower().endswith(".xlsx") and raw.startswith(b"PK"):
             return await self.upload_workbook(request, name, raw)
         if not name.endswith((".yaml", ".yml")):
-            raise _Refused("只能上传 .yaml 或 .yml 记录文件（表格请在记录页导入）。", 415)
+            raise _Refused(
+                "只能上传 .yaml、.yml 记录文件或记录工作簿 .xlsx（选民、候选人名单等表格请在记录页导入）。", 415
+            )
         try:
             raw.decode("utf-8")
         except UnicodeDecodeError:
