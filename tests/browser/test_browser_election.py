@@ -14,12 +14,13 @@ from urllib.parse import unquote, urljoin
 
 import docx
 import openpyxl
-from browser_data import fetch, roll_workbook, voter
-from conftest import Server, screenshot
-from pages import Pages
 
 from pipeline import records
 from pipeline.check import check_record
+
+from .browser_data import fetch, roll_workbook, voter
+from .conftest import Server, screenshot
+from .pages import Pages
 
 ROLL = 1500
 UNIT = "阳光社区居民委员会"

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from conftest import ADDRESS, _tool
+
+from .conftest import ADDRESS, _tool
 
 
 def test_a_missing_browser_fails_with_the_install_line():

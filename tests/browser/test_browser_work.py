@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import shutil
 
-from conftest import ROOT, Server, screenshot
-from pages import Pages, choose
 from selenium.webdriver.common.by import By
 
 from pipeline import records
 from pipeline.web.workspace import CONFLICT_MESSAGE
+
+from .conftest import ROOT, Server, screenshot
+from .pages import Pages, choose
 
 SAMPLE = ROOT / "samples" / "residents-yangguang.yaml"
 
