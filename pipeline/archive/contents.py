@@ -33,7 +33,7 @@ from .layout import (
     zip_time,
 )
 from .scans import scan_format
-from .schema import SCHEMA_DIR, schema_files
+from .schema import CATALOGUE_COLUMNS, SCHEMA_DIR, schema_files
 from .settings import CATEGORY, RETENTION, ArchiveSettings
 from .sign import SIGNATURE_FILE, PrivateKey, signature_file
 
@@ -63,20 +63,6 @@ STANDARDS = [
 PDF_FORMAT = "PDF/A-2b（ISO 19005-2:2011）"
 DOCX_FORMAT = "Office Open XML 文字处理文档（.docx，ISO/IEC 29500）"
 
-CATALOGUE_COLUMNS = [
-    "顺序号",
-    "档号",
-    "文号",
-    "责任者",
-    "题名",
-    "日期",
-    "密级",
-    "页数",
-    "备注",
-    "电子档案名称",
-    "原始格式",
-    "单位",
-]
 CATALOGUE_WIDTHS = [8, 26, 18, 26, 60, 11, 6, 6, 30, 62, 62, 44]
 
 Files = dict[str, bytes | str]  # package path → bytes, or a file on disk

@@ -4,6 +4,22 @@ from __future__ import annotations
 
 from .layout import OTHER_DIR
 
+# The columns of the catalogue (目录.xlsx, contents.py) and the fields of one 文件 in its XSD, in this order.
+CATALOGUE_COLUMNS = [
+    "顺序号",
+    "档号",
+    "文号",
+    "责任者",
+    "题名",
+    "日期",
+    "密级",
+    "页数",
+    "备注",
+    "电子档案名称",
+    "原始格式",
+    "单位",
+]
+
 __all__ = ["SCHEMA_DIR", "ITEM_XSD", "CATALOGUE_XSD", "NAMING_RULES", "schema_files"]
 
 SCHEMA_DIR = f"{OTHER_DIR}/元数据规范"
@@ -96,18 +112,7 @@ CATALOGUE_XSD = (
     + _group(
         "文件",
         _fields(
-            "顺序号",
-            "档号",
-            "文号",
-            "责任者",
-            "题名",
-            "日期",
-            "密级",
-            "页数",
-            "备注",
-            "电子档案名称",
-            "原始格式",
-            "单位",
+            *CATALOGUE_COLUMNS,
             "扫描件",
             optional=("扫描件",),
             numbers=("顺序号", "页数"),

@@ -27,7 +27,7 @@ from ..documents import Election, list_templates
 from ..documents import UnknownKind as UnknownDocument
 from ..errors import HuanjieError
 from ..findings import Severity, format_human, sort_key
-from ..fsutil import OutputExists, os_reason, write_atomic
+from ..fsutil import OutputExists, os_reason
 from ..outcome import outcome_to_dict
 from ..records import decode, read_text
 from ..safetext import visible, visible_data
@@ -35,7 +35,7 @@ from . import i18n
 from .echo import echo
 from .progress import ArchiveProgress, BatchProgress, StageEvent
 from .text import render_text
-from .workbook import convert_command
+from .workbook import convert_command, write_new_file
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 COMMAND: dict[str, Any] = {"context_settings": CONTEXT, "options_metavar": "[选项]"}
@@ -398,14 +398,7 @@ def new_command(kind: str, output: str, force: bool, xlsx: bool) -> None:
         from .workbook import starter_workbook
 
         data = starter_workbook(text)
-    try:
-        write_atomic(output, data, overwrite=force)
-    except OutputExists:
-        echo(f"错误：文件 {output} 已存在，未覆盖。如确需覆盖，请加 --force。", err=True)
-        sys.exit(2)
-    except OSError as exc:
-        echo(f"错误：无法写入 {output}（{os_reason(exc)}）。", err=True)
-        sys.exit(2)
+    write_new_file(output, data, force)
     echo(f"已生成 {output}（{starter.starter_title(kind)}记录样板）。修改后运行：huanjie check {output}")
 
 

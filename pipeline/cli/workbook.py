@@ -27,7 +27,8 @@ def starter_workbook(text: str) -> bytes:
     return workbook.to_workbook(record.data, field_title)
 
 
-def _write(target: str, data: bytes, force: bool) -> None:
+def write_new_file(target: str, data: bytes, force: bool) -> None:
+    """Write a file the command makes, atomically; an existing one only with --force (exit 2 with a message)."""
     try:
         write_atomic(target, data, overwrite=force)
     except OutputExists:
@@ -76,5 +77,5 @@ def convert_command(source: str, target: str, force: bool) -> None:
         data = workbook.to_workbook(record.data, field_title)
     else:
         data = workbook.to_yaml(record.data).encode("utf-8")
-    _write(target, data, force)
+    write_new_file(target, data, force)
     echo(f"已转换：{source} → {target}。")
