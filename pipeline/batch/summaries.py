@@ -94,6 +94,7 @@ def level_input(src: str, folder: tuple[str, ...], children: list[Digest]) -> tu
         "age_bands": data.get("age_bands"),
         "schooling_groups": data.get("schooling_groups"),
         "finished_by": data.get("finished_by"),
+        "community_words": data.get("community_words"),
     }
     if data.get("author"):
         options["author"] = data["author"]
