@@ -157,8 +157,16 @@ def test_summary_command_matches_the_batch(batch_out, tmp_path):
     assert result.exit_code == 1, result.output  # the broken record is left out, and said so
     assert f"未计入：{BAD}（记录有错误）" in result.output and "DEADLINE-VOTER-LIST" in result.output
     assert "未计入：青石县/东城街道/清河社区党支部.yaml（尚无计票结果" in result.output
-    assert f"已生成 {target}（汇总 4 个单位，2 个记录未计入）。" in result.output
+    table = tmp_path / "县-统计表.xlsx"
+    assert f"已生成 {target} 和统计表 {table}（汇总 4 个单位，2 个记录未计入）。" in result.output
     assert paragraphs(target) == paragraphs(out / "青石县/换届选举工作总结.docx")
+    # The 统计表 written beside it is the batch's, cell for cell (issue 17: summary writes the table too).
+    import openpyxl
+
+    def cells(path):
+        return [[c.value for c in row] for row in openpyxl.load_workbook(path)["统计表"].iter_rows()]
+
+    assert cells(table) == cells(out / "青石县/换届选举情况统计表.xlsx")
     # A township folder, in parallel, with a title and an author; -o a folder.
     folder = tmp_path / "docs"
     folder.mkdir()

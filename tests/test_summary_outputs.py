@@ -1,0 +1,83 @@
+"""What a summary writes besides its text (issue 17): the 统计表 of ``huanjie summary``, stale tables in a batch's
+OUT, a level file whose folder has no counted unit, and unit digests of an older program."""
+
+from __future__ import annotations
+
+import openpyxl
+import seedtrees
+from click.testing import CliRunner
+
+from pipeline.aggregate import made_by_huanjie
+from pipeline.batch.levelinput import LEVEL_FILE
+from pipeline.batch.statsheet import STATSHEET_FILE
+from pipeline.cli import main
+
+
+def _summary(*args: str):
+    return CliRunner().invoke(main, ["summary", *args])
+
+
+def _sheet(path) -> list[list]:
+    return [[c.value for c in row] for row in openpyxl.load_workbook(path)["统计表"].iter_rows()]
+
+
+# --------------------------------------------------------------------------------------------
+# huanjie summary writes the 统计表 too (item 2)
+# --------------------------------------------------------------------------------------------
+def test_summary_writes_the_table_beside_the_document(tmp_path):
+    town = seedtrees.seed_003(tmp_path / "tree")
+    (town / LEVEL_FILE).write_text("percent_places: {default: 0, party: 1}\n", encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    result = _summary(str(town), "-o", str(out))
+    assert result.exit_code == 0, result.output
+    table = out / STATSHEET_FILE  # beside 换届选举工作总结.docx, the batch's name
+    assert f"已生成 {out / '换届选举工作总结.docx'} 和统计表 {table}（汇总 5 个单位）。" in result.output
+    rows = _sheet(table)
+    assert rows[0][0] == "玉堂镇换届选举情况统计表" and rows[1][0].startswith("填报单位：玉堂镇")
+    head = rows[2]
+    body = {r[0]: r for r in rows[3:9]}
+    assert sorted(body) == sorted(["白玉社区", "龙凤村", "凤鸣村", "中兴村", "新建村", "合计"])  # tree order
+    assert rows[8][0] == "合计"
+    col = {name: i for i, name in enumerate(head)}
+    assert body["合计"][col["当选"]] == 25 and body["合计"][col["中共党员"]] == 18
+    assert body["合计"][col["党员占比"]] == 0.72  # 18 / 25, shown with the level's one place for the party share
+    cell = openpyxl.load_workbook(table)["统计表"].cell(row=9, column=col["党员占比"] + 1)
+    assert cell.number_format == "0.0%"
+    assert made_by_huanjie(str(table))
+    # A second run replaces its own table.
+    again = _summary(str(town), "-o", str(out))
+    assert again.exit_code == 0, again.output
+
+
+def test_summary_names_its_table_after_the_document_or_where_asked(tmp_path):
+    town = seedtrees.seed_003(tmp_path / "tree")
+    result = _summary(str(town), "-o", str(tmp_path / "玉堂镇总结.docx"))
+    assert result.exit_code == 0, result.output
+    assert _sheet(tmp_path / "玉堂镇总结-统计表.xlsx")[0][0] == "玉堂镇换届选举情况统计表"
+    chosen = tmp_path / "报送" / "表.xlsx"
+    chosen.parent.mkdir()
+    result = _summary(str(town), "-o", str(tmp_path / "b.docx"), "--table", str(chosen))
+    assert result.exit_code == 0, result.output
+    assert chosen.exists() and not (tmp_path / "b-统计表.xlsx").exists()
+    bad = _summary(str(town), "-o", str(tmp_path / "c.docx"), "--table", str(tmp_path / "c.csv"))
+    assert bad.exit_code == 2 and "统计表应为 Excel 文件（以 .xlsx 结尾）。" in bad.output
+
+
+def test_summary_never_overwrites_a_table_it_did_not_write_unless_forced(tmp_path):
+    town = seedtrees.seed_003(tmp_path / "tree")
+    users = openpyxl.Workbook()
+    users.active["A1"] = "乡镇自己的表"
+    table = tmp_path / "a-统计表.xlsx"
+    users.save(table)
+    before = table.read_bytes()
+    result = _summary(str(town), "-o", str(tmp_path / "a.docx"))
+    assert result.exit_code == 2
+    assert (
+        f"错误：文件 {table} 已存在，且不是 huanjie 生成的统计表，未覆盖。请换一个文件名；如确需覆盖，请加 --force。"
+        in (result.output)
+    )
+    assert table.read_bytes() == before and not (tmp_path / "a.docx").exists()  # nothing written at all
+    forced = _summary(str(town), "-o", str(tmp_path / "a.docx"), "--force")
+    assert forced.exit_code == 0, forced.output
+    assert _sheet(table)[0][0] == "玉堂镇换届选举情况统计表"
