@@ -81,3 +81,64 @@ def test_summary_never_overwrites_a_table_it_did_not_write_unless_forced(tmp_pat
     forced = _summary(str(town), "-o", str(tmp_path / "a.docx"), "--force")
     assert forced.exit_code == 0, forced.output
     assert _sheet(table)[0][0] == "玉堂镇换届选举情况统计表"
+
+
+# --------------------------------------------------------------------------------------------
+# A batch's stale 统计表 (item 3)
+# --------------------------------------------------------------------------------------------
+def _break(record) -> None:
+    """A record that no longer passes its checks (the election day before the voter list)."""
+    text = record.read_text(encoding="utf-8")
+    record.write_text(text.replace("  election_day:", "  election_day: 2020-01-01\n  x_election_day:", 1), "utf-8")
+
+
+def test_a_renamed_township_leaves_no_old_table_in_out(tmp_path):
+    from pipeline.batch import run_batch
+
+    town = seedtrees.seed_003(tmp_path / "tree" / "都江堰市")
+    seedtrees.xiumei(tmp_path / "tree" / "都江堰市")  # 都江堰市/某县/修梅镇: 都江堰市 is a level of its own
+    out = tmp_path / "out"
+    run_batch(str(tmp_path / "tree"), str(out), jobs=1)
+    old = out / "都江堰市" / "玉堂镇"
+    assert (old / STATSHEET_FILE).exists() and (out / "都江堰市" / STATSHEET_FILE).exists()
+    town.rename(town.with_name("玉堂街道"))
+    result = run_batch(str(tmp_path / "tree"), str(out), jobs=1)
+    assert result.failed == 0
+    assert not (old / STATSHEET_FILE).exists() and not (old / "换届选举工作总结.docx").exists()
+    assert _sheet(out / "都江堰市" / "玉堂街道" / STATSHEET_FILE)[0][0] == "玉堂街道换届选举情况统计表"
+    county = _sheet(out / "都江堰市" / STATSHEET_FILE)
+    assert [r[0] for r in county[3:6]] == ["某县", "玉堂街道", "合计"]
+
+
+def test_a_township_whose_units_all_fail_keeps_no_table(tmp_path):
+    from pipeline.batch import run_batch
+
+    town = seedtrees.seed_003(tmp_path / "tree" / "都江堰市")
+    seedtrees.xiumei(tmp_path / "tree" / "都江堰市")
+    out = tmp_path / "out"
+    run_batch(str(tmp_path / "tree"), str(out), jobs=1)
+    assert (out / "都江堰市" / "玉堂镇" / STATSHEET_FILE).exists()
+    for record in town.glob("*.yaml"):
+        _break(record)
+    result = run_batch(str(tmp_path / "tree"), str(out), jobs=2)
+    assert result.failed == 5
+    assert not (out / "都江堰市" / "玉堂镇" / STATSHEET_FILE).exists()
+    assert (out / "都江堰市" / "某县" / "修梅镇" / STATSHEET_FILE).exists()
+
+
+def test_a_users_table_in_a_level_folder_that_has_gone_is_kept(tmp_path):
+    from pipeline.batch import run_batch
+
+    town = seedtrees.seed_003(tmp_path / "tree" / "都江堰市")
+    seedtrees.xiumei(tmp_path / "tree" / "都江堰市")
+    out = tmp_path / "out"
+    run_batch(str(tmp_path / "tree"), str(out), jobs=1)
+    mine = openpyxl.Workbook()
+    mine.active["A1"] = "手工填写的统计表"
+    (out / "都江堰市" / "手工").mkdir()
+    mine.save(out / "都江堰市" / "手工" / STATSHEET_FILE)
+    town.rename(town.with_name("玉堂街道"))
+    run_batch(str(tmp_path / "tree"), str(out), jobs=1)
+    assert not (out / "都江堰市" / "玉堂镇" / STATSHEET_FILE).exists()  # huanjie's own: gone with its level
+    kept = openpyxl.load_workbook(out / "都江堰市" / "手工" / STATSHEET_FILE).active
+    assert kept["A1"].value == "手工填写的统计表"  # the user's: kept
