@@ -142,3 +142,57 @@ def test_a_users_table_in_a_level_folder_that_has_gone_is_kept(tmp_path):
     assert not (out / "都江堰市" / "玉堂镇" / STATSHEET_FILE).exists()  # huanjie's own: gone with its level
     kept = openpyxl.load_workbook(out / "都江堰市" / "手工" / STATSHEET_FILE).active
     assert kept["A1"].value == "手工填写的统计表"  # the user's: kept
+
+
+# --------------------------------------------------------------------------------------------
+# A level file whose folder has no counted unit (item 4)
+# --------------------------------------------------------------------------------------------
+REPORTED = "reported: {turnout_percent: 90, elected_count: 25}\n"
+
+
+def test_summary_of_a_folder_whose_units_all_fail_says_why_the_level_figures_are_not_checked(tmp_path):
+    town = seedtrees.seed_003(tmp_path / "tree")
+    for record in town.glob("*.yaml"):
+        _break(record)
+    (town / LEVEL_FILE).write_text(REPORTED, encoding="utf-8")
+    result = _summary(str(town), "-o", str(tmp_path / "a.docx"))
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    why = "本级的5个单位都没有计入汇总（5个单位记录未通过校验），本级不生成工作总结和统计表。"
+    assert (
+        f"{town / LEVEL_FILE}:1:29  提示  STATS-REPORTED-UNVERIFIABLE  填报的参选率 90% 无法核对：{why}"
+        "（字段 reported.turnout_percent）"
+    ) in result.output
+    assert f"填报的当选人数 25 无法核对：{why}（字段 reported.elected_count）" in result.output
+    assert "错误：无法生成换届选举工作总结：没有通过校验且已计票的选举记录" in result.output
+    assert not (tmp_path / "a.docx").exists() and not (tmp_path / "a-统计表.xlsx").exists()
+
+
+def test_batch_says_why_a_levels_figures_cannot_be_checked(tmp_path):
+    import json
+
+    from pipeline.batch import run_batch
+
+    county = tmp_path / "tree" / "都江堰市"
+    town = seedtrees.seed_003(county)
+    seedtrees.xiumei(county)
+    for record in town.glob("*.yaml"):
+        _break(record)
+    (town / LEVEL_FILE).write_text(REPORTED, encoding="utf-8")
+    (county / "新设镇").mkdir()  # a township whose records have not come in
+    (county / "新设镇" / LEVEL_FILE).write_text("reported: {women_percent: 30}\n", encoding="utf-8")
+    (tmp_path / "tree" / LEVEL_FILE).write_text("reported: {party_percent: 80}\n", encoding="utf-8")  # above
+    result = run_batch(str(tmp_path / "tree"), str(tmp_path / "out"), jobs=1)
+    said = {(f.file, f.path): f.message for f in result.level_findings}
+    assert said == {
+        (str(town / LEVEL_FILE), "reported.turnout_percent"): "填报的参选率 90% 无法核对：本级的5个单位都没有计入汇总"
+        "（5个单位记录未通过校验），本级不生成工作总结和统计表。",
+        (str(town / LEVEL_FILE), "reported.elected_count"): "填报的当选人数 25 无法核对：本级的5个单位都没有计入汇总"
+        "（5个单位记录未通过校验），本级不生成工作总结和统计表。",
+        (str(county / "新设镇" / LEVEL_FILE), "reported.women_percent"): "填报的女性成员占比 30% 无法核对："
+        "本文件夹中没有选举记录，本级不生成工作总结和统计表。",
+        (str(tmp_path / "tree" / LEVEL_FILE), "reported.party_percent"): "填报的党员占比 80% 无法核对："
+        "本文件夹的选举记录都在下级文件夹 都江堰市 中，汇总在 都江堰市 一级进行，本文件不使用。",
+    }
+    assert all(f.severity.value == "info" for f in result.level_findings)
+    report = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
+    assert "本文件夹中没有选举记录" in json.dumps(report, ensure_ascii=False)

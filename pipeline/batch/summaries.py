@@ -25,7 +25,7 @@ from ..fsutil import write_atomic
 from ..render import DataMissing, compile_template, render_template, template_path
 from ..stats import rebanded, with_places
 from ..unitrecord import hash_file
-from .levelinput import check_reported, load_level
+from .levelinput import LEVEL_FILE, check_not_counted, check_reported, load_level, not_counted_why
 from .statsheet import STATSHEET_FILE, table_rows, write_statsheet
 from .tree import SUFFIXES, SUMMARY_FILE, TreeFold, common_root, discover, folder_of
 
@@ -39,6 +39,7 @@ __all__ = [
     "UnitDigest",
     "digest_record",
     "SummaryOutcome",
+    "NothingCounted",
     "summarise",
     "LevelSummaries",
     "SUMMARY_FILE",
@@ -235,6 +236,14 @@ def _digest_task(args: tuple[str, str]) -> UnitDigest:
     return digest_record(*args)
 
 
+class NothingCounted(DataMissing):
+    """No record under the folder can be counted; `level_findings`: those of its `_汇总.yaml` (issue 17 item 4)."""
+
+    def __init__(self, level_findings: list[Finding]):
+        super().__init__(find_kind("summary"), "rounds[].votes", "没有通过校验且已计票的选举记录")
+        self.level_findings = level_findings
+
+
 @dataclass
 class SummaryOutcome:
     path: str
@@ -278,10 +287,13 @@ def summarise(
     tasks = [(os.path.join(src, *rel.split("/")), rel) for rel in units]
     left_out: list[UnitDigest] = []
     top: list[list[Digest]] = []
+    at_root: list[Digest] = []
 
     def on_level(folder: tuple[str, ...], children: list[Digest]) -> None:
-        if folder == root and any(c.counted for c in children):
-            top.append(children)
+        if folder == root:
+            at_root.extend(children)
+            if any(c.counted for c in children):
+                top.append(children)
 
     fold = TreeFold(root, on_level)
     if jobs > 1 and len(tasks) > 1:
@@ -309,7 +321,8 @@ def summarise(
             pool.shutdown(cancel_futures=True)
     fold.finish()
     if not top:
-        raise DataMissing(find_kind("summary"), "rounds[].votes", "没有通过校验且已计票的选举记录")
+        why = not_counted_why(summary_doc.left_out_below("", at_root))
+        raise NothingCounted(check_not_counted(os.path.join(src, *root), why))
     options, level_findings = level_input(src, root, top[0])
     options = level_names(root, src) | options
     if title:
@@ -361,12 +374,17 @@ class LevelSummaries:
         self.templates_dir = templates_dir
         self.on_written = on_written
         self.on_table = on_table  # (path in OUT, SHA-256, figures) of each level's 统计表
+        self.root = tuple(root)
         self.fold = TreeFold(root, self._level)
         self.findings: list[Finding] = []  # about the levels' own files (`_汇总.yaml`)
+        self.visited: set[tuple[str, ...]] = set()  # the folders the fold closed
 
     def _level(self, folder: tuple[str, ...], children: list[Digest]) -> None:
-        if not any(c.counted for c in children):
-            return  # every unit here is left out: no summary, the parent names them
+        self.visited.add(folder)
+        if not any(c.counted for c in children):  # every unit here is left out: no summary, the parent names them
+            why = not_counted_why(summary_doc.left_out_below("", children))
+            self.findings += check_not_counted(os.path.join(self.src, *folder), why)
+            return
         rel = "/".join(folder + (SUMMARY_FILE,))
         path = os.path.join(self.out, *folder, SUMMARY_FILE)
         options, findings = level_input(self.src, folder, children)
@@ -386,3 +404,26 @@ class LevelSummaries:
 
     def finish(self) -> None:
         self.fold.finish()
+        self.findings += unused_level_files(self.src, self.root, self.visited, exclude=self.out)
+
+
+def unused_level_files(
+    src: str, root: tuple[str, ...], visited: set[tuple[str, ...]], exclude: str = ""
+) -> list[Finding]:
+    """The level files of folders no summary is made for: a folder without any record below it, or one above the
+    deepest folder holding every record (its summary is made at `root`). Each file's figures get a 提示."""
+    findings: list[Finding] = []
+    skip = os.path.realpath(exclude) if exclude else ""
+    for here, dirs, files in os.walk(src):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and os.path.realpath(os.path.join(here, d)) != skip)
+        rel = os.path.relpath(here, src)
+        folder = () if rel == "." else tuple(rel.split(os.sep))
+        if LEVEL_FILE not in files or folder in visited:
+            continue
+        if folder == root[: len(folder)]:
+            where = "/".join(root)
+            why = f"本文件夹的选举记录都在下级文件夹 {where} 中，汇总在 {where} 一级进行，本文件不使用"
+        else:
+            why = not_counted_why([])
+        findings += check_not_counted(here, why)
+    return findings

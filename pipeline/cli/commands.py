@@ -654,6 +654,7 @@ def summary_command(
     from .. import aggregate
     from ..batch.lock import refuse_while_writing
     from ..batch.statsheet import STATSHEET_FILE
+    from ..batch.summaries import NothingCounted
 
     if os.path.isdir(output):
         output = os.path.join(output, aggregate.SUMMARY_FILE)
@@ -677,9 +678,14 @@ def summary_command(
             sys.exit(2)
     with _exit_on(output):
         refuse_while_writing(os.path.dirname(os.path.abspath(output)), "请等它完成后再生成工作总结。")
-        outcome = aggregate.summarise(
-            directory, output, templates_dir=templates_dir, title=title, author=author, jobs=jobs, table_file=table
-        )
+        try:
+            outcome = aggregate.summarise(
+                directory, output, templates_dir=templates_dir, title=title, author=author, jobs=jobs, table_file=table
+            )
+        except NothingCounted as nothing:
+            for finding in nothing.level_findings:  # the level's _汇总.yaml: why its figures cannot be checked
+                echo(format_human(finding), err=True)
+            raise
     for finding in outcome.level_findings:  # the level's own _汇总.yaml
         echo(format_human(finding), err=True)
     for unit in outcome.left_out:
