@@ -15,7 +15,6 @@ import shutil
 import subprocess
 import zipfile
 
-import pytest
 import seedtrees
 from click.testing import CliRunner
 from lxml import etree
