@@ -196,3 +196,44 @@ def test_batch_says_why_a_levels_figures_cannot_be_checked(tmp_path):
     assert all(f.severity.value == "info" for f in result.level_findings)
     report = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
     assert "本文件夹中没有选举记录" in json.dumps(report, ensure_ascii=False)
+
+
+# --------------------------------------------------------------------------------------------
+# Unit digests of an older program (item 6)
+# --------------------------------------------------------------------------------------------
+def _stamps(out):
+    import json
+
+    from pipeline.unitrecord import STAMP
+
+    for path in sorted(out.rglob(STAMP)):
+        yield path, json.loads(path.read_text(encoding="utf-8"))
+
+
+def test_a_digest_of_an_older_program_is_computed_again_not_mixed(tmp_path):
+    import json
+
+    import docx
+
+    from pipeline.batch import run_batch
+    from pipeline.documents.summary import DIGEST_FORMAT
+
+    town = seedtrees.seed_003(tmp_path / "tree")
+    out = tmp_path / "out"
+    first = run_batch(str(town.parent), str(out), jobs=1)
+    assert first.ok == 5
+    stamps = list(_stamps(out))
+    assert all(stamp["result"]["digest"]["format"] == DIGEST_FORMAT for _, stamp in stamps)
+    # 白玉社区 as an older program stored it: no format, none of the figures added since (小组数, 总人口, kinds).
+    old_path, old = next((p, s) for p, s in stamps if s["result"]["digest"]["label"] == "白玉社区")
+    for key in ("format", "facts", "unit_kinds"):
+        del old["result"]["digest"][key]
+    old_path.write_text(json.dumps(old, ensure_ascii=False), encoding="utf-8")
+    again = run_batch(str(town.parent), str(out), jobs=1)  # no --force
+    assert (again.ok, again.skipped) == (1, 4)  # 白玉社区 processed again, the other four skipped as unchanged
+    assert dict(_stamps(out))[old_path]["result"]["digest"]["format"] == DIGEST_FORMAT
+    text = "\n".join(p.text for p in docx.Document(str(out / "玉堂镇" / "换届选举工作总结.docx")).paragraphs)
+    # Every unit's figures are of this program: 白玉社区's 6 小组 and 1500 人 are in the level's totals again.
+    assert "5个村（居）民委员会中，居民委员会1个，村民委员会4个；共有村（居）民小组40个，总人口8500人。" in text
+    third = run_batch(str(town.parent), str(out), jobs=2)
+    assert (third.ok, third.skipped) == (0, 5)  # a current digest is reused

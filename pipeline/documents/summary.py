@@ -481,6 +481,14 @@ def stats_from_dict(data: dict) -> Stats:
     return Stats(**{f.name: data[f.name] for f in fields(Stats) if f.name in data})
 
 
+# The version of what a `Digest` holds and how it is computed, stored with every digest (`to_dict`). A batch reuses
+# the digest in an unchanged unit's stamp only when it has this version (`batch.unit.skip_if_unchanged`), so a
+# program that digests differently never mixes old and new digests in one summary. Raise it whenever a field is
+# added or a figure is counted differently. 1 (no "format" key): up to 0.x; 2: unit facts, kinds, 推荐 stage,
+# 人大 districts and electorate (issue 17 item 1).
+DIGEST_FORMAT = 2
+
+
 @dataclass
 class Digest:
     """What the summary of many records needs from one record, or from one area (乡镇, 县).
@@ -541,6 +549,7 @@ class Digest:
     def to_dict(self) -> dict:
         data = asdict(self)
         data["stats"] = asdict(self.stats)
+        data["format"] = DIGEST_FORMAT
         return data
 
     @classmethod
