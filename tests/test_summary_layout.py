@@ -145,6 +145,8 @@ def test_no_page_of_a_long_summary_ends_with_a_table_header_or_caption(tmp_path)
     for n, job in zip(SIZES, jobs, strict=False):
         assert len(_pages(job.target)) > 2, n  # long enough for its tables to meet a page foot
         assert _foot_problems(job.source, job.target) == [], n
+        # No share broken in its cell ("100.00" over "%": 表5's 党员占比 sits in the template's widest column).
+        assert not [line for lines in _pages(job.target) for line in lines if line == "%"], n
         _, heads = _data_cells(job.source)
         found = [line for lines in _pages(job.target) for line in lines if _cells(line)[0] in heads]
         assert len(found) >= 5, n  # every table's header is on a page

@@ -1158,9 +1158,10 @@ def _many_blocks(
             *(f(s) for _, f in age_extra),
         ],
     )
+    # 党员占比 last: the widest column of the template (21 mm) holds "100.00%" on one line, the 15 mm ones do not.
     table5 = _per_unit_table(
         f"表5　各{unit_word}新当选成员文化程度、政治面貌和连任情况",
-        [unit_word, "当选", *groups, "中共党员", "党员占比", "连任", *(h for h, _ in school_extra)],
+        [unit_word, "当选", *groups, "中共党员", "连任", *(h for h, _ in school_extra), "党员占比"],
         children,
         labels,
         stats,
@@ -1168,9 +1169,9 @@ def _many_blocks(
             s.members,
             *(s.education.get(k, 0) for k in groups),
             s.party,
-            s.party_share,
             s.incumbents,
             *(f(s) for _, f in school_extra),
+            s.party_share,
         ],
     )
     profile = _age_and_schooling(stats)
