@@ -625,3 +625,29 @@ def test_the_table_has_groups_and_population_columns_when_units_give_them(tmp_pa
     rows = {ws.cell(row=r, column=1).value: [c.value for c in ws[r]] for r in range(4, 10)}
     assert rows["白玉社区"][1:3] == [6, 1500] and rows["新建村"][1:3] == [10, 1900]
     assert rows["合计"][1:3] == [40, 8500]
+    # As LibreOffice Calc shows it: the totals are the sums of the rows.
+    calc = _calc_csv(tmp_path / "out" / "玉堂镇" / STATSHEET_FILE, tmp_path)
+    assert calc[2][:3] == ["单位", "小组数", "总人口"]
+    units, total = calc[3:8], calc[8]
+    assert total[0] == "合计" and [int(total[i]) for i in (1, 2)] == [40, 8500]
+    assert [sum(int(r[i]) for r in units) for i in (1, 2)] == [40, 8500]
+
+
+def test_deputies_get_columns_of_their_own_in_the_table():
+    from pipeline.batch.statsheet import columns
+
+    village = _unit("一村")
+    village.electorates = {"all_voters": [1, 100, 100, 90]}
+    district = _unit("第七选区", registered=3120, voted=2975)
+    district.electorates = {"deputy": [1, 3120, 3120, 2975]}
+    cols = columns([village, district])
+    assert [c.head for c in cols][:7] == [
+        "单位",
+        "登记选民",
+        "参加投票",
+        "参选率",
+        "人大代表选举登记选民",
+        "参加投票",
+        "参选率",
+    ]
+    assert [c.value(district) for c in cols[1:7]] == [None, None, None, 3120, 2975, (2975, 3120)]
