@@ -575,6 +575,8 @@ def test_one_kind_is_not_listed_and_a_unit_without_its_figures_is_said(tmp_path)
     text = _level_summary(town, "percent_places: 0\n", tmp_path)
     assert "3个村民委员会共有村民小组5个（另有2个单位未填小组数），总人口2000人（另有1个单位未填人口数）。" in text
     assert "占总人口" not in text  # 登记率 only when every unit electing by all voters gives its population
+    named = _level_summary(town, "community_words: {村民委员会: 农村社区}\n", tmp_path)
+    assert "3个农村社区共有村民小组5个（另有2个单位未填小组数）" in named  # one kind: named, not listed
     bare = seedtrees.seed_003(tmp_path / "bare", facts=False)
     assert "总人口" not in _level_summary(bare, "percent_places: 0\n", tmp_path)
 

@@ -29,7 +29,7 @@ from ..stats import (
     rebanded,
     with_places,
 )
-from ..words import KIND_SHORT, LATER_ROUND_ACTIONS, METHOD_TEXT
+from ..words import KIND_NAMES, KIND_SHORT, LATER_ROUND_ACTIONS, METHOD_TEXT
 from .common import Election, Instance, Waiting, cdate, heading_number, split_title, tight
 
 DEPUTY_KIND = "deputy"
@@ -645,13 +645,12 @@ def _facts(e: Election) -> dict[str, list[int]]:
     return out
 
 
-_COMMITTEE_WORDS = {"village_committee": "村民委员会", "residents_committee": "居民委员会"}
 _GROUP_WORDS = {"village_committee": "村民小组", "residents_committee": "居民小组"}
 
 
 def facts_words(children: list[Digest], names: dict[str, str] | None = None) -> str:
     """5个村（居）民委员会中，场镇社区1个，农村社区4个；共有村（居）民小组40个，总人口8500人。 ("" without committee
-    records; the kinds are listed when there are two, or when the level names them).
+    records; the kinds are listed when there are two).
 
     `names`: the level's own words for the kinds (`_汇总.yaml` community_words: 居民委员会 -> 场镇社区). A figure
     some units do not give is stated with how many lack it; one no unit gives is not stated."""
@@ -659,11 +658,16 @@ def facts_words(children: list[Digest], names: dict[str, str] | None = None) -> 
     if not kinds:
         return ""
     names = names or {}
+
+    def named(kind: str) -> str:
+        return names.get(KIND_NAMES[kind], KIND_NAMES[kind])
+
     parts = []
-    listed = len(kinds) > 1 or bool(names)
+    listed = len(kinds) > 1
     if listed:
-        named = [f"{names.get(_COMMITTEE_WORDS[k], _COMMITTEE_WORDS[k])}{n}个" for k, n in kinds.items()]
-        parts.append(f"{sum(kinds.values())}个村（居）民委员会中，" + "，".join(named))
+        parts.append(
+            f"{sum(kinds.values())}个村（居）民委员会中，" + "，".join(f"{named(k)}{n}个" for k, n in kinds.items())
+        )
     facts = _merge_counts(c.facts for c in children)
     group_word = _GROUP_WORDS[next(iter(kinds))] if len(kinds) == 1 else "村（居）民小组"
     said = []
@@ -677,7 +681,7 @@ def facts_words(children: list[Digest], names: dict[str, str] | None = None) -> 
         said.append(f"{what}{total}{unit}" + (f"（另有{missing}个单位未填{lacking}）" if missing else ""))
     if said:
         kind, n = next(iter(kinds.items()))
-        parts.append(("" if listed else f"{n}个{_COMMITTEE_WORDS[kind]}") + "，".join(said))
+        parts.append(("" if listed else f"{n}个{named(kind)}") + "，".join(said))
     return "；".join(parts) + "。" if parts else ""
 
 
