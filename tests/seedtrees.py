@@ -40,6 +40,7 @@ def village(
     fail: bool = False,
     residents: bool = False,
     population: int | None = None,
+    groups: int | None = None,
 ) -> None:
     """One 村委会 record: each member beats one other candidate of the same post.
 
@@ -98,6 +99,7 @@ def village(
         else ("village_committee", "民委员会", "村民", "all_voters")
     )
     population_line = f"  population: {population}\n" if population else ""
+    population_line += f"  groups: {groups}\n" if groups is not None else ""
     text = f"""kind: {kind}
 legal_basis: 2025
 term: 第七届
@@ -287,8 +289,11 @@ def seed_001(root: Path) -> Path:
     return street
 
 
-def seed_003(root: Path) -> Path:
-    """Seed 003 (玉堂镇): 1 居委会 and 4 村委会, 25 members (主任 5, 委员 20): 女 8, 党员 18 (72.0%), 继任 13 (52.00%)."""
+def seed_003(root: Path, facts: bool = True) -> Path:
+    """Seed 003 (玉堂镇): 1 居委会 and 4 村委会, 25 members (主任 5, 委员 20): 女 8, 党员 18 (72.0%), 继任 13 (52.00%).
+
+    The seed's 场镇社区x个，农村社区xx个，共有村(居)民小组xxx个，总人口xxxxx人 are blanks: with `facts` each unit gives
+    `unit.groups` 6 + u and `unit.population` 1500 + 100 u (40 小组, 8500 人; the four villages 7000 人 for 登记率)."""
     town = root / "玉堂镇"
     k = 0
     for u, name in enumerate(["白玉社区", "龙凤村", "凤鸣村", "中兴村", "新建村"]):
@@ -316,5 +321,7 @@ def seed_003(root: Path) -> Path:
             dt.date(2026, 3, 28),
             300 + u,
             residents=name.endswith("社区"),
+            population=1500 + 100 * u if facts else None,
+            groups=6 + u if facts else None,
         )
     return town

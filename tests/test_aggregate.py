@@ -106,8 +106,13 @@ def test_county_summary_sums_counts_and_never_averages_percentages(batch_out):
     assert (
         "本次共有6个单位进行换届选举，其中4个单位的选举情况计入本总结；另有2个单位未计入："
         "东城街道清河社区党支部（尚无计票结果）；东城街道错误社区（记录未通过校验）。"
-        "登记户代表1672户，参加投票1550户，参选率92.70%；登记选民5480人，参加投票5180人，参选率94.53%"
+        "登记户代表1672户，参加投票1550户，参选率92.70%；登记选民2360人，占总人口的76.01%，参加投票2205人，"
+        "参选率93.43%；人大代表选举登记选民3120人，参加投票2975人，参选率95.35%"
     ) in text
+    # The 人大 district's voters are the villagers of another election: never added to 柳林村's (issue 17 item 1).
+    # 阳光社区 (12 居民小组, 4310 人) and 柳林村 (9 村民小组, 3105 人) give their unit's groups and population.
+    assert "2个村（居）民委员会中，居民委员会1个，村民委员会1个；共有村（居）民小组21个，总人口7415人。" in text
+    assert "人大代表选举共划分选区1个。" in text and "应选人大代表2名，实际选出2名" in text
     # Households and voters are never added: the summed 94.10% is only in 表1's 合计 row.
     assert (registered, voted) == (7152, 6730)
     found = tables(path)
@@ -152,8 +157,16 @@ def test_summary_command_matches_the_batch(batch_out, tmp_path):
     assert result.exit_code == 1, result.output  # the broken record is left out, and said so
     assert f"未计入：{BAD}（记录有错误）" in result.output and "DEADLINE-VOTER-LIST" in result.output
     assert "未计入：青石县/东城街道/清河社区党支部.yaml（尚无计票结果" in result.output
-    assert f"已生成 {target}（汇总 4 个单位，2 个记录未计入）。" in result.output
+    table = tmp_path / "县-统计表.xlsx"
+    assert f"已生成 {target} 和统计表 {table}（汇总 4 个单位，2 个记录未计入）。" in result.output
     assert paragraphs(target) == paragraphs(out / "青石县/换届选举工作总结.docx")
+    # The 统计表 written beside it is the batch's, cell for cell (issue 17: summary writes the table too).
+    import openpyxl
+
+    def cells(path):
+        return [[c.value for c in row] for row in openpyxl.load_workbook(path)["统计表"].iter_rows()]
+
+    assert cells(table) == cells(out / "青石县/换届选举情况统计表.xlsx")
     # A township folder, in parallel, with a title and an author; -o a folder.
     folder = tmp_path / "docs"
     folder.mkdir()

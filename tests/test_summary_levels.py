@@ -538,3 +538,118 @@ def test_a_party_branchs_members_are_not_added_to_a_committees():
 
     party = digest(election("party-donghua-gongtui"))
     assert "委员" not in party.by_post and party.by_post["党组织委员"]["elected"] == 5
+
+
+# --------------------------------------------------------------------------------------------
+# What the committee records say of their units, the 推荐 stage and the 人大 figures at a level (item 1)
+# --------------------------------------------------------------------------------------------
+def test_seed_003_groups_population_and_the_levels_words_for_the_kinds(tmp_path):
+    town = seedtrees.seed_003(tmp_path / "tree")
+    level = "percent_places: 0\ncommunity_words: {居民委员会: 场镇社区, 村民委员会: 农村社区}\n"
+    text = _level_summary(town, level, tmp_path)
+    # 其中，场镇社区x个，农村社区xx个，共有村(居)民小组xxx个，总人口xxxxx人 (6+7+8+9+10 小组; 1500…1900 人).
+    assert "5个村（居）民委员会中，场镇社区1个，农村社区4个；共有村（居）民小组40个，总人口8500人。" in text
+    # 登记率 against the population of the four villages that elect by all voters (4600 of 7000 = 65.7 %).
+    assert "登记选民4600人，占总人口的66%，参加投票4100人" in text
+
+
+def test_one_kind_is_not_listed_and_a_unit_without_its_figures_is_said(tmp_path):
+    town = tmp_path / "tree" / "某镇"
+    members = [
+        seedtrees.Member(post, gender, True, False, "1980-01", "高中")
+        for post, gender in (("主任", "男"), ("委员", "男"), ("委员", "女"))
+    ]
+    for i, (population, groups) in enumerate(((1200, 5), (800, None), (None, None))):
+        seedtrees.village(
+            town / f"{i}村村委会.yaml",
+            f"{'甲乙丙'[i]}村",
+            ["某县", "某镇"],
+            500,
+            450,
+            members,
+            seedtrees.dt.date(2026, 3, 18),
+            400 + i,
+            population=population,
+            groups=groups,
+        )
+    text = _level_summary(town, "percent_places: 0\n", tmp_path)
+    assert "3个村民委员会共有村民小组5个（另有2个单位未填小组数），总人口2000人（另有1个单位未填人口数）。" in text
+    assert "占总人口" not in text  # 登记率 only when every unit electing by all voters gives its population
+    named = _level_summary(town, "community_words: {村民委员会: 农村社区}\n", tmp_path)
+    assert "3个农村社区共有村民小组5个（另有2个单位未填小组数）" in named  # one kind: named, not listed
+    bare = seedtrees.seed_003(tmp_path / "bare", facts=False)
+    assert "总人口" not in _level_summary(bare, "percent_places: 0\n", tmp_path)
+
+
+def test_deputies_at_a_level_have_their_own_electorate_districts_and_post():
+    from test_aggregate import election
+
+    from pipeline.documents.summary import digest
+
+    deputies = [digest(election(n)) for n in ("deputy-xincheng-districts", "deputy-hewan-district7")]
+    village = digest(election("village-liulin-runoff"))
+    text = _text(build_many([*deputies, village], place="某区").context)
+    # 10698 + 3120 voters of the 人大 districts, 9892 + 2975 voting; 柳林村's 2360 are counted apart.
+    assert "人大代表选举登记选民13818人，参加投票12867人，参选率93.12%" in text
+    assert "登记选民2360人，占总人口的76.01%，参加投票2205人，参选率93.43%" in text
+    assert "人大代表选举共划分选区5个。" in text  # 4 districts of 新城街道 and 第七选区
+    assert "应选人大代表8名，实际选出8名" in text and "应选委员3名，实际选出3名" in text
+    assert "1个村民委员会共有村民小组9个，总人口3105人。" in text
+
+
+def test_the_recommendation_stage_is_summed_at_a_level():
+    from test_aggregate import election
+
+    from pipeline.documents.summary import digest
+
+    branch = digest(election("party-donghua-gongtui"))
+    assert branch.recommendation == {"党组织委员": [1, 88, 60, 6]}
+    twice = area("某街道", [branch, branch])
+    assert twice.recommendation == {"党组织委员": [2, 176, 120, 12]}
+    text = _text(build_many([twice], place="某区").context)
+    assert (
+        "公开推荐阶段，2个单位经党员推荐和群众推荐（参加推荐的党员176名、群众120名），确定党组织委员候选人预备人选12名。"
+        in text
+    )
+
+
+def test_the_table_has_groups_and_population_columns_when_units_give_them(tmp_path):
+    import openpyxl
+
+    from pipeline.batch import run_batch
+    from pipeline.batch.statsheet import STATSHEET_FILE
+
+    town = seedtrees.seed_003(tmp_path / "tree")
+    run_batch(str(town.parent), str(tmp_path / "out"), jobs=1)
+    ws = openpyxl.load_workbook(tmp_path / "out" / "玉堂镇" / STATSHEET_FILE)["统计表"]
+    head = [c.value for c in ws[3]]
+    assert head[:3] == ["单位", "小组数", "总人口"]
+    rows = {ws.cell(row=r, column=1).value: [c.value for c in ws[r]] for r in range(4, 10)}
+    assert rows["白玉社区"][1:3] == [6, 1500] and rows["新建村"][1:3] == [10, 1900]
+    assert rows["合计"][1:3] == [40, 8500]
+    # As LibreOffice Calc shows it: the totals are the sums of the rows.
+    calc = _calc_csv(tmp_path / "out" / "玉堂镇" / STATSHEET_FILE, tmp_path)
+    assert calc[2][:3] == ["单位", "小组数", "总人口"]
+    units, total = calc[3:8], calc[8]
+    assert total[0] == "合计" and [int(total[i]) for i in (1, 2)] == [40, 8500]
+    assert [sum(int(r[i]) for r in units) for i in (1, 2)] == [40, 8500]
+
+
+def test_deputies_get_columns_of_their_own_in_the_table():
+    from pipeline.batch.statsheet import columns
+
+    village = _unit("一村")
+    village.electorates = {"all_voters": [1, 100, 100, 90]}
+    district = _unit("第七选区", registered=3120, voted=2975)
+    district.electorates = {"deputy": [1, 3120, 3120, 2975]}
+    cols = columns([village, district])
+    assert [c.head for c in cols][:7] == [
+        "单位",
+        "登记选民",
+        "参加投票",
+        "参选率",
+        "人大代表选举登记选民",
+        "参加投票",
+        "参选率",
+    ]
+    assert [c.value(district) for c in cols[1:7]] == [None, None, None, 3120, 2975, (2975, 3120)]

@@ -22,7 +22,15 @@ from ..rules.reported import _MEMBERS, COUNTS, SHARES, _places, _typed, truncate
 from ..schema import _finding_id, _messages, _validator, load_schema
 from ..stats import FIGURES, Stats
 
-__all__ = ["LEVEL_FILE", "LEVEL_SCHEMA", "LevelInput", "load_level", "check_reported"]
+__all__ = [
+    "LEVEL_FILE",
+    "LEVEL_SCHEMA",
+    "LevelInput",
+    "load_level",
+    "check_reported",
+    "check_not_counted",
+    "not_counted_why",
+]
 
 LEVEL_FILE = "_汇总.yaml"
 LEVEL_SCHEMA = str(SCHEMAS_DIR / "level.schema.json")
@@ -163,6 +171,42 @@ def check_reported(level: LevelInput, stats: Stats, electorates: dict[str, list[
                 "STATS-REPORTED-MISMATCH",
                 Severity.WARNING,
                 f"本级填报的{name} {value} 与计算值不符：按本级各单位记录合计应为 {read(stats)}。",
+                ("reported", key),
+            )
+        )
+    findings.sort(key=lambda f: (f.line or 0, f.column or 0))
+    return findings
+
+
+def not_counted_why(left_out: list[list[str]]) -> str:
+    """Why a level has no figures: its units are all left out (by reason), or it holds no record at all."""
+    if not left_out:
+        return "本文件夹中没有选举记录，本级不生成工作总结和统计表"
+    by_reason: dict[str, int] = {}
+    for _, reason in left_out:
+        by_reason[reason] = by_reason.get(reason, 0) + 1
+    listed = "、".join(f"{n}个单位{reason}" for reason, n in by_reason.items())
+    return f"本级的{len(left_out)}个单位都没有计入汇总（{listed}），本级不生成工作总结和统计表"
+
+
+def check_not_counted(folder: str, why: str) -> list[Finding]:
+    """The findings of the level file of a folder with no counted unit (issue 17 item 4): its own problems, and
+    for every figure it reports a 提示 that it cannot be checked and `why` (`not_counted_why`; never silence, never
+    a crash)."""
+    level, findings = load_level(folder)
+    if level is None:
+        return findings
+    reported = level.data.get("reported") or {}
+    for key, name in (*SHARES.items(), *((k, n) for k, (n, _) in COUNTS.items())):
+        value = reported.get(key)
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            continue
+        shown = f"{_typed(value)}%" if key in SHARES else str(value)
+        findings.append(
+            level.record.finding(
+                "STATS-REPORTED-UNVERIFIABLE",
+                Severity.INFO,
+                f"填报的{name} {shown} 无法核对：{why}。",
                 ("reported", key),
             )
         )

@@ -26,7 +26,7 @@ from .folders import BatchError, check_out, prepare_out, recover, unit_folders
 from .lock import BatchLock
 from .report import ReportWriter, SummaryEntry
 from .runner import Runner, process, skip
-from .summaries import LevelSummaries, left_out_reason
+from .summaries import LevelSummaries, left_out_reason, made_by_huanjie
 from .tree import common_root, discover
 from .unit import FAILED, OK, SKIPPED, Settings, UnitResult, UnitTask, templates_fingerprint
 
@@ -164,8 +164,11 @@ class _Outputs:
         self.result.level_findings = list(self.levels.findings)
         self.writer.add_level_findings(self.result.level_findings)
         for stale in self.old_summaries - set(self.result.summaries) - self.tables:
+            path = os.path.join(self.out, *stale.split("/"))
+            if not made_by_huanjie(path):
+                continue  # a user's file of that name (a 统计表 typed by hand) is never deleted
             try:
-                os.unlink(os.path.join(self.out, *stale.split("/")))
+                os.unlink(path)
             except OSError:
                 pass
         self.result.seconds = seconds

@@ -32,6 +32,7 @@ _HEADS = {
     "villager_representative": ("村民代表", "参加投票村民代表", "参选率"),
     "leaders_and_representatives": ("楼栋长和居民代表", "参加投票", "参选率"),
     "present": ("应到会党员", "实到会党员", "到会率"),
+    "deputy": ("人大代表选举登记选民", "参加投票", "参选率"),
     "": ("登记", "参加投票", "参选率"),
 }
 
@@ -62,6 +63,9 @@ def columns(children: list[Digest]) -> list[Column]:
     """The columns of a level's sheet: electorate columns only for the kinds it holds, 主任 columns if any."""
     kinds = list(dict.fromkeys(k for c in children for k in _electorates(c)))
     cols = [Column("单位", 16, lambda d: d.label)]
+    for key, head in (("groups", "小组数"), ("population", "总人口")):
+        if any(c.facts.get(key, [0, 0])[1] for c in children):
+            cols.append(Column(head, 8 if key == "groups" else 9, _reader(_fact, key)))
     for key in kinds:
         registered, voted, rate = _HEADS.get(key, _HEADS[""])
 
@@ -123,6 +127,12 @@ def _age(d: Digest, band: str) -> int:
 
 def _school(d: Digest, group: str) -> int:
     return d.stats.education.get(group, 0)
+
+
+def _fact(d: Digest, key: str) -> int | None:
+    """A unit fact summed over the row (`Digest.facts`); "—" when no unit of the row gives it."""
+    found = d.facts.get(key)
+    return found[0] if found and found[1] else None
 
 
 def _voted(d: Digest, key: str) -> int | None:

@@ -376,7 +376,8 @@ def read_stamp(outdir: str) -> dict | None:
 
 
 def skip_if_unchanged(task: UnitTask, force: bool = False) -> UnitResult | None:
-    """The unit's result if it can be skipped (record, templates, version unchanged; files intact), else None.
+    """The unit's result if it can be skipped (record, templates, version unchanged; files intact; its digest of
+    the current `summary.DIGEST_FORMAT`), else None.
 
     A stamp of an older format (0.1.0: documents without catalogue data) is never reused: the unit is rendered
     again, so every current stamp carries the catalogue data.
@@ -389,6 +390,8 @@ def skip_if_unchanged(task: UnitTask, force: bool = False) -> UnitResult | None:
     raw = _read(task.source)
     if raw is None or record.key != unit_key(raw, task.settings):
         return None
+    if record.digest is not None and record.digest.get("format", 1) != summary_doc.DIGEST_FORMAT:
+        return None  # digested by a program that counted otherwise: processed again, never mixed in a summary
     for doc in [*record.documents, *record.prints]:  # a 花名册 .xlsx removed by hand is made again
         try:
             if os.path.getsize(os.path.join(task.outdir, doc.name)) != doc.size:

@@ -598,6 +598,17 @@ def _batch_layout(outdir: str, jobs: int | None) -> bool:
     return any(f.severity is Severity.ERROR for f in layout.findings)
 
 
+def summary_table_path(output: str) -> str:
+    """Where `huanjie summary` writes the 统计表 by default: beside the .docx (the batch's name beside the batch's)."""
+    from ..aggregate import SUMMARY_FILE
+    from ..batch.statsheet import STATSHEET_FILE
+
+    folder, name = os.path.split(output)
+    if name == SUMMARY_FILE:
+        return os.path.join(folder, STATSHEET_FILE)
+    return os.path.join(folder, f"{name[: -len('.docx')]}-统计表.xlsx")
+
+
 @main.command("summary", **COMMAND)
 @click.argument("directory", metavar="文件夹")
 @click.option(
@@ -613,6 +624,13 @@ def _batch_layout(outdir: str, jobs: int | None) -> bool:
 @click.option(
     "-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True, metavar="N", help="同时检查记录的进程数。"
 )
+@click.option(
+    "--table",
+    "table",
+    metavar="文件",
+    help="同时生成的换届选举情况统计表（.xlsx）；默认写在工作总结旁边："
+    "换届选举工作总结.docx 旁为 换届选举情况统计表.xlsx，其他名称如 青石县工作总结.docx 旁为 青石县工作总结-统计表.xlsx。",
+)
 @click.option("--force", is_flag=True, help="输出文件已存在且不是 huanjie 生成的时，也覆盖它。")
 def summary_command(
     directory: str,
@@ -621,6 +639,7 @@ def summary_command(
     author: str | None,
     templates_dir: str | None,
     jobs: int,
+    table: str | None,
     force: bool,
 ) -> None:
     """汇总工作总结：把文件夹中所有通过校验且已计票的记录汇总成一份乡镇（街道）或县级换届选举工作总结。
@@ -628,29 +647,47 @@ def summary_command(
     基本情况由程序统计：单位数、参选率、一次选举成功、另行选举、未选足名额，新当选成员的性别、年龄、文化程度、政治面貌和连任情况，
     有合计，也有每个单位（县级汇总为每个乡镇、街道）一行的表格；所有比例都由合计人数重新计算，不是各单位比例的平均。
 
-    有错误或尚未计票的记录不计入，在总结中写明，并在标准错误输出中列出。文件夹中的 _汇总.yaml 是本级自己的材料（主要做法、本级统计的数字、上届情况、百分比位数、年龄分段）和向上级报送的数字，后者按所填精度与计算值核对。输出文件已存在时，只有它是 huanjie 生成的才会更新（否则加 --force 覆盖）。
+    同时写出本级的换届选举情况统计表（.xlsx，每个单位一行和合计行，与 batch 写的相同；位置见 --table）。
+
+    有错误或尚未计票的记录不计入，在总结中写明，并在标准错误输出中列出。文件夹中的 _汇总.yaml 是本级自己的材料（主要做法、本级统计的数字、上届情况、百分比位数、年龄分段）和向上级报送的数字，后者按所填精度与计算值核对。没有计入的单位时，所填数字逐项提示无法核对的原因。工作总结或统计表已存在时，只有它是 huanjie 生成的才会更新（否则加 --force 覆盖）。
 
     退出码：0 已生成；1 有记录因错误未计入，_汇总.yaml 有误或所填数字与计算值不符，或没有可汇总的记录；2 文件夹或模板无法使用、无法写入。
     """
     from .. import aggregate
     from ..batch.lock import refuse_while_writing
+    from ..batch.statsheet import STATSHEET_FILE
+    from ..batch.summaries import NothingCounted
 
     if os.path.isdir(output):
         output = os.path.join(output, aggregate.SUMMARY_FILE)
     elif not output.lower().endswith(".docx"):
         raise click.UsageError("输出文件应为 Word 文件（以 .docx 结尾）。")
-    if os.path.exists(output) and not force and not aggregate.made_by_huanjie(output):
-        echo(
-            f"错误：文件 {output} 已存在，且不是 huanjie 生成的工作总结，未覆盖。请换一个文件名；"
-            "如确需覆盖，请加 --force。",
-            err=True,
-        )
-        sys.exit(2)
+    if table is None:
+        table = summary_table_path(output)
+    elif os.path.isdir(table):
+        table = os.path.join(table, STATSHEET_FILE)
+    elif not table.lower().endswith(".xlsx"):
+        raise click.UsageError("统计表应为 Excel 文件（以 .xlsx 结尾）。")
+    if os.path.abspath(table) == os.path.abspath(output):
+        raise click.UsageError("统计表与工作总结不能是同一个文件。")
+    for path, what in ((output, "工作总结"), (table, "统计表")):
+        if os.path.exists(path) and not force and not aggregate.made_by_huanjie(path):
+            echo(
+                f"错误：文件 {path} 已存在，且不是 huanjie 生成的{what}，未覆盖。请换一个文件名；"
+                "如确需覆盖，请加 --force。",
+                err=True,
+            )
+            sys.exit(2)
     with _exit_on(output):
         refuse_while_writing(os.path.dirname(os.path.abspath(output)), "请等它完成后再生成工作总结。")
-        outcome = aggregate.summarise(
-            directory, output, templates_dir=templates_dir, title=title, author=author, jobs=jobs
-        )
+        try:
+            outcome = aggregate.summarise(
+                directory, output, templates_dir=templates_dir, title=title, author=author, jobs=jobs, table_file=table
+            )
+        except NothingCounted as nothing:
+            for finding in nothing.level_findings:  # the level's _汇总.yaml: why its figures cannot be checked
+                echo(format_human(finding), err=True)
+            raise
     for finding in outcome.level_findings:  # the level's own _汇总.yaml
         echo(format_human(finding), err=True)
     for unit in outcome.left_out:
@@ -659,7 +696,7 @@ def summary_command(
             if finding.severity is Severity.ERROR:
                 echo("    " + format_human(finding).replace("\n", "\n    "), err=True)
     echo(
-        f"已生成 {output}（汇总 {outcome.units} 个单位"
+        f"已生成 {output} 和统计表 {outcome.table}（汇总 {outcome.units} 个单位"
         + (f"，{len(outcome.left_out)} 个记录未计入）。" if outcome.left_out else "）。")
     )
     sys.exit(1 if outcome.errors else 0)

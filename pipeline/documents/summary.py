@@ -29,8 +29,10 @@ from ..stats import (
     rebanded,
     with_places,
 )
-from ..words import KIND_SHORT, LATER_ROUND_ACTIONS, METHOD_TEXT
+from ..words import KIND_NAMES, KIND_SHORT, LATER_ROUND_ACTIONS, METHOD_TEXT
 from .common import Election, Instance, Waiting, cdate, heading_number, split_title, tight
+
+DEPUTY_KIND = "deputy"
 
 PUBLICITY = (
     ("banners", "悬挂横幅{n}条"),
@@ -479,6 +481,14 @@ def stats_from_dict(data: dict) -> Stats:
     return Stats(**{f.name: data[f.name] for f in fields(Stats) if f.name in data})
 
 
+# The version of what a `Digest` holds and how it is computed, stored with every digest (`to_dict`). A batch reuses
+# the digest in an unchanged unit's stamp only when it has this version (`batch.unit.skip_if_unchanged`), so a
+# program that digests differently never mixes old and new digests in one summary. Raise it whenever a field is
+# added or a figure is counted differently. 1 (no "format" key): up to 0.x; 2: unit facts, kinds, 推荐 stage,
+# 人大 districts and electorate (issue 17 item 1).
+DIGEST_FORMAT = 2
+
+
 @dataclass
 class Digest:
     """What the summary of many records needs from one record, or from one area (乡镇, 县).
@@ -522,6 +532,14 @@ class Digest:
     # 登记率: [population, registered] summed over the units below that elect by all voters and give
     # `unit.population`, and [units without a population] — the rate is stated only when none is missing.
     population: list[int] = field(default_factory=list)
+    # What the committee records (村委会, 居委会) say of their unit (issue 17 item 1): `unit.population`,
+    # `unit.groups`, `unit.households` -> [sum, units giving it, units not giving it]; and committee kind -> units.
+    facts: dict[str, list[int]] = field(default_factory=dict)
+    unit_kinds: dict[str, int] = field(default_factory=dict)
+    # The 公推直选 推荐 stage: post -> [units, 参加推荐的党员, 参加推荐的群众, 候选人预备人选].
+    recommendation: dict[str, list[int]] = field(default_factory=dict)
+    # 人大代表 records: [选区 (contests), records]; their electorate is `deputy`, their post 人大代表.
+    districts: list[int] = field(default_factory=list)
 
     @property
     def counted(self) -> bool:
@@ -531,6 +549,7 @@ class Digest:
     def to_dict(self) -> dict:
         data = asdict(self)
         data["stats"] = asdict(self.stats)
+        data["format"] = DIGEST_FORMAT
         return data
 
     @classmethod
@@ -548,6 +567,7 @@ ELECTORATE_WORDS: dict[str, tuple[str, str, str, str]] = {
     "villager_representative": ("村民代表", "参加投票", "人", "参选率"),
     "leaders_and_representatives": ("楼栋长和居民代表", "参加投票", "人", "参选率"),
     "present": ("应到会有选举权的党员", "实到会", "人", "到会率"),
+    "deputy": ("人大代表选举登记选民", "参加投票", "人", "参选率"),
 }
 POST_KEYS = ("seats", "candidates", "elected", "vacant", "party", "incumbents")
 
@@ -556,6 +576,8 @@ def electorate_key(e: Election) -> str:
     """Which electorate a record counts (`ELECTORATE_WORDS`): the Party's members present, else its method's."""
     if e.profile.turnout.measure == "present" or e.kind in PARTY_KINDS:
         return "present"
+    if e.kind == DEPUTY_KIND:  # the same people as a village's voters, another election: never added to them
+        return "deputy"
     return e.method if e.method in ELECTORATE_WORDS else "all_voters"
 
 
@@ -572,6 +594,7 @@ def _by_post(e: Election) -> dict[str, dict[str, int]]:
         for post in posts:
             # A Party 委员 is not a committee's 委员: never added together at a level.
             key = f"党组织{post}" if e.kind in PARTY_KINDS and post == "委员" else post
+            key = f"人大{post}" if e.kind == DEPUTY_KIND and post == "代表" else key  # never a 村民代表
             row = out.setdefault(key, dict.fromkeys(POST_KEYS, 0))
             row["seats"] += view.seats.get(post, 0)
             row["candidates"] += len(view.formal_candidates(post))
@@ -603,6 +626,97 @@ def _population(e: Election) -> list[int]:
     if isinstance(population, int) and not isinstance(population, bool) and population > 0:
         return [population, e.stats.registered, 0]
     return [0, 0, 1]
+
+
+FACTS = ("groups", "population", "households")
+
+
+def _facts(e: Election) -> dict[str, list[int]]:
+    """[value, 1, 0] (or [0, 0, 1] when not given) of `unit.groups`, `population`, `households` of a committee record."""
+    if e.kind not in COMMITTEE_KINDS:
+        return {}
+    out: dict[str, list[int]] = {}
+    for key in FACTS:
+        value = e.unit.get(key)
+        if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+            out[key] = [value, 1, 0]
+        else:
+            out[key] = [0, 0, 1]
+    return out
+
+
+_GROUP_WORDS = {"village_committee": "村民小组", "residents_committee": "居民小组"}
+
+
+def facts_words(children: list[Digest], names: dict[str, str] | None = None) -> str:
+    """5个村（居）民委员会中，场镇社区1个，农村社区4个；共有村（居）民小组40个，总人口8500人。 ("" without committee
+    records; the kinds are listed when there are two).
+
+    `names`: the level's own words for the kinds (`_汇总.yaml` community_words: 居民委员会 -> 场镇社区). A figure
+    some units do not give is stated with how many lack it; one no unit gives is not stated."""
+    kinds = _merge_kinds(children)
+    if not kinds:
+        return ""
+    names = names or {}
+
+    def named(kind: str) -> str:
+        return names.get(KIND_NAMES[kind], KIND_NAMES[kind])
+
+    parts = []
+    listed = len(kinds) > 1
+    if listed:
+        parts.append(
+            f"{sum(kinds.values())}个村（居）民委员会中，" + "，".join(f"{named(k)}{n}个" for k, n in kinds.items())
+        )
+    facts = _merge_counts(c.facts for c in children)
+    group_word = _GROUP_WORDS[next(iter(kinds))] if len(kinds) == 1 else "村（居）民小组"
+    said = []
+    for key, (what, unit, lacking) in {
+        "groups": (f"共有{group_word}", "个", "小组数"),
+        "population": ("总人口", "人", "人口数"),
+    }.items():
+        total, given, missing = facts.get(key, [0, 0, 0])
+        if not given:
+            continue
+        said.append(f"{what}{total}{unit}" + (f"（另有{missing}个单位未填{lacking}）" if missing else ""))
+    if said:
+        kind, n = next(iter(kinds.items()))
+        parts.append(("" if listed else f"{n}个{named(kind)}") + "，".join(said))
+    return "；".join(parts) + "。" if parts else ""
+
+
+def _merge_kinds(children: list[Digest]) -> dict[str, int]:
+    total: dict[str, int] = {}
+    for c in children:
+        kinds = c.unit_kinds or ({c.kind: c.units} if c.kind in COMMITTEE_KINDS else {})
+        for kind, n in kinds.items():
+            total[kind] = total.get(kind, 0) + n
+    return {k: total[k] for k in ("residents_committee", "village_committee") if total.get(k)}
+
+
+def _recommendation(e: Election) -> dict[str, list[int]]:
+    found = e.outcome.recommendation
+    if found is None or not found.qualified:
+        return {}
+    post = f"党组织{found.post}" if e.kind in PARTY_KINDS and found.post == "委员" else found.post
+    return {post: [1, found.members_present or 0, found.masses_present or 0, len(found.qualified)]}
+
+
+def recommendation_level_words(recommendation: dict[str, list[int]]) -> str:
+    """公开推荐阶段，2个单位经党员推荐和群众推荐（参加推荐的党员150名、群众100名），确定书记候选人预备人选6名。"""
+    parts = []
+    for post, (units, members, masses, qualified) in recommendation.items():
+        present = [f"参加推荐的党员{members}名" if members else "", f"群众{masses}名" if masses else ""]
+        said = "、".join(p for p in present if p)
+        parts.append(
+            f"{units}个单位经党员推荐和群众推荐{f'（{said}）' if said else ''}，确定{post}候选人预备人选{qualified}名"
+        )
+    return f"公开推荐阶段，{'；'.join(parts)}。" if parts else ""
+
+
+def districts_words(districts: list[int]) -> str:
+    """人大代表选举共划分选区4个。 ("" without 人大代表 records)."""
+    return f"人大代表选举共划分选区{districts[0]}个。" if districts and districts[0] else ""
 
 
 def _merge_population(children: list[Digest]) -> list[int]:
@@ -751,6 +865,10 @@ def digest(e: Election) -> Digest:
         by_post=_by_post(e),
         completions=_completion(e),
         population=_population(e),
+        facts=_facts(e),
+        unit_kinds={e.kind: 1} if e.kind in COMMITTEE_KINDS else {},
+        recommendation=_recommendation(e),
+        districts=[len(e.views), 1] if e.kind == DEPUTY_KIND else [],
         heads_missing=[[e.unit_short, post] for post in ("主任", "书记") if _by_post(e).get(post, {}).get("vacant")],
     )
 
@@ -845,12 +963,21 @@ def area(label: str, children: list[Digest]) -> Digest:
         by_post=_merge_counts(c.by_post for c in children),
         completions=_merge_completions(children),
         population=_merge_population(children),
+        facts=_merge_counts(c.facts for c in children),
+        unit_kinds=_merge_kinds(children),
+        recommendation=_merge_counts(c.recommendation for c in children),
+        districts=_merge_districts(children),
         heads_missing=[
             [(c.label if c.kind == "" and not c.contests else "") + name, post]
             for c in children
             for name, post in c.heads_missing
         ],
     )
+
+
+def _merge_districts(children: list[Digest]) -> list[int]:
+    found = [c.districts for c in children if c.districts]
+    return [sum(d[0] for d in found), sum(d[1] for d in found)] if found else []
 
 
 def row_labels(children: list[Digest]) -> list[str]:
@@ -905,6 +1032,7 @@ def _many_blocks(
     previous: dict | None = None,
     missing: int = 0,
     completed: str = "",
+    community_words: dict[str, str] | None = None,
 ) -> list[dict]:
     """基本情况 of many records: totals in sentences, 表1–表5 with one row per unit (or per area).
 
@@ -961,7 +1089,7 @@ def _many_blocks(
         ],
     )
     opening = _text(
-        f"本次共有{units + len(left_out or []) + missing}个单位进行换届选举，"
+        facts_words(children, community_words) + f"本次共有{units + len(left_out or []) + missing}个单位进行换届选举，"
         f"{coverage_words(units, left_out or [], missing)}"
         + (
             electorate_words(electorates, stats, registration_words(children, stats))
@@ -990,6 +1118,8 @@ def _many_blocks(
         + (f"；{stats.contests_with_vacancies}个场次未选足名额" if stats.contests_with_vacancies else "")
         + rerun_words(stats)
         + "（详见表2）。"
+        + districts_words(_merge_districts(children))
+        + recommendation_level_words(_merge_counts(c.recommendation for c in children))
         + (f"分职务看，{post_words(by_post)}。" if post_words(by_post) else "")
         + (f"{head_words(by_post)}。" if head_words(by_post) else "")
         + heads_missing_words(children)
@@ -1032,9 +1162,10 @@ def _many_blocks(
             *(f(s) for _, f in age_extra),
         ],
     )
+    # 党员占比 last: the widest column of the template (21 mm) holds "100.00%" on one line, the 15 mm ones do not.
     table5 = _per_unit_table(
         f"表5　各{unit_word}新当选成员文化程度、政治面貌和连任情况",
-        [unit_word, "当选", *groups, "中共党员", "党员占比", "连任", *(h for h, _ in school_extra)],
+        [unit_word, "当选", *groups, "中共党员", "连任", *(h for h, _ in school_extra), "党员占比"],
         children,
         labels,
         stats,
@@ -1042,9 +1173,9 @@ def _many_blocks(
             s.members,
             *(s.education.get(k, 0) for k in groups),
             s.party,
-            s.party_share,
             s.incumbents,
             *(f(s) for _, f in school_extra),
+            s.party_share,
         ],
     )
     profile = _age_and_schooling(stats)
@@ -1125,6 +1256,7 @@ def build_many(
     age_bands: list[int] | None = None,
     schooling_groups: dict[str, list[str]] | None = None,
     finished_by: str | None = None,
+    community_words: dict[str, str] | None = None,
 ) -> Instance:
     """The 换届选举工作总结 of a township or county from the digests of its units (or its areas).
 
@@ -1177,6 +1309,7 @@ def build_many(
             previous or {},
             missing,
             completion_words(_merge_completions(children), finished_by, units + len(left_out) + missing, stats),
+            community_words,
         ),
         narrative,
         [title] if title else [_what(where, bodies), "换届选举工作总结"],
