@@ -333,7 +333,7 @@ class Pages:
         if new == data:
             return self.record_page(request, loaded, status="没有改动，未保存。已重新校验。")
         try:
-            text, record, found = forms.splice(loaded.text, loaded.result.record, new, rel)
+            text, record, found = forms.splice(loaded.text, loaded.result.record, new, rel, self.ws.parse_cache)
         except forms.SaveError as exc:
             return self.record_page(request, loaded, status=str(exc), code=500)
         try:

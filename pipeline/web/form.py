@@ -6,6 +6,7 @@ import copy
 import functools
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,10 +16,11 @@ from ruamel.yaml import YAML
 from .. import importer, schema
 from ..errors import HuanjieError
 from ..findings import Finding
-from ..records import Record, parse
+from ..records import ParseCache, Record, parse
 from ..words import KIND_NAMES
 
 Path_ = tuple[str | int, ...]
+Reader = Callable[[str, str], tuple[Record | None, list[Finding]]]
 
 LABELS = {
     "kind": "选举类型",
@@ -643,13 +645,18 @@ def _list_edit(parent: Path_, new: dict) -> tuple[Path_, str, Any]:
     return where, str(key), value
 
 
-def splice(text: str, record: Record, new: dict, file: str) -> tuple[str, Record, list[Finding]]:
+def splice(
+    text: str, record: Record, new: dict, file: str, cache: ParseCache | None = None
+) -> tuple[str, Record, list[Finding]]:
     """`text` with only the changed parts of the record written anew (comments elsewhere kept), read back and checked
-    equal to `new`: (the new text, its Record and the loader's findings, so the caller need not parse it again)."""
+    equal to `new`: (the new text, its Record and the loader's findings, so the caller need not parse it again).
+
+    `cache`: the workspace's parts already read, so reading the new text back costs only the parts that changed."""
+    read = functools.partial(parse, cache=cache)
     try:
-        return _splice(text, record, new, file)
+        return _splice(text, record, new, file, read)
     except (importer.ImportError_, AssertionError, ValueError, KeyError, IndexError):
-        return _round_trip(text, new, file)
+        return _round_trip(text, new, file, read)
 
 
 def _anchor(record: Record, parent: Path_, key: str) -> int:
@@ -661,19 +668,19 @@ def _anchor(record: Record, parent: Path_, key: str) -> int:
     return max(lines, default=record.locate(parent)[0] or 0)
 
 
-def _splice(text: str, record: Record, new: dict, file: str) -> tuple[str, Record, list[Finding]]:
+def _splice(text: str, record: Record, new: dict, file: str, read: Reader) -> tuple[str, Record, list[Finding]]:
     edits: list[tuple[Path_, str, Any]] = []
     _edits(record.data, new, (), edits)
     if len(edits) > 1:
         try:  # bottom-up against the one parse we have: an edit lower down does not move the lines above it
-            return _splice_once(text, record, edits, new, file)
+            return _splice_once(text, record, edits, new, file, read)
         except (importer.ImportError_, ValueError, KeyError, IndexError):
             pass
-    return _splice_each(text, record, edits, new, file)
+    return _splice_each(text, record, edits, new, file, read)
 
 
 def _splice_once(
-    text: str, record: Record, edits: list[tuple[Path_, str, Any]], new: dict, file: str
+    text: str, record: Record, edits: list[tuple[Path_, str, Any]], new: dict, file: str, read: Reader
 ) -> tuple[str, Record, list[Finding]]:
     anchored = sorted(((_anchor(record, p, k), p, k, v) for p, k, v in edits), key=lambda e: e[0], reverse=True)
     starts = [a for a, *_ in anchored]
@@ -684,14 +691,14 @@ def _splice_once(
     for _, parent, key, value in anchored:
         lines = importer._set(lines, record, parent, key, value, indent)
     new_text = "\n".join(lines) + "\n"
-    back, findings = parse(new_text, file)
+    back, findings = read(new_text, file)
     if back is None or back.data != new:
         raise ValueError("read back differs")
     return new_text, back, findings
 
 
 def _splice_each(
-    text: str, record: Record, edits: list[tuple[Path_, str, Any]], new: dict, file: str
+    text: str, record: Record, edits: list[tuple[Path_, str, Any]], new: dict, file: str, read: Reader
 ) -> tuple[str, Record, list[Finding]]:
     lines = text.splitlines()
     indent = importer._guess_indent(text)
@@ -701,7 +708,7 @@ def _splice_each(
         if any(parent[: len(d)] == d for d in done):
             continue  # its whole list was written already
         if current is None:
-            current, _ = parse("\n".join(lines) + "\n", file)
+            current, _ = read("\n".join(lines) + "\n", file)
             if current is None:
                 raise ValueError("unreadable while splicing")
         try:
@@ -714,7 +721,7 @@ def _splice_each(
             done.add(where + (list_key,))
         current = None
     new_text = "\n".join(lines) + "\n"
-    back, findings = parse(new_text, file)
+    back, findings = read(new_text, file)
     if back is None or back.data != new:
         raise ValueError("read back differs")
     return new_text, back, findings
@@ -738,7 +745,7 @@ class SaveError(HuanjieError):
     pass
 
 
-def _round_trip(text: str, new: dict, file: str) -> tuple[str, Record, list[Finding]]:
+def _round_trip(text: str, new: dict, file: str, read: Reader) -> tuple[str, Record, list[Finding]]:
     rt = YAML(typ="rt")
     rt.width = 4096
     doc = rt.load(text)
@@ -746,7 +753,7 @@ def _round_trip(text: str, new: dict, file: str) -> tuple[str, Record, list[Find
     out = io.StringIO()
     rt.dump(doc, out)
     result = out.getvalue()
-    back, findings = parse(result, file)
+    back, findings = read(result, file)
     if back is None or back.data != new:
         raise SaveError("写入记录时未能保持其余内容不变，已停止，记录未改动。请改用原文编辑器修改。")
     return result, back, findings

@@ -65,6 +65,8 @@ class Workspace:
         self.root = Path(os.path.realpath(root))
         self._cache: dict[str, tuple[int, int, Loaded]] = {}
         self._lock = threading.Lock()
+        # The parts of the records' texts read so far: a save re-reads only the part it changed (`records.ParseCache`).
+        self.parse_cache = records.ParseCache()
 
     # -- paths ---------------------------------------------------------------------------------------------------
     def resolve(self, rel: str) -> Path:
@@ -137,7 +139,7 @@ class Workspace:
                 ],
             )
         else:
-            record, findings = records.parse(text, rel)
+            record, findings = records.parse(text, rel, self.parse_cache)
         if record is None:
             return Loaded(rel, path, raw, text, CheckResult(file=rel, record=None, findings=findings))
         return Loaded(rel, path, raw, text, checking.check_record(record, findings))
@@ -178,7 +180,7 @@ class Workspace:
 
     def parse_bytes(self, rel: str, raw: bytes) -> records.Record | None:
         text, _ = records.decode(raw, rel)
-        return records.parse(text, rel)[0] if text is not None else None
+        return records.parse(text, rel, self.parse_cache)[0] if text is not None else None
 
     # -- history -------------------------------------------------------------------------------------------------
     def history_dir(self, rel: str) -> Path:
