@@ -27,6 +27,7 @@ from yaml.events import (
     ScalarEvent,
     SequenceEndEvent,
     SequenceStartEvent,
+    StreamEndEvent,
 )
 from yaml.nodes import ScalarNode
 
@@ -728,7 +729,8 @@ _BAD_KEY = object()
 _DISCARDED = "\x00discarded"  # path part under a duplicate key: positions there are never looked up
 
 
-_FAST_LOADER = getattr(yaml, "CSafeLoader", None)
+# libyaml's parser, when PyYAML was built with it (every supported platform's wheel is).
+_CParser: Any = getattr(getattr(yaml, "_yaml", None), "CParser", None)
 
 
 def _events(text: str):
@@ -737,10 +739,19 @@ def _events(text: str):
     Any text libyaml rejects is parsed again by PyYAML's own parser, whose error messages the
     Chinese findings are mapped from, so a finding never depends on which parser ran.
     """
-    if _FAST_LOADER is None:
+    if _CParser is None:
         return yaml.parse(text, Loader=_Loader)
     try:
-        return list(yaml.parse(text, Loader=_FAST_LOADER))
+        # The parser itself rather than yaml.parse(text, Loader=CSafeLoader): the same events, without a
+        # constructor and resolver made for nothing and two generator steps per event.
+        parser = _CParser(text)
+        events: list[Any] = []
+        append, get = events.append, parser.get_event
+        while True:
+            event = get()
+            append(event)
+            if type(event) is StreamEndEvent:
+                return events
     except yaml.YAMLError:
         return yaml.parse(text, Loader=_Loader)
 
