@@ -703,3 +703,25 @@ def test_a_save_reads_back_only_the_part_it_changed(client, ws, monkeypatch):
     assert Page(answer.text).value("unit.name") == "阳光第二社区居民委员会"
     whole, _ = records.parse((ws / SAMPLE).read_text(encoding="utf-8"), SAMPLE)
     assert whole is not None and client.app.state.pages.ws.load(SAMPLE).result.record.positions == whole.positions
+
+
+def test_generating_the_roster_says_it_wrote_its_table_too_and_links_it(client, ws):
+    page = Page(client.get(f"/record/{quote(SAMPLE)}/documents").text)
+    response = client.post(f"/record/{quote(SAMPLE)}/generate", data={"csrf": page.value("csrf"), "kind": "roster"})
+    done = Page(response.text)
+    assert done.text["status"] == "已生成 1 份文书，另有花名册表格 1 个文件。"  # the words `huanjie render` says
+    table = client.get(done.attrs(**{"class": "table"})["href"])
+    assert table.status_code == 200 and table.content[:2] == b"PK"
+    from io import BytesIO
+
+    sheet = openpyxl.load_workbook(BytesIO(table.content)).active
+    assert "王建国" in {str(c.value) for row in sheet.iter_rows() for c in row}
+
+
+def test_a_document_waiting_for_data_names_the_fields_as_the_form_does(client, ws):
+    text = (ws / SAMPLE).read_text(encoding="utf-8")
+    (ws / "筹备.yaml").write_text(text[: text.index("\nrounds:")] + "\n", encoding="utf-8")
+    page = Page(client.get(f"/record/{quote('筹备.yaml')}/documents").text)
+    waiting = {a["data-key"]: page.text.get(f"waiting-{a['data-key']}", "") for t, a in page.tags if "data-key" in a}
+    assert waiting["results"] == "等待数据：投票轮次 › 得票（尚无计票结果）"
+    assert not any("rounds" in text or "[]" in text for text in waiting.values()), waiting

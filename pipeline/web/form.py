@@ -227,6 +227,27 @@ def title_of(path: Path_) -> str:
     return _schema_title(pattern) or label(path[-1])
 
 
+def field_words(fields: str) -> str:
+    """The record's fields a document waits for, in the form's words: `committee.chair、rounds[].votes` ->
+    `选举委员会 › 主任、投票轮次 › 得票`, each field under the titles of the parts it is in (the raw path kept
+    where the schema has no title for it)."""
+    out = []
+    for field_ in fields.split("、"):
+        parts = re.sub(r"\[\d*\]", ".0", field_.strip()).split(".")
+        path: Path_ = tuple(0 if p.isdigit() else p for p in parts if p)
+        names = [p for p in path if isinstance(p, str)]
+        if not names:
+            out.append(field_)
+            continue
+        title = title_of(path)
+        if title == str(path[-1]):
+            out.append(field_)  # no Chinese title known: the path itself says more than a guess
+            continue
+        above = [title_of(path[: i + 1]) for i, p in enumerate(path[:-1]) if isinstance(p, str)]
+        out.append(" › ".join([*above, title]))
+    return "、".join(out)
+
+
 def show(value: Any) -> str:
     if value is None:
         return ""
