@@ -447,7 +447,7 @@ def test_a_pdf_is_generated_and_previewed_as_page_images(client, ws):
         f"/record/{quote(SAMPLE)}/generate", data={"csrf": page.value("csrf"), "kind": "results", "pdf": "1"}
     )
     done = Page(response.text)
-    assert done.text["status"].startswith("已生成 1 份文书，另有 PDF、合订本和打印清单")
+    assert done.text["status"] == "已生成 1 份文书，另有PDF、合订本和打印清单 2 个文件。"  # as render says it
     pdf = client.get(done.attrs(**{"class": "pdf"})["href"])
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     preview = Page(client.get(done.attrs(**{"class": "preview"})["href"]).text)
@@ -572,7 +572,7 @@ def test_a_new_record_of_every_kind_opens_and_saves_unchanged(client, ws):
 def test_an_unexpected_failure_is_a_chinese_page_not_a_traceback(ws, monkeypatch):
     from pipeline.web import form as forms
 
-    def broken(data):
+    def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
     monkeypatch.setattr(forms, "build", broken)
@@ -725,3 +725,126 @@ def test_a_document_waiting_for_data_names_the_fields_as_the_form_does(client, w
     waiting = {a["data-key"]: page.text.get(f"waiting-{a['data-key']}", "") for t, a in page.tags if "data-key" in a}
     assert waiting["results"] == "等待数据：投票轮次 › 得票（尚无计票结果）"
     assert not any("rounds" in text or "[]" in text for text in waiting.values()), waiting
+
+
+# ---------------------------------------------------------------- rounds and contests
+
+
+def test_a_runoff_round_is_added_from_the_form_for_the_seat_left_open(client, ws):
+    """柳林村: the first round fills two of the three 委员 seats; the button adds the 另行选举 of the third, listing only
+    the two candidates the first round sent to it; typing its figures gives back the sample's own lines."""
+    sample = (ROOT / "samples" / "village-liulin-runoff.yaml").read_text(encoding="utf-8")
+    start, end = sample.index("  - type: runoff"), sample.index("\ndocuments:")
+    (ws / "柳林.yaml").write_text(sample[:start] + sample[end:], encoding="utf-8")
+    url = f"/record/{quote('柳林.yaml')}"
+    page, form = form_of(client, url)
+    assert page.attrs(id="add-next-round")["value"] == "add-round"
+    added = client.post(url, data={**form, "_action": "add-round"})
+    assert added.status_code == 200 and Page(added.text).text["status"].startswith("已保存")
+    text = (ws / "柳林.yaml").read_text(encoding="utf-8")
+    assert "  - type: runoff\n    date: 2026-04-18\n    posts: [委员]\n    seats: {委员: 1}\n" in text
+    page = Page(added.text)
+    tallied = [a["name"] for _, a in page.tags if a.get("name", "").startswith("rounds.1.votes.")]
+    assert tallied == ["rounds.1.votes.委员.吴海涛", "rounds.1.votes.委员.郑小燕"]
+    assert page.attrs(id="f-rounds-1-type").get("name") == "rounds.1.type"
+    figures = {
+        "rounds.1.participants": "2116",
+        "rounds.1.ballots.issued": "2120",
+        "rounds.1.ballots.returned": "2116",
+        "rounds.1.ballots.invalid": "9",
+        "rounds.1.votes.委员.吴海涛": "1172",
+        "rounds.1.votes.委员.郑小燕": "905",
+    }
+    saved = client.post(url, data={"csrf": page.value("csrf"), "hash": page.value("hash"), **figures})
+    assert Page(saved.text).text["status"] == "已保存，校验无问题。"
+    assert (ws / "柳林.yaml").read_text(encoding="utf-8") == sample
+
+
+def test_enter_in_a_field_saves_rather_than_adding_a_round(client):
+    """A browser submits a form on Enter with its first submit button: the save one, before the add-round ones."""
+    page = Page(client.get(f"/record/{quote(SAMPLE)}").text)
+    inside = False
+    for tag, attributes in page.tags:
+        inside = inside or attributes.get("id") == "record-form"
+        if inside and tag == "button" and attributes.get("type", "submit") == "submit":
+            assert "default-submit" in attributes.get("class", "") and "name" not in attributes
+            break
+    assert page.attrs(id="add-next-round")
+
+
+CONTESTS = "community-baiyu-representatives.yaml"
+
+
+@pytest.fixture()
+def contests(client, ws):
+    shutil.copy(ROOT / "samples" / CONTESTS, ws / CONTESTS)
+    return f"/record/{quote(CONTESTS)}"
+
+
+def test_each_contest_has_its_own_tables_and_tallies(client, ws, contests):
+    page, form = form_of(client, contests)
+    tables = [a["id"] for tag, a in page.tags if tag == "table" and a.get("id", "").startswith("table-")]
+    assert tables == [f"table-contests-{i}-{part}" for part in ("seats", "candidates") for i in range(3)]
+    assert page.value("contests.1.candidates.0.name") == "韩秀兰"
+    assert page.value("contests.2.rounds.0.votes.居民代表.彭永红") == "22"
+    assert page.value("contests.1.name") == "第二居民小组"
+    assert not any(tag == "textarea" and a.get("name", "").startswith("contests") for tag, a in page.tags)
+    before = (ws / CONTESTS).read_text(encoding="utf-8")
+    response = client.post(contests, data={**form, "contests.1.rounds.0.votes.居民代表.曹德胜": "40"})
+    after = (ws / CONTESTS).read_text(encoding="utf-8")
+    changed = [(a, b) for a, b in zip(before.splitlines(), after.splitlines(), strict=True) if a != b]
+    assert changed == [
+        (
+            "          居民代表: {韩秀兰: 21, 林秀珍: 17, 曹德胜: 9}",
+            "          居民代表: {韩秀兰: 21, 林秀珍: 17, 曹德胜: 40}",
+        )
+    ]
+    placed = [f for f in Page(response.text).findings if f["inside"] == "contests.1.rounds.0.votes.居民代表"]
+    assert placed, Page(response.text).findings
+    assert all(f["inside"].startswith("contests.1.") for f in Page(response.text).findings if f["inside"])
+
+
+def test_a_contest_without_rounds_gets_its_first_round_from_the_form(client, ws, contests):
+    text = (ws / CONTESTS).read_text(encoding="utf-8")
+    third = text.index("  - name: 第三居民小组")
+    rounds = text.index("    rounds:", third)
+    (ws / CONTESTS).write_text(text[:rounds] + text[text.index("\ndocuments:") :], encoding="utf-8")
+    page, form = form_of(client, contests)
+    assert page.attrs(id="add-round-contests-2")["value"] == "add-round:contests.2.rounds"
+    assert page.attrs(id="add-next-round-contests-0")
+    response = client.post(contests, data={**form, "contests.2.rounds.0.ballots.issued": "24"})
+    assert response.status_code == 200 and Page(response.text).text["status"].startswith("已保存")
+    after = (ws / CONTESTS).read_text(encoding="utf-8")
+    assert "    rounds:\n      - type: first\n        date: 2026-03-22\n        ballots: {issued: 24}\n" in after
+    assert after.count("type: first") == 3
+
+
+def test_a_sheet_is_imported_into_the_contest_chosen(client, ws, contests, tmp_path):
+    book = openpyxl.Workbook()
+    book.active.append(["姓名", "性别", "出生年月", "学历", "政治面貌", "职位", "提名方式"])
+    book.active.append(["严国华", "男", "1975-06", "大专", "群众", "居民代表", "居民提名"])
+    book.active.append(["包丽萍", "女", "1979-11", "高中", "群众", "居民代表", "居民提名"])
+    book.save(tmp_path / "候选人.xlsx")
+    page, form = form_of(client, contests)
+    choices = [a.get("value") for tag, a in page.tags if tag == "option"][-3:]
+    assert page.attrs(id="import-contest") and choices == ["1", "2", "3"]
+    response = client.post(
+        f"{contests}/import",
+        data={**form, "what": "candidates", "contest": "2"},
+        files={"sheet": ("候选人.xlsx", (tmp_path / "候选人.xlsx").read_bytes(), "application/octet-stream")},
+    )
+    assert response.status_code == 200, response.text[:300]
+    status = Page(response.text).text["status"]
+    assert status.startswith("已导入候选人名单到场次 2：第二居民小组（候选人.xlsx）。"), status
+    from pipeline import records
+
+    record, _ = records.load(str(ws / CONTESTS))
+    assert record is not None
+    names = [[c["name"] for c in contest["candidates"]] for contest in record.data["contests"]]
+    assert names[1] == ["严国华", "包丽萍"] and names[0][0] == "唐志华" and names[2][0] == "彭永红"
+    bad = client.post(
+        f"{contests}/import",
+        data={**form, "what": "candidates", "contest": "9"},
+        files={"sheet": ("候选人.xlsx", (tmp_path / "候选人.xlsx").read_bytes(), "application/octet-stream")},
+    )
+    assert bad.status_code == 400 and Page(bad.text).text["status"] == "未导入：没有第 9 个场次。"
