@@ -720,10 +720,12 @@ def test_generating_the_roster_says_it_wrote_its_table_too_and_links_it(client, 
 
 def test_a_document_waiting_for_data_names_the_fields_as_the_form_does(client, ws):
     text = (ws / SAMPLE).read_text(encoding="utf-8")
+    text = text.replace("  adopted_by: 阳光社区居民代表会议\n", "")
     (ws / "筹备.yaml").write_text(text[: text.index("\nrounds:")] + "\n", encoding="utf-8")
     page = Page(client.get(f"/record/{quote('筹备.yaml')}/documents").text)
     waiting = {a["data-key"]: page.text.get(f"waiting-{a['data-key']}", "") for t, a in page.tags if "data-key" in a}
-    assert waiting["results"] == "等待数据：投票轮次 › 得票（尚无计票结果）"
+    assert waiting["results"] == "等待数据：投票结果 › 得票（尚无计票结果）"
+    assert waiting["procedure"] == "等待数据：选举办法 › 通过选举办法的会议（记录中没有通过选举办法的会议）"
     assert not any("rounds" in text or "[]" in text for text in waiting.values()), waiting
 
 

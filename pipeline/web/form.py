@@ -89,6 +89,7 @@ SECTIONS: list[tuple[str, str, list[str]]] = [
     ("documents", "文书设置", ["documents"]),
     ("summary", "工作总结素材", ["summary"]),
 ]
+SECTION_TITLES = {key: title for key, title, _ in SECTIONS}
 READ_ONLY = {("kind",)}
 BIG = 200  # lists longer than this are summarised, not edited row by row (a roll is imported)
 ROUND_KEYS = ["type", "date", "participants"]
@@ -247,7 +248,7 @@ def title_of(path: Path_) -> str:
 
 def field_words(fields: str) -> str:
     """The record's fields a document waits for, in the form's words: `committee.chair、rounds[].votes` ->
-    `选举委员会 › 主任、投票轮次 › 得票`, each field under the titles of the parts it is in (the raw path kept
+    `选举委员会 › 主任、投票结果 › 得票`, each field under the titles of the parts it is in (the raw path kept
     where the schema has no title for it)."""
     out = []
     for field_ in fields.split("、"):
@@ -262,6 +263,8 @@ def field_words(fields: str) -> str:
             out.append(field_)  # no Chinese title known: the path itself says more than a guess
             continue
         above = [title_of(path[: i + 1]) for i, p in enumerate(path[:-1]) if isinstance(p, str)]
+        if above and path[0] == "rounds":
+            above[0] = SECTION_TITLES["rounds"]  # the form shows rounds as 第 N 轮 under this heading
         out.append(" › ".join([*above, title]))
     return "、".join(out)
 
