@@ -113,7 +113,7 @@ def test_each_contest_s_tally_runs_against_its_own_valid_ballots_and_enter_saves
     assert "over" in (tally.get_attribute("class") or "")
     other = page.element("#tally-contests-0-rounds-0-votes-居民代表")
     assert other.find_element(By.CSS_SELECTOR, ".valid").text == "；有效票 34 张"
-    screenshot(browser, "web-contests", at=page.element("#part-rounds"))
+    screenshot(browser, "web-contests", at=page.element("fieldset[data-name='contests.1.rounds']"))
     old = browser.find_element(By.TAG_NAME, "html")
     page.field("contests.1.rounds.0.votes.居民代表.曹德胜").send_keys("\n")
     page.wait(ec.staleness_of(old), message="回车后页面没有更新")
