@@ -656,7 +656,7 @@ def test_a_record_read_from_the_cache_equals_a_whole_read(sample):
     from pipeline import records
 
     text = (ROOT / "samples" / sample).read_text(encoding="utf-8")
-    cache = records.ParseCache()
+    cache = records.ParseCache(split_above=0)  # every part that can be is cut again at its own fields
     assert cache.parse(text, "记录.yaml") is not None, "the samples are read part by part"
     assert _read(text, cache) == _read(text)
     # Lines added at the top move every part below; a changed value makes its part read again, the others not.
@@ -665,6 +665,29 @@ def test_a_record_read_from_the_cache_equals_a_whole_read(sample):
     assert _read(moved, cache) == _read(moved)
     changed = moved.replace("\nterm:", "\nterm: 99\nold_term:", 1) if "\nterm:" in moved else moved + "extra: 1\n"
     assert _read(changed, cache) == _read(changed)
+
+
+def test_a_big_part_is_cut_again_at_its_own_fields(monkeypatch):
+    """`electorate:` holding a long roll: a new registered count re-reads that one line, not the roll."""
+    from pipeline import records
+
+    text = (ROOT / "samples" / SAMPLE).read_text(encoding="utf-8")
+    roll = "".join(f"        - {{name: 居民{n:04d}, sex: 女, birth: 1980-01-01}}\n" for n in range(800))
+    text = text.replace("\ncandidates:", f"\n  groups:\n    - name: 第一小组\n      voters:\n{roll}\ncandidates:", 1)
+    cache = records.ParseCache()
+    first, _ = records.parse(text, "记录.yaml", cache)
+    assert first is not None and len(first.data["electorate"]["groups"][0]["voters"]) == 800
+    read: list[str] = []
+    events = records._events
+    monkeypatch.setattr(records, "_events", lambda part: read.append(part) or events(part))
+    registered = first.data["electorate"]["registered"]
+    changed = text.replace(f"  registered: {registered}\n", f"  registered: {registered + 1}  # 补登一人\n", 1)
+    from_cache = _read(changed, cache)
+    assert len(read) == 1 and read[0].strip() == f"registered: {registered + 1}  # 补登一人", read[0][:200]
+    assert from_cache == _read(changed)
+    # A comment further left than the fields inside the part: it is read whole, as it reads in the whole text.
+    left = changed.replace("  groups:\n", "# 选民名单\n  groups:\n", 1)
+    assert _read(left, records.ParseCache()) == _read(left)
 
 
 def test_the_cache_is_not_used_where_parts_would_read_otherwise_than_the_whole():
