@@ -873,3 +873,22 @@ def test_a_sheet_is_imported_into_the_contest_chosen(client, ws, contests, tmp_p
         files={"sheet": ("候选人.xlsx", (tmp_path / "候选人.xlsx").read_bytes(), "application/octet-stream")},
     )
     assert bad.status_code == 400 and Page(bad.text).text["status"] == "未导入：没有第 9 个场次。"
+
+
+def test_a_tie_at_the_last_seat_adds_a_revote_of_that_post(client, ws):
+    """副主任 tied at 700 votes each for one seat: the next round is a revote (重新投票) of 副主任 alone."""
+    text = (
+        (ws / SAMPLE)
+        .read_text(encoding="utf-8")
+        .replace("副主任: {张伟: 980, 黄丽: 390}", "副主任: {张伟: 700, 黄丽: 700}")
+    )
+    (ws / SAMPLE).write_text(text, encoding="utf-8")
+    page, form = form_of(client, f"/record/{quote(SAMPLE)}")
+    added = client.post(f"/record/{quote(SAMPLE)}", data={**form, "_action": "add-round"})
+    assert added.status_code == 200, added.text[:300]
+    after = (ws / SAMPLE).read_text(encoding="utf-8")
+    assert after.endswith(text[text.index("\ndocuments:") :])
+    assert "      委员: {刘芳: 1205, 陈晓东: 1010, 杨桂英: 876, 何军: 512, 郭磊: 330}\n  - type: revote\n" in after
+    assert "  - type: revote\n    date: 2026-03-18\n    posts: [副主任]\n" in after
+    tallied = [a["name"] for _, a in Page(added.text).tags if a.get("name", "").startswith("rounds.1.votes.")]
+    assert tallied == ["rounds.1.votes.副主任.张伟", "rounds.1.votes.副主任.黄丽"]

@@ -439,7 +439,7 @@ def _rounds(place: dict, base: Path_, contest: Any = None) -> list[Any]:
     for index, round_ in enumerate(rounds):
         word = ROUND_TYPES.get(str(round_.get("type")), "")
         results = getattr(contest, "rounds", None) or []
-        before = results[index - 1] if 0 < index <= len(results) else None
+        before = next((r for r in results if getattr(r, "index", None) == index - 1), None)
         title = f"第 {index + 1} 轮" + (f"：{word}" if word else "")
         items.append(_round(place, base + ("rounds", index), round_, title, before))
     items.append(AddRound(base + ("rounds",), first=False))
