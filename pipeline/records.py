@@ -4,7 +4,8 @@ The YAML text is never handed to a constructor that can build objects: the event
 PyYAML's safe parser is turned into plain dicts, lists and scalars here, so an object tag
 (``!!python/object/apply:os.system``) can only ever produce a finding. Along the way this
 module enforces the limits a record must respect (size, nesting depth, alias expansion,
-duplicate keys) and records where each value stands in the file.
+duplicate keys) and records where each value stands in the file. `ParseCache` lets a caller that reads
+many versions of one record (the web page, on every save) re-read only the parts of the text that changed.
 """
 
 from __future__ import annotations
