@@ -14,6 +14,7 @@ import errno
 import os
 import re
 import stat
+import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -890,6 +891,7 @@ class ParseCache:
         self.split_above = split_above  # parts longer than this are cut again at their own fields, where they can be
         self._parts: dict[str, _Part] = {}
         self._chars = 0
+        self._lock = threading.Lock()  # the web page's warm-up thread and its requests share one cache
 
     def parse(self, text: str, file: str) -> Record | None:
         """The Record of `text` put together from its parts, or None when the whole text must be read."""
@@ -931,10 +933,11 @@ class ParseCache:
         return data, positions, key_positions
 
     def _part(self, chunk: str, file: str) -> _Part | None:
-        part = self._parts.pop(chunk, None)
-        if part is not None:
-            self._parts[chunk] = part  # the most recently used last
-            return part
+        with self._lock:
+            part = self._parts.pop(chunk, None)
+            if part is not None:
+                self._parts[chunk] = part  # the most recently used last
+                return part
         if len(chunk) > self.split_above:
             split = self._split(chunk, file)
             if split is not None:
@@ -983,12 +986,14 @@ class ParseCache:
         if builder.findings or builder.aliases or not isinstance(root, dict) or not root:
             return None
         part = _Part(root, builder.positions, builder.key_positions)
-        self._chars += len(chunk)
-        while self._parts and self._chars > self.max_chars:
-            oldest = next(iter(self._parts))
-            self._chars -= len(oldest)
-            del self._parts[oldest]
-        self._parts[chunk] = part
+        with self._lock:
+            if chunk not in self._parts:
+                self._chars += len(chunk)
+            self._parts[chunk] = part
+            while len(self._parts) > 1 and self._chars > self.max_chars:
+                oldest = next(iter(self._parts))
+                self._chars -= len(oldest)
+                del self._parts[oldest]
         return part
 
 

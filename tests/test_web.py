@@ -892,3 +892,20 @@ def test_a_tie_at_the_last_seat_adds_a_revote_of_that_post(client, ws):
     assert "  - type: revote\n    date: 2026-03-18\n    posts: [副主任]\n" in after
     tallied = [a["name"] for _, a in Page(added.text).tags if a.get("name", "").startswith("rounds.1.votes.")]
     assert tallied == ["rounds.1.votes.副主任.张伟", "rounds.1.votes.副主任.黄丽"]
+
+
+def test_the_server_reads_the_workspace_as_it_starts_so_the_first_opening_is_from_the_cache(ws, monkeypatch):
+    from pipeline import records
+
+    shutil.copy(ROOT / "samples" / CONTESTS, ws / CONTESTS)
+    app = create_app(ws, warm=True)
+    app.state.warming.join(60)
+    assert not app.state.warming.is_alive()
+    read: list[str] = []
+    events = records._events
+    monkeypatch.setattr(records, "_events", lambda text: read.append(text) or events(text))
+    client = TestClient(app, **LOCAL)
+    assert Page(client.get(f"/record/{quote(SAMPLE)}").text).value("unit.name") == "阳光社区居民委员会"
+    assert client.get("/").status_code == 200
+    assert read == []  # nothing read again
+    assert create_app(ws).state.warming is None  # the tests' apps, and any other caller's, only when asked

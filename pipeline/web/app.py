@@ -622,8 +622,11 @@ def _saved_status(saved: Loaded) -> str:
     return f"已保存。校验发现 {errors} 个错误、{warnings} 个警告，见下方。"
 
 
-def create_app(workspace: Path, *, token: str | None = None) -> Starlette:
-    """The ASGI app serving `workspace`; with a `token`, any client that shows it (else loopback only)."""
+def create_app(workspace: Path, *, token: str | None = None, warm: bool = False) -> Starlette:
+    """The ASGI app serving `workspace`; with a `token`, any client that shows it (else loopback only).
+
+    `warm`: read every record of the workspace into the cache in a background thread (`Workspace.warm`,
+    `app.state.warming`), so that opening one right after the start is served from it."""
     pages = Pages(Workspace(Path(workspace)))
 
     async def refused(request: Request, exc: Exception) -> Response:
@@ -664,6 +667,10 @@ def create_app(workspace: Path, *, token: str | None = None) -> Starlette:
         exception_handlers={_Refused: refused, Exception: crashed},
     )
     app.state.pages = pages
+    app.state.warming = None
+    if warm:
+        app.state.warming = threading.Thread(target=pages.ws.warm, name="huanjie-warm", daemon=True)
+        app.state.warming.start()
     return app
 
 
