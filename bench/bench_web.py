@@ -255,9 +255,29 @@ def bench_app(workspace: Path, rel: str, repeat: int) -> list[tuple[str, tuple[f
             raise SystemExit(f"保存后的回答不是记录页面：{answer.status_code} {answer.text[:300]}")
         state["html"] = answer.text
 
+    fresh: dict = {}
+
+    def start(warm: bool) -> None:
+        # Untimed: a server just started (`huanjie serve` passes warm=True: the records are read in the background).
+        app = create_app(workspace, warm=warm)
+        if warm:
+            app.state.warming.join()
+        fresh["client"] = TestClient(app, base_url="http://127.0.0.1", client=("127.0.0.1", 50000))
+
+    def first_get() -> None:
+        fresh["client"].get(url).raise_for_status()
+
     kb = len(opened.content) // 1024
     return [
-        (f"GET 记录页面（{kb} KB HTML，{len(fields)} 个字段）", median(get, repeat)),
+        (
+            "GET 记录页面，服务启动后第一次打开（huanjie serve 启动时已在后台预读）",
+            median(first_get, repeat, prepare=lambda: start(True)),
+        ),
+        (
+            "GET 记录页面，服务启动后第一次打开，未预读（整份读取和检查）",
+            median(first_get, repeat, prepare=lambda: start(False)),
+        ),
+        (f"GET 记录页面，再次打开（{kb} KB HTML，{len(fields)} 个字段）", median(get, repeat)),
         ("POST 保存表单（写入、留版本、检查、回到页面）", median(post, repeat, prepare=fill)),
         (
             "POST 保存表单，改的是选民登记人数（与选民名单同在 electorate 部分）",
