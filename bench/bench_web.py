@@ -7,7 +7,8 @@ median of --repeat runs after one warm-up, on a generated record (the 阳光社�
 --voters voters in 8 groups, written as `huanjie import` writes them, and --candidates candidates with votes):
 
   A. the core a request calls: `records.load` (YAML with positions), `check_record` (schema and rules);
-  B. the app (`pipeline.web.app.create_app`, Starlette's TestClient, no network): GET the record page, and POST
+  B. the app (`pipeline.web.app.create_app`, Starlette's TestClient, no network): the first GET after a start (with
+     the background read `huanjie serve` does, `warm=True`, and without it), a GET again, and POST
      the record form back as the browser would send it (every field as shown, one name changed, csrf included),
      which saves (atomic write, history copy), checks again and answers with the page. The browser's part (reading
      the form off the last answer, an <option> without a value sent as its text) is done between runs, untimed.
