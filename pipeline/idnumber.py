@@ -22,6 +22,8 @@ _SHAPE = re.compile(r"[0-9]{17}[0-9X]")
 
 def normalise(text: str) -> str:
     """The number as compared and stored: NFKC (full-width digits to ASCII), spaces removed, a final x as X."""
+    if text.isascii() and text.isalnum():  # the common case, which NFKC and the spaces leave as it is
+        return text[:-1] + "X" if text.endswith("x") else text
     value = unicodedata.normalize("NFKC", text)
     value = "".join(value.split())
     return value[:-1] + "X" if value.endswith("x") else value
@@ -35,6 +37,7 @@ def check_digit(first17: str) -> str:
     return _CHECK[total % 11]
 
 
+@lru_cache(maxsize=1 << 14)
 def birth_date(number: str) -> dt.date | None:
     """The birth date digits 7-14 of an 18-character number hold (None: not a date)."""
     if len(number) != 18 or not number[6:14].isdigit():

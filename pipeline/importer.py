@@ -28,7 +28,9 @@ from .fsutil import write_atomic
 from .records import Record, decode, parse, read_bytes
 from .sheets import Part
 
-__all__ = ["ImportError_", "Written", "merge", "import_into", "new_record", "plan_text"]
+__all__ = ["Edit", "ImportError_", "Written", "indent_of", "merge", "import_into", "new_record", "plan_text", "splice"]
+
+Edit = tuple[tuple, str, Any]  # (path of a mapping, key, the key's new value)
 
 
 class ImportError_(HuanjieError):
@@ -153,6 +155,9 @@ def _set(lines: list[str], record: Record, parent: tuple, key: str, value: Any, 
         if _in_flow(lines[start], column):
             return _rewrite(lines, record, parent, node, key, value, indent)
         end = _block_end(lines, start, column)
+        appended = _appended(lines, start, end, column, key, node[key], value, indent)
+        if appended is not None:
+            return lines[:end] + appended + lines[end:]
         new = _emit(key, value, indent, column)
         new[0] = _with_comment(new[0], lines[start])
         return lines[:start] + new + lines[end:]
@@ -167,6 +172,61 @@ def _set(lines: list[str], record: Record, parent: tuple, key: str, value: Any, 
         return _rewrite(lines, record, parent, node, key, value, indent)
     end = _block_end(lines, line - 1, column - 1)
     return lines[:end] + _emit(key, value, indent, column - 1) + lines[end:]
+
+
+def indent_of(text: str) -> tuple[int, int]:
+    """(mapping indent, offset of a block sequence's dash) as `text` writes them: what `splice` writes new lines in."""
+    return _guess_indent(text)
+
+
+def _anchor(record: Record, parent: tuple, key: str) -> int:
+    """The line an edit starts from: its key's, else the last key's of the mapping it goes into."""
+    here = record.key_positions.get(parent + (key,))
+    if here is not None:
+        return here[0]
+    lines = [pos[0] for path, pos in record.key_positions.items() if path[: len(parent)] == parent]
+    return max(lines, default=record.locate(parent)[0] or 0)
+
+
+def splice(text: str, record: Record, edits: list[Edit], indent: tuple[int, int] | None = None) -> str:
+    """`text`, the text `record` was read from, with each edit's key set to its value; every other line kept.
+
+    Only the lines of the values set are written anew (in the file's indentation, `indent_of`), so comments and
+    layout elsewhere stay byte for byte. The edits are applied from the bottom of the file up, all against
+    `record`'s positions, so an edit lower down does not move the lines above it. Two edits that start on one
+    line (two keys of one flow mapping, two keys new to one mapping) cannot be placed that way: ImportError_, and
+    the caller applies them one at a time, reading the text again in between. A value inside a one-line flow
+    mapping of a list raises ImportError_ too (write the list item anew instead). The caller reads the result back
+    and compares it with the data it must have before writing it anywhere.
+    """
+    anchored = sorted(((_anchor(record, p, k), p, k, v) for p, k, v in edits), key=lambda e: e[0], reverse=True)
+    starts = [a for a, *_ in anchored]
+    if len(set(starts)) != len(starts):
+        raise ImportError_("两处修改在同一行，需逐一写入。")
+    lines = text.splitlines()
+    indent = indent if indent is not None else _guess_indent(text)
+    for _, parent, key, value in anchored:
+        lines = _set(lines, record, parent, key, value, indent)
+    return "\n".join(lines) + "\n"
+
+
+def _appended(
+    lines: list[str], start: int, end: int, column: int, key: str, old: Any, value: Any, indent: tuple[int, int]
+) -> list[str] | None:
+    """The lines of the items `value` adds at the end of the block list `old` (a new round, a row added to a table),
+    in the list's own indentation, so the items already there stay as written; None when that is not the case."""
+    if not (isinstance(old, list) and isinstance(value, list) and old and len(value) > len(old)):
+        return None
+    if value[: len(old)] != old or not re.fullmatch(rf"\s*{re.escape(key)}:\s*(#.*)?", lines[start]):
+        return None
+    dash = next((line for line in lines[start + 1 : end] if line.lstrip().startswith("- ")), None)
+    if dash is None:
+        return None
+    offset = len(dash) - len(dash.lstrip()) - column
+    new = _emit(key, value[len(old) :], (indent[0], offset), column)
+    if len(new) < 2 or new[0].strip() != f"{key}:":
+        return None  # written on one line ([a, b]): the whole list is written anew instead
+    return new[1:]
 
 
 def _base(data: dict, contest: int | None) -> tuple:
@@ -252,13 +312,15 @@ def plan_text(
         )
     base = _base(record.data, contest)
     edits, notes = _edits(part, record.data, base, fresh)
-    lines = text.splitlines()
     indent = _guess_indent(text)
+    new_text = text
+    current: Record | None = record
     for parent, key, value in edits:
-        current, _ = parse("\n".join(lines) + "\n", file)
-        assert current is not None
-        lines = _set(lines, current, parent, key, value, indent)
-    new_text = "\n".join(lines) + "\n"
+        if current is None:
+            current, _ = parse(new_text, file)
+            assert current is not None
+        new_text = splice(new_text, current, [(parent, key, value)], indent)
+        current = None
     check, _ = parse(new_text, file)
     if check is None or check.data != _expected(record.data, edits):
         raise ImportError_(f"写入 {file} 时未能保持记录其余部分不变，已停止，记录未改动。请把记录和表格发给维护人员。")

@@ -182,6 +182,16 @@ class RenderReport:
         written = [f"已生成 {w.path}" for w in [*self.written, *self.prints]]
         return written + kept + [s.line for s in self.skipped]
 
+    def beside_words(self) -> str:
+        """，另有花名册表格 1 个，PDF、合订本和打印清单 4 个文件: the files beside the documents, each counted (the
+        words `huanjie render` and the web page's 文书 page both say)."""
+        tables = [w for w in self.prints if w.title.endswith("（表格）")]  # the companions (当选人员花名册.xlsx)
+        others = len(self.prints) - len(tables)
+        parts = ([f"花名册表格 {len(tables)} 个"] if tables else []) + (
+            [f"PDF、合订本和打印清单 {others} 个"] if others else []
+        )
+        return f"，另有{'，'.join(parts)}文件" if parts else ""
+
 
 class PrintStep(Protocol):
     """Files made from the rendered documents (`printing.PrintStep`): named before, written after the documents."""

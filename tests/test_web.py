@@ -447,7 +447,7 @@ def test_a_pdf_is_generated_and_previewed_as_page_images(client, ws):
         f"/record/{quote(SAMPLE)}/generate", data={"csrf": page.value("csrf"), "kind": "results", "pdf": "1"}
     )
     done = Page(response.text)
-    assert done.text["status"].startswith("已生成 1 份文书，另有 PDF、合订本和打印清单")
+    assert done.text["status"] == "已生成 1 份文书，另有PDF、合订本和打印清单 2 个文件。"  # as render says it
     pdf = client.get(done.attrs(**{"class": "pdf"})["href"])
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     preview = Page(client.get(done.attrs(**{"class": "preview"})["href"]).text)
@@ -572,7 +572,7 @@ def test_a_new_record_of_every_kind_opens_and_saves_unchanged(client, ws):
 def test_an_unexpected_failure_is_a_chinese_page_not_a_traceback(ws, monkeypatch):
     from pipeline.web import form as forms
 
-    def broken(data):
+    def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
     monkeypatch.setattr(forms, "build", broken)
@@ -638,3 +638,274 @@ def test_a_record_workbook_uploads_as_the_same_record_in_yaml(client, ws, tmp_pa
     )
     assert refused.status_code == 415 and "不是 huanjie 的记录工作簿" in refused.text
     assert not (ws / "名单.yaml").exists()
+
+
+# -- reading a saved record again: the parts already read come from the cache, with the same result --------------
+def _read(text: str, cache=None):
+    from pipeline import records
+
+    record, findings = records.parse(text, "记录.yaml", cache)
+    shown = [(f.id, f.message, f.line, f.column, f.path) for f in findings]
+    if record is None:
+        return None, shown
+    return (record.data, dict(record.positions), dict(record.key_positions), record.damaged), shown
+
+
+@pytest.mark.parametrize("sample", sorted(p.name for p in (ROOT / "samples").glob("*.yaml")))
+def test_a_record_read_from_the_cache_equals_a_whole_read(sample):
+    from pipeline import records
+
+    text = (ROOT / "samples" / sample).read_text(encoding="utf-8")
+    cache = records.ParseCache(split_above=0)  # every part that can be is cut again at its own fields
+    assert cache.parse(text, "记录.yaml") is not None, "the samples are read part by part"
+    assert _read(text, cache) == _read(text)
+    # Lines added at the top move every part below; a changed value makes its part read again, the others not.
+    first = text.index("\nunit:")
+    moved = text[:first] + "\n# 新加的注释\n# 第二行\n" + text[first:]
+    assert _read(moved, cache) == _read(moved)
+    changed = moved.replace("\nterm:", "\nterm: 99\nold_term:", 1) if "\nterm:" in moved else moved + "extra: 1\n"
+    assert _read(changed, cache) == _read(changed)
+
+
+def test_a_big_part_is_cut_again_at_its_own_fields(monkeypatch):
+    """`electorate:` holding a long roll: a new registered count re-reads that one line, not the roll."""
+    from pipeline import records
+
+    text = (ROOT / "samples" / SAMPLE).read_text(encoding="utf-8")
+    roll = "".join(f"        - {{name: 居民{n:04d}, sex: 女, birth: 1980-01-01}}\n" for n in range(800))
+    text = text.replace("\ncandidates:", f"\n  groups:\n    - name: 第一小组\n      voters:\n{roll}\ncandidates:", 1)
+    cache = records.ParseCache()
+    first, _ = records.parse(text, "记录.yaml", cache)
+    assert first is not None and len(first.data["electorate"]["groups"][0]["voters"]) == 800
+    read: list[str] = []
+    events = records._events
+    monkeypatch.setattr(records, "_events", lambda part: read.append(part) or events(part))
+    registered = first.data["electorate"]["registered"]
+    changed = text.replace(f"  registered: {registered}\n", f"  registered: {registered + 1}  # 补登一人\n", 1)
+    from_cache = _read(changed, cache)
+    assert len(read) == 1 and read[0].strip() == f"registered: {registered + 1}  # 补登一人", read[0][:200]
+    assert from_cache == _read(changed)
+    # A comment further left than the fields inside the part: it is read whole, as it reads in the whole text.
+    left = changed.replace("  groups:\n", "# 选民名单\n  groups:\n", 1)
+    assert _read(left, records.ParseCache()) == _read(left)
+
+
+def test_the_cache_is_not_used_where_parts_would_read_otherwise_than_the_whole():
+    from pipeline import records
+
+    cache = records.ParseCache()
+    cases = {
+        "an alias to another part": "kind: x\nunit: &u {name: 甲}\nagain: *u\n",
+        "a document end": "kind: x\nunit: 1\n...\nmore: 2\n",
+        "a second document": "kind: x\nunit: 1\n---\nmore: 2\n",
+        "a top-level key twice": "kind: x\nunit: 1\nkind: y\n",
+        "an indented first key": "  kind: x\nunit: 1\nterm: 2\n",
+        "a flow mapping at the root": "{kind: x,\nunit: 1,\nterm: 2}\n",
+        "a quotation across a part": "kind: 'x\nunit: 1'\nterm: 2\n",
+        "a line break YAML knows and Python does not": "kind: x\u2028\nunit: 1\nterm: 2\n",
+        "a lone carriage return": "kind: x\runit: 1\nterm: 2\n",
+        "a tab": "kind: x\nunit:\n\tname: 1\nterm: 2\n",
+    }
+    for case, text in cases.items():
+        assert cache.parse(text, "记录.yaml") is None, case
+        assert _read(text, cache) == _read(text), case
+
+
+def test_a_save_reads_back_only_the_part_it_changed(client, ws, monkeypatch):
+    """The unit's name changed: the roll and the candidates are not parsed again (a 5,000-voter roll is 600 KB)."""
+    from pipeline import records
+
+    _, form = form_of(client, f"/record/{quote(SAMPLE)}")
+    read: list[str] = []
+    events = records._events
+    monkeypatch.setattr(records, "_events", lambda text: read.append(text) or events(text))
+    answer = client.post(f"/record/{quote(SAMPLE)}", data={**form, "unit.name": "阳光第二社区居民委员会"})
+    assert answer.status_code == 200, answer.text[:500]
+    assert Page(answer.text).text["status"] == "已保存，校验无问题。"
+    assert len(read) == 1 and read[0].startswith("unit:") and "electorate:" not in read[0], read
+    assert Page(answer.text).value("unit.name") == "阳光第二社区居民委员会"
+    whole, _ = records.parse((ws / SAMPLE).read_text(encoding="utf-8"), SAMPLE)
+    assert whole is not None and client.app.state.pages.ws.load(SAMPLE).result.record.positions == whole.positions
+
+
+def test_generating_the_roster_says_it_wrote_its_table_too_and_links_it(client, ws):
+    page = Page(client.get(f"/record/{quote(SAMPLE)}/documents").text)
+    response = client.post(f"/record/{quote(SAMPLE)}/generate", data={"csrf": page.value("csrf"), "kind": "roster"})
+    done = Page(response.text)
+    assert done.text["status"] == "已生成 1 份文书，另有花名册表格 1 个文件。"  # the words `huanjie render` says
+    table = client.get(done.attrs(**{"class": "table"})["href"])
+    assert table.status_code == 200 and table.content[:2] == b"PK"
+    from io import BytesIO
+
+    sheet = openpyxl.load_workbook(BytesIO(table.content)).active
+    assert "王建国" in {str(c.value) for row in sheet.iter_rows() for c in row}
+
+
+def test_a_document_waiting_for_data_names_the_fields_as_the_form_does(client, ws):
+    text = (ws / SAMPLE).read_text(encoding="utf-8")
+    text = text.replace("  adopted_by: 阳光社区居民代表会议\n", "")
+    (ws / "筹备.yaml").write_text(text[: text.index("\nrounds:")] + "\n", encoding="utf-8")
+    page = Page(client.get(f"/record/{quote('筹备.yaml')}/documents").text)
+    waiting = {a["data-key"]: page.text.get(f"waiting-{a['data-key']}", "") for t, a in page.tags if "data-key" in a}
+    assert waiting["results"] == "等待数据：投票结果 › 得票（尚无计票结果）"
+    assert waiting["procedure"] == "等待数据：选举办法 › 通过选举办法的会议（记录中没有通过选举办法的会议）"
+    assert not any("rounds" in text or "[]" in text for text in waiting.values()), waiting
+
+
+# ---------------------------------------------------------------- rounds and contests
+
+
+def test_a_runoff_round_is_added_from_the_form_for_the_seat_left_open(client, ws):
+    """柳林村: the first round fills two of the three 委员 seats; the button adds the 另行选举 of the third, listing only
+    the two candidates the first round sent to it; typing its figures gives back the sample's own lines."""
+    sample = (ROOT / "samples" / "village-liulin-runoff.yaml").read_text(encoding="utf-8")
+    start, end = sample.index("  - type: runoff"), sample.index("\ndocuments:")
+    (ws / "柳林.yaml").write_text(sample[:start] + sample[end:], encoding="utf-8")
+    url = f"/record/{quote('柳林.yaml')}"
+    page, form = form_of(client, url)
+    assert page.attrs(id="add-next-round")["value"] == "add-round"
+    added = client.post(url, data={**form, "_action": "add-round"})
+    assert added.status_code == 200 and Page(added.text).text["status"].startswith("已保存")
+    text = (ws / "柳林.yaml").read_text(encoding="utf-8")
+    assert "  - type: runoff\n    date: 2026-04-18\n    posts: [委员]\n    seats: {委员: 1}\n" in text
+    page = Page(added.text)
+    tallied = [a["name"] for _, a in page.tags if a.get("name", "").startswith("rounds.1.votes.")]
+    assert tallied == ["rounds.1.votes.委员.吴海涛", "rounds.1.votes.委员.郑小燕"]
+    assert page.attrs(id="f-rounds-1-type").get("name") == "rounds.1.type"
+    figures = {
+        "rounds.1.participants": "2116",
+        "rounds.1.ballots.issued": "2120",
+        "rounds.1.ballots.returned": "2116",
+        "rounds.1.ballots.invalid": "9",
+        "rounds.1.votes.委员.吴海涛": "1172",
+        "rounds.1.votes.委员.郑小燕": "905",
+    }
+    saved = client.post(url, data={"csrf": page.value("csrf"), "hash": page.value("hash"), **figures})
+    assert Page(saved.text).text["status"] == "已保存，校验无问题。"
+    assert (ws / "柳林.yaml").read_text(encoding="utf-8") == sample
+
+
+def test_enter_in_a_field_saves_rather_than_adding_a_round(client):
+    """A browser submits a form on Enter with its first submit button: the save one, before the add-round ones."""
+    page = Page(client.get(f"/record/{quote(SAMPLE)}").text)
+    inside = False
+    for tag, attributes in page.tags:
+        inside = inside or attributes.get("id") == "record-form"
+        if inside and tag == "button" and attributes.get("type", "submit") == "submit":
+            assert "default-submit" in attributes.get("class", "") and "name" not in attributes
+            break
+    assert page.attrs(id="add-next-round")
+
+
+CONTESTS = "community-baiyu-representatives.yaml"
+
+
+@pytest.fixture()
+def contests(client, ws):
+    shutil.copy(ROOT / "samples" / CONTESTS, ws / CONTESTS)
+    return f"/record/{quote(CONTESTS)}"
+
+
+def test_each_contest_has_its_own_tables_and_tallies(client, ws, contests):
+    page, form = form_of(client, contests)
+    tables = [a["id"] for tag, a in page.tags if tag == "table" and a.get("id", "").startswith("table-")]
+    assert tables == [f"table-contests-{i}-{part}" for part in ("seats", "candidates") for i in range(3)]
+    assert page.value("contests.1.candidates.0.name") == "韩秀兰"
+    assert page.value("contests.2.rounds.0.votes.居民代表.彭永红") == "22"
+    assert page.value("contests.1.name") == "第二居民小组"
+    assert not any(tag == "textarea" and a.get("name", "").startswith("contests") for tag, a in page.tags)
+    before = (ws / CONTESTS).read_text(encoding="utf-8")
+    response = client.post(contests, data={**form, "contests.1.rounds.0.votes.居民代表.曹德胜": "40"})
+    after = (ws / CONTESTS).read_text(encoding="utf-8")
+    changed = [(a, b) for a, b in zip(before.splitlines(), after.splitlines(), strict=True) if a != b]
+    assert changed == [
+        (
+            "          居民代表: {韩秀兰: 21, 林秀珍: 17, 曹德胜: 9}",
+            "          居民代表: {韩秀兰: 21, 林秀珍: 17, 曹德胜: 40}",
+        )
+    ]
+    placed = [f for f in Page(response.text).findings if f["inside"] == "contests.1.rounds.0.votes.居民代表"]
+    assert placed, Page(response.text).findings
+    assert all(f["inside"].startswith("contests.1.") for f in Page(response.text).findings if f["inside"])
+
+
+def test_a_contest_without_rounds_gets_its_first_round_from_the_form(client, ws, contests):
+    text = (ws / CONTESTS).read_text(encoding="utf-8")
+    third = text.index("  - name: 第三居民小组")
+    rounds = text.index("    rounds:", third)
+    (ws / CONTESTS).write_text(text[:rounds] + text[text.index("\ndocuments:") :], encoding="utf-8")
+    page, form = form_of(client, contests)
+    assert page.attrs(id="add-round-contests-2")["value"] == "add-round:contests.2.rounds"
+    assert page.attrs(id="add-next-round-contests-0")
+    response = client.post(contests, data={**form, "contests.2.rounds.0.ballots.issued": "24"})
+    assert response.status_code == 200 and Page(response.text).text["status"].startswith("已保存")
+    after = (ws / CONTESTS).read_text(encoding="utf-8")
+    assert "    rounds:\n      - type: first\n        date: 2026-03-22\n        ballots: {issued: 24}\n" in after
+    assert after.count("type: first") == 3
+
+
+def test_a_sheet_is_imported_into_the_contest_chosen(client, ws, contests, tmp_path):
+    book = openpyxl.Workbook()
+    book.active.append(["姓名", "性别", "出生年月", "学历", "政治面貌", "职位", "提名方式"])
+    book.active.append(["严国华", "男", "1975-06", "大专", "群众", "居民代表", "居民提名"])
+    book.active.append(["包丽萍", "女", "1979-11", "高中", "群众", "居民代表", "居民提名"])
+    book.save(tmp_path / "候选人.xlsx")
+    page, form = form_of(client, contests)
+    choices = [a.get("value") for tag, a in page.tags if tag == "option"][-3:]
+    assert page.attrs(id="import-contest") and choices == ["1", "2", "3"]
+    response = client.post(
+        f"{contests}/import",
+        data={**form, "what": "candidates", "contest": "2"},
+        files={"sheet": ("候选人.xlsx", (tmp_path / "候选人.xlsx").read_bytes(), "application/octet-stream")},
+    )
+    assert response.status_code == 200, response.text[:300]
+    status = Page(response.text).text["status"]
+    assert status.startswith("已导入候选人名单到场次 2：第二居民小组（候选人.xlsx）。"), status
+    from pipeline import records
+
+    record, _ = records.load(str(ws / CONTESTS))
+    assert record is not None
+    names = [[c["name"] for c in contest["candidates"]] for contest in record.data["contests"]]
+    assert names[1] == ["严国华", "包丽萍"] and names[0][0] == "唐志华" and names[2][0] == "彭永红"
+    bad = client.post(
+        f"{contests}/import",
+        data={**form, "what": "candidates", "contest": "9"},
+        files={"sheet": ("候选人.xlsx", (tmp_path / "候选人.xlsx").read_bytes(), "application/octet-stream")},
+    )
+    assert bad.status_code == 400 and Page(bad.text).text["status"] == "未导入：没有第 9 个场次。"
+
+
+def test_a_tie_at_the_last_seat_adds_a_revote_of_that_post(client, ws):
+    """副主任 tied at 700 votes each for one seat: the next round is a revote (重新投票) of 副主任 alone."""
+    text = (
+        (ws / SAMPLE)
+        .read_text(encoding="utf-8")
+        .replace("副主任: {张伟: 980, 黄丽: 390}", "副主任: {张伟: 700, 黄丽: 700}")
+    )
+    (ws / SAMPLE).write_text(text, encoding="utf-8")
+    page, form = form_of(client, f"/record/{quote(SAMPLE)}")
+    added = client.post(f"/record/{quote(SAMPLE)}", data={**form, "_action": "add-round"})
+    assert added.status_code == 200, added.text[:300]
+    after = (ws / SAMPLE).read_text(encoding="utf-8")
+    assert after.endswith(text[text.index("\ndocuments:") :])
+    assert "      委员: {刘芳: 1205, 陈晓东: 1010, 杨桂英: 876, 何军: 512, 郭磊: 330}\n  - type: revote\n" in after
+    assert "  - type: revote\n    date: 2026-03-18\n    posts: [副主任]\n" in after
+    tallied = [a["name"] for _, a in Page(added.text).tags if a.get("name", "").startswith("rounds.1.votes.")]
+    assert tallied == ["rounds.1.votes.副主任.张伟", "rounds.1.votes.副主任.黄丽"]
+
+
+def test_the_server_reads_the_workspace_as_it_starts_so_the_first_opening_is_from_the_cache(ws, monkeypatch):
+    from pipeline import records
+
+    shutil.copy(ROOT / "samples" / CONTESTS, ws / CONTESTS)
+    app = create_app(ws, warm=True)
+    app.state.warming.join(60)
+    assert not app.state.warming.is_alive()
+    read: list[str] = []
+    events = records._events
+    monkeypatch.setattr(records, "_events", lambda text: read.append(text) or events(text))
+    client = TestClient(app, **LOCAL)
+    assert Page(client.get(f"/record/{quote(SAMPLE)}").text).value("unit.name") == "阳光社区居民委员会"
+    assert client.get("/").status_code == 200
+    assert read == []  # nothing read again
+    assert create_app(ws).state.warming is None  # the tests' apps, and any other caller's, only when asked

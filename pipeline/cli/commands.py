@@ -304,21 +304,11 @@ def render_command(
         echo(line)
     echo(
         f"共生成 {len(report.written)} 份文书"
-        + _beside_words(report.prints)
+        + report.beside_words()
         + (f"，跳过 {len(report.skipped)} 种。" if report.skipped else "。")
         + ("（草稿）" if errors else "")
     )
     sys.exit(1 if _render_layout(report, result, check_layout) or errors else 0)
-
-
-def _beside_words(prints) -> str:
-    """，另有花名册表格 1 个，PDF、合订本和打印清单 4 个文件: what the files beside the documents are, each counted."""
-    tables = [w for w in prints if w.title.endswith("（表格）")]  # the companions (当选人员花名册.xlsx)
-    others = len(prints) - len(tables)
-    parts = ([f"花名册表格 {len(tables)} 个"] if tables else []) + (
-        [f"PDF、合订本和打印清单 {others} 个"] if others else []
-    )
-    return f"，另有{'，'.join(parts)}文件" if parts else ""
 
 
 def _render_layout(report, result, check_layout: bool | None) -> bool:

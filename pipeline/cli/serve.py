@@ -64,7 +64,7 @@ def serve_command(folder: str, port: int, host: str | None, open_browser: bool) 
     actual = sock.getsockname()[1]
     shown = "127.0.0.1" if not host or host in ("0.0.0.0", "::") else host
     url = f"http://{shown}:{actual}/" + (f"?token={token}" if token else "")
-    app = create_app(os.path.abspath(folder), token=token)  # type: ignore[arg-type]
+    app = create_app(os.path.abspath(folder), token=token, warm=True)  # type: ignore[arg-type]
     echo(f"huanjie 网页已启动：{url}")
     if token:
         echo(f"访问码：{token}（其他电脑请打开上面的完整地址）")

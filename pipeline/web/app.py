@@ -274,7 +274,7 @@ class Pages:
         if loaded.result.record is None:
             return self.raw_page(request, loaded, status=status, code=code)
         data = loaded.result.record.data
-        sections = forms.build(data)
+        sections = forms.build(data, loaded.result.outcome)
         findings = sorted(loaded.result.findings, key=sort_key)
         placed = forms.place_findings(sections, findings)
         return self.page(
@@ -289,6 +289,7 @@ class Pages:
             status=status,
             notes=notes or [],
             what=sheets.WHAT,
+            contests=_contests(data),
             title=_title(data, loaded.rel),
         )
 
@@ -327,13 +328,13 @@ class Pages:
             return self.raw_page(request, loaded, status="记录无法读取，请在原文编辑器中改正。", code=400)
         data = loaded.result.record.data
         try:
-            new = forms.read_form(data, values)
+            new = forms.read_form(data, values, loaded.result.outcome)
         except forms.FormError as exc:
             return self.record_page(request, loaded, status=f"未保存：{exc.name} {exc.message}", code=400)
         if new == data:
             return self.record_page(request, loaded, status="没有改动，未保存。已重新校验。")
         try:
-            text, record, found = forms.splice(loaded.text, loaded.result.record, new, rel)
+            text, record, found = forms.splice(loaded.text, loaded.result.record, new, rel, self.ws.parse_cache)
         except forms.SaveError as exc:
             return self.record_page(request, loaded, status=str(exc), code=500)
         try:
@@ -411,14 +412,19 @@ class Pages:
             return self.record_page(request, loaded, status=f"{name} 不是有效的 {suffix} 表格文件。", code=415)
         if loaded.text is None or loaded.result.record is None:
             return self.raw_page(request, loaded, status="记录无法读取，请先在原文编辑器中改正。", code=400)
+        contests = _contests(loaded.result.record.data)
+        contest = None
+        if contests:  # which contest the sheet is for (the page's 场次 choice; the first when none is sent)
+            chosen = str(form.get("contest") or "1")
+            if not chosen.isdigit() or not 1 <= int(chosen) <= len(contests):
+                return self.record_page(request, loaded, status=f"未导入：没有第 {chosen} 个场次。", code=400)
+            contest = int(chosen)
         with tempfile.TemporaryDirectory(prefix="huanjie-import-") as tmp:
             sheet = os.path.join(tmp, "upload" + suffix)
             Path(sheet).write_bytes(raw)
             try:
                 part = sheets.sheet_part(sheet, what)
-                text, notes = importer.plan_text(
-                    loaded.text, part, rel, contest=1 if loaded.result.record.data.get("contests") else None
-                )
+                text, notes = importer.plan_text(loaded.text, part, rel, contest=contest)
             except (HuanjieError, OSError, ValueError) as exc:
                 message = visible(str(exc)).replace(sheet, name)
                 return self.record_page(request, loaded, status=f"未导入：{message}", code=400)
@@ -426,8 +432,9 @@ class Pages:
             saved = self.ws.write(rel, text, loaded.hash)
         except Conflict:
             return self.record_page(request, self.ws.load(rel), status=CONFLICT_MESSAGE, code=409)
+        into = f"到{contests[contest - 1]}" if contest is not None else ""
         return self.record_page(
-            request, saved, status=f"已导入{sheets.WHAT[what]}（{name}）。" + _saved_status(saved), notes=notes
+            request, saved, status=f"已导入{sheets.WHAT[what]}{into}（{name}）。" + _saved_status(saved), notes=notes
         )
 
     # -- 文书 ----------------------------------------------------------------------------------------------------
@@ -549,6 +556,14 @@ def _file_name(name: str) -> str:
     return name
 
 
+def _contests(data: Any) -> list[str]:
+    """The names of a record's contests as the form shows them (场次 1：第一居民小组), [] when it has none."""
+    contests = data.get("contests") if isinstance(data, dict) else None
+    if not isinstance(contests, list):
+        return []
+    return [forms.contest_name(c, i) for i, c in enumerate(contests)]
+
+
 def _title(data: Any, rel: str) -> str:
     unit = data.get("unit") if isinstance(data, dict) else None
     return str(unit.get("name")) if isinstance(unit, dict) and unit.get("name") else rel
@@ -607,8 +622,11 @@ def _saved_status(saved: Loaded) -> str:
     return f"已保存。校验发现 {errors} 个错误、{warnings} 个警告，见下方。"
 
 
-def create_app(workspace: Path, *, token: str | None = None) -> Starlette:
-    """The ASGI app serving `workspace`; with a `token`, any client that shows it (else loopback only)."""
+def create_app(workspace: Path, *, token: str | None = None, warm: bool = False) -> Starlette:
+    """The ASGI app serving `workspace`; with a `token`, any client that shows it (else loopback only).
+
+    `warm`: read every record of the workspace into the cache in a background thread (`Workspace.warm`,
+    `app.state.warming`), so that opening one right after the start is served from it."""
     pages = Pages(Workspace(Path(workspace)))
 
     async def refused(request: Request, exc: Exception) -> Response:
@@ -649,6 +667,10 @@ def create_app(workspace: Path, *, token: str | None = None) -> Starlette:
         exception_handlers={_Refused: refused, Exception: crashed},
     )
     app.state.pages = pages
+    app.state.warming = None
+    if warm:
+        app.state.warming = threading.Thread(target=pages.ws.warm, name="huanjie-warm", daemon=True)
+        app.state.warming.start()
     return app
 
 

@@ -15,6 +15,7 @@ from ..documents import plan as planning
 from ..errors import HuanjieError
 from ..findings import Severity
 from ..safetext import visible
+from .form import field_words
 from .workspace import Loaded, Workspace
 
 
@@ -46,11 +47,14 @@ def document_rows(ws: Workspace, loaded: Loaded) -> tuple[list[dict], bool, str]
         )
         docx = os.path.join(folder, planned.file_name)
         pdf = printing.pdf_name(docx)
+        # The table made beside the document (当选人员花名册.xlsx), which render writes with it.
+        table = os.path.join(folder, rendering.companion_name(planned)) if planned.kind.companion else ""
         row["files"].append(
             {
                 "title": planned.title,
                 "docx": ws.rel(docx) if os.path.isfile(docx) else "",
                 "pdf": ws.rel(pdf) if os.path.isfile(pdf) else "",
+                "table": ws.rel(table) if table and os.path.isfile(table) else "",
             }
         )
     for skipped in plan.skipped:
@@ -61,7 +65,7 @@ def document_rows(ws: Workspace, loaded: Loaded) -> tuple[list[dict], bool, str]
                 "number": f"{skipped.kind.number:02d}",
                 "title": skipped.kind.title,
                 "files": [],
-                "waiting": f"{skipped.field}：{skipped.reason}",
+                "waiting": f"{field_words(skipped.field)}（{skipped.reason}）",
             },
         )
     extras = []
@@ -98,9 +102,7 @@ def generate(ws: Workspace, loaded: Loaded, kind: str, pdf: bool) -> str:
         return f"未生成：{visible(str(exc))}"
     except (UnknownKind, HuanjieError, OSError) as exc:
         return f"未生成：{visible(str(exc))}"
-    text = f"已生成 {len(report.written)} 份文书"
-    if report.prints:
-        text += f"，另有 PDF、合订本和打印清单 {len(report.prints)} 个文件"
+    text = f"已生成 {len(report.written)} 份文书" + report.beside_words()
     if report.skipped:
         text += f"，{len(report.skipped)} 种尚缺数据"
     text += "。"

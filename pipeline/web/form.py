@@ -6,6 +6,7 @@ import copy
 import functools
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,10 +16,11 @@ from ruamel.yaml import YAML
 from .. import importer, schema
 from ..errors import HuanjieError
 from ..findings import Finding
-from ..records import Record, parse
+from ..records import ParseCache, Record, parse
 from ..words import KIND_NAMES
 
 Path_ = tuple[str | int, ...]
+Reader = Callable[[str, str], tuple[Record | None, list[Finding]]]
 
 LABELS = {
     "kind": "选举类型",
@@ -87,6 +89,7 @@ SECTIONS: list[tuple[str, str, list[str]]] = [
     ("documents", "文书设置", ["documents"]),
     ("summary", "工作总结素材", ["summary"]),
 ]
+SECTION_TITLES = {key: title for key, title, _ in SECTIONS}
 READ_ONLY = {("kind",)}
 BIG = 200  # lists longer than this are summarised, not edited row by row (a roll is imported)
 ROUND_KEYS = ["type", "date", "participants"]
@@ -154,11 +157,30 @@ class Tally:
 class Group:
     path: Path_
     label: str
-    items: list[Any] = field(default_factory=list)  # Field | Table | Group | Tally | Summary
+    items: list[Any] = field(default_factory=list)  # Field | Table | Group | Tally | Summary | AddRound
+    fresh: bool = False  # a round not in the record yet: its fields are read only when one is filled in
 
     @property
     def name(self) -> str:
         return dotted(self.path)
+
+
+@dataclass
+class AddRound:
+    """The button adding a round to `path` (a `rounds` list): the first one, or a 另行选举/重新投票 after the last."""
+
+    path: Path_
+    first: bool
+
+    @property
+    def action(self) -> str:
+        return "add-round" if self.path == ("rounds",) else f"add-round:{dotted(self.path)}"
+
+    @property
+    def id(self) -> str:
+        return ("add-round" if self.first else "add-next-round") + (
+            "" if self.path == ("rounds",) else "-" + dotted(self.path[:-1]).replace(".", "-")
+        )
 
 
 @dataclass
@@ -177,7 +199,6 @@ class Section:
     key: str
     title: str
     items: list[Any]
-    fresh_round: bool = False
 
 
 def label(key: Any) -> str:
@@ -223,6 +244,29 @@ def title_of(path: Path_) -> str:
         return label(path[-1]) if path else ""
     pattern = tuple(0 if isinstance(p, int) else p for p in path)
     return _schema_title(pattern) or label(path[-1])
+
+
+def field_words(fields: str) -> str:
+    """The record's fields a document waits for, in the form's words: `committee.chair、rounds[].votes` ->
+    `选举委员会 › 主任、投票结果 › 得票`, each field under the titles of the parts it is in (the raw path kept
+    where the schema has no title for it)."""
+    out = []
+    for field_ in fields.split("、"):
+        parts = re.sub(r"\[\d*\]", ".0", field_.strip()).split(".")
+        path: Path_ = tuple(0 if p.isdigit() else p for p in parts if p)
+        names = [p for p in path if isinstance(p, str)]
+        if not names:
+            out.append(field_)
+            continue
+        title = title_of(path)
+        if title == str(path[-1]):
+            out.append(field_)  # no Chinese title known: the path itself says more than a guess
+            continue
+        above = [title_of(path[: i + 1]) for i, p in enumerate(path[:-1]) if isinstance(p, str)]
+        if above and path[0] == "rounds":
+            above[0] = SECTION_TITLES["rounds"]  # the form shows rounds as 第 N 轮 under this heading
+        out.append(" › ".join([*above, title]))
+    return "、".join(out)
 
 
 def show(value: Any) -> str:
@@ -290,11 +334,13 @@ def _value(path: Path_, value: Any) -> Any:
     return _scalar_field(path, value)
 
 
-def _electorate(data: dict) -> list[Any]:
-    electorate = data.get("electorate") or {}
+def _electorate(place: dict, base: Path_ = ()) -> list[Any]:
+    electorate = place.get("electorate") or {}
+    if not isinstance(electorate, dict):
+        return [_value(base + ("electorate",), electorate)]
     items: list[Any] = []
     for key in ("registered", "women"):
-        items.append(_scalar_field(("electorate", key), electorate.get(key)))
+        items.append(_scalar_field(base + ("electorate", key), electorate.get(key)))
         if electorate.get(key) is None:
             items[-1].kind = "number"
     for key, value in electorate.items():
@@ -306,25 +352,31 @@ def _electorate(data: dict) -> list[Any]:
             more = "等" if len(value) > 8 else ""
             items.append(
                 Summary(
-                    ("electorate", "groups"), "选民名单", f"{len(value)} 个小组（{names}{more}），共 {voters} 名选民。"
+                    base + ("electorate", "groups"),
+                    "选民名单",
+                    f"{len(value)} 个小组（{names}{more}），共 {voters} 名选民。",
                 )
             )
             continue
-        items.append(_value(("electorate", key), value))
+        items.append(_value(base + ("electorate", key), value))
     return items
 
 
-def _posts(data: dict) -> list[tuple[str, int | None]]:
+def _posts(place: dict) -> list[tuple[str, int | None]]:
     out: list[tuple[str, int | None]] = []
-    for seat in data.get("seats") or []:
+    for seat in place.get("seats") or []:
         if isinstance(seat, dict) and seat.get("post") is not None:
             out.append((str(seat["post"]), seat.get("count") if isinstance(seat.get("count"), int) else None))
     return out
 
 
-def _round(data: dict, index: int, round_: dict) -> Group:
-    base: Path_ = ("rounds", index)
-    group = Group(base, f"第 {index + 1} 轮")
+def _round(place: dict, base: Path_, round_: dict, label: str, before: Any = None) -> Group:
+    """One round of `place` (the record, or a contest) at `base` (`rounds.N`): figures, then a tally per post.
+
+    `before`: the outcome's result of the round before it (`RoundResult`); a 另行选举 lists, for each post, the
+    candidates that round sent to it (and anyone the record already gives votes), not every candidate of the post.
+    """
+    group = Group(base, label)
     for key in ROUND_KEYS:
         value = round_.get(key)
         group.items.append(
@@ -340,19 +392,30 @@ def _round(data: dict, index: int, round_: dict) -> Group:
         )
     group.items.append(ballot_group)
     votes = round_.get("votes") or {}
-    candidates = [c for c in data.get("candidates") or [] if isinstance(c, dict)]
-    posts = _posts(data)
+    candidates = [c for c in place.get("candidates") or [] if isinstance(c, dict)]
+    posts = _posts(place)
     for post in votes:
         if str(post) not in [p for p, _ in posts]:
             posts.append((str(post), None))
-    for post, seats in posts:
-        names = [str(c.get("name")) for c in candidates if str(c.get("post")) == post and c.get("name")]
+    chosen = round_.get("posts")
+    if isinstance(chosen, list) and chosen:  # a 另行选举 or revote of some posts: only theirs are voted on
+        posts = [(p, n) for p, n in posts if p in {str(c) for c in chosen} or p in {str(v) for v in votes}]
+    seats = round_.get("seats")
+    if isinstance(seats, dict):
+        posts = [(p, seats[p] if isinstance(seats.get(p), int) else n) for p, n in posts]
+    runoff = {}
+    if round_.get("type") == "runoff" and before is not None:
+        runoff = {p.post: [str(n) for n in p.runoff_candidates] for p in before.posts if p.runoff_candidates}
+    for post, count in posts:
+        names = runoff.get(post) or [
+            str(c.get("name")) for c in candidates if str(c.get("post")) == post and c.get("name")
+        ]
         given = votes.get(post) or {}
         for name in given:
             if str(name) not in names:
                 names.append(str(name))
         fields = [Field(base + ("votes", post, name), name, show(given.get(name)), "number") for name in names]
-        group.items.append(Tally(base + ("votes", post), post, seats, fields))
+        group.items.append(Tally(base + ("votes", post), post, count, fields))
     for key, value in round_.items():
         if key in ROUND_KEYS or key in ("ballots", "votes"):
             continue
@@ -360,34 +423,94 @@ def _round(data: dict, index: int, round_: dict) -> Group:
     return group
 
 
-def build(data: dict) -> list[Section]:
-    """The form's sections for the record's data."""
+ROUND_TYPES = {"first": "首次选举", "revote": "重新投票", "runoff": "另行选举"}
+
+
+def _rounds(place: dict, base: Path_, contest: Any = None) -> list[Any]:
+    """The rounds of `place` at `base`, each a group; a blank first round when there is none; the add button.
+
+    `contest`: the outcome of the place (`ContestOutcome`), when the record was evaluated."""
+    rounds = [r for r in place.get("rounds") or [] if isinstance(r, dict)]
+    if not rounds:
+        fresh = _round(place, base + ("rounds", 0), {}, "第 1 轮（尚未填写）")
+        fresh.fresh = True
+        return [fresh, AddRound(base + ("rounds",), first=True)]
+    items: list[Any] = []
+    for index, round_ in enumerate(rounds):
+        word = ROUND_TYPES.get(str(round_.get("type")), "")
+        results = getattr(contest, "rounds", None) or []
+        before = next((r for r in results if getattr(r, "index", None) == index - 1), None)
+        title = f"第 {index + 1} 轮" + (f"：{word}" if word else "")
+        items.append(_round(place, base + ("rounds", index), round_, title, before))
+    items.append(AddRound(base + ("rounds",), first=False))
+    return items
+
+
+PLACE_PARTS = ("seats", "electorate", "candidates", "rounds")
+
+
+def _place(place: dict, base: Path_, key: str, outcome: Any = None) -> list[Any]:
+    """The items of section `key` for `place` (the record, or one contest at `base`)."""
+    if key == "seats":
+        rows = [s for s in place.get("seats") or [] if isinstance(s, dict)]
+        return [_table(base + ("seats",), rows, ["post", "count"])]
+    if key == "candidates":
+        rows = [c for c in place.get("candidates") or [] if isinstance(c, dict)]
+        return [_table(base + ("candidates",), rows, CANDIDATE_COLUMNS)]
+    if key == "electorate":
+        return _electorate(place, base)
+    return _rounds(place, base, _contest_outcome(outcome, base))
+
+
+def contest_name(contest: Any, index: int) -> str:
+    name = contest.get("name") if isinstance(contest, dict) else None
+    return f"场次 {index + 1}" + (f"：{name}" if name else "")
+
+
+def build(data: dict, outcome: Any = None) -> list[Section]:
+    """The form's sections for the record's data (`outcome`: the check's `Outcome`, when the record was evaluated).
+
+    A record split into contests (`contests`, 分场次) has its seats, roll, candidates and rounds in each contest: each
+    of those sections holds one part per contest (tables and tallies as for a single contest), and a 场次 section
+    holds each contest's own fields (name, place, ...).
+    """
     sections: list[Section] = []
     covered: set[str] = set()
+    raw_contests = data.get("contests")
+    contests = (
+        [(i, c) for i, c in enumerate(raw_contests) if isinstance(c, dict)] if isinstance(raw_contests, list) else []
+    )
     for key, title, parts in SECTIONS:
         covered.update(parts)
         items: list[Any] = []
-        fresh = False
-        if key == "seats":
-            items.append(
-                _table(("seats",), [s for s in data.get("seats") or [] if isinstance(s, dict)], ["post", "count"])
-            )
-        elif key == "candidates":
-            rows = [c for c in data.get("candidates") or [] if isinstance(c, dict)]
-            items.append(_table(("candidates",), rows, CANDIDATE_COLUMNS))
-        elif key == "electorate":
-            items = _electorate(data)
-        elif key == "rounds":
-            rounds = [r for r in data.get("rounds") or [] if isinstance(r, dict)]
-            if not rounds:
-                fresh = True
-                rounds = [{}]
-            items = [_round(data, i, r) for i, r in enumerate(rounds)]
+        if key in PLACE_PARTS and contests:
+            if key in data:  # written at the top as well (RECORD-CONTESTS-MIXED): shown, so it can be cleared
+                items += _place(data, (), key, outcome)
+            for index, contest in contests:
+                inner = _place(contest, ("contests", index), key, outcome)
+                if key in ("seats", "candidates"):
+                    inner[0].label = f"{contest_name(contest, index)} · {inner[0].label}"
+                    items += inner
+                else:
+                    items.append(Group(("contests", index, key), contest_name(contest, index), inner))
+        elif key in PLACE_PARTS:
+            items = _place(data, (), key, outcome)
         else:
             for part in parts:
                 if part in data:
                     items.append(_value((part,), data[part]))
-        sections.append(Section(key, title, items, fresh))
+        sections.append(Section(key, title, items))
+        if key == "schedule" and contests:
+            covered.add("contests")
+            groups = [
+                Group(
+                    ("contests", index),
+                    contest_name(contest, index),
+                    [_value(("contests", index, k), v) for k, v in contest.items() if k not in PLACE_PARTS],
+                )
+                for index, contest in contests
+            ]
+            sections.append(Section("contests", "场次", groups))
     rest = [k for k in data if k not in covered]
     if rest:
         sections.append(Section("other", "其他", [_value((k,), data[k]) for k in rest]))
@@ -544,19 +667,43 @@ def _get(data: Any, path: Path_) -> Any:
     return node
 
 
-def read_form(data: dict, form: dict[str, str]) -> dict:
-    """The record's data with the posted form applied (only the fields the form showed are touched)."""
+def _fresh_groups(items: list[Any]) -> list[Group]:
+    out: list[Group] = []
+    for item in items:
+        if isinstance(item, Group):
+            out += [item] if item.fresh else _fresh_groups(item.items)
+    return out
+
+
+def _buttons(items: list[Any]) -> list[AddRound]:
+    out: list[AddRound] = []
+    for item in items:
+        if isinstance(item, AddRound):
+            out.append(item)
+        elif isinstance(item, Group):
+            out += _buttons(item.items)
+    return out
+
+
+def read_form(data: dict, form: dict[str, str], outcome: Any = None) -> dict:
+    """The record's data with the posted form applied (only the fields the form showed are touched).
+
+    `_action` = `add-round` (or `add-round:contests.N.rounds`): the button adding a round was pressed, so a round is
+    added after the others (`next_round`; `outcome`, the check's `Outcome` of the record as it was, says which
+    posts it is for).
+    """
     new = _copy(data)
-    sections = build(data)
+    sections = build(data, outcome)
     tables: list[Table] = []
+    action = form.get("_action", "")
+    fresh = [g for section in sections for g in _fresh_groups(section.items)]
+    blank = {f.name for g in fresh for f in fields_of(g.items) if isinstance(f, Field)}
     for section in sections:
         for item in fields_of(section.items):
             if isinstance(item, Table):
                 tables.append(item)
                 continue
-            if item.kind == "readonly" or item.name not in form:
-                continue
-            if section.fresh_round:
+            if item.kind == "readonly" or item.name not in form or item.name in blank:
                 continue
             text = form[item.name].strip()
             old = _get(data, item.path)
@@ -567,37 +714,78 @@ def read_form(data: dict, form: dict[str, str]) -> dict:
             value = _typed(item.kind, text, item.name, guess=old is None and item.kind == "text")
             if value != old:
                 _put(new, item.path, value)
-        if section.fresh_round:
-            _fresh_round(section, form, new)
+    for group in fresh:
+        _fresh_round(group, form, new, pressed=action == AddRound(group.path[:-1], True).action)
     for table in tables:
         _table_rows(table, form, new)
+    for button in (b for section in sections for b in _buttons(section.items)):
+        if not button.first and action == button.action:
+            rounds = _get(new, button.path)
+            if isinstance(rounds, list) and rounds:
+                rounds.append(next_round(rounds, _contest_outcome(outcome, button.path[:-1])))
     return new
 
 
+def _contest_outcome(outcome: Any, base: Path_) -> Any:
+    """The `ContestOutcome` of the place at `base` (() or `contests.N`), or None."""
+    for contest in getattr(outcome, "contests", None) or []:
+        if tuple(getattr(contest, "path", ())) == base:
+            return contest
+    return None
+
+
+def next_round(rounds: list, contest: Any = None) -> dict:
+    """The round to add after `rounds`: a 另行选举 of the posts whose seats the last round left open (with those
+    seats), or a revote of the posts tied at the last seat; a 另行选举 of nothing yet when the outcome is not known.
+    The date is the last round's (另行选举 is usually held the same day)."""
+    last = rounds[-1] if isinstance(rounds[-1], dict) else {}
+    round_: dict = {"type": "runoff"}
+    if last.get("date"):
+        round_["date"] = last["date"]
+    result = contest.rounds[-1] if contest is not None and getattr(contest, "rounds", None) else None
+    if result is not None:
+        runoff = {p.post: p.seats_left for p in result.posts if p.seats_left}
+        revote = [p.post for p in result.posts if p.revote_among]
+        if runoff:
+            round_["posts"] = list(runoff)
+            round_["seats"] = runoff
+        elif revote:
+            round_["type"] = "revote"
+            round_["posts"] = revote
+    return round_
+
+
 def _copy(data: dict) -> dict:
-    """A deep copy of the data, but the roll (`electorate.groups`, never edited by the form) shared: 5,000 voters."""
-    out = {k: copy.deepcopy(v) for k, v in data.items() if k != "electorate"}
-    electorate = data.get("electorate")
-    if isinstance(electorate, dict):
-        out["electorate"] = {k: v if k == "groups" else copy.deepcopy(v) for k, v in electorate.items()}
-    elif "electorate" in data:
-        out["electorate"] = copy.deepcopy(electorate)
-    return {k: out[k] for k in data}
+    """A deep copy of the data, but the rolls (`electorate.groups`, never edited by the form) shared: 5,000 voters."""
+
+    def place(node: dict, top: bool) -> dict:
+        out: dict = {}
+        for key, value in node.items():
+            if key == "electorate" and isinstance(value, dict):
+                out[key] = {k: v if k == "groups" else copy.deepcopy(v) for k, v in value.items()}
+            elif key == "contests" and top and isinstance(value, list):
+                out[key] = [place(c, False) if isinstance(c, dict) else copy.deepcopy(c) for c in value]
+            else:
+                out[key] = copy.deepcopy(value)
+        return out
+
+    return place(data, True)
 
 
-def _fresh_round(section: Section, form: dict[str, str], new: dict) -> None:
-    """The first round typed into a record that had none (ignored while every field is blank)."""
+def _fresh_round(group: Group, form: dict[str, str], new: dict, pressed: bool) -> None:
+    """The first round typed into a record (or contest) that had none (ignored while every field is blank)."""
     round_: dict = {}
-    for item in fields_of(section.items):
+    for item in fields_of(group.items):
         if isinstance(item, Field) and form.get(item.name, "").strip():
-            _put({"rounds": [round_]}, item.path, _typed(item.kind, form[item.name], item.name, guess=False))
-    if form.get("_action") == "add-round" or round_:
+            rel = item.path[len(group.path) :]
+            _put(round_, rel, _typed(item.kind, form[item.name], item.name, guess=False))
+    if pressed or round_:
         round_.setdefault("type", "first")
         date = (new.get("schedule") or {}).get("election_day")
         if date and "date" not in round_:
             round_["date"] = date
         order = {"type": 0, "date": 1}
-        new["rounds"] = [dict(sorted(round_.items(), key=lambda kv: order.get(kv[0], 2)))]
+        _put(new, group.path[:-1], [dict(sorted(round_.items(), key=lambda kv: order.get(kv[0], 2)))])
 
 
 # -- writing the text ----------------------------------------------------------------------------------------------
@@ -643,81 +831,67 @@ def _list_edit(parent: Path_, new: dict) -> tuple[Path_, str, Any]:
     return where, str(key), value
 
 
-def splice(text: str, record: Record, new: dict, file: str) -> tuple[str, Record, list[Finding]]:
+def splice(
+    text: str, record: Record, new: dict, file: str, cache: ParseCache | None = None
+) -> tuple[str, Record, list[Finding]]:
     """`text` with only the changed parts of the record written anew (comments elsewhere kept), read back and checked
-    equal to `new`: (the new text, its Record and the loader's findings, so the caller need not parse it again)."""
+    equal to `new`: (the new text, its Record and the loader's findings, so the caller need not parse it again).
+
+    `cache`: the workspace's parts already read, so reading the new text back costs only the parts that changed."""
+    read = functools.partial(parse, cache=cache)
     try:
-        return _splice(text, record, new, file)
+        return _splice(text, record, new, file, read)
     except (importer.ImportError_, AssertionError, ValueError, KeyError, IndexError):
-        return _round_trip(text, new, file)
+        return _round_trip(text, new, file, read)
 
 
-def _anchor(record: Record, parent: Path_, key: str) -> int:
-    """The line an edit starts from: its key's, else the last key's of the mapping it goes into."""
-    here = record.key_positions.get(parent + (key,))
-    if here is not None:
-        return here[0]
-    lines = [pos[0] for path, pos in record.key_positions.items() if path[: len(parent)] == parent]
-    return max(lines, default=record.locate(parent)[0] or 0)
-
-
-def _splice(text: str, record: Record, new: dict, file: str) -> tuple[str, Record, list[Finding]]:
+def _splice(text: str, record: Record, new: dict, file: str, read: Reader) -> tuple[str, Record, list[Finding]]:
     edits: list[tuple[Path_, str, Any]] = []
     _edits(record.data, new, (), edits)
     if len(edits) > 1:
         try:  # bottom-up against the one parse we have: an edit lower down does not move the lines above it
-            return _splice_once(text, record, edits, new, file)
+            return _splice_once(text, record, edits, new, file, read)
         except (importer.ImportError_, ValueError, KeyError, IndexError):
             pass
-    return _splice_each(text, record, edits, new, file)
+    return _splice_each(text, record, edits, new, file, read)
 
 
 def _splice_once(
-    text: str, record: Record, edits: list[tuple[Path_, str, Any]], new: dict, file: str
+    text: str, record: Record, edits: list[tuple[Path_, str, Any]], new: dict, file: str, read: Reader
 ) -> tuple[str, Record, list[Finding]]:
-    anchored = sorted(((_anchor(record, p, k), p, k, v) for p, k, v in edits), key=lambda e: e[0], reverse=True)
-    starts = [a for a, *_ in anchored]
-    if len(set(starts)) != len(starts):
-        raise ValueError("two edits on one line")
-    lines = text.splitlines()
-    indent = importer._guess_indent(text)
-    for _, parent, key, value in anchored:
-        lines = importer._set(lines, record, parent, key, value, indent)
-    new_text = "\n".join(lines) + "\n"
-    back, findings = parse(new_text, file)
+    new_text = importer.splice(text, record, edits)  # bottom-up against the one parse we have
+    back, findings = read(new_text, file)
     if back is None or back.data != new:
         raise ValueError("read back differs")
     return new_text, back, findings
 
 
 def _splice_each(
-    text: str, record: Record, edits: list[tuple[Path_, str, Any]], new: dict, file: str
+    text: str, record: Record, edits: list[tuple[Path_, str, Any]], new: dict, file: str, read: Reader
 ) -> tuple[str, Record, list[Finding]]:
-    lines = text.splitlines()
-    indent = importer._guess_indent(text)
+    indent = importer.indent_of(text)
     done: set[Path_] = set()
     current: Record | None = record  # the first edit needs no new parse: the text is the record's own
     for parent, key, value in edits:
         if any(parent[: len(d)] == d for d in done):
             continue  # its whole list was written already
         if current is None:
-            current, _ = parse("\n".join(lines) + "\n", file)
+            current, _ = read(text, file)
             if current is None:
                 raise ValueError("unreadable while splicing")
         try:
-            lines = importer._set(lines, current, parent, key, value, indent)
+            text = importer.splice(text, current, [(parent, key, value)], indent)
         except importer.ImportError_:
             if not any(isinstance(p, int) for p in parent):
                 raise
             where, list_key, items = _list_edit(parent, new)
-            lines = importer._set(lines, current, where, list_key, items, indent)
+            text = importer.splice(text, current, [(where, list_key, items)], indent)
             done.add(where + (list_key,))
         current = None
-    new_text = "\n".join(lines) + "\n"
-    back, findings = parse(new_text, file)
+    back, findings = read(text, file)
     if back is None or back.data != new:
         raise ValueError("read back differs")
-    return new_text, back, findings
+    return text, back, findings
 
 
 def _update(node: Any, value: Any) -> Any:
@@ -738,7 +912,7 @@ class SaveError(HuanjieError):
     pass
 
 
-def _round_trip(text: str, new: dict, file: str) -> tuple[str, Record, list[Finding]]:
+def _round_trip(text: str, new: dict, file: str, read: Reader) -> tuple[str, Record, list[Finding]]:
     rt = YAML(typ="rt")
     rt.width = 4096
     doc = rt.load(text)
@@ -746,7 +920,7 @@ def _round_trip(text: str, new: dict, file: str) -> tuple[str, Record, list[Find
     out = io.StringIO()
     rt.dump(doc, out)
     result = out.getvalue()
-    back, findings = parse(result, file)
+    back, findings = read(result, file)
     if back is None or back.data != new:
         raise SaveError("写入记录时未能保持其余内容不变，已停止，记录未改动。请改用原文编辑器修改。")
     return result, back, findings

@@ -65,6 +65,9 @@ class Workspace:
         self.root = Path(os.path.realpath(root))
         self._cache: dict[str, tuple[int, int, Loaded]] = {}
         self._lock = threading.Lock()
+        self._reading: dict[str, threading.Lock] = {}  # one per file: a file being read is not read twice at once
+        # The parts of the records' texts read so far: a save re-reads only the part it changed (`records.ParseCache`).
+        self.parse_cache = records.ParseCache()
 
     # -- paths ---------------------------------------------------------------------------------------------------
     def resolve(self, rel: str) -> Path:
@@ -106,17 +109,30 @@ class Workspace:
     def load(self, rel: str) -> Loaded:
         """The record at `rel`, read and checked, from the cache while the file is unchanged."""
         path = self.resolve(rel)
-        stat = path.stat()
         key = str(path)
         with self._lock:
-            hit = self._cache.get(key)
-        if hit is not None and hit[0] == stat.st_mtime_ns and hit[1] == stat.st_size:
-            return hit[2]
-        raw = path.read_bytes()
-        loaded = self._check(rel, str(path), raw)
-        with self._lock:
-            self._cache[key] = (stat.st_mtime_ns, stat.st_size, loaded)
-        return loaded
+            reading = self._reading.setdefault(key, threading.Lock())
+        with reading:  # a request for a file the warm-up is reading waits for it rather than reading it again
+            stat = path.stat()
+            with self._lock:
+                hit = self._cache.get(key)
+            if hit is not None and hit[0] == stat.st_mtime_ns and hit[1] == stat.st_size:
+                return hit[2]
+            raw = path.read_bytes()
+            loaded = self._check(rel, str(path), raw)
+            with self._lock:
+                self._cache[key] = (stat.st_mtime_ns, stat.st_size, loaded)
+            return loaded
+
+    def warm(self) -> None:
+        """Read and check every record of the workspace into the cache (`huanjie serve` does it in the background
+        as it starts, so the first opening of a 5,000-voter record is not a 0.4 s read). Never raises: a record that
+        cannot be read is read again, and its problem shown, when it is opened."""
+        for rel in self.record_files():
+            try:
+                self.load(rel)
+            except Exception:  # noqa: BLE001 - the warm-up must not end the server; the page reports it on opening
+                continue
 
     def _check(self, rel: str, path: str, raw: bytes) -> Loaded:
         text, findings = records.decode(raw, rel)
@@ -137,7 +153,7 @@ class Workspace:
                 ],
             )
         else:
-            record, findings = records.parse(text, rel)
+            record, findings = records.parse(text, rel, self.parse_cache)
         if record is None:
             return Loaded(rel, path, raw, text, CheckResult(file=rel, record=None, findings=findings))
         return Loaded(rel, path, raw, text, checking.check_record(record, findings))
@@ -178,7 +194,7 @@ class Workspace:
 
     def parse_bytes(self, rel: str, raw: bytes) -> records.Record | None:
         text, _ = records.decode(raw, rel)
-        return records.parse(text, rel)[0] if text is not None else None
+        return records.parse(text, rel, self.parse_cache)[0] if text is not None else None
 
     # -- history -------------------------------------------------------------------------------------------------
     def history_dir(self, rel: str) -> Path:

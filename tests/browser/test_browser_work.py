@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as ec
 
 from pipeline import records
 from pipeline.web.workspace import CONFLICT_MESSAGE
@@ -90,3 +91,46 @@ def test_the_batch_page_shows_progress_then_the_report(browser, server: Server):
     choose(page.element("#batch-status"), "failed")
     shown = [r for r in rows if r.is_displayed()]
     assert shown == failed
+
+
+CONTESTS = ROOT / "samples" / "community-baiyu-representatives.yaml"
+RUNOFF = ROOT / "samples" / "village-liulin-runoff.yaml"
+
+
+def test_each_contest_s_tally_runs_against_its_own_valid_ballots_and_enter_saves(browser, server: Server):
+    """分场次: the running total under a contest's tally counts that contest's valid ballots (JS), and Enter in a
+    field saves the form (the hidden first button), it does not add a round."""
+    path = server.workspace / "白玉社区.yaml"
+    shutil.copy(CONTESTS, path)
+    page = Pages(browser, server.url)
+    page.open(f"record/{path.name}")
+    tally = page.element("#tally-contests-1-rounds-0-votes-居民代表")
+    # 第二居民小组: 28 returned, 1 invalid, 2 seats: at most 54 marks.
+    assert tally.find_element(By.CSS_SELECTOR, ".sum").text == "47"
+    assert tally.find_element(By.CSS_SELECTOR, ".valid").text == "；有效票 27 张"
+    page.fill("contests.1.rounds.0.votes.居民代表.曹德胜", 30)
+    assert tally.find_element(By.CSS_SELECTOR, ".valid").text == "；有效票 27 张，超过上限 54 票，请核对"
+    assert "over" in (tally.get_attribute("class") or "")
+    other = page.element("#tally-contests-0-rounds-0-votes-居民代表")
+    assert other.find_element(By.CSS_SELECTOR, ".valid").text == "；有效票 34 张"
+    screenshot(browser, "web-contests", at=page.element("fieldset[data-name='contests.1.rounds']"))
+    old = browser.find_element(By.TAG_NAME, "html")
+    page.field("contests.1.rounds.0.votes.居民代表.曹德胜").send_keys("\n")
+    page.wait(ec.staleness_of(old), message="回车后页面没有更新")
+    assert page.status().startswith("已保存")
+    saved = path.read_text(encoding="utf-8")
+    assert "{韩秀兰: 21, 林秀珍: 17, 曹德胜: 30}" in saved and saved.count("- type:") == 3  # no round added
+
+
+def test_a_runoff_round_is_added_with_one_click(browser, server: Server):
+    text = RUNOFF.read_text(encoding="utf-8")
+    path = server.workspace / "柳林村.yaml"
+    path.write_text(text[: text.index("  - type: runoff")] + text[text.index("\ndocuments:") :], encoding="utf-8")
+    page = Pages(browser, server.url)
+    page.open(f"record/{path.name}")
+    page.click_and_wait("#add-next-round")
+    assert page.status() == "已保存，校验无问题。"
+    assert page.value("rounds.1.type") == "runoff" and page.value("rounds.1.posts") == "委员"
+    names = [e.get_attribute("name") for e in page.elements("#tally-rounds-1-votes-委员 input")]
+    assert names == ["rounds.1.votes.委员.吴海涛", "rounds.1.votes.委员.郑小燕"]
+    screenshot(browser, "web-runoff", at=page.element("fieldset[data-name='rounds.1']"))

@@ -30,7 +30,9 @@ function updateTallies() {
   document.querySelectorAll(".tally").forEach(function (box) {
     var total = 0;
     box.querySelectorAll("input").forEach(function (el) { total += number(el); });
-    var round = box.getAttribute("data-name").split(".").slice(0, 2).join("-");
+    // rounds.0.votes.主任 or contests.1.rounds.0.votes.居民代表: the round is what comes before ".votes."
+    var name = box.getAttribute("data-name");
+    var round = name.slice(0, name.lastIndexOf(".votes.")).replace(/\./g, "-");
     var returned = document.getElementById("f-" + round + "-ballots-returned");
     var invalid = document.getElementById("f-" + round + "-ballots-invalid");
     box.querySelector(".sum").textContent = String(total);
