@@ -153,7 +153,7 @@ class Cluster:
 
 def _reason(exc: BaseException) -> str:
     if isinstance(exc, TimeoutError) or "Timed out" in str(exc) or "timed out" in str(exc):
-        return "连接超时"
+        return "5 秒内未能连接：调度器没有运行、地址有误或端口不通" if "connect" in str(exc) else "连接超时"
     if isinstance(exc, OSError) and exc.errno:
         return os_reason(exc)
     text = str(exc).strip()
@@ -445,7 +445,7 @@ def _worker_plugin(name: str, settings: Settings, templates: dict[str, bytes] | 
     """`_Prepare` as a ``distributed.WorkerPlugin`` (the base class is imported only when Dask is used)."""
     distributed = _distributed()
 
-    class Prepare(_Prepare, distributed.WorkerPlugin):
+    class Prepare(_Prepare, distributed.WorkerPlugin):  # type: ignore[name-defined]
         pass
 
     Prepare.__qualname__ = Prepare.__name__ = "HuanjiePrepare"
