@@ -212,15 +212,15 @@ def require_tools() -> None:
             pytest.fail(f"找不到 {' 或 '.join(names)}，无法测试归档数据包。请安装：{pdf.INSTALL_HINT}", pytrace=False)
 
 
-def test_the_archive_converted_on_the_workers_is_accepted_by_verify(cluster, tmp_path):
+@pytest.mark.parametrize("shared", [False, True], ids=["bytes-back", "shared-output"])
+def test_the_archive_converted_on_the_workers_is_accepted_by_verify(cluster, tmp_path, shared):
     require_tools()
     tree = make_tree(tmp_path / "tree", ["青石县/白云乡/胜利村党支部.yaml"])
     out = tmp_path / "out"
     assert run_batch(str(tree), str(out), jobs=1).ok == 1
     package = tmp_path / "包"
-    run = run_cli(
-        "archive", str(out), "-o", str(package), "--executor", "dask", "--scheduler", cluster.scheduler_address
-    )
+    where = ["--executor", "dask", "--scheduler", cluster.scheduler_address] + (["--shared-output"] if shared else [])
+    run = run_cli("archive", str(out), "-o", str(package), *where)
     assert run.exit_code == 0, run.output
     assert "已生成归档数据包" in run.stdout
     pdfs = list((package / "电子档案").rglob("*.pdf"))
@@ -299,3 +299,37 @@ def test_the_settings_reach_every_worker_once_in_a_plugin_that_compiled_the_temp
         runner.close()
     with distributed.Client(cluster.scheduler_address, set_as_default=False) as client:
         assert list(client.run(_prepared, name).values()) == [None, None]  # removed at the end of the run
+
+
+def test_a_local_template_folder_travels_to_the_workers_and_gives_the_local_bytes(cluster, tmp_path):
+    from pipeline.documents import KINDS
+    from pipeline.render import template_path
+
+    templates = tmp_path / "模板"
+    templates.mkdir()
+    kind = next(k for k in KINDS if k.template.endswith(".docx"))
+    shutil.copyfile(template_path(kind, None), templates / kind.template)
+    tree = make_tree(tmp_path / "tree", ["青石县/白云乡/胜利村党支部.yaml", "青石县/白云乡/长岭村村委会.yaml"])
+    local = run_batch(str(tree), str(tmp_path / "local"), jobs=1, templates_dir=str(templates))
+    seen = []
+    real = executors._template_files
+
+    def spy(folder):
+        seen.append(folder)
+        return real(folder)
+
+    executors._template_files = spy
+    try:
+        on_dask = run_batch(
+            str(tree),
+            str(tmp_path / "dask"),
+            jobs=2,
+            templates_dir=str(templates),
+            executor="dask",
+            scheduler=cluster.scheduler_address,
+        )
+    finally:
+        executors._template_files = real
+    assert seen == [str(templates)]  # read once for the run, sent in the plugin
+    assert (local.ok, on_dask.ok) == (2, 2)
+    assert files(tmp_path / "dask") == files(tmp_path / "local")
