@@ -333,3 +333,17 @@ def test_a_local_template_folder_travels_to_the_workers_and_gives_the_local_byte
     assert seen == [str(templates)]  # read once for the run, sent in the plugin
     assert (local.ok, on_dask.ok) == (2, 2)
     assert files(tmp_path / "dask") == files(tmp_path / "local")
+
+
+def test_a_scheduler_without_workers_is_a_clear_error_not_a_wait_forever(monkeypatch):
+    monkeypatch.setattr(executors, "WORKERS_WAIT", 1.0)
+    empty = distributed.LocalCluster(n_workers=0, processes=False, dashboard_address=None)
+    try:
+        with pytest.raises(ClusterError) as caught:
+            executors.Cluster(empty.scheduler_address)
+    finally:
+        empty.close()
+    assert str(caught.value) == (
+        f"Dask 调度器 {empty.scheduler_address} 上没有工作节点（1 秒内没有工作节点连上）。请先在工作机上运行 "
+        f"dask worker {empty.scheduler_address}（见 README“大规模运行”）。"
+    )

@@ -63,6 +63,7 @@ EXECUTORS = ("local", "dask")
 INSTALL = "未安装 Dask，无法使用 --executor dask。请先安装：pip install 'huanjie[cluster]'（或 pip install 'dask[distributed]'）。"
 WORKER_DIED = "处理该单位时工作节点意外退出（可能内存不足或被终止），已在另一个工作节点上重试一次，仍未完成。"
 CONNECT_TIMEOUT = 5.0  # seconds to reach a scheduler: an unreachable address is an error, never a hang
+WORKERS_WAIT = 30.0  # seconds for a first worker to join a scheduler that has none yet
 # The LocalCluster's scheduler: a task whose worker died is retried once; one task per worker thread at a time,
 # so a dying worker takes only its own unit's retry with it.
 LOCAL_CONFIG = {
@@ -115,6 +116,14 @@ class Cluster:
                 raise ClusterError(
                     f"无法连接 Dask 调度器 {scheduler}（{_reason(exc)}）。请确认地址（如 tcp://主机名:8786）无误、"
                     "调度器（dask scheduler）已经启动，且本机能访问它的端口。"
+                ) from None
+            try:
+                self.client.wait_for_workers(1, timeout=WORKERS_WAIT)
+            except (OSError, TimeoutError):
+                self.close()
+                raise ClusterError(
+                    f"Dask 调度器 {scheduler} 上没有工作节点（{WORKERS_WAIT:g} 秒内没有工作节点连上）。请先在工作机上运行 "
+                    f"dask worker {scheduler}（见 README“大规模运行”）。"
                 ) from None
             return
         count = max(1, workers or os.cpu_count() or 1)
