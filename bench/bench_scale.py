@@ -106,12 +106,19 @@ class Sampler(threading.Thread):
         self.pid = pid
         self.every = every
         self.peaks: dict[int, int] = {}
+        self.cpu = 0.0  # seconds of CPU the client process used (last sample)
         self.done = threading.Event()
 
     def run(self) -> None:
+        tick = os.sysconf("SC_CLK_TCK")
         while not self.done.is_set():
             for pid in _tree(self.pid):
                 self.peaks[pid] = max(self.peaks.get(pid, 0), _rss_kb(pid))
+            try:
+                fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
+                self.cpu = (int(fields[11]) + int(fields[12])) / tick  # utime + stime
+            except (OSError, IndexError, ValueError):
+                pass
             self.done.wait(self.every)
 
     def client_mb(self) -> float:
@@ -168,6 +175,7 @@ def run(tree: Path, out: Path, jobs: int, executor: str) -> dict:
         "workers": len(workers),
         "overhead_ms": (wall * jobs - work) / units * 1000,
         "task_ms": work / units * 1000,
+        "client_cpu_ms": sampler.cpu / units * 1000,
         "load": os.getloadavg()[0],
     }
 
@@ -183,25 +191,28 @@ def table(rows: list[dict], jobs: int, started_load: float) -> str:
         "执行方式：local 本机进程池；dask 为 `--executor dask`（本机启动的 LocalCluster，工作进程把文件传回本进程写入）；"
         "dask-shared 另加 `--shared-output`（工作进程直接写入输出文件夹）。",
         "",
-        "| 执行方式 | 单位 | 文书 | 用时 s | 文书/s | 每核 文书/s | 客户端峰值内存 MB | 最大工作进程峰值内存 MB | 每单位任务 ms | 每单位额外开销 ms | 结束时负载 |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| 执行方式 | 单位 | 文书 | 用时 s | 文书/s | 每核 文书/s | 客户端峰值内存 MB | 最大工作进程峰值内存 MB | 每单位任务 ms | 每单位额外开销 ms | 本机进程每单位 CPU ms | 结束时负载 |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
         lines.append(
             f"| {r['executor']} | {r['units']:,} | {r['documents']:,} | {r['wall']:.1f} | {r['per_s']:.0f} | "
             f"{r['per_core']:.0f} | {r['client_mb']:.0f} | {r['worker_mb']:.0f}（{r['workers']} 个） | "
-            f"{r['task_ms']:.0f} | {r['overhead_ms']:.1f} | {r['load']:.2f} |"
+            f"{r['task_ms']:.0f} | {r['overhead_ms']:.1f} | "
+            + (f"{r['client_cpu_ms']:.0f}" if "client_cpu_ms" in r else "—")
+            + f" | {r['load']:.2f} |"
         )
     lines += [
         "",
         "每单位额外开销 =（用时 × 进程数 − 各单位自身检查 + 生成用时之和）÷ 单位数：进程池或调度器、文件传回本机并落盘、"
-        "报告和工作总结在每个单位上多花的时间（Dask 一列含启动本机集群的几秒）。",
+        "报告和工作总结在每个单位上多花的时间（Dask 一列含启动本机集群的几秒）。本机进程每单位 CPU：`huanjie batch` 进程"
+        "（不含工作进程）用的 CPU 时间 ÷ 单位数；它决定一个本机进程最多喂得饱多少个工作进程（每单位任务 ÷ 它）。",
     ]
     return "\n".join(lines)
 
 
-def write_section(path: Path, section: str) -> None:
-    start, end = "<!-- bench_scale -->", "<!-- /bench_scale -->"
+def write_section(path: Path, section: str, name: str = "bench_scale") -> None:
+    start, end = f"<!-- {name} -->", f"<!-- /{name} -->"
     text = path.read_text(encoding="utf-8") if path.exists() else ""
     block = f"{start}\n{section}\n{end}"
     if start in text and end in text:
@@ -222,6 +233,7 @@ def main() -> None:
     parser.add_argument(
         "--out", default=str(ROOT / "bench" / "results.md"), help="结果写到这个 Markdown 文件（空：不写）"
     )
+    parser.add_argument("--section", default="bench_scale", help="--out 中的标记名（默认 bench_scale）")
     args = parser.parse_args()
     started_load = os.getloadavg()[0]
     rows = []
@@ -238,7 +250,7 @@ def main() -> None:
                 shutil.rmtree(out, ignore_errors=True)
             shutil.rmtree(tree, ignore_errors=True)
             if args.out:  # after each size: a long run that is stopped keeps what it measured
-                write_section(Path(args.out), table(rows, args.jobs, started_load))
+                write_section(Path(args.out), table(rows, args.jobs, started_load), args.section)
     finally:
         if not args.work:
             shutil.rmtree(work, ignore_errors=True)
