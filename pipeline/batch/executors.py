@@ -442,11 +442,14 @@ class DaskExecutor:
         with contextlib.suppress(Exception):
             self.client.cancel(self.futures, force=True)
         self.futures = []
-        self.cluster.close()
+        self.close()
 
     def close(self) -> None:
-        with contextlib.suppress(Exception):
-            self.client.unregister_worker_plugin(self.plugin)
+        """The plugin removed from the workers (a cluster of one's own keeps no settings of old runs), client closed."""
+        if self.plugin:
+            with contextlib.suppress(Exception):
+                self.client.unregister_worker_plugin(self.plugin)
+            self.plugin = ""
         self.cluster.close()
 
 
