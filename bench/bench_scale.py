@@ -180,7 +180,41 @@ def run(tree: Path, out: Path, jobs: int, executor: str) -> dict:
     }
 
 
-def table(rows: list[dict], jobs: int, started_load: float) -> str:
+def _noop(n: int) -> int:
+    return n
+
+
+def scheduler_overhead(jobs: int, tasks: int = 2000) -> float:
+    """Milliseconds per task of the Dask machinery alone: no-op tasks through huanjie's LocalCluster settings and
+    window (16 in flight, results taken in order), end to end (submit, schedule, run, result back)."""
+    import dask
+    import distributed
+
+    sys.path.insert(0, str(ROOT))
+    from pipeline.batch.executors import LOCAL_CONFIG
+
+    with dask.config.set(LOCAL_CONFIG):
+        cluster = distributed.LocalCluster(
+            n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=50
+        )
+    client = distributed.Client(cluster, set_as_default=False)
+    try:
+        window = max(4 * jobs, 16)
+        started = time.perf_counter()
+        queue = []
+        for n in range(tasks):
+            queue.append(client.submit(_noop, n, pure=False))
+            if len(queue) >= window:
+                queue.pop(0).result()
+        for future in queue:
+            future.result()
+        return (time.perf_counter() - started) / tasks * 1000
+    finally:
+        client.close()
+        cluster.close()
+
+
+def table(rows: list[dict], jobs: int, started_load: float, overhead: float | None = None) -> str:
     lines = [
         "## 大规模批量：本机进程池与 Dask LocalCluster（bench/bench_scale.py）",
         "",
@@ -204,6 +238,15 @@ def table(rows: list[dict], jobs: int, started_load: float) -> str:
         )
     lines += [
         "",
+        *(
+            [
+                f"Dask 调度本身（{jobs} 个工作进程，空任务 2,000 个，与 huanjie 相同的设置和窗口，依次取回结果）：每个任务 "
+                f"{overhead:.2f} ms（墙钟），即每单位额外开销中属于调度的部分。",
+                "",
+            ]
+            if overhead is not None
+            else []
+        ),
         "每单位额外开销 =（用时 × 进程数 − 各单位自身检查 + 生成用时之和）÷ 单位数：进程池或调度器、文件传回本机并落盘、"
         "报告和工作总结在每个单位上多花的时间（Dask 一列含启动本机集群的几秒）。本机进程每单位 CPU：`huanjie batch` 进程"
         "（不含工作进程）用的 CPU 时间 ÷ 单位数；它决定一个本机进程最多喂得饱多少个工作进程（每单位任务 ÷ 它）。",
@@ -236,6 +279,7 @@ def main() -> None:
     parser.add_argument("--section", default="bench_scale", help="--out 中的标记名（默认 bench_scale）")
     args = parser.parse_args()
     started_load = os.getloadavg()[0]
+    overhead = scheduler_overhead(args.jobs) if any(e.startswith("dask") for e in args.executors) else None
     rows = []
     work = Path(args.work) if args.work else Path(tempfile.mkdtemp(prefix="huanjie-scale-"))
     try:
@@ -250,11 +294,11 @@ def main() -> None:
                 shutil.rmtree(out, ignore_errors=True)
             shutil.rmtree(tree, ignore_errors=True)
             if args.out:  # after each size: a long run that is stopped keeps what it measured
-                write_section(Path(args.out), table(rows, args.jobs, started_load), args.section)
+                write_section(Path(args.out), table(rows, args.jobs, started_load, overhead), args.section)
     finally:
         if not args.work:
             shutil.rmtree(work, ignore_errors=True)
-    print(table(rows, args.jobs, started_load))
+    print(table(rows, args.jobs, started_load, overhead))
 
 
 if __name__ == "__main__":
