@@ -129,13 +129,13 @@ class Sampler(threading.Thread):
         return sorted((kb / 1024 for pid, kb in self.peaks.items() if pid != self.pid and kb > 60 * 1024), reverse=True)
 
 
-def generate(units: int, where: Path) -> Path:
+def generate(units: int, where: Path, per_township: int | None = None) -> Path:
+    """A generated county of `units` units (gen_county's townships, or one per `per_township` units)."""
     tree = where / f"tree-{units}"
-    subprocess.run(
-        [sys.executable, str(ROOT / "tools" / "gen_county.py"), str(tree), "--units", str(units), "--force"],
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
+    command = [sys.executable, str(ROOT / "tools" / "gen_county.py"), str(tree), "--units", str(units), "--force"]
+    if per_township:
+        command += ["--townships", str(-(-units // per_township))]
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
     return tree
 
 
@@ -276,6 +276,12 @@ def main() -> None:
     parser.add_argument(
         "--out", default=str(ROOT / "bench" / "results.md"), help="结果写到这个 Markdown 文件（空：不写）"
     )
+    parser.add_argument(
+        "--per-township",
+        type=int,
+        default=None,
+        help="每个乡镇的单位数（默认按 gen_county：每 25 个一个乡镇，最多 30 个乡镇，故大树的乡镇更大）",
+    )
     parser.add_argument("--section", default="bench_scale", help="--out 中的标记名（默认 bench_scale）")
     args = parser.parse_args()
     started_load = os.getloadavg()[0]
@@ -284,7 +290,7 @@ def main() -> None:
     work = Path(args.work) if args.work else Path(tempfile.mkdtemp(prefix="huanjie-scale-"))
     try:
         for units in args.units:
-            tree = generate(units, work)
+            tree = generate(units, work, args.per_township)
             for executor in args.executors:
                 out = work / f"out-{units}-{executor}"
                 shutil.rmtree(out, ignore_errors=True)
