@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -347,3 +348,29 @@ def test_a_scheduler_without_workers_is_a_clear_error_not_a_wait_forever(monkeyp
         f"Dask 调度器 {empty.scheduler_address} 上没有工作节点（1 秒内没有工作节点连上）。请先在工作机上运行 "
         f"dask worker {empty.scheduler_address}（见 README“大规模运行”）。"
     )
+
+
+def test_kill_9_of_the_client_leaves_no_dask_worker_alive_and_a_rerun_repairs_out(county_local, tmp_path):
+    """The LocalCluster's workers end with the client (Dask's nanny pipe), as the local pool's do (procs)."""
+    from test_processes import session_members, wait_for, wait_until_gone
+
+    out, log = tmp_path / "out", tmp_path / "batch.log"
+    command = [sys.executable, "-m", "pipeline.cli", "batch", str(COUNTY), "-o", str(out), "--executor", "dask"]
+    with open(log, "wb") as handle:
+        proc = subprocess.Popen(
+            [*command, "-j", "2"], stdout=handle, stderr=subprocess.STDOUT, cwd=ROOT, start_new_session=True
+        )
+    try:
+        wait_for(log, "[2/28]", proc)
+        assert len(session_members(proc.pid)) >= 3  # the client and its two workers
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        survivors = wait_until_gone(proc.pid)
+        assert survivors == {}, f"Dask workers of the killed batch still alive: {survivors}"
+    finally:
+        for pid in session_members(proc.pid):
+            os.kill(pid, signal.SIGKILL)
+    again = run_batch(str(COUNTY), str(out), jobs=2, executor="dask")  # the stale lock is taken over
+    assert again.total == 28 and again.skipped >= 2
+    assert files(out) == files(county_local)
+    assert not leftovers(out)
