@@ -16,6 +16,7 @@ import signal
 import socket
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 import cloudpickle
@@ -338,7 +339,9 @@ def test_a_local_template_folder_travels_to_the_workers_and_gives_the_local_byte
 
 def test_a_scheduler_without_workers_is_a_clear_error_not_a_wait_forever(monkeypatch):
     monkeypatch.setattr(executors, "WORKERS_WAIT", 1.0)
-    empty = distributed.LocalCluster(n_workers=0, processes=False, dashboard_address=None)
+    with warnings.catch_warnings():  # "Port 8787 is already in use": the module's cluster has it
+        warnings.simplefilter("ignore", UserWarning)
+        empty = distributed.LocalCluster(n_workers=0, processes=False, dashboard_address=None)
     try:
         with pytest.raises(ClusterError) as caught:
             executors.Cluster(empty.scheduler_address)

@@ -35,6 +35,7 @@ import os
 import signal
 import tempfile
 import uuid
+import warnings
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import replace
@@ -128,7 +129,9 @@ class Cluster:
             return
         count = max(1, workers or os.cpu_count() or 1)
         try:
-            with dask.config.set(LOCAL_CONFIG):
+            # "Port 8787 is already in use" (another cluster on this machine) is Dask's English aside, not an error.
+            with dask.config.set(LOCAL_CONFIG), warnings.catch_warnings():
+                warnings.simplefilter("ignore", UserWarning)
                 self.cluster = distributed.LocalCluster(
                     n_workers=count,
                     threads_per_worker=1,
