@@ -377,3 +377,15 @@ def test_kill_9_of_the_client_leaves_no_dask_worker_alive_and_a_rerun_repairs_ou
     assert again.total == 28 and again.skipped >= 2
     assert files(out) == files(county_local)
     assert not leftovers(out)
+
+
+def test_batch_check_layout_converts_on_the_workers(cluster, tmp_path):
+    require_tools()
+    tree = make_tree(tmp_path / "tree", ["青石县/白云乡/胜利村党支部.yaml"])
+    out = tmp_path / "out"
+    where = ["--executor", "dask", "--scheduler", cluster.scheduler_address]
+    run = run_cli("batch", str(tree), "-o", str(out), "--check-layout", *where)
+    assert run.exit_code == 0, run.output
+    documents = len(json.loads((out / REPORT_JSON).read_text(encoding="utf-8"))["units"][0]["documents"])
+    summaries = len(json.loads((out / REPORT_JSON).read_text(encoding="utf-8"))["summaries"])
+    assert f"版式检查：检查了 {documents + summaries} 份文书，发现 0 个问题。" in run.stdout
