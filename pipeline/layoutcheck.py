@@ -379,8 +379,11 @@ def check_documents(
     timeout: float = 120.0,
     progress: Callable[[int, int], None] | None = None,
     workdir: str | None = None,
+    converter: Callable[..., lo.ConvertResult] | None = None,
 ) -> LayoutResult:
     """Convert every item with `archive.pdf.convert` (one LibreOffice per worker, reused) and check each PDF.
+
+    `converter`: another function of `convert`'s signature to make the PDFs (`archive.distributed.ClusterConverter`).
 
     A document LibreOffice cannot convert gets a ``LAYOUT-NOT-CHECKED`` warning. Raises `ToolMissing` when
     LibreOffice or poppler is missing.
@@ -391,7 +394,8 @@ def check_documents(
     lo.find_tool("pdftotext")
     with tempfile.TemporaryDirectory(prefix="huanjie-layout-", dir=workdir) as root:
         jobs = [lo.Job(item.docx, os.path.join(root, f"{n:06d}.pdf")) for n, item in enumerate(items)]
-        converted = lo.convert(jobs, workers=workers, timeout=timeout, progress=progress, workdir=root)
+        convert = converter or lo.convert
+        converted = convert(jobs, workers=workers, timeout=timeout, progress=progress, workdir=root)
         result.seconds_convert = converted.seconds
         todo = []
         for n, item in enumerate(items):
@@ -432,7 +436,10 @@ def record_names(path: str) -> tuple[str, ...]:
 
 
 def check_batch(
-    out: str, workers: int | None = None, progress: Callable[[int, int], None] | None = None
+    out: str,
+    workers: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    converter: Callable[..., lo.ConvertResult] | None = None,
 ) -> LayoutResult:
     """Check the current documents of a batch output, by its report.json: those of every unit rendered now or
     left unchanged (a failed unit's documents are stale and not checked) and the level summaries."""
@@ -445,7 +452,7 @@ def check_batch(
         for doc in unit.documents:
             items.append(Item(os.path.join(out, doc.path), doc.kind, names, doc.path))
     items += [Item(os.path.join(out, s.path), "summary", (), s.path) for s in report.summaries]
-    return check_documents(items, workers=workers, progress=progress)
+    return check_documents(items, workers=workers, progress=progress, converter=converter)
 
 
 def not_checked(document: str, why: str) -> Finding:

@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import fsutil, layoutcheck, procs
 from ..batch.lock import refuse_while_writing
@@ -24,6 +25,9 @@ from .layout import is_package_folder, is_zip_name, tree_key, write_folder, writ
 from .scans import ScanMatch, match_scans
 from .settings import DEFAULT_FONDS, ArchiveSettings, dang_hao
 from .sign import PrivateKey
+
+if TYPE_CHECKING:
+    from .distributed import ClusterConverter as Converter
 
 __all__ = ["build_package", "DiskFull", "clean_leftovers", "WORK_MARK"]
 
@@ -49,6 +53,7 @@ def build_package(
     progress: Callable[[ArchiveEvent], None] | None = None,
     key: PrivateKey | None = None,
     scans: str | None = None,
+    converter: Converter | None = None,
 ) -> ArchiveResult:
     """Convert, describe, number and package the documents of `source` into `package`: a folder, or a zip
     when its name ends in ``.zip``.
@@ -57,7 +62,9 @@ def build_package(
     names its record). `records`: the records folder when report.json's source has moved. `key`: the private key
     that signs the manifests (`sign.load_private_key`; the package gets 签名.json). `scans`: a folder of scans of
     the signed paper originals, attached to their documents (`scans.match_scans`).
-    `workers`/`timeout`: LibreOffice processes and seconds per document. `made_on`: the 制作日期
+    `workers`/`timeout`: LibreOffice processes and seconds per document. `converter`: where the PDFs are made,
+    `pdf.convert`'s signature (default `pdf.convert` on this machine; `distributed.ClusterConverter` on a Dask
+    cluster, whose workers then need LibreOffice and this machine only poppler). `made_on`: the 制作日期
     of the 说明文件 (default today). Raises `ArchiveError` (and subclasses) when no package can
     be made; refused units are only listed in the result.
     """
@@ -70,7 +77,7 @@ def build_package(
 
     package = _check_places(source, package, force)
     refuse_while_writing(source, "归档需要完整的批量输出，请等它完成后再运行 huanjie archive。")
-    soffice = pdf.find_tool("soffice", "libreoffice")
+    soffice = pdf.find_tool("soffice", "libreoffice") if converter is None else ""
     pdf.find_tool("pdffonts")
     data = collect(source, records, record, tell)
     docs = sorted((d for u in data.units if not u.refusal for d in u.documents), key=lambda d: tree_key(d.rel))
@@ -85,9 +92,9 @@ def build_package(
     space.check()
     work = tempfile.mkdtemp(prefix=f"{WORK_MARK}{os.getpid()}-", dir=folder)
     try:
-        result.libreoffice = pdf.soffice_version(soffice)
+        result.libreoffice = pdf.soffice_version(soffice) if converter is None else converter.version()
         by_unit = {u.rel: u for u in data.units}
-        items = _convert(docs, by_unit, result, work, soffice, workers, timeout, tell)
+        items = _convert(docs, by_unit, result, work, soffice, workers, timeout, tell, converter)
         if any(by_unit[d.unit].refusal for d in docs) and space.short():
             raise _NoSpace  # LibreOffice failed (exit code 134 or no PDF) because the disk filled up
         _inspect(items, workers, tell, by_unit)
@@ -258,14 +265,16 @@ def _convert(
     workers: int | None,
     timeout: float,
     tell: Tell,
+    converter: Converter | None = None,
 ) -> list[Item]:
-    """PDF/A-2b of every document; a unit with a document that fails is refused at stage 转换."""
+    """PDF/A-2b of every document (`pdf.convert`, or `converter`); a unit with a document that fails is refused at
+    stage 转换."""
     jobs = [pdf.Job(d.path, os.path.join(work, "pdf", f"{i:06d}.pdf")) for i, d in enumerate(docs)]
-    converted = pdf.convert(
+    converted = (converter or pdf.convert)(
         jobs,
         workers=workers,
         timeout=timeout,
-        soffice=soffice,
+        soffice=soffice or None,
         progress=lambda done, total: tell("转换 PDF", done, total),
         workdir=work,
     )

@@ -6,15 +6,16 @@
 * `unit` — the pure per-unit task (`process_unit`), its stamp key and the skip check;
 * `folders` — unit folders swapped in atomically, leftovers recovered, OUT guarded;
 * `runner` — the process pool, results in tree order, a crashed worker isolated;
+* `executors` — where the units run: `LocalExecutor` (that pool) or `DaskExecutor` (a Dask cluster);
 * `report` — report.json (streamed), 批量报告.xlsx, manifest.json, and `read_report` (typed);
 * `tree` — discovering the records in tree order, `TreeFold`;
 * `summaries` — the level summaries, and `summarise` for ``huanjie summary``.
 
 Every public name of the former ``pipeline/batch.py`` is importable from here (``from pipeline.batch import
-run_batch``). Scale-out (Dask, Ray, a cluster): `process_unit(UnitTask) -> UnitResult` is a pure function of
-the record file, the template files, the settings and the program version; it writes only inside the unit's
-own folder (and its temp siblings) and returns a small picklable result; ``submit(process_unit, task)`` per
-unit and feed the results back in tree order. Rendering is deterministic, so a re-run gives the same hashes.
+run_batch``). Scale-out (`executors.DaskExecutor`, ``--executor dask``): `process_unit(UnitTask) -> UnitResult`
+is a pure function of the record file, the template files, the settings and the program version; it writes only
+inside the unit's own folder (and its temp siblings) and returns a small picklable result; each unit is submitted
+and the results are fed back in tree order. Rendering is deterministic, so a re-run gives the same hashes.
 """
 
 from __future__ import annotations

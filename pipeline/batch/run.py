@@ -3,7 +3,7 @@
 A run (``huanjie batch DIR -o OUT``): find the units (`tree.discover`, tree order) and their folders; check OUT
 and the templates; repair and clean OUT (`folders.prepare_out`); then each unit is skipped when its unit
 record says nothing changed (`unit.skip_if_unchanged`) or handed to `unit.process_unit` (in this process for
-``jobs=1``, else through `runner.Runner`); as results come in, in tree order, the report, the workbook
+``jobs=1``, else through `runner.Runner`; or on a Dask cluster: `executors`); as results come in, in tree order, the report, the workbook
 (`report.ReportWriter`) and the level summaries (`summaries.LevelSummaries`) are written; the manifest last.
 This module never prints (progress goes through a callback) and never exits.
 """
@@ -22,10 +22,10 @@ from ..findings import Finding
 from ..fsutil import os_reason
 from ..render import RenderError, compile_template, template_path
 from ..unitrecord import Meta
+from .executors import open_executor
 from .folders import BatchError, check_out, prepare_out, recover, unit_folders
 from .lock import BatchLock
 from .report import ReportWriter, SummaryEntry
-from .runner import Runner, process, skip
 from .summaries import LevelSummaries, left_out_reason, made_by_huanjie
 from .tree import common_root, discover
 from .unit import FAILED, OK, SKIPPED, Settings, UnitResult, UnitTask, templates_fingerprint
@@ -189,13 +189,6 @@ def _tasks(src: str, out: str, rels: list[str], folders: list[str], settings: Se
         )
 
 
-def _in_this_process(tasks: Iterator[UnitTask], force: bool, in_flight: list[UnitTask]) -> Iterator[UnitResult]:
-    for task in tasks:
-        in_flight[:] = [task]
-        yield skip(task, force) or process(task)
-        in_flight.clear()
-
-
 def run_batch(
     src: str,
     out: str,
@@ -203,11 +196,16 @@ def run_batch(
     force: bool = False,
     templates_dir: str | None = None,
     progress: Callable[[ProgressEvent], None] | None = None,
+    executor: str = "local",
+    scheduler: str | None = None,
+    shared_output: bool = False,
 ) -> BatchResult:
     """Check and render every record under `src` into `out` (see the module docstring).
 
     `jobs`: worker processes (None: os.cpu_count(); 1: in this process). `force`: re-render
-    units even when unchanged. `progress` receives a `ProgressEvent` per unit and per summary.
+    units even when unchanged. `progress` receives a `ProgressEvent` per unit and per summary. `executor`:
+    "local" (this machine) or "dask" (the Dask scheduler at `scheduler`, else a LocalCluster of `jobs` workers;
+    `shared_output`: OUT is visible to every worker, which writes into it), see `executors`.
     Raises `SourceProblem` / `BatchError` when the run cannot start (exit code 2), `lock.BatchLocked` when
     another batch is writing `out` (nothing is touched then); a failing unit
     is only counted in the result. KeyboardInterrupt stops the workers, repairs the unit folders
@@ -220,7 +218,8 @@ def run_batch(
     lock = BatchLock(out)  # one writer per OUT, taken before anything in OUT is cleaned
     lock.acquire(lambda: check_out(src, out))
     try:
-        result = _run(src, out, rels, folders, jobs, force, templates_dir, progress, started)
+        where = (executor, scheduler, shared_output)
+        result = _run(src, out, rels, folders, jobs, force, templates_dir, progress, started, where)
     finally:
         lock.release()
     if lock.notice:
@@ -228,25 +227,23 @@ def run_batch(
     return result
 
 
-def _run(src, out, rels, folders, jobs, force, templates_dir, progress, started) -> BatchResult:
+def _run(src, out, rels, folders, jobs, force, templates_dir, progress, started, where) -> BatchResult:
     settings = _settings(templates_dir)
-    old_summaries = prepare_out(out, set(folders))
-    outputs = _Outputs(src, out, rels, settings, jobs, force, progress, old_summaries)
-    tasks = _tasks(src, out, rels, folders, settings)
-    runner = Runner(jobs, force) if jobs > 1 else None
-    in_flight: list[UnitTask] = []
+    kind, scheduler, shared_output = where
+    runner = open_executor(kind, jobs, force, settings, scheduler, shared_output)  # before OUT is touched
     try:
-        for unit in runner.ordered(tasks) if runner is not None else _in_this_process(tasks, force, in_flight):
-            outputs.add(unit)
-        return outputs.finish(time.perf_counter() - started)
-    except BaseException:
-        outputs.abort()
-        if runner is not None:
+        old_summaries = prepare_out(out, set(folders))
+        outputs = _Outputs(src, out, rels, settings, runner.jobs, force, progress, old_summaries)
+        tasks = _tasks(src, out, rels, folders, settings)
+        try:
+            for unit in runner.ordered(tasks):
+                outputs.add(unit)
+            return outputs.finish(time.perf_counter() - started)
+        except BaseException:
+            outputs.abort()
             runner.stop()
-            in_flight = runner.in_flight
-        for task in in_flight:
-            recover(os.path.dirname(task.outdir), os.path.basename(task.outdir))
-        raise
+            for task in runner.in_flight:
+                recover(os.path.dirname(task.outdir), os.path.basename(task.outdir))
+            raise
     finally:
-        if runner is not None:
-            runner.close()
+        runner.close()

@@ -3,8 +3,8 @@
 Ctrl-C reaches the whole process group: only the parent handles it (it stops the workers and repairs what
 they leave). When a worker process dies (BrokenProcessPool), every unit that was in flight and not yet finished
 is re-run alone in a fresh process, so only a unit that itself kills its process fails; then a new pool takes
-over. Another executor (Dask, Ray, a cluster) needs only ``submit(process, task)`` and the results fed
-back in tree order.
+over. `executors.LocalExecutor` runs it; `executors.DaskExecutor` is the other executor (a Dask cluster),
+with the same interface: tasks submitted, the results fed back in tree order.
 
 `process` is the boundary of a unit's task, in a worker and in the parent alike (``jobs=1``): any exception
 inside it becomes that unit's failure with a Chinese message, so the rest of the tree, the report, the workbook

@@ -481,6 +481,40 @@ def _on_sigterm(signum, frame):  # pragma: no cover - exercised through a subpro
     raise _Terminated()
 
 
+def _cluster_options(func):
+    """--executor, --scheduler, --shared-output (batch and archive): where the work runs."""
+    func = click.option(
+        "--shared-output",
+        is_flag=True,
+        help="与 --executor dask 一起用：输出文件夹在所有工作节点上路径相同、都能读写（共享存储），由工作节点直接写入；"
+        "默认由工作节点把生成的文件传回本机写入。",
+    )(func)
+    func = click.option(
+        "--scheduler",
+        metavar="地址",
+        help="与 --executor dask 一起用：Dask 调度器的地址，如 tcp://主机名:8786；不给时在本机启动一个 Dask 集群"
+        "（工作进程数同 -j）。",
+    )(func)
+    return click.option(
+        "--executor",
+        type=click.Choice(["local", "dask"]),
+        default="local",
+        show_default=True,
+        help="在哪里运行：local 为本机的进程；dask 为 Dask 集群（需先安装：pip install 'huanjie[cluster]'）。",
+    )(func)
+
+
+def _open_cluster(executor: str, scheduler: str | None, shared_output: bool, jobs: int | None):
+    """The Dask cluster of `--executor dask` (None for local); `ClusterError` (exit code 2) when it cannot be had."""
+    from ..batch.executors import Cluster, ClusterError
+
+    if executor != "dask":
+        if scheduler or shared_output:
+            raise ClusterError("--scheduler 和 --shared-output 只能与 --executor dask 一起使用。")
+        return None
+    return Cluster(scheduler, jobs)
+
+
 @main.command("batch", **COMMAND)
 @click.argument("directory", metavar="文件夹")
 @click.option(
@@ -506,8 +540,17 @@ def _on_sigterm(signum, frame):  # pragma: no cover - exercised through a subpro
     is_flag=True,
     help="生成后把各单位的文书转成 PDF 检查版式（需要 LibreOffice；一个县有上万份文书，较慢，故默认不检查）。",
 )
+@_cluster_options
 def batch_command(
-    directory: str, outdir: str, jobs: int | None, force: bool, templates_dir: str | None, check_layout: bool
+    directory: str,
+    outdir: str,
+    jobs: int | None,
+    force: bool,
+    templates_dir: str | None,
+    check_layout: bool,
+    executor: str,
+    scheduler: str | None,
+    shared_output: bool,
 ) -> None:
     """批量生成：检查文件夹中所有选举记录（如 县/乡镇/单位.yaml），为通过校验的单位生成全部文书。
 
@@ -517,6 +560,8 @@ def batch_command(
     有错误的记录不生成文书，也不影响其他单位；问题在报告中逐条列出。上次生成的文书保留，标为已过期（报告中注明，文件夹中另有说明文件）。记录已不存在的单位，删除程序生成的文书。程序只替换或删除它自己生成、且未被改动的文书：文件夹中用户自己的文件不动；生成后被手工修改过的文书保留，新版本另存为“文件名（新）.docx”。
 
     再次运行时，记录、模板和程序版本都未改变的单位直接跳过（加 --force 全部重新生成）。中途中断（Ctrl-C）不会留下写了一半的文件。
+
+    用 --executor dask 在 Dask 集群上生成（省、市一级的大批量，见 README“大规模运行”）：输出与本机生成的完全相同；工作节点意外退出时，其单位换一个节点重试一次，仍失败的单位在报告中列为未通过。
 
     退出码：0 全部通过；1 有单位未通过校验或生成失败，或某级 _汇总.yaml 有误、所填数字与计算值不符；2 文件夹或模板无法使用；130 被中断。
     """
@@ -531,7 +576,15 @@ def batch_command(
             interrupted="已中断：已写完的单位保留，未写完的单位保持原样；未生成批量报告。再次运行即可继续。",
         ):
             result = batch.run_batch(
-                directory, outdir, jobs=jobs, force=force, templates_dir=templates_dir, progress=progress
+                directory,
+                outdir,
+                jobs=jobs,
+                force=force,
+                templates_dir=templates_dir,
+                progress=progress,
+                executor=executor,
+                scheduler=scheduler,
+                shared_output=shared_output,
             )
     finally:
         signal.signal(signal.SIGTERM, previous)
@@ -566,22 +619,34 @@ def batch_command(
         f"报告：{os.path.join(outdir, batch.REPORT_XLSX)}、{os.path.join(outdir, batch.REPORT_JSON)}；"
         f"文件清单：{os.path.join(outdir, batch.MANIFEST)}"
     )
-    layout_errors = _batch_layout(outdir, jobs) if check_layout else False
+    layout_errors = _batch_layout(outdir, jobs, (executor, scheduler)) if check_layout else False
     level_problems = any(f.severity is not Severity.INFO for f in result.level_findings)
     sys.exit(1 if result.failed or layout_errors or level_problems else 0)
 
 
-def _batch_layout(outdir: str, jobs: int | None) -> bool:
-    """`batch --check-layout`: the layout check of the documents of every unit rendered; any error."""
+def _batch_layout(outdir: str, jobs: int | None, where: tuple[str, str | None]) -> bool:
+    """`batch --check-layout`: the layout check of the documents of every unit rendered; any error.
+
+    With `--executor dask` the PDFs are made on the cluster's workers and sent back (their temp folder is this
+    machine's, so never written in place).
+    """
     from .. import layoutcheck
+    from ..archive.distributed import ClusterConverter
 
     progress = ArchiveProgress(bar=sys.stderr.isatty())
 
     def tell(done: int, total: int) -> None:
         progress(StageEvent("检查版式", done, total))
 
-    with _exit_on(outdir, cleanup=progress.close, interrupted="已中断：版式检查未完成；文书都已生成。"):
-        layout = layoutcheck.check_batch(outdir, workers=jobs, progress=tell)
+    cluster = None
+    try:
+        with _exit_on(outdir, cleanup=progress.close, interrupted="已中断：版式检查未完成；文书都已生成。"):
+            cluster = _open_cluster(where[0], where[1], False, jobs)
+            converter = ClusterConverter(cluster) if cluster is not None else None
+            layout = layoutcheck.check_batch(outdir, workers=jobs, progress=tell, converter=converter)
+    finally:
+        if cluster is not None:
+            cluster.close()
     progress.close()
     _print_findings(layout.findings, err=True)
     echo(f"版式检查：检查了 {layout.checked} 份文书，发现 {len(layout.findings)} 个问题。")
@@ -707,6 +772,8 @@ _ARCHIVE_HELP = """生成归档数据包：把批量生成（或单个单位 ren
 
 需要 LibreOffice、poppler-utils 和中文字体（Debian：{packages}）。
 
+用 --executor dask 在 Dask 集群的工作节点上转换 PDF（工作节点需要 LibreOffice 和中文字体，本机只需 poppler-utils）；加 --shared-output 时，批量输出文件夹和数据包所在的文件夹须在所有工作节点上路径相同、都能读写。
+
 退出码：0 已生成数据包（可能有单位未归档，见标准错误输出）；1 没有可归档的文书，或有文书无法转换为 PDF（其单位未归档）；2 命令用法、设置或文件夹有误，数据包已存在，缺少 LibreOffice 等程序。
 """
 
@@ -762,6 +829,7 @@ def _archive_help(func):
 @click.option(
     "--sign", "sign_key", metavar="私钥文件", help="用 huanjie keygen 生成的私钥对数据包的清单签名（签名.json）。"
 )
+@_cluster_options
 @_archive_help
 def archive_command(
     directory: str,
@@ -780,9 +848,13 @@ def archive_command(
     force: bool,
     scans: str | None,
     sign_key: str | None,
+    executor: str,
+    scheduler: str | None,
+    shared_output: bool,
 ) -> None:
     from .. import archive
     from ..archive import sign
+    from ..archive.distributed import ClusterConverter
 
     overrides: dict[str, Any] = {
         "fonds": fonds,
@@ -794,6 +866,7 @@ def archive_command(
     }
     progress = ArchiveProgress(bar=sys.stderr.isatty())
     previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    cluster = None
     try:
         with _exit_on(
             output,
@@ -802,6 +875,7 @@ def archive_command(
             verb="读写",
         ):
             try:
+                cluster = _open_cluster(executor, scheduler, shared_output, jobs)
                 key = sign.load_private_key(sign_key) if sign_key else None
                 if settings_file:
                     settings = archive.load_settings(settings_file, **overrides)
@@ -819,6 +893,7 @@ def archive_command(
                     progress=progress,
                     key=key,
                     scans=scans,
+                    converter=ClusterConverter(cluster, shared_output) if cluster is not None else None,
                 )
             except archive.NothingToArchive as exc:
                 progress.close()
@@ -828,6 +903,8 @@ def archive_command(
                 sys.exit(exc.code)
     finally:
         signal.signal(signal.SIGTERM, previous)
+        if cluster is not None:
+            cluster.close()
     progress.close()
     if result.refused:
         echo(f"未归档 {len(result.refused)} 个单位（详见数据包中的说明文件和 其他/校验报告.json）：", err=True)

@@ -1,0 +1,493 @@
+"""Where the units of a batch run: `LocalExecutor` (this machine's processes) or `DaskExecutor` (a Dask cluster).
+
+Both have one small interface, the one `run._run` uses: ``ordered(tasks)`` yields one `UnitResult` per task in
+tree order, through a bounded window; ``in_flight`` lists the tasks started and not yet yielded (their folders are
+repaired after an interruption); ``stop()`` ends the work at once (Ctrl-C), ``close()`` at the end of a run;
+``jobs`` is what report.json records.
+
+`LocalExecutor` is the process pool of `runner.Runner` (or this process for one job), unchanged.
+
+`DaskExecutor` submits each unit's task to a ``dask.distributed`` cluster: a scheduler given by address
+(``tcp://host:8786``), or a ``LocalCluster`` of one single-threaded worker process per job started for the run
+(`Cluster`). The settings (and, for a local template folder, the template files) reach every worker once, in a
+`WorkerPlugin` that also compiles the templates there; a task carries only the record's paths and bytes. Two
+output modes, same bytes:
+
+* default: the worker checks and renders into a scratch folder of its own and returns the result and the files'
+  bytes; the client lands them in OUT with the protocol of `unit.process_unit` (a temp folder beside the unit
+  folder, named against the files there, the unit record last, swapped into place). OUT need not be visible
+  to the workers, nor the records folder (the record's bytes travel with the task).
+* ``shared_output``: OUT is visible to every worker at the same path; the worker runs `runner.process` into it.
+
+A worker that dies (killed, out of memory) has its unit retried once on another worker by the scheduler
+(``distributed.scheduler.allowed-failures`` = 1 for the LocalCluster; a cluster of one's own should set the same),
+then the unit is reported failed with a Chinese message (`KilledWorker`): never lost, never run twice in OUT
+(the client alone lands files in the default mode). Ctrl-C cancels the futures, closes the client (and the
+LocalCluster, whose workers end with it) and `run` repairs the folders in flight.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import logging
+import os
+import signal
+import tempfile
+import uuid
+import warnings
+from collections import deque
+from collections.abc import Iterator
+from dataclasses import replace
+from typing import Any
+
+from .. import __version__, records, unitrecord
+from ..errors import HuanjieError
+from ..fsutil import make_dirs, os_reason, write_atomic
+from ..render import compile_template, template_path
+from . import unit as units
+from .folders import TMP_MARK, recover, side, swap_into_place
+from .runner import Runner, crashed, process, skip
+from .unit import FAILED, OK, Settings, UnitResult, UnitTask
+
+__all__ = [
+    "EXECUTORS",
+    "INSTALL",
+    "ClusterError",
+    "Cluster",
+    "LocalExecutor",
+    "DaskExecutor",
+    "open_executor",
+]
+
+EXECUTORS = ("local", "dask")
+INSTALL = "未安装 Dask，无法使用 --executor dask。请先安装：pip install 'huanjie[cluster]'（或 pip install 'dask[distributed]'）。"
+WORKER_DIED = "处理该单位时工作节点意外退出（可能内存不足或被终止），已在另一个工作节点上重试一次，仍未完成。"
+CONNECT_TIMEOUT = 5.0  # seconds to reach a scheduler: an unreachable address is an error, never a hang
+WORKERS_WAIT = 30.0  # seconds for a first worker to join a scheduler that has none yet
+# The LocalCluster's scheduler: a task whose worker died is retried once; one task per worker thread at a time,
+# so a dying worker takes only its own unit's retry with it.
+LOCAL_CONFIG = {
+    "distributed.scheduler.allowed-failures": 1,
+    "distributed.scheduler.worker-saturation": 1.0,
+    "distributed.worker.daemon": False,
+}
+
+
+class ClusterError(HuanjieError):
+    """Dask is missing, or the cluster cannot be reached or was lost; str() is Chinese (exit code 2)."""
+
+
+def _distributed() -> Any:
+    try:
+        import distributed
+    except ImportError:
+        raise ClusterError(INSTALL) from None
+    return distributed
+
+
+def _quiet() -> None:
+    """Dask's own log lines (a worker restarted, a cluster closing) are not the user's business: errors only."""
+    for name in ("distributed", "distributed.nanny", "distributed.scheduler", "distributed.worker"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+
+
+# --------------------------------------------------------------------------------------------
+# The cluster
+# --------------------------------------------------------------------------------------------
+class Cluster:
+    """A client of a Dask scheduler at `scheduler`, or of a LocalCluster of `workers` processes started for the run.
+
+    Raises `ClusterError` with a Chinese message when Dask is not installed or the scheduler cannot be reached
+    within `timeout` seconds. `close()` closes the client and a LocalCluster started here.
+    """
+
+    def __init__(self, scheduler: str | None = None, workers: int | None = None, timeout: float = CONNECT_TIMEOUT):
+        distributed = _distributed()
+        import dask
+
+        _quiet()
+        self.scheduler = scheduler
+        self.cluster: Any = None
+        self.local = not scheduler
+        if scheduler:
+            try:
+                self.client = distributed.Client(scheduler, timeout=f"{timeout}s", set_as_default=False)
+            except (OSError, TimeoutError, ValueError, TypeError) as exc:
+                raise ClusterError(
+                    f"无法连接 Dask 调度器 {scheduler}（{_reason(exc)}）。请确认地址（如 tcp://主机名:8786）无误、"
+                    "调度器（dask scheduler）已经启动，且本机能访问它的端口。"
+                ) from None
+            try:
+                self.client.wait_for_workers(1, timeout=WORKERS_WAIT)
+            except (OSError, TimeoutError):
+                self.close()
+                raise ClusterError(
+                    f"Dask 调度器 {scheduler} 上没有工作节点（{WORKERS_WAIT:g} 秒内没有工作节点连上）。请先在工作机上运行 "
+                    f"dask worker {scheduler}（见 README“大规模运行”）。"
+                ) from None
+            return
+        count = max(1, workers or os.cpu_count() or 1)
+        try:
+            # "Port 8787 is already in use" (another cluster on this machine) is Dask's English aside, not an error.
+            with dask.config.set(LOCAL_CONFIG), warnings.catch_warnings():
+                warnings.simplefilter("ignore", UserWarning)
+                self.cluster = distributed.LocalCluster(
+                    n_workers=count,
+                    threads_per_worker=1,
+                    processes=True,
+                    dashboard_address=None,
+                    silence_logs=logging.ERROR,
+                )
+                self.client = distributed.Client(self.cluster, set_as_default=False)
+        except (OSError, TimeoutError, RuntimeError) as exc:
+            if self.cluster is not None:
+                self.cluster.close()
+            raise ClusterError(f"无法在本机启动 Dask 集群（{_reason(exc)}）。") from None
+
+    @property
+    def threads(self) -> int:
+        """Worker threads in the cluster now (at least 1)."""
+        try:
+            return max(1, sum(self.client.nthreads().values()))
+        except Exception:  # noqa: BLE001 - a cluster that cannot say runs at least one task at a time
+            return 1
+
+    def close(self) -> None:
+        """Close the client and the LocalCluster (its worker processes end); never raises."""
+        with contextlib.suppress(Exception):
+            self.client.close(timeout=10)
+        if self.cluster is not None:
+            with contextlib.suppress(Exception):
+                self.cluster.close(timeout=10)
+            self.cluster = None
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, TimeoutError) or "Timed out" in str(exc) or "timed out" in str(exc):
+        return "5 秒内未能连接：调度器没有运行、地址有误或端口不通" if "connect" in str(exc) else "连接超时"
+    if isinstance(exc, OSError) and exc.errno:
+        return os_reason(exc)
+    text = str(exc).strip()
+    return text[:200] if text else type(exc).__name__
+
+
+def cluster_lost(exc: BaseException) -> ClusterError:
+    """The error when the client lost its scheduler mid-run (what was written stays; a re-run continues)."""
+    return ClusterError(
+        f"与 Dask 集群的连接中断（{_reason(exc)}）；已写完的单位保留，未生成批量报告。请检查调度器后再次运行，即可继续。"
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# The local executor
+# --------------------------------------------------------------------------------------------
+class LocalExecutor:
+    """This machine: `runner.Runner`'s process pool for ``jobs > 1``, else this process, unit after unit."""
+
+    def __init__(self, jobs: int, force: bool):
+        self.jobs = jobs
+        self.force = force
+        self.runner = Runner(jobs, force) if jobs > 1 else None
+        self._mine: list[UnitTask] = []
+
+    @property
+    def in_flight(self) -> list[UnitTask]:
+        return self.runner.in_flight if self.runner is not None else self._mine
+
+    def ordered(self, tasks: Iterator[UnitTask]) -> Iterator[UnitResult]:
+        if self.runner is not None:
+            yield from self.runner.ordered(tasks)
+            return
+        for task in tasks:
+            self._mine[:] = [task]
+            yield skip(task, self.force) or process(task)
+            self._mine.clear()
+
+    def stop(self) -> None:
+        if self.runner is not None:
+            self.runner.stop()
+
+    def close(self) -> None:
+        if self.runner is not None:
+            self.runner.close()
+
+
+# --------------------------------------------------------------------------------------------
+# On a worker
+# --------------------------------------------------------------------------------------------
+_PREPARED: dict[str, Settings] = {}  # in a worker: plugin name → the settings its tasks use there
+
+
+class _Prepare:
+    """A Dask WorkerPlugin: the run's settings and template files reach each worker once; templates compiled there.
+
+    A local template folder travels as its files' bytes (`templates`) and is written into the worker's own
+    folder, unless the output (and so the folder) is shared. In a LocalCluster's worker, Ctrl-C is left to the
+    client (as `runner.init_worker` does for the local pool).
+    """
+
+    def __init__(self, name: str, settings: Settings, templates: dict[str, bytes] | None, local: bool):
+        self.name = name
+        self.settings = settings
+        self.templates = templates
+        self.local = local
+
+    def setup(self, worker: Any) -> None:
+        if self.local:
+            with contextlib.suppress(ValueError):  # not the main thread: nothing to change
+                signal.signal(signal.SIGINT, signal.SIG_IGN)
+        settings = self.settings
+        if self.templates is not None:
+            folder = os.path.join(worker.local_directory, f"huanjie-templates-{settings.templates_hash[:16]}")
+            os.makedirs(folder, exist_ok=True)
+            for name, data in self.templates.items():
+                write_atomic(os.path.join(folder, name), data, overwrite=True)
+            settings = replace(settings, templates_dir=folder)
+        _PREPARED[self.name] = settings
+        from ..documents import KINDS
+
+        for kind in KINDS:
+            compile_template(template_path(kind, settings.templates_dir))
+
+    def teardown(self, worker: Any) -> None:
+        _PREPARED.pop(self.name, None)
+
+
+def _template_files(folder: str | None) -> dict[str, bytes] | None:
+    """The files of a local template folder (top level, regular files), to send to the workers; None: built-in."""
+    if folder is None:
+        return None
+    files = {}
+    for name in sorted(os.listdir(folder)):
+        path = os.path.join(folder, name)
+        if os.path.isfile(path) and not name.startswith("."):
+            with open(path, "rb") as handle:
+                files[name] = handle.read()
+    return files
+
+
+def _same_bytes(path: str, raw: bytes) -> bool:
+    try:
+        with open(path, "rb") as handle:
+            return hashlib.sha256(handle.read()).digest() == hashlib.sha256(raw).digest()
+    except OSError:
+        return False
+
+
+def run_unit(plugin: str, source: str, rel: str, outdir: str, raw: bytes | None, shared: bool) -> Any:
+    """A unit's task on a worker: `runner.process` into OUT (`shared`), or into a scratch folder → (result, files).
+
+    In the scratch mode the record is read from `raw` (its bytes, sent by the client) unless the worker sees the
+    same file at `source`; findings then still name `source`. `files`: [(name, bytes)] of the documents and prints.
+    """
+    settings = _PREPARED.get(plugin)
+    if settings is None:
+        raise RuntimeError("工作节点没有收到本次运行的设置（WorkerPlugin 未安装）")
+    if settings.version != __version__:
+        raise RuntimeError(f"工作节点上的 huanjie 版本是 {__version__}，与本机的 {settings.version} 不同")
+    if shared:
+        return process(UnitTask(source=source, rel=rel, outdir=outdir, settings=settings))
+    with tempfile.TemporaryDirectory(prefix="huanjie-unit-") as scratch:
+        record = source
+        if raw is not None and not _same_bytes(source, raw):
+            record = os.path.join(scratch, "record", os.path.basename(source))
+            os.makedirs(os.path.dirname(record))
+            with open(record, "wb") as handle:
+                handle.write(raw)
+        folder = os.path.join(scratch, "out", os.path.basename(outdir))
+        os.makedirs(os.path.dirname(folder))
+        result = process(UnitTask(source=record, rel=rel, outdir=folder, settings=settings))
+        if record != source:
+            result.findings = [replace(f, file=source) if f.file == record else f for f in result.findings]
+        files = []
+        if result.status == OK:
+            for doc in [*result.documents, *result.prints]:
+                with open(os.path.join(folder, doc["name"]), "rb") as handle:
+                    files.append((doc["name"], handle.read()))
+        return result, files
+
+
+# --------------------------------------------------------------------------------------------
+# On the client: landing a unit's files in OUT
+# --------------------------------------------------------------------------------------------
+def land(task: UnitTask, result: UnitResult, files: list[tuple[str, bytes]]) -> UnitResult:
+    """Put a unit rendered on a worker into its folder in OUT, as `unit.process_unit` does (see the module docstring).
+
+    A failed unit keeps the documents an earlier run left in OUT, marked stale. Never raises for the unit;
+    an interruption repairs the unit folder and propagates.
+    """
+    if result.status != OK:
+        units.keep_stale(task, result)
+        return result
+    tmp = side(task.outdir, TMP_MARK)
+    try:
+        make_dirs(tmp)
+        for name, data in files:
+            with open(os.path.join(tmp, name), "wb") as handle:
+                handle.write(data)
+        mine = units._place(tmp, task, result)
+        unitrecord.write(tmp, result.to_record(task.settings.version))  # last: the folder is complete
+        swap_into_place(tmp, task.outdir, mine)
+    except Exception as exc:  # noqa: BLE001 - a unit's failure never stops the others
+        units._undo(task)
+        result.status, result.kept = FAILED, []
+        result.error = str(exc) if isinstance(exc, units._Blocked) else units._render_error(exc, task)
+        units.keep_stale(task, result)
+    except BaseException:
+        units._undo(task)
+        raise
+    return result
+
+
+def _died(task: UnitTask) -> UnitResult:
+    """A unit whose worker died twice: failed, its folder repaired, an earlier run's documents kept (stale)."""
+    recover(os.path.dirname(task.outdir), os.path.basename(task.outdir))
+    result = UnitResult(rel=task.rel, folder=task.rel.rsplit(".", 1)[0], status=FAILED, error=WORKER_DIED)
+    units.keep_stale(task, result)
+    return result
+
+
+# --------------------------------------------------------------------------------------------
+# The Dask executor
+# --------------------------------------------------------------------------------------------
+class DaskExecutor:
+    """Units through a Dask cluster: a bounded window of futures, results in tree order (see the module docstring)."""
+
+    def __init__(self, cluster: Cluster, settings: Settings, force: bool, shared_output: bool = False):
+        self.cluster = cluster
+        self.client = cluster.client
+        self.force = force
+        self.shared = shared_output
+        self.jobs = cluster.threads
+        self.window = max(4 * self.jobs, 16)
+        self.in_flight: list[UnitTask] = []
+        self.futures: list[Any] = []
+        self.plugin = f"huanjie-{uuid.uuid4().hex}"
+        templates = None if shared_output else _template_files(settings.templates_dir)
+        try:
+            self.client.register_plugin(_worker_plugin(self.plugin, settings, templates, cluster.local))
+        except (OSError, TimeoutError) as exc:
+            raise cluster_lost(exc) from None
+
+    def _submit(self, task: UnitTask) -> Any:
+        raw = None
+        if not self.shared:
+            raw = records.read_bytes(task.source)[0]
+            if raw is None:
+                return None  # unreadable here: the unit fails; `process` says why, in this process
+        return self.client.submit(
+            run_unit,
+            self.plugin,
+            task.source,
+            task.rel,
+            task.outdir,
+            raw,
+            self.shared,
+            key=f"huanjie-unit-{uuid.uuid4().hex}",
+            pure=False,
+        )
+
+    def _fill(self, queue: deque[list[Any]], tasks: Iterator[UnitTask]) -> bool:
+        while len(queue) < self.window:
+            task = next(tasks, None)
+            if task is None:
+                return False
+            skipped = skip(task, self.force)
+            if skipped is not None:
+                queue.append([task, None, skipped])
+                continue
+            self.in_flight.append(task)
+            future = self._submit(task)
+            if future is None:
+                queue.append([task, None, None])
+            else:
+                self.futures.append(future)
+                queue.append([task, future, None])
+        return True
+
+    def ordered(self, tasks: Iterator[UnitTask]) -> Iterator[UnitResult]:
+        queue: deque[list[Any]] = deque()  # [task, future | None, result | None]
+        more = True
+        while True:
+            if more:
+                more = self._fill(queue, tasks)
+            if not queue:
+                return
+            task, future, result = queue.popleft()
+            if result is None:
+                result = self._collect(task, future)
+                self.in_flight.remove(task)
+            yield result
+
+    def _collect(self, task: UnitTask, future: Any) -> UnitResult:
+        if future is None:
+            return process(task)
+        distributed = _distributed()
+        try:
+            value = future.result()
+        except distributed.KilledWorker:
+            return _died(task)
+        except (OSError, TimeoutError, distributed.CancelledError) as exc:
+            raise cluster_lost(exc) from None
+        except Exception as exc:  # noqa: BLE001 - the task raised on its worker (a setup problem): this unit fails
+            return crashed(task, exc)
+        finally:
+            self.futures.remove(future)
+            future.release()
+        if self.shared:
+            return value
+        result, files = value
+        return land(task, result, files)
+
+    def stop(self) -> None:
+        """Ctrl-C: every future cancelled, the client (and a LocalCluster) closed; `run` repairs the folders."""
+        with contextlib.suppress(Exception):
+            self.client.cancel(self.futures, force=True)
+        self.futures = []
+        self.close()
+
+    def close(self) -> None:
+        """The plugin removed from the workers (a cluster of one's own keeps no settings of old runs), client closed."""
+        if self.plugin:
+            with contextlib.suppress(Exception):
+                self.client.unregister_worker_plugin(self.plugin)
+            self.plugin = ""
+        self.cluster.close()
+
+
+def _worker_plugin(name: str, settings: Settings, templates: dict[str, bytes] | None, local: bool) -> Any:
+    """`_Prepare` as a ``distributed.WorkerPlugin`` (the base class is imported only when Dask is used)."""
+    distributed = _distributed()
+
+    class Prepare(_Prepare, distributed.WorkerPlugin):  # type: ignore[name-defined]
+        pass
+
+    Prepare.__qualname__ = Prepare.__name__ = "HuanjiePrepare"
+    plugin = Prepare(name, settings, templates, local)
+    plugin.name = name  # type: ignore[attr-defined]
+    return plugin
+
+
+def open_executor(
+    kind: str,
+    jobs: int,
+    force: bool,
+    settings: Settings,
+    scheduler: str | None = None,
+    shared_output: bool = False,
+) -> LocalExecutor | DaskExecutor:
+    """The executor of a run: "local" (`jobs` processes) or "dask" (the scheduler at `scheduler`, else a
+    LocalCluster of `jobs` workers). Raises `ClusterError` when Dask is missing or the scheduler unreachable."""
+    if kind == "local":
+        if scheduler or shared_output:
+            raise ClusterError("--scheduler 和 --shared-output 只能与 --executor dask 一起使用。")
+        return LocalExecutor(jobs, force)
+    if kind != "dask":
+        raise ClusterError(f"不认识的执行方式 {kind}；可用：local（本机）、dask（Dask 集群）。")
+    cluster = Cluster(scheduler, jobs)
+    try:
+        return DaskExecutor(cluster, settings, force, shared_output)
+    except BaseException:
+        cluster.close()
+        raise
