@@ -582,8 +582,14 @@ def _require_election(value: Any) -> Election:
     return value
 
 
-def _write(path: Path, data: bytes) -> tuple[str, int]:
-    write_atomic(str(path), data, overwrite=True)
+def _write(path: Path, data: bytes, fresh: bool = False) -> tuple[str, int]:
+    """Write one file, its (sha256, size). `fresh`: into a private folder made for this render (batch's temp folder,
+    swapped into place whole once flushed): written directly, without a temp file, rename and fsync of its own."""
+    if fresh:
+        with open(path, "wb") as handle:
+            handle.write(data)
+    else:
+        write_atomic(str(path), data, overwrite=True)
     return hashlib.sha256(data).hexdigest(), len(data)
 
 
@@ -638,6 +644,7 @@ def render_record(
     record_unit: bool = True,
     printing: PrintStep | None = None,
     companions: bool | None = None,
+    fresh: bool = False,
 ) -> RenderReport:
     """Render every document of one checked election (or only the kinds named) into `outdir`.
 
@@ -655,6 +662,8 @@ def render_record(
     places the files itself.) `printing` (`printing.PrintStep`) names its files before and writes them after the
     documents (PDFs, bundles, 打印清单); they are guarded like documents and listed as the unit record's `prints`.
     A full render removes the print files of an earlier one it did not write again (they no longer match).
+    `fresh` (batch, with `record_unit` false): `outdir` is a new private folder the caller flushes to disk and puts
+    in place whole, so each file is written directly (no temp file, rename and fsync per file).
     """
     election = _require_election(election)
     plan = planning.plan(election, only)
@@ -681,15 +690,17 @@ def render_record(
         if placement.blocked:
             raise ForeignFile(str(outdir / placement.blocked[0]))
         names, report.kept = placement.names, placement.kept
+    if fresh:
+        os.makedirs(outdir, exist_ok=True)
     for planned in todo:
         report.written.append(
-            _render_planned(planned, compiled[planned.kind.key], outdir, draft, names[planned.file_name])
+            _render_planned(planned, compiled[planned.kind.key], outdir, draft, names[planned.file_name], fresh)
         )
     beside: list[WrittenFile] = []  # listed after the print step, which converts only documents and bundles
     for planned, name in made:
         assert planned.kind.companion is not None
         path = outdir / names[name]
-        sha, size = _write(path, planned.kind.companion[1](planned.instance.context))
+        sha, size = _write(path, planned.kind.companion[1](planned.instance.context), fresh)
         beside.append(WrittenFile(planned.kind.key, f"{planned.title}（表格）", str(path), planned.meta, sha, size))
     if missing is not None:
         raise DataMissing(missing.kind, missing.field, missing.reason)
@@ -727,11 +738,16 @@ def _drop_stale_prints(outdir: Path, earlier: unitrecord.UnitRecord, written: se
 
 
 def _render_planned(
-    planned: Planned, compiled: CompiledTemplate, outdir: Path, draft: bool, name: str | None = None
+    planned: Planned,
+    compiled: CompiledTemplate,
+    outdir: Path,
+    draft: bool,
+    name: str | None = None,
+    fresh: bool = False,
 ) -> WrittenFile:
     data = render_template(compiled, planned.instance.context, draft=draft, title=planned.title)
     path = outdir / (name or planned.file_name)
-    sha, size = _write(path, data)
+    sha, size = _write(path, data, fresh)
     return WrittenFile(planned.kind.key, planned.title, str(path), planned.meta, sha, size)
 
 

@@ -68,6 +68,16 @@ def _q(tag: str) -> str:
     return _W + tag
 
 
+# Tags and paths built once (they are looked up for every cell and paragraph of every rendered table).
+_TR, _TC, _P, _T, _R = _q("tr"), _q("tc"), _q("p"), _q("t"), _q("r")
+_VAL, _WIDTH = _q("val"), _q("w")
+_GRID_SPAN = f"{_q('tcPr')}/{_q('gridSpan')}"
+_NO_WRAP = f"{_q('tcPr')}/{_q('noWrap')}"
+_RUN_SIZE = f".//{_q('r')}/{_q('rPr')}/{_q('sz')}"
+_P_STYLE = f"{_q('pPr')}/{_q('pStyle')}"
+_TC_WIDTH = f"{_q('tcPr')}/{_q('tcW')}"
+
+
 def text_width(text: str, size: float) -> int:
     """Estimated width in twips of `text` set at `size` pt (CJK 1 em; Latin, digits and ``·`` ½ em)."""
     ems = 0.0
@@ -112,31 +122,31 @@ def _margins(tbl: etree._Element) -> int:
 
 def _cells(tbl: etree._Element):
     """(row, grid column, tc) of every cell spanning one grid column."""
-    for tr in tbl.iterchildren(_q("tr")):
+    for tr in tbl.iterchildren(_TR):
         col = 0
-        for tc in tr.iterchildren(_q("tc")):
-            span_el = tc.find(f"{_q('tcPr')}/{_q('gridSpan')}")
-            span = int(span_el.get(_q("val"), "1")) if span_el is not None else 1
+        for tc in tr.iterchildren(_TC):
+            span_el = tc.find(_GRID_SPAN)
+            span = int(span_el.get(_VAL, "1")) if span_el is not None else 1
             yield tr, col, span, tc
             col += span
 
 
 def _size(p: etree._Element) -> float:
-    sz = p.find(f".//{_q('r')}/{_q('rPr')}/{_q('sz')}")
+    sz = p.find(_RUN_SIZE)
     if sz is not None:
-        return int(sz.get(_q("val"), "24")) / 2
-    style = p.find(f"{_q('pPr')}/{_q('pStyle')}")
-    return STYLE_SIZES.get(style.get(_q("val"), "") if style is not None else "", DEFAULT_SIZE)
+        return int(sz.get(_VAL, "24")) / 2
+    style = p.find(_P_STYLE)
+    return STYLE_SIZES.get(style.get(_VAL, "") if style is not None else "", DEFAULT_SIZE)
 
 
 def _no_wrap(tc: etree._Element) -> bool:
-    return tc.find(f"{_q('tcPr')}/{_q('noWrap')}") is not None
+    return tc.find(_NO_WRAP) is not None
 
 
 def _paragraph_widths(tc: etree._Element) -> list[tuple[etree._Element, float, int]]:
     out = []
-    for p in tc.iterchildren(_q("p")):
-        text = "".join(t.text or "" for t in p.iter(_q("t")))
+    for p in tc.iterchildren(_P):
+        text = "".join(t.text or "" for t in p.iter(_T))
         if text:
             size = _size(p)
             out.append((p, size, text_width(text, size)))
@@ -152,10 +162,13 @@ def _fit_widths(tbl: etree._Element) -> bool:
         return False
     margins = _margins(tbl) + SLACK
     need = [0] * len(cols)
-    nowrap_cols = {col for _tr, col, span, tc in _cells(tbl) if span == 1 and _no_wrap(tc)}
+    cells = list(_cells(tbl))  # read once: nothing below adds, removes or re-spans a cell
+    nowrap_cols = {col for _tr, col, span, tc in cells if span == 1 and _no_wrap(tc)}
+    if not nowrap_cols:
+        return False  # no column to widen: nothing has a need, so no deficit
     size = 0.0
     cap = int(sum(cols) * MAX_SHARE)
-    for _tr, col, span, tc in _cells(tbl):
+    for _tr, col, span, tc in cells:
         if span != 1 or col not in nowrap_cols or col >= len(cols):
             continue
         for _p, size_pt, width in _paragraph_widths(tc):  # the header cell of such a column too
@@ -181,8 +194,8 @@ def _fit_widths(tbl: etree._Element) -> bool:
     new[max(range(len(new)), key=lambda c: new[c])] += sum(cols) - sum(new)  # keep the total exact
     for el, w in zip(grid.iterchildren(_q("gridCol")), new, strict=False):
         el.set(_q("w"), str(w))
-    for _tr, col, span, tc in _cells(tbl):
-        tcw = tc.find(f"{_q('tcPr')}/{_q('tcW')}")
+    for _tr, col, span, tc in cells:
+        tcw = tc.find(_TC_WIDTH)
         if tcw is not None and col + span <= len(new):
             tcw.set(_q("w"), str(sum(new[col : col + span])))
             tcw.set(_q("type"), "dxa")
@@ -318,8 +331,8 @@ def _chunk_groups(rows: list[etree._Element]) -> list[list[etree._Element]]:
 
 
 def _line_pt(p: etree._Element, size: float) -> float:
-    style = p.find(f"{_q('pPr')}/{_q('pStyle')}")
-    name = style.get(_q("val"), "") if style is not None else ""
+    style = p.find(_P_STYLE)
+    name = style.get(_VAL, "") if style is not None else ""
     return STYLE_LINES.get(name, size * 1.7)
 
 
@@ -335,13 +348,15 @@ def _height(tbl: etree._Element) -> int:
         height = tr.find(f"{_q('trPr')}/{_q('trHeight')}")
         least = int(height.get(_q("val"), "0")) if height is not None and height.get(_q("val"), "").isdigit() else 0
         heights[index] = least
+    row_of = {id(tr): index for index, tr in enumerate(rows)}  # `rows` holds the elements: their ids are stable
     for tr, col, span, tc in _cells(tbl):
         room = max(1, sum(cols[col : col + span]) - side) if col + span <= len(cols) else 1
         total = 0.0
+        no_wrap = _no_wrap(tc)
         for p, size, width in _paragraph_widths(tc):
-            lines = 1 if _no_wrap(tc) else max(1, math.ceil(width / room))
+            lines = 1 if no_wrap else max(1, math.ceil(width / room))
             total += lines * _line_pt(p, size) * 20
-        index = rows.index(tr)
+        index = row_of[id(tr)]
         heights[index] = max(heights[index], int(total) + pad)
     return sum(heights.values())
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import io
 
 from .. import formatting
@@ -202,6 +203,7 @@ def table_sheet(
     to the page width, landscape unless told otherwise.
     """
     from openpyxl.styles import Alignment, Border, Font, Side
+    from openpyxl.styles.cell_style import StyleArray
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.properties import PageSetupProperties
 
@@ -215,14 +217,25 @@ def table_sheet(
         sheet.append(row)
     thin = Side(style="thin")
     formats = formats or {}
+    # A cell's style is a few indexes into the workbook's lists of fonts, borders, alignments and formats. The first
+    # cell of each combination is styled through openpyxl (which finds or adds the entries, in the same order as
+    # ever); the others get a copy of its indexes: the same workbook, without hashing three style objects per cell.
+    styled: dict[tuple[str, bool, str | None], StyleArray] = {}
     for line in sheet.iter_rows(min_row=2):
         for index, cell in enumerate(line):
-            cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
             side = "left" if cell.row > 2 and index in left else "center"
+            number = formats[index] if cell.row > 2 and index in formats and not isinstance(cell.value, str) else None
+            key = (side, cell.row == 2, number)
+            done = styled.get(key)
+            if done is not None:
+                cell._style = copy.copy(done)
+                continue
+            cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
             cell.alignment = Alignment(horizontal=side, vertical="center", wrap_text=True)
             cell.font = Font(name="仿宋", size=11, bold=cell.row == 2)
-            if cell.row > 2 and index in formats and not isinstance(cell.value, str):
-                cell.number_format = formats[index]
+            if number is not None:
+                cell.number_format = number
+            styled[key] = copy.copy(cell._style)
     for index, (_, width) in enumerate(columns, 1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     if footer is not None:
