@@ -24,6 +24,7 @@ actually written, which only render knows:
 from __future__ import annotations
 
 import copy
+import functools
 import math
 import unicodedata
 
@@ -78,8 +79,11 @@ _P_STYLE = f"{_q('pPr')}/{_q('pStyle')}"
 _TC_WIDTH = f"{_q('tcPr')}/{_q('tcW')}"
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def text_width(text: str, size: float) -> int:
-    """Estimated width in twips of `text` set at `size` pt (CJK 1 em; Latin, digits and ``·`` ½ em)."""
+    """Estimated width in twips of `text` set at `size` pt (CJK 1 em; Latin, digits and ``·`` ½ em).
+
+    Cached: the same names and values recur in every document of a unit (and the function is pure)."""
     ems = 0.0
     last: bool | None = None
     for ch in text:
@@ -253,15 +257,18 @@ def _insert_rpr(rpr: etree._Element, el: etree._Element) -> None:
 
 
 # --- keeping rows together -----------------------------------------------------------------------
+_PPR, _KEEP_NEXT, _PSTYLE = _q("pPr"), _q("keepNext"), _q("pStyle")
+
+
 def _keep_next(p: etree._Element) -> bool:
-    ppr = p.find(_q("pPr"))
+    ppr = p.find(_PPR)
     if ppr is None:
-        ppr = etree.SubElement(p, _q("pPr"))
+        ppr = etree.SubElement(p, _PPR)
         p.insert(0, ppr)
-    if ppr.find(_q("keepNext")) is not None:
+    if ppr.find(_KEEP_NEXT) is not None:
         return False
-    el = etree.Element(_q("keepNext"))
-    style = ppr.find(_q("pStyle"))
+    el = etree.Element(_KEEP_NEXT)
+    style = ppr.find(_PSTYLE)
     if style is not None:
         style.addnext(el)
     else:
@@ -272,7 +279,7 @@ def _keep_next(p: etree._Element) -> bool:
 def _keep_rows(rows: list[etree._Element]) -> bool:
     changed = False
     for tr in rows[:-1]:
-        for p in tr.iter(_q("p")):
+        for p in tr.iter(_P):
             changed |= _keep_next(p)
     return changed
 
