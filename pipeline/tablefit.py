@@ -72,11 +72,36 @@ def _q(tag: str) -> str:
 # Tags and paths built once (they are looked up for every cell and paragraph of every rendered table).
 _TR, _TC, _P, _T, _R = _q("tr"), _q("tc"), _q("p"), _q("t"), _q("r")
 _VAL, _WIDTH = _q("val"), _q("w")
-_GRID_SPAN = f"{_q('tcPr')}/{_q('gridSpan')}"
-_NO_WRAP = f"{_q('tcPr')}/{_q('noWrap')}"
-_RUN_SIZE = f".//{_q('r')}/{_q('rPr')}/{_q('sz')}"
-_P_STYLE = f"{_q('pPr')}/{_q('pStyle')}"
-_TC_WIDTH = f"{_q('tcPr')}/{_q('tcW')}"
+_TC_PR, _GRID_SPAN, _NO_WRAP, _TC_W = _q("tcPr"), _q("gridSpan"), _q("noWrap"), _q("tcW")
+_P_PR, _P_STYLE_TAG, _R_PR, _SZ = _q("pPr"), _q("pStyle"), _q("rPr"), _q("sz")
+_V_MERGE, _TR_PR, _TR_HEIGHT = _q("vMerge"), _q("trPr"), _q("trHeight")
+
+
+def _first(el: etree._Element, parent: str, child: str) -> etree._Element | None:
+    """``el.find("parent/child")`` walked with lxml's C iterators (the ElementPath parse cost per call was a tenth
+    of rendering): the first `child` of the first `parent` child of `el` that has one, in document order."""
+    for outer in el.iterchildren(parent):
+        for inner in outer.iterchildren(child):
+            return inner
+    return None
+
+
+def _child(el: etree._Element, tag: str) -> etree._Element | None:
+    """``el.find(tag)`` for a plain tag: its first child `tag`, through lxml's C iterator."""
+    for child in el.iterchildren(tag):
+        return child
+    return None
+
+
+def _run_size(p: etree._Element) -> etree._Element | None:
+    """``p.find(".//w:r/w:rPr/w:sz")``: the first run (at any depth) whose properties set a size, its w:sz."""
+    for run in p.iter(_R):
+        if run is p:
+            continue
+        for props in run.iterchildren(_R_PR):
+            for sz in props.iterchildren(_SZ):
+                return sz
+    return None
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -124,27 +149,28 @@ def _margins(tbl: etree._Element) -> int:
     return total
 
 
-def _cells(tbl: etree._Element):
-    """(row, grid column, tc) of every cell spanning one grid column."""
+def _cells_wrap(tbl: etree._Element):
+    """(row, grid column, span, tc, whether the cell is w:noWrap) of every cell: its tcPr read once."""
     for tr in tbl.iterchildren(_TR):
         col = 0
         for tc in tr.iterchildren(_TC):
-            span_el = tc.find(_GRID_SPAN)
+            span_el, no_wrap = None, False
+            for props in tc.iterchildren(_TC_PR):  # as find("tcPr/gridSpan") and find("tcPr/noWrap") would
+                if span_el is None:
+                    span_el = _child(props, _GRID_SPAN)
+                if not no_wrap:
+                    no_wrap = _child(props, _NO_WRAP) is not None
             span = int(span_el.get(_VAL, "1")) if span_el is not None else 1
-            yield tr, col, span, tc
+            yield tr, col, span, tc, no_wrap
             col += span
 
 
 def _size(p: etree._Element) -> float:
-    sz = p.find(_RUN_SIZE)
+    sz = _run_size(p)
     if sz is not None:
         return int(sz.get(_VAL, "24")) / 2
-    style = p.find(_P_STYLE)
+    style = _first(p, _P_PR, _P_STYLE_TAG)
     return STYLE_SIZES.get(style.get(_VAL, "") if style is not None else "", DEFAULT_SIZE)
-
-
-def _no_wrap(tc: etree._Element) -> bool:
-    return tc.find(_NO_WRAP) is not None
 
 
 def _paragraph_widths(tc: etree._Element) -> list[tuple[etree._Element, float, int]]:
@@ -166,8 +192,9 @@ def _fit_widths(tbl: etree._Element) -> bool:
         return False
     margins = _margins(tbl) + SLACK
     need = [0] * len(cols)
-    cells = list(_cells(tbl))  # read once: nothing below adds, removes or re-spans a cell
-    nowrap_cols = {col for _tr, col, span, tc in cells if span == 1 and _no_wrap(tc)}
+    wraps = list(_cells_wrap(tbl))  # read once: nothing below adds, removes or re-spans a cell
+    cells = [(tr, col, span, tc) for tr, col, span, tc, _ in wraps]
+    nowrap_cols = {col for _tr, col, span, tc, no_wrap in wraps if span == 1 and no_wrap}
     if not nowrap_cols:
         return False  # no column to widen: nothing has a need, so no deficit
     size = 0.0
@@ -199,7 +226,7 @@ def _fit_widths(tbl: etree._Element) -> bool:
     for el, w in zip(grid.iterchildren(_q("gridCol")), new, strict=False):
         el.set(_q("w"), str(w))
     for _tr, col, span, tc in cells:
-        tcw = tc.find(_TC_WIDTH)
+        tcw = _first(tc, _TC_PR, _TC_W)
         if tcw is not None and col + span <= len(new):
             tcw.set(_q("w"), str(sum(new[col : col + span])))
             tcw.set(_q("type"), "dxa")
@@ -215,12 +242,12 @@ def _shrink(tc: etree._Element, room: int) -> None:
             continue
         smaller = max(MIN_SIZE, math.floor(size * room / width * 2) / 2)
         for r in p.iter(_q("r")):
-            rpr = r.find(_q("rPr"))
+            rpr = _child(r, _R_PR)
             if rpr is None:
                 rpr = etree.Element(_q("rPr"))
                 r.insert(0, rpr)
             for tag in ("sz", "szCs"):
-                el = rpr.find(_q(tag))
+                el = _child(rpr, _q(tag))
                 if el is None:
                     el = etree.Element(_q(tag))
                     _insert_rpr(rpr, el)
@@ -261,14 +288,14 @@ _PPR, _KEEP_NEXT, _PSTYLE = _q("pPr"), _q("keepNext"), _q("pStyle")
 
 
 def _keep_next(p: etree._Element) -> bool:
-    ppr = p.find(_PPR)
+    ppr = _child(p, _PPR)
     if ppr is None:
         ppr = etree.SubElement(p, _PPR)
         p.insert(0, ppr)
-    if ppr.find(_KEEP_NEXT) is not None:
+    if _child(ppr, _KEEP_NEXT) is not None:
         return False
     el = etree.Element(_KEEP_NEXT)
-    style = ppr.find(_PSTYLE)
+    style = _child(ppr, _PSTYLE)
     if style is not None:
         style.addnext(el)
     else:
@@ -285,8 +312,8 @@ def _keep_rows(rows: list[etree._Element]) -> bool:
 
 
 def _merge_state(tr: etree._Element | None) -> str:
-    tc = tr.find(_q("tc")) if tr is not None else None
-    vm = tc.find(f"{_q('tcPr')}/{_q('vMerge')}") if tc is not None else None
+    tc = _child(tr, _TC) if tr is not None else None
+    vm = _first(tc, _TC_PR, _V_MERGE) if tc is not None else None
     if vm is None:
         return ""
     return vm.get(_q("val"), "continue")
@@ -338,7 +365,7 @@ def _chunk_groups(rows: list[etree._Element]) -> list[list[etree._Element]]:
 
 
 def _line_pt(p: etree._Element, size: float) -> float:
-    style = p.find(_P_STYLE)
+    style = _first(p, _P_PR, _P_STYLE_TAG)
     name = style.get(_VAL, "") if style is not None else ""
     return STYLE_LINES.get(name, size * 1.7)
 
@@ -352,14 +379,13 @@ def _height(tbl: etree._Element) -> int:
     heights: dict[int, int] = {}
     rows = list(tbl.iterchildren(_q("tr")))
     for index, tr in enumerate(rows):
-        height = tr.find(f"{_q('trPr')}/{_q('trHeight')}")
+        height = _first(tr, _TR_PR, _TR_HEIGHT)
         least = int(height.get(_q("val"), "0")) if height is not None and height.get(_q("val"), "").isdigit() else 0
         heights[index] = least
     row_of = {id(tr): index for index, tr in enumerate(rows)}  # `rows` holds the elements: their ids are stable
-    for tr, col, span, tc in _cells(tbl):
+    for tr, col, span, tc, no_wrap in _cells_wrap(tbl):
         room = max(1, sum(cols[col : col + span]) - side) if col + span <= len(cols) else 1
         total = 0.0
-        no_wrap = _no_wrap(tc)
         for p, size, width in _paragraph_widths(tc):
             lines = 1 if no_wrap else max(1, math.ceil(width / room))
             total += lines * _line_pt(p, size) * 20

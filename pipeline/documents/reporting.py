@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import copy
 import io
+import os
+import zipfile
 
 from .. import formatting
 from ..model import parse_date
@@ -266,24 +268,34 @@ _XLSX_TIME = (2000, 1, 1, 0, 0, 0)
 
 
 def stable_xlsx(book) -> bytes:
-    """The workbook's bytes without the time of writing: openpyxl stamps `modified` and every zip entry with now."""
+    """The workbook's bytes without the time of writing: openpyxl stamps `modified` and every zip entry with now.
+
+    Every entry is written once, as openpyxl hands it over, under `_XLSX_TIME` (no second zip to copy it into)."""
     import datetime as dt
-    import zipfile
 
     from openpyxl.writer.excel import ExcelWriter
 
     when = dt.datetime(*_XLSX_TIME)
     book.properties.created = book.properties.modified = when
-    raw = io.BytesIO()
-    with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
-        ExcelWriter(book, archive).write_data()
     out = io.BytesIO()
-    with zipfile.ZipFile(raw) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=_XLSX_TIME)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            target.writestr(entry, source.read(info.filename))
+    with _StableZip(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        ExcelWriter(book, archive).write_data()
     return out.getvalue()
+
+
+class _StableZip(zipfile.ZipFile):
+    """A zip whose entries all carry `_XLSX_TIME`, deflated, no file attributes: what openpyxl's entries became when
+    they were copied into a second zip under fixed `ZipInfo`s (the same bytes, without the copy)."""
+
+    def writestr(self, zinfo_or_arcname, data, compress_type=None, compresslevel=None) -> None:  # type: ignore[override]
+        name = zinfo_or_arcname.filename if isinstance(zinfo_or_arcname, zipfile.ZipInfo) else zinfo_or_arcname
+        entry = zipfile.ZipInfo(name, date_time=_XLSX_TIME)
+        entry.compress_type = zipfile.ZIP_DEFLATED
+        super().writestr(entry, data.encode("utf-8") if isinstance(data, str) else data)
+
+    def write(self, filename, arcname=None, compress_type=None, compresslevel=None) -> None:  # type: ignore[override]
+        with open(filename, "rb") as handle:
+            self.writestr(arcname or os.path.basename(filename), handle.read())
 
 
 ROSTER_VARIABLES = {
