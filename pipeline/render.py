@@ -304,6 +304,8 @@ class CompiledTemplate:
     variables: frozenset[str]
     # Each entry deflated once, reused for every document that leaves it unchanged.
     members: dict[str, docxzip.Member] = field(default_factory=dict)
+    # docProps/core.xml with a document title set (`_set_title`), made and deflated once per title.
+    titled: dict[str, tuple[bytes, docxzip.Member]] = field(default_factory=dict)
 
     def render_parts(self, context: dict) -> dict[str, str]:
         wrapped = {k: _wrap(v, k) for k, v in context.items()}
@@ -540,10 +542,22 @@ def render_template(
             files[info.filename] = data
     if draft:
         _add_draft(files, order)
-    _set_title(files, title)
+    ready: dict[str, docxzip.Member] = {}
+    core = "docProps/core.xml"
+    if title and core in files and files[core] is originals.get(core):  # the template's own core.xml: cacheable
+        made = compiled.titled.get(title)
+        if made is None:
+            _set_title(files, title)
+            date_time = infos[core].date_time
+            made = compiled.titled[title] = (files[core], docxzip.Member.of(core, files[core], date_time))
+        files[core], ready[core] = made
+    else:
+        _set_title(files, title)
     members = []
     for name in order:
-        if name in compiled.members and files[name] is originals[name]:
+        if name in ready:
+            members.append(ready[name])  # the titled core.xml, made once per title
+        elif name in compiled.members and files[name] is originals[name]:
             members.append(compiled.members[name])  # unchanged: deflated once at compile time
         else:
             original = infos.get(name)  # None for a part the draft mark added
