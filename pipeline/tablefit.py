@@ -24,6 +24,7 @@ actually written, which only render knows:
 from __future__ import annotations
 
 import copy
+import functools
 import math
 import unicodedata
 
@@ -68,8 +69,46 @@ def _q(tag: str) -> str:
     return _W + tag
 
 
+# Tags and paths built once (they are looked up for every cell and paragraph of every rendered table).
+_TR, _TC, _P, _T, _R = _q("tr"), _q("tc"), _q("p"), _q("t"), _q("r")
+_VAL, _WIDTH = _q("val"), _q("w")
+_TC_PR, _GRID_SPAN, _NO_WRAP, _TC_W = _q("tcPr"), _q("gridSpan"), _q("noWrap"), _q("tcW")
+_P_PR, _P_STYLE_TAG, _R_PR, _SZ = _q("pPr"), _q("pStyle"), _q("rPr"), _q("sz")
+_V_MERGE, _TR_PR, _TR_HEIGHT = _q("vMerge"), _q("trPr"), _q("trHeight")
+
+
+def _first(el: etree._Element, parent: str, child: str) -> etree._Element | None:
+    """``el.find("parent/child")`` walked with lxml's C iterators (the ElementPath parse cost per call was a tenth
+    of rendering): the first `child` of the first `parent` child of `el` that has one, in document order."""
+    for outer in el.iterchildren(parent):
+        for inner in outer.iterchildren(child):
+            return inner
+    return None
+
+
+def _child(el: etree._Element, tag: str) -> etree._Element | None:
+    """``el.find(tag)`` for a plain tag: its first child `tag`, through lxml's C iterator."""
+    for child in el.iterchildren(tag):
+        return child
+    return None
+
+
+def _run_size(p: etree._Element) -> etree._Element | None:
+    """``p.find(".//w:r/w:rPr/w:sz")``: the first run (at any depth) whose properties set a size, its w:sz."""
+    for run in p.iter(_R):
+        if run is p:
+            continue
+        for props in run.iterchildren(_R_PR):
+            for sz in props.iterchildren(_SZ):
+                return sz
+    return None
+
+
+@functools.lru_cache(maxsize=1 << 16)
 def text_width(text: str, size: float) -> int:
-    """Estimated width in twips of `text` set at `size` pt (CJK 1 em; Latin, digits and ``·`` ½ em)."""
+    """Estimated width in twips of `text` set at `size` pt (CJK 1 em; Latin, digits and ``·`` ½ em).
+
+    Cached: the same names and values recur in every document of a unit (and the function is pure)."""
     ems = 0.0
     last: bool | None = None
     for ch in text:
@@ -110,33 +149,34 @@ def _margins(tbl: etree._Element) -> int:
     return total
 
 
-def _cells(tbl: etree._Element):
-    """(row, grid column, tc) of every cell spanning one grid column."""
-    for tr in tbl.iterchildren(_q("tr")):
+def _cells_wrap(tbl: etree._Element):
+    """(row, grid column, span, tc, whether the cell is w:noWrap) of every cell: its tcPr read once."""
+    for tr in tbl.iterchildren(_TR):
         col = 0
-        for tc in tr.iterchildren(_q("tc")):
-            span_el = tc.find(f"{_q('tcPr')}/{_q('gridSpan')}")
-            span = int(span_el.get(_q("val"), "1")) if span_el is not None else 1
-            yield tr, col, span, tc
+        for tc in tr.iterchildren(_TC):
+            span_el, no_wrap = None, False
+            for props in tc.iterchildren(_TC_PR):  # as find("tcPr/gridSpan") and find("tcPr/noWrap") would
+                if span_el is None:
+                    span_el = _child(props, _GRID_SPAN)
+                if not no_wrap:
+                    no_wrap = _child(props, _NO_WRAP) is not None
+            span = int(span_el.get(_VAL, "1")) if span_el is not None else 1
+            yield tr, col, span, tc, no_wrap
             col += span
 
 
 def _size(p: etree._Element) -> float:
-    sz = p.find(f".//{_q('r')}/{_q('rPr')}/{_q('sz')}")
+    sz = _run_size(p)
     if sz is not None:
-        return int(sz.get(_q("val"), "24")) / 2
-    style = p.find(f"{_q('pPr')}/{_q('pStyle')}")
-    return STYLE_SIZES.get(style.get(_q("val"), "") if style is not None else "", DEFAULT_SIZE)
-
-
-def _no_wrap(tc: etree._Element) -> bool:
-    return tc.find(f"{_q('tcPr')}/{_q('noWrap')}") is not None
+        return int(sz.get(_VAL, "24")) / 2
+    style = _first(p, _P_PR, _P_STYLE_TAG)
+    return STYLE_SIZES.get(style.get(_VAL, "") if style is not None else "", DEFAULT_SIZE)
 
 
 def _paragraph_widths(tc: etree._Element) -> list[tuple[etree._Element, float, int]]:
     out = []
-    for p in tc.iterchildren(_q("p")):
-        text = "".join(t.text or "" for t in p.iter(_q("t")))
+    for p in tc.iterchildren(_P):
+        text = "".join(t.text or "" for t in p.iter(_T))
         if text:
             size = _size(p)
             out.append((p, size, text_width(text, size)))
@@ -152,10 +192,14 @@ def _fit_widths(tbl: etree._Element) -> bool:
         return False
     margins = _margins(tbl) + SLACK
     need = [0] * len(cols)
-    nowrap_cols = {col for _tr, col, span, tc in _cells(tbl) if span == 1 and _no_wrap(tc)}
+    wraps = list(_cells_wrap(tbl))  # read once: nothing below adds, removes or re-spans a cell
+    cells = [(tr, col, span, tc) for tr, col, span, tc, _ in wraps]
+    nowrap_cols = {col for _tr, col, span, tc, no_wrap in wraps if span == 1 and no_wrap}
+    if not nowrap_cols:
+        return False  # no column to widen: nothing has a need, so no deficit
     size = 0.0
     cap = int(sum(cols) * MAX_SHARE)
-    for _tr, col, span, tc in _cells(tbl):
+    for _tr, col, span, tc in cells:
         if span != 1 or col not in nowrap_cols or col >= len(cols):
             continue
         for _p, size_pt, width in _paragraph_widths(tc):  # the header cell of such a column too
@@ -181,8 +225,8 @@ def _fit_widths(tbl: etree._Element) -> bool:
     new[max(range(len(new)), key=lambda c: new[c])] += sum(cols) - sum(new)  # keep the total exact
     for el, w in zip(grid.iterchildren(_q("gridCol")), new, strict=False):
         el.set(_q("w"), str(w))
-    for _tr, col, span, tc in _cells(tbl):
-        tcw = tc.find(f"{_q('tcPr')}/{_q('tcW')}")
+    for _tr, col, span, tc in cells:
+        tcw = _first(tc, _TC_PR, _TC_W)
         if tcw is not None and col + span <= len(new):
             tcw.set(_q("w"), str(sum(new[col : col + span])))
             tcw.set(_q("type"), "dxa")
@@ -198,12 +242,12 @@ def _shrink(tc: etree._Element, room: int) -> None:
             continue
         smaller = max(MIN_SIZE, math.floor(size * room / width * 2) / 2)
         for r in p.iter(_q("r")):
-            rpr = r.find(_q("rPr"))
+            rpr = _child(r, _R_PR)
             if rpr is None:
                 rpr = etree.Element(_q("rPr"))
                 r.insert(0, rpr)
             for tag in ("sz", "szCs"):
-                el = rpr.find(_q(tag))
+                el = _child(rpr, _q(tag))
                 if el is None:
                     el = etree.Element(_q(tag))
                     _insert_rpr(rpr, el)
@@ -240,15 +284,18 @@ def _insert_rpr(rpr: etree._Element, el: etree._Element) -> None:
 
 
 # --- keeping rows together -----------------------------------------------------------------------
+_PPR, _KEEP_NEXT, _PSTYLE = _q("pPr"), _q("keepNext"), _q("pStyle")
+
+
 def _keep_next(p: etree._Element) -> bool:
-    ppr = p.find(_q("pPr"))
+    ppr = _child(p, _PPR)
     if ppr is None:
-        ppr = etree.SubElement(p, _q("pPr"))
+        ppr = etree.SubElement(p, _PPR)
         p.insert(0, ppr)
-    if ppr.find(_q("keepNext")) is not None:
+    if _child(ppr, _KEEP_NEXT) is not None:
         return False
-    el = etree.Element(_q("keepNext"))
-    style = ppr.find(_q("pStyle"))
+    el = etree.Element(_KEEP_NEXT)
+    style = _child(ppr, _PSTYLE)
     if style is not None:
         style.addnext(el)
     else:
@@ -259,14 +306,14 @@ def _keep_next(p: etree._Element) -> bool:
 def _keep_rows(rows: list[etree._Element]) -> bool:
     changed = False
     for tr in rows[:-1]:
-        for p in tr.iter(_q("p")):
+        for p in tr.iter(_P):
             changed |= _keep_next(p)
     return changed
 
 
 def _merge_state(tr: etree._Element | None) -> str:
-    tc = tr.find(_q("tc")) if tr is not None else None
-    vm = tc.find(f"{_q('tcPr')}/{_q('vMerge')}") if tc is not None else None
+    tc = _child(tr, _TC) if tr is not None else None
+    vm = _first(tc, _TC_PR, _V_MERGE) if tc is not None else None
     if vm is None:
         return ""
     return vm.get(_q("val"), "continue")
@@ -318,8 +365,8 @@ def _chunk_groups(rows: list[etree._Element]) -> list[list[etree._Element]]:
 
 
 def _line_pt(p: etree._Element, size: float) -> float:
-    style = p.find(f"{_q('pPr')}/{_q('pStyle')}")
-    name = style.get(_q("val"), "") if style is not None else ""
+    style = _first(p, _P_PR, _P_STYLE_TAG)
+    name = style.get(_VAL, "") if style is not None else ""
     return STYLE_LINES.get(name, size * 1.7)
 
 
@@ -332,16 +379,17 @@ def _height(tbl: etree._Element) -> int:
     heights: dict[int, int] = {}
     rows = list(tbl.iterchildren(_q("tr")))
     for index, tr in enumerate(rows):
-        height = tr.find(f"{_q('trPr')}/{_q('trHeight')}")
+        height = _first(tr, _TR_PR, _TR_HEIGHT)
         least = int(height.get(_q("val"), "0")) if height is not None and height.get(_q("val"), "").isdigit() else 0
         heights[index] = least
-    for tr, col, span, tc in _cells(tbl):
+    row_of = {id(tr): index for index, tr in enumerate(rows)}  # `rows` holds the elements: their ids are stable
+    for tr, col, span, tc, no_wrap in _cells_wrap(tbl):
         room = max(1, sum(cols[col : col + span]) - side) if col + span <= len(cols) else 1
         total = 0.0
         for p, size, width in _paragraph_widths(tc):
-            lines = 1 if _no_wrap(tc) else max(1, math.ceil(width / room))
+            lines = 1 if no_wrap else max(1, math.ceil(width / room))
             total += lines * _line_pt(p, size) * 20
-        index = rows.index(tr)
+        index = row_of[id(tr)]
         heights[index] = max(heights[index], int(total) + pad)
     return sum(heights.values())
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .. import __version__, records, unitrecord
@@ -313,7 +314,9 @@ def _render_error(exc: Exception, task: UnitTask) -> str:
 
 def _render_into(tmp: str, task: UnitTask, checked: checking.CheckResult, result: UnitResult) -> None:
     election = Election.from_check(checked)
-    report = render_record(election, tmp, templates_dir=task.settings.templates_dir, record_unit=False, companions=True)
+    report = render_record(
+        election, tmp, templates_dir=task.settings.templates_dir, record_unit=False, companions=True, fresh=True
+    )
     result.documents = [w.entry().to_dict() for w in report.written]
     # The 花名册 .xlsx beside its .docx: listed in the stamp's `prints`, so the next run knows it as huanjie's.
     result.prints = [w.entry().to_dict() for w in report.prints]
@@ -352,6 +355,7 @@ def process_unit(task: UnitTask) -> UnitResult:
         result.durations["render"] = round(_now() - render_start, 4)
         result.durations["total"] = round(_now() - start, 4)
         unitrecord.write(tmp, result.to_record(task.settings.version))  # last: the folder is complete
+        flush_folder(tmp)  # on disk before it takes the unit folder's place
         swap_into_place(tmp, task.outdir, mine)
     except Exception as exc:  # noqa: BLE001 - a unit's failure never stops the others
         _undo(task)
@@ -363,6 +367,48 @@ def process_unit(task: UnitTask) -> UnitResult:
         _undo(task)
         raise
     return result
+
+
+_syncfs: Callable[[int], int] | None | bool = False  # False: not looked up yet; None: not available
+
+
+def _find_syncfs() -> Callable[[int], int] | None:
+    """Linux's syncfs(2) through libc, or None (another system, or no libc to load)."""
+    try:
+        import ctypes
+
+        function = ctypes.CDLL(None, use_errno=True).syncfs
+    except (OSError, AttributeError):
+        return None
+    function.argtypes = [ctypes.c_int]
+    function.restype = ctypes.c_int
+    return function
+
+
+def flush_folder(folder: str) -> None:
+    """Get every file of the unit's temp folder (written without a fsync each, `render_record(fresh=True)`) to disk.
+
+    One syncfs(2) of the folder's file system where Linux has it: one journal commit for the unit's forty-odd files
+    instead of one per file (the per-file fsyncs were a third of a batch's time on ext4). Elsewhere, or when it
+    fails, each file is fsynced.
+    """
+    global _syncfs
+    if _syncfs is False:
+        _syncfs = _find_syncfs()
+    if callable(_syncfs):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            if _syncfs(fd) == 0:
+                return
+        finally:
+            os.close(fd)
+    for entry in os.scandir(folder):
+        if entry.is_file(follow_symlinks=False):
+            fd = os.open(entry.path, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
 
 
 def _undo(task: UnitTask) -> None:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 import io
+import os
+import zipfile
 
 from .. import formatting
 from ..model import parse_date
@@ -202,6 +205,7 @@ def table_sheet(
     to the page width, landscape unless told otherwise.
     """
     from openpyxl.styles import Alignment, Border, Font, Side
+    from openpyxl.styles.cell_style import StyleArray
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.properties import PageSetupProperties
 
@@ -215,14 +219,25 @@ def table_sheet(
         sheet.append(row)
     thin = Side(style="thin")
     formats = formats or {}
+    # A cell's style is a few indexes into the workbook's lists of fonts, borders, alignments and formats. The first
+    # cell of each combination is styled through openpyxl (which finds or adds the entries, in the same order as
+    # ever); the others get a copy of its indexes: the same workbook, without hashing three style objects per cell.
+    styled: dict[tuple[str, bool, str | None], StyleArray] = {}
     for line in sheet.iter_rows(min_row=2):
         for index, cell in enumerate(line):
-            cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
             side = "left" if cell.row > 2 and index in left else "center"
+            number = formats[index] if cell.row > 2 and index in formats and not isinstance(cell.value, str) else None
+            key = (side, cell.row == 2, number)
+            done = styled.get(key)
+            if done is not None:
+                cell._style = copy.copy(done)
+                continue
+            cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
             cell.alignment = Alignment(horizontal=side, vertical="center", wrap_text=True)
             cell.font = Font(name="仿宋", size=11, bold=cell.row == 2)
-            if cell.row > 2 and index in formats and not isinstance(cell.value, str):
-                cell.number_format = formats[index]
+            if number is not None:
+                cell.number_format = number
+            styled[key] = copy.copy(cell._style)
     for index, (_, width) in enumerate(columns, 1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     if footer is not None:
@@ -253,24 +268,34 @@ _XLSX_TIME = (2000, 1, 1, 0, 0, 0)
 
 
 def stable_xlsx(book) -> bytes:
-    """The workbook's bytes without the time of writing: openpyxl stamps `modified` and every zip entry with now."""
+    """The workbook's bytes without the time of writing: openpyxl stamps `modified` and every zip entry with now.
+
+    Every entry is written once, as openpyxl hands it over, under `_XLSX_TIME` (no second zip to copy it into)."""
     import datetime as dt
-    import zipfile
 
     from openpyxl.writer.excel import ExcelWriter
 
     when = dt.datetime(*_XLSX_TIME)
     book.properties.created = book.properties.modified = when
-    raw = io.BytesIO()
-    with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
-        ExcelWriter(book, archive).write_data()
     out = io.BytesIO()
-    with zipfile.ZipFile(raw) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=_XLSX_TIME)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            target.writestr(entry, source.read(info.filename))
+    with _StableZip(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        ExcelWriter(book, archive).write_data()
     return out.getvalue()
+
+
+class _StableZip(zipfile.ZipFile):
+    """A zip whose entries all carry `_XLSX_TIME`, deflated, no file attributes: what openpyxl's entries became when
+    they were copied into a second zip under fixed `ZipInfo`s (the same bytes, without the copy)."""
+
+    def writestr(self, zinfo_or_arcname, data, compress_type=None, compresslevel=None) -> None:  # type: ignore[override]
+        name = zinfo_or_arcname.filename if isinstance(zinfo_or_arcname, zipfile.ZipInfo) else zinfo_or_arcname
+        entry = zipfile.ZipInfo(name, date_time=_XLSX_TIME)
+        entry.compress_type = zipfile.ZIP_DEFLATED
+        super().writestr(entry, data.encode("utf-8") if isinstance(data, str) else data)
+
+    def write(self, filename, arcname=None, compress_type=None, compresslevel=None) -> None:  # type: ignore[override]
+        with open(filename, "rb") as handle:
+            self.writestr(arcname or os.path.basename(filename), handle.read())
 
 
 ROSTER_VARIABLES = {
