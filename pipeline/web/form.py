@@ -231,7 +231,7 @@ def _schema_choices(pattern: tuple) -> tuple[tuple[str, str], ...]:
     words = dict(
         part.strip().split(" ", 1) for part in str(node.get("description") or "").split("；") if " " in part.strip()
     )
-    return tuple((v, f"{words[v]}（{v}）" if v in words else v) for v in node["enum"])
+    return tuple((v, words.get(v, v)) for v in node["enum"])
 
 
 def choices_of(path: Path_) -> tuple[tuple[str, str], ...]:
