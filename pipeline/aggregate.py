@@ -14,6 +14,7 @@ from .batch.summaries import (
     render_digests,
     render_level,
     summarise,
+    untouched,
 )
 from .batch.tree import SUFFIXES, SUMMARY_FILE, SourceProblem, TreeFold, common_root, discover, folder_of
 
@@ -26,6 +27,7 @@ __all__ = [
     "common_root",
     "TreeFold",
     "made_by_huanjie",
+    "untouched",
     "level_names",
     "render_digests",
     "render_level",

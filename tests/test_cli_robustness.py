@@ -153,7 +153,7 @@ def test_summary_does_not_overwrite_a_users_file(cli, tmp_path):
     run = cli("summary", str(src), "-o", str(target))
     assert run.exit_code == 2
     assert _stderr_line(run) == (
-        f"错误：文件 {target} 已存在，且不是 huanjie 生成的工作总结，未覆盖。请换一个文件名；如确需覆盖，请加 --force。"
+        f"错误：文件 {target} 已存在，且不是 huanjie 生成的工作总结（或生成后被修改过），未覆盖。请换一个文件名；如确需覆盖，请加 --force。"
     )
     assert target.read_bytes() == b"my own report"
     assert cli("summary", str(src), "-o", str(target), "--force").exit_code == 0

@@ -74,7 +74,7 @@ def test_summary_never_overwrites_a_table_it_did_not_write_unless_forced(tmp_pat
     result = _summary(str(town), "-o", str(tmp_path / "a.docx"))
     assert result.exit_code == 2
     assert (
-        f"错误：文件 {table} 已存在，且不是 huanjie 生成的统计表，未覆盖。请换一个文件名；如确需覆盖，请加 --force。"
+        f"错误：文件 {table} 已存在，且不是 huanjie 生成的统计表（或生成后被修改过），未覆盖。请换一个文件名；如确需覆盖，请加 --force。"
         in (result.output)
     )
     assert table.read_bytes() == before and not (tmp_path / "a.docx").exists()  # nothing written at all

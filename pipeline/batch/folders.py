@@ -238,9 +238,46 @@ def recover(parent: str, name: str | None = None) -> None:
                 salvage(path, final)
 
 
-def prepare_out(out: str, unit_folders: set[str]) -> set[str]:
-    """Clean OUT before a run: leftovers, orphan unit folders, old report; the level files found (summaries, 统计表)."""
-    summaries: set[str] = set()
+LEVEL_FILES = (SUMMARY_FILE, STATSHEET_FILE)  # a level's summary and its 统计表
+
+
+def is_level_file(name: str) -> bool:
+    """A level's summary or 统计表, or a new one written beside a kept file (``NAME（新）.docx``, ``NAME（新2）…``)."""
+    for base in LEVEL_FILES:
+        stem, ext = os.path.splitext(base)
+        if name == base or (name.startswith(stem + "（新") and name.endswith("）" + ext)):
+            return True
+    return False
+
+
+def level_hashes(out: str) -> dict[str, str]:
+    """The level files the last run's manifest.json lists (path in OUT → SHA-256), read line by line: the
+    manifest of a province holds millions of lines, and only the levels' are wanted."""
+    stems = [os.path.splitext(base)[0] for base in LEVEL_FILES]
+    found: dict[str, str] = {}
+    try:
+        with open(os.path.join(out, MANIFEST), encoding="utf-8") as handle:
+            for line in handle:
+                if not any(f"/{stem}" in line or f'"{stem}' in line for stem in stems):
+                    continue
+                text = line.strip().rstrip(",")
+                try:
+                    entry = json.loads("{" + text + "}")
+                except ValueError:
+                    continue
+                for rel, sha in entry.items():
+                    if isinstance(sha, str) and is_level_file(rel.rsplit("/", 1)[-1]):
+                        found[rel] = sha
+    except (OSError, UnicodeDecodeError):
+        return {}
+    return found
+
+
+def prepare_out(out: str, unit_folders: set[str]) -> dict[str, str | None]:
+    """Clean OUT before a run: leftovers, orphan unit folders, old report. Returns the level files found
+    (summaries, 统计表, new ones written beside kept files), each with its SHA-256 in the last manifest (or None)."""
+    known = level_hashes(out)
+    summaries: dict[str, str | None] = {}
     for name in (MANIFEST, REPORT_JSON, REPORT_XLSX):
         try:
             os.unlink(os.path.join(out, name))
@@ -253,15 +290,17 @@ def prepare_out(out: str, unit_folders: set[str]) -> set[str]:
             f.startswith(".~") and f.endswith(".tmp") for f in files
         ):
             recover(folder)
+            files = [f for f in os.listdir(folder) if os.path.isfile(os.path.join(folder, f))]
             dirs[:] = [d for d in os.listdir(folder) if os.path.isdir(os.path.join(folder, d))]
         if STAMP in files and rel:
             if rel not in unit_folders:
                 remove_unit(folder)  # the unit's record is gone from DIR: what huanjie wrote goes, the rest stays
             dirs[:] = []
             continue
-        for level_file in (SUMMARY_FILE, STATSHEET_FILE):  # a level's summary and its 统计表
-            if level_file in files:
-                summaries.add(f"{rel}/{level_file}" if rel else level_file)
+        for name in files:
+            if is_level_file(name):
+                path = f"{rel}/{name}" if rel else name
+                summaries[path] = known.get(path)
         dirs.sort()
     return summaries
 

@@ -26,7 +26,7 @@ from .executors import open_executor
 from .folders import BatchError, check_out, prepare_out, recover, unit_folders
 from .lock import BatchLock
 from .report import ReportWriter, SummaryEntry
-from .summaries import LevelSummaries, left_out_reason, made_by_huanjie
+from .summaries import LevelSummaries, left_out_reason
 from .tree import common_root, discover
 from .unit import FAILED, OK, SKIPPED, Settings, UnitResult, UnitTask, templates_fingerprint
 
@@ -136,8 +136,9 @@ class _Outputs:
         }
         self.writer = ReportWriter(out, head)
         self.tables: set[str] = set()  # the levels' 统计表 written by this run
+        known = {rel: sha for rel, sha in old_summaries.items() if sha is not None}
         self.levels = LevelSummaries(
-            src, out, common_root(units_), settings.templates_dir, self._summary, on_table=self._table
+            src, out, common_root(units_), settings.templates_dir, self._summary, on_table=self._table, known=known
         )
 
     def _table(self, rel: str, sha: str, figures: dict) -> None:
@@ -163,10 +164,10 @@ class _Outputs:
         self.levels.finish()
         self.result.level_findings = list(self.levels.findings)
         self.writer.add_level_findings(self.result.level_findings)
-        for stale in self.old_summaries - set(self.result.summaries) - self.tables:
+        for stale in set(self.old_summaries) - set(self.result.summaries) - self.tables:
             path = os.path.join(self.out, *stale.split("/"))
-            if not made_by_huanjie(path):
-                continue  # a user's file of that name (a 统计表 typed by hand) is never deleted
+            if not self.levels.ours(stale):
+                continue  # a user's file of that name (a 统计表 typed by hand, a summary edited) is never deleted
             try:
                 os.unlink(path)
             except OSError:

@@ -686,7 +686,7 @@ def summary_table_path(output: str) -> str:
     help="同时生成的换届选举情况统计表（.xlsx）；默认写在工作总结旁边："
     "换届选举工作总结.docx 旁为 换届选举情况统计表.xlsx，其他名称如 青石县工作总结.docx 旁为 青石县工作总结-统计表.xlsx。",
 )
-@click.option("--force", is_flag=True, help="输出文件已存在且不是 huanjie 生成的时，也覆盖它。")
+@click.option("--force", is_flag=True, help="输出文件已存在且不是 huanjie 生成的（或生成后被修改过）时，也覆盖它。")
 def summary_command(
     directory: str,
     output: str,
@@ -726,9 +726,9 @@ def summary_command(
     if os.path.abspath(table) == os.path.abspath(output):
         raise click.UsageError("统计表与工作总结不能是同一个文件。")
     for path, what in ((output, "工作总结"), (table, "统计表")):
-        if os.path.exists(path) and not force and not aggregate.made_by_huanjie(path):
+        if os.path.exists(path) and not force and not aggregate.untouched(path):
             echo(
-                f"错误：文件 {path} 已存在，且不是 huanjie 生成的{what}，未覆盖。请换一个文件名；"
+                f"错误：文件 {path} 已存在，且不是 huanjie 生成的{what}（或生成后被修改过），未覆盖。请换一个文件名；"
                 "如确需覆盖，请加 --force。",
                 err=True,
             )
