@@ -33,6 +33,7 @@ from ..records import decode, read_text
 from ..safetext import visible, visible_data
 from . import i18n
 from .echo import echo
+from .gate import checked, print_findings
 from .progress import ArchiveProgress, BatchProgress, StageEvent
 from .text import render_text
 from .workbook import convert_command, write_new_file
@@ -143,11 +144,6 @@ def check_command(files: tuple[str, ...], output_format: str, strict: bool) -> N
     sys.exit(check_exit_code(results, strict=strict))
 
 
-def _print_findings(findings, err: bool = False) -> None:
-    for finding in sorted(findings, key=sort_key):
-        echo(format_human(finding), err=err)
-
-
 @main.command("outcome", **COMMAND)
 @click.argument("file", metavar="文件")
 @click.option(
@@ -165,7 +161,7 @@ def outcome_command(file: str, output_format: str) -> None:
     """
     result = checking.check_file(file)
     if result.outcome is None or result.profile is None or result.stats is None:  # computed together, or not at all
-        _print_findings(result.findings, err=True)
+        print_findings(result.findings, err=True)
         sys.exit(check_exit_code([result]) or 1)
     if output_format == "json":
         payload = {
@@ -180,7 +176,7 @@ def outcome_command(file: str, output_format: str) -> None:
         echo(render_text(result.outcome, result.stats))
         if result.findings:
             echo("", err=True)
-            _print_findings(result.findings, err=True)
+            print_findings(result.findings, err=True)
     sys.exit(check_exit_code([result]))
 
 
@@ -268,21 +264,7 @@ def render_command(
 
     退出码：0 已生成；1 记录有错误（或 --draft 生成了草稿）、--only 指定的文书缺少数据；2 命令用法不对、文件或模板无法读取。
     """
-    result = checking.check_file(file)
-    errors = [f for f in result.findings if f.severity is Severity.ERROR]
-    if result.outcome is None or (errors and not draft):
-        _print_findings(result.findings, err=True)
-        if result.unreadable:
-            sys.exit(2)
-        if result.outcome is None:
-            echo("记录格式有误，无法生成文书；请先按上面的提示改正。", err=True)
-        else:
-            echo(
-                f"记录有 {len(errors)} 个错误，未生成文书。请改正后重试，或加 --draft 生成草稿"
-                "（每页标注“草稿（未通过校验）”）。",
-                err=True,
-            )
-        sys.exit(1)
+    result, errors = checked(file, draft, "生成文书", "生成草稿（每页标注“草稿（未通过校验）”）")
     with _exit_on(outdir):
         election = Election.from_check(result)
         step = printing.PrintStep(election, pdf=pdf, bundle=bundle) if pdf or bundle else None
@@ -299,7 +281,7 @@ def render_command(
         except UnknownDocument as exc:  # an unknown --only is a usage error, not a data problem
             raise click.UsageError(visible(str(exc))) from None
     if errors:
-        _print_findings(result.findings, err=True)
+        print_findings(result.findings, err=True)
     for line in report.lines():
         echo(line)
     echo(
@@ -330,7 +312,7 @@ def _render_layout(report, result, check_layout: bool | None) -> bool:
             layout = layoutcheck.LayoutResult(layoutcheck.check_pdfs(made), len(made))
         else:
             layout = layoutcheck.check_documents(items)
-    _print_findings(layout.findings, err=True)
+    print_findings(layout.findings, err=True)
     echo(f"版式检查：检查了 {layout.checked} 份文书，发现 {len(layout.findings)} 个问题。")
     return any(f.severity is Severity.ERROR for f in layout.findings)
 
@@ -648,7 +630,7 @@ def _batch_layout(outdir: str, jobs: int | None, where: tuple[str, str | None]) 
         if cluster is not None:
             cluster.close()
     progress.close()
-    _print_findings(layout.findings, err=True)
+    print_findings(layout.findings, err=True)
     echo(f"版式检查：检查了 {layout.checked} 份文书，发现 {len(layout.findings)} 个问题。")
     return any(f.severity is Severity.ERROR for f in layout.findings)
 
@@ -916,7 +898,7 @@ def archive_command(
         echo(
             f"提示：版式检查发现 {len(result.layout)} 个问题（文书照原样归档；请在原文书中改正后重新生成）：", err=True
         )
-        _print_findings(result.layout, err=True)
+        print_findings(result.layout, err=True)
     parts = f"单位 {result.units} 个" + (f"，工作总结 {result.summaries} 份" if result.summaries else "")
     echo(
         f"已生成归档数据包 {output}：{result.items} 件（{parts}），文件 {result.files} 个；"

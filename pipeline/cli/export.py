@@ -8,23 +8,17 @@ from typing import Any
 
 import click
 
-from .. import check as checking
 from .. import export
 from ..documents import Election
-from ..findings import Severity, format_human, sort_key
 from ..fsutil import OutputExists, os_reason, write_atomic
 from .echo import echo
+from .gate import checked, print_findings
 
 # as commands.COMMAND (not imported: this module is registered from there, at its end)
 COMMAND: dict[str, Any] = {
     "context_settings": {"help_option_names": ["-h", "--help"], "max_content_width": 100},
     "options_metavar": "[选项]",
 }
-
-
-def _print_findings(findings) -> None:
-    for finding in sorted(findings, key=sort_key):
-        echo(format_human(finding), err=True)
 
 
 @click.command("export", **COMMAND)
@@ -66,20 +60,7 @@ def export_command(file: str, output: str, what: tuple[str, ...], draft: bool, f
     if os.path.exists(output) and not force:
         echo(f"错误：文件 {output} 已存在，未覆盖。如确需覆盖，请加 --force。", err=True)
         sys.exit(2)
-    result = checking.check_file(file)
-    errors = [f for f in result.findings if f.severity is Severity.ERROR]
-    if result.outcome is None or (errors and not draft):
-        _print_findings(result.findings)
-        if result.unreadable:
-            sys.exit(2)
-        if result.outcome is None:
-            echo("记录格式有误，无法导出；请先按上面的提示改正。", err=True)
-        else:
-            echo(
-                f"记录有 {len(errors)} 个错误，未导出。请改正后重试，或加 --draft 导出草稿（标题标注“草稿（未通过校验）”）。",
-                err=True,
-            )
-        sys.exit(1)
+    result, errors = checked(file, draft, "导出", "导出草稿（标题标注“草稿（未通过校验）”）")
     made = export.export_workbook(Election.from_check(result), parts, draft=bool(errors))
     try:
         write_atomic(output, made.data, overwrite=force)
@@ -90,7 +71,7 @@ def export_command(file: str, output: str, what: tuple[str, ...], draft: bool, f
         echo(f"错误：无法写入 {output}（{os_reason(exc)}）。", err=True)
         sys.exit(2)
     if errors:
-        _print_findings(result.findings)
+        print_findings(result.findings, err=True)
     sheets = "，".join(f"{name} {rows} 行" for name, rows in made.sheets)
     echo(f"已导出 {output}：{sheets}。" + ("（草稿）" if errors else ""))
     sys.exit(1 if errors else 0)
