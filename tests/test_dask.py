@@ -56,10 +56,16 @@ def report(out: Path) -> dict:
     return data
 
 
+# A cluster of one's own (`dask worker ADDRESS`) profiles its tasks by default: the module's cluster does too, so
+# that every run here also proves the plugin stops the profiler (test_the_workers_keep_no_…).
+PROFILING = {**LOCAL_CONFIG, "distributed.worker.profile.enabled": True}
+
+
 @pytest.fixture(scope="module")
 def cluster():
-    """A LocalCluster of 2 single-threaded worker processes (512 MiB each), configured as huanjie's own."""
-    with dask.config.set(LOCAL_CONFIG):
+    """A LocalCluster of 2 single-threaded worker processes (768 MiB each), configured as huanjie's own but for the
+    profiler, which is on (as on a `dask worker`)."""
+    with dask.config.set(PROFILING):
         local = distributed.LocalCluster(
             n_workers=2, threads_per_worker=1, processes=True, memory_limit="768MiB", dashboard_address=None
         )
@@ -389,3 +395,77 @@ def test_batch_check_layout_converts_on_the_workers(cluster, tmp_path):
     documents = len(json.loads((out / REPORT_JSON).read_text(encoding="utf-8"))["units"][0]["documents"])
     summaries = len(json.loads((out / REPORT_JSON).read_text(encoding="utf-8"))["summaries"])
     assert f"版式检查：检查了 {documents + summaries} 份文书，发现 0 个问题。" in run.stdout
+
+
+# --------------------------------------------------------------------------------------------
+# Worker memory: nothing a worker keeps grows with the number of units (issue 18: flat from 1,000 to 20,000)
+# --------------------------------------------------------------------------------------------
+def _worker_state(dask_worker):  # on a worker (this module travels by value: `by_value`)
+    """What a worker keeps between tasks: its profiler, its logs (the deques without a bound), its tasks and data."""
+    import collections
+
+    unbounded = []
+    for where, owner in (("worker", dask_worker), ("state", dask_worker.state), ("monitor", dask_worker.monitor)):
+        slots = {name for cls in type(owner).__mro__ for name in getattr(cls, "__slots__", ())}
+        for attr in sorted(slots | set(getattr(owner, "__dict__", ()))):
+            value = getattr(owner, attr, None)
+            if isinstance(value, collections.deque) and value.maxlen is None:
+                unbounded.append(f"{where}.{attr}")
+        for attr, value in getattr(owner, "quantities", {}).items():
+            if value.maxlen is None:
+                unbounded.append(f"{where}.quantities[{attr}]")
+    running = sorted(k for k in executors.PROFILER if (pc := dask_worker.periodic_callbacks.get(k)) and pc.is_running())
+    return {
+        "profiling": running,
+        "profiles": len(dask_worker.profile_history) + len(dask_worker.profile_keys_history),
+        "unbounded": unbounded,
+        "samples": {value.maxlen for value in dask_worker.monitor.quantities.values()},
+        "tasks": len(dask_worker.state.tasks),
+        "data": len(dask_worker.data),
+    }
+
+
+def test_the_workers_keep_no_profile_and_only_bounded_logs_while_a_run_renders(cluster, by_value, tmp_path):
+    """A worker's profiler kept ~100 kB a second for 1,000 s (136 MB after 1,000 units, 194 MB after 3,000): the
+    run's plugin stops it on each worker (also a `dask worker` of one's own, which profiles by default) and
+    restarts it at the end; Dask's own logs are deques of bounded length; a unit's files leave the worker once
+    landed. Checked mid-run, while the plugin is in place, without any timing."""
+    client = distributed.Client(cluster.scheduler_address, set_as_default=False)
+    seen = []
+
+    def look(event):
+        if event.kind == "unit" and event.done in (4, 20):
+            seen.append(list(client.run(_worker_state).values()))
+
+    try:
+        before = list(client.run(_worker_state).values())
+        result = run_batch(
+            str(COUNTY),
+            str(tmp_path / "out"),
+            jobs=2,
+            executor="dask",
+            scheduler=cluster.scheduler_address,
+            progress=look,
+        )
+        after = list(client.run(_worker_state).values())
+    finally:
+        client.close()
+    assert result.total == 28
+    assert [w["profiling"] for w in before] == [sorted(executors.PROFILER)] * 2  # on, as on a `dask worker`
+    assert len(seen) == 2
+    for state in [*seen[0], *seen[1]]:
+        assert state["profiling"] == [] and state["profiles"] == 0
+        assert state["unbounded"] == []
+        assert state["tasks"] <= 16 and state["data"] <= state["tasks"]  # at most the client's window (16)
+    assert [w["profiling"] for w in after] == [sorted(executors.PROFILER)] * 2  # restarted at the end of the run
+    assert [(w["tasks"], w["data"]) for w in after] == [(0, 0), (0, 0)]  # every unit's files released
+
+
+def test_huanjies_own_local_cluster_runs_without_profiler_and_keeps_a_minute_of_samples(by_value):
+    own = executors.Cluster(workers=1)
+    try:
+        (state,) = own.client.run(_worker_state).values()
+    finally:
+        own.close()
+    assert state["profiling"] == [] and state["profiles"] == 0
+    assert state["unbounded"] == [] and state["samples"] == {120}  # the system monitor: a minute, not an hour

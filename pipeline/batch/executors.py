@@ -66,12 +66,19 @@ WORKER_DIED = "处理该单位时工作节点意外退出（可能内存不足�
 CONNECT_TIMEOUT = 5.0  # seconds to reach a scheduler: an unreachable address is an error, never a hang
 WORKERS_WAIT = 30.0  # seconds for a first worker to join a scheduler that has none yet
 # The LocalCluster's scheduler: a task whose worker died is retried once; one task per worker thread at a time,
-# so a dying worker takes only its own unit's retry with it.
+# so a dying worker takes only its own unit's retry with it. A worker's statistical profiler keeps one call tree
+# per second (and one per task prefix) for the last 1,000 seconds: with the deep stacks of rendering that is
+# ~100 kB a second, so a worker grew with the length of the run (136 MB after 1,000 units, 194 MB after 3,000)
+# until the 1,000th second; nobody reads it (no dashboard): off. The system monitor's samples (2 a second) are
+# kept for a minute instead of an hour, for the same reason.
 LOCAL_CONFIG = {
     "distributed.scheduler.allowed-failures": 1,
     "distributed.scheduler.worker-saturation": 1.0,
     "distributed.worker.daemon": False,
+    "distributed.worker.profile.enabled": False,
+    "distributed.admin.system-monitor.log-length": 120,
 }
+PROFILER = ("profile", "profile-cycle")  # a worker's periodic callbacks that fill its profile history
 
 
 class ClusterError(HuanjieError):
@@ -217,6 +224,36 @@ class LocalExecutor:
 # On a worker
 # --------------------------------------------------------------------------------------------
 _PREPARED: dict[str, Settings] = {}  # in a worker: plugin name → the settings its tasks use there
+_PAUSED: dict[str, list[Any]] = {}  # in a worker: plugin name → the profiler callbacks it stopped (to restart)
+
+
+def pause_profiler(name: str, worker: Any) -> None:
+    """Stop a worker's statistical profiler for the run of plugin `name` and drop what it kept (see LOCAL_CONFIG).
+
+    A worker of one's own cluster (``dask worker``) profiles by default; its history would grow for the first
+    1,000 seconds of the run. The callbacks stopped here are restarted by `resume_profiler` when the last run
+    using the worker ends; a worker started with profiling off has nothing to stop.
+    """
+    callbacks = getattr(worker, "periodic_callbacks", {})
+    stopped = [pc for key in PROFILER if (pc := callbacks.get(key)) is not None and pc.is_running()]
+    for pc in stopped:
+        pc.stop()
+    _PAUSED[name] = stopped
+    with contextlib.suppress(AttributeError):
+        worker.profile_history.clear()
+        worker.profile_keys_history.clear()
+        worker.profile_keys.clear()
+
+
+def resume_profiler(name: str) -> None:
+    """Restart the profiler callbacks `pause_profiler` stopped, once no other huanjie run uses the worker."""
+    stopped = _PAUSED.pop(name, [])
+    if _PAUSED:  # an overlapping run keeps them stopped, and restarts them at its end
+        next(iter(_PAUSED.values())).extend(stopped)
+        return
+    for pc in stopped:
+        with contextlib.suppress(Exception):
+            pc.start()
 
 
 class _Prepare:
@@ -237,6 +274,7 @@ class _Prepare:
         if self.local:
             with contextlib.suppress(ValueError):  # not the main thread: nothing to change
                 signal.signal(signal.SIGINT, signal.SIG_IGN)
+        pause_profiler(self.name, worker)
         settings = self.settings
         if self.templates is not None:
             folder = os.path.join(worker.local_directory, f"huanjie-templates-{settings.templates_hash[:16]}")
@@ -252,6 +290,7 @@ class _Prepare:
 
     def teardown(self, worker: Any) -> None:
         _PREPARED.pop(self.name, None)
+        resume_profiler(self.name)
 
 
 def _template_files(folder: str | None) -> dict[str, bytes] | None:
