@@ -314,7 +314,8 @@ class CompiledTemplate:
     variables: frozenset[str]
     # Each entry deflated once, reused for every document that leaves it unchanged.
     members: dict[str, docxzip.Member] = field(default_factory=dict)
-    # docProps/core.xml with a document title set (`_set_title`), made and deflated once per title.
+    # docProps/core.xml with a document title set (`_set_title`), made and deflated once per title; at most
+    # `TITLED_KEPT` titles (a title names its unit, so a province's worker would otherwise keep one per unit).
     titled: dict[str, tuple[bytes, docxzip.Member]] = field(default_factory=dict)
 
     def render_parts(self, context: dict) -> dict[str, str]:
@@ -403,6 +404,7 @@ def compile_template(path: str | os.PathLike) -> CompiledTemplate:
 # The parts templates share (styles, fonts, theme, numbering: 79 distinct among the 562 parts of the 30 templates,
 # 1 MB of 25 MB), deflated once per process whichever template has them; same bytes as deflating each.
 _MEMBERS: dict[tuple[str, tuple, bytes], docxzip.Member] = {}
+TITLED_KEPT = 64  # titled core.xml parts kept per template (`CompiledTemplate.titled`): a unit's own, many times
 
 
 def _member(info: zipfile.ZipInfo, data: bytes) -> docxzip.Member:
@@ -573,6 +575,8 @@ def render_template(
         if made is None:
             _set_title(files, title)
             date_time = infos[core].date_time
+            if len(compiled.titled) >= TITLED_KEPT:  # the titles of the units before: start again, never grow
+                compiled.titled.clear()
             made = compiled.titled[title] = (files[core], docxzip.Member.of(core, files[core], date_time))
         files[core], ready[core] = made
     else:
