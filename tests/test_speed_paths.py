@@ -169,3 +169,62 @@ def test_layout_boxes_read_without_the_output_intent_are_the_same(tmp_path, monk
     assert fed and b"/OutputIntents" not in fed[0] and len(fed[0]) == len(data)  # renamed in place, same length
     assert pages == layoutcheck._pages_of(direct)
     assert [line.text for line in pages[0].lines] == ["Hello layout", "second line"]
+
+
+_CACHES_AFTER_WARM = r"""
+import functools, json, os, sys, tempfile
+from pipeline.batch import unit
+from pipeline.batch.run import run_batch
+
+def sizes():
+    found = {}
+    for name, module in list(sys.modules.items()):
+        if not name.startswith("pipeline"):
+            continue
+        for attr, value in list(vars(module).items()):
+            if isinstance(value, functools._lru_cache_wrapper) and value.cache_info().maxsize is None:
+                found[f"{name}.{attr}"] = value.cache_info().currsize
+    return found
+
+import pipeline.batch.levelinput, pipeline.rules.placeholders, pipeline.strokes  # every module a unit reads
+unit.warm()
+warmed = sizes()
+real = unit.process_unit
+grown = {}
+
+def first(task):
+    result = real(task)
+    for key, size in sizes().items():
+        if size > warmed.get(key, 0) and warmed.get(key, 0) == 0:
+            grown[key] = size
+    unit.process_unit = real
+    return result
+
+unit.process_unit = first
+out = tempfile.mkdtemp()
+run_batch(sys.argv[1], os.path.join(out, "o"), jobs=1)
+print(json.dumps({"warmed": {k: v for k, v in warmed.items() if v}, "grown": grown}))
+"""
+
+
+def test_warm_loads_everything_a_units_task_loads_once_per_process(tmp_path):
+    """`unit.warm` (run before the pool's workers are forked) leaves no once-per-process cache for a worker's
+    first unit to fill: the profiles, schema validators, exception catalogue, stroke tables, starter samples."""
+    import json
+    import sys
+
+    from conftest import ROOT
+
+    run = subprocess.run(
+        [sys.executable, "-c", _CACHES_AFTER_WARM, str(SAMPLES / "county")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
+    )
+    found = json.loads(run.stdout.strip().splitlines()[-1])
+    # Only memos of the record's own values remain: a character's stroke key, the record's profile and province.
+    assert set(found["grown"]) <= {"pipeline.strokes._char_key", "pipeline.profile._resolved"}, found["grown"]
+    for name in ("pipeline.profile.profiles", "pipeline.schema._validator", "pipeline.rules.exceptions.catalogue"):
+        assert found["warmed"].get(name), found["warmed"]
+    assert found["warmed"]["pipeline.schema._validator"] == 2  # the record's schema and the level input's
