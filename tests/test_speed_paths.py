@@ -228,3 +228,36 @@ def test_warm_loads_everything_a_units_task_loads_once_per_process(tmp_path):
     for name in ("pipeline.profile.profiles", "pipeline.schema._validator", "pipeline.rules.exceptions.catalogue"):
         assert found["warmed"].get(name), found["warmed"]
     assert found["warmed"]["pipeline.schema._validator"] == 2  # the record's schema and the level input's
+
+
+def test_statsheet_styles_reused_per_combination_give_the_same_workbook(tmp_path, monkeypatch):
+    """Each level's 统计表 of the county sample has the bytes the cell-by-cell styling gave (the module as it was,
+    frozen in tests/data/statsheet_before.py)."""
+    import importlib.util
+    import sys
+
+    from conftest import ROOT
+
+    from pipeline.batch import summaries
+    from pipeline.batch.run import run_batch
+
+    spec = importlib.util.spec_from_file_location("statsheet_before", ROOT / "tests" / "data" / "statsheet_before.py")
+    assert spec is not None and spec.loader is not None
+    before = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, "statsheet_before", before)  # its dataclasses look their module up
+    spec.loader.exec_module(before)
+    real = summaries.write_statsheet
+    pairs: list[tuple[str, str]] = []
+
+    def both(path, *args, **kwargs):
+        real(path, *args, **kwargs)
+        old = str(tmp_path / f"before-{len(pairs)}.xlsx")
+        before.write_statsheet(old, *args, **kwargs)
+        pairs.append((path, old))
+
+    monkeypatch.setattr(summaries, "write_statsheet", both)
+    run_batch(str(SAMPLES / "county"), str(tmp_path / "out"), jobs=1)
+    assert len(pairs) >= 4  # the county, its townships
+    for new, old in pairs:
+        with open(new, "rb") as a, open(old, "rb") as b:
+            assert a.read() == b.read(), new

@@ -10,6 +10,7 @@ format. `table_rows` gives the same figures for report.json.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -183,6 +184,7 @@ def write_statsheet(
     """Write the 统计表 of one level (`children`: its units or townships; `total`: their area digest) atomically."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.styles.cell_style import StyleArray
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.properties import PageSetupProperties
 
@@ -214,21 +216,38 @@ def write_statsheet(
         sheet.column_dimensions[get_column_letter(i)].width = col.width
     sheet.row_dimensions[3].height = 45
 
+    # A cell's style is a few indexes into the workbook's lists of borders, alignments and formats. The first cell
+    # of each combination is styled through openpyxl (which finds or adds the entries, in the same order as ever);
+    # the others get a copy of its indexes: the same workbook, without hashing the style objects per cell (as the
+    # roster's `reporting.table_sheet` does).
+    styled: dict[tuple[str | None, bool], StyleArray] = {}
+
+    def style(cell: Any, number: str | None, centred: bool) -> None:
+        done = styled.get((number, centred))
+        if done is not None:
+            cell._style = copy.copy(done)
+            return
+        if number is not None:
+            cell.number_format = number
+        cell.border = border
+        cell.alignment = centre if centred else Alignment(vertical="center", wrap_text=True)
+        styled[(number, centred)] = copy.copy(cell._style)
+
     def put(row: int, d: Digest, label: str | None = None) -> None:
         for i, col in enumerate(cols, 1):
             value: Any = col.value(d) if label is None or i > 1 else label
+            number = None
             if col.figure:
                 places = stats.places_for(col.figure)
                 value = _share(value if isinstance(value, tuple) else None, places)
                 cell = sheet.cell(row=row, column=i, value=value if value is not None else "—")
-                cell.number_format = "0" + ("." + "0" * places if places else "") + "%"
+                number = "0" + ("." + "0" * places if places else "") + "%"
             elif col.head == "平均年龄" and value not in (None, "—"):
                 cell = sheet.cell(row=row, column=i, value=float(value))  # type: ignore[arg-type]
-                cell.number_format = "0.0"
+                number = "0.0"
             else:
                 cell = sheet.cell(row=row, column=i, value="—" if value is None else value)
-            cell.border = border
-            cell.alignment = centre if i > 1 else Alignment(vertical="center", wrap_text=True)
+            style(cell, number, i > 1)
 
     for n, d in enumerate(children):
         put(4 + n, d)
