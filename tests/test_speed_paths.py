@@ -261,3 +261,64 @@ def test_statsheet_styles_reused_per_combination_give_the_same_workbook(tmp_path
     for new, old in pairs:
         with open(new, "rb") as a, open(old, "rb") as b:
             assert a.read() == b.read(), new
+
+
+def _roster_contexts():
+    kind = next(k for k in KINDS if k.companion is not None)
+    for path in sorted(SAMPLES.rglob("*.yaml")):
+        result = check_file(str(path))
+        if not result.evaluated:
+            continue
+        try:
+            instances = kind.build(Election.from_check(result))
+        except Waiting:
+            continue
+        yield from (instance.context for instance in instances)
+
+
+def _roster_parts(context):
+    title = "".join(context["title_lines"])
+    rows = [reporting.roster_row(p) for p in context["people"]]
+    return title, rows, [context["reporter"], "", "", "", "", "", "", "", "", context["date_text"]]
+
+
+def test_the_roster_written_directly_has_the_bytes_openpyxl_writes_for_every_sample():
+    contexts = list(_roster_contexts())
+    assert len(contexts) >= 30
+    for context in contexts:
+        title, rows, footer = _roster_parts(context)
+        direct = reporting._roster_direct(title, rows, footer)
+        assert direct is not None  # plain text everywhere: the direct path is the one taken
+        assert direct == reporting._roster_openpyxl(title, rows, footer) == reporting.roster_xlsx(context)
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["A&B <c> d", "  两端有空格 ", "\u3000\u3000年", "𠀋𡈽", "", "1.5", "'引号\"", "甲\u00a0乙"],
+)
+def test_the_roster_written_directly_escapes_as_openpyxl_does(value):
+    context = next(iter(_roster_contexts()))
+    title, rows, footer = _roster_parts(context)
+    rows[0][1] = value
+    rows[-1][-1] = value
+    footer[1] = value
+    assert reporting._roster_direct(value or title, rows, footer) == reporting._roster_openpyxl(
+        value or title, rows, footer
+    )
+
+
+@pytest.mark.parametrize("value", ["=SUM(A1)", "#N/A", 7, None, "a\x01b", "x\x7fy"])
+def test_a_roster_value_openpyxl_treats_otherwise_takes_the_openpyxl_path(value):
+    context = next(iter(_roster_contexts()))
+    title, rows, footer = _roster_parts(context)
+    rows[0][2] = value
+    assert reporting._roster_direct(title, rows, footer) is None
+    assert reporting._roster_direct(title, [], footer) is None  # no person: openpyxl's styles differ
+
+
+def test_a_roster_with_a_non_text_value_is_still_written_by_openpyxl():
+    context = next(iter(_roster_contexts()))
+    context = {**context, "people": [{**context["people"][0], "votes": 1102}]}
+    title, rows, footer = _roster_parts(context)
+    with zipfile.ZipFile(io.BytesIO(reporting.roster_xlsx(context))) as archive:
+        assert '<c r="K3" s="3" t="n"><v>1102</v></c>' in archive.read("xl/worksheets/sheet1.xml").decode()
