@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import os
+import re
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -275,24 +278,34 @@ def write_statsheet(
 
 
 def _deterministic(book) -> bytes:
-    """The workbook's bytes with every zip member dated 2026-01-01: the same figures give the same file."""
-    import io
-    import re
-    import zipfile
+    """The workbook's bytes with every zip member dated 2026-01-01: the same figures give the same file.
 
-    raw = io.BytesIO()
-    book.save(raw)
+    openpyxl's entries are written once, as it hands them over, under fixed `ZipInfo`s (`_FixedZip`): the bytes
+    of writing its zip and copying every entry into a second one, without the copy."""
+    import io
+
+    from openpyxl.writer.excel import ExcelWriter
+
     out = io.BytesIO()
-    with (
-        zipfile.ZipFile(io.BytesIO(raw.getvalue())) as source,
-        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zipped,
-    ):
-        for info in source.infolist():
-            member = zipfile.ZipInfo(info.filename, date_time=(2026, 1, 1, 0, 0, 0))
-            member.compress_type = zipfile.ZIP_DEFLATED
-            member.external_attr = 0o644 << 16
-            data = source.read(info.filename)
-            if info.filename == "docProps/core.xml":  # openpyxl stamps the time of saving as modified
-                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2026-01-01T00:00:00Z", data)
-            zipped.writestr(member, data)
+    with _FixedZip(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        ExcelWriter(book, archive).write_data()
     return out.getvalue()
+
+
+class _FixedZip(zipfile.ZipFile):
+    """A zip whose entries are all dated 2026-01-01, deflated, mode 0644; core.xml's `modified` (openpyxl stamps
+    the time of saving there) set to that date too."""
+
+    def writestr(self, zinfo_or_arcname, data, compress_type=None, compresslevel=None) -> None:  # type: ignore[override]
+        name = zinfo_or_arcname.filename if isinstance(zinfo_or_arcname, zipfile.ZipInfo) else zinfo_or_arcname
+        member = zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))
+        member.compress_type = zipfile.ZIP_DEFLATED
+        member.external_attr = 0o644 << 16
+        data = data.encode("utf-8") if isinstance(data, str) else data
+        if name == "docProps/core.xml":
+            data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2026-01-01T00:00:00Z", data)
+        super().writestr(member, data)
+
+    def write(self, filename, arcname=None, compress_type=None, compresslevel=None) -> None:  # type: ignore[override]
+        with open(filename, "rb") as handle:
+            self.writestr(arcname or os.path.basename(filename), handle.read())
