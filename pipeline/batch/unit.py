@@ -387,6 +387,7 @@ def warm() -> None:
     schema._validator()
     schema._validator(LEVEL_SCHEMA)
     schema._roll_items()
+    schema._valid()
     exceptions.catalogue()
     strokes._table()
     strokes._structure()
