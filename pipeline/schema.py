@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import numbers
 import re
 from collections.abc import Iterable
 from functools import cache
@@ -469,8 +470,176 @@ def _without_valid_rolls(data: Any) -> tuple[Any, set[tuple]]:
     return reduced, stripped
 
 
+# --- a record that is valid, known without jsonschema ---------------------------------------------------------
+# jsonschema spends about 2 ms on a typical record (most of it resolving $refs and evolving validators), a tenth of
+# a unit's batch time besides rendering. Most records are valid: `_valid` is the record schema turned into plain
+# Python predicates that are *sound*: True only where jsonschema finds no error (where unsure, such as an integer
+# written 3.0 or an enum value of another type, they say False). True skips jsonschema; False asks it, for the errors
+# and their messages, as before. A schema keyword they do not know turns the whole fast path off.
+_FAST_KEYWORDS = _QUIET_KEYWORDS | {
+    "$schema", "$id", "$defs", "$comment", "$ref", "type", "enum", "pattern", "format", "minLength", "maxLength",
+    "minimum", "maximum", "required", "properties", "additionalProperties", "propertyNames", "items", "minItems",
+    "maxItems", "if", "then", "else",
+}  # fmt: skip
+# jsonschema's types, exactly ("string", "object", …) or more strictly ("integer": an int, not 3.0).
+_FAST_TYPES: dict[str, Any] = {
+    "string": lambda v: isinstance(v, str),
+    "object": lambda v: isinstance(v, dict),
+    "array": lambda v: isinstance(v, list),
+    "boolean": lambda v: isinstance(v, bool),
+    "null": lambda v: v is None,
+    "integer": lambda v: type(v) is int,
+    "number": lambda v: type(v) is int or type(v) is float,
+}
+_EXACT_TYPES = ("string", "object", "array", "boolean", "null")  # the ones an `if` may test (its False matters)
+
+
+def _always(_v: Any) -> bool:
+    return True
+
+
+def _never(_v: Any) -> bool:
+    return False
+
+
+class _Unsupported(Exception):
+    """A schema shape the fast path does not know: it is not used."""
+
+
+def _fast(schema: dict, node: Any, refs: dict[str, Any]) -> Any:
+    """A sound predicate for `node` (see above); raises `_Unsupported`."""
+    if node is True:
+        return _always
+    if node is False:
+        return _never
+    if not isinstance(node, dict) or not set(node) <= _FAST_KEYWORDS:
+        raise _Unsupported
+    if node is not schema and ("$id" in node or "$schema" in node or "$defs" in node):
+        raise _Unsupported  # another base for references
+    checks: list[Any] = _fast_ref(schema, node, refs)
+    if "type" in node:
+        names = node["type"] if isinstance(node["type"], list) else [node["type"]]
+        tests = [_FAST_TYPES[n] for n in names if n in _FAST_TYPES]
+        if len(tests) != len(names):
+            raise _Unsupported
+        checks.append(lambda v: any(t(v) for t in tests))
+    if "enum" in node:
+        values = list(node["enum"])
+        checks.append(lambda v: any(type(v) is type(e) and v == e for e in values))
+    checks += _fast_string(node)
+    checks += _fast_number(node)
+    checks += _fast_object(schema, node, refs)
+    checks += _fast_array(schema, node, refs)
+    if "if" in node:
+        test = node["if"]
+        if not (isinstance(test, dict) and set(test) == {"type"} and test["type"] in _EXACT_TYPES):
+            raise _Unsupported
+        exact = _FAST_TYPES[test["type"]]
+        then = _fast(schema, node["then"], refs) if "then" in node else _always
+        other = _fast(schema, node["else"], refs) if "else" in node else _always
+        checks.append(lambda v: then(v) if exact(v) else other(v))
+    elif "then" in node or "else" in node:
+        pass  # without `if`, jsonschema ignores them
+    if not checks:
+        return _always
+    if len(checks) == 1:
+        return checks[0]
+    return lambda v: all(check(v) for check in checks)
+
+
+def _fast_ref(schema: dict, node: dict, refs: dict[str, Any]) -> list[Any]:
+    if "$ref" not in node:
+        return []
+    ref = node["$ref"]
+    if not isinstance(ref, str) or not ref.startswith("#/$defs/") or "/" in ref[len("#/$defs/") :]:
+        raise _Unsupported
+    name = ref[len("#/$defs/") :]
+    if name not in schema.get("$defs", {}):
+        raise _Unsupported
+    if name not in refs:
+        refs[name] = None  # being compiled (a recursive reference looks it up when called)
+        refs[name] = _fast(schema, schema["$defs"][name], refs)
+    return [lambda v: refs[name](v)]
+
+
+def _fast_string(node: dict) -> list[Any]:
+    out: list[Any] = []
+    shortest, longest = node.get("minLength"), node.get("maxLength")
+    if shortest is not None or longest is not None:
+        low, high = shortest or 0, longest if longest is not None else float("inf")
+        out.append(lambda v: not isinstance(v, str) or low <= len(v) <= high)
+    if "pattern" in node:
+        search = re.compile(node["pattern"]).search
+        out.append(lambda v: not isinstance(v, str) or search(v) is not None)
+    if "format" in node:
+        conforms, name = _validator().format_checker.conforms, node["format"]
+        out.append(lambda v: conforms(v, name))
+    return out
+
+
+def _fast_number(node: dict) -> list[Any]:
+    if "minimum" not in node and "maximum" not in node:
+        return []
+    low, high = node.get("minimum", float("-inf")), node.get("maximum", float("inf"))
+
+    def check(v: Any) -> bool:
+        if isinstance(v, bool) or not isinstance(v, numbers.Number):
+            return True  # jsonschema leaves them alone
+        return (type(v) is int or type(v) is float) and low <= v <= high  # another number: unsure
+
+    return [check]
+
+
+def _fast_object(schema: dict, node: dict, refs: dict[str, Any]) -> list[Any]:
+    keys = {"required", "properties", "additionalProperties", "propertyNames"}
+    if not keys & set(node):
+        return []
+    required = tuple(node.get("required", ()))
+    properties = {k: _fast(schema, sub, refs) for k, sub in node.get("properties", {}).items()}
+    extra = _fast(schema, node["additionalProperties"], refs) if "additionalProperties" in node else _always
+    names = _fast(schema, node["propertyNames"], refs) if "propertyNames" in node else None
+
+    def check(v: Any) -> bool:
+        if not isinstance(v, dict):
+            return True
+        for key in required:
+            if key not in v:
+                return False
+        for key, item in v.items():
+            if names is not None and not names(key):
+                return False
+            test = properties.get(key)
+            if not (test(item) if test is not None else extra(item)):
+                return False
+        return True
+
+    return [check]
+
+
+def _fast_array(schema: dict, node: dict, refs: dict[str, Any]) -> list[Any]:
+    if not {"items", "minItems", "maxItems"} & set(node):
+        return []
+    item = _fast(schema, node["items"], refs) if "items" in node else _always
+    low, high = node.get("minItems", 0), node.get("maxItems", float("inf"))
+    return [lambda v: not isinstance(v, list) or (low <= len(v) <= high and all(item(x) for x in v))]
+
+
+@cache
+def _valid() -> Any:
+    """The record schema's sound predicate, or None when the schema has a shape it does not know."""
+    schema = load_schema()
+    try:
+        return _fast(schema, schema, {})
+    except _Unsupported:
+        return None
+
+
 def _schema_errors(data: Any) -> list[jsonschema.ValidationError]:
-    """jsonschema's errors for the data, skipping the walk over rolls whose voters are all valid."""
+    """jsonschema's errors for the data: none when `_valid` says so; else skipping the walk over rolls whose voters
+    are all valid."""
+    valid = _valid()
+    if valid is not None and valid(data):
+        return []
     reduced, stripped = _without_valid_rolls(data)
     if not stripped:
         return list(_validator().iter_errors(data))

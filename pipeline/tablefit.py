@@ -75,6 +75,9 @@ _VAL, _WIDTH = _q("val"), _q("w")
 _TC_PR, _GRID_SPAN, _NO_WRAP, _TC_W = _q("tcPr"), _q("gridSpan"), _q("noWrap"), _q("tcW")
 _P_PR, _P_STYLE_TAG, _R_PR, _SZ = _q("pPr"), _q("pStyle"), _q("rPr"), _q("sz")
 _V_MERGE, _TR_PR, _TR_HEIGHT = _q("vMerge"), _q("trPr"), _q("trHeight")
+_TBL_GRID, _GRID_COL, _TYPE = _q("tblGrid"), _q("gridCol"), _q("type")
+_TBL_PR, _TBL_CELL_MAR = _q("tblPr"), _q("tblCellMar")
+_LEFT, _RIGHT, _TOP, _BOTTOM = _q("left"), _q("right"), _q("top"), _q("bottom")
 
 
 def _first(el: etree._Element, parent: str, child: str) -> etree._Element | None:
@@ -134,35 +137,88 @@ def fit_tree(root: etree._Element) -> bool:
     """Fits every table under `root` in place; True when anything changed."""
     changed = False
     for tbl in root.iter(_q("tbl")):
-        changed |= _fit_widths(tbl)
-        changed |= _keep_together(tbl)
+        table = _Table(tbl)
+        changed |= _fit_widths(table)
+        changed |= _keep_together(table)
     return changed
 
 
 # --- widths --------------------------------------------------------------------------------------
-def _margins(tbl: etree._Element) -> int:
-    mar = tbl.find(f"{_q('tblPr')}/{_q('tblCellMar')}")
-    total = 0
-    for edge in ("left", "right"):
-        el = mar.find(_q(edge)) if mar is not None else None
-        total += int(el.get(_q("w"), DEFAULT_MARGIN)) if el is not None else DEFAULT_MARGIN
-    return total
+class _Cell:
+    """One cell as the fitting reads it: its row, grid column and span, its tcPr children that matter, and
+    (read when first asked for, again only after its font size changed) its paragraphs' sizes and widths."""
+
+    __slots__ = ("row", "col", "span", "tc", "no_wrap", "tcw", "merge", "_paras")
+
+    def __init__(self, row: int, col: int, span: int, tc: etree._Element, no_wrap: bool, tcw, merge):
+        self.row, self.col, self.span, self.tc = row, col, span, tc
+        self.no_wrap, self.tcw, self.merge = no_wrap, tcw, merge
+        self._paras: list[tuple[etree._Element, float, int]] | None = None
+
+    def paragraphs(self) -> list[tuple[etree._Element, float, int]]:
+        """(paragraph, size pt, width twips) of every paragraph of the cell with text (`_paragraph_widths`)."""
+        if self._paras is None:
+            self._paras = _paragraph_widths(self.tc)
+        return self._paras
+
+    def changed(self) -> None:
+        """The cell's sizes were changed: its paragraphs are read again when next asked for."""
+        self._paras = None
 
 
-def _cells_wrap(tbl: etree._Element):
-    """(row, grid column, span, tc, whether the cell is w:noWrap) of every cell: its tcPr read once."""
-    for tr in tbl.iterchildren(_TR):
-        col = 0
-        for tc in tr.iterchildren(_TC):
-            span_el, no_wrap = None, False
-            for props in tc.iterchildren(_TC_PR):  # as find("tcPr/gridSpan") and find("tcPr/noWrap") would
-                if span_el is None:
-                    span_el = _child(props, _GRID_SPAN)
-                if not no_wrap:
-                    no_wrap = _child(props, _NO_WRAP) is not None
-            span = int(span_el.get(_VAL, "1")) if span_el is not None else 1
-            yield tr, col, span, tc, no_wrap
-            col += span
+class _Table:
+    """A table read once for both passes (widths, then keeping rows together): its rows, grid, margins and
+    cells. Nothing in the passes adds, removes or re-spans a cell before the last reader is done: widths change
+    gridCol and tcW only (and the sizes of cells it shrinks, which it marks `_Cell.changed`); re-labelling a long
+    merged group happens only in a table too long for its height to be estimated."""
+
+    def __init__(self, tbl: etree._Element):
+        self.tbl = tbl
+        self.rows = list(tbl.iterchildren(_TR))
+        self.grid = _child(tbl, _TBL_GRID)
+        self.cols = (
+            [int(c.get(_WIDTH, "0")) for c in self.grid.iterchildren(_GRID_COL)] if self.grid is not None else []
+        )
+        side = [DEFAULT_MARGIN, DEFAULT_MARGIN]
+        pads = [0, 0]
+        mar = _first(tbl, _TBL_PR, _TBL_CELL_MAR)  # as find("tblPr/tblCellMar")
+        if mar is not None:
+            for index, edge in enumerate((_LEFT, _RIGHT)):
+                el = _child(mar, edge)
+                if el is not None:
+                    side[index] = int(el.get(_WIDTH, DEFAULT_MARGIN))
+            for index, edge in enumerate((_TOP, _BOTTOM)):
+                el = _child(mar, edge)
+                if el is not None:
+                    pads[index] = int(el.get(_WIDTH, "0"))
+        self.margins, self.pads = side[0] + side[1], pads[0] + pads[1]
+        self.cells: list[_Cell] = []
+        self.merges: list[str] = []  # per row: its first cell's vMerge ("", "restart" or "continue")
+        for index, tr in enumerate(self.rows):
+            col = 0
+            first = True
+            merge = ""
+            for tc in tr.iterchildren(_TC):
+                span_el = tcw = vmerge = None
+                no_wrap = False
+                for props in tc.iterchildren(_TC_PR):  # as find("tcPr/gridSpan"), find("tcPr/noWrap") … would
+                    for el in props.iterchildren(_GRID_SPAN, _NO_WRAP, _TC_W, _V_MERGE):
+                        tag = el.tag
+                        if tag == _GRID_SPAN:
+                            span_el = el if span_el is None else span_el
+                        elif tag == _NO_WRAP:
+                            no_wrap = True
+                        elif tag == _TC_W:
+                            tcw = el if tcw is None else tcw
+                        elif vmerge is None:
+                            vmerge = el
+                span = int(span_el.get(_VAL, "1")) if span_el is not None else 1
+                if first:
+                    merge = "" if vmerge is None else vmerge.get(_VAL, "continue")
+                    first = False
+                self.cells.append(_Cell(index, col, span, tc, no_wrap, tcw, merge))
+                col += span
+            self.merges.append(merge)
 
 
 def _size(p: etree._Element) -> float:
@@ -176,33 +232,30 @@ def _size(p: etree._Element) -> float:
 def _paragraph_widths(tc: etree._Element) -> list[tuple[etree._Element, float, int]]:
     out = []
     for p in tc.iterchildren(_P):
-        text = "".join(t.text or "" for t in p.iter(_T))
+        text = "".join(p.itertext(_T, with_tail=False))  # the w:t texts, as "".join(t.text or "" …) reads them
         if text:
             size = _size(p)
             out.append((p, size, text_width(text, size)))
     return out
 
 
-def _fit_widths(tbl: etree._Element) -> bool:
-    grid = tbl.find(_q("tblGrid"))
-    if grid is None:
+def _fit_widths(table: _Table) -> bool:
+    cols = table.cols
+    if table.grid is None or not cols:
         return False
-    cols = [int(c.get(_q("w"), "0")) for c in grid.iterchildren(_q("gridCol"))]
-    if not cols:
-        return False
-    margins = _margins(tbl) + SLACK
+    margins = table.margins + SLACK
     need = [0] * len(cols)
-    wraps = list(_cells_wrap(tbl))  # read once: nothing below adds, removes or re-spans a cell
-    cells = [(tr, col, span, tc) for tr, col, span, tc, _ in wraps]
-    nowrap_cols = {col for _tr, col, span, tc, no_wrap in wraps if span == 1 and no_wrap}
+    cells = table.cells
+    nowrap_cols = {cell.col for cell in cells if cell.span == 1 and cell.no_wrap}
     if not nowrap_cols:
         return False  # no column to widen: nothing has a need, so no deficit
     size = 0.0
     cap = int(sum(cols) * MAX_SHARE)
-    for _tr, col, span, tc in cells:
-        if span != 1 or col not in nowrap_cols or col >= len(cols):
+    for cell in cells:
+        col = cell.col
+        if cell.span != 1 or col not in nowrap_cols or col >= len(cols):
             continue
-        for _p, size_pt, width in _paragraph_widths(tc):  # the header cell of such a column too
+        for _p, size_pt, width in cell.paragraphs():  # the header cell of such a column too
             need[col] = max(need[col], min(cap, width + margins))
             size = max(size, size_pt)
     deficit = {c: need[c] - cols[c] for c in nowrap_cols if need[c] > cols[c]}
@@ -223,23 +276,26 @@ def _fit_widths(tbl: etree._Element) -> bool:
         new[c] += grant
         spare -= grant
     new[max(range(len(new)), key=lambda c: new[c])] += sum(cols) - sum(new)  # keep the total exact
-    for el, w in zip(grid.iterchildren(_q("gridCol")), new, strict=False):
-        el.set(_q("w"), str(w))
-    for _tr, col, span, tc in cells:
-        tcw = _first(tc, _TC_PR, _TC_W)
-        if tcw is not None and col + span <= len(new):
-            tcw.set(_q("w"), str(sum(new[col : col + span])))
-            tcw.set(_q("type"), "dxa")
-        if span == 1 and col in deficit:
-            _shrink(tc, new[col] - margins)
+    for el, w in zip(table.grid.iterchildren(_GRID_COL), new, strict=False):
+        el.set(_WIDTH, str(w))
+    table.cols = new  # what the gridCols now say, for the height estimate
+    for cell in cells:
+        col, span = cell.col, cell.span
+        if cell.tcw is not None and col + span <= len(new):
+            cell.tcw.set(_WIDTH, str(sum(new[col : col + span])))
+            cell.tcw.set(_TYPE, "dxa")
+        if span == 1 and col in deficit and _shrink(cell.paragraphs(), new[col] - margins):
+            cell.changed()
     return True
 
 
-def _shrink(tc: etree._Element, room: int) -> None:
-    """Sets a smaller size on the runs of each paragraph of `tc` wider than `room` twips."""
-    for p, size, width in _paragraph_widths(tc):
+def _shrink(paragraphs: list[tuple[etree._Element, float, int]], room: int) -> bool:
+    """Sets a smaller size on the runs of each of a cell's `paragraphs` wider than `room` twips; True if any."""
+    changed = False
+    for p, size, width in paragraphs:
         if width <= room:
             continue
+        changed = True
         smaller = max(MIN_SIZE, math.floor(size * room / width * 2) / 2)
         for r in p.iter(_q("r")):
             rpr = _child(r, _R_PR)
@@ -252,6 +308,7 @@ def _shrink(tc: etree._Element, room: int) -> None:
                     el = etree.Element(_q(tag))
                     _insert_rpr(rpr, el)
                 el.set(_q("val"), str(int(smaller * 2)))
+    return changed
 
 
 # CT_RPr children after w:sz and w:szCs, for inserting them in schema order.
@@ -292,10 +349,13 @@ def _keep_next(p: etree._Element) -> bool:
     if ppr is None:
         ppr = etree.SubElement(p, _PPR)
         p.insert(0, ppr)
-    if _child(ppr, _KEEP_NEXT) is not None:
-        return False
+    style = None
+    for el in ppr.iterchildren(_KEEP_NEXT, _PSTYLE):  # one walk for find("keepNext") and find("pStyle")
+        if el.tag == _KEEP_NEXT:
+            return False
+        if style is None:
+            style = el
     el = etree.Element(_KEEP_NEXT)
-    style = _child(ppr, _PSTYLE)
     if style is not None:
         style.addnext(el)
     else:
@@ -311,20 +371,12 @@ def _keep_rows(rows: list[etree._Element]) -> bool:
     return changed
 
 
-def _merge_state(tr: etree._Element | None) -> str:
-    tc = _child(tr, _TC) if tr is not None else None
-    vm = _first(tc, _TC_PR, _V_MERGE) if tc is not None else None
-    if vm is None:
-        return ""
-    return vm.get(_q("val"), "continue")
-
-
-def _groups(rows: list[etree._Element]) -> list[list[etree._Element]]:
-    """The runs of rows merged down their first column (one 职位 each), in order."""
+def _groups(rows: list[etree._Element], merges: list[str]) -> list[list[etree._Element]]:
+    """The runs of rows merged down their first column (one 职位 each), in order; `merges` holds each row's
+    first cell's vMerge ("" when none, "restart" or "continue")."""
     out: list[list[etree._Element]] = []
     group: list[etree._Element] = []
-    for tr in [*rows, None]:
-        state = _merge_state(tr)
+    for tr, state in [*zip(rows, merges, strict=True), (None, "")]:
         if state == "continue" and group:
             group.append(tr)
             continue
@@ -344,13 +396,13 @@ def _relabel(first: etree._Element, tr: etree._Element) -> None:
         cell.append(copy.deepcopy(p))
 
 
-def _chunk_groups(rows: list[etree._Element]) -> list[list[etree._Element]]:
+def _chunk_groups(found: list[list[etree._Element]]) -> list[list[etree._Element]]:
     """Merged groups, those longer than `KEEP_ROWS` cut into even chunks that each carry the label again.
 
     Each chunk is then kept together, so a page can break only between chunks and the merged 职位 label is on
     every page a group covers (the first cell of each chunk restarts the merge with the label)."""
     out = []
-    for group in _groups(rows):
+    for group in found:
         if len(group) <= KEEP_ROWS:
             out.append(group)
             continue
@@ -370,46 +422,35 @@ def _line_pt(p: etree._Element, size: float) -> float:
     return STYLE_LINES.get(name, size * 1.7)
 
 
-def _height(tbl: etree._Element) -> int:
-    """Estimated height of `tbl` in twips: per row the tallest cell (its paragraphs' lines at the width they
-    have, plus the cell's top and bottom margins) or the row's set height."""
-    grid = tbl.find(_q("tblGrid"))
-    cols = [int(c.get(_q("w"), "0")) for c in grid.iterchildren(_q("gridCol"))] if grid is not None else []
-    side, pad = _margins(tbl) + SLACK // 2, _pads(tbl)
-    heights: dict[int, int] = {}
-    rows = list(tbl.iterchildren(_q("tr")))
-    for index, tr in enumerate(rows):
+def _height(table: _Table) -> int:
+    """Estimated height of the table in twips: per row the tallest cell (its paragraphs' lines at the width
+    they have, plus the cell's top and bottom margins) or the row's set height."""
+    cols = table.cols
+    side, pad = table.margins + SLACK // 2, table.pads
+    heights: list[int] = []
+    for tr in table.rows:
         height = _first(tr, _TR_PR, _TR_HEIGHT)
-        least = int(height.get(_q("val"), "0")) if height is not None and height.get(_q("val"), "").isdigit() else 0
-        heights[index] = least
-    row_of = {id(tr): index for index, tr in enumerate(rows)}  # `rows` holds the elements: their ids are stable
-    for tr, col, span, tc, no_wrap in _cells_wrap(tbl):
+        value = height.get(_VAL, "") if height is not None else ""
+        heights.append(int(value) if value.isdigit() else 0)
+    for cell in table.cells:
+        col, span, no_wrap = cell.col, cell.span, cell.no_wrap
         room = max(1, sum(cols[col : col + span]) - side) if col + span <= len(cols) else 1
         total = 0.0
-        for p, size, width in _paragraph_widths(tc):
+        for p, size, width in cell.paragraphs():
             lines = 1 if no_wrap else max(1, math.ceil(width / room))
             total += lines * _line_pt(p, size) * 20
-        index = row_of[id(tr)]
-        heights[index] = max(heights[index], int(total) + pad)
-    return sum(heights.values())
+        heights[cell.row] = max(heights[cell.row], int(total) + pad)
+    return sum(heights)
 
 
-def _pads(tbl: etree._Element) -> int:
-    mar = tbl.find(f"{_q('tblPr')}/{_q('tblCellMar')}")
-    total = 0
-    for edge in ("top", "bottom"):
-        el = mar.find(_q(edge)) if mar is not None else None
-        total += int(el.get(_q("w"), "0")) if el is not None else 0
-    return total
-
-
-def _keep_together(tbl: etree._Element) -> bool:
+def _keep_together(table: _Table) -> bool:
     """Small tables whole, merged groups (chunked) whole; a table taller than `SPLIT_SHARE` of the type area
     may split between its rows instead (the header repeats), so it never leaves half a page empty."""
-    rows = list(tbl.iterchildren(_q("tr")))
-    changed = any(len(g) > KEEP_ROWS for g in _groups(rows))
-    groups = _chunk_groups(rows)
-    if len(rows) <= KEEP_ROWS and _height(tbl) <= TYPE_AREA_H * SPLIT_SHARE:
+    rows = table.rows
+    found = _groups(rows, table.merges)
+    changed = any(len(g) > KEEP_ROWS for g in found)
+    groups = _chunk_groups(found)
+    if len(rows) <= KEEP_ROWS and _height(table) <= TYPE_AREA_H * SPLIT_SHARE:
         return _keep_rows(rows) or changed
     changed |= _keep_rows(rows[:2])  # the header never alone at a page foot
     for group in groups:

@@ -169,3 +169,156 @@ def test_layout_boxes_read_without_the_output_intent_are_the_same(tmp_path, monk
     assert fed and b"/OutputIntents" not in fed[0] and len(fed[0]) == len(data)  # renamed in place, same length
     assert pages == layoutcheck._pages_of(direct)
     assert [line.text for line in pages[0].lines] == ["Hello layout", "second line"]
+
+
+_CACHES_AFTER_WARM = r"""
+import functools, json, os, sys, tempfile
+from pipeline.batch import unit
+from pipeline.batch.run import run_batch
+
+def sizes():
+    found = {}
+    for name, module in list(sys.modules.items()):
+        if not name.startswith("pipeline"):
+            continue
+        for attr, value in list(vars(module).items()):
+            if isinstance(value, functools._lru_cache_wrapper) and value.cache_info().maxsize is None:
+                found[f"{name}.{attr}"] = value.cache_info().currsize
+    return found
+
+import pipeline.batch.levelinput, pipeline.rules.placeholders, pipeline.strokes  # every module a unit reads
+unit.warm()
+warmed = sizes()
+real = unit.process_unit
+grown = {}
+
+def first(task):
+    result = real(task)
+    for key, size in sizes().items():
+        if size > warmed.get(key, 0) and warmed.get(key, 0) == 0:
+            grown[key] = size
+    unit.process_unit = real
+    return result
+
+unit.process_unit = first
+out = tempfile.mkdtemp()
+run_batch(sys.argv[1], os.path.join(out, "o"), jobs=1)
+print(json.dumps({"warmed": {k: v for k, v in warmed.items() if v}, "grown": grown}))
+"""
+
+
+def test_warm_loads_everything_a_units_task_loads_once_per_process(tmp_path):
+    """`unit.warm` (run before the pool's workers are forked) leaves no once-per-process cache for a worker's
+    first unit to fill: the profiles, schema validators, exception catalogue, stroke tables, starter samples."""
+    import json
+    import sys
+
+    from conftest import ROOT
+
+    run = subprocess.run(
+        [sys.executable, "-c", _CACHES_AFTER_WARM, str(SAMPLES / "county")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
+    )
+    found = json.loads(run.stdout.strip().splitlines()[-1])
+    # Only memos of the record's own values remain: a character's stroke key, the record's profile and province.
+    assert set(found["grown"]) <= {"pipeline.strokes._char_key", "pipeline.profile._resolved"}, found["grown"]
+    for name in ("pipeline.profile.profiles", "pipeline.schema._validator", "pipeline.rules.exceptions.catalogue"):
+        assert found["warmed"].get(name), found["warmed"]
+    assert found["warmed"]["pipeline.schema._validator"] == 2  # the record's schema and the level input's
+
+
+def test_statsheet_styles_reused_per_combination_give_the_same_workbook(tmp_path, monkeypatch):
+    """Each level's 统计表 of the county sample has the bytes the cell-by-cell styling gave (the module as it was,
+    frozen in tests/data/statsheet_before.py)."""
+    import importlib.util
+    import sys
+
+    from conftest import ROOT
+
+    from pipeline.batch import summaries
+    from pipeline.batch.run import run_batch
+
+    spec = importlib.util.spec_from_file_location("statsheet_before", ROOT / "tests" / "data" / "statsheet_before.py")
+    assert spec is not None and spec.loader is not None
+    before = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, "statsheet_before", before)  # its dataclasses look their module up
+    spec.loader.exec_module(before)
+    real = summaries.write_statsheet
+    pairs: list[tuple[str, str]] = []
+
+    def both(path, *args, **kwargs):
+        real(path, *args, **kwargs)
+        old = str(tmp_path / f"before-{len(pairs)}.xlsx")
+        before.write_statsheet(old, *args, **kwargs)
+        pairs.append((path, old))
+
+    monkeypatch.setattr(summaries, "write_statsheet", both)
+    run_batch(str(SAMPLES / "county"), str(tmp_path / "out"), jobs=1)
+    assert len(pairs) >= 4  # the county, its townships
+    for new, old in pairs:
+        with open(new, "rb") as a, open(old, "rb") as b:
+            assert a.read() == b.read(), new
+
+
+def _roster_contexts():
+    kind = next(k for k in KINDS if k.companion is not None)
+    for path in sorted(SAMPLES.rglob("*.yaml")):
+        result = check_file(str(path))
+        if not result.evaluated:
+            continue
+        try:
+            instances = kind.build(Election.from_check(result))
+        except Waiting:
+            continue
+        yield from (instance.context for instance in instances)
+
+
+def _roster_parts(context):
+    title = "".join(context["title_lines"])
+    rows = [reporting.roster_row(p) for p in context["people"]]
+    return title, rows, [context["reporter"], "", "", "", "", "", "", "", "", context["date_text"]]
+
+
+def test_the_roster_written_directly_has_the_bytes_openpyxl_writes_for_every_sample():
+    contexts = list(_roster_contexts())
+    assert len(contexts) >= 30
+    for context in contexts:
+        title, rows, footer = _roster_parts(context)
+        direct = reporting._roster_direct(title, rows, footer)
+        assert direct is not None  # plain text everywhere: the direct path is the one taken
+        assert direct == reporting._roster_openpyxl(title, rows, footer) == reporting.roster_xlsx(context)
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["A&B <c> d", "  两端有空格 ", "\u3000\u3000年", "𠀋𡈽", "", "1.5", "'引号\"", "甲\u00a0乙"],
+)
+def test_the_roster_written_directly_escapes_as_openpyxl_does(value):
+    context = next(iter(_roster_contexts()))
+    title, rows, footer = _roster_parts(context)
+    rows[0][1] = value
+    rows[-1][-1] = value
+    footer[1] = value
+    assert reporting._roster_direct(value or title, rows, footer) == reporting._roster_openpyxl(
+        value or title, rows, footer
+    )
+
+
+@pytest.mark.parametrize("value", ["=SUM(A1)", "#N/A", 7, None, "a\x01b", "x\x7fy"])
+def test_a_roster_value_openpyxl_treats_otherwise_takes_the_openpyxl_path(value):
+    context = next(iter(_roster_contexts()))
+    title, rows, footer = _roster_parts(context)
+    rows[0][2] = value
+    assert reporting._roster_direct(title, rows, footer) is None
+    assert reporting._roster_direct(title, [], footer) is None  # no person: openpyxl's styles differ
+
+
+def test_a_roster_with_a_non_text_value_is_still_written_by_openpyxl():
+    context = next(iter(_roster_contexts()))
+    context = {**context, "people": [{**context["people"][0], "votes": 1102}]}
+    title, rows, footer = _roster_parts(context)
+    with zipfile.ZipFile(io.BytesIO(reporting.roster_xlsx(context))) as archive:
+        assert '<c r="K3" s="3" t="n"><v>1102</v></c>' in archive.read("xl/worksheets/sheet1.xml").decode()

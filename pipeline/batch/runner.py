@@ -134,6 +134,13 @@ class Runner:
         self.in_flight: list[UnitTask] = []
 
     def _new_pool(self) -> ProcessPoolExecutor:
+        """A pool whose workers are forked from this process once it holds what every unit reads.
+
+        The templates are compiled already (`run._settings`); `unit.warm` loads the rest (profiles, schema
+        validators …), so each worker inherits it and its first unit costs what its others do. (With fork the
+        workers start at the first submit, after this.)
+        """
+        units.warm()
         return ProcessPoolExecutor(max_workers=self.jobs, initializer=init_worker)
 
     def _fill(self, queue: deque[list[Any]], tasks: Iterator[UnitTask]) -> bool:

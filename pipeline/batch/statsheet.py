@@ -10,7 +10,11 @@ format. `table_rows` gives the same figures for report.json.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import os
+import re
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -183,6 +187,7 @@ def write_statsheet(
     """Write the 统计表 of one level (`children`: its units or townships; `total`: their area digest) atomically."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.styles.cell_style import StyleArray
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.properties import PageSetupProperties
 
@@ -214,21 +219,38 @@ def write_statsheet(
         sheet.column_dimensions[get_column_letter(i)].width = col.width
     sheet.row_dimensions[3].height = 45
 
+    # A cell's style is a few indexes into the workbook's lists of borders, alignments and formats. The first cell
+    # of each combination is styled through openpyxl (which finds or adds the entries, in the same order as ever);
+    # the others get a copy of its indexes: the same workbook, without hashing the style objects per cell (as the
+    # roster's `reporting.table_sheet` does).
+    styled: dict[tuple[str | None, bool], StyleArray] = {}
+
+    def style(cell: Any, number: str | None, centred: bool) -> None:
+        done = styled.get((number, centred))
+        if done is not None:
+            cell._style = copy.copy(done)
+            return
+        if number is not None:
+            cell.number_format = number
+        cell.border = border
+        cell.alignment = centre if centred else Alignment(vertical="center", wrap_text=True)
+        styled[(number, centred)] = copy.copy(cell._style)
+
     def put(row: int, d: Digest, label: str | None = None) -> None:
         for i, col in enumerate(cols, 1):
             value: Any = col.value(d) if label is None or i > 1 else label
+            number = None
             if col.figure:
                 places = stats.places_for(col.figure)
                 value = _share(value if isinstance(value, tuple) else None, places)
                 cell = sheet.cell(row=row, column=i, value=value if value is not None else "—")
-                cell.number_format = "0" + ("." + "0" * places if places else "") + "%"
+                number = "0" + ("." + "0" * places if places else "") + "%"
             elif col.head == "平均年龄" and value not in (None, "—"):
                 cell = sheet.cell(row=row, column=i, value=float(value))  # type: ignore[arg-type]
-                cell.number_format = "0.0"
+                number = "0.0"
             else:
                 cell = sheet.cell(row=row, column=i, value="—" if value is None else value)
-            cell.border = border
-            cell.alignment = centre if i > 1 else Alignment(vertical="center", wrap_text=True)
+            style(cell, number, i > 1)
 
     for n, d in enumerate(children):
         put(4 + n, d)
@@ -256,24 +278,34 @@ def write_statsheet(
 
 
 def _deterministic(book) -> bytes:
-    """The workbook's bytes with every zip member dated 2026-01-01: the same figures give the same file."""
-    import io
-    import re
-    import zipfile
+    """The workbook's bytes with every zip member dated 2026-01-01: the same figures give the same file.
 
-    raw = io.BytesIO()
-    book.save(raw)
+    openpyxl's entries are written once, as it hands them over, under fixed `ZipInfo`s (`_FixedZip`): the bytes
+    of writing its zip and copying every entry into a second one, without the copy."""
+    import io
+
+    from openpyxl.writer.excel import ExcelWriter
+
     out = io.BytesIO()
-    with (
-        zipfile.ZipFile(io.BytesIO(raw.getvalue())) as source,
-        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zipped,
-    ):
-        for info in source.infolist():
-            member = zipfile.ZipInfo(info.filename, date_time=(2026, 1, 1, 0, 0, 0))
-            member.compress_type = zipfile.ZIP_DEFLATED
-            member.external_attr = 0o644 << 16
-            data = source.read(info.filename)
-            if info.filename == "docProps/core.xml":  # openpyxl stamps the time of saving as modified
-                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2026-01-01T00:00:00Z", data)
-            zipped.writestr(member, data)
+    with _FixedZip(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        ExcelWriter(book, archive).write_data()
     return out.getvalue()
+
+
+class _FixedZip(zipfile.ZipFile):
+    """A zip whose entries are all dated 2026-01-01, deflated, mode 0644; core.xml's `modified` (openpyxl stamps
+    the time of saving there) set to that date too."""
+
+    def writestr(self, zinfo_or_arcname, data, compress_type=None, compresslevel=None) -> None:  # type: ignore[override]
+        name = zinfo_or_arcname.filename if isinstance(zinfo_or_arcname, zipfile.ZipInfo) else zinfo_or_arcname
+        member = zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))
+        member.compress_type = zipfile.ZIP_DEFLATED
+        member.external_attr = 0o644 << 16
+        data = data.encode("utf-8") if isinstance(data, str) else data
+        if name == "docProps/core.xml":
+            data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2026-01-01T00:00:00Z", data)
+        super().writestr(member, data)
+
+    def write(self, filename, arcname=None, compress_type=None, compresslevel=None) -> None:  # type: ignore[override]
+        with open(filename, "rb") as handle:
+            self.writestr(arcname or os.path.basename(filename), handle.read())
