@@ -34,6 +34,7 @@ import logging
 import os
 import signal
 import tempfile
+import time
 import uuid
 import warnings
 from collections import deque
@@ -62,9 +63,11 @@ __all__ = [
 
 EXECUTORS = ("local", "dask")
 INSTALL = "未安装 Dask，无法使用 --executor dask。请先安装：pip install 'huanjie[cluster]'（或 pip install 'dask[distributed]'）。"
+DASK_ONLY = "--scheduler、--shared-output 和 --worker-wait 只能与 --executor dask 一起使用。"
 WORKER_DIED = "处理该单位时工作节点意外退出（可能内存不足或被终止），已在另一个工作节点上重试一次，仍未完成。"
 CONNECT_TIMEOUT = 5.0  # seconds to reach a scheduler: an unreachable address is an error, never a hang
-WORKERS_WAIT = 30.0  # seconds for a first worker to join a scheduler that has none yet
+WORKER_WAIT = 120.0  # seconds a run waits while the cluster has no worker (none yet, or all gone): then an error
+POLL = 1.0  # seconds between two looks at the cluster's workers while a result is awaited
 # The LocalCluster's scheduler: a task whose worker died is retried once; one task per worker thread at a time,
 # so a dying worker takes only its own unit's retry with it. A worker's statistical profiler keeps one call tree
 # per second (and one per task prefix) for the last 1,000 seconds: with the deep stacks of rendering that is
@@ -109,7 +112,13 @@ class Cluster:
     within `timeout` seconds. `close()` closes the client and a LocalCluster started here.
     """
 
-    def __init__(self, scheduler: str | None = None, workers: int | None = None, timeout: float = CONNECT_TIMEOUT):
+    def __init__(
+        self,
+        scheduler: str | None = None,
+        workers: int | None = None,
+        timeout: float = CONNECT_TIMEOUT,
+        worker_wait: float = WORKER_WAIT,
+    ):
         distributed = _distributed()
         import dask
 
@@ -117,6 +126,7 @@ class Cluster:
         self.scheduler = scheduler
         self.cluster: Any = None
         self.local = not scheduler
+        self.worker_wait = worker_wait
         if scheduler:
             try:
                 self.client = distributed.Client(scheduler, timeout=f"{timeout}s", set_as_default=False)
@@ -126,11 +136,11 @@ class Cluster:
                     "调度器（dask scheduler）已经启动，且本机能访问它的端口。"
                 ) from None
             try:
-                self.client.wait_for_workers(1, timeout=WORKERS_WAIT)
+                self.client.wait_for_workers(1, timeout=worker_wait)
             except (OSError, TimeoutError):
                 self.close()
                 raise ClusterError(
-                    f"Dask 调度器 {scheduler} 上没有工作节点（{WORKERS_WAIT:g} 秒内没有工作节点连上）。请先在工作机上运行 "
+                    f"Dask 调度器 {scheduler} 上没有工作节点（{worker_wait:g} 秒内没有工作节点连上）。请先在工作机上运行 "
                     f"dask worker {scheduler}（见 README“大规模运行”）。"
                 ) from None
             return
@@ -151,6 +161,52 @@ class Cluster:
             if self.cluster is not None:
                 self.cluster.close()
             raise ClusterError(f"无法在本机启动 Dask 集群（{_reason(exc)}）。") from None
+
+    @property
+    def address(self) -> str:
+        """The scheduler's address (given, or the LocalCluster's)."""
+        return self.scheduler or str(getattr(self.cluster, "scheduler_address", "") or "")
+
+    def _workers(self) -> int:
+        """Workers connected to the scheduler now; an unreachable scheduler raises (OSError, TimeoutError)."""
+        return len(self.client.nthreads())
+
+    def _idle(self, since: float | None, stopped: str) -> float | None:
+        """No result came within POLL: None while the cluster has workers, else since when it has none.
+
+        Raises the `ClusterError` of `gone` once there has been no worker for `worker_wait` seconds."""
+        if self._workers():
+            return None
+        now = time.monotonic()
+        if since is None:
+            return now
+        if now - since >= self.worker_wait:
+            raise self.gone(stopped)
+        return since
+
+    def gone(self, stopped: str) -> ClusterError:
+        """The error when the cluster has had no worker for `worker_wait` seconds mid-run; `stopped`: what was kept."""
+        if self.local:
+            how = "本机启动的 Dask 集群的工作进程都已退出且未能重新启动（可能内存不足）"
+            fix = "请检查本机内存后再次运行"
+        else:
+            how = f"Dask 调度器 {self.address} 上已经没有工作节点"
+            fix = f"请在工作机上运行 dask worker {self.address}（见 README“大规模运行”），然后再次运行"
+        return ClusterError(
+            f"{how}（{self.worker_wait:g} 秒内没有工作节点可用），运行已停止：{stopped}。{fix}，即可继续。"
+        )
+
+    def result(self, future: Any, stopped: str) -> Any:
+        """`future.result()`, but a cluster left without any worker for `worker_wait` seconds raises `gone(stopped)`
+        instead of waiting forever (the scheduler keeps a task until a worker comes)."""
+        since: float | None = None
+        while True:
+            try:
+                return future.result(timeout=min(POLL, self.worker_wait))
+            except TimeoutError:
+                if future.done():  # the task itself raised a TimeoutError: that is its outcome
+                    raise
+            since = self._idle(since, stopped)
 
     @property
     def threads(self) -> int:
@@ -177,6 +233,9 @@ def _reason(exc: BaseException) -> str:
         return os_reason(exc)
     text = str(exc).strip()
     return text[:200] if text else type(exc).__name__
+
+
+STOPPED = "已写完的单位保留，未写完的单位保持原样；未生成批量报告"  # what a stopped batch leaves (`Cluster.gone`)
 
 
 def cluster_lost(exc: BaseException) -> ClusterError:
@@ -464,9 +523,11 @@ class DaskExecutor:
             return process(task)
         distributed = _distributed()
         try:
-            value = future.result()
+            value = self.cluster.result(future, STOPPED)
         except distributed.KilledWorker:
             return _died(task)
+        except ClusterError:  # no worker left (`Cluster.result`): the run stops
+            raise
         except (OSError, TimeoutError, distributed.CancelledError) as exc:
             raise cluster_lost(exc) from None
         except Exception as exc:  # noqa: BLE001 - the task raised on its worker (a setup problem): this unit fails
@@ -515,16 +576,18 @@ def open_executor(
     settings: Settings,
     scheduler: str | None = None,
     shared_output: bool = False,
+    worker_wait: float | None = None,
 ) -> LocalExecutor | DaskExecutor:
     """The executor of a run: "local" (`jobs` processes) or "dask" (the scheduler at `scheduler`, else a
-    LocalCluster of `jobs` workers). Raises `ClusterError` when Dask is missing or the scheduler unreachable."""
+    LocalCluster of `jobs` workers; `worker_wait`: seconds without any worker before the run stops, None: WORKER_WAIT).
+    Raises `ClusterError` when Dask is missing or the scheduler unreachable."""
     if kind == "local":
-        if scheduler or shared_output:
-            raise ClusterError("--scheduler 和 --shared-output 只能与 --executor dask 一起使用。")
+        if scheduler or shared_output or worker_wait is not None:
+            raise ClusterError(DASK_ONLY)
         return LocalExecutor(jobs, force)
     if kind != "dask":
         raise ClusterError(f"不认识的执行方式 {kind}；可用：local（本机）、dask（Dask 集群）。")
-    cluster = Cluster(scheduler, jobs)
+    cluster = Cluster(scheduler, jobs, worker_wait=WORKER_WAIT if worker_wait is None else worker_wait)
     try:
         return DaskExecutor(cluster, settings, force, shared_output)
     except BaseException:
