@@ -560,3 +560,67 @@ def test_huanjies_own_local_cluster_runs_without_profiler_and_keeps_a_minute_of_
         own.close()
     assert state["profiling"] == [] and state["profiles"] == 0
     assert state["unbounded"] == [] and state["samples"] == {120}  # the system monitor: a minute, not an hour
+
+
+# --------------------------------------------------------------------------------------------
+# A worker on another huanjie version
+# --------------------------------------------------------------------------------------------
+def _set_version(version):  # on a worker (this module travels by value: `by_value`)
+    executors.__version__ = version
+
+
+def test_workers_on_another_version_stop_the_run_before_any_unit_with_exit_code_2(cluster, monkeypatch, tmp_path):
+    import pipeline
+
+    real = pipeline.__version__
+    monkeypatch.setattr(pipeline, "__version__", "9.9.9")  # this machine's huanjie is "another" version
+    out = tmp_path / "out"
+    run = run_cli("batch", str(COUNTY), "-o", str(out), "--executor", "dask", "--scheduler", cluster.scheduler_address)
+    with distributed.Client(cluster.scheduler_address, set_as_default=False) as client:
+        workers = sorted(client.nthreads())
+    assert run.exit_code == 2
+    assert run.stderr.strip() == (
+        f"错误：工作节点上的 huanjie 版本与本机的 9.9.9 不同：{workers[0]}（{real}）、{workers[1]}（{real}）；"
+        "没有生成任何单位的文书。文书必须由同一版本的程序生成：请在每个工作节点上安装与本机相同的版本"
+        "（pip install 'huanjie[cluster]==9.9.9'）并重启 dask worker，然后再次运行。"
+    )
+    assert not out.exists() or not any(out.iterdir())
+
+
+def test_a_worker_of_another_version_joining_mid_run_stops_it_and_a_rerun_continues(
+    county_local, cluster, by_value, tmp_path
+):
+    from pipeline import __version__ as real
+
+    out = tmp_path / "out"
+    client = distributed.Client(cluster.scheduler_address, set_as_default=False)
+    seen = []
+
+    def joined(event):  # the workers are "replaced" by workers of 0.0.9 after 3 units
+        if event.kind == "unit":
+            seen.append(event.result.rel)
+            if len(seen) == 3:
+                client.run(_set_version, "0.0.9")
+
+    try:
+        with pytest.raises(ClusterError) as caught:
+            run_batch(
+                str(COUNTY), str(out), jobs=2, executor="dask", scheduler=cluster.scheduler_address, progress=joined
+            )
+        workers = sorted(client.nthreads())
+    finally:
+        client.run(_set_version, real)
+        client.close()
+    message = str(caught.value)
+    assert message.startswith(f"工作节点上的 huanjie 版本与本机的 {real} 不同：tcp://")
+    assert any(f"{w}（0.0.9）；" in message for w in workers), message
+    assert message.endswith(
+        "；运行已停止：已写完的单位保留，未写完的单位保持原样；未生成批量报告。文书必须由同一版本的程序生成："
+        f"请在每个工作节点上安装与本机相同的版本（pip install 'huanjie[cluster]=={real}'）并重启 dask worker，然后再次运行。"
+    )
+    assert len(seen) < 28
+    assert not (out / MANIFEST).exists() and not (out / REPORT_JSON).exists()
+    assert not leftovers(out)
+    again = run_batch(str(COUNTY), str(out), jobs=2, executor="dask", scheduler=cluster.scheduler_address)
+    assert again.total == 28 and again.failed == 3  # the sample's 3 units with errors, no unit crashed
+    assert files(out) == files(county_local)

@@ -32,6 +32,7 @@ import contextlib
 import hashlib
 import logging
 import os
+import re
 import signal
 import tempfile
 import time
@@ -373,6 +374,48 @@ def _same_bytes(path: str, raw: bytes) -> bool:
         return False
 
 
+class WrongVersion(RuntimeError):
+    """Raised by a unit's task on a worker whose huanjie is another version than the client's (`settings.version`)."""
+
+    def __init__(self, address: str, worker: str, client: str):
+        super().__init__(address, worker, client)
+        self.address, self.worker, self.client = address, worker, client
+
+    def __str__(self) -> str:
+        return f"工作节点上的 huanjie 版本是 {self.worker}，与本机的 {self.client} 不同"
+
+
+# What a worker of huanjie 0.1.0 raises instead (its unit's task predates WrongVersion).
+_OLD_WRONG_VERSION = re.compile(r"^工作节点上的 huanjie 版本是 (.+)，与本机的 (.+) 不同$")
+
+
+def worker_version() -> str:
+    """On a worker: its huanjie version (`client.run` asks every worker once at the start of a run)."""
+    return __version__
+
+
+def _worker_address() -> str:
+    try:
+        from distributed import get_worker
+
+        return str(get_worker().address)
+    except (ImportError, ValueError):
+        return ""
+
+
+def wrong_versions(wrong: dict[str, Any], mine: str, stopped: str = "") -> ClusterError:
+    """The error naming the workers not on version `mine` (address → its version, or the exception asking raised);
+    `stopped`: what a run stopped midway keeps (empty: stopped at the start, before any unit)."""
+    listed = "、".join(
+        f"{a}（{v}）" if isinstance(v, str) else f"{a}（无法读取版本：{_reason(v)}）" for a, v in sorted(wrong.items())
+    )
+    what = f"运行已停止：{stopped}" if stopped else "没有生成任何单位的文书"
+    return ClusterError(
+        f"工作节点上的 huanjie 版本与本机的 {mine} 不同：{listed}；{what}。文书必须由同一版本的程序生成："
+        f"请在每个工作节点上安装与本机相同的版本（pip install 'huanjie[cluster]=={mine}'）并重启 dask worker，然后再次运行。"
+    )
+
+
 def run_unit(plugin: str, source: str, rel: str, outdir: str, raw: bytes | None, shared: bool) -> Any:
     """A unit's task on a worker: `runner.process` into OUT (`shared`), or into a scratch folder → (result, files).
 
@@ -382,8 +425,8 @@ def run_unit(plugin: str, source: str, rel: str, outdir: str, raw: bytes | None,
     settings = _PREPARED.get(plugin)
     if settings is None:
         raise RuntimeError("工作节点没有收到本次运行的设置（WorkerPlugin 未安装）")
-    if settings.version != __version__:
-        raise RuntimeError(f"工作节点上的 huanjie 版本是 {__version__}，与本机的 {settings.version} 不同")
+    if settings.version != __version__:  # a worker that joined after the start's check (`DaskExecutor`)
+        raise WrongVersion(_worker_address(), __version__, settings.version)
     if shared:
         return process(UnitTask(source=source, rel=rel, outdir=outdir, settings=settings))
     with tempfile.TemporaryDirectory(prefix="huanjie-unit-") as scratch:
@@ -464,6 +507,13 @@ class DaskExecutor:
         self.plugin = f"huanjie-{uuid.uuid4().hex}"
         templates = None if shared_output else _template_files(settings.templates_dir)
         try:
+            found = self.client.run(worker_version, on_error="return")
+        except (OSError, TimeoutError) as exc:
+            raise cluster_lost(exc) from None
+        wrong = {a: v for a, v in sorted(found.items()) if v != settings.version}
+        if wrong:
+            raise wrong_versions(wrong, settings.version)  # before the plugin, before any unit: OUT not touched yet
+        try:
             self.client.register_plugin(_worker_plugin(self.plugin, settings, templates, cluster.local))
         except (OSError, TimeoutError) as exc:
             raise cluster_lost(exc) from None
@@ -528,9 +578,14 @@ class DaskExecutor:
             return _died(task)
         except ClusterError:  # no worker left (`Cluster.result`): the run stops
             raise
+        except WrongVersion as exc:  # a worker of another version joined: the run stops before it renders a unit
+            raise wrong_versions({exc.address or "?": exc.worker}, exc.client, STOPPED) from None
         except (OSError, TimeoutError, distributed.CancelledError) as exc:
             raise cluster_lost(exc) from None
         except Exception as exc:  # noqa: BLE001 - the task raised on its worker (a setup problem): this unit fails
+            old = _OLD_WRONG_VERSION.match(str(exc)) if isinstance(exc, RuntimeError) else None
+            if old:  # a worker of huanjie 0.1.0 joined
+                raise wrong_versions({"?": old.group(1)}, old.group(2), STOPPED) from None
             return crashed(task, exc)
         finally:
             self.futures.remove(future)
