@@ -38,7 +38,6 @@ import tempfile
 import time
 import uuid
 import warnings
-from collections import deque
 from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
@@ -51,6 +50,7 @@ from . import unit as units
 from .folders import TMP_MARK, recover, side, swap_into_place
 from .runner import Runner, crashed, process, skip
 from .unit import FAILED, OK, Settings, UnitResult, UnitTask
+from .window import Slot, Window, window_size
 
 __all__ = [
     "EXECUTORS",
@@ -501,8 +501,7 @@ class DaskExecutor:
         self.force = force
         self.shared = shared_output
         self.jobs = cluster.threads
-        self.window = max(4 * self.jobs, 16)
-        self.in_flight: list[UnitTask] = []
+        self.window = Window(window_size(self.jobs), lambda task: skip(task, force), self._submit, self._collect)
         self.futures: list[Any] = []
         self.plugin = f"huanjie-{uuid.uuid4().hex}"
         templates = None if shared_output else _template_files(settings.templates_dir)
@@ -518,13 +517,17 @@ class DaskExecutor:
         except (OSError, TimeoutError) as exc:
             raise cluster_lost(exc) from None
 
+    @property
+    def in_flight(self) -> list[UnitTask]:
+        return self.window.in_flight
+
     def _submit(self, task: UnitTask) -> Any:
         raw = None
         if not self.shared:
             raw = records.read_bytes(task.source)[0]
             if raw is None:
                 return None  # unreadable here: the unit fails; `process` says why, in this process
-        return self.client.submit(
+        future = self.client.submit(
             run_unit,
             self.plugin,
             task.source,
@@ -535,40 +538,14 @@ class DaskExecutor:
             key=f"huanjie-unit-{uuid.uuid4().hex}",
             pure=False,
         )
-
-    def _fill(self, queue: deque[list[Any]], tasks: Iterator[UnitTask]) -> bool:
-        while len(queue) < self.window:
-            task = next(tasks, None)
-            if task is None:
-                return False
-            skipped = skip(task, self.force)
-            if skipped is not None:
-                queue.append([task, None, skipped])
-                continue
-            self.in_flight.append(task)
-            future = self._submit(task)
-            if future is None:
-                queue.append([task, None, None])
-            else:
-                self.futures.append(future)
-                queue.append([task, future, None])
-        return True
+        self.futures.append(future)
+        return future
 
     def ordered(self, tasks: Iterator[UnitTask]) -> Iterator[UnitResult]:
-        queue: deque[list[Any]] = deque()  # [task, future | None, result | None]
-        more = True
-        while True:
-            if more:
-                more = self._fill(queue, tasks)
-            if not queue:
-                return
-            task, future, result = queue.popleft()
-            if result is None:
-                result = self._collect(task, future)
-                self.in_flight.remove(task)
-            yield result
+        return self.window.ordered(tasks)
 
-    def _collect(self, task: UnitTask, future: Any) -> UnitResult:
+    def _collect(self, slot: Slot) -> UnitResult:
+        task, future = slot.task, slot.handle
         if future is None:
             return process(task)
         distributed = _distributed()
