@@ -205,8 +205,8 @@ class Cluster:
             try:
                 return future.result(timeout=min(POLL, self.worker_wait))
             except TimeoutError:
-                if future.done():  # the task itself raised a TimeoutError: that is its outcome
-                    raise
+                if future.done():  # done meanwhile, or the task itself raised a TimeoutError: its outcome
+                    return future.result()
             since = self._idle(since, stopped)
 
     @property
