@@ -23,7 +23,10 @@ A worker that dies (killed, out of memory) has its unit retried once on another 
 (``distributed.scheduler.allowed-failures`` = 1 for the LocalCluster; a cluster of one's own should set the same),
 then the unit is reported failed with a Chinese message (`KilledWorker`): never lost, never run twice in OUT
 (the client alone lands files in the default mode). Ctrl-C cancels the futures, closes the client (and the
-LocalCluster, whose workers end with it) and `run` repairs the folders in flight.
+LocalCluster, whose workers end with it) and `run` repairs the folders in flight. A cluster left without any
+worker for `worker_wait` seconds stops the run the same way (`Cluster.result`), and so does a worker on another
+huanjie version (checked on every worker at the start, and by each task on a worker that joins later). The
+workers' statistical profiler is off for the run (`LOCAL_CONFIG`, `pause_profiler`): it made them grow.
 """
 
 from __future__ import annotations
