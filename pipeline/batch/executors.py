@@ -377,7 +377,7 @@ def _same_bytes(path: str, raw: bytes) -> bool:
         return False
 
 
-class WrongVersion(RuntimeError):
+class _WrongVersion(RuntimeError):
     """Raised by a unit's task on a worker whose huanjie is another version than the client's (`settings.version`)."""
 
     def __init__(self, address: str, worker: str, client: str):
@@ -388,7 +388,7 @@ class WrongVersion(RuntimeError):
         return f"工作节点上的 huanjie 版本是 {self.worker}，与本机的 {self.client} 不同"
 
 
-# What a worker of huanjie 0.1.0 raises instead (its unit's task predates WrongVersion).
+# What a worker of huanjie 0.1.0 raises instead (its unit's task predates _WrongVersion).
 _OLD_WRONG_VERSION = re.compile(r"^工作节点上的 huanjie 版本是 (.+)，与本机的 (.+) 不同$")
 
 
@@ -429,7 +429,7 @@ def run_unit(plugin: str, source: str, rel: str, outdir: str, raw: bytes | None,
     if settings is None:
         raise RuntimeError("工作节点没有收到本次运行的设置（WorkerPlugin 未安装）")
     if settings.version != __version__:  # a worker that joined after the start's check (`DaskExecutor`)
-        raise WrongVersion(_worker_address(), __version__, settings.version)
+        raise _WrongVersion(_worker_address(), __version__, settings.version)
     if shared:
         return process(UnitTask(source=source, rel=rel, outdir=outdir, settings=settings))
     with tempfile.TemporaryDirectory(prefix="huanjie-unit-") as scratch:
@@ -558,7 +558,7 @@ class DaskExecutor:
             return _died(task)
         except ClusterError:  # no worker left (`Cluster.result`): the run stops
             raise
-        except WrongVersion as exc:  # a worker of another version joined: the run stops before it renders a unit
+        except _WrongVersion as exc:  # a worker of another version joined: the run stops before it renders a unit
             raise wrong_versions({exc.address or "?": exc.worker}, exc.client, STOPPED) from None
         except (OSError, TimeoutError, distributed.CancelledError) as exc:
             raise cluster_lost(exc) from None
