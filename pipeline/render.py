@@ -90,6 +90,7 @@ CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
 HEADER_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/header"
 HEADER_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml"
 XML_DECL = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+TITLED = 64  # titled core.xml entries kept per template (`CompiledTemplate.titled`)
 
 _TEMPLATED_PART = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml$")
 _TAG = re.compile(r"\{\{|\{%|\{#")
@@ -314,7 +315,9 @@ class CompiledTemplate:
     variables: frozenset[str]
     # Each entry deflated once, reused for every document that leaves it unchanged.
     members: dict[str, docxzip.Member] = field(default_factory=dict)
-    # docProps/core.xml with a document title set (`_set_title`), made and deflated once per title.
+    # docProps/core.xml with a document title set (`_set_title`), made and deflated once per title; at most
+    # TITLED entries (a title names its unit, so a worker rendering a province would otherwise keep ~1.6 kB per
+    # document for the whole run: the Dask workers' growth of issue 18).
     titled: dict[str, tuple[bytes, docxzip.Member]] = field(default_factory=dict)
 
     def render_parts(self, context: dict) -> dict[str, str]:
@@ -571,6 +574,8 @@ def render_template(
     if title and core in files and files[core] is originals.get(core):  # the template's own core.xml: cacheable
         made = compiled.titled.get(title)
         if made is None:
+            if len(compiled.titled) >= TITLED:
+                compiled.titled.clear()  # bounded: titles repeat within a unit's documents, rarely across units
             _set_title(files, title)
             date_time = infos[core].date_time
             made = compiled.titled[title] = (files[core], docxzip.Member.of(core, files[core], date_time))
