@@ -22,9 +22,9 @@ import hashlib
 import sys
 import tempfile
 import tracemalloc
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from common import ROOT, load, machine, markdown_table, versions
+
 sys.path.insert(0, str(ROOT))
 
 from pipeline.batch.report import ReportWriter  # noqa: E402
@@ -75,10 +75,9 @@ def main() -> None:
     parser.add_argument("--documents", type=int, default=36)
     args = parser.parse_args()
     rows = [(n, *measure(n, args.documents)) for n in (args.small, args.large)]
-    print("| units | peak while adding (MB) | peak in finish (MB) |")
-    print("|---|---|---|")
-    for n, adding, finishing in rows:
-        print(f"| {n} | {adding:.1f} | {finishing:.1f} |")
+    print(f"machine: {machine()}; {versions()}; load {load()}\n")
+    table = [[f"{n:,}", f"{adding:.1f}", f"{finishing:.1f}"] for n, adding, finishing in rows]
+    print("\n".join(markdown_table(["units", "peak while adding (MB)", "peak in finish (MB)"], table, right=(1, 2))))
     (small, a1, f1), (large, a2, f2) = rows
     print(
         f"\ngrowth per unit: {(a2 - a1) / (large - small) * 1e3:.1f} KB adding, {(f2 - f1) / (large - small) * 1e3:.1f} KB finishing"

@@ -23,7 +23,6 @@ import argparse
 import datetime as dt
 import json
 import os
-import platform
 import shutil
 import subprocess
 import sys
@@ -32,36 +31,9 @@ import threading
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from common import ROOT, machine, markdown_table, versions, write_section
+
 HUANJIE = Path(sys.executable).parent / "huanjie"
-
-
-def machine() -> str:
-    cpu = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return f"{os.cpu_count()} cores, {cpu}, {mem:.0f} GiB, Python {platform.python_version()}"
-
-
-def versions() -> str:
-    sys.path.insert(0, str(ROOT))
-    from pipeline import __version__
-
-    parts = [f"huanjie {__version__}"]
-    try:
-        import dask
-        import distributed
-
-        parts.append(f"dask {dask.__version__}, distributed {distributed.__version__}")
-    except ImportError:
-        parts.append("dask not installed")
-    return "，".join(parts)
 
 
 def _rss_kb(pid: int) -> int:
@@ -218,24 +190,46 @@ def table(rows: list[dict], jobs: int, started_load: float, overhead: float | No
     lines = [
         "## 大规模批量：本机进程池与 Dask LocalCluster（bench/bench_scale.py）",
         "",
-        f"机器：{machine()}；{versions()}；{dt.date.today().isoformat()}。每个运行都是一次 `huanjie batch … -j {jobs}"
+        f"机器：{machine()}；{versions(libraries=('huanjie',), dask=True)}；{dt.date.today().isoformat()}。每个运行都是一次 `huanjie batch … -j {jobs}"
         " --executor …`（检查 + 生成文书、报告、各级工作总结、清单；不转 PDF），树由 `tools/gen_county.py --units N`"
         f" 生成。开始时负载 {started_load:.2f}（机器与其他任务共用，数字有噪声）。",
         "",
         "执行方式：local 本机进程池；dask 为 `--executor dask`（本机启动的 LocalCluster，工作进程把文件传回本进程写入）；"
         "dask-shared 另加 `--shared-output`（工作进程直接写入输出文件夹）。",
         "",
-        "| 执行方式 | 单位 | 文书 | 用时 s | 文书/s | 每核 文书/s | 客户端峰值内存 MB | 最大工作进程峰值内存 MB | 每单位任务 ms | 每单位额外开销 ms | 本机进程每单位 CPU ms | 结束时负载 |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for r in rows:
-        lines.append(
-            f"| {r['executor']} | {r['units']:,} | {r['documents']:,} | {r['wall']:.1f} | {r['per_s']:.0f} | "
-            f"{r['per_core']:.0f} | {r['client_mb']:.0f} | {r['worker_mb']:.0f}（{r['workers']} 个） | "
-            f"{r['task_ms']:.0f} | {r['overhead_ms']:.1f} | "
-            + (f"{r['client_cpu_ms']:.0f}" if "client_cpu_ms" in r else "—")
-            + f" | {r['load']:.2f} |"
-        )
+    headers = [
+        "执行方式",
+        "单位",
+        "文书",
+        "用时 s",
+        "文书/s",
+        "每核 文书/s",
+        "客户端峰值内存 MB",
+        "最大工作进程峰值内存 MB",
+    ]
+    headers += ["每单位任务 ms", "每单位额外开销 ms", "本机进程每单位 CPU ms", "结束时负载"]
+    lines += markdown_table(
+        headers,
+        (
+            [
+                r["executor"],
+                f"{r['units']:,}",
+                f"{r['documents']:,}",
+                f"{r['wall']:.1f}",
+                f"{r['per_s']:.0f}",
+                f"{r['per_core']:.0f}",
+                f"{r['client_mb']:.0f}",
+                f"{r['worker_mb']:.0f}（{r['workers']} 个）",
+                f"{r['task_ms']:.0f}",
+                f"{r['overhead_ms']:.1f}",
+                f"{r['client_cpu_ms']:.0f}" if "client_cpu_ms" in r else "—",
+                f"{r['load']:.2f}",
+            ]
+            for r in rows
+        ),
+        right=range(1, len(headers)),
+    )
     lines += [
         "",
         *(
@@ -252,19 +246,6 @@ def table(rows: list[dict], jobs: int, started_load: float, overhead: float | No
         "（不含工作进程）用的 CPU 时间 ÷ 单位数；它决定一个本机进程最多喂得饱多少个工作进程（每单位任务 ÷ 它）。",
     ]
     return "\n".join(lines)
-
-
-def write_section(path: Path, section: str, name: str = "bench_scale") -> None:
-    start, end = f"<!-- {name} -->", f"<!-- /{name} -->"
-    text = path.read_text(encoding="utf-8") if path.exists() else ""
-    block = f"{start}\n{section}\n{end}"
-    if start in text and end in text:
-        text = text[: text.index(start)] + block + text[text.index(end) + len(end) :]
-    else:
-        text = text.rstrip("\n") + "\n\n" + block + "\n"
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
 
 
 def main() -> None:
@@ -300,7 +281,7 @@ def main() -> None:
                 shutil.rmtree(out, ignore_errors=True)
             shutil.rmtree(tree, ignore_errors=True)
             if args.out:  # after each size: a long run that is stopped keeps what it measured
-                write_section(Path(args.out), table(rows, args.jobs, started_load, overhead), args.section)
+                write_section(Path(args.out), args.section, table(rows, args.jobs, started_load, overhead))
     finally:
         if not args.work:
             shutil.rmtree(work, ignore_errors=True)

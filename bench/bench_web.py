@@ -21,8 +21,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
-import platform
 import statistics
 import sys
 import tempfile
@@ -32,7 +30,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import quote
 
-ROOT = Path(__file__).resolve().parent.parent
+from common import ROOT, load, machine, markdown_table, versions, write_section
+
 sys.path.insert(0, str(ROOT))
 
 from pipeline import records  # noqa: E402
@@ -43,19 +42,6 @@ SAMPLE = ROOT / "samples" / "residents-yangguang.yaml"
 TARGET = 0.3
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
 GIVEN = "建国秀英志强桂兰海燕明华丽娟卫东晓梅红霞国庆玉兰德胜春燕文斌永红"
-
-
-def machine() -> str:
-    cpu = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return f"{os.cpu_count()} cores, {cpu}, {mem:.0f} GiB, Python {platform.python_version()}"
 
 
 def person(n: int) -> str:
@@ -294,19 +280,6 @@ def _multi(fields: list[list[str]]) -> dict[str, list[str] | str]:
     return {k: v[0] if len(v) == 1 else v for k, v in out.items()}
 
 
-def write_section(path: Path, section: str) -> None:
-    start, end = "<!-- bench_web -->", "<!-- /bench_web -->"
-    text = path.read_text(encoding="utf-8") if path.exists() else ""
-    block = f"{start}\n{section}\n{end}"
-    if start in text and end in text:
-        text = text[: text.index(start)] + block + text[text.index(end) + len(end) :]
-    else:
-        text = text.rstrip("\n") + "\n\n" + block + "\n"
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--voters", type=int, default=5000)
@@ -340,19 +313,22 @@ def main() -> None:
     lines = [
         "## 网页：打开和保存一份大记录（bench/bench_web.py）",
         "",
-        f"机器：{machine()}。记录：{args.voters} 名选民（8 个小组，含身份证号、出生日期、住址）、"
+        f"机器：{machine()}；{versions()}。记录：{args.voters} 名选民（8 个小组，含身份证号、出生日期、住址）、"
         f"{args.candidates} 名候选人及得票，YAML {size} KB。每项取 {args.repeat} 次的中位数（先预热一次）。"
         f"目标：每次回答不超过 {TARGET} s。",
         "",
-        "| 操作 | 用时（中位数） | CPU 时间（中位数） | 目标（0.3 s，按 CPU 时间） |",
-        "|---|---|---|---|",
     ]
-    for label, (wall, cpu) in rows:
-        verdict = "—" if label.startswith("核心") else ("达到" if cpu <= TARGET else "未达到")
-        lines.append(f"| {label} | {wall * 1000:.0f} ms | {cpu * 1000:.0f} ms | {verdict} |")
+
+    def verdict(label: str, cpu: float) -> str:
+        return "—" if label.startswith("核心") else ("达到" if cpu <= TARGET else "未达到")
+
+    lines += markdown_table(
+        ["操作", "用时（中位数）", "CPU 时间（中位数）", "目标（0.3 s，按 CPU 时间）"],
+        ([label, f"{wall * 1000:.0f} ms", f"{cpu * 1000:.0f} ms", verdict(label, cpu)] for label, (wall, cpu) in rows),
+    )
     lines += [
         "",
-        f"测量时的系统负载（1 分钟平均）：{os.getloadavg()[0]:.1f}（{os.cpu_count()} 个核）；负载高于核数时，"
+        f"测量时的系统负载（1 分钟平均）：{load()}；负载高于核数时，"
         "用时含等待 CPU 的时间，CPU 时间才是回答本身的花费。保存时只重新读取文本中改动的部分"
         "（records.ParseCache），未改动的部分（如 5,000 名选民）取自上次读取的结果，与整份读取的结果完全相同。",
     ]
@@ -361,7 +337,7 @@ def main() -> None:
     section = "\n".join(lines)
     print(section)
     if args.out:
-        write_section(Path(args.out), section)
+        write_section(Path(args.out), "bench_web", section)
 
 
 if __name__ == "__main__":

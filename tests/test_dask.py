@@ -16,6 +16,7 @@ import signal
 import socket
 import subprocess
 import sys
+import time
 import warnings
 from pathlib import Path
 
@@ -267,7 +268,7 @@ def test_an_unreachable_scheduler_is_exit_code_2_with_a_chinese_message_and_no_h
 def test_scheduler_without_the_dask_executor_is_refused(tmp_path):
     run = run_cli("batch", str(COUNTY), "-o", str(tmp_path / "out"), "--scheduler", "tcp://127.0.0.1:1")
     assert run.exit_code == 2
-    assert "错误：--scheduler 和 --shared-output 只能与 --executor dask 一起使用。" in run.stderr
+    assert "错误：--scheduler、--shared-output 和 --worker-wait 只能与 --executor dask 一起使用。" in run.stderr
 
 
 def test_missing_dask_says_how_to_install_it(monkeypatch):
@@ -343,20 +344,110 @@ def test_a_local_template_folder_travels_to_the_workers_and_gives_the_local_byte
     assert files(tmp_path / "dask") == files(tmp_path / "local")
 
 
-def test_a_scheduler_without_workers_is_a_clear_error_not_a_wait_forever(monkeypatch):
-    monkeypatch.setattr(executors, "WORKERS_WAIT", 1.0)
+@pytest.fixture
+def empty():
+    """A scheduler without any worker (threads, in this process)."""
     with warnings.catch_warnings():  # "Port 8787 is already in use": the module's cluster has it
         warnings.simplefilter("ignore", UserWarning)
-        empty = distributed.LocalCluster(n_workers=0, processes=False, dashboard_address=None)
+        local = distributed.LocalCluster(n_workers=0, processes=False, dashboard_address=None)
     try:
-        with pytest.raises(ClusterError) as caught:
-            executors.Cluster(empty.scheduler_address)
+        yield local
     finally:
-        empty.close()
-    assert str(caught.value) == (
-        f"Dask 调度器 {empty.scheduler_address} 上没有工作节点（1 秒内没有工作节点连上）。请先在工作机上运行 "
-        f"dask worker {empty.scheduler_address}（见 README“大规模运行”）。"
+        local.close()
+
+
+def test_a_scheduler_without_workers_is_exit_code_2_after_worker_wait_not_a_wait_forever(empty, tmp_path):
+    address = empty.scheduler_address
+    out = tmp_path / "out"
+    run = run_cli(
+        "batch", str(COUNTY), "-o", str(out), "--executor", "dask", "--scheduler", address, "--worker-wait", "1"
     )
+    assert run.exit_code == 2
+    assert run.stderr.strip() == (
+        f"错误：Dask 调度器 {address} 上没有工作节点（1 秒内没有工作节点连上）。请先在工作机上运行 "
+        f"dask worker {address}（见 README“大规模运行”）。"
+    )
+    assert not out.exists() or not any(out.iterdir())  # nothing touched: the cluster is opened before OUT
+
+
+def test_worker_wait_without_the_dask_executor_is_refused(tmp_path):
+    run = run_cli("batch", str(COUNTY), "-o", str(tmp_path / "out"), "--worker-wait", "5")
+    assert run.exit_code == 2
+    assert run.stderr.strip() == "错误：--scheduler、--shared-output 和 --worker-wait 只能与 --executor dask 一起使用。"
+
+
+@pytest.fixture
+def one_worker():
+    """A cluster of one worker process of its own (the test takes it away), configured as huanjie's."""
+    with dask.config.set(LOCAL_CONFIG), warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        local = distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None)
+    try:
+        yield local
+    finally:
+        local.close()
+
+
+def _take_the_workers_away(local) -> None:
+    """Every worker of `local` closed (as when they all die for good); returns once the scheduler has none."""
+    local.scale(0)
+    with distributed.Client(local.scheduler_address, set_as_default=False) as client:
+        for _ in range(600):  # at most a minute; the test's assertions do not depend on how long it takes
+            if not client.nthreads():
+                return
+            time.sleep(0.1)
+    raise AssertionError("the workers did not go away")
+
+
+def test_workers_that_all_go_away_mid_run_stop_it_with_a_chinese_error_and_a_rerun_continues(
+    county_local, one_worker, tmp_path
+):
+    out = tmp_path / "out"
+    address = one_worker.scheduler_address
+    seen = []
+
+    def away(event):
+        if event.kind == "unit":
+            seen.append(event.result.rel)
+            if len(seen) == 3:
+                _take_the_workers_away(one_worker)
+
+    with pytest.raises(ClusterError) as caught:
+        run_batch(str(COUNTY), str(out), jobs=1, executor="dask", scheduler=address, progress=away, worker_wait=2)
+    assert str(caught.value) == (
+        f"Dask 调度器 {address} 上已经没有工作节点（2 秒内没有工作节点可用），运行已停止：已写完的单位保留，"
+        f"未写完的单位保持原样；未生成批量报告。请在工作机上运行 dask worker {address}（见 README“大规模运行”），"
+        "然后再次运行，即可继续。"
+    )
+    assert 3 <= len(seen) < 28
+    assert not (out / MANIFEST).exists() and not (out / REPORT_JSON).exists()
+    assert not leftovers(out)  # the units in flight repaired, nothing half-written
+    written = len(list(out.rglob(batch.STAMP)))
+    assert written >= 3
+    one_worker.scale(1)
+    again = run_batch(str(COUNTY), str(out), jobs=1, executor="dask", scheduler=address)
+    assert again.total == 28 and again.skipped == written
+    assert files(out) == files(county_local)
+
+
+def test_the_pdf_conversion_stops_too_when_the_workers_go_away(one_worker, tmp_path):
+    from pipeline.archive import pdf
+    from pipeline.archive.distributed import ClusterConverter
+
+    own = executors.Cluster(one_worker.scheduler_address, worker_wait=1)
+    try:
+        _take_the_workers_away(one_worker)
+        jobs = [pdf.Job(str(tmp_path / f"{n}.docx"), str(tmp_path / f"{n}.pdf")) for n in range(3)]
+        with pytest.raises(ClusterError) as caught:
+            ClusterConverter(own, shared_output=True)(jobs)
+    finally:
+        own.close()
+    address = one_worker.scheduler_address
+    assert str(caught.value) == (
+        f"Dask 调度器 {address} 上已经没有工作节点（1 秒内没有工作节点可用），运行已停止：未生成数据包。"
+        f"请在工作机上运行 dask worker {address}（见 README“大规模运行”），然后再次运行，即可继续。"
+    )
+    assert not list(tmp_path.glob("*.pdf"))
 
 
 def test_kill_9_of_the_client_leaves_no_dask_worker_alive_and_a_rerun_repairs_out(county_local, tmp_path):
@@ -469,3 +560,67 @@ def test_huanjies_own_local_cluster_runs_without_profiler_and_keeps_a_minute_of_
         own.close()
     assert state["profiling"] == [] and state["profiles"] == 0
     assert state["unbounded"] == [] and state["samples"] == {120}  # the system monitor: a minute, not an hour
+
+
+# --------------------------------------------------------------------------------------------
+# A worker on another huanjie version
+# --------------------------------------------------------------------------------------------
+def _set_version(version):  # on a worker (this module travels by value: `by_value`)
+    executors.__version__ = version
+
+
+def test_workers_on_another_version_stop_the_run_before_any_unit_with_exit_code_2(cluster, monkeypatch, tmp_path):
+    import pipeline
+
+    real = pipeline.__version__
+    monkeypatch.setattr(pipeline, "__version__", "9.9.9")  # this machine's huanjie is "another" version
+    out = tmp_path / "out"
+    run = run_cli("batch", str(COUNTY), "-o", str(out), "--executor", "dask", "--scheduler", cluster.scheduler_address)
+    with distributed.Client(cluster.scheduler_address, set_as_default=False) as client:
+        workers = sorted(client.nthreads())
+    assert run.exit_code == 2
+    assert run.stderr.strip() == (
+        f"错误：工作节点上的 huanjie 版本与本机的 9.9.9 不同：{workers[0]}（{real}）、{workers[1]}（{real}）；"
+        "没有生成任何单位的文书。文书必须由同一版本的程序生成：请在每个工作节点上安装与本机相同的版本"
+        "（pip install 'huanjie[cluster]==9.9.9'）并重启 dask worker，然后再次运行。"
+    )
+    assert not out.exists() or not any(out.iterdir())
+
+
+def test_a_worker_of_another_version_joining_mid_run_stops_it_and_a_rerun_continues(
+    county_local, cluster, by_value, tmp_path
+):
+    from pipeline import __version__ as real
+
+    out = tmp_path / "out"
+    client = distributed.Client(cluster.scheduler_address, set_as_default=False)
+    seen = []
+
+    def joined(event):  # the workers are "replaced" by workers of 0.0.9 after 3 units
+        if event.kind == "unit":
+            seen.append(event.result.rel)
+            if len(seen) == 3:
+                client.run(_set_version, "0.0.9")
+
+    try:
+        with pytest.raises(ClusterError) as caught:
+            run_batch(
+                str(COUNTY), str(out), jobs=2, executor="dask", scheduler=cluster.scheduler_address, progress=joined
+            )
+        workers = sorted(client.nthreads())
+    finally:
+        client.run(_set_version, real)
+        client.close()
+    message = str(caught.value)
+    assert message.startswith(f"工作节点上的 huanjie 版本与本机的 {real} 不同：tcp://")
+    assert any(f"{w}（0.0.9）；" in message for w in workers), message
+    assert message.endswith(
+        "；运行已停止：已写完的单位保留，未写完的单位保持原样；未生成批量报告。文书必须由同一版本的程序生成："
+        f"请在每个工作节点上安装与本机相同的版本（pip install 'huanjie[cluster]=={real}'）并重启 dask worker，然后再次运行。"
+    )
+    assert len(seen) < 28
+    assert not (out / MANIFEST).exists() and not (out / REPORT_JSON).exists()
+    assert not leftovers(out)
+    again = run_batch(str(COUNTY), str(out), jobs=2, executor="dask", scheduler=cluster.scheduler_address)
+    assert again.total == 28 and again.failed == 3  # the sample's 3 units with errors, no unit crashed
+    assert files(out) == files(county_local)

@@ -26,6 +26,7 @@ from . import pdf
 __all__ = ["ClusterConverter", "WORKER_DIED"]
 
 WORKER_DIED = "转换时工作节点意外退出（可能内存不足或被终止），重试后仍未完成"
+STOPPED = "未生成数据包"  # what a conversion stopped for want of workers leaves (`Cluster.gone`)
 SHARE_MAX = 40  # documents per task at most
 
 
@@ -119,10 +120,9 @@ class ClusterConverter:
                 )
                 futures[future] = share
             done = 0
-            for future in distributed.as_completed(list(futures), loop=client.loop):
-                share = futures[future]
+            for future, share in futures.items():  # in order; a cluster without workers stops it (`Cluster.result`)
                 try:
-                    made, failed, calls, version = future.result()
+                    made, failed, calls, version = self.cluster.result(future, STOPPED)
                 except distributed.KilledWorker:
                     made, failed, calls, version = {}, {i: WORKER_DIED for i in share}, 0, ""
                 except (OSError, TimeoutError, distributed.CancelledError) as exc:

@@ -6,6 +6,7 @@
 * `unit` — the pure per-unit task (`process_unit`), its stamp key and the skip check;
 * `folders` — unit folders swapped in atomically, leftovers recovered, OUT guarded;
 * `runner` — the process pool, results in tree order, a crashed worker isolated;
+* `window` — the bounded window both executors feed: skip or submit, results in tree order;
 * `executors` — where the units run: `LocalExecutor` (that pool) or `DaskExecutor` (a Dask cluster);
 * `report` — report.json (streamed), 批量报告.xlsx, manifest.json, and `read_report` (typed);
 * `tree` — discovering the records in tree order, `TreeFold`;

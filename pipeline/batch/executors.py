@@ -23,7 +23,10 @@ A worker that dies (killed, out of memory) has its unit retried once on another 
 (``distributed.scheduler.allowed-failures`` = 1 for the LocalCluster; a cluster of one's own should set the same),
 then the unit is reported failed with a Chinese message (`KilledWorker`): never lost, never run twice in OUT
 (the client alone lands files in the default mode). Ctrl-C cancels the futures, closes the client (and the
-LocalCluster, whose workers end with it) and `run` repairs the folders in flight.
+LocalCluster, whose workers end with it) and `run` repairs the folders in flight. A cluster left without any
+worker for `worker_wait` seconds stops the run the same way (`Cluster.result`), and so does a worker on another
+huanjie version (checked on every worker at the start, and by each task on a worker that joins later). The
+workers' statistical profiler is off for the run (`LOCAL_CONFIG`, `pause_profiler`): it made them grow.
 """
 
 from __future__ import annotations
@@ -32,11 +35,12 @@ import contextlib
 import hashlib
 import logging
 import os
+import re
 import signal
 import tempfile
+import time
 import uuid
 import warnings
-from collections import deque
 from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
@@ -49,6 +53,7 @@ from . import unit as units
 from .folders import TMP_MARK, recover, side, swap_into_place
 from .runner import Runner, crashed, process, skip
 from .unit import FAILED, OK, Settings, UnitResult, UnitTask
+from .window import Slot, Window, window_size
 
 __all__ = [
     "EXECUTORS",
@@ -62,9 +67,11 @@ __all__ = [
 
 EXECUTORS = ("local", "dask")
 INSTALL = "未安装 Dask，无法使用 --executor dask。请先安装：pip install 'huanjie[cluster]'（或 pip install 'dask[distributed]'）。"
+DASK_ONLY = "--scheduler、--shared-output 和 --worker-wait 只能与 --executor dask 一起使用。"
 WORKER_DIED = "处理该单位时工作节点意外退出（可能内存不足或被终止），已在另一个工作节点上重试一次，仍未完成。"
 CONNECT_TIMEOUT = 5.0  # seconds to reach a scheduler: an unreachable address is an error, never a hang
-WORKERS_WAIT = 30.0  # seconds for a first worker to join a scheduler that has none yet
+WORKER_WAIT = 120.0  # seconds a run waits while the cluster has no worker (none yet, or all gone): then an error
+POLL = 1.0  # seconds between two looks at the cluster's workers while a result is awaited
 # The LocalCluster's scheduler: a task whose worker died is retried once; one task per worker thread at a time,
 # so a dying worker takes only its own unit's retry with it. A worker's statistical profiler keeps one call tree
 # per second (and one per task prefix) for the last 1,000 seconds: with the deep stacks of rendering that is
@@ -109,7 +116,13 @@ class Cluster:
     within `timeout` seconds. `close()` closes the client and a LocalCluster started here.
     """
 
-    def __init__(self, scheduler: str | None = None, workers: int | None = None, timeout: float = CONNECT_TIMEOUT):
+    def __init__(
+        self,
+        scheduler: str | None = None,
+        workers: int | None = None,
+        timeout: float = CONNECT_TIMEOUT,
+        worker_wait: float = WORKER_WAIT,
+    ):
         distributed = _distributed()
         import dask
 
@@ -117,6 +130,7 @@ class Cluster:
         self.scheduler = scheduler
         self.cluster: Any = None
         self.local = not scheduler
+        self.worker_wait = worker_wait
         if scheduler:
             try:
                 self.client = distributed.Client(scheduler, timeout=f"{timeout}s", set_as_default=False)
@@ -126,11 +140,11 @@ class Cluster:
                     "调度器（dask scheduler）已经启动，且本机能访问它的端口。"
                 ) from None
             try:
-                self.client.wait_for_workers(1, timeout=WORKERS_WAIT)
+                self.client.wait_for_workers(1, timeout=worker_wait)
             except (OSError, TimeoutError):
                 self.close()
                 raise ClusterError(
-                    f"Dask 调度器 {scheduler} 上没有工作节点（{WORKERS_WAIT:g} 秒内没有工作节点连上）。请先在工作机上运行 "
+                    f"Dask 调度器 {scheduler} 上没有工作节点（{worker_wait:g} 秒内没有工作节点连上）。请先在工作机上运行 "
                     f"dask worker {scheduler}（见 README“大规模运行”）。"
                 ) from None
             return
@@ -151,6 +165,52 @@ class Cluster:
             if self.cluster is not None:
                 self.cluster.close()
             raise ClusterError(f"无法在本机启动 Dask 集群（{_reason(exc)}）。") from None
+
+    @property
+    def address(self) -> str:
+        """The scheduler's address (given, or the LocalCluster's)."""
+        return self.scheduler or str(getattr(self.cluster, "scheduler_address", "") or "")
+
+    def _workers(self) -> int:
+        """Workers connected to the scheduler now; an unreachable scheduler raises (OSError, TimeoutError)."""
+        return len(self.client.nthreads())
+
+    def _idle(self, since: float | None, stopped: str) -> float | None:
+        """No result came within POLL: None while the cluster has workers, else since when it has none.
+
+        Raises the `ClusterError` of `gone` once there has been no worker for `worker_wait` seconds."""
+        if self._workers():
+            return None
+        now = time.monotonic()
+        if since is None:
+            return now
+        if now - since >= self.worker_wait:
+            raise self.gone(stopped)
+        return since
+
+    def gone(self, stopped: str) -> ClusterError:
+        """The error when the cluster has had no worker for `worker_wait` seconds mid-run; `stopped`: what was kept."""
+        if self.local:
+            how = "本机启动的 Dask 集群的工作进程都已退出且未能重新启动（可能内存不足）"
+            fix = "请检查本机内存后再次运行"
+        else:
+            how = f"Dask 调度器 {self.address} 上已经没有工作节点"
+            fix = f"请在工作机上运行 dask worker {self.address}（见 README“大规模运行”），然后再次运行"
+        return ClusterError(
+            f"{how}（{self.worker_wait:g} 秒内没有工作节点可用），运行已停止：{stopped}。{fix}，即可继续。"
+        )
+
+    def result(self, future: Any, stopped: str) -> Any:
+        """`future.result()`, but a cluster left without any worker for `worker_wait` seconds raises `gone(stopped)`
+        instead of waiting forever (the scheduler keeps a task until a worker comes)."""
+        since: float | None = None
+        while True:
+            try:
+                return future.result(timeout=min(POLL, self.worker_wait))
+            except TimeoutError:
+                if future.done():  # done meanwhile, or the task itself raised a TimeoutError: its outcome
+                    return future.result()
+            since = self._idle(since, stopped)
 
     @property
     def threads(self) -> int:
@@ -177,6 +237,9 @@ def _reason(exc: BaseException) -> str:
         return os_reason(exc)
     text = str(exc).strip()
     return text[:200] if text else type(exc).__name__
+
+
+STOPPED = "已写完的单位保留，未写完的单位保持原样；未生成批量报告"  # what a stopped batch leaves (`Cluster.gone`)
 
 
 def cluster_lost(exc: BaseException) -> ClusterError:
@@ -314,6 +377,48 @@ def _same_bytes(path: str, raw: bytes) -> bool:
         return False
 
 
+class _WrongVersion(RuntimeError):
+    """Raised by a unit's task on a worker whose huanjie is another version than the client's (`settings.version`)."""
+
+    def __init__(self, address: str, worker: str, client: str):
+        super().__init__(address, worker, client)
+        self.address, self.worker, self.client = address, worker, client
+
+    def __str__(self) -> str:
+        return f"工作节点上的 huanjie 版本是 {self.worker}，与本机的 {self.client} 不同"
+
+
+# What a worker of huanjie 0.1.0 raises instead (its unit's task predates _WrongVersion).
+_OLD_WRONG_VERSION = re.compile(r"^工作节点上的 huanjie 版本是 (.+)，与本机的 (.+) 不同$")
+
+
+def worker_version() -> str:
+    """On a worker: its huanjie version (`client.run` asks every worker once at the start of a run)."""
+    return __version__
+
+
+def _worker_address() -> str:
+    try:
+        from distributed import get_worker
+
+        return str(get_worker().address)
+    except (ImportError, ValueError):
+        return ""
+
+
+def wrong_versions(wrong: dict[str, Any], mine: str, stopped: str = "") -> ClusterError:
+    """The error naming the workers not on version `mine` (address → its version, or the exception asking raised);
+    `stopped`: what a run stopped midway keeps (empty: stopped at the start, before any unit)."""
+    listed = "、".join(
+        f"{a}（{v}）" if isinstance(v, str) else f"{a}（无法读取版本：{_reason(v)}）" for a, v in sorted(wrong.items())
+    )
+    what = f"运行已停止：{stopped}" if stopped else "没有生成任何单位的文书"
+    return ClusterError(
+        f"工作节点上的 huanjie 版本与本机的 {mine} 不同：{listed}；{what}。文书必须由同一版本的程序生成："
+        f"请在每个工作节点上安装与本机相同的版本（pip install 'huanjie[cluster]=={mine}'）并重启 dask worker，然后再次运行。"
+    )
+
+
 def run_unit(plugin: str, source: str, rel: str, outdir: str, raw: bytes | None, shared: bool) -> Any:
     """A unit's task on a worker: `runner.process` into OUT (`shared`), or into a scratch folder → (result, files).
 
@@ -323,8 +428,8 @@ def run_unit(plugin: str, source: str, rel: str, outdir: str, raw: bytes | None,
     settings = _PREPARED.get(plugin)
     if settings is None:
         raise RuntimeError("工作节点没有收到本次运行的设置（WorkerPlugin 未安装）")
-    if settings.version != __version__:
-        raise RuntimeError(f"工作节点上的 huanjie 版本是 {__version__}，与本机的 {settings.version} 不同")
+    if settings.version != __version__:  # a worker that joined after the start's check (`DaskExecutor`)
+        raise _WrongVersion(_worker_address(), __version__, settings.version)
     if shared:
         return process(UnitTask(source=source, rel=rel, outdir=outdir, settings=settings))
     with tempfile.TemporaryDirectory(prefix="huanjie-unit-") as scratch:
@@ -399,15 +504,25 @@ class DaskExecutor:
         self.force = force
         self.shared = shared_output
         self.jobs = cluster.threads
-        self.window = max(4 * self.jobs, 16)
-        self.in_flight: list[UnitTask] = []
+        self.window = Window(window_size(self.jobs), lambda task: skip(task, force), self._submit, self._collect)
         self.futures: list[Any] = []
         self.plugin = f"huanjie-{uuid.uuid4().hex}"
         templates = None if shared_output else _template_files(settings.templates_dir)
         try:
+            found = self.client.run(worker_version, on_error="return")
+        except (OSError, TimeoutError) as exc:
+            raise cluster_lost(exc) from None
+        wrong = {a: v for a, v in sorted(found.items()) if v != settings.version}
+        if wrong:
+            raise wrong_versions(wrong, settings.version)  # before the plugin, before any unit: OUT not touched yet
+        try:
             self.client.register_plugin(_worker_plugin(self.plugin, settings, templates, cluster.local))
         except (OSError, TimeoutError) as exc:
             raise cluster_lost(exc) from None
+
+    @property
+    def in_flight(self) -> list[UnitTask]:
+        return self.window.in_flight
 
     def _submit(self, task: UnitTask) -> Any:
         raw = None
@@ -415,7 +530,7 @@ class DaskExecutor:
             raw = records.read_bytes(task.source)[0]
             if raw is None:
                 return None  # unreadable here: the unit fails; `process` says why, in this process
-        return self.client.submit(
+        future = self.client.submit(
             run_unit,
             self.plugin,
             task.source,
@@ -426,50 +541,31 @@ class DaskExecutor:
             key=f"huanjie-unit-{uuid.uuid4().hex}",
             pure=False,
         )
-
-    def _fill(self, queue: deque[list[Any]], tasks: Iterator[UnitTask]) -> bool:
-        while len(queue) < self.window:
-            task = next(tasks, None)
-            if task is None:
-                return False
-            skipped = skip(task, self.force)
-            if skipped is not None:
-                queue.append([task, None, skipped])
-                continue
-            self.in_flight.append(task)
-            future = self._submit(task)
-            if future is None:
-                queue.append([task, None, None])
-            else:
-                self.futures.append(future)
-                queue.append([task, future, None])
-        return True
+        self.futures.append(future)
+        return future
 
     def ordered(self, tasks: Iterator[UnitTask]) -> Iterator[UnitResult]:
-        queue: deque[list[Any]] = deque()  # [task, future | None, result | None]
-        more = True
-        while True:
-            if more:
-                more = self._fill(queue, tasks)
-            if not queue:
-                return
-            task, future, result = queue.popleft()
-            if result is None:
-                result = self._collect(task, future)
-                self.in_flight.remove(task)
-            yield result
+        return self.window.ordered(tasks)
 
-    def _collect(self, task: UnitTask, future: Any) -> UnitResult:
+    def _collect(self, slot: Slot) -> UnitResult:
+        task, future = slot.task, slot.handle
         if future is None:
             return process(task)
         distributed = _distributed()
         try:
-            value = future.result()
+            value = self.cluster.result(future, STOPPED)
         except distributed.KilledWorker:
             return _died(task)
+        except ClusterError:  # no worker left (`Cluster.result`): the run stops
+            raise
+        except _WrongVersion as exc:  # a worker of another version joined: the run stops before it renders a unit
+            raise wrong_versions({exc.address or "?": exc.worker}, exc.client, STOPPED) from None
         except (OSError, TimeoutError, distributed.CancelledError) as exc:
             raise cluster_lost(exc) from None
         except Exception as exc:  # noqa: BLE001 - the task raised on its worker (a setup problem): this unit fails
+            old = _OLD_WRONG_VERSION.match(str(exc)) if isinstance(exc, RuntimeError) else None
+            if old:  # a worker of huanjie 0.1.0 joined
+                raise wrong_versions({"?": old.group(1)}, old.group(2), STOPPED) from None
             return crashed(task, exc)
         finally:
             self.futures.remove(future)
@@ -515,16 +611,18 @@ def open_executor(
     settings: Settings,
     scheduler: str | None = None,
     shared_output: bool = False,
+    worker_wait: float | None = None,
 ) -> LocalExecutor | DaskExecutor:
     """The executor of a run: "local" (`jobs` processes) or "dask" (the scheduler at `scheduler`, else a
-    LocalCluster of `jobs` workers). Raises `ClusterError` when Dask is missing or the scheduler unreachable."""
+    LocalCluster of `jobs` workers; `worker_wait`: seconds without any worker before the run stops, None: WORKER_WAIT).
+    Raises `ClusterError` when Dask is missing or the scheduler unreachable."""
     if kind == "local":
-        if scheduler or shared_output:
-            raise ClusterError("--scheduler 和 --shared-output 只能与 --executor dask 一起使用。")
+        if scheduler or shared_output or worker_wait is not None:
+            raise ClusterError(DASK_ONLY)
         return LocalExecutor(jobs, force)
     if kind != "dask":
         raise ClusterError(f"不认识的执行方式 {kind}；可用：local（本机）、dask（Dask 集群）。")
-    cluster = Cluster(scheduler, jobs)
+    cluster = Cluster(scheduler, jobs, worker_wait=WORKER_WAIT if worker_wait is None else worker_wait)
     try:
         return DaskExecutor(cluster, settings, force, shared_output)
     except BaseException:

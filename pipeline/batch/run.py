@@ -200,13 +200,15 @@ def run_batch(
     executor: str = "local",
     scheduler: str | None = None,
     shared_output: bool = False,
+    worker_wait: float | None = None,
 ) -> BatchResult:
     """Check and render every record under `src` into `out` (see the module docstring).
 
     `jobs`: worker processes (None: os.cpu_count(); 1: in this process). `force`: re-render
     units even when unchanged. `progress` receives a `ProgressEvent` per unit and per summary. `executor`:
     "local" (this machine) or "dask" (the Dask scheduler at `scheduler`, else a LocalCluster of `jobs` workers;
-    `shared_output`: OUT is visible to every worker, which writes into it), see `executors`.
+    `shared_output`: OUT is visible to every worker, which writes into it; `worker_wait`: seconds the run waits while
+    the cluster has no worker, None: `executors.WORKER_WAIT`), see `executors`.
     Raises `SourceProblem` / `BatchError` when the run cannot start (exit code 2), `lock.BatchLocked` when
     another batch is writing `out` (nothing is touched then); a failing unit
     is only counted in the result. KeyboardInterrupt stops the workers, repairs the unit folders
@@ -219,7 +221,7 @@ def run_batch(
     lock = BatchLock(out)  # one writer per OUT, taken before anything in OUT is cleaned
     lock.acquire(lambda: check_out(src, out))
     try:
-        where = (executor, scheduler, shared_output)
+        where = (executor, scheduler, shared_output, worker_wait)
         result = _run(src, out, rels, folders, jobs, force, templates_dir, progress, started, where)
     finally:
         lock.release()
@@ -230,8 +232,8 @@ def run_batch(
 
 def _run(src, out, rels, folders, jobs, force, templates_dir, progress, started, where) -> BatchResult:
     settings = _settings(templates_dir)
-    kind, scheduler, shared_output = where
-    runner = open_executor(kind, jobs, force, settings, scheduler, shared_output)  # before OUT is touched
+    kind, scheduler, shared_output, worker_wait = where
+    runner = open_executor(kind, jobs, force, settings, scheduler, shared_output, worker_wait)  # before OUT is touched
     try:
         old_summaries = prepare_out(out, set(folders))
         outputs = _Outputs(src, out, rels, settings, runner.jobs, force, progress, old_summaries)

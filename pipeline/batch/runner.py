@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import os
 import signal
-from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -27,6 +26,7 @@ from ..safetext import NAME, first_unsafe, visible
 from . import unit as units
 from .folders import recover
 from .unit import FAILED, UnitResult, UnitTask
+from .window import Slot, Window, window_size
 
 __all__ = ["Runner", "init_worker", "isolated", "process", "skip", "stop_pool", "CRASHED"]
 
@@ -129,9 +129,12 @@ class Runner:
     def __init__(self, jobs: int, force: bool):
         self.jobs = jobs
         self.force = force
-        self.window = max(4 * jobs, 16)
+        self.window = Window(window_size(jobs), lambda task: skip(task, force), self._submit, self._collect)
         self.pool: ProcessPoolExecutor | None = self._new_pool()
-        self.in_flight: list[UnitTask] = []
+
+    @property
+    def in_flight(self) -> list[UnitTask]:
+        return self.window.in_flight
 
     def _new_pool(self) -> ProcessPoolExecutor:
         """A pool whose workers are forked from this process once it holds what every unit reads.
@@ -143,57 +146,34 @@ class Runner:
         units.warm()
         return ProcessPoolExecutor(max_workers=self.jobs, initializer=init_worker)
 
-    def _fill(self, queue: deque[list[Any]], tasks: Iterator[UnitTask]) -> bool:
-        """Top the window up from `tasks`; False when they are exhausted."""
-        while len(queue) < self.window:
-            task = next(tasks, None)
-            if task is None:
-                return False
-            skipped = skip(task, self.force)
-            if skipped is not None:
-                queue.append([task, None, skipped, False])
-            else:
-                self.in_flight.append(task)
-                assert self.pool is not None
-                queue.append([task, self.pool.submit(process, task), None, False])
-        return True
+    def _submit(self, task: UnitTask) -> Any:
+        assert self.pool is not None
+        return self.pool.submit(process, task)
+
+    def _collect(self, slot: Slot) -> UnitResult | None:
+        if slot.alone:
+            return isolated(slot.task)
+        try:
+            return slot.handle.result()
+        except BrokenProcessPool:
+            self._broken(list(self.window.slots))
+            return None  # collected again: done meanwhile, or now to be run alone
 
     def ordered(self, tasks: Iterator[UnitTask]) -> Iterator[UnitResult]:
-        queue: deque[list[Any]] = deque()  # [task, future | None, result | None, run alone]
-        more = True
-        while True:
-            if more:
-                more = self._fill(queue, tasks)
-            if not queue:
-                return
-            entry = queue.popleft()
-            task, future, result, alone = entry
-            if result is None:
-                if alone:
-                    result = isolated(task)
-                else:
-                    try:
-                        result = future.result()
-                    except BrokenProcessPool:
-                        self._broken([entry, *queue])
-                        queue.appendleft(entry)
-                        continue
-                self.in_flight.remove(task)
-            yield result
+        return self.window.ordered(tasks)
 
-    def _broken(self, items: list[list[Any]]) -> None:
+    def _broken(self, slots: list[Slot]) -> None:
         stop_pool(self.pool)
         self.pool = self._new_pool()
-        for item in items:
-            future = item[1]
-            if future is None or item[2] is not None:
+        for slot in slots:
+            future = slot.handle
+            if future is None or slot.result is not None:
                 continue
             if future.done() and not future.cancelled() and future.exception() is None:
-                item[2] = future.result()
-                self.in_flight.remove(item[0])
+                self.window.done(slot, future.result())
                 continue
-            recover(os.path.dirname(item[0].outdir), os.path.basename(item[0].outdir))
-            item[1], item[3] = None, True
+            recover(os.path.dirname(slot.task.outdir), os.path.basename(slot.task.outdir))
+            slot.handle, slot.alone = None, True
 
     def stop(self) -> None:
         stop_pool(self.pool)

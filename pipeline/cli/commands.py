@@ -464,7 +464,15 @@ def _on_sigterm(signum, frame):  # pragma: no cover - exercised through a subpro
 
 
 def _cluster_options(func):
-    """--executor, --scheduler, --shared-output (batch and archive): where the work runs."""
+    """--executor, --scheduler, --shared-output, --worker-wait (batch and archive): where the work runs."""
+    func = click.option(
+        "--worker-wait",
+        type=click.FloatRange(min=0, min_open=True),
+        default=None,
+        metavar="秒",
+        help="与 --executor dask 一起用：集群上没有工作节点（一开始就没有，或中途全部退出）时最多等这么多秒，"
+        "然后停止并报错（退出码 2）；默认 120 秒。",
+    )(func)
     func = click.option(
         "--shared-output",
         is_flag=True,
@@ -486,15 +494,17 @@ def _cluster_options(func):
     )(func)
 
 
-def _open_cluster(executor: str, scheduler: str | None, shared_output: bool, jobs: int | None):
+def _open_cluster(
+    executor: str, scheduler: str | None, shared_output: bool, jobs: int | None, worker_wait: float | None = None
+):
     """The Dask cluster of `--executor dask` (None for local); `ClusterError` (exit code 2) when it cannot be had."""
-    from ..batch.executors import Cluster, ClusterError
+    from ..batch.executors import DASK_ONLY, WORKER_WAIT, Cluster, ClusterError
 
     if executor != "dask":
-        if scheduler or shared_output:
-            raise ClusterError("--scheduler 和 --shared-output 只能与 --executor dask 一起使用。")
+        if scheduler or shared_output or worker_wait is not None:
+            raise ClusterError(DASK_ONLY)
         return None
-    return Cluster(scheduler, jobs)
+    return Cluster(scheduler, jobs, worker_wait=WORKER_WAIT if worker_wait is None else worker_wait)
 
 
 @main.command("batch", **COMMAND)
@@ -533,6 +543,7 @@ def batch_command(
     executor: str,
     scheduler: str | None,
     shared_output: bool,
+    worker_wait: float | None,
 ) -> None:
     """批量生成：检查文件夹中所有选举记录（如 县/乡镇/单位.yaml），为通过校验的单位生成全部文书。
 
@@ -567,6 +578,7 @@ def batch_command(
                 executor=executor,
                 scheduler=scheduler,
                 shared_output=shared_output,
+                worker_wait=worker_wait,
             )
     finally:
         signal.signal(signal.SIGTERM, previous)
@@ -601,12 +613,12 @@ def batch_command(
         f"报告：{os.path.join(outdir, batch.REPORT_XLSX)}、{os.path.join(outdir, batch.REPORT_JSON)}；"
         f"文件清单：{os.path.join(outdir, batch.MANIFEST)}"
     )
-    layout_errors = _batch_layout(outdir, jobs, (executor, scheduler)) if check_layout else False
+    layout_errors = _batch_layout(outdir, jobs, (executor, scheduler, worker_wait)) if check_layout else False
     level_problems = any(f.severity is not Severity.INFO for f in result.level_findings)
     sys.exit(1 if result.failed or layout_errors or level_problems else 0)
 
 
-def _batch_layout(outdir: str, jobs: int | None, where: tuple[str, str | None]) -> bool:
+def _batch_layout(outdir: str, jobs: int | None, where: tuple[str, str | None, float | None]) -> bool:
     """`batch --check-layout`: the layout check of the documents of every unit rendered; any error.
 
     With `--executor dask` the PDFs are made on the cluster's workers and sent back (their temp folder is this
@@ -623,7 +635,7 @@ def _batch_layout(outdir: str, jobs: int | None, where: tuple[str, str | None]) 
     cluster = None
     try:
         with _exit_on(outdir, cleanup=progress.close, interrupted="已中断：版式检查未完成；文书都已生成。"):
-            cluster = _open_cluster(where[0], where[1], False, jobs)
+            cluster = _open_cluster(where[0], where[1], False, jobs, where[2])
             converter = ClusterConverter(cluster) if cluster is not None else None
             layout = layoutcheck.check_batch(outdir, workers=jobs, progress=tell, converter=converter)
     finally:
@@ -833,6 +845,7 @@ def archive_command(
     executor: str,
     scheduler: str | None,
     shared_output: bool,
+    worker_wait: float | None,
 ) -> None:
     from .. import archive
     from ..archive import sign
@@ -857,7 +870,7 @@ def archive_command(
             verb="读写",
         ):
             try:
-                cluster = _open_cluster(executor, scheduler, shared_output, jobs)
+                cluster = _open_cluster(executor, scheduler, shared_output, jobs, worker_wait)
                 key = sign.load_private_key(sign_key) if sign_key else None
                 if settings_file:
                     settings = archive.load_settings(settings_file, **overrides)
