@@ -23,15 +23,12 @@ from __future__ import annotations
 import argparse
 import copy
 import os
-import platform
-import resource
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from importlib import metadata
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,59 +42,12 @@ from pipeline.check import check_data, check_file  # noqa: E402
 from pipeline.documents import KINDS, Election, Waiting  # noqa: E402
 from pipeline.render import TEMPLATES_DIR, _compile, compile_template, render_template  # noqa: E402
 
-
-def machine() -> str:
-    cpu = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return f"{os.cpu_count()} cores, {cpu}, {mem:.0f} GiB, Python {platform.python_version()}"
-
-
-def versions(*extra: str) -> str:
-    """huanjie and the libraries the measured code runs on, plus `extra` (LibreOffice, poppler …)."""
-    names = ("huanjie", "docxtpl", "python-docx", "Jinja2", "lxml", "openpyxl", "PyYAML", "jsonschema")
-    found = []
-    for name in names:
-        try:
-            found.append(f"{name} {metadata.version(name)}")
-        except metadata.PackageNotFoundError:
-            pass
-    return "，".join([*found, *extra])
-
-
-def load() -> str:
-    """The 1-minute load average and the cores, for the note beside every figure."""
-    return f"{os.getloadavg()[0]:.2f}（{os.cpu_count()} 个核）"
-
-
-def children_cpu() -> float:
-    """CPU seconds (user + system) of every finished child process so far (soffice, huanjie batch …)."""
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import children_cpu, load, machine, versions, write_section  # noqa: E402, F401  (bench_pdf, bench_layout use them as bench.X)
 
 
 def median(values: list[float]) -> float:
     return statistics.median(values)
-
-
-def write_section(path: Path, marker: str, section: str) -> None:
-    """Put `section` between `<!-- marker -->` and `<!-- /marker -->` in `path`, keeping the rest of the file."""
-    start, end = f"<!-- {marker} -->", f"<!-- /{marker} -->"
-    text = path.read_text(encoding="utf-8") if path.exists() else ""
-    block = f"{start}\n{section}\n{end}"
-    if start in text and end in text:
-        text = text[: text.index(start)] + block + text[text.index(end) + len(end) :]
-    else:
-        text = block + "\n\n" + text.lstrip("\n") if marker == "bench" else text.rstrip("\n") + "\n\n" + block + "\n"
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
 
 
 def generate_tree(units: int, dest: Path, roll: bool = False) -> Path:
