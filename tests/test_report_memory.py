@@ -76,3 +76,45 @@ def test_an_empty_manifest_is_the_text_one_empty_dict_gave(tmp_path):
     report._write_manifest(str(tmp_path / "manifest.json"), "9.9", entries.sorted())
     expected = {"program": "huanjie", "version": "9.9", "algorithm": "sha256", "files": {}}
     assert (tmp_path / "manifest.json").read_text(encoding="utf-8") == json.dumps(expected, indent=1) + "\n"
+
+
+def _figures(n: int) -> dict:
+    """A level's 统计表 figures as report.json lists them: nested lists and mappings, numbers, Chinese."""
+    return {
+        "path": f"青石县/镇{n}/换届选举情况统计表.xlsx",
+        "place": f"镇{n}",
+        "columns": ["单位", "登记选民", "参选率"],
+        "rows": [[f"村{k}", 1000 + k, 0.9 + k / 1000] for k in range(30)],
+        "total": {"登记选民": 30435, "参选率": 0.915, "空": [], "嵌套": {"a": [1, {"b": None}]}},
+    }
+
+
+def test_the_statistics_are_kept_on_disk_and_report_json_is_the_same_text(tmp_path):
+    """The levels' 统计表 figures (one row per unit) wait in a temp file, not in memory; the report's text is the
+    one `json.dumps(…, indent=1)` gives for the whole tail, as before."""
+    out = tmp_path / "out"
+    out.mkdir()
+    writer = ReportWriter(str(out), {"program": "huanjie", "version": "test"})
+    writer.add_unit(unit(0, 3))
+    tables = [_figures(n) for n in range(3)]
+    for n, figures in enumerate(tables):
+        writer.add_table(f"青石县/镇{n}/换届选举情况统计表.xlsx", "0" * 64, figures)
+    writer.tables.handle.flush()  # buffered: what is written is on disk, not in a list
+    spilled = [p for p in out.iterdir() if p.name.startswith(".~statistics-")]
+    assert len(spilled) == 1 and len(spilled[0].read_text(encoding="utf-8").splitlines()) == 3
+    assert not hasattr(writer.tables, "__len__")  # no list of them in memory
+    writer.finish({"units": 1})
+    text = (out / "report.json").read_text(encoding="utf-8")
+    data = json.loads(text)
+    assert data["statistics"] == tables
+    tail = {k: data[k] for k in ("summaries", "level_findings", "statistics", "totals", "finished")}
+    assert text.endswith(json.dumps(tail, ensure_ascii=False, indent=1)[2:] + "\n")
+    assert not [p for p in out.iterdir() if p.name.startswith(".~")]  # the temp file is gone
+
+
+def test_a_run_without_tables_lists_no_statistics(tmp_path):
+    writer = ReportWriter(str(tmp_path), {"program": "huanjie", "version": "test"})
+    writer.finish({"units": 0})
+    text = (tmp_path / "report.json").read_text(encoding="utf-8")
+    assert '\n "statistics": [],\n' in text and json.loads(text)["statistics"] == []
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".~")]
