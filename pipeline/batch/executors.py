@@ -45,12 +45,12 @@ from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
-from .. import __version__, records, unitrecord
+from .. import __version__, records
 from ..errors import HuanjieError
-from ..fsutil import make_dirs, os_reason, write_atomic
+from ..fsutil import os_reason, write_atomic
 from ..render import compile_template, template_path
 from . import unit as units
-from .folders import TMP_MARK, recover, side, swap_into_place
+from .folders import recover
 from .runner import Runner, crashed, process, skip
 from .unit import FAILED, OK, Settings, UnitResult, UnitTask
 from .window import Slot, Window, window_size
@@ -455,35 +455,6 @@ def run_unit(plugin: str, source: str, rel: str, outdir: str, raw: bytes | None,
 # --------------------------------------------------------------------------------------------
 # On the client: landing a unit's files in OUT
 # --------------------------------------------------------------------------------------------
-def land(task: UnitTask, result: UnitResult, files: list[tuple[str, bytes]]) -> UnitResult:
-    """Put a unit rendered on a worker into its folder in OUT, as `unit.process_unit` does (see the module docstring).
-
-    A failed unit keeps the documents an earlier run left in OUT, marked stale. Never raises for the unit;
-    an interruption repairs the unit folder and propagates.
-    """
-    if result.status != OK:
-        units.keep_stale(task, result)
-        return result
-    tmp = side(task.outdir, TMP_MARK)
-    try:
-        make_dirs(tmp)
-        for name, data in files:
-            with open(os.path.join(tmp, name), "wb") as handle:
-                handle.write(data)
-        mine = units._place(tmp, task, result)
-        unitrecord.write(tmp, result.to_record(task.settings.version))  # last: the folder is complete
-        swap_into_place(tmp, task.outdir, mine)
-    except Exception as exc:  # noqa: BLE001 - a unit's failure never stops the others
-        units._undo(task)
-        result.status, result.kept = FAILED, []
-        result.error = str(exc) if isinstance(exc, units._Blocked) else units._render_error(exc, task)
-        units.keep_stale(task, result)
-    except BaseException:
-        units._undo(task)
-        raise
-    return result
-
-
 def _died(task: UnitTask) -> UnitResult:
     """A unit whose worker died twice: failed, its folder repaired, an earlier run's documents kept (stale)."""
     recover(os.path.dirname(task.outdir), os.path.basename(task.outdir))
@@ -573,7 +544,7 @@ class DaskExecutor:
         if self.shared:
             return value
         result, files = value
-        return land(task, result, files)
+        return units.land(task, result, files)
 
     def stop(self) -> None:
         """Ctrl-C: every future cancelled, the client (and a LocalCluster) closed; `run` repairs the folders."""

@@ -24,7 +24,7 @@ from .. import check as checking
 from ..documents import KINDS, Election, Waiting
 from ..documents import summary as summary_doc
 from ..findings import Finding, Severity, has_errors, sort_key
-from ..fsutil import os_reason, write_atomic
+from ..fsutil import make_dirs, os_reason, write_atomic
 from ..render import RenderError, render_record, template_path
 from ..unitrecord import STALE_NOTE, STAMP, DocumentEntry, KeptEntry, SkippedEntry, UnitRecord, hash_file
 from .folders import TMP_MARK, recover, side, swap_into_place
@@ -440,6 +440,38 @@ def flush_folder(folder: str) -> None:
 def _undo(task: UnitTask) -> None:
     """After a failure or an interruption midway: the unit folder complete again, user files moved in go back."""
     recover(os.path.dirname(task.outdir), os.path.basename(task.outdir))
+
+
+def land(task: UnitTask, result: UnitResult, files: list[tuple[str, bytes]]) -> UnitResult:
+    """Put a unit whose documents were made elsewhere (a Dask worker: `files`, their names and bytes) into its
+    folder in OUT, as `process_unit` puts its own: a temp folder beside it, placed against the user's files,
+    on disk, then swapped in.
+
+    A failed unit keeps the documents an earlier run left in OUT, marked stale. Never raises for the unit;
+    an interruption repairs the unit folder and propagates.
+    """
+    if result.status != OK:
+        keep_stale(task, result)
+        return result
+    tmp = side(task.outdir, TMP_MARK)
+    try:
+        make_dirs(tmp)
+        for name, data in files:
+            with open(os.path.join(tmp, name), "wb") as handle:
+                handle.write(data)
+        mine = _place(tmp, task, result)
+        unitrecord.write(tmp, result.to_record(task.settings.version))  # last: the folder is complete
+        flush_folder(tmp)  # on disk before it takes the unit folder's place
+        swap_into_place(tmp, task.outdir, mine)
+    except Exception as exc:  # noqa: BLE001 - a unit's failure never stops the others
+        _undo(task)
+        result.status, result.kept = FAILED, []
+        result.error = str(exc) if isinstance(exc, _Blocked) else _render_error(exc, task)
+        keep_stale(task, result)
+    except BaseException:
+        _undo(task)
+        raise
+    return result
 
 
 def read_stamp(outdir: str) -> dict | None:
