@@ -347,27 +347,46 @@ def process_unit(task: UnitTask) -> UnitResult:
     if checked.record is None or has_errors(checked.findings) or raw is None:
         return _failed(task, result, raw, start)
     render_start = _now()
-    tmp = side(task.outdir, TMP_MARK)
-    try:
+
+    def make(tmp: str) -> None:
         _render_into(tmp, task, checked, result)
         os.makedirs(tmp, exist_ok=True)  # a record with no document at all still gets its folder
-        mine = _place(tmp, task, result)
+
+    def done() -> None:
         result.status = OK
         result.durations["render"] = round(_now() - render_start, 4)
         result.durations["total"] = round(_now() - start, 4)
+
+    if not _settle(task, result, make, done):
+        result.durations["total"] = round(_now() - start, 4)
+    return result
+
+
+def _settle(task: UnitTask, result: UnitResult, make: Callable[[str], None], done: Callable[[], None]) -> bool:
+    """The unit's folder made anew: `make(tmp)` fills a temp folder beside it, the names are placed against the
+    files in OUT (`_place`), `done()` completes the result, the unit record goes last, then one flush and the swap.
+
+    False (the unit failed, its folder repaired, an earlier run's documents kept stale) for any problem of the
+    unit; an interruption repairs the folder and propagates.
+    """
+    tmp = side(task.outdir, TMP_MARK)
+    try:
+        make(tmp)
+        mine = _place(tmp, task, result)
+        done()
         unitrecord.write(tmp, result.to_record(task.settings.version))  # last: the folder is complete
         flush_folder(tmp)  # on disk before it takes the unit folder's place
         swap_into_place(tmp, task.outdir, mine)
+        return True
     except Exception as exc:  # noqa: BLE001 - a unit's failure never stops the others
         _undo(task)
         result.status, result.kept = FAILED, []
         result.error = str(exc) if isinstance(exc, _Blocked) else _render_error(exc, task)
-        _keep_stale(task, result)
-        result.durations["total"] = round(_now() - start, 4)
+        keep_stale(task, result)
+        return False
     except BaseException:
         _undo(task)
         raise
-    return result
 
 
 def warm() -> None:
@@ -453,24 +472,14 @@ def land(task: UnitTask, result: UnitResult, files: list[tuple[str, bytes]]) -> 
     if result.status != OK:
         keep_stale(task, result)
         return result
-    tmp = side(task.outdir, TMP_MARK)
-    try:
+
+    def make(tmp: str) -> None:
         make_dirs(tmp)
         for name, data in files:
             with open(os.path.join(tmp, name), "wb") as handle:
                 handle.write(data)
-        mine = _place(tmp, task, result)
-        unitrecord.write(tmp, result.to_record(task.settings.version))  # last: the folder is complete
-        flush_folder(tmp)  # on disk before it takes the unit folder's place
-        swap_into_place(tmp, task.outdir, mine)
-    except Exception as exc:  # noqa: BLE001 - a unit's failure never stops the others
-        _undo(task)
-        result.status, result.kept = FAILED, []
-        result.error = str(exc) if isinstance(exc, _Blocked) else _render_error(exc, task)
-        keep_stale(task, result)
-    except BaseException:
-        _undo(task)
-        raise
+
+    _settle(task, result, make, lambda: None)
     return result
 
 
