@@ -315,7 +315,10 @@ class Placement:
 
 # What huanjie writes in docProps/core.xml of every document (the templates' fixed properties): Word, WPS and
 # LibreOffice replace both when they save, so a file that still has them was not edited since huanjie wrote it.
-_UNTOUCHED = (b"<cp:lastModifiedBy>huanjie</cp:lastModifiedBy>", b">2026-01-01T00:00:00Z</dcterms:modified>")
+FIXED_MODIFIED = (
+    ">2026-01-01T00:00:00Z</dcterms:modified>"  # also in huanjie's workbooks (openpyxl writes no lastModifiedBy)
+)
+_UNTOUCHED = (b"<cp:lastModifiedBy>huanjie</cp:lastModifiedBy>", FIXED_MODIFIED.encode())
 
 
 def untouched_document(path: str | os.PathLike) -> bool:

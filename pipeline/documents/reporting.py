@@ -9,6 +9,7 @@ import zipfile
 
 from .. import formatting
 from ..model import parse_date
+from ..sheets.columns import column_letter
 from ..stats import age_on
 from ..words import METHOD_TEXT
 from .common import DASH, Election, Instance, Waiting, cdate, common_context, or_dash, split_title, titled, year_month
@@ -215,15 +216,6 @@ def _xml_text(value: str) -> str:
     return "".join(ch if ord(ch) < 128 else f"&#{ord(ch)};" for ch in out)
 
 
-def _column(index: int) -> str:
-    name = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        name = chr(65 + rest) + name
-    return name
-
-
 def _cell(ref: str, value: str, style: int | None) -> str:
     styled = f' s="{style}"' if style is not None else ""
     if value == "":
@@ -238,10 +230,10 @@ def _sheet_rows(title: str, rows: list[list], footer: list) -> tuple[str, int]:
     out = [f'<row r="1">{_cell("A1", title, title_style)}</row>']
     lines = [([name for name, _ in ROSTER_COLUMNS], head_style), *((row, body_style) for row in rows)]
     for number, (values, style) in enumerate(lines, 2):
-        cells = "".join(_cell(f"{_column(i)}{number}", v, style) for i, v in enumerate(values))
+        cells = "".join(_cell(f"{column_letter(i)}{number}", v, style) for i, v in enumerate(values))
         out.append(f'<row r="{number}">{cells}</row>')
     last = len(lines) + 1 + 2  # a blank row (written as none), then the footer
-    cells = "".join(_cell(f"{_column(i)}{last}", v, None) for i, v in enumerate(footer))
+    cells = "".join(_cell(f"{column_letter(i)}{last}", v, None) for i, v in enumerate(footer))
     out.append(f'<row r="{last}">{cells}</row>')
     return "".join(out), last
 
@@ -258,7 +250,9 @@ def _skeleton() -> dict[str, object]:
         sheet = dict(entries)["xl/worksheets/sheet1.xml"].decode("utf-8")
         head, rest = sheet.split("<sheetData>", 1)
         _, tail = rest.split("</sheetData>", 1)
-        dimension = f'<dimension ref="A1:{_column(len(ROSTER_COLUMNS) - 1)}5"/>'  # title, header, x, blank, footer
+        dimension = (
+            f'<dimension ref="A1:{column_letter(len(ROSTER_COLUMNS) - 1)}5"/>'  # title, header, x, blank, footer
+        )
         assert dimension in head
         before, after = head.split(dimension, 1)
         _SKELETON.update(entries=entries, before=before, after=after, tail=tail)
@@ -273,7 +267,7 @@ def _roster_direct(title: str, rows: list[list], footer: list) -> bytes | None:
     skeleton = _skeleton()
     data, last = _sheet_rows(title, rows, footer)
     sheet = (
-        f'{skeleton["before"]}<dimension ref="A1:{_column(len(ROSTER_COLUMNS) - 1)}{last}"/>{skeleton["after"]}'
+        f'{skeleton["before"]}<dimension ref="A1:{column_letter(len(ROSTER_COLUMNS) - 1)}{last}"/>{skeleton["after"]}'
         f"<sheetData>{data}</sheetData>{skeleton['tail']}"
     )
     out = io.BytesIO()
